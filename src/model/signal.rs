@@ -1,0 +1,77 @@
+//! The normalized signal every source produces.
+
+use super::{Entity, Severity};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    Health,
+    GuardDuty,
+    CloudTrail,
+}
+
+impl Source {
+    pub const ALL: [Source; 3] = [Source::Health, Source::GuardDuty, Source::CloudTrail];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Source::Health => "health",
+            Source::GuardDuty => "guardduty",
+            Source::CloudTrail => "cloudtrail",
+        }
+    }
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Signal {
+    /// Stable across reloads: `cloudtrail:<eventID>`, `guardduty:<finding id>`,
+    /// `health:<event ARN>`.
+    pub id: String,
+    pub source: Source,
+    /// When it happened (event time, finding's last update, Health start time).
+    pub time: DateTime<Utc>,
+    /// Last update reported by the source, used to keep the newest copy of a duplicate.
+    pub updated: Option<DateTime<Utc>>,
+    pub severity: Severity,
+    /// Why this severity (the risk-table rule, the GuardDuty score, the Health category).
+    pub severity_reason: String,
+    /// Event name, finding type or Health event type code.
+    pub kind: String,
+    pub title: String,
+    /// One line: who did what to what, from where.
+    pub summary: String,
+    pub account: Option<String>,
+    pub region: Option<String>,
+    /// Principal that acted (CloudTrail) or the principal in the finding.
+    pub actor: Option<String>,
+    /// Health abuse classification, when the event is an abuse report.
+    pub abuse: Option<crate::normalize::abuse::AbuseType>,
+    /// Health event category (issue, scheduledChange, …) when known.
+    pub category: Option<String>,
+    pub entities: Vec<Entity>,
+    /// The original record, nested JSON strings decoded. `Null` when the loader was told not to
+    /// keep raw records (e.g. `airc inspect`).
+    pub raw: serde_json::Value,
+}
+
+impl Signal {
+    pub fn touches(&self, entity: &Entity) -> bool {
+        self.entities.iter().any(|e| e == entity)
+    }
+
+    /// Adds an entity once; keeps the order in which they were found.
+    pub fn add_entity(&mut self, entity: Entity) {
+        if !entity.id.is_empty() && !self.touches(&entity) {
+            self.entities.push(entity);
+        }
+    }
+}

@@ -1,0 +1,181 @@
+//! CloudTrail records → signals. Accepts a plain record (S3 log file, JSON Lines, Logstash with
+//! `@timestamp`), and the inner record of an EventBridge envelope or a LookupEvents event.
+
+use super::cloudtrail_entities::extract;
+use super::cloudtrail_risk::assess;
+use super::json_path::{get, str_at};
+use super::Envelope;
+use crate::model::{time, Entity, Signal, Source};
+use serde_json::Value;
+
+pub fn normalize(record: &Value, env: &Envelope) -> Result<Signal, String> {
+    let event_id = str_at(record, &["eventID"]).ok_or("CloudTrail record has no eventID")?;
+    let event_name = str_at(record, &["eventName"]).ok_or("CloudTrail record has no eventName")?;
+    let time_value = get(record, "eventTime")
+        .or_else(|| get(record, "@timestamp"))
+        .ok_or("CloudTrail record has neither eventTime nor @timestamp")?;
+    let time = time::parse_value(time_value)
+        .ok_or_else(|| format!("unreadable eventTime {}", short(time_value)))?;
+    let (severity, severity_reason) = assess(record, event_name);
+    let (actor, entities) = extract(record);
+    let source_short = str_at(record, &["eventSource"])
+        .map(|s| s.trim_end_matches(".amazonaws.com"))
+        .unwrap_or("?");
+    let account = str_at(record, &["recipientAccountId"])
+        .or_else(|| str_at(record, &["userIdentity", "accountId"]))
+        .map(str::to_string)
+        .or_else(|| env.account.clone());
+    let region = str_at(record, &["awsRegion"])
+        .map(str::to_string)
+        .or_else(|| env.region.clone());
+    let summary = summary(
+        record,
+        actor.as_deref(),
+        event_name,
+        source_short,
+        &entities,
+    );
+    Ok(Signal {
+        id: format!("cloudtrail:{event_id}"),
+        source: Source::CloudTrail,
+        time,
+        updated: None,
+        severity,
+        severity_reason,
+        kind: event_name.to_string(),
+        title: format!("{source_short}:{event_name}"),
+        summary,
+        account,
+        region,
+        actor,
+        abuse: None,
+        category: str_at(record, &["eventType"]).map(str::to_string),
+        entities,
+        raw: Value::Null,
+    })
+}
+
+fn short(v: &Value) -> String {
+    let s = v.to_string();
+    s.chars().take(60).collect()
+}
+
+fn summary(
+    record: &Value,
+    actor: Option<&str>,
+    event: &str,
+    service: &str,
+    entities: &[Entity],
+) -> String {
+    let who = actor.unwrap_or("unknown principal");
+    let mut s = format!("{who} called {service}:{event}");
+    // The first entity that is not the caller is the call's target.
+    let caller_kinds = [
+        crate::model::EntityKind::AccessKey,
+        crate::model::EntityKind::Ip,
+        crate::model::EntityKind::AssumedRole,
+    ];
+    if let Some(target) = entities.iter().find(|e| {
+        !caller_kinds.contains(&e.kind) && Some(e.id.as_str()) != actor && !who.starts_with(&e.id)
+    }) {
+        s.push_str(&format!(" on {target}"));
+    }
+    if let Some(ip) = str_at(record, &["sourceIPAddress"]) {
+        s.push_str(&format!(" from {ip}"));
+    }
+    if let Some(err) = str_at(record, &["errorCode"]) {
+        s.push_str(&format!(" → {err}"));
+    }
+    s
+}
+
+/// The CloudTrail record inside a LookupEvents `Event`: its `CloudTrailEvent` string when
+/// present and readable, otherwise a record rebuilt from the outer fields.
+pub fn from_lookup_event(event: &Value) -> Result<Value, String> {
+    if let Some(inner) = get(event, "CloudTrailEvent") {
+        return match inner {
+            Value::String(s) => serde_json::from_str::<Value>(s)
+                .map_err(|e| format!("CloudTrailEvent is not valid JSON: {e}")),
+            Value::Object(_) => Ok(inner.clone()),
+            _ => Err("CloudTrailEvent is neither a string nor an object".into()),
+        };
+    }
+    let mut rec = serde_json::Map::new();
+    for (outer, inner) in [
+        ("EventId", "eventID"),
+        ("EventName", "eventName"),
+        ("EventTime", "eventTime"),
+        ("EventSource", "eventSource"),
+    ] {
+        if let Some(v) = get(event, outer) {
+            rec.insert(inner.into(), v.clone());
+        }
+    }
+    let mut ui = serde_json::Map::new();
+    if let Some(u) = get(event, "Username") {
+        ui.insert("userName".into(), u.clone());
+        ui.insert("type".into(), Value::String("IAMUser".into()));
+    }
+    if let Some(k) = get(event, "AccessKeyId") {
+        ui.insert("accessKeyId".into(), k.clone());
+    }
+    rec.insert("userIdentity".into(), Value::Object(ui));
+    Ok(Value::Object(rec))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_logstash_record_uses_its_timestamp() {
+        let rec = json!({
+            "eventID": "e1", "eventName": "GetObject", "eventSource": "s3.amazonaws.com",
+            "@timestamp": "2020-09-14T00:44:23.000Z", "awsRegion": "us-east-1",
+            "sourceIPAddress": "1.2.3.4", "recipientAccountId": "123456789123",
+            "userIdentity": {"type": "IAMUser", "userName": "pedro"},
+            "requestParameters": {"bucketName": "mordor-bank"}
+        });
+        let s = normalize(&rec, &Envelope::default()).map_err(|e| e.to_string());
+        let s = s.as_ref().map_err(|e| e.as_str());
+        let s = match s {
+            Ok(s) => s,
+            Err(e) => panic!("{e}"),
+        };
+        assert_eq!(s.id, "cloudtrail:e1");
+        assert_eq!(s.time.to_rfc3339(), "2020-09-14T00:44:23+00:00");
+        assert_eq!(
+            s.summary,
+            "pedro called s3:GetObject on bucket:mordor-bank from 1.2.3.4"
+        );
+        assert_eq!(s.account.as_deref(), Some("123456789123"));
+    }
+
+    #[test]
+    fn missing_fields_are_errors_not_panics() {
+        assert!(normalize(
+            &json!({"eventName": "X", "eventTime": "2020-01-01T00:00:00Z"}),
+            &Envelope::default()
+        )
+        .is_err());
+        assert!(normalize(
+            &json!({"eventID": "1", "eventName": "X", "eventTime": "soon"}),
+            &Envelope::default()
+        )
+        .is_err());
+        assert!(normalize(&json!([1, 2]), &Envelope::default()).is_err());
+    }
+
+    #[test]
+    fn lookup_events_without_the_inner_string_are_rebuilt() {
+        let ev = json!({"EventId": "e9", "EventName": "StopLogging", "EventTime": 1644272617.0,
+                        "Username": "eve", "AccessKeyId": "AKIAZZZZZZZZZZZZZZZZ"});
+        let rec = from_lookup_event(&ev).unwrap_or_default();
+        let s = normalize(&rec, &Envelope::default());
+        assert!(
+            matches!(s, Ok(ref s) if s.severity == crate::model::Severity::Critical && s.actor.as_deref() == Some("eve"))
+        );
+        assert!(from_lookup_event(&json!({"CloudTrailEvent": "{broken"})).is_err());
+    }
+}

@@ -1,0 +1,232 @@
+//! GuardDuty findings → signals, in either key case (API camelCase, SDK-printed PascalCase).
+
+use super::json_path::{array_at, f64_at, get, path, str_at};
+use super::Envelope;
+use crate::model::{time, Entity, EntityKind, Severity, Signal, Source};
+use serde_json::Value;
+
+pub fn normalize(f: &Value, env: &Envelope) -> Result<Signal, String> {
+    let id = str_at(f, &["id"]).ok_or("GuardDuty finding has no id")?;
+    let kind = str_at(f, &["type"]).ok_or("GuardDuty finding has no type")?;
+    let score = f64_at(f, &["severity"]).ok_or("GuardDuty finding has no numeric severity")?;
+    let updated = get(f, "updatedAt").and_then(time::parse_value);
+    let time = updated
+        .or_else(|| get(f, "createdAt").and_then(time::parse_value))
+        .or_else(|| path(f, &["service", "eventLastSeen"]).and_then(time::parse_value))
+        .ok_or("GuardDuty finding has no readable updatedAt or createdAt")?;
+    let (actor, entities) = entities(f);
+    let title = str_at(f, &["title"]).unwrap_or(kind).to_string();
+    let description = str_at(f, &["description"]).unwrap_or("");
+    let mut summary = first_sentence(description);
+    if summary.is_empty() {
+        summary = title.clone();
+    }
+    if let Some(count) = f64_at(f, &["service", "count"]).filter(|c| *c > 1.0) {
+        summary.push_str(&format!(" (seen {count} times)"));
+    }
+    let archived = path(f, &["service", "archived"])
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    Ok(Signal {
+        id: format!("guardduty:{id}"),
+        source: Source::GuardDuty,
+        time,
+        updated,
+        severity: Severity::from_guardduty(score),
+        severity_reason: format!(
+            "GuardDuty severity {score}{}",
+            if archived { " (archived)" } else { "" }
+        ),
+        kind: kind.to_string(),
+        title,
+        summary,
+        account: str_at(f, &["accountId"])
+            .map(str::to_string)
+            .or_else(|| env.account.clone()),
+        region: str_at(f, &["region"])
+            .map(str::to_string)
+            .or_else(|| env.region.clone()),
+        actor,
+        abuse: None,
+        category: str_at(f, &["resource", "resourceType"]).map(str::to_string),
+        entities,
+        raw: Value::Null,
+    })
+}
+
+fn first_sentence(s: &str) -> String {
+    let end = s.find(". ").map(|i| i + 1).unwrap_or(s.len());
+    s[..end].trim().to_string()
+}
+
+fn push(out: &mut Vec<Entity>, e: Option<Entity>) {
+    if let Some(e) = e.filter(|e| !e.id.is_empty()) {
+        if !out.contains(&e) {
+            out.push(e);
+        }
+    }
+}
+
+fn id_of(kind: EntityKind, v: Option<&str>) -> Option<Entity> {
+    v.map(|s| Entity::new(kind, s))
+}
+
+/// Remote IPs and accounts anywhere under `service.action` (network connection, port probe,
+/// API call, DNS, Kubernetes, RDS login…): every `ipAddressV4/V6` and `remoteAccountDetails`.
+fn walk_action(v: &Value, key: &str, out: &mut Vec<Entity>, depth: u32) {
+    if depth > 10 {
+        return;
+    }
+    match v {
+        Value::String(s)
+            if key.eq_ignore_ascii_case("ipAddressV4")
+                || key.eq_ignore_ascii_case("ipAddressV6") =>
+        {
+            push(out, Entity::from_id(s).filter(|e| e.kind == EntityKind::Ip));
+        }
+        Value::String(s) if key.eq_ignore_ascii_case("accountId") => {
+            push(
+                out,
+                Entity::from_id(s).filter(|e| e.kind == EntityKind::Account),
+            );
+        }
+        Value::String(s) if key.eq_ignore_ascii_case("accessKeyId") => {
+            push(
+                out,
+                Entity::from_id(s).filter(|e| e.kind == EntityKind::AccessKey),
+            );
+        }
+        Value::Array(a) => a.iter().for_each(|x| walk_action(x, key, out, depth + 1)),
+        Value::Object(m) => m
+            .iter()
+            .for_each(|(k, x)| walk_action(x, k, out, depth + 1)),
+        _ => {}
+    }
+}
+
+pub fn entities(f: &Value) -> (Option<String>, Vec<Entity>) {
+    let mut out = Vec::new();
+    let mut actor = None;
+    let res = get(f, "resource").cloned().unwrap_or(Value::Null);
+    if let Some(akd) = get(&res, "accessKeyDetails") {
+        push(
+            &mut out,
+            Entity::from_id(str_at(akd, &["accessKeyId"]).unwrap_or("")),
+        );
+        let user = str_at(akd, &["userName"]);
+        let kind = match str_at(akd, &["userType"]).unwrap_or("") {
+            "Role" | "AssumedRole" => EntityKind::IamRole,
+            "Root" => EntityKind::Account,
+            _ => EntityKind::IamUser,
+        };
+        if kind != EntityKind::Account {
+            push(&mut out, id_of(kind, user));
+        }
+        actor = user.map(str::to_string);
+    }
+    if let Some(inst) = get(&res, "instanceDetails") {
+        push(
+            &mut out,
+            id_of(EntityKind::Instance, str_at(inst, &["instanceId"])),
+        );
+        for eni in array_at(inst, &["networkInterfaces"]) {
+            for sg in array_at(eni, &["securityGroups"]) {
+                push(
+                    &mut out,
+                    Entity::from_id(str_at(sg, &["groupId"]).unwrap_or("")),
+                );
+            }
+            push(
+                &mut out,
+                Entity::from_id(str_at(eni, &["publicIp"]).unwrap_or("")),
+            );
+        }
+        push(
+            &mut out,
+            str_at(inst, &["iamInstanceProfile", "arn"]).and_then(Entity::from_arn),
+        );
+    }
+    for bucket in array_at(&res, &["s3BucketDetails"]) {
+        push(
+            &mut out,
+            id_of(EntityKind::Bucket, str_at(bucket, &["name"])),
+        );
+    }
+    if let Some(ebs) = get(&res, "ebsVolumeDetails") {
+        for vol in array_at(ebs, &["scannedVolumeDetails"])
+            .iter()
+            .chain(array_at(ebs, &["skippedVolumeDetails"]))
+        {
+            push(
+                &mut out,
+                str_at(vol, &["volumeArn"]).and_then(Entity::from_arn),
+            );
+            push(
+                &mut out,
+                Entity::from_id(str_at(vol, &["snapshotArn"]).unwrap_or("")),
+            );
+        }
+    }
+    for key in [
+        "lambdaDetails",
+        "eksClusterDetails",
+        "rdsDbInstanceDetails",
+        "ecsClusterDetails",
+    ] {
+        push(
+            &mut out,
+            get(&res, key)
+                .and_then(|d| str_at(d, &["functionArn"]).or(str_at(d, &["arn"])))
+                .and_then(Entity::from_arn),
+        );
+    }
+    if let Some(action) = path(f, &["service", "action"]) {
+        walk_action(action, "action", &mut out, 0);
+    }
+    (actor, out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn camel_and_pascal_give_the_same_signal() {
+        let camel = json!({
+            "id": "f1", "type": "UnauthorizedAccess:IAMUser/MaliciousIPCaller", "severity": 8.0,
+            "updatedAt": "2024-01-01T00:00:00Z", "accountId": "111122223333", "region": "eu-west-1",
+            "title": "API called from a known malicious IP.", "description": "An API was invoked. More text.",
+            "resource": {"resourceType": "AccessKey", "accessKeyDetails": {"accessKeyId": "AKIAABCDEFGHIJKLMNOP", "userName": "alice", "userType": "IAMUser"}},
+            "service": {"action": {"awsApiCallAction": {"remoteIpDetails": {"ipAddressV4": "203.0.113.5"}, "remoteAccountDetails": {"accountId": "444455556666"}}}}
+        });
+        let pascal = json!({
+            "Id": "f1", "Type": "UnauthorizedAccess:IAMUser/MaliciousIPCaller", "Severity": 8,
+            "UpdatedAt": "2024-01-01T00:00:00.000Z", "AccountId": "111122223333", "Region": "eu-west-1",
+            "Title": "API called from a known malicious IP.", "Description": "An API was invoked. More text.",
+            "Resource": {"ResourceType": "AccessKey", "AccessKeyDetails": {"AccessKeyId": "AKIAABCDEFGHIJKLMNOP", "UserName": "alice", "UserType": "IAMUser"}},
+            "Service": {"Action": {"AwsApiCallAction": {"RemoteIpDetails": {"IpAddressV4": "203.0.113.5"}, "RemoteAccountDetails": {"AccountId": "444455556666"}}}}
+        });
+        let a = normalize(&camel, &Envelope::default());
+        let b = normalize(&pascal, &Envelope::default());
+        assert_eq!(a, b);
+        let a = a.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(a.severity, Severity::High);
+        assert_eq!(a.summary, "An API was invoked.");
+        let ids: Vec<String> = a.entities.iter().map(|e| e.to_string()).collect();
+        assert_eq!(
+            ids,
+            [
+                "access_key:AKIAABCDEFGHIJKLMNOP",
+                "iam_user:alice",
+                "account:444455556666",
+                "ip:203.0.113.5"
+            ]
+        );
+    }
+
+    #[test]
+    fn severity_must_be_a_number() {
+        assert!(normalize(&json!({"id": "x", "type": "T", "severity": "high", "updatedAt": "2024-01-01T00:00:00Z"}), &Envelope::default()).is_err());
+    }
+}

@@ -1,0 +1,34 @@
+//! Turns one JSON record of any supported shape into signals. Shared by replay, the demo and
+//! (later) the live AWS pollers, so every source gets the same severities and entities.
+
+pub mod abuse;
+pub mod classify;
+pub mod cloudtrail;
+pub mod cloudtrail_entities;
+pub mod cloudtrail_risk;
+pub mod guardduty;
+pub mod health;
+pub mod json_path;
+pub mod nested;
+
+pub use classify::{normalize_record, Normalized, RecordKind};
+
+/// Context an EventBridge envelope (or the file) gives to the record inside it.
+#[derive(Debug, Clone, Default)]
+pub struct Envelope {
+    pub account: Option<String>,
+    pub region: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Keep the decoded original record on every signal (the detail view needs it;
+    /// `airc inspect` does not). Health parts are always kept: the join needs them.
+    pub keep_raw: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { keep_raw: true }
+    }
+}

@@ -1,0 +1,163 @@
+//! Display-safe text: every string from AWS or a file goes through here before it reaches the
+//! terminal.
+//!
+//! Written by hand because no single crate does the whole job: `strip-ansi-escapes` removes
+//! ANSI sequences but leaves bare C0/C1 controls and Unicode bidi overrides in place, and a
+//! hostile finding description needs all three removed in one pass (an unterminated OSC must not
+//! swallow the rest of the screen, a C1 `CSI` must not start a sequence on terminals that honour
+//! 8-bit controls, and a right-to-left override must not reorder the text a responder reads).
+
+use std::borrow::Cow;
+
+const ESC: char = '\u{1b}';
+const BEL: char = '\u{7}';
+
+/// Bidi embedding/override/isolate controls and marks that can reorder displayed text.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+}
+
+fn is_unsafe(c: char) -> bool {
+    c.is_control() || is_bidi_control(c) || c == '\u{FEFF}'
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum State {
+    Text,
+    /// After ESC: the next character decides the sequence kind.
+    Escape,
+    /// CSI: parameters until a final byte in 0x40..=0x7E.
+    Csi,
+    /// OSC, DCS, SOS, PM, APC: a string terminated by BEL or ST (ESC \ or U+009C).
+    Str,
+    /// ESC seen inside a string sequence: `\` ends it.
+    StrEscape,
+}
+
+/// Removes escape sequences and control characters. `keep_newlines` keeps `\n` (and turns `\t`
+/// into spaces) for multi-line views; otherwise line breaks and tabs become single spaces.
+pub fn sanitize(input: &str, keep_newlines: bool) -> Cow<'_, str> {
+    if !input.chars().any(is_unsafe) {
+        return Cow::Borrowed(input);
+    }
+    let mut out = String::with_capacity(input.len());
+    let mut state = State::Text;
+    for c in input.chars() {
+        state = match state {
+            State::Text => match c {
+                ESC => State::Escape,
+                '\u{9B}' => State::Csi,
+                '\u{90}' | '\u{98}' | '\u{9D}' | '\u{9E}' | '\u{9F}' => State::Str,
+                '\n' if keep_newlines => {
+                    out.push('\n');
+                    State::Text
+                }
+                '\n' | '\r' | '\t' => {
+                    if !out.ends_with(' ') && !out.ends_with('\n') {
+                        out.push(' ');
+                    }
+                    State::Text
+                }
+                c if is_unsafe(c) => State::Text,
+                c => {
+                    out.push(c);
+                    State::Text
+                }
+            },
+            State::Escape => match c {
+                '[' => State::Csi,
+                ']' | 'P' | 'X' | '^' | '_' => State::Str,
+                // Intermediate bytes (e.g. `ESC ( B`) take one more character.
+                ' '..='/' => State::Escape,
+                _ => State::Text,
+            },
+            State::Csi => {
+                if ('\u{40}'..='\u{7E}').contains(&c) {
+                    State::Text
+                } else {
+                    State::Csi
+                }
+            }
+            State::Str => match c {
+                BEL | '\u{9C}' => State::Text,
+                ESC => State::StrEscape,
+                _ => State::Str,
+            },
+            State::StrEscape => match c {
+                '\\' => State::Text,
+                ESC => State::StrEscape,
+                _ => State::Str,
+            },
+        };
+    }
+    Cow::Owned(out)
+}
+
+/// One line, safe to print: the form tables, titles and summaries use.
+pub fn line(input: &str) -> Cow<'_, str> {
+    sanitize(input, false)
+}
+
+/// Several lines, safe to print: the form detail views use.
+pub fn text(input: &str) -> Cow<'_, str> {
+    sanitize(input, true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_text_is_borrowed_untouched() {
+        assert!(matches!(
+            line("GetObject by alice ✓ 東京"),
+            Cow::Borrowed(_)
+        ));
+    }
+
+    #[test]
+    fn strips_csi_colour_and_cursor_sequences() {
+        assert_eq!(line("\x1b[31mred\x1b[0m"), "red");
+        assert_eq!(line("a\x1b[2J\x1b[Hb"), "ab");
+        assert_eq!(line("x\x1b[?1049hy"), "xy");
+    }
+
+    #[test]
+    fn strips_osc_titles_and_hyperlinks_with_either_terminator() {
+        assert_eq!(line("\x1b]0;pwned\x07ok"), "ok");
+        assert_eq!(
+            line("\x1b]8;;http://evil\x1b\\click\x1b]8;;\x1b\\"),
+            "click"
+        );
+        assert_eq!(line("\x1b]52;c;Y3VybCBldmlsfHNo\x07copy"), "copy");
+    }
+
+    #[test]
+    fn an_unterminated_osc_swallows_only_itself() {
+        assert_eq!(line("before\x1b]0;never ends"), "before");
+    }
+
+    #[test]
+    fn strips_c1_controls_and_dcs() {
+        assert_eq!(line("a\u{9b}31mb"), "ab");
+        assert_eq!(line("a\u{9d}0;t\u{9c}b"), "ab");
+        assert_eq!(line("a\x1bP1$r\x1b\\b"), "ab");
+        assert_eq!(line("a\x1b(Bb"), "ab");
+    }
+
+    #[test]
+    fn strips_bidi_overrides_and_controls() {
+        assert_eq!(line("user\u{202E}fdp.exe"), "userfdp.exe");
+        assert_eq!(line("a\u{2066}b\u{2069}c\u{200F}"), "abc");
+        assert_eq!(
+            line("bell\x07 back\x08space\x00nul\x7fdel"),
+            "bell backspacenuldel"
+        );
+    }
+
+    #[test]
+    fn newlines_fold_to_spaces_on_one_line_and_survive_in_text() {
+        assert_eq!(line("one\r\ntwo\tthree"), "one two three");
+        assert_eq!(text("one\ntwo\x1b[1m!"), "one\ntwo!");
+    }
+}

@@ -1,0 +1,3 @@
+//! Where signals come from: replayed files (and later the demo and live AWS).
+
+pub mod replay;

@@ -1,0 +1,446 @@
+//! Streams the records out of one JSON document without building the whole document in
+//! memory: `{"Records": [...]}`, `{"Findings": [...]}` and the other API envelopes, bare arrays,
+//! single objects, JSON Lines, and placebo recordings (`{"status_code": 200, "data": {...}}`).
+//! Each record is handed to a sink as soon as it is parsed.
+
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Value};
+use std::fmt;
+use std::io::Read;
+
+/// Top-level keys whose array holds the records of an API response or log file.
+pub const RECORD_ARRAYS: &[&str] = &[
+    "Records",
+    "Events",
+    "Findings",
+    "findings",
+    "events",
+    "successfulSet",
+    "failedSet",
+    "entities",
+    "eventTypes",
+];
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Shape {
+    /// `{"<key>": [...]}`: a log file or an API response.
+    Wrapped(&'static str),
+    Array,
+    Lines,
+    Single,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocInfo {
+    pub shape: Shape,
+    /// Wrapped in a placebo recording (`status_code` + `data`).
+    pub placebo: bool,
+}
+
+/// Where a record sits in its file, for error messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Location {
+    /// 0-based index of the record within the file.
+    pub index: usize,
+    /// 1-based line, when the file is JSON Lines.
+    pub line: Option<usize>,
+    /// The array key the record came from (`Records`, `failedSet`…).
+    pub key: Option<&'static str>,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.line, self.key) {
+            (Some(l), _) => write!(f, "line {l}"),
+            (None, Some(k)) => write!(f, "{k}[{}]", self.index),
+            (None, None) => write!(f, "record {}", self.index),
+        }
+    }
+}
+
+pub type Sink<'s> = dyn FnMut(Location, Value) + 's;
+
+struct Top<'a, 's> {
+    sink: &'a mut Sink<'s>,
+    index: &'a mut usize,
+    line: Option<usize>,
+}
+
+struct TopResult {
+    streamed: Option<&'static str>,
+    placebo: bool,
+    array: bool,
+    rest: Map<String, Value>,
+}
+
+impl<'de> DeserializeSeed<'de> for Top<'_, '_> {
+    type Value = TopResult;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<TopResult, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Top<'_, '_> {
+    type Value = TopResult;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON object or array")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<TopResult, A::Error> {
+        while let Some(v) = seq.next_element::<Value>()? {
+            (self.sink)(
+                Location {
+                    index: *self.index,
+                    line: self.line,
+                    key: None,
+                },
+                v,
+            );
+            *self.index += 1;
+        }
+        Ok(TopResult {
+            streamed: None,
+            placebo: false,
+            array: true,
+            rest: Map::new(),
+        })
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<TopResult, A::Error> {
+        let mut out = TopResult {
+            streamed: None,
+            placebo: false,
+            array: false,
+            rest: Map::new(),
+        };
+        while let Some(key) = map.next_key::<String>()? {
+            if let Some(k) = RECORD_ARRAYS.iter().find(|k| **k == key) {
+                let seed = Records {
+                    sink: &mut *self.sink,
+                    index: &mut *self.index,
+                    key: k,
+                };
+                if let Some(not_array) = map.next_value_seed(seed)? {
+                    out.rest.insert(key, not_array);
+                } else if out.streamed.is_none() || *k != "failedSet" {
+                    out.streamed = Some(k);
+                }
+            } else if key == "data" && out.rest.contains_key("status_code") {
+                let inner = map.next_value_seed(Top {
+                    sink: &mut *self.sink,
+                    index: &mut *self.index,
+                    line: self.line,
+                })?;
+                if inner.streamed.is_some() {
+                    out.streamed = inner.streamed;
+                    out.placebo = true;
+                } else {
+                    out.rest.insert(key, Value::Object(inner.rest));
+                }
+            } else {
+                out.rest.insert(key, map.next_value::<Value>()?);
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Streams the elements of one record array; returns the value back when it is not an array.
+struct Records<'a, 's> {
+    sink: &'a mut Sink<'s>,
+    index: &'a mut usize,
+    key: &'static str,
+}
+
+impl<'de> DeserializeSeed<'de> for Records<'_, '_> {
+    type Value = Option<Value>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<Value>, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+macro_rules! passthrough {
+    ($($name:ident: $t:ty),*) => {$(
+        fn $name<E: serde::de::Error>(self, v: $t) -> Result<Option<Value>, E> {
+            Ok(Some(Value::from(v)))
+        }
+    )*};
+}
+
+impl<'de> Visitor<'de> for Records<'_, '_> {
+    type Value = Option<Value>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an array of records")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Option<Value>, A::Error> {
+        let mut i = 0;
+        while let Some(v) = seq.next_element::<Value>()? {
+            (self.sink)(
+                Location {
+                    index: i,
+                    line: None,
+                    key: Some(self.key),
+                },
+                v,
+            );
+            i += 1;
+            *self.index += 1;
+        }
+        Ok(None)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Option<Value>, A::Error> {
+        let v = <Value as serde::Deserialize>::deserialize(
+            serde::de::value::MapAccessDeserializer::new(map),
+        )?;
+        Ok(Some(v))
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Option<Value>, E> {
+        Ok(Some(Value::Null))
+    }
+    passthrough!(visit_bool: bool, visit_i64: i64, visit_u64: u64, visit_f64: f64, visit_str: &str, visit_string: String);
+}
+
+fn finish(
+    result: TopResult,
+    index: &mut usize,
+    line: Option<usize>,
+    sink: &mut Sink<'_>,
+) -> DocInfo {
+    let placebo = result.placebo;
+    let shape = match (result.streamed, result.array) {
+        (Some(k), _) => Shape::Wrapped(k),
+        (None, true) => Shape::Array,
+        (None, false) => {
+            sink(
+                Location {
+                    index: *index,
+                    line,
+                    key: None,
+                },
+                Value::Object(result.rest),
+            );
+            *index += 1;
+            Shape::Single
+        }
+    };
+    DocInfo { shape, placebo }
+}
+
+/// Longest first line that is tried as a JSON Lines record before the file is read as one
+/// document (an S3 log file is one long line).
+const MAX_PROBE_LINE: usize = 8 << 20;
+
+fn looks_like_json_lines(bytes: &[u8]) -> bool {
+    let start = bytes
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(bytes.len());
+    let body = &bytes[start..];
+    let Some(nl) = body.iter().position(|b| *b == b'\n') else {
+        return false;
+    };
+    if nl > MAX_PROBE_LINE || !body[nl..].iter().any(|b| !b.is_ascii_whitespace()) {
+        return false;
+    }
+    serde_json::from_slice::<IgnoredAny>(&body[..nl]).is_ok()
+}
+
+/// Error from a document, with where it happened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocError {
+    pub location: String,
+    pub reason: String,
+}
+
+fn doc_error(e: serde_json::Error, line_offset: usize) -> DocError {
+    let location = if e.line() > 0 {
+        format!("line {} column {}", e.line() + line_offset, e.column())
+    } else {
+        "end of file".into()
+    };
+    let reason = match e.classify() {
+        serde_json::error::Category::Eof => "truncated JSON (file ends inside a value)".to_string(),
+        _ => {
+            let msg = e.to_string();
+            msg.split(" at line ").next().unwrap_or(&msg).to_string()
+        }
+    };
+    DocError { location, reason }
+}
+
+/// Reads every record of an in-memory document. Errors in a JSON Lines file are per line and do
+/// not stop the rest; a syntax error in a single document stops that document.
+pub fn read_slice(bytes: &[u8], sink: &mut Sink<'_>) -> (Option<DocInfo>, Vec<DocError>) {
+    let bytes = bytes
+        .strip_prefix(b"\xEF\xBB\xBF".as_slice())
+        .unwrap_or(bytes);
+    let mut index = 0;
+    let mut errors = Vec::new();
+    if looks_like_json_lines(bytes) {
+        for (n, line) in bytes.split(|b| *b == b'\n').enumerate() {
+            if line.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            let mut de = serde_json::Deserializer::from_slice(line);
+            let top = Top {
+                sink: &mut *sink,
+                index: &mut index,
+                line: Some(n + 1),
+            };
+            match top.deserialize(&mut de).and_then(|r| de.end().map(|_| r)) {
+                Ok(r) => {
+                    finish(r, &mut index, Some(n + 1), sink);
+                }
+                Err(e) => errors.push(doc_error(e, n)),
+            }
+        }
+        return (
+            Some(DocInfo {
+                shape: Shape::Lines,
+                placebo: false,
+            }),
+            errors,
+        );
+    }
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    read_values(&mut de, &mut index, sink, &mut errors)
+}
+
+/// The same over a reader, for files too large to hold in memory.
+pub fn read_stream<R: Read>(reader: R, sink: &mut Sink<'_>) -> (Option<DocInfo>, Vec<DocError>) {
+    let mut de =
+        serde_json::Deserializer::from_reader(std::io::BufReader::with_capacity(1 << 20, reader));
+    let mut index = 0;
+    let mut errors = Vec::new();
+    read_values(&mut de, &mut index, sink, &mut errors)
+}
+
+fn read_values<'de, R: serde_json::de::Read<'de>>(
+    de: &mut serde_json::Deserializer<R>,
+    index: &mut usize,
+    sink: &mut Sink<'_>,
+    errors: &mut Vec<DocError>,
+) -> (Option<DocInfo>, Vec<DocError>) {
+    let mut info: Option<DocInfo> = None;
+    let mut values = 0;
+    loop {
+        match de.end() {
+            Ok(()) => break,
+            Err(e) if e.is_io() => {
+                errors.push(DocError {
+                    location: "read".into(),
+                    reason: e.to_string(),
+                });
+                break;
+            }
+            Err(_) => {}
+        }
+        match (Top {
+            sink: &mut *sink,
+            index: &mut *index,
+            line: None,
+        })
+        .deserialize(&mut *de)
+        {
+            Ok(r) => {
+                let this = finish(r, index, None, sink);
+                values += 1;
+                info = Some(match info {
+                    None => this,
+                    Some(_) => DocInfo {
+                        shape: Shape::Lines,
+                        placebo: this.placebo,
+                    },
+                });
+            }
+            Err(e) => {
+                errors.push(doc_error(e, 0));
+                break;
+            }
+        }
+    }
+    if values == 0 && errors.is_empty() {
+        errors.push(DocError {
+            location: "file".into(),
+            reason: "empty file: no JSON value".into(),
+        });
+    }
+    (info, std::mem::take(errors))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn collect(input: &str) -> (Option<DocInfo>, Vec<(String, Value)>, Vec<DocError>) {
+        let mut got = Vec::new();
+        let (info, errs) = read_slice(input.as_bytes(), &mut |loc, v| {
+            got.push((loc.to_string(), v))
+        });
+        (info, got, errs)
+    }
+
+    #[test]
+    fn wrapped_arrays_stream_each_record() {
+        let (info, got, errs) = collect(r#"{"Records":[{"a":1},{"a":2}]}"#);
+        assert_eq!(info.map(|i| i.shape), Some(Shape::Wrapped("Records")));
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[1].0, "Records[1]");
+        assert!(errs.is_empty());
+    }
+
+    #[test]
+    fn placebo_data_is_unwrapped() {
+        let (info, got, _) =
+            collect(r#"{"status_code":200,"data":{"events":[{"arn":"x"}],"ResponseMetadata":{}}}"#);
+        assert_eq!(
+            info,
+            Some(DocInfo {
+                shape: Shape::Wrapped("events"),
+                placebo: true
+            })
+        );
+        assert_eq!(got.len(), 1);
+    }
+
+    #[test]
+    fn json_lines_keep_going_after_a_bad_line() {
+        let (info, got, errs) = collect("{\"a\":1}\n{broken\n\n{\"a\":3}\n");
+        assert_eq!(info.map(|i| i.shape), Some(Shape::Lines));
+        assert_eq!(
+            got.iter().map(|g| g.0.as_str()).collect::<Vec<_>>(),
+            ["line 1", "line 4"]
+        );
+        assert_eq!(errs.len(), 1);
+        assert!(errs[0].location.starts_with("line 2"), "{:?}", errs[0]);
+    }
+
+    #[test]
+    fn single_objects_arrays_and_truncation() {
+        let (info, got, _) = collect("  {\"x\": [1]}  ");
+        assert_eq!(info.map(|i| i.shape), Some(Shape::Single));
+        assert_eq!(got.len(), 1);
+        let (info, got, _) = collect("[{\"a\":1}, 2]");
+        assert_eq!(info.map(|i| i.shape), Some(Shape::Array));
+        assert_eq!(got.len(), 2);
+        let (_, got, errs) = collect("{\"Records\":[{\"a\":1},{\"a\":");
+        assert_eq!(got.len(), 1);
+        assert_eq!(errs[0].reason, "truncated JSON (file ends inside a value)");
+        let (_, _, errs) = collect("");
+        assert_eq!(errs.len(), 1);
+        let (_, _, errs) = collect("\"just a string\"");
+        assert_eq!(errs.len(), 1);
+    }
+
+    #[test]
+    fn the_reader_path_matches_the_slice_path() {
+        let input = r#"{"Records":[{"a":1},{"a":2}]}"#;
+        let mut n = 0;
+        let (info, errs) = read_stream(input.as_bytes(), &mut |_, _| n += 1);
+        assert_eq!(
+            (info.map(|i| i.shape), n, errs.len()),
+            (Some(Shape::Wrapped("Records")), 2, 0)
+        );
+    }
+}

@@ -1,0 +1,372 @@
+//! Offline replay: every file format a responder already holds, detected per file, read in
+//! parallel across files, streamed within large ones.
+
+pub mod containers;
+pub mod document;
+pub mod file_report;
+
+use crate::model::Source;
+use crate::normalize::{classify::classify, normalize_record, Normalized, Options, RecordKind};
+use crate::store::Store;
+use containers::{extension, Content};
+use document::{DocInfo, Location, Shape};
+pub use file_report::{FileError, FileReport, FileStatus};
+use rayon::prelude::*;
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+
+/// Shared counters a UI can read while files load.
+#[derive(Debug, Default)]
+pub struct Progress {
+    pub files_total: AtomicUsize,
+    pub files_done: AtomicUsize,
+    pub bytes_done: AtomicU64,
+}
+
+pub struct Loaded {
+    pub files: Vec<FileReport>,
+    pub store: Store,
+    /// Bytes read from disk (compressed size for `.gz` and `.zip`).
+    pub bytes: u64,
+}
+
+/// What reading one file (or zip entry) produced, before it is merged into the store.
+pub struct FileOutput {
+    pub report: FileReport,
+    pub items: Vec<Normalized>,
+}
+
+/// Loads every file under `paths` into a fresh store.
+pub fn load(paths: &[PathBuf], opts: Options, progress: &Progress) -> Loaded {
+    let found = containers::discover(paths);
+    progress.files_total.store(found.len(), Ordering::Relaxed);
+    let outputs: Vec<Vec<FileOutput>> = found
+        .into_par_iter()
+        .map(|entry| {
+            let out = match entry {
+                Ok(path) => read_path(&path, opts),
+                Err((name, reason)) => vec![FileOutput {
+                    report: FileReport::new(name).fail("open", reason),
+                    items: vec![],
+                }],
+            };
+            progress.files_done.fetch_add(1, Ordering::Relaxed);
+            progress
+                .bytes_done
+                .fetch_add(out.iter().map(|o| o.report.bytes).sum(), Ordering::Relaxed);
+            out
+        })
+        .collect();
+    let mut store = Store::default();
+    let mut files = Vec::new();
+    let mut bytes = 0;
+    for out in outputs.into_iter().flatten() {
+        bytes += out.report.bytes;
+        for item in out.items {
+            store.insert(item);
+        }
+        files.push(out.report);
+    }
+    store.finish();
+    Loaded {
+        files,
+        store,
+        bytes,
+    }
+}
+
+/// Reads one path from disk: a plain file, a `.gz`, or every entry of a `.zip`.
+pub fn read_path(path: &Path, opts: Options) -> Vec<FileOutput> {
+    let name = path.display().to_string();
+    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    let ext = extension(&name);
+    if ext == "zip" {
+        return match containers::zip_entries(path) {
+            Ok(entries) => {
+                let n = entries.len().max(1) as u64;
+                entries
+                    .into_iter()
+                    .map(|(entry, bytes)| {
+                        let label = format!("{name}!{entry}");
+                        let mut out = match bytes {
+                            Ok(b) => read_entry(&label, b, "zip", opts),
+                            Err(e) => FileOutput {
+                                report: FileReport::new(label).fail("zip entry", e.to_string()),
+                                items: vec![],
+                            },
+                        };
+                        out.report.bytes = size / n;
+                        out
+                    })
+                    .collect()
+            }
+            Err(reason) => vec![FileOutput {
+                report: FileReport::new(name).fail("zip", reason),
+                items: vec![],
+            }],
+        };
+    }
+    let gz = ext == "gz";
+    let mut out = match containers::open(path, gz) {
+        Ok(Content::Bytes(b)) => read_bytes(&name, &b, if gz { "gzip" } else { "" }, opts),
+        Ok(Content::Stream(r)) => read_stream(&name, r, if gz { "gzip" } else { "" }, opts),
+        Err(e) => FileOutput {
+            report: FileReport::new(name.clone()).fail("read", e.to_string()),
+            items: vec![],
+        },
+    };
+    out.report.bytes = size;
+    vec![out]
+}
+
+/// A zip entry: gunzips a nested `.gz`, then reads it like a file.
+fn read_entry(label: &str, bytes: Vec<u8>, container: &str, opts: Options) -> FileOutput {
+    if extension(label) == "gz" {
+        return match containers::gunzip_bytes(&bytes) {
+            Ok(inner) => read_bytes(label, &inner, &format!("{container} › gzip"), opts),
+            Err(e) => FileOutput {
+                report: FileReport::new(label.into()).fail("gzip", e.to_string()),
+                items: vec![],
+            },
+        };
+    }
+    read_bytes(label, &bytes, container, opts)
+}
+
+const JSON_EXTENSIONS: &[&str] = &["json", "jsonl", "ndjson", "gz", "zip"];
+
+/// Reads an in-memory file. Public for the fuzz target and tests.
+pub fn read_bytes(name: &str, bytes: &[u8], container: &str, opts: Options) -> FileOutput {
+    let first = bytes
+        .iter()
+        .take(4096)
+        .find(|b| !b.is_ascii_whitespace() && **b != 0xEF && **b != 0xBB && **b != 0xBF);
+    let looks_json = matches!(first, Some(b'{') | Some(b'['));
+    if !looks_json {
+        let report = FileReport::new(name.into());
+        let ext = extension(name.trim_end_matches(".gz"));
+        if JSON_EXTENSIONS.contains(&ext.as_str()) || !container.is_empty() {
+            let why = if bytes.is_empty() {
+                "empty file"
+            } else {
+                "does not start with a JSON object or array"
+            };
+            return FileOutput {
+                report: report.fail("file", why),
+                items: vec![],
+            };
+        }
+        let mut report = report;
+        report.status = FileStatus::NoEventData;
+        report.format = "not JSON".into();
+        report.note = Some(format!("no event data (.{ext} file)"));
+        return FileOutput {
+            report,
+            items: vec![],
+        };
+    }
+    let mut acc = Accumulator::new(name, opts);
+    let (info, errors) = document::read_slice(bytes, &mut |loc, v| acc.record(loc, v));
+    acc.finish(info, errors, container)
+}
+
+fn read_stream(
+    name: &str,
+    r: Box<dyn std::io::Read + Send>,
+    container: &str,
+    opts: Options,
+) -> FileOutput {
+    let mut acc = Accumulator::new(name, opts);
+    let (info, errors) = document::read_stream(r, &mut |loc, v| acc.record(loc, v));
+    acc.finish(info, errors, container)
+}
+
+/// Collects what the records of one file turn into.
+struct Accumulator {
+    report: FileReport,
+    items: Vec<Normalized>,
+    opts: Options,
+    unrecognised: Vec<FileError>,
+    health_arns: BTreeSet<String>,
+    event_types: usize,
+    failed_set: usize,
+}
+
+/// More than this many errors in one file are summarised.
+const MAX_ERRORS: usize = 20;
+
+impl Accumulator {
+    fn new(name: &str, opts: Options) -> Accumulator {
+        Accumulator {
+            report: FileReport::new(name.into()),
+            items: Vec::new(),
+            opts,
+            unrecognised: Vec::new(),
+            health_arns: BTreeSet::new(),
+            event_types: 0,
+            failed_set: 0,
+        }
+    }
+
+    fn error(&mut self, loc: Location, reason: String) {
+        self.report.errors.push(FileError {
+            location: loc.to_string(),
+            reason,
+        });
+    }
+
+    fn record(&mut self, loc: Location, v: Value) {
+        self.report.records += 1;
+        if loc.key == Some("failedSet") {
+            self.failed_set += 1;
+            return;
+        }
+        if classify(&v).is_none() {
+            if self.unrecognised.len() < MAX_ERRORS {
+                let reason = normalize_record(v, &self.opts).err().unwrap_or_default();
+                self.unrecognised.push(FileError {
+                    location: loc.to_string(),
+                    reason,
+                });
+            }
+            return;
+        }
+        match normalize_record(v, &self.opts) {
+            Ok((kind, item)) => {
+                *self.report.kinds.entry(kind).or_default() += 1;
+                match &item {
+                    Normalized::Signal(s) => {
+                        *self.report.signals.entry(s.source.label()).or_default() += 1
+                    }
+                    Normalized::HealthPart { arn, .. } => {
+                        self.health_arns.insert(arn.clone());
+                    }
+                    Normalized::EventType { .. } => self.event_types += 1,
+                    Normalized::NoEvent => {}
+                }
+                self.items.push(item);
+            }
+            Err(reason) => self.error(loc, reason),
+        }
+    }
+
+    fn finish(
+        mut self,
+        info: Option<DocInfo>,
+        doc_errors: Vec<document::DocError>,
+        container: &str,
+    ) -> FileOutput {
+        let recognised: usize = self.report.kinds.values().sum();
+        self.report
+            .signals
+            .insert(Source::Health.label(), self.health_arns.len());
+        self.report.format = describe(info.as_ref(), &self.report.kinds, container);
+        for e in doc_errors {
+            self.report.errors.push(FileError {
+                location: e.location,
+                reason: e.reason,
+            });
+        }
+        if recognised > 0 {
+            // Records we could not place in a file that otherwise holds events are errors.
+            self.report
+                .errors
+                .extend(std::mem::take(&mut self.unrecognised));
+        }
+        let mut notes = Vec::new();
+        if self.failed_set > 0 {
+            notes.push(format!(
+                "{} events in failedSet (details refused by AWS)",
+                self.failed_set
+            ));
+        }
+        if self.report.errors.len() > MAX_ERRORS {
+            let more = self.report.errors.len() - MAX_ERRORS;
+            self.report.errors.truncate(MAX_ERRORS);
+            self.report.errors.push(FileError {
+                location: "…".into(),
+                reason: format!("{more} more errors not shown"),
+            });
+        }
+        self.report.status = if !self.report.errors.is_empty() {
+            FileStatus::Failed
+        } else if self.report.total_signals() == 0 {
+            let why = if self.event_types > 0 {
+                format!(
+                    "DescribeEventTypes catalog: {} event types, used to classify Health events",
+                    self.event_types
+                )
+            } else if self
+                .report
+                .kinds
+                .contains_key(&RecordKind::CloudTrailDigest)
+            {
+                "CloudTrail digest file: integrity data, no events".into()
+            } else if let Some(first) = self.unrecognised.first() {
+                format!(
+                    "JSON with no CloudTrail, GuardDuty or Health records: {}",
+                    first.reason
+                )
+            } else {
+                "no records".into()
+            };
+            notes.push(why);
+            FileStatus::NoEventData
+        } else {
+            FileStatus::Loaded
+        };
+        if !notes.is_empty() {
+            self.report.note = Some(notes.join("; "));
+        }
+        FileOutput {
+            report: self.report,
+            items: self.items,
+        }
+    }
+}
+
+fn describe(
+    info: Option<&DocInfo>,
+    kinds: &std::collections::BTreeMap<RecordKind, usize>,
+    container: &str,
+) -> String {
+    let mut parts = Vec::new();
+    if !container.is_empty() {
+        parts.push(container.to_string());
+    }
+    if let Some(info) = info {
+        if info.placebo {
+            parts.push("placebo recording".into());
+        }
+        parts.push(
+            match &info.shape {
+                Shape::Wrapped("Records") => "CloudTrail log file {\"Records\": [...]}",
+                Shape::Wrapped("Events") => "LookupEvents output {\"Events\": [...]}",
+                Shape::Wrapped("Findings") | Shape::Wrapped("findings") => "GetFindings output",
+                Shape::Wrapped("events") => "Health DescribeEvents output",
+                Shape::Wrapped("successfulSet") | Shape::Wrapped("failedSet") => {
+                    "Health DescribeEventDetails output"
+                }
+                Shape::Wrapped("entities") => "Health DescribeAffectedEntities output",
+                Shape::Wrapped("eventTypes") => "Health DescribeEventTypes catalog",
+                Shape::Wrapped(_) => "JSON document",
+                Shape::Array => "JSON array",
+                Shape::Lines => "JSON Lines",
+                Shape::Single => "JSON object",
+            }
+            .to_string(),
+        );
+    }
+    let mut out = parts.join(" › ");
+    if !kinds.is_empty() {
+        let list: Vec<String> = kinds.iter().map(|(k, n)| format!("{k} ×{n}")).collect();
+        out.push_str(&format!(": {}", list.join(", ")));
+    }
+    if out.is_empty() {
+        "unreadable".into()
+    } else {
+        out
+    }
+}
