@@ -49,6 +49,7 @@ impl Report {
             "files": self.loaded.files,
             "totals": self.totals(),
             "entities": self.entities(),
+            "unjoined_health": self.loaded.store.unjoined().into_iter().map(|(arn, reason)| json!({"arn": arn, "reason": reason})).collect::<Vec<_>>(),
             "summary": {
                 "files": self.loaded.files.len(),
                 "loaded": by_status(FileStatus::Loaded),

@@ -24,6 +24,8 @@ pub struct Store {
     by_entity: HashMap<Entity, Vec<usize>>,
     catalog: Catalog,
     duplicates: usize,
+    /// Health pieces that cannot make a signal yet (no time known), waiting for the rest.
+    pending_health: HashMap<String, (serde_json::Value, String)>,
 }
 
 impl Store {
@@ -155,16 +157,46 @@ impl Store {
                     Err(_) => Insert::Duplicate,
                 }
             }
-            None => match health::from_parts(&parts, Some(&self.catalog)) {
-                Ok(s) => self.insert_signal(s),
-                Err(_) => Insert::Other,
-            },
+            None => {
+                let mut parts = parts;
+                if let Some((mut waiting, _)) = self.pending_health.remove(&arn) {
+                    health::merge_parts(&mut waiting, parts);
+                    parts = waiting;
+                }
+                match health::from_parts(&parts, Some(&self.catalog)) {
+                    Ok(s) => self.insert_signal(s),
+                    Err(reason) => {
+                        self.pending_health.insert(arn, (parts, reason));
+                        Insert::Other
+                    }
+                }
+            }
         }
+    }
+
+    /// Health events that never became signals, with the reason (after `finish`).
+    pub fn unjoined(&self) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = self.pending_health.iter().map(|(a, (_, r))| (a.clone(), r.clone())).collect();
+        out.sort();
+        out
     }
 
     /// Re-derives Health signals whose category was unknown when they arrived, now that every
     /// catalog file has been read.
     pub fn finish(&mut self) {
+        let pending: Vec<String> = self.pending_health.keys().cloned().collect();
+        for arn in pending {
+            if let Some((parts, reason)) = self.pending_health.remove(&arn) {
+                match health::from_parts(&parts, Some(&self.catalog)) {
+                    Ok(s) => {
+                        self.insert_signal(s);
+                    }
+                    Err(_) => {
+                        self.pending_health.insert(arn, (parts, reason));
+                    }
+                }
+            }
+        }
         if self.catalog.is_empty() {
             return;
         }

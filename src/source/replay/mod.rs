@@ -365,7 +365,7 @@ fn describe(
         out.push_str(&format!(": {}", list.join(", ")));
     }
     if out.is_empty() {
-        "unreadable".into()
+        "invalid JSON".into()
     } else {
         out
     }

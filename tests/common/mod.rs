@@ -1,0 +1,54 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+pub fn datasets_fixture() -> PathBuf {
+    fixtures().join("datasets")
+}
+
+/// The shared real-data folder beside the checkout, when it is there.
+pub fn shared_datasets() -> Option<PathBuf> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/datasets");
+    if p.is_dir() {
+        return Some(p);
+    }
+    if std::env::var("AIRC_REQUIRE_DATASETS").is_ok() {
+        panic!("AIRC_REQUIRE_DATASETS is set but {} is missing", p.display());
+    }
+    eprintln!("note: {} not present; shared-dataset checks skipped", p.display());
+    None
+}
+
+pub fn airc(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_airc"))
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run airc: {e}"))
+}
+
+pub fn json_of(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+pub fn invictus_records() -> Vec<serde_json::Value> {
+    let dir = datasets_fixture().join("invictus-aws-dataset/CloudTrail");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .flat_map(|f| {
+            let v: serde_json::Value = serde_json::from_slice(&std::fs::read(f).unwrap_or_default()).unwrap_or_default();
+            v["Records"].as_array().cloned().unwrap_or_default()
+        })
+        .collect()
+}
