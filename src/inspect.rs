@@ -39,8 +39,9 @@ impl Report {
             .collect()
     }
 
+    /// Throughput over the JSON parsed (after decompression).
     fn mb_per_s(&self) -> f64 {
-        self.loaded.bytes as f64 / 1e6 / self.seconds.max(1e-9)
+        self.loaded.json_bytes as f64 / 1e6 / self.seconds.max(1e-9)
     }
 
     pub fn to_json(&self) -> serde_json::Value {
@@ -57,6 +58,7 @@ impl Report {
                 "failed": by_status(FileStatus::Failed),
                 "duplicates": self.loaded.store.duplicates(),
                 "bytes": self.loaded.bytes,
+                "json_bytes": self.loaded.json_bytes,
                 "seconds": (self.seconds * 1000.0).round() / 1000.0,
                 "mb_per_s": (self.mb_per_s() * 10.0).round() / 10.0,
             }
@@ -119,12 +121,13 @@ impl Report {
         let by_status = |s: FileStatus| self.loaded.files.iter().filter(|f| f.status == s).count();
         let _ = writeln!(
             out,
-            "files: {} loaded, {} with no event data, {} failed; {} duplicate records; {:.1} MB in {:.3} s ({:.1} MB/s)",
+            "files: {} loaded, {} with no event data, {} failed; {} duplicate records; {:.1} MB on disk, {:.1} MB of JSON in {:.3} s ({:.1} MB/s)",
             by_status(FileStatus::Loaded),
             by_status(FileStatus::NoEventData),
             by_status(FileStatus::Failed),
             self.loaded.store.duplicates(),
             self.loaded.bytes as f64 / 1e6,
+            self.loaded.json_bytes as f64 / 1e6,
             self.seconds,
             self.mb_per_s()
         );

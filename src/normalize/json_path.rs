@@ -3,16 +3,28 @@
 
 use serde_json::Value;
 
-/// The value at `key`, exact match first, then ASCII case-insensitive.
+/// The value at `key`, or at `key` with its first letter's case flipped (`accessKeyId` /
+/// `AccessKeyId`): the API's camelCase and the SDK-printed PascalCase differ only there. Two
+/// map lookups, never a scan: this sits on the hot path of every record.
 pub fn get<'a>(v: &'a Value, key: &str) -> Option<&'a Value> {
     let map = v.as_object()?;
-    map.get(key)
-        .or_else(|| {
-            map.iter()
-                .find(|(k, _)| k.eq_ignore_ascii_case(key))
-                .map(|(_, v)| v)
-        })
-        .filter(|v| !v.is_null())
+    let found = map.get(key).or_else(|| {
+        let mut chars = key.chars();
+        let first = chars.next()?;
+        let flipped = if first.is_ascii_uppercase() {
+            first.to_ascii_lowercase()
+        } else {
+            first.to_ascii_uppercase()
+        };
+        if flipped == first {
+            return None;
+        }
+        let mut other = String::with_capacity(key.len());
+        other.push(flipped);
+        other.push_str(chars.as_str());
+        map.get(&other)
+    });
+    found.filter(|v| !v.is_null())
 }
 
 pub fn path<'a>(v: &'a Value, keys: &[&str]) -> Option<&'a Value> {

@@ -30,7 +30,10 @@ pub struct FileReport {
     /// Signals per source in this file (Health: distinct event ARNs).
     pub signals: BTreeMap<&'static str, usize>,
     pub records: usize,
+    /// Size on disk (a zip entry: its share of the archive).
     pub bytes: u64,
+    /// JSON bytes parsed, after decompression.
+    pub json_bytes: u64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -49,6 +52,7 @@ impl FileReport {
             signals,
             records: 0,
             bytes: 0,
+            json_bytes: 0,
             note: None,
             errors: Vec::new(),
             kinds: BTreeMap::new(),

@@ -16,6 +16,7 @@ use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::Arc;
 
 /// Shared counters a UI can read while files load.
 #[derive(Debug, Default)]
@@ -30,6 +31,8 @@ pub struct Loaded {
     pub store: Store,
     /// Bytes read from disk (compressed size for `.gz` and `.zip`).
     pub bytes: u64,
+    /// JSON bytes parsed, after decompression.
+    pub json_bytes: u64,
 }
 
 /// What reading one file (or zip entry) produced, before it is merged into the store.
@@ -61,20 +64,17 @@ pub fn load(paths: &[PathBuf], opts: Options, progress: &Progress) -> Loaded {
         .collect();
     let mut store = Store::default();
     let mut files = Vec::new();
-    let mut bytes = 0;
+    let (mut bytes, mut json_bytes) = (0, 0);
     for out in outputs.into_iter().flatten() {
         bytes += out.report.bytes;
+        json_bytes += out.report.json_bytes;
         for item in out.items {
             store.insert(item);
         }
         files.push(out.report);
     }
     store.finish();
-    Loaded {
-        files,
-        store,
-        bytes,
-    }
+    Loaded { files, store, bytes, json_bytes }
 }
 
 /// Reads one path from disk: a plain file, a `.gz`, or every entry of a `.zip`.
@@ -168,6 +168,7 @@ pub fn read_bytes(name: &str, bytes: &[u8], container: &str, opts: Options) -> F
         };
     }
     let mut acc = Accumulator::new(name, opts);
+    acc.report.json_bytes = bytes.len() as u64;
     let (info, errors) = document::read_slice(bytes, &mut |loc, v| acc.record(loc, v));
     acc.finish(info, errors, container)
 }
@@ -179,8 +180,25 @@ fn read_stream(
     opts: Options,
 ) -> FileOutput {
     let mut acc = Accumulator::new(name, opts);
-    let (info, errors) = document::read_stream(r, &mut |loc, v| acc.record(loc, v));
+    let counted = Arc::new(AtomicU64::new(0));
+    let reader = CountingReader { inner: r, count: Arc::clone(&counted) };
+    let (info, errors) = document::read_stream(reader, &mut |loc, v| acc.record(loc, v));
+    acc.report.json_bytes = counted.load(Ordering::Relaxed);
     acc.finish(info, errors, container)
+}
+
+/// Counts the bytes a streamed file yields after decompression.
+struct CountingReader {
+    inner: Box<dyn std::io::Read + Send>,
+    count: Arc<AtomicU64>,
+}
+
+impl std::io::Read for CountingReader {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
 }
 
 /// Collects what the records of one file turn into.
