@@ -31,8 +31,12 @@ fn records(source: &Path) -> Vec<Value> {
     files.sort();
     let mut out = Vec::new();
     for f in files {
-        let Ok(bytes) = std::fs::read(&f) else { continue };
-        let Ok(v) = serde_json::from_slice::<Value>(&bytes) else { continue };
+        let Ok(bytes) = std::fs::read(&f) else {
+            continue;
+        };
+        let Ok(v) = serde_json::from_slice::<Value>(&bytes) else {
+            continue;
+        };
         if let Some(recs) = v.get("Records").and_then(Value::as_array) {
             out.extend(recs.iter().cloned());
         }
@@ -55,22 +59,59 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-const USERS: &[&str] = &["alice", "bob", "carol", "deploy-bot", "mallory", "bert-jan", "ci-runner", "backup"];
+const USERS: &[&str] = &[
+    "alice",
+    "bob",
+    "carol",
+    "deploy-bot",
+    "mallory",
+    "bert-jan",
+    "ci-runner",
+    "backup",
+];
 
 fn vary(rec: &mut Value, i: u64, rng: &mut XorShift, base: i64) {
-    let Some(obj) = rec.as_object_mut() else { return };
-    obj.insert("eventID".into(), Value::String(format!("{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}", i >> 16, i & 0xffff, rng.below(4096), rng.below(4096), rng.next() & 0xffff_ffff_ffff)));
+    let Some(obj) = rec.as_object_mut() else {
+        return;
+    };
+    obj.insert(
+        "eventID".into(),
+        Value::String(format!(
+            "{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}",
+            i >> 16,
+            i & 0xffff,
+            rng.below(4096),
+            rng.below(4096),
+            rng.next() & 0xffff_ffff_ffff
+        )),
+    );
     let t = chrono::DateTime::from_timestamp(base + (i as i64) / 20, 0).unwrap_or_default();
-    obj.insert("eventTime".into(), Value::String(t.format("%Y-%m-%dT%H:%M:%SZ").to_string()));
-    let ip = format!("{}.{}.{}.{}", 1 + rng.below(222), rng.below(256), rng.below(256), 1 + rng.below(254));
-    if obj.get("sourceIPAddress").and_then(Value::as_str).is_some_and(|s| s.parse::<std::net::IpAddr>().is_ok()) {
+    obj.insert(
+        "eventTime".into(),
+        Value::String(t.format("%Y-%m-%dT%H:%M:%SZ").to_string()),
+    );
+    let ip = format!(
+        "{}.{}.{}.{}",
+        1 + rng.below(222),
+        rng.below(256),
+        rng.below(256),
+        1 + rng.below(254)
+    );
+    if obj
+        .get("sourceIPAddress")
+        .and_then(Value::as_str)
+        .is_some_and(|s| s.parse::<std::net::IpAddr>().is_ok())
+    {
         obj.insert("sourceIPAddress".into(), Value::String(ip));
     }
     if let Some(ui) = obj.get_mut("userIdentity").and_then(Value::as_object_mut) {
         if ui.get("type").and_then(Value::as_str) == Some("IAMUser") {
             let u = USERS[rng.below(USERS.len() as u64) as usize];
             ui.insert("userName".into(), Value::String(u.into()));
-            ui.insert("accessKeyId".into(), Value::String(format!("AKIA{:016X}", rng.below(64))));
+            ui.insert(
+                "accessKeyId".into(),
+                Value::String(format!("AKIA{:016X}", rng.below(64))),
+            );
         }
     }
 }
@@ -78,15 +119,25 @@ fn vary(rec: &mut Value, i: u64, rng: &mut XorShift, base: i64) {
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let usage = "usage: gen_corpus OUT_DIR EVENTS [--plain] [--per-file N] [--source DIR]";
-    let (Some(out), Some(events)) = (args.first(), args.get(1).and_then(|n| n.parse::<u64>().ok())) else {
+    let (Some(out), Some(events)) = (
+        args.first(),
+        args.get(1).and_then(|n| n.parse::<u64>().ok()),
+    ) else {
         eprintln!("{usage}");
         std::process::exit(2);
     };
     let plain = args.iter().any(|a| a == "--plain");
-    let opt = |name: &str| args.iter().position(|a| a == name).and_then(|i| args.get(i + 1));
-    let per_file: u64 = opt("--per-file").and_then(|n| n.parse().ok()).unwrap_or(2000);
+    let opt = |name: &str| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+    };
+    let per_file: u64 = opt("--per-file")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(2000);
     let source = opt("--source").map(PathBuf::from).unwrap_or_else(|| {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/datasets/invictus-aws-dataset/CloudTrail")
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/datasets/invictus-aws-dataset/CloudTrail")
     });
     let pool = records(&source);
     if pool.is_empty() {
@@ -107,13 +158,21 @@ fn main() {
             vary(&mut r, written + k, &mut rng, base);
             recs.push(r);
         }
-        let t = chrono::DateTime::from_timestamp(base + (written as i64) / 20, 0).unwrap_or_default();
-        let dir = Path::new(out).join(format!("AWSLogs/{account}/CloudTrail/us-east-1/{}", t.format("%Y/%m/%d")));
+        let t =
+            chrono::DateTime::from_timestamp(base + (written as i64) / 20, 0).unwrap_or_default();
+        let dir = Path::new(out).join(format!(
+            "AWSLogs/{account}/CloudTrail/us-east-1/{}",
+            t.format("%Y/%m/%d")
+        ));
         if let Err(e) = std::fs::create_dir_all(&dir) {
             eprintln!("{}: {e}", dir.display());
             std::process::exit(1);
         }
-        let name = format!("{account}_CloudTrail_us-east-1_{}_{file_no:06}.json{}", t.format("%Y%m%dT%H%MZ"), if plain { "" } else { ".gz" });
+        let name = format!(
+            "{account}_CloudTrail_us-east-1_{}_{file_no:06}.json{}",
+            t.format("%Y%m%dT%H%MZ"),
+            if plain { "" } else { ".gz" }
+        );
         let body = serde_json::json!({ "Records": recs }).to_string();
         bytes += body.len() as u64;
         let data = if plain {
@@ -130,5 +189,8 @@ fn main() {
         written += n;
         file_no += 1;
     }
-    println!("wrote {written} events in {file_no} files, {:.1} MB of JSON, under {out}", bytes as f64 / 1e6);
+    println!(
+        "wrote {written} events in {file_no} files, {:.1} MB of JSON, under {out}",
+        bytes as f64 / 1e6
+    );
 }

@@ -31,7 +31,10 @@ fn inspect(dir: &Path) -> Value {
 fn file<'a>(v: &'a Value, suffix: &str) -> &'a Value {
     v["files"]
         .as_array()
-        .and_then(|fs| fs.iter().find(|f| f["path"].as_str().is_some_and(|p| p.ends_with(suffix))))
+        .and_then(|fs| {
+            fs.iter()
+                .find(|f| f["path"].as_str().is_some_and(|p| p.ends_with(suffix)))
+        })
         .unwrap_or_else(|| panic!("no file ending {suffix} in {:#}", v["files"]))
 }
 
@@ -42,19 +45,35 @@ fn cloudtrail_in_every_container_and_shape_counts_once() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let d = dir.path();
     let s3 = json!({ "Records": a }).to_string();
-    write(d, "AWSLogs/218007301253/CloudTrail/us-east-1/2023/07/10/x.json.gz", &gz(s3.as_bytes()));
+    write(
+        d,
+        "AWSLogs/218007301253/CloudTrail/us-east-1/2023/07/10/x.json.gz",
+        &gz(s3.as_bytes()),
+    );
     // The same events again, uncompressed: duplicates count once.
     write(d, "copy/x.json", s3.as_bytes());
-    write(d, "array.json", serde_json::to_string_pretty(b).unwrap_or_default().as_bytes());
+    write(
+        d,
+        "array.json",
+        serde_json::to_string_pretty(b)
+            .unwrap_or_default()
+            .as_bytes(),
+    );
     let lines: String = c.iter().map(|r| format!("{r}\n")).collect();
     write(d, "lines.jsonl", lines.as_bytes());
     // LookupEvents output as JSON (not lines), CloudTrailEvent as a string.
     let lookup: Vec<Value> = recs[300..310]
         .iter()
-        .map(|r| json!({"EventId": r["eventID"], "EventName": r["eventName"], "EventTime": 1688989503.0,
-                        "CloudTrailEvent": r.to_string(), "ReadOnly": "true"}))
+        .map(|r| {
+            json!({"EventId": r["eventID"], "EventName": r["eventName"], "EventTime": 1688989503.0,
+                        "CloudTrailEvent": r.to_string(), "ReadOnly": "true"})
+        })
         .collect();
-    write(d, "lookup.json", json!({ "Events": lookup }).to_string().as_bytes());
+    write(
+        d,
+        "lookup.json",
+        json!({ "Events": lookup }).to_string().as_bytes(),
+    );
     // EventBridge envelopes in a zip.
     let eb: Vec<Value> = recs[310..315]
         .iter()
@@ -65,10 +84,16 @@ fn cloudtrail_in_every_container_and_shape_counts_once() {
     {
         let mut zw = zip::ZipWriter::new(&mut zipped);
         let opts = zip::write::SimpleFileOptions::default();
-        zw.start_file("eventbridge.json", opts).unwrap_or_else(|e| panic!("{e}"));
-        zw.write_all(Value::Array(eb).to_string().as_bytes()).unwrap_or_else(|e| panic!("{e}"));
-        zw.start_file("nested/log.json.gz", opts).unwrap_or_else(|e| panic!("{e}"));
-        zw.write_all(&gz(json!({ "Records": &recs[315..320] }).to_string().as_bytes())).unwrap_or_else(|e| panic!("{e}"));
+        zw.start_file("eventbridge.json", opts)
+            .unwrap_or_else(|e| panic!("{e}"));
+        zw.write_all(Value::Array(eb).to_string().as_bytes())
+            .unwrap_or_else(|e| panic!("{e}"));
+        zw.start_file("nested/log.json.gz", opts)
+            .unwrap_or_else(|e| panic!("{e}"));
+        zw.write_all(&gz(json!({ "Records": &recs[315..320] })
+            .to_string()
+            .as_bytes()))
+            .unwrap_or_else(|e| panic!("{e}"));
         zw.finish().unwrap_or_else(|e| panic!("{e}"));
     }
     write(d, "bundle.zip", &zipped.into_inner());
@@ -76,12 +101,27 @@ fn cloudtrail_in_every_container_and_shape_counts_once() {
     let v = inspect(d);
     assert_eq!(v["totals"]["cloudtrail"], 320);
     assert_eq!(v["summary"]["duplicates"], 100);
-    assert_eq!(file(&v, ".json.gz")["format"], "gzip › CloudTrail log file {\"Records\": [...]}: CloudTrail record ×100");
-    assert_eq!(file(&v, "array.json")["format"], "JSON array: CloudTrail record ×100");
-    assert_eq!(file(&v, "lines.jsonl")["format"], "JSON Lines: CloudTrail record ×100");
-    assert_eq!(file(&v, "lookup.json")["format"], "LookupEvents output {\"Events\": [...]}: LookupEvents event ×10");
+    assert_eq!(
+        file(&v, ".json.gz")["format"],
+        "gzip › CloudTrail log file {\"Records\": [...]}: CloudTrail record ×100"
+    );
+    assert_eq!(
+        file(&v, "array.json")["format"],
+        "JSON array: CloudTrail record ×100"
+    );
+    assert_eq!(
+        file(&v, "lines.jsonl")["format"],
+        "JSON Lines: CloudTrail record ×100"
+    );
+    assert_eq!(
+        file(&v, "lookup.json")["format"],
+        "LookupEvents output {\"Events\": [...]}: LookupEvents event ×10"
+    );
     assert_eq!(file(&v, "!eventbridge.json")["signals"]["cloudtrail"], 5);
-    assert_eq!(file(&v, "!nested/log.json.gz")["format"], "zip › gzip › CloudTrail log file {\"Records\": [...]}: CloudTrail record ×5");
+    assert_eq!(
+        file(&v, "!nested/log.json.gz")["format"],
+        "zip › gzip › CloudTrail log file {\"Records\": [...]}: CloudTrail record ×5"
+    );
 }
 
 fn finding(id: &str, severity: f64) -> Value {
@@ -99,7 +139,10 @@ fn pascal(v: &Value) -> Value {
             m.iter()
                 .map(|(k, x)| {
                     let mut c = k.chars();
-                    let up = c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default();
+                    let up = c
+                        .next()
+                        .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                        .unwrap_or_default();
                     (up, pascal(x))
                 })
                 .collect(),
@@ -113,9 +156,27 @@ fn pascal(v: &Value) -> Value {
 fn guardduty_and_health_in_every_shape() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let d = dir.path();
-    write(d, "get-findings.json", json!({"findings": [finding("g1", 2.0), finding("g2", 5.0)]}).to_string().as_bytes());
-    write(d, "sdk.json", json!({"Findings": [pascal(&finding("g3", 7.5))]}).to_string().as_bytes());
-    write(d, "bare.json", json!([finding("g4", 9.5), finding("g1", 2.0)]).to_string().as_bytes());
+    write(
+        d,
+        "get-findings.json",
+        json!({"findings": [finding("g1", 2.0), finding("g2", 5.0)]})
+            .to_string()
+            .as_bytes(),
+    );
+    write(
+        d,
+        "sdk.json",
+        json!({"Findings": [pascal(&finding("g3", 7.5))]})
+            .to_string()
+            .as_bytes(),
+    );
+    write(
+        d,
+        "bare.json",
+        json!([finding("g4", 9.5), finding("g1", 2.0)])
+            .to_string()
+            .as_bytes(),
+    );
     let eb = json!({"version": "0", "id": "e", "detail-type": "GuardDuty Finding", "source": "aws.guardduty",
                     "account": "111122223333", "time": "2024-05-01T10:05:00Z", "region": "us-east-1", "resources": [], "detail": finding("g5", 8.0)});
     write(d, "eventbridge-finding.json", eb.to_string().as_bytes());
@@ -143,9 +204,18 @@ fn guardduty_and_health_in_every_shape() {
     let v = inspect(d);
     assert_eq!(v["totals"]["guardduty"], 5, "g1 twice counts once");
     assert_eq!(v["totals"]["health"], 3);
-    assert_eq!(file(&v, "sdk.json")["format"], "GetFindings output: GuardDuty finding (PascalCase) ×1");
-    assert_eq!(file(&v, "get-findings.json")["format"], "GetFindings output: GuardDuty finding (camelCase) ×2");
-    assert_eq!(file(&v, "put-events.json")["format"], "JSON array: PutEvents entry with Health Detail ×1");
+    assert_eq!(
+        file(&v, "sdk.json")["format"],
+        "GetFindings output: GuardDuty finding (PascalCase) ×1"
+    );
+    assert_eq!(
+        file(&v, "get-findings.json")["format"],
+        "GetFindings output: GuardDuty finding (camelCase) ×2"
+    );
+    assert_eq!(
+        file(&v, "put-events.json")["format"],
+        "JSON array: PutEvents entry with Health Detail ×1"
+    );
 
     let report = airc::inspect::run(&[d.to_path_buf()]);
     let store = &report.loaded.store;
@@ -155,15 +225,26 @@ fn guardduty_and_health_in_every_shape() {
     assert_eq!(sev("guardduty:g2"), Some(Medium));
     assert_eq!(sev("guardduty:g3"), Some(High));
     assert_eq!(sev("guardduty:g4"), Some(Critical));
-    let abuse = store.get("health:arn:aws:health:global::event/ABUSE/AWS_ABUSE_PORT_SCANNING_REPORT/A1");
-    assert_eq!(abuse.map(|s| (s.severity, s.abuse, s.time.to_rfc3339())),
-        Some((High, Some(airc::normalize::abuse::AbuseType::PortScanning), "2024-05-01T11:00:00+00:00".into())));
-    let exposed = store.get("health:arn:aws:health:global::event/RISK/AWS_RISK_CREDENTIALS_EXPOSED/R1");
+    let abuse =
+        store.get("health:arn:aws:health:global::event/ABUSE/AWS_ABUSE_PORT_SCANNING_REPORT/A1");
+    assert_eq!(
+        abuse.map(|s| (s.severity, s.abuse, s.time.to_rfc3339())),
+        Some((
+            High,
+            Some(airc::normalize::abuse::AbuseType::PortScanning),
+            "2024-05-01T11:00:00+00:00".into()
+        ))
+    );
+    let exposed =
+        store.get("health:arn:aws:health:global::event/RISK/AWS_RISK_CREDENTIALS_EXPOSED/R1");
     assert_eq!(exposed.map(|s| s.severity), Some(Critical));
     // The exposed key joins the finding that names it.
     let key = airc::model::Entity::new(airc::model::EntityKind::AccessKey, "AKIAEXAMPLEEXAMPLE12");
     let sources: std::collections::BTreeSet<_> = store.touching(&key).map(|s| s.source).collect();
     assert_eq!(sources.len(), 2);
     let stop = store.get(&format!("health:{arn}"));
-    assert_eq!(stop.map(|s| (s.time.to_rfc3339(), s.entities.len())), Some(("2024-05-01T08:00:00+00:00".into(), 1)));
+    assert_eq!(
+        stop.map(|s| (s.time.to_rfc3339(), s.entities.len())),
+        Some(("2024-05-01T08:00:00+00:00".into(), 1))
+    );
 }

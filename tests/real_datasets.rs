@@ -19,30 +19,97 @@ fn touching(report: &airc::inspect::Report, kind: EntityKind, id: &str, source: 
 #[test]
 fn licensed_fixtures_load_with_exact_counts_and_entities() {
     let report = airc::inspect::run(&[common::datasets_fixture()]);
-    let failed: Vec<_> = report.loaded.files.iter().filter(|f| f.status == FileStatus::Failed).collect();
+    let failed: Vec<_> = report
+        .loaded
+        .files
+        .iter()
+        .filter(|f| f.status == FileStatus::Failed)
+        .collect();
     assert!(failed.is_empty(), "failed files: {failed:#?}");
     let totals = report.totals();
-    assert_eq!(totals["cloudtrail"], 2421, "2301 invictus + 103 otrf + 2 trailscraper + 6 plaso + 11 custodian");
+    assert_eq!(
+        totals["cloudtrail"], 2421,
+        "2301 invictus + 103 otrf + 2 trailscraper + 6 plaso + 11 custodian"
+    );
     assert_eq!(totals["guardduty"], 1);
     assert_eq!(totals["health"], 29);
     // The otrf zip holds the same 103 events as the extracted JSON beside it: counted once.
     assert!(report.loaded.store.duplicates() >= 103);
 
     // CloudTrail: the Stratus Red Team operator, their long-term key, the otrf exfil bucket.
-    assert_eq!(touching(&report, EntityKind::IamUser, "bert-jan", Source::CloudTrail), 2063);
-    assert_eq!(touching(&report, EntityKind::AccessKey, "AKIATFQR7NSC8Q4X20BJ", Source::CloudTrail), 1746);
-    assert_eq!(touching(&report, EntityKind::Bucket, "mordors3stack-s3bucket-llp2yingx64a", Source::CloudTrail), 9);
-    assert_eq!(touching(&report, EntityKind::IamUser, "pedro", Source::CloudTrail), 87);
-    assert!(touching(&report, EntityKind::Volume, "vol-97c02b3e", Source::CloudTrail) >= 1);
+    assert_eq!(
+        touching(&report, EntityKind::IamUser, "bert-jan", Source::CloudTrail),
+        2063
+    );
+    assert_eq!(
+        touching(
+            &report,
+            EntityKind::AccessKey,
+            "AKIATFQR7NSC8Q4X20BJ",
+            Source::CloudTrail
+        ),
+        1746
+    );
+    assert_eq!(
+        touching(
+            &report,
+            EntityKind::Bucket,
+            "mordors3stack-s3bucket-llp2yingx64a",
+            Source::CloudTrail
+        ),
+        9
+    );
+    assert_eq!(
+        touching(&report, EntityKind::IamUser, "pedro", Source::CloudTrail),
+        87
+    );
+    assert!(
+        touching(
+            &report,
+            EntityKind::Volume,
+            "vol-97c02b3e",
+            Source::CloudTrail
+        ) >= 1
+    );
     // GuardDuty (cloud-custodian EventBridge finding): the instance it names.
-    assert_eq!(touching(&report, EntityKind::Instance, "i-99999999", Source::GuardDuty), 1);
+    assert_eq!(
+        touching(
+            &report,
+            EntityKind::Instance,
+            "i-99999999",
+            Source::GuardDuty
+        ),
+        1
+    );
     // Health: EC2 instance from the dynatrace dump, the VPN connection, the DoS mock's
     // instances from ARNs, and an AWS_ACCOUNT entity resolved to its account.
     // Two events (availability issue, auto-recovery) name the same instance.
-    assert_eq!(touching(&report, EntityKind::Instance, "i-09b6061138481a26b", Source::Health), 2);
-    assert_eq!(touching(&report, EntityKind::Other, "vpn-0171313c6944e5983", Source::Health), 3);
-    assert_eq!(touching(&report, EntityKind::Instance, "i-1234", Source::Health), 1);
-    assert_eq!(touching(&report, EntityKind::Account, "123456789012", Source::Health), 1);
+    assert_eq!(
+        touching(
+            &report,
+            EntityKind::Instance,
+            "i-09b6061138481a26b",
+            Source::Health
+        ),
+        2
+    );
+    assert_eq!(
+        touching(
+            &report,
+            EntityKind::Other,
+            "vpn-0171313c6944e5983",
+            Source::Health
+        ),
+        3
+    );
+    assert_eq!(
+        touching(&report, EntityKind::Instance, "i-1234", Source::Health),
+        1
+    );
+    assert_eq!(
+        touching(&report, EntityKind::Account, "123456789012", Source::Health),
+        1
+    );
 
     let dos = report
         .loaded
@@ -59,30 +126,66 @@ fn licensed_fixtures_load_with_exact_counts_and_entities() {
 fn health_pieces_from_separate_files_are_joined() {
     let report = airc::inspect::run(&[common::datasets_fixture().join("cloud-custodian")]);
     let id = "health:arn:aws:health:us-west-2::event/AWS_EC2_PERSISTENT_INSTANCE_RETIREMENT_SCHEDULED12345678-1234-1234-1234-123456789012";
-    let s = report.loaded.store.get(id).unwrap_or_else(|| panic!("{id} missing"));
+    let s = report
+        .loaded
+        .store
+        .get(id)
+        .unwrap_or_else(|| panic!("{id} missing"));
     // DescribeEvents gave the type, DescribeEventDetails the description, the entities file
     // the instance: all three on one signal.
     assert_eq!(s.kind, "AWS_EC2_PERSISTENT_INSTANCE_RETIREMENT_SCHEDULED");
-    assert!(s.raw.get("describeEventDetails").is_some() && s.raw.get("describeAffectedEntities").is_some(), "{}", s.raw);
+    assert!(
+        s.raw.get("describeEventDetails").is_some()
+            && s.raw.get("describeAffectedEntities").is_some(),
+        "{}",
+        s.raw
+    );
     assert!(!s.entities.is_empty());
 }
 
 #[test]
 fn every_file_in_the_shared_datasets_loads_with_exact_counts() {
-    let Some(dir) = common::shared_datasets() else { return };
+    let Some(dir) = common::shared_datasets() else {
+        return;
+    };
     let out = common::airc(&["inspect", "--json", &dir.display().to_string()]);
     let v = common::json_of(&out);
     assert_eq!(out.status.code(), Some(0), "{}", v["files"]);
     assert_eq!(v["totals"]["cloudtrail"], 2421);
-    assert_eq!(v["totals"]["guardduty"], 27, "25 PascalCase + 1 EventBridge (camelCase) + 1 custodian");
+    assert_eq!(
+        v["totals"]["guardduty"], 27,
+        "25 PascalCase + 1 EventBridge (camelCase) + 1 custodian"
+    );
     assert_eq!(v["totals"]["health"], 29);
     assert_eq!(v["summary"]["failed"], 0);
 
     let report = airc::inspect::run(&[dir]);
     // The PascalCase GetFindings sample set: generated instance, remote IP, access key user.
-    assert!(touching(&report, EntityKind::Instance, "i-99999999", Source::GuardDuty) >= 10);
+    assert!(
+        touching(
+            &report,
+            EntityKind::Instance,
+            "i-99999999",
+            Source::GuardDuty
+        ) >= 10
+    );
     assert!(touching(&report, EntityKind::Ip, "198.51.100.0", Source::GuardDuty) >= 10);
-    assert!(touching(&report, EntityKind::IamUser, "GeneratedFindingUserName", Source::GuardDuty) >= 1);
-    let pascal = report.loaded.files.iter().find(|f| f.path.ends_with("all-events.json")).map(|f| f.format.clone());
-    assert_eq!(pascal.as_deref(), Some("JSON array: GuardDuty finding (PascalCase) ×25"));
+    assert!(
+        touching(
+            &report,
+            EntityKind::IamUser,
+            "GeneratedFindingUserName",
+            Source::GuardDuty
+        ) >= 1
+    );
+    let pascal = report
+        .loaded
+        .files
+        .iter()
+        .find(|f| f.path.ends_with("all-events.json"))
+        .map(|f| f.format.clone());
+    assert_eq!(
+        pascal.as_deref(),
+        Some("JSON array: GuardDuty finding (PascalCase) ×25")
+    );
 }

@@ -9,17 +9,28 @@ use airc::store::Store;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&mode, body)) = data.split_first() else { return };
+    let Some((&mode, body)) = data.split_first() else {
+        return;
+    };
     let outputs = match mode % 3 {
         0 => vec![read_bytes("fuzz.json", body, "", Options::default())],
         1 => match containers::gunzip_bytes(body) {
-            Ok(inner) => vec![read_bytes("fuzz.json.gz", &inner, "gzip", Options::default())],
+            Ok(inner) => vec![read_bytes(
+                "fuzz.json.gz",
+                &inner,
+                "gzip",
+                Options::default(),
+            )],
             Err(_) => vec![],
         },
         _ => match containers::zip_entries_from(std::io::Cursor::new(body)) {
             Ok(entries) => entries
                 .into_iter()
-                .filter_map(|(name, bytes)| bytes.ok().map(|b| read_bytes(&name, &b, "zip", Options::default())))
+                .filter_map(|(name, bytes)| {
+                    bytes
+                        .ok()
+                        .map(|b| read_bytes(&name, &b, "zip", Options::default()))
+                })
                 .collect(),
             Err(_) => vec![],
         },

@@ -176,7 +176,11 @@ impl Store {
 
     /// Health events that never became signals, with the reason (after `finish`).
     pub fn unjoined(&self) -> Vec<(String, String)> {
-        let mut out: Vec<(String, String)> = self.pending_health.iter().map(|(a, (_, r))| (a.clone(), r.clone())).collect();
+        let mut out: Vec<(String, String)> = self
+            .pending_health
+            .iter()
+            .map(|(a, (_, r))| (a.clone(), r.clone()))
+            .collect();
         out.sort();
         out
     }

@@ -19,9 +19,15 @@ pub fn shared_datasets() -> Option<PathBuf> {
         return Some(p);
     }
     if std::env::var("AIRC_REQUIRE_DATASETS").is_ok() {
-        panic!("AIRC_REQUIRE_DATASETS is set but {} is missing", p.display());
+        panic!(
+            "AIRC_REQUIRE_DATASETS is set but {} is missing",
+            p.display()
+        );
     }
-    eprintln!("note: {} not present; shared-dataset checks skipped", p.display());
+    eprintln!(
+        "note: {} not present; shared-dataset checks skipped",
+        p.display()
+    );
     None
 }
 
@@ -33,8 +39,12 @@ pub fn airc(args: &[&str]) -> Output {
 }
 
 pub fn json_of(out: &Output) -> serde_json::Value {
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}): {}",
+            String::from_utf8_lossy(&out.stdout)
+        )
+    })
 }
 
 pub fn invictus_records() -> Vec<serde_json::Value> {
@@ -47,7 +57,8 @@ pub fn invictus_records() -> Vec<serde_json::Value> {
     files
         .iter()
         .flat_map(|f| {
-            let v: serde_json::Value = serde_json::from_slice(&std::fs::read(f).unwrap_or_default()).unwrap_or_default();
+            let v: serde_json::Value =
+                serde_json::from_slice(&std::fs::read(f).unwrap_or_default()).unwrap_or_default();
             v["Records"].as_array().cloned().unwrap_or_default()
         })
         .collect()

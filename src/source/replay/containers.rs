@@ -91,9 +91,7 @@ pub fn zip_entries(path: &Path) -> Result<Vec<ZipEntry>, String> {
     zip_entries_from(file)
 }
 
-pub fn zip_entries_from<R: Read + io::Seek>(
-    r: R,
-) -> Result<Vec<ZipEntry>, String> {
+pub fn zip_entries_from<R: Read + io::Seek>(r: R) -> Result<Vec<ZipEntry>, String> {
     let mut archive =
         zip::ZipArchive::new(r).map_err(|e| format!("not a readable zip archive: {e}"))?;
     let mut out = Vec::new();

@@ -74,7 +74,12 @@ pub fn load(paths: &[PathBuf], opts: Options, progress: &Progress) -> Loaded {
         files.push(out.report);
     }
     store.finish();
-    Loaded { files, store, bytes, json_bytes }
+    Loaded {
+        files,
+        store,
+        bytes,
+        json_bytes,
+    }
 }
 
 /// Reads one path from disk: a plain file, a `.gz`, or every entry of a `.zip`.
@@ -181,7 +186,10 @@ fn read_stream(
 ) -> FileOutput {
     let mut acc = Accumulator::new(name, opts);
     let counted = Arc::new(AtomicU64::new(0));
-    let reader = CountingReader { inner: r, count: Arc::clone(&counted) };
+    let reader = CountingReader {
+        inner: r,
+        count: Arc::clone(&counted),
+    };
     let (info, errors) = document::read_stream(reader, &mut |loc, v| acc.record(loc, v));
     acc.report.json_bytes = counted.load(Ordering::Relaxed);
     acc.finish(info, errors, container)
