@@ -1,10 +1,17 @@
 //! airc: the AWS incident response console. The binary is thin; everything lives here so tests,
 //! benches and fuzz targets reach it.
 
+pub mod app;
 pub mod cli;
+pub mod config;
+pub mod console;
 pub mod inspect;
+pub mod keymap;
 pub mod model;
 pub mod normalize;
+pub mod query;
 pub mod safe_text;
 pub mod source;
 pub mod store;
+pub mod theme;
+pub mod ui;

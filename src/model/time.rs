@@ -157,3 +157,31 @@ mod tests {
         }
     }
 }
+
+/// Short relative age: "12s", "3m", "2h", "5d"; "+5s" for times in the future.
+pub fn ago(now: DateTime<Utc>, t: DateTime<Utc>) -> String {
+    let secs = (now - t).num_seconds();
+    let (sign, secs) = if secs < 0 { ("+", -secs) } else { ("", secs) };
+    let body = match secs {
+        s if s < 60 => format!("{s}s"),
+        s if s < 3600 => format!("{}m", s / 60),
+        s if s < 86_400 => format!("{}h", s / 3600),
+        s => format!("{}d", s / 86_400),
+    };
+    format!("{sign}{body}")
+}
+
+#[cfg(test)]
+mod ago_tests {
+    use super::*;
+
+    #[test]
+    fn short_relative_ages() {
+        let now = Utc.with_ymd_and_hms(2026, 1, 15, 3, 0, 0).single().unwrap_or_default();
+        assert_eq!(ago(now, now - chrono::Duration::seconds(12)), "12s");
+        assert_eq!(ago(now, now - chrono::Duration::minutes(3)), "3m");
+        assert_eq!(ago(now, now - chrono::Duration::hours(2)), "2h");
+        assert_eq!(ago(now, now - chrono::Duration::days(5)), "5d");
+        assert_eq!(ago(now, now + chrono::Duration::seconds(5)), "+5s");
+    }
+}

@@ -68,6 +68,11 @@ impl Store {
             .map(|i| &self.signals[*i])
     }
 
+    /// Store positions of the signals touching `entity`.
+    pub fn touching_positions(&self, entity: &Entity) -> &[usize] {
+        self.by_entity.get(entity).map(Vec::as_slice).unwrap_or(&[])
+    }
+
     /// Every distinct entity with the number of signals touching it.
     pub fn entities(&self) -> impl Iterator<Item = (&Entity, usize)> {
         self.by_entity.iter().map(|(e, v)| (e, v.len()))

@@ -41,45 +41,41 @@ pub struct FileOutput {
     pub items: Vec<Normalized>,
 }
 
-/// Loads every file under `paths` into a fresh store.
-pub fn load(paths: &[PathBuf], opts: Options, progress: &Progress) -> Loaded {
+/// Reads every file under `paths` in parallel and hands each file's output to `on_file` as soon
+/// as it is read (in completion order). The console feeds its store this way while loading.
+pub fn load_streaming(paths: &[PathBuf], opts: Options, progress: &Progress, on_file: &(dyn Fn(FileOutput) + Sync)) {
     let found = containers::discover(paths);
     progress.files_total.store(found.len(), Ordering::Relaxed);
-    let outputs: Vec<Vec<FileOutput>> = found
-        .into_par_iter()
-        .map(|entry| {
-            let out = match entry {
-                Ok(path) => read_path(&path, opts),
-                Err((name, reason)) => vec![FileOutput {
-                    report: FileReport::new(name).fail("open", reason),
-                    items: vec![],
-                }],
-            };
-            progress.files_done.fetch_add(1, Ordering::Relaxed);
-            progress
-                .bytes_done
-                .fetch_add(out.iter().map(|o| o.report.bytes).sum(), Ordering::Relaxed);
-            out
-        })
-        .collect();
-    let mut store = Store::default();
-    let mut files = Vec::new();
-    let (mut bytes, mut json_bytes) = (0, 0);
-    for out in outputs.into_iter().flatten() {
-        bytes += out.report.bytes;
-        json_bytes += out.report.json_bytes;
-        for item in out.items {
-            store.insert(item);
+    found.into_par_iter().for_each(|entry| {
+        let outs = match entry {
+            Ok(path) => read_path(&path, opts),
+            Err((name, reason)) => vec![FileOutput { report: FileReport::new(name).fail("open", reason), items: vec![] }],
+        };
+        progress.bytes_done.fetch_add(outs.iter().map(|o| o.report.bytes).sum(), Ordering::Relaxed);
+        for out in outs {
+            on_file(out);
         }
-        files.push(out.report);
-    }
+        progress.files_done.fetch_add(1, Ordering::Relaxed);
+    });
+}
+
+/// Loads every file under `paths` into a fresh store; reports in path order.
+pub fn load(paths: &[PathBuf], opts: Options, progress: &Progress) -> Loaded {
+    let acc = std::sync::Mutex::new((Store::default(), Vec::new()));
+    load_streaming(paths, opts, progress, &|out: FileOutput| {
+        // A poisoned lock means another file's merge panicked: keep going with what is there.
+        let mut guard = acc.lock().unwrap_or_else(|p| p.into_inner());
+        for item in out.items {
+            guard.0.insert(item);
+        }
+        guard.1.push(out.report);
+    });
+    let (mut store, mut files) = acc.into_inner().unwrap_or_else(|p| p.into_inner());
     store.finish();
-    Loaded {
-        files,
-        store,
-        bytes,
-        json_bytes,
-    }
+    files.sort_by(|a: &FileReport, b: &FileReport| a.path.cmp(&b.path));
+    let bytes = files.iter().map(|f| f.bytes).sum();
+    let json_bytes = files.iter().map(|f| f.json_bytes).sum();
+    Loaded { files, store, bytes, json_bytes }
 }
 
 /// Reads one path from disk: a plain file, a `.gz`, or every entry of a `.zip`.

@@ -1,0 +1,87 @@
+//! Every command a key, the palette or the help overlay can name. One table feeds all three,
+//! so help can never drift from the bindings.
+
+use std::fmt;
+
+macro_rules! commands {
+    ($($variant:ident => $name:literal, $desc:literal;)*) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Command { $($variant),* }
+
+        impl Command {
+            pub const ALL: &'static [Command] = &[$(Command::$variant),*];
+
+            pub fn name(self) -> &'static str {
+                match self { $(Command::$variant => $name),* }
+            }
+
+            pub fn description(self) -> &'static str {
+                match self { $(Command::$variant => $desc),* }
+            }
+
+            pub fn from_name(name: &str) -> Option<Command> {
+                match name { $($name => Some(Command::$variant),)* _ => None }
+            }
+        }
+    };
+}
+
+commands! {
+    Quit => "quit", "Quit airc";
+    Help => "help", "Show the key bindings (searchable)";
+    Palette => "palette", "Command palette: run any command by name";
+    Filter => "filter", "Filter the focused pane";
+    FilterAll => "filter_all", "Filter every pane at once";
+    ClearFilter => "clear_filter", "Clear the pane and global filters";
+    FocusNext => "focus_next", "Focus the next pane";
+    FocusPrev => "focus_prev", "Focus the previous pane";
+    FocusHealth => "focus_health", "Focus the Health pane";
+    FocusGuardDuty => "focus_guardduty", "Focus the GuardDuty pane";
+    FocusCloudTrail => "focus_cloudtrail", "Focus the CloudTrail pane";
+    FocusEntities => "focus_entities", "Focus the entities pane";
+    Zoom => "zoom", "Zoom the focused pane to full screen, or back";
+    CycleLayout => "cycle_layout", "Cycle layouts: grid, stacked, zoomed";
+    Up => "up", "Move up";
+    Down => "down", "Move down";
+    PageUp => "page_up", "Page up";
+    PageDown => "page_down", "Page down";
+    Top => "top", "Go to the first row";
+    Bottom => "bottom", "Go to the last row";
+    Open => "open", "Open the detail view / choose";
+    Close => "close", "Close the overlay, or step out of the pivot";
+    Pivot => "pivot", "Pivot every pane on one of the selected row's entities";
+    PivotBack => "pivot_back", "Step out of the current pivot";
+    SortNext => "sort_next", "Sort by the next column";
+    SortReverse => "sort_reverse", "Reverse the sort order";
+    CopyId => "copy_id", "Copy the selected id to the clipboard (OSC 52)";
+    CopyArn => "copy_arn", "Copy the selected ARN or entity id (OSC 52)";
+    CopyJson => "copy_json", "Copy the full JSON of the selected signal (OSC 52)";
+    Search => "search", "Search in the detail view";
+    SearchNext => "search_next", "Next search match";
+    SearchPrev => "search_prev", "Previous search match";
+    MarkSeen => "mark_seen", "Mark every signal as seen";
+    ToggleBell => "toggle_bell", "Bell on new High/Critical signals: on/off";
+    Accept => "accept", "Accept the input";
+    Cancel => "cancel", "Cancel the input";
+}
+
+impl fmt::Display for Command {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_are_unique() {
+        let mut seen = std::collections::HashSet::new();
+        for c in Command::ALL {
+            assert_eq!(Command::from_name(c.name()), Some(*c));
+            assert!(seen.insert(c.name()), "duplicate {c}");
+            assert!(!c.description().is_empty());
+        }
+    }
+}

@@ -1,0 +1,371 @@
+//! What each command does, given the mode it arrives in.
+
+use super::command::Command;
+use super::detail;
+use super::keys::run_search;
+use super::msg::Effect;
+use super::state::{DetailState, Layout, Mode, PaneId, State};
+use super::{palette, view};
+use crate::model::Entity;
+
+/// Rows a page moves: the focused pane's height less its border and header.
+fn page(state: &State) -> usize {
+    let rect = crate::ui::layout::pane_rect(state, state.focus);
+    (rect.height as usize).saturating_sub(3).max(1)
+}
+
+fn move_cursor(state: &mut State, delta: isize, to: Option<usize>) {
+    let focus = state.focus;
+    let view = state.pane_mut(focus);
+    let len = view.len(focus);
+    if len == 0 {
+        return;
+    }
+    let target = match to {
+        Some(t) => t.min(len - 1),
+        None => (view.cursor as isize + delta).clamp(0, len as isize - 1) as usize,
+    };
+    view.cursor = target;
+    sync_selected(state);
+}
+
+fn sync_selected(state: &mut State) {
+    let focus = state.focus;
+    let selected = if focus == PaneId::Entities {
+        state.selected_entity().map(Entity::to_string)
+    } else {
+        state.selected_signal(focus).map(|s| s.id.clone())
+    };
+    state.pane_mut(focus).selected = selected;
+}
+
+fn set_focus(state: &mut State, pane: PaneId) {
+    if pane != state.focus {
+        // Leaving a pane counts as having looked at everything in it.
+        let len = state.store.len();
+        let old = state.focus;
+        state.pane_mut(old).seen_upto = len;
+        state.focus = pane;
+    }
+}
+
+fn open_detail(state: &mut State) {
+    let signal = if state.focus == PaneId::Entities {
+        None
+    } else {
+        state.selected_signal(state.focus).cloned()
+    };
+    match signal {
+        Some(s) => {
+            let lines = detail::lines(&s, state.now);
+            state.mode = Mode::Detail(Box::new(DetailState {
+                signal_id: s.id,
+                lines,
+                scroll: 0,
+                search: String::new(),
+                matches: Vec::new(),
+                current: 0,
+            }));
+        }
+        None => {
+            // On the entities pane, enter pivots on the entity.
+            if let Some(e) = state.selected_entity().cloned() {
+                pivot_on(state, e);
+            }
+        }
+    }
+}
+
+fn pivot_on(state: &mut State, e: Entity) {
+    if !state.pivots.contains(&e) {
+        state.toast(format!("pivot: {}", crate::safe_text::line(&e.to_string())), false);
+        state.pivots.push(e);
+        for p in PaneId::ALL {
+            state.pane_mut(p).cursor = 0;
+        }
+        state.dirty = true;
+    }
+    state.mode = Mode::Normal;
+}
+
+/// Entities of the signal in view (detail) or under the cursor.
+fn current_entities(state: &State) -> Vec<Entity> {
+    let id = match &state.mode {
+        Mode::Detail(d) => Some(d.signal_id.clone()),
+        _ => state.selected_signal(state.focus).map(|s| s.id.clone()),
+    };
+    if state.focus == PaneId::Entities && !matches!(state.mode, Mode::Detail(_)) {
+        return state.selected_entity().cloned().into_iter().collect();
+    }
+    id.and_then(|id| state.store.get(&id).map(|s| s.entities.clone())).unwrap_or_default()
+}
+
+fn copy(state: &mut State, what: Command) -> Vec<Effect> {
+    let signal = match &state.mode {
+        Mode::Detail(d) => state.store.get(&d.signal_id).cloned(),
+        _ if state.focus == PaneId::Entities => None,
+        _ => state.selected_signal(state.focus).cloned(),
+    };
+    let text = match (what, signal) {
+        (Command::CopyId, Some(s)) => s.id.split_once(':').map(|(_, id)| id.to_string()).unwrap_or(s.id),
+        (Command::CopyArn, Some(s)) => arn_of(&s).unwrap_or(s.id),
+        (Command::CopyJson, Some(s)) => serde_json::to_string_pretty(&s.raw).unwrap_or_default(),
+        (_, None) => match state.selected_entity() {
+            Some(e) if state.focus == PaneId::Entities => e.id.clone(),
+            _ => return Vec::new(),
+        },
+        _ => return Vec::new(),
+    };
+    let preview: String = text.chars().take(40).collect();
+    state.toast(format!("copied {} chars: {}", text.chars().count(), crate::safe_text::line(&preview)), false);
+    vec![Effect::Copy(text)]
+}
+
+/// The ARN a responder most likely wants from a signal.
+fn arn_of(s: &crate::model::Signal) -> Option<String> {
+    let raw = &s.raw;
+    let find = |ptr: &str| raw.pointer(ptr).and_then(|v| v.as_str()).map(str::to_string);
+    find("/arn")
+        .or_else(|| find("/detail/arn"))
+        .or_else(|| find("/Arn"))
+        .or_else(|| find("/eventBridge/detail/eventArn"))
+        .or_else(|| find("/describeEvents/arn"))
+        .or_else(|| find("/userIdentity/arn"))
+        .or_else(|| find("/detail/userIdentity/arn"))
+        .or_else(|| s.id.strip_prefix("health:").map(str::to_string))
+}
+
+fn close(state: &mut State) {
+    state.mode = match std::mem::replace(&mut state.mode, Mode::Normal) {
+        Mode::PivotPick { back, .. } => *back,
+        Mode::DetailSearch(d, _) => Mode::Detail(d),
+        Mode::Normal => {
+            if state.pivots.pop().is_some() {
+                state.dirty = true;
+            }
+            Mode::Normal
+        }
+        _ => Mode::Normal,
+    };
+}
+
+fn list_move(cursor: &mut usize, len: usize, cmd: Command) {
+    let last = len.saturating_sub(1);
+    *cursor = match cmd {
+        Command::Up => cursor.saturating_sub(1),
+        Command::Down => (*cursor + 1).min(last),
+        Command::PageUp => cursor.saturating_sub(10),
+        Command::PageDown => (*cursor + 10).min(last),
+        Command::Top => 0,
+        Command::Bottom => last,
+        _ => *cursor,
+    };
+}
+
+pub fn execute(state: &mut State, cmd: Command) -> Vec<Effect> {
+    // Overlays first: they take navigation and accept/cancel for themselves.
+    match &mut state.mode {
+        Mode::Help { query, cursor } => {
+            let len = super::help::rows(&state.keymap, query).len();
+            match cmd {
+                Command::Cancel | Command::Close | Command::Accept | Command::Help => state.mode = Mode::Normal,
+                other => list_move(cursor, len, other),
+            }
+            return Vec::new();
+        }
+        Mode::Palette { query, cursor } => {
+            let matches = palette::matches(query);
+            match cmd {
+                Command::Cancel | Command::Close => state.mode = Mode::Normal,
+                Command::Accept => {
+                    let chosen = matches.get(*cursor).copied();
+                    state.mode = Mode::Normal;
+                    if let Some(c) = chosen.filter(|c| *c != Command::Palette) {
+                        return execute(state, c);
+                    }
+                }
+                other => list_move(cursor, matches.len(), other),
+            }
+            return Vec::new();
+        }
+        Mode::PivotPick { entities, cursor, .. } => {
+            match cmd {
+                Command::Open | Command::Accept | Command::Pivot => {
+                    if let Some(e) = entities.get(*cursor).cloned() {
+                        pivot_on(state, e);
+                    }
+                }
+                Command::Close | Command::Cancel => close(state),
+                Command::Quit => state.quit = true,
+                other => list_move(cursor, entities.len(), other),
+            }
+            return Vec::new();
+        }
+        Mode::Filter { .. } => {
+            match cmd {
+                Command::Accept => state.mode = Mode::Normal,
+                Command::Cancel => {
+                    if let Mode::Filter { all, .. } = state.mode {
+                        if all {
+                            state.global_filter = None;
+                        } else {
+                            let f = state.focus;
+                            state.pane_mut(f).filter = None;
+                        }
+                    }
+                    state.mode = Mode::Normal;
+                    state.dirty = true;
+                }
+                _ => {}
+            }
+            return Vec::new();
+        }
+        Mode::DetailSearch(d, text) => {
+            match cmd {
+                Command::Accept => {
+                    let mut d = d.clone();
+                    run_search(&mut d, text.clone());
+                    if d.matches.is_empty() {
+                        let t = text.clone();
+                        state.toast(format!("not found: {}", crate::safe_text::line(&t)), false);
+                    }
+                    state.mode = Mode::Detail(d);
+                }
+                _ => close(state),
+            }
+            return Vec::new();
+        }
+        Mode::Detail(d) => {
+            let last = d.lines.len().saturating_sub(1);
+            let page = page(state).max(5);
+            let Mode::Detail(d) = &mut state.mode else { return Vec::new() };
+            match cmd {
+                Command::Up => d.scroll = d.scroll.saturating_sub(1),
+                Command::Down => d.scroll = (d.scroll + 1).min(last),
+                Command::PageUp => d.scroll = d.scroll.saturating_sub(page),
+                Command::PageDown => d.scroll = (d.scroll + page).min(last),
+                Command::Top => d.scroll = 0,
+                Command::Bottom => d.scroll = last,
+                Command::Search => {
+                    let d = d.clone();
+                    state.mode = Mode::DetailSearch(d, String::new());
+                }
+                Command::SearchNext | Command::SearchPrev if !d.matches.is_empty() => {
+                    let n = d.matches.len();
+                    d.current = if cmd == Command::SearchNext { (d.current + 1) % n } else { (d.current + n - 1) % n };
+                    d.scroll = d.matches[d.current];
+                }
+                Command::Close | Command::Cancel => state.mode = Mode::Normal,
+                Command::Pivot => open_pivot_pick(state),
+                Command::CopyId | Command::CopyArn | Command::CopyJson => return copy(state, cmd),
+                Command::Quit => state.quit = true,
+                Command::Help => state.mode = Mode::Help { query: String::new(), cursor: 0 },
+                _ => {}
+            }
+            return Vec::new();
+        }
+        Mode::Normal => {}
+    }
+    global(state, cmd)
+}
+
+fn open_pivot_pick(state: &mut State) {
+    let entities = current_entities(state);
+    if entities.is_empty() {
+        state.toast("no entities on this row to pivot on", false);
+        return;
+    }
+    let back = Box::new(std::mem::replace(&mut state.mode, Mode::Normal));
+    state.mode = Mode::PivotPick { entities, cursor: 0, back };
+}
+
+fn global(state: &mut State, cmd: Command) -> Vec<Effect> {
+    match cmd {
+        Command::Quit => state.quit = true,
+        Command::Help => state.mode = Mode::Help { query: String::new(), cursor: 0 },
+        Command::Palette => state.mode = Mode::Palette { query: String::new(), cursor: 0 },
+        Command::Filter | Command::FilterAll => {
+            let all = cmd == Command::FilterAll;
+            let current = if all { &state.global_filter } else { &state.pane(state.focus).filter };
+            let text = current.as_ref().map(|q| q.text.clone()).unwrap_or_default();
+            state.mode = Mode::Filter { all, text, error: None };
+        }
+        Command::ClearFilter => {
+            state.global_filter = None;
+            for p in PaneId::ALL {
+                state.pane_mut(p).filter = None;
+            }
+            state.dirty = true;
+        }
+        Command::FocusNext => set_focus(state, state.focus.next()),
+        Command::FocusPrev => set_focus(state, state.focus.prev()),
+        Command::FocusHealth => set_focus(state, PaneId::Health),
+        Command::FocusGuardDuty => set_focus(state, PaneId::GuardDuty),
+        Command::FocusCloudTrail => set_focus(state, PaneId::CloudTrail),
+        Command::FocusEntities => set_focus(state, PaneId::Entities),
+        Command::Zoom => {
+            if state.layout == Layout::Zoomed {
+                state.layout = state.unzoomed;
+            } else {
+                state.unzoomed = state.layout;
+                state.layout = Layout::Zoomed;
+            }
+        }
+        Command::CycleLayout => {
+            state.layout = match state.layout {
+                Layout::Grid => Layout::Stacked,
+                Layout::Stacked => Layout::Zoomed,
+                Layout::Zoomed => Layout::Grid,
+            };
+            if state.layout != Layout::Zoomed {
+                state.unzoomed = state.layout;
+            }
+        }
+        Command::Up => move_cursor(state, -1, None),
+        Command::Down => move_cursor(state, 1, None),
+        Command::PageUp => move_cursor(state, -(page(state) as isize), None),
+        Command::PageDown => move_cursor(state, page(state) as isize, None),
+        Command::Top => move_cursor(state, 0, Some(0)),
+        Command::Bottom => move_cursor(state, 0, Some(usize::MAX)),
+        Command::Open | Command::Accept => open_detail(state),
+        Command::Close | Command::Cancel | Command::PivotBack => close(state),
+        Command::Pivot => {
+            if state.focus == PaneId::Entities {
+                if let Some(e) = state.selected_entity().cloned() {
+                    pivot_on(state, e);
+                }
+            } else {
+                open_pivot_pick(state);
+            }
+        }
+        Command::SortNext | Command::SortReverse => {
+            let f = state.focus;
+            let v = state.pane_mut(f);
+            if cmd == Command::SortNext {
+                v.sort = v.sort.next();
+            } else {
+                v.descending = !v.descending;
+            }
+            let label = format!("sort: {} {}", v.sort.label(), if v.descending { "↓" } else { "↑" });
+            state.toast(label, false);
+            state.dirty = true;
+        }
+        Command::CopyId | Command::CopyArn | Command::CopyJson => return copy(state, cmd),
+        Command::MarkSeen => {
+            let len = state.store.len();
+            for p in PaneId::ALL {
+                state.pane_mut(p).seen_upto = len;
+            }
+        }
+        Command::ToggleBell => {
+            state.bell = !state.bell;
+            let on = if state.bell { "on" } else { "off" };
+            state.toast(format!("bell on new High/Critical: {on}"), false);
+        }
+        Command::Search | Command::SearchNext | Command::SearchPrev => {}
+    }
+    if state.dirty {
+        view::refresh(state);
+    }
+    Vec::new()
+}

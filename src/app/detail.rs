@@ -1,0 +1,58 @@
+//! The detail view's text: who, what, where, when, the entities, then the full JSON pretty
+//! printed (nested JSON strings already decoded). Built once when the view opens; search and
+//! scrolling work on these lines, and drawing styles them.
+
+use crate::model::time::ago;
+use crate::model::Signal;
+use crate::safe_text::line;
+use chrono::{DateTime, Utc};
+
+pub const JSON_HEADER: &str = "─ JSON ─";
+
+pub fn lines(s: &Signal, now: DateTime<Utc>) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut field = |label: &str, value: String| out.push(format!("{label:<9}{}", line(&value)));
+    field("When", format!("{} ({} ago)", s.time.format("%Y-%m-%d %H:%M:%S UTC"), ago(now, s.time)));
+    field("Source", format!("{} · {}", s.source, s.title));
+    field("Severity", format!("{} — {}", s.severity.label().to_uppercase(), s.severity_reason));
+    if let Some(a) = &s.actor {
+        field("Who", a.clone());
+    }
+    let mut where_ = Vec::new();
+    if let Some(a) = &s.account {
+        where_.push(format!("account {a}"));
+    }
+    if let Some(r) = &s.region {
+        where_.push(r.clone());
+    }
+    if !where_.is_empty() {
+        field("Where", where_.join(" · "));
+    }
+    field("What", s.summary.clone());
+    if let Some(abuse) = s.abuse {
+        field("Abuse", abuse.label().to_string());
+    }
+    if let Some(c) = &s.category {
+        field("Category", c.clone());
+    }
+    field("Id", s.id.clone());
+    out.push(String::new());
+    out.push(format!("Entities ({})", s.entities.len()));
+    for e in &s.entities {
+        out.push(format!("  {:<15}{}", e.kind.label(), line(&e.id)));
+    }
+    out.push(String::new());
+    out.push(JSON_HEADER.to_string());
+    let json = serde_json::to_string_pretty(&s.raw).unwrap_or_else(|e| format!("(cannot print: {e})"));
+    out.extend(json.lines().map(|l| line(l).into_owned()));
+    out
+}
+
+/// Lines containing `needle`, case-insensitively.
+pub fn search(lines: &[String], needle: &str) -> Vec<usize> {
+    if needle.is_empty() {
+        return Vec::new();
+    }
+    let n = needle.to_lowercase();
+    lines.iter().enumerate().filter(|(_, l)| l.to_lowercase().contains(&n)).map(|(i, _)| i).collect()
+}

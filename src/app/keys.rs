@@ -1,0 +1,123 @@
+//! From a key press to a command, by mode: text input goes into the text being typed, the rest
+//! through the keymap (with pending sequences such as `g g`).
+
+use super::command::Command;
+use super::detail;
+use super::state::{DetailState, Mode, State};
+use super::view;
+use crate::keymap::keys::{Chord, Code};
+use crate::keymap::{Context, Lookup};
+use crate::query;
+use ratatui::crossterm::event::{KeyEvent, KeyEventKind};
+
+fn context(mode: &Mode) -> Context {
+    match mode {
+        Mode::Normal => Context::Table,
+        Mode::Detail(_) => Context::Detail,
+        Mode::PivotPick { .. } => Context::List,
+        Mode::Filter { .. } | Mode::DetailSearch(..) | Mode::Help { .. } | Mode::Palette { .. } => Context::Input,
+    }
+}
+
+/// Edits `text` with a typed character or backspace; true when the key was consumed.
+fn edit(text: &mut String, chord: &Chord) -> bool {
+    if chord.ctrl || chord.alt {
+        return false;
+    }
+    match chord.code {
+        Code::Char(c) => {
+            text.push(c);
+            true
+        }
+        Code::Backspace => {
+            text.pop();
+            true
+        }
+        _ => false,
+    }
+}
+
+/// Applies the filter being typed, live, when it parses.
+fn apply_live_filter(state: &mut State) {
+    let Mode::Filter { all, text, error } = &mut state.mode else { return };
+    match query::parse(text) {
+        Ok(q) => {
+            *error = None;
+            let q = if q.is_empty() { None } else { Some(q) };
+            if *all {
+                state.global_filter = q;
+            } else {
+                let focus = state.focus;
+                state.pane_mut(focus).filter = q;
+            }
+            state.dirty = true;
+        }
+        Err(e) => *error = Some(e),
+    }
+}
+
+pub fn resolve(state: &mut State, key: KeyEvent) -> Option<Command> {
+    if key.kind == KeyEventKind::Release {
+        return None;
+    }
+    let chord = Chord::from_event(&key)?;
+    let ctx = context(&state.mode);
+    if ctx == Context::Input {
+        if let Lookup::Command(cmd) = state.keymap.lookup(Context::Input, &[chord]) {
+            return Some(cmd);
+        }
+        let consumed = match &mut state.mode {
+            Mode::Filter { text, .. } => edit(text, &chord),
+            Mode::DetailSearch(_, text) => edit(text, &chord),
+            Mode::Help { query, cursor } | Mode::Palette { query, cursor } => {
+                let hit = edit(query, &chord);
+                if hit {
+                    *cursor = 0;
+                }
+                hit
+            }
+            _ => false,
+        };
+        if consumed {
+            if matches!(state.mode, Mode::Filter { .. }) {
+                apply_live_filter(state);
+                view::refresh(state);
+            }
+            return None;
+        }
+        // Lists typed into (help, palette) still move with arrows and page keys.
+        return match state.keymap.lookup(Context::List, &[chord]) {
+            Lookup::Command(c) if !matches!(chord.code, Code::Char(_)) => Some(c),
+            _ => None,
+        };
+    }
+    state.pending_keys.push(chord);
+    let keys = state.pending_keys.clone();
+    match state.keymap.lookup(ctx, &keys) {
+        Lookup::Command(cmd) => {
+            state.pending_keys.clear();
+            Some(cmd)
+        }
+        Lookup::Pending => None,
+        Lookup::None => {
+            state.pending_keys.clear();
+            // A stale prefix followed by a key that means something alone.
+            if keys.len() > 1 {
+                if let Lookup::Command(cmd) = state.keymap.lookup(ctx, &[chord]) {
+                    return Some(cmd);
+                }
+            }
+            None
+        }
+    }
+}
+
+/// Runs the search typed in the detail view.
+pub fn run_search(d: &mut DetailState, text: String) {
+    d.matches = detail::search(&d.lines, &text);
+    d.search = text;
+    d.current = 0;
+    if let Some(first) = d.matches.first() {
+        d.scroll = *first;
+    }
+}

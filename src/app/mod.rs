@@ -1,0 +1,17 @@
+//! The application: state, commands, the pure update function, effects and the event loop.
+
+pub mod command;
+pub mod commands;
+pub mod detail;
+pub mod help;
+pub mod keys;
+pub mod msg;
+pub mod palette;
+pub mod run;
+pub mod state;
+pub mod update;
+pub mod view;
+
+pub use msg::{Effect, Feed, Msg};
+pub use state::State;
+pub use update::update;

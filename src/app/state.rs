@@ -1,0 +1,282 @@
+//! Everything the console knows, owned by one task. Drawing reads it; only `update` changes it.
+
+use crate::keymap::keys::Chord;
+use crate::keymap::Keymap;
+use crate::model::{Entity, Signal, Source};
+use crate::query::Query;
+use crate::store::Store;
+use chrono::{DateTime, Utc};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PaneId {
+    Health,
+    GuardDuty,
+    CloudTrail,
+    Entities,
+}
+
+impl PaneId {
+    pub const ALL: [PaneId; 4] = [PaneId::Health, PaneId::GuardDuty, PaneId::CloudTrail, PaneId::Entities];
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    pub fn source(self) -> Option<Source> {
+        match self {
+            PaneId::Health => Some(Source::Health),
+            PaneId::GuardDuty => Some(Source::GuardDuty),
+            PaneId::CloudTrail => Some(Source::CloudTrail),
+            PaneId::Entities => None,
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            PaneId::Health => "Health",
+            PaneId::GuardDuty => "GuardDuty",
+            PaneId::CloudTrail => "CloudTrail",
+            PaneId::Entities => "Entities",
+        }
+    }
+
+    pub fn next(self) -> PaneId {
+        PaneId::ALL[(self.index() + 1) % 4]
+    }
+
+    pub fn prev(self) -> PaneId {
+        PaneId::ALL[(self.index() + 3) % 4]
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// 2×2: Health, GuardDuty / CloudTrail, Entities.
+    Grid,
+    /// The three signal panes stacked on the left, entities on the right.
+    Stacked,
+    /// The focused pane alone.
+    Zoomed,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortKey {
+    Time,
+    Severity,
+    Kind,
+    Actor,
+    Region,
+}
+
+impl SortKey {
+    pub fn next(self) -> SortKey {
+        match self {
+            SortKey::Time => SortKey::Severity,
+            SortKey::Severity => SortKey::Kind,
+            SortKey::Kind => SortKey::Actor,
+            SortKey::Actor => SortKey::Region,
+            SortKey::Region => SortKey::Time,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SortKey::Time => "time",
+            SortKey::Severity => "severity",
+            SortKey::Kind => "type",
+            SortKey::Actor => "principal",
+            SortKey::Region => "region",
+        }
+    }
+}
+
+/// One row of the entities pane.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EntityRow {
+    pub entity: Entity,
+    /// Signals touching it, per source (Health, GuardDuty, CloudTrail).
+    pub counts: [usize; 3],
+    pub last_seen: DateTime<Utc>,
+    pub max_severity: crate::model::Severity,
+}
+
+#[derive(Debug, Clone)]
+pub struct PaneView {
+    /// Store positions of the signals shown, in display order (signal panes).
+    pub rows: Vec<u32>,
+    /// Entity rows (entities pane).
+    pub entity_rows: Vec<EntityRow>,
+    pub cursor: usize,
+    /// The signal id (or entity) under the cursor, so the selection survives new arrivals.
+    pub selected: Option<String>,
+    pub sort: SortKey,
+    pub descending: bool,
+    pub filter: Option<Query>,
+    /// Store positions below this were there when the user last looked at the pane.
+    pub seen_upto: usize,
+}
+
+impl PaneView {
+    pub fn new() -> PaneView {
+        PaneView {
+            rows: Vec::new(),
+            entity_rows: Vec::new(),
+            cursor: 0,
+            selected: None,
+            sort: SortKey::Time,
+            descending: true,
+            filter: None,
+            seen_upto: 0,
+        }
+    }
+
+    pub fn len(&self, pane: PaneId) -> usize {
+        if pane == PaneId::Entities {
+            self.entity_rows.len()
+        } else {
+            self.rows.len()
+        }
+    }
+}
+
+impl Default for PaneView {
+    fn default() -> Self {
+        PaneView::new()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DetailState {
+    pub signal_id: String,
+    pub lines: Vec<String>,
+    pub scroll: usize,
+    pub search: String,
+    pub matches: Vec<usize>,
+    pub current: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Mode {
+    Normal,
+    /// Typing a filter; applied live while it parses.
+    Filter { all: bool, text: String, error: Option<String> },
+    Detail(Box<DetailState>),
+    /// Typing a search inside the detail view.
+    DetailSearch(Box<DetailState>, String),
+    Help { query: String, cursor: usize },
+    Palette { query: String, cursor: usize },
+    PivotPick { entities: Vec<Entity>, cursor: usize, back: Box<Mode> },
+}
+
+impl Mode {
+    pub fn label(&self) -> &'static str {
+        match self {
+            Mode::Normal => "NORMAL",
+            Mode::Filter { .. } => "FILTER",
+            Mode::Detail(_) => "DETAIL",
+            Mode::DetailSearch(..) => "SEARCH",
+            Mode::Help { .. } => "HELP",
+            Mode::Palette { .. } => "PALETTE",
+            Mode::PivotPick { .. } => "PIVOT",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Toast {
+    pub text: String,
+    pub error: bool,
+    pub until: DateTime<Utc>,
+}
+
+/// What the feed has said about loading.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FeedStatus {
+    /// (files done, files total) while a replay loads.
+    pub loading: Option<(usize, usize)>,
+    /// Demo events still to arrive.
+    pub pending: usize,
+    /// Files that failed, with their first error.
+    pub failed: Vec<String>,
+    pub last_update: Option<DateTime<Utc>>,
+    /// The initial load is complete: later arrivals are "new" and may ring the bell.
+    pub initial_done: bool,
+}
+
+#[derive(Debug)]
+pub struct State {
+    pub store: Store,
+    pub panes: [PaneView; 4],
+    pub focus: PaneId,
+    pub layout: Layout,
+    /// The layout to return to when un-zooming.
+    pub unzoomed: Layout,
+    pub mode: Mode,
+    /// Pivot breadcrumb: every pane shows only signals touching all of these.
+    pub pivots: Vec<Entity>,
+    pub global_filter: Option<Query>,
+    /// "demo", "replay: 3 paths", later "profile prod / us-east-1".
+    pub source_label: String,
+    pub feed: FeedStatus,
+    pub now: DateTime<Utc>,
+    pub toasts: Vec<Toast>,
+    pub bell: bool,
+    pub pending_keys: Vec<Chord>,
+    pub keymap: Keymap,
+    /// Terminal size, for page sizes.
+    pub size: (u16, u16),
+    pub dirty: bool,
+    pub quit: bool,
+}
+
+impl State {
+    pub fn new(source_label: impl Into<String>, keymap: Keymap, now: DateTime<Utc>) -> State {
+        State {
+            store: Store::default(),
+            panes: Default::default(),
+            focus: PaneId::CloudTrail,
+            layout: Layout::Grid,
+            unzoomed: Layout::Grid,
+            mode: Mode::Normal,
+            pivots: Vec::new(),
+            global_filter: None,
+            source_label: source_label.into(),
+            feed: FeedStatus::default(),
+            now,
+            toasts: Vec::new(),
+            bell: true,
+            pending_keys: Vec::new(),
+            keymap,
+            size: (160, 48),
+            dirty: true,
+            quit: false,
+        }
+    }
+
+    pub fn pane(&self, id: PaneId) -> &PaneView {
+        &self.panes[id.index()]
+    }
+
+    pub fn pane_mut(&mut self, id: PaneId) -> &mut PaneView {
+        &mut self.panes[id.index()]
+    }
+
+    /// The signal under the cursor of a signal pane.
+    pub fn selected_signal(&self, id: PaneId) -> Option<&Signal> {
+        let p = self.pane(id);
+        p.rows.get(p.cursor).and_then(|i| self.store.signals().get(*i as usize))
+    }
+
+    pub fn selected_entity(&self) -> Option<&Entity> {
+        let p = self.pane(PaneId::Entities);
+        p.entity_rows.get(p.cursor).map(|r| &r.entity)
+    }
+
+    pub fn toast(&mut self, text: impl Into<String>, error: bool) {
+        let secs = if error { 8 } else { 4 };
+        self.toasts.push(Toast { text: text.into(), error, until: self.now + chrono::Duration::seconds(secs) });
+        if self.toasts.len() > 4 {
+            self.toasts.remove(0);
+        }
+    }
+}

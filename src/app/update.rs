@@ -1,0 +1,73 @@
+//! The pure update: a message in, the state changed, effects out. No I/O here.
+
+use super::commands::execute;
+use super::keys::resolve;
+use super::msg::{Effect, Feed, Msg};
+use super::state::{PaneId, State};
+use crate::model::Severity;
+use crate::store::Insert;
+
+pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Key(key) => match resolve(state, key) {
+            Some(cmd) => execute(state, cmd),
+            None => Vec::new(),
+        },
+        Msg::Feed(feed) => on_feed(state, feed),
+        Msg::Tick(now) => {
+            state.now = now;
+            state.toasts.retain(|t| t.until > now);
+            Vec::new()
+        }
+        Msg::Resize(w, h) => {
+            state.size = (w, h);
+            Vec::new()
+        }
+        Msg::Terminate => {
+            state.quit = true;
+            Vec::new()
+        }
+    }
+}
+
+fn on_feed(state: &mut State, feed: Feed) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    match feed {
+        Feed::Items(items) => {
+            let mut alarming = false;
+            for item in items {
+                // A new signal is appended: the last one is what just arrived.
+                if state.store.insert(item) == Insert::New && state.feed.initial_done {
+                    alarming |= state.store.signals().last().is_some_and(|s| s.severity >= Severity::High);
+                }
+            }
+            state.feed.last_update = Some(state.now);
+            state.dirty = true;
+            if alarming && state.bell {
+                effects.push(Effect::Bell);
+            }
+        }
+        Feed::Progress { done, total } => {
+            state.feed.loading = if done < total { Some((done, total)) } else { None };
+        }
+        Feed::FileFailed { path, reason } => {
+            let text = format!("{}: {}", crate::safe_text::line(&path), crate::safe_text::line(&reason));
+            state.toast(text.clone(), true);
+            state.feed.failed.push(text);
+        }
+        Feed::Pending(n) => state.feed.pending = n,
+        Feed::Loaded => {
+            state.store.finish();
+            state.feed.loading = None;
+            state.feed.initial_done = true;
+            state.feed.last_update = Some(state.now);
+            let len = state.store.len();
+            for p in PaneId::ALL {
+                state.pane_mut(p).seen_upto = len;
+            }
+            state.dirty = true;
+        }
+        Feed::Warning(w) => state.toast(crate::safe_text::line(&w).into_owned(), true),
+    }
+    effects
+}

@@ -1,0 +1,142 @@
+//! Which rows each pane shows: pivot, global and pane filters, sort, and a selection that stays
+//! on the same signal as new ones arrive. Pure functions of the state.
+
+use super::state::{EntityRow, PaneId, SortKey, State};
+use crate::model::{Entity, Severity, Signal, Source};
+use crate::query::{matcher, Query};
+use chrono::{DateTime, Utc};
+use fuzzy_matcher::FuzzyMatcher;
+use std::cmp::Ordering;
+use std::collections::HashMap;
+
+fn passes(q: &Option<Query>, s: &Signal, now: DateTime<Utc>, m: &fuzzy_matcher::skim::SkimMatcherV2) -> bool {
+    q.as_ref().is_none_or(|q| q.is_empty() || q.matches(s, now, m).is_some())
+}
+
+fn compare(a: &Signal, b: &Signal, key: SortKey) -> Ordering {
+    let primary = match key {
+        SortKey::Time => a.time.cmp(&b.time),
+        SortKey::Severity => a.severity.cmp(&b.severity),
+        SortKey::Kind => a.kind.cmp(&b.kind),
+        SortKey::Actor => a.actor.cmp(&b.actor),
+        SortKey::Region => a.region.cmp(&b.region),
+    };
+    primary.then_with(|| a.time.cmp(&b.time)).then_with(|| a.id.cmp(&b.id))
+}
+
+/// Store positions of the signals that pass the pivot and the global filter.
+fn base_candidates(state: &State) -> Vec<u32> {
+    let signals = state.store.signals();
+    let m = matcher();
+    let positions: Box<dyn Iterator<Item = usize>> = match state.pivots.last() {
+        // The innermost pivot narrows through the entity index, not a full scan.
+        Some(e) => {
+            let ids: Vec<usize> = state.store.touching_positions(e).to_vec();
+            Box::new(ids.into_iter())
+        }
+        None => Box::new(0..signals.len()),
+    };
+    positions
+        .filter(|i| {
+            let s = &signals[*i];
+            state.pivots.iter().all(|p| s.touches(p)) && passes(&state.global_filter, s, state.now, &m)
+        })
+        .map(|i| i as u32)
+        .collect()
+}
+
+/// Recomputes every pane's rows and keeps each selection on the same item.
+pub fn refresh(state: &mut State) {
+    let base = base_candidates(state);
+    let m = matcher();
+    let signals = state.store.signals();
+    for pane in [PaneId::Health, PaneId::GuardDuty, PaneId::CloudTrail] {
+        let source = pane.source();
+        let view = &state.panes[pane.index()];
+        let mut rows: Vec<u32> = base
+            .iter()
+            .copied()
+            .filter(|i| {
+                let s = &signals[*i as usize];
+                Some(s.source) == source && passes(&view.filter, s, state.now, &m)
+            })
+            .collect();
+        let (key, desc) = (view.sort, view.descending);
+        rows.sort_by(|a, b| {
+            let o = compare(&signals[*a as usize], &signals[*b as usize], key);
+            if desc {
+                o.reverse()
+            } else {
+                o
+            }
+        });
+        let view = &mut state.panes[pane.index()];
+        let cursor = view
+            .selected
+            .as_ref()
+            .and_then(|id| rows.iter().position(|i| &signals[*i as usize].id == id))
+            .unwrap_or_else(|| view.cursor.min(rows.len().saturating_sub(1)));
+        view.rows = rows;
+        view.cursor = cursor;
+        view.selected = view.rows.get(cursor).map(|i| signals[*i as usize].id.clone());
+    }
+    let entity_rows = entity_rows(state, &base);
+    let view = &mut state.panes[PaneId::Entities.index()];
+    let cursor = view
+        .selected
+        .as_ref()
+        .and_then(|sel| entity_rows.iter().position(|r| &r.entity.to_string() == sel))
+        .unwrap_or_else(|| view.cursor.min(entity_rows.len().saturating_sub(1)));
+    view.entity_rows = entity_rows;
+    view.cursor = cursor;
+    view.selected = view.entity_rows.get(cursor).map(|r| r.entity.to_string());
+    state.dirty = false;
+}
+
+fn source_slot(s: Source) -> usize {
+    match s {
+        Source::Health => 0,
+        Source::GuardDuty => 1,
+        Source::CloudTrail => 2,
+    }
+}
+
+/// Every entity touched by the signals in view, with counts per source, sorted by risk: the
+/// worst severity touching it, then how many signals, then how recent.
+fn entity_rows(state: &State, base: &[u32]) -> Vec<EntityRow> {
+    let signals = state.store.signals();
+    let view = state.pane(PaneId::Entities);
+    let m = matcher();
+    let mut acc: HashMap<&Entity, EntityRow> = HashMap::new();
+    for i in base {
+        let s = &signals[*i as usize];
+        let terms_only = view.filter.as_ref().map(|q| Query { fuzzy: String::new(), ..q.clone() });
+        if !passes(&terms_only, s, state.now, &m) {
+            continue;
+        }
+        for e in &s.entities {
+            let row = acc.entry(e).or_insert_with(|| EntityRow {
+                entity: e.clone(),
+                counts: [0; 3],
+                last_seen: s.time,
+                max_severity: Severity::Info,
+            });
+            row.counts[source_slot(s.source)] += 1;
+            row.last_seen = row.last_seen.max(s.time);
+            row.max_severity = row.max_severity.max(s.severity);
+        }
+    }
+    let fuzzy = view.filter.as_ref().map(|q| q.fuzzy.clone()).unwrap_or_default();
+    let mut rows: Vec<EntityRow> = acc
+        .into_values()
+        .filter(|r| fuzzy.is_empty() || m.fuzzy_match(&r.entity.to_string(), &fuzzy).is_some())
+        .collect();
+    rows.sort_by(|a, b| {
+        b.max_severity
+            .cmp(&a.max_severity)
+            .then_with(|| b.counts.iter().sum::<usize>().cmp(&a.counts.iter().sum::<usize>()))
+            .then_with(|| b.last_seen.cmp(&a.last_seen))
+            .then_with(|| a.entity.cmp(&b.entity))
+    });
+    rows
+}

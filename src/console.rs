@@ -1,0 +1,142 @@
+//! Starting the console: keymap and theme, the source task, the terminal (always restored), and
+//! the effects that touch the terminal directly (bell, OSC 52 clipboard).
+
+use crate::app::run::{run, Io};
+use crate::app::{Effect, Feed, State};
+use crate::keymap::Keymap;
+use crate::normalize::Options;
+use crate::source::replay::{self, FileOutput, FileStatus, Progress};
+use crate::{config, source, theme};
+use base64::Engine;
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
+
+pub enum Origin {
+    Demo,
+    Replay(Vec<PathBuf>),
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct ConsoleOptions {
+    pub theme: Option<String>,
+    pub keymap: Option<PathBuf>,
+    pub no_bell: bool,
+}
+
+/// Writes an effect to the terminal. OSC 52 puts text on the clipboard of the terminal the
+/// responder sits at, even over SSH.
+pub fn perform(effect: Effect, out: &mut dyn Write) {
+    let bytes = match effect {
+        Effect::Bell => "\x07".to_string(),
+        Effect::Copy(text) => format!("\x1b]52;c;{}\x07", base64::engine::general_purpose::STANDARD.encode(text)),
+    };
+    let _ = out.write_all(bytes.as_bytes());
+    let _ = out.flush();
+}
+
+/// Feeds a replay: each file's signals as soon as it is read, progress, failures, then Loaded.
+pub fn replay_feed(paths: Vec<PathBuf>, tx: UnboundedSender<Feed>) {
+    let progress = Progress::default();
+    let finished = AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        scope.spawn(|| {
+            while !finished.load(Ordering::Relaxed) {
+                let done = progress.files_done.load(Ordering::Relaxed);
+                let total = progress.files_total.load(Ordering::Relaxed);
+                if tx.send(Feed::Progress { done, total }).is_err() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(200));
+            }
+        });
+        replay::load_streaming(&paths, Options::default(), &progress, &|out: FileOutput| {
+            if out.report.status == FileStatus::Failed {
+                let first = out.report.errors.first().map(|e| format!("{}: {}", e.location, e.reason)).unwrap_or_default();
+                let _ = tx.send(Feed::FileFailed { path: out.report.path.clone(), reason: first });
+            }
+            if !out.items.is_empty() {
+                let _ = tx.send(Feed::Items(out.items));
+            }
+        });
+        finished.store(true, Ordering::Relaxed);
+    });
+    let total = progress.files_total.load(Ordering::Relaxed);
+    let _ = tx.send(Feed::Progress { done: total, total });
+    let _ = tx.send(Feed::Loaded);
+}
+
+#[cfg(unix)]
+fn forward_signals(tx: UnboundedSender<()>) {
+    use tokio::signal::unix::{signal, SignalKind};
+    for kind in [SignalKind::terminate(), SignalKind::hangup()] {
+        let tx = tx.clone();
+        if let Ok(mut s) = signal(kind) {
+            tokio::spawn(async move {
+                while s.recv().await.is_some() {
+                    if tx.send(()).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn forward_signals(_tx: UnboundedSender<()>) {}
+
+pub fn run_console(origin: Origin, opts: &ConsoleOptions) -> Result<(), String> {
+    let config_dir = config::config_dir();
+    let (keymap, mut warnings) = Keymap::load(config_dir.as_deref(), opts.keymap.as_deref());
+    let (theme, theme_warning) = theme::select(opts.theme.as_deref(), config_dir.as_deref(), config::no_color());
+    warnings.extend(theme_warning);
+    let label = match &origin {
+        Origin::Demo => "demo · account 111122223333 · us-east-1 (built-in scenario)".to_string(),
+        Origin::Replay(paths) => {
+            let first = paths.first().map(|p| p.display().to_string()).unwrap_or_default();
+            let more = if paths.len() > 1 { format!(" +{}", paths.len() - 1) } else { String::new() };
+            format!("replay · {first}{more}")
+        }
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the runtime: {e}"))?;
+    runtime.block_on(async move {
+        let now = chrono::Utc::now();
+        let mut state = State::new(label, keymap, now);
+        state.bell = !opts.no_bell;
+        let (tx, rx) = unbounded_channel();
+        for w in warnings {
+            tracing::warn!("{w}");
+            let _ = tx.send(Feed::Warning(w));
+        }
+        match origin {
+            Origin::Demo => {
+                tokio::spawn(source::demo::run(tx, now));
+            }
+            Origin::Replay(paths) => {
+                std::thread::spawn(move || replay_feed(paths, tx));
+            }
+        }
+        let (sig_tx, sig_rx) = unbounded_channel();
+        forward_signals(sig_tx);
+        let mut terminal = ratatui::try_init().map_err(|e| format!("cannot open the terminal: {e}"))?;
+        let mut stdout = std::io::stdout();
+        let mut effects = |e: Effect| perform(e, &mut stdout);
+        let io = Io {
+            input: ratatui::crossterm::event::EventStream::new(),
+            feed: rx,
+            signals: sig_rx,
+            clock: &chrono::Utc::now,
+            effects: &mut effects,
+        };
+        let result = run(&mut terminal, &mut state, &theme, io).await;
+        ratatui::restore();
+        result
+    })
+}

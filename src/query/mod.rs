@@ -1,0 +1,138 @@
+//! The filter language: fuzzy text plus `field:value` terms, parsed once per keystroke and
+//! matched against every signal.
+//!
+//! ```text
+//! sev:>=high type:Recon* user:alice key:AKIA... region:us-east-1 since:2h -source:health root login
+//! ```
+
+pub mod glob;
+mod parse;
+
+use crate::model::{EntityKind, Severity, Signal, Source};
+use chrono::{DateTime, Duration, Utc};
+use fuzzy_matcher::skim::SkimMatcherV2;
+use fuzzy_matcher::FuzzyMatcher;
+use glob::Glob;
+pub use parse::parse;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cmp {
+    Lt,
+    Le,
+    Eq,
+    Ge,
+    Gt,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cond {
+    Severity(Cmp, Severity),
+    Kind(Glob),
+    User(Glob),
+    Entity(Option<EntityKind>, Glob),
+    Region(Glob),
+    Account(Glob),
+    Source(Source),
+    Id(Glob),
+    Since(Duration),
+    Abuse(Glob),
+    Category(Glob),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Term {
+    pub negate: bool,
+    pub cond: Cond,
+}
+
+/// The fields a user can name, for help and error messages.
+pub const FIELDS: &[(&str, &str)] = &[
+    ("sev", "severity: sev:high, sev:>=medium, sev:<high"),
+    ("type", "event name / finding type / Health code, * wildcards"),
+    ("user", "principal: user, role or session name"),
+    ("key", "access key id"),
+    ("ip", "IP address"),
+    ("instance", "EC2 instance id"),
+    ("bucket", "S3 bucket"),
+    ("entity", "any entity id"),
+    ("region", "AWS region"),
+    ("account", "AWS account id"),
+    ("source", "health, guardduty or cloudtrail"),
+    ("id", "signal id"),
+    ("since", "newer than: 30s, 15m, 2h, 7d"),
+    ("abuse", "Health abuse type"),
+    ("category", "Health category / resource type / CloudTrail event type"),
+];
+
+#[derive(Debug, Clone, Default)]
+pub struct Query {
+    pub text: String,
+    pub terms: Vec<Term>,
+    /// Free text for the fuzzy matcher (terms removed).
+    pub fuzzy: String,
+}
+
+/// How a signal matched: positions (char indices) of fuzzy matches in its summary.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Hit {
+    pub summary_positions: Vec<usize>,
+}
+
+impl Query {
+    pub fn is_empty(&self) -> bool {
+        self.terms.is_empty() && self.fuzzy.is_empty()
+    }
+
+    fn cond_holds(cond: &Cond, s: &Signal, now: DateTime<Utc>) -> bool {
+        let any_entity = |kinds: &[EntityKind], g: &Glob| {
+            s.entities.iter().any(|e| (kinds.is_empty() || kinds.contains(&e.kind)) && g.is_match(&e.id))
+        };
+        match cond {
+            Cond::Severity(cmp, sev) => match cmp {
+                Cmp::Lt => s.severity < *sev,
+                Cmp::Le => s.severity <= *sev,
+                Cmp::Eq => s.severity == *sev,
+                Cmp::Ge => s.severity >= *sev,
+                Cmp::Gt => s.severity > *sev,
+            },
+            Cond::Kind(g) => g.is_match(&s.kind) || g.is_match(&s.title),
+            Cond::User(g) => {
+                s.actor.as_deref().is_some_and(|a| g.is_match(a))
+                    || any_entity(&[EntityKind::IamUser, EntityKind::IamRole, EntityKind::AssumedRole], g)
+            }
+            Cond::Entity(Some(kind), g) => any_entity(&[*kind], g),
+            Cond::Entity(None, g) => any_entity(&[], g),
+            Cond::Region(g) => s.region.as_deref().is_some_and(|r| g.is_match(r)),
+            Cond::Account(g) => {
+                s.account.as_deref().is_some_and(|a| g.is_match(a)) || any_entity(&[EntityKind::Account], g)
+            }
+            Cond::Source(src) => s.source == *src,
+            Cond::Id(g) => g.is_match(&s.id),
+            Cond::Since(d) => s.time >= now - *d,
+            Cond::Abuse(g) => s.abuse.is_some_and(|a| g.is_match(a.label())),
+            Cond::Category(g) => s.category.as_deref().is_some_and(|c| g.is_match(c)),
+        }
+    }
+
+    /// `Some(hit)` when every term holds and the fuzzy text (if any) matches.
+    pub fn matches(&self, s: &Signal, now: DateTime<Utc>, matcher: &SkimMatcherV2) -> Option<Hit> {
+        for t in &self.terms {
+            if Self::cond_holds(&t.cond, s, now) == t.negate {
+                return None;
+            }
+        }
+        if self.fuzzy.is_empty() {
+            return Some(Hit::default());
+        }
+        if let Some((_, positions)) = matcher.fuzzy_indices(&s.summary, &self.fuzzy) {
+            return Some(Hit { summary_positions: positions });
+        }
+        let other = format!("{} {} {}", s.title, s.actor.as_deref().unwrap_or(""), s.id);
+        matcher.fuzzy_match(&other, &self.fuzzy).map(|_| Hit::default())
+    }
+}
+
+/// One matcher for the whole filter pass (it holds scratch buffers).
+pub fn matcher() -> SkimMatcherV2 {
+    SkimMatcherV2::default().ignore_case()
+}

@@ -1,0 +1,194 @@
+//! Parsing the filter text into terms. Errors name the term and say what was expected.
+
+use super::glob::Glob;
+use super::{Cmp, Cond, Query, Term, FIELDS};
+use crate::model::{EntityKind, Severity, Source};
+use chrono::Duration;
+
+/// Splits on whitespace, keeping `"quoted values"` (also after `field:`) together.
+fn tokens(input: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    for c in input.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            c if c.is_whitespace() && !quoted => {
+                if !cur.is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                }
+            }
+            c => cur.push(c),
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+fn duration(v: &str) -> Result<Duration, String> {
+    let (num, unit) = v.split_at(v.find(|c: char| !c.is_ascii_digit()).unwrap_or(v.len()));
+    let n: i64 = num.parse().map_err(|_| format!("since:{v}: expected a number and a unit, e.g. 2h"))?;
+    let d = match unit {
+        "s" => Duration::try_seconds(n),
+        "m" | "" => Duration::try_minutes(n),
+        "h" => Duration::try_hours(n),
+        "d" => Duration::try_days(n),
+        "w" => Duration::try_weeks(n),
+        _ => return Err(format!("since:{v}: unit must be s, m, h, d or w")),
+    };
+    d.ok_or_else(|| format!("since:{v}: too large"))
+}
+
+fn severity(v: &str) -> Result<Cond, String> {
+    let (cmp, rest) = if let Some(r) = v.strip_prefix(">=") {
+        (Cmp::Ge, r)
+    } else if let Some(r) = v.strip_prefix("<=") {
+        (Cmp::Le, r)
+    } else if let Some(r) = v.strip_prefix('>') {
+        (Cmp::Gt, r)
+    } else if let Some(r) = v.strip_prefix('<') {
+        (Cmp::Lt, r)
+    } else if let Some(r) = v.strip_prefix('=') {
+        (Cmp::Eq, r)
+    } else {
+        (Cmp::Eq, v)
+    };
+    Ok(Cond::Severity(cmp, rest.parse::<Severity>()?))
+}
+
+fn cond(field: &str, value: &str) -> Result<Cond, String> {
+    if value.is_empty() {
+        return Err(format!("{field}: needs a value"));
+    }
+    let g = || Glob::new(value);
+    Ok(match field.to_ascii_lowercase().as_str() {
+        "sev" | "severity" => severity(value)?,
+        "type" | "kind" | "name" | "event" => Cond::Kind(g()),
+        "user" | "actor" | "principal" | "role" => Cond::User(g()),
+        "key" | "accesskey" => Cond::Entity(Some(EntityKind::AccessKey), g()),
+        "ip" => Cond::Entity(Some(EntityKind::Ip), g()),
+        "instance" | "i" => Cond::Entity(Some(EntityKind::Instance), g()),
+        "bucket" => Cond::Entity(Some(EntityKind::Bucket), g()),
+        "entity" | "e" => Cond::Entity(None, g()),
+        "region" => Cond::Region(g()),
+        "account" | "acct" => Cond::Account(g()),
+        "source" | "src" => {
+            let v = value.to_ascii_lowercase();
+            let src = Source::ALL
+                .into_iter()
+                .find(|s| s.label().starts_with(&v) || (v == "gd" && *s == Source::GuardDuty) || (v == "ct" && *s == Source::CloudTrail))
+                .ok_or_else(|| format!("source:{value}: expected health, guardduty or cloudtrail"))?;
+            Cond::Source(src)
+        }
+        "id" => Cond::Id(g()),
+        "since" => Cond::Since(duration(value)?),
+        "abuse" => Cond::Abuse(g()),
+        "category" | "cat" => Cond::Category(g()),
+        other => {
+            let names: Vec<&str> = FIELDS.iter().map(|(n, _)| *n).collect();
+            return Err(format!("unknown field '{other}' (fields: {})", names.join(", ")));
+        }
+    })
+}
+
+/// Parses filter text. Words without `field:` are fuzzy text; `-field:value` excludes.
+pub fn parse(input: &str) -> Result<Query, String> {
+    let mut q = Query { text: input.to_string(), ..Query::default() };
+    let mut fuzzy = Vec::new();
+    for tok in tokens(input) {
+        let (negate, body) = match tok.strip_prefix('-') {
+            Some(rest) if rest.contains(':') => (true, rest),
+            _ => (false, tok.as_str()),
+        };
+        match body.split_once(':') {
+            // "arn:aws:..." or a time like "12:30" typed as text stays fuzzy text.
+            Some((field, value)) if field.chars().all(|c| c.is_ascii_alphabetic()) && field != "arn" => {
+                q.terms.push(Term { negate, cond: cond(field, value)? });
+            }
+            _ => fuzzy.push(tok),
+        }
+    }
+    q.fuzzy = fuzzy.join(" ");
+    Ok(q)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::query::matcher;
+    use crate::model::{Entity, Signal};
+    use chrono::{TimeZone, Utc};
+
+    fn signal() -> Signal {
+        Signal {
+            id: "cloudtrail:1".into(),
+            source: Source::CloudTrail,
+            time: Utc.with_ymd_and_hms(2024, 1, 1, 12, 0, 0).unwrap(),
+            updated: None,
+            severity: Severity::High,
+            severity_reason: String::new(),
+            kind: "CreateAccessKey".into(),
+            title: "iam:CreateAccessKey".into(),
+            summary: "alice called iam:CreateAccessKey on iam_user:mallory from 203.0.113.9".into(),
+            account: Some("111122223333".into()),
+            region: Some("us-east-1".into()),
+            actor: Some("alice".into()),
+            abuse: None,
+            category: Some("AwsApiCall".into()),
+            entities: vec![
+                Entity::new(EntityKind::AccessKey, "AKIAEXAMPLEEXAMPLE12"),
+                Entity::new(EntityKind::IamUser, "alice"),
+                Entity::new(EntityKind::Ip, "203.0.113.9"),
+            ],
+            raw: serde_json::Value::Null,
+        }
+    }
+
+    fn hit(q: &str) -> bool {
+        let now = Utc.with_ymd_and_hms(2024, 1, 1, 13, 0, 0).unwrap();
+        parse(q).unwrap_or_else(|e| panic!("{q}: {e}")).matches(&signal(), now, &matcher()).is_some()
+    }
+
+    #[test]
+    fn field_terms() {
+        assert!(hit("sev:>=high"));
+        assert!(!hit("sev:critical"));
+        assert!(hit("sev:>medium"));
+        assert!(hit("type:Create*"));
+        assert!(!hit("type:Recon*"));
+        assert!(hit("user:alice key:AKIA*"));
+        assert!(hit("region:us-east-1 account:1111*"));
+        assert!(hit("ip:203.0.113.9 source:ct"));
+        assert!(hit("since:2h"));
+        assert!(!hit("since:30m"));
+        assert!(!hit("-user:alice"));
+        assert!(hit("-source:health"));
+        assert!(hit("user:\"alice\""));
+    }
+
+    #[test]
+    fn fuzzy_text_and_highlight_positions() {
+        let now = Utc::now();
+        let q = parse("mallory sev:high").unwrap_or_default();
+        assert_eq!(q.fuzzy, "mallory");
+        let h = q.matches(&signal(), now, &matcher()).unwrap_or_default();
+        let s = signal().summary;
+        let picked: String = h.summary_positions.iter().filter_map(|i| s.chars().nth(*i)).collect();
+        assert_eq!(picked, "mallory");
+        assert!(hit("crtacckey"));
+        assert!(!hit("zzzz"));
+        // An ARN typed as text is not a field.
+        assert_eq!(parse("arn:aws:iam::1:user/x").map(|q| q.terms.len()), Ok(0));
+    }
+
+    #[test]
+    fn errors_say_what_was_expected() {
+        assert!(parse("sev:urgent").unwrap_err().contains("unknown severity"));
+        assert!(parse("colour:red").unwrap_err().contains("unknown field 'colour'"));
+        assert!(parse("since:2y").unwrap_err().contains("unit must be"));
+        assert!(parse("source:s3").unwrap_err().contains("expected health"));
+        assert!(parse("user:").unwrap_err().contains("needs a value"));
+    }
+}

@@ -1,0 +1,36 @@
+//! Drawing: a pure function of the state and the theme.
+
+pub mod chrome;
+pub mod layout;
+pub mod overlays;
+pub mod panes;
+pub mod text;
+
+use crate::app::state::{Mode, PaneId, State};
+use crate::theme::Theme;
+use ratatui::Frame;
+
+pub fn draw(f: &mut Frame, state: &State, theme: &Theme) {
+    let a = layout::areas(state, f.area());
+    chrome::draw_header(f, state, theme, a.header);
+    if let Some(c) = a.crumbs {
+        chrome::draw_crumbs(f, state, theme, c);
+    }
+    for (pane, rect) in layout::pane_rects(state, a.body) {
+        if pane == PaneId::Entities {
+            panes::draw_entities(f, state, theme, rect);
+        } else {
+            panes::draw_signals(f, state, theme, pane, rect);
+        }
+    }
+    match &state.mode {
+        Mode::Detail(d) => overlays::draw_detail(f, d, None, theme, a.body),
+        Mode::DetailSearch(d, text) => overlays::draw_detail(f, d, Some(text), theme, a.body),
+        Mode::Help { query, cursor } => overlays::draw_help(f, state, query, *cursor, theme, a.body),
+        Mode::Palette { query, cursor } => overlays::draw_palette(f, state, query, *cursor, theme, a.body),
+        Mode::PivotPick { entities, cursor, .. } => overlays::draw_pivot_pick(f, entities, *cursor, theme, a.body),
+        Mode::Normal | Mode::Filter { .. } => {}
+    }
+    chrome::draw_toasts(f, state, theme, a.body);
+    chrome::draw_status(f, state, theme, a.status);
+}
