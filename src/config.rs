@@ -9,12 +9,16 @@ fn dirs() -> Option<directories::ProjectDirs> {
 
 /// `AIRC_CONFIG_DIR` overrides the platform directory (tests, portable setups).
 pub fn config_dir() -> Option<PathBuf> {
-    std::env::var_os("AIRC_CONFIG_DIR").map(PathBuf::from).or_else(|| dirs().map(|d| d.config_dir().to_path_buf()))
+    std::env::var_os("AIRC_CONFIG_DIR")
+        .map(PathBuf::from)
+        .or_else(|| dirs().map(|d| d.config_dir().to_path_buf()))
 }
 
 /// `AIRC_DATA_DIR` overrides the platform directory.
 pub fn data_dir() -> Option<PathBuf> {
-    std::env::var_os("AIRC_DATA_DIR").map(PathBuf::from).or_else(|| dirs().map(|d| d.data_dir().to_path_buf()))
+    std::env::var_os("AIRC_DATA_DIR")
+        .map(PathBuf::from)
+        .or_else(|| dirs().map(|d| d.data_dir().to_path_buf()))
 }
 
 /// `NO_COLOR` set to anything non-empty (no-color.org).

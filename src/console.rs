@@ -31,7 +31,10 @@ pub struct ConsoleOptions {
 pub fn perform(effect: Effect, out: &mut dyn Write) {
     let bytes = match effect {
         Effect::Bell => "\x07".to_string(),
-        Effect::Copy(text) => format!("\x1b]52;c;{}\x07", base64::engine::general_purpose::STANDARD.encode(text)),
+        Effect::Copy(text) => format!(
+            "\x1b]52;c;{}\x07",
+            base64::engine::general_purpose::STANDARD.encode(text)
+        ),
     };
     let _ = out.write_all(bytes.as_bytes());
     let _ = out.flush();
@@ -54,8 +57,16 @@ pub fn replay_feed(paths: Vec<PathBuf>, tx: UnboundedSender<Feed>) {
         });
         replay::load_streaming(&paths, Options::default(), &progress, &|out: FileOutput| {
             if out.report.status == FileStatus::Failed {
-                let first = out.report.errors.first().map(|e| format!("{}: {}", e.location, e.reason)).unwrap_or_default();
-                let _ = tx.send(Feed::FileFailed { path: out.report.path.clone(), reason: first });
+                let first = out
+                    .report
+                    .errors
+                    .first()
+                    .map(|e| format!("{}: {}", e.location, e.reason))
+                    .unwrap_or_default();
+                let _ = tx.send(Feed::FileFailed {
+                    path: out.report.path.clone(),
+                    reason: first,
+                });
             }
             if !out.items.is_empty() {
                 let _ = tx.send(Feed::Items(out.items));
@@ -91,13 +102,24 @@ fn forward_signals(_tx: UnboundedSender<()>) {}
 pub fn run_console(origin: Origin, opts: &ConsoleOptions) -> Result<(), String> {
     let config_dir = config::config_dir();
     let (keymap, mut warnings) = Keymap::load(config_dir.as_deref(), opts.keymap.as_deref());
-    let (theme, theme_warning) = theme::select(opts.theme.as_deref(), config_dir.as_deref(), config::no_color());
+    let (theme, theme_warning) = theme::select(
+        opts.theme.as_deref(),
+        config_dir.as_deref(),
+        config::no_color(),
+    );
     warnings.extend(theme_warning);
     let label = match &origin {
         Origin::Demo => "demo · account 111122223333 · us-east-1 (built-in scenario)".to_string(),
         Origin::Replay(paths) => {
-            let first = paths.first().map(|p| p.display().to_string()).unwrap_or_default();
-            let more = if paths.len() > 1 { format!(" +{}", paths.len() - 1) } else { String::new() };
+            let first = paths
+                .first()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default();
+            let more = if paths.len() > 1 {
+                format!(" +{}", paths.len() - 1)
+            } else {
+                String::new()
+            };
             format!("replay · {first}{more}")
         }
     };
@@ -125,7 +147,11 @@ pub fn run_console(origin: Origin, opts: &ConsoleOptions) -> Result<(), String> 
         }
         let (sig_tx, sig_rx) = unbounded_channel();
         forward_signals(sig_tx);
-        let mut terminal = ratatui::try_init().map_err(|e| format!("cannot open the terminal: {e}"))?;
+        let mut terminal = ratatui::try_init().map_err(|e| {
+            // Undo whatever part of the set-up succeeded (raw mode, alternate screen).
+            ratatui::restore();
+            format!("cannot open the terminal: {e}")
+        })?;
         let mut stdout = std::io::stdout();
         let mut effects = |e: Effect| perform(e, &mut stdout);
         let io = Io {

@@ -4,18 +4,29 @@ use clap::Parser;
 use std::process::ExitCode;
 
 /// Logs go to a file, never to the screen the console draws on.
-fn init_logging(file: Option<std::path::PathBuf>) -> Option<tracing_appender::non_blocking::WorkerGuard> {
+fn init_logging(
+    file: Option<std::path::PathBuf>,
+) -> Option<tracing_appender::non_blocking::WorkerGuard> {
     let path = file.or_else(|| airc::config::data_dir().map(|d| d.join("airc.log")))?;
     let dir = path.parent()?.to_path_buf();
     std::fs::create_dir_all(&dir).ok()?;
     let name = path.file_name()?.to_owned();
-    let (writer, guard) = tracing_appender::non_blocking(tracing_appender::rolling::never(dir, name));
-    tracing_subscriber::fmt().with_writer(writer).with_ansi(false).try_init().ok()?;
+    let (writer, guard) =
+        tracing_appender::non_blocking(tracing_appender::rolling::never(dir, name));
+    tracing_subscriber::fmt()
+        .with_writer(writer)
+        .with_ansi(false)
+        .try_init()
+        .ok()?;
     Some(guard)
 }
 
 fn console(origin: Origin, args: ConsoleArgs) -> ExitCode {
-    let opts = ConsoleOptions { theme: args.theme, keymap: args.keymap, no_bell: args.no_bell };
+    let opts = ConsoleOptions {
+        theme: args.theme,
+        keymap: args.keymap,
+        no_bell: args.no_bell,
+    };
     match run_console(origin, &opts) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -31,7 +42,10 @@ fn main() -> ExitCode {
     let _log = init_logging(cli.log_file.clone());
     match cli.command {
         Some(Command::Demo { console: args }) => console(Origin::Demo, args),
-        Some(Command::Replay { paths, console: args }) => console(Origin::Replay(paths), args),
+        Some(Command::Replay {
+            paths,
+            console: args,
+        }) => console(Origin::Replay(paths), args),
         Some(Command::Inspect { paths, json }) => {
             let report = airc::inspect::run(&paths);
             if json {
@@ -46,7 +60,10 @@ fn main() -> ExitCode {
             }
         }
         Some(Command::Keys { keymap }) => {
-            let (k, warnings) = airc::keymap::Keymap::load(airc::config::config_dir().as_deref(), keymap.as_deref());
+            let (k, warnings) = airc::keymap::Keymap::load(
+                airc::config::config_dir().as_deref(),
+                keymap.as_deref(),
+            );
             for w in &warnings {
                 eprintln!("airc: {w}");
             }

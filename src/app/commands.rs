@@ -78,7 +78,10 @@ fn open_detail(state: &mut State) {
 
 fn pivot_on(state: &mut State, e: Entity) {
     if !state.pivots.contains(&e) {
-        state.toast(format!("pivot: {}", crate::safe_text::line(&e.to_string())), false);
+        state.toast(
+            format!("pivot: {}", crate::safe_text::line(&e.to_string())),
+            false,
+        );
         state.pivots.push(e);
         for p in PaneId::ALL {
             state.pane_mut(p).cursor = 0;
@@ -97,7 +100,8 @@ fn current_entities(state: &State) -> Vec<Entity> {
     if state.focus == PaneId::Entities && !matches!(state.mode, Mode::Detail(_)) {
         return state.selected_entity().cloned().into_iter().collect();
     }
-    id.and_then(|id| state.store.get(&id).map(|s| s.entities.clone())).unwrap_or_default()
+    id.and_then(|id| state.store.get(&id).map(|s| s.entities.clone()))
+        .unwrap_or_default()
 }
 
 fn copy(state: &mut State, what: Command) -> Vec<Effect> {
@@ -107,7 +111,11 @@ fn copy(state: &mut State, what: Command) -> Vec<Effect> {
         _ => state.selected_signal(state.focus).cloned(),
     };
     let text = match (what, signal) {
-        (Command::CopyId, Some(s)) => s.id.split_once(':').map(|(_, id)| id.to_string()).unwrap_or(s.id),
+        (Command::CopyId, Some(s)) => {
+            s.id.split_once(':')
+                .map(|(_, id)| id.to_string())
+                .unwrap_or(s.id)
+        }
         (Command::CopyArn, Some(s)) => arn_of(&s).unwrap_or(s.id),
         (Command::CopyJson, Some(s)) => serde_json::to_string_pretty(&s.raw).unwrap_or_default(),
         (_, None) => match state.selected_entity() {
@@ -117,14 +125,25 @@ fn copy(state: &mut State, what: Command) -> Vec<Effect> {
         _ => return Vec::new(),
     };
     let preview: String = text.chars().take(40).collect();
-    state.toast(format!("copied {} chars: {}", text.chars().count(), crate::safe_text::line(&preview)), false);
+    state.toast(
+        format!(
+            "copied {} chars: {}",
+            text.chars().count(),
+            crate::safe_text::line(&preview)
+        ),
+        false,
+    );
     vec![Effect::Copy(text)]
 }
 
 /// The ARN a responder most likely wants from a signal.
 fn arn_of(s: &crate::model::Signal) -> Option<String> {
     let raw = &s.raw;
-    let find = |ptr: &str| raw.pointer(ptr).and_then(|v| v.as_str()).map(str::to_string);
+    let find = |ptr: &str| {
+        raw.pointer(ptr)
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+    };
     find("/arn")
         .or_else(|| find("/detail/arn"))
         .or_else(|| find("/Arn"))
@@ -168,7 +187,9 @@ pub fn execute(state: &mut State, cmd: Command) -> Vec<Effect> {
         Mode::Help { query, cursor } => {
             let len = super::help::rows(&state.keymap, query).len();
             match cmd {
-                Command::Cancel | Command::Close | Command::Accept | Command::Help => state.mode = Mode::Normal,
+                Command::Cancel | Command::Close | Command::Accept | Command::Help => {
+                    state.mode = Mode::Normal
+                }
                 other => list_move(cursor, len, other),
             }
             return Vec::new();
@@ -188,7 +209,9 @@ pub fn execute(state: &mut State, cmd: Command) -> Vec<Effect> {
             }
             return Vec::new();
         }
-        Mode::PivotPick { entities, cursor, .. } => {
+        Mode::PivotPick {
+            entities, cursor, ..
+        } => {
             match cmd {
                 Command::Open | Command::Accept | Command::Pivot => {
                     if let Some(e) = entities.get(*cursor).cloned() {
@@ -238,7 +261,9 @@ pub fn execute(state: &mut State, cmd: Command) -> Vec<Effect> {
         Mode::Detail(d) => {
             let last = d.lines.len().saturating_sub(1);
             let page = page(state).max(5);
-            let Mode::Detail(d) = &mut state.mode else { return Vec::new() };
+            let Mode::Detail(d) = &mut state.mode else {
+                return Vec::new();
+            };
             match cmd {
                 Command::Up => d.scroll = d.scroll.saturating_sub(1),
                 Command::Down => d.scroll = (d.scroll + 1).min(last),
@@ -252,14 +277,23 @@ pub fn execute(state: &mut State, cmd: Command) -> Vec<Effect> {
                 }
                 Command::SearchNext | Command::SearchPrev if !d.matches.is_empty() => {
                     let n = d.matches.len();
-                    d.current = if cmd == Command::SearchNext { (d.current + 1) % n } else { (d.current + n - 1) % n };
+                    d.current = if cmd == Command::SearchNext {
+                        (d.current + 1) % n
+                    } else {
+                        (d.current + n - 1) % n
+                    };
                     d.scroll = d.matches[d.current];
                 }
                 Command::Close | Command::Cancel => state.mode = Mode::Normal,
                 Command::Pivot => open_pivot_pick(state),
                 Command::CopyId | Command::CopyArn | Command::CopyJson => return copy(state, cmd),
                 Command::Quit => state.quit = true,
-                Command::Help => state.mode = Mode::Help { query: String::new(), cursor: 0 },
+                Command::Help => {
+                    state.mode = Mode::Help {
+                        query: String::new(),
+                        cursor: 0,
+                    }
+                }
                 _ => {}
             }
             return Vec::new();
@@ -276,19 +310,41 @@ fn open_pivot_pick(state: &mut State) {
         return;
     }
     let back = Box::new(std::mem::replace(&mut state.mode, Mode::Normal));
-    state.mode = Mode::PivotPick { entities, cursor: 0, back };
+    state.mode = Mode::PivotPick {
+        entities,
+        cursor: 0,
+        back,
+    };
 }
 
 fn global(state: &mut State, cmd: Command) -> Vec<Effect> {
     match cmd {
         Command::Quit => state.quit = true,
-        Command::Help => state.mode = Mode::Help { query: String::new(), cursor: 0 },
-        Command::Palette => state.mode = Mode::Palette { query: String::new(), cursor: 0 },
+        Command::Help => {
+            state.mode = Mode::Help {
+                query: String::new(),
+                cursor: 0,
+            }
+        }
+        Command::Palette => {
+            state.mode = Mode::Palette {
+                query: String::new(),
+                cursor: 0,
+            }
+        }
         Command::Filter | Command::FilterAll => {
             let all = cmd == Command::FilterAll;
-            let current = if all { &state.global_filter } else { &state.pane(state.focus).filter };
+            let current = if all {
+                &state.global_filter
+            } else {
+                &state.pane(state.focus).filter
+            };
             let text = current.as_ref().map(|q| q.text.clone()).unwrap_or_default();
-            state.mode = Mode::Filter { all, text, error: None };
+            state.mode = Mode::Filter {
+                all,
+                text,
+                error: None,
+            };
         }
         Command::ClearFilter => {
             state.global_filter = None;
@@ -346,7 +402,11 @@ fn global(state: &mut State, cmd: Command) -> Vec<Effect> {
             } else {
                 v.descending = !v.descending;
             }
-            let label = format!("sort: {} {}", v.sort.label(), if v.descending { "↓" } else { "↑" });
+            let label = format!(
+                "sort: {} {}",
+                v.sort.label(),
+                if v.descending { "↓" } else { "↑" }
+            );
             state.toast(label, false);
             state.dirty = true;
         }

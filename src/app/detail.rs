@@ -12,9 +12,23 @@ pub const JSON_HEADER: &str = "─ JSON ─";
 pub fn lines(s: &Signal, now: DateTime<Utc>) -> Vec<String> {
     let mut out = Vec::new();
     let mut field = |label: &str, value: String| out.push(format!("{label:<9}{}", line(&value)));
-    field("When", format!("{} ({} ago)", s.time.format("%Y-%m-%d %H:%M:%S UTC"), ago(now, s.time)));
+    field(
+        "When",
+        format!(
+            "{} ({} ago)",
+            s.time.format("%Y-%m-%d %H:%M:%S UTC"),
+            ago(now, s.time)
+        ),
+    );
     field("Source", format!("{} · {}", s.source, s.title));
-    field("Severity", format!("{} — {}", s.severity.label().to_uppercase(), s.severity_reason));
+    field(
+        "Severity",
+        format!(
+            "{} — {}",
+            s.severity.label().to_uppercase(),
+            s.severity_reason
+        ),
+    );
     if let Some(a) = &s.actor {
         field("Who", a.clone());
     }
@@ -43,7 +57,8 @@ pub fn lines(s: &Signal, now: DateTime<Utc>) -> Vec<String> {
     }
     out.push(String::new());
     out.push(JSON_HEADER.to_string());
-    let json = serde_json::to_string_pretty(&s.raw).unwrap_or_else(|e| format!("(cannot print: {e})"));
+    let json =
+        serde_json::to_string_pretty(&s.raw).unwrap_or_else(|e| format!("(cannot print: {e})"));
     out.extend(json.lines().map(|l| line(l).into_owned()));
     out
 }
@@ -54,5 +69,10 @@ pub fn search(lines: &[String], needle: &str) -> Vec<usize> {
         return Vec::new();
     }
     let n = needle.to_lowercase();
-    lines.iter().enumerate().filter(|(_, l)| l.to_lowercase().contains(&n)).map(|(i, _)| i).collect()
+    lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.to_lowercase().contains(&n))
+        .map(|(i, _)| i)
+        .collect()
 }

@@ -23,6 +23,10 @@ pub fn rows(keymap: &Keymap, query: &str) -> Vec<HelpRow> {
                 || cmd.description().to_lowercase().contains(&q)
                 || ctx.name().contains(&q)
         })
-        .map(|(context, keys, command)| HelpRow { context, keys, command })
+        .map(|(context, keys, command)| HelpRow {
+            context,
+            keys,
+            command,
+        })
         .collect()
 }

@@ -15,7 +15,9 @@ fn context(mode: &Mode) -> Context {
         Mode::Normal => Context::Table,
         Mode::Detail(_) => Context::Detail,
         Mode::PivotPick { .. } => Context::List,
-        Mode::Filter { .. } | Mode::DetailSearch(..) | Mode::Help { .. } | Mode::Palette { .. } => Context::Input,
+        Mode::Filter { .. } | Mode::DetailSearch(..) | Mode::Help { .. } | Mode::Palette { .. } => {
+            Context::Input
+        }
     }
 }
 
@@ -39,7 +41,9 @@ fn edit(text: &mut String, chord: &Chord) -> bool {
 
 /// Applies the filter being typed, live, when it parses.
 fn apply_live_filter(state: &mut State) {
-    let Mode::Filter { all, text, error } = &mut state.mode else { return };
+    let Mode::Filter { all, text, error } = &mut state.mode else {
+        return;
+    };
     match query::parse(text) {
         Ok(q) => {
             *error = None;

@@ -9,8 +9,14 @@ use ratatui::crossterm::event::KeyEvent;
 #[derive(Debug)]
 pub enum Feed {
     Items(Vec<Normalized>),
-    Progress { done: usize, total: usize },
-    FileFailed { path: String, reason: String },
+    Progress {
+        done: usize,
+        total: usize,
+    },
+    FileFailed {
+        path: String,
+        reason: String,
+    },
     /// Demo events still scheduled to arrive.
     Pending(usize),
     /// The initial load is complete.

@@ -39,7 +39,12 @@ fn event_msg(ev: Event) -> Option<Msg> {
     }
 }
 
-pub async fn run<B, S>(terminal: &mut Terminal<B>, state: &mut State, theme: &Theme, mut io: Io<'_, S>) -> Result<(), String>
+pub async fn run<B, S>(
+    terminal: &mut Terminal<B>,
+    state: &mut State,
+    theme: &Theme,
+    mut io: Io<'_, S>,
+) -> Result<(), String>
 where
     B: Backend,
     S: Stream<Item = std::io::Result<Event>> + Unpin,
@@ -54,7 +59,9 @@ where
         if state.dirty {
             view::refresh(state);
         }
-        terminal.draw(|f| crate::ui::draw(f, state, theme)).map_err(|e| format!("drawing failed: {e}"))?;
+        terminal
+            .draw(|f| crate::ui::draw(f, state, theme))
+            .map_err(|e| format!("drawing failed: {e}"))?;
         if state.quit {
             return Ok(());
         }

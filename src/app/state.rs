@@ -16,7 +16,12 @@ pub enum PaneId {
 }
 
 impl PaneId {
-    pub const ALL: [PaneId; 4] = [PaneId::Health, PaneId::GuardDuty, PaneId::CloudTrail, PaneId::Entities];
+    pub const ALL: [PaneId; 4] = [
+        PaneId::Health,
+        PaneId::GuardDuty,
+        PaneId::CloudTrail,
+        PaneId::Entities,
+    ];
 
     pub fn index(self) -> usize {
         self as usize
@@ -159,13 +164,27 @@ pub struct DetailState {
 pub enum Mode {
     Normal,
     /// Typing a filter; applied live while it parses.
-    Filter { all: bool, text: String, error: Option<String> },
+    Filter {
+        all: bool,
+        text: String,
+        error: Option<String>,
+    },
     Detail(Box<DetailState>),
     /// Typing a search inside the detail view.
     DetailSearch(Box<DetailState>, String),
-    Help { query: String, cursor: usize },
-    Palette { query: String, cursor: usize },
-    PivotPick { entities: Vec<Entity>, cursor: usize, back: Box<Mode> },
+    Help {
+        query: String,
+        cursor: usize,
+    },
+    Palette {
+        query: String,
+        cursor: usize,
+    },
+    PivotPick {
+        entities: Vec<Entity>,
+        cursor: usize,
+        back: Box<Mode>,
+    },
 }
 
 impl Mode {
@@ -264,7 +283,9 @@ impl State {
     /// The signal under the cursor of a signal pane.
     pub fn selected_signal(&self, id: PaneId) -> Option<&Signal> {
         let p = self.pane(id);
-        p.rows.get(p.cursor).and_then(|i| self.store.signals().get(*i as usize))
+        p.rows
+            .get(p.cursor)
+            .and_then(|i| self.store.signals().get(*i as usize))
     }
 
     pub fn selected_entity(&self) -> Option<&Entity> {
@@ -274,7 +295,11 @@ impl State {
 
     pub fn toast(&mut self, text: impl Into<String>, error: bool) {
         let secs = if error { 8 } else { 4 };
-        self.toasts.push(Toast { text: text.into(), error, until: self.now + chrono::Duration::seconds(secs) });
+        self.toasts.push(Toast {
+            text: text.into(),
+            error,
+            until: self.now + chrono::Duration::seconds(secs),
+        });
         if self.toasts.len() > 4 {
             self.toasts.remove(0);
         }

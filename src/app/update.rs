@@ -38,7 +38,11 @@ fn on_feed(state: &mut State, feed: Feed) -> Vec<Effect> {
             for item in items {
                 // A new signal is appended: the last one is what just arrived.
                 if state.store.insert(item) == Insert::New && state.feed.initial_done {
-                    alarming |= state.store.signals().last().is_some_and(|s| s.severity >= Severity::High);
+                    alarming |= state
+                        .store
+                        .signals()
+                        .last()
+                        .is_some_and(|s| s.severity >= Severity::High);
                 }
             }
             state.feed.last_update = Some(state.now);
@@ -48,10 +52,18 @@ fn on_feed(state: &mut State, feed: Feed) -> Vec<Effect> {
             }
         }
         Feed::Progress { done, total } => {
-            state.feed.loading = if done < total { Some((done, total)) } else { None };
+            state.feed.loading = if done < total {
+                Some((done, total))
+            } else {
+                None
+            };
         }
         Feed::FileFailed { path, reason } => {
-            let text = format!("{}: {}", crate::safe_text::line(&path), crate::safe_text::line(&reason));
+            let text = format!(
+                "{}: {}",
+                crate::safe_text::line(&path),
+                crate::safe_text::line(&reason)
+            );
             state.toast(text.clone(), true);
             state.feed.failed.push(text);
         }

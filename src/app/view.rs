@@ -9,8 +9,14 @@ use fuzzy_matcher::FuzzyMatcher;
 use std::cmp::Ordering;
 use std::collections::HashMap;
 
-fn passes(q: &Option<Query>, s: &Signal, now: DateTime<Utc>, m: &fuzzy_matcher::skim::SkimMatcherV2) -> bool {
-    q.as_ref().is_none_or(|q| q.is_empty() || q.matches(s, now, m).is_some())
+fn passes(
+    q: &Option<Query>,
+    s: &Signal,
+    now: DateTime<Utc>,
+    m: &fuzzy_matcher::skim::SkimMatcherV2,
+) -> bool {
+    q.as_ref()
+        .is_none_or(|q| q.is_empty() || q.matches(s, now, m).is_some())
 }
 
 fn compare(a: &Signal, b: &Signal, key: SortKey) -> Ordering {
@@ -21,7 +27,9 @@ fn compare(a: &Signal, b: &Signal, key: SortKey) -> Ordering {
         SortKey::Actor => a.actor.cmp(&b.actor),
         SortKey::Region => a.region.cmp(&b.region),
     };
-    primary.then_with(|| a.time.cmp(&b.time)).then_with(|| a.id.cmp(&b.id))
+    primary
+        .then_with(|| a.time.cmp(&b.time))
+        .then_with(|| a.id.cmp(&b.id))
 }
 
 /// Store positions of the signals that pass the pivot and the global filter.
@@ -39,7 +47,8 @@ fn base_candidates(state: &State) -> Vec<u32> {
     positions
         .filter(|i| {
             let s = &signals[*i];
-            state.pivots.iter().all(|p| s.touches(p)) && passes(&state.global_filter, s, state.now, &m)
+            state.pivots.iter().all(|p| s.touches(p))
+                && passes(&state.global_filter, s, state.now, &m)
         })
         .map(|i| i as u32)
         .collect()
@@ -78,14 +87,21 @@ pub fn refresh(state: &mut State) {
             .unwrap_or_else(|| view.cursor.min(rows.len().saturating_sub(1)));
         view.rows = rows;
         view.cursor = cursor;
-        view.selected = view.rows.get(cursor).map(|i| signals[*i as usize].id.clone());
+        view.selected = view
+            .rows
+            .get(cursor)
+            .map(|i| signals[*i as usize].id.clone());
     }
     let entity_rows = entity_rows(state, &base);
     let view = &mut state.panes[PaneId::Entities.index()];
     let cursor = view
         .selected
         .as_ref()
-        .and_then(|sel| entity_rows.iter().position(|r| &r.entity.to_string() == sel))
+        .and_then(|sel| {
+            entity_rows
+                .iter()
+                .position(|r| &r.entity.to_string() == sel)
+        })
         .unwrap_or_else(|| view.cursor.min(entity_rows.len().saturating_sub(1)));
     view.entity_rows = entity_rows;
     view.cursor = cursor;
@@ -110,7 +126,10 @@ fn entity_rows(state: &State, base: &[u32]) -> Vec<EntityRow> {
     let mut acc: HashMap<&Entity, EntityRow> = HashMap::new();
     for i in base {
         let s = &signals[*i as usize];
-        let terms_only = view.filter.as_ref().map(|q| Query { fuzzy: String::new(), ..q.clone() });
+        let terms_only = view.filter.as_ref().map(|q| Query {
+            fuzzy: String::new(),
+            ..q.clone()
+        });
         if !passes(&terms_only, s, state.now, &m) {
             continue;
         }
@@ -126,7 +145,11 @@ fn entity_rows(state: &State, base: &[u32]) -> Vec<EntityRow> {
             row.max_severity = row.max_severity.max(s.severity);
         }
     }
-    let fuzzy = view.filter.as_ref().map(|q| q.fuzzy.clone()).unwrap_or_default();
+    let fuzzy = view
+        .filter
+        .as_ref()
+        .map(|q| q.fuzzy.clone())
+        .unwrap_or_default();
     let mut rows: Vec<EntityRow> = acc
         .into_values()
         .filter(|r| fuzzy.is_empty() || m.fuzzy_match(&r.entity.to_string(), &fuzzy).is_some())
@@ -134,7 +157,12 @@ fn entity_rows(state: &State, base: &[u32]) -> Vec<EntityRow> {
     rows.sort_by(|a, b| {
         b.max_severity
             .cmp(&a.max_severity)
-            .then_with(|| b.counts.iter().sum::<usize>().cmp(&a.counts.iter().sum::<usize>()))
+            .then_with(|| {
+                b.counts
+                    .iter()
+                    .sum::<usize>()
+                    .cmp(&a.counts.iter().sum::<usize>())
+            })
             .then_with(|| b.last_seen.cmp(&a.last_seen))
             .then_with(|| a.entity.cmp(&b.entity))
     });

@@ -53,11 +53,22 @@ const NAMES: &[(&str, Code)] = &[
     ("space", Code::Char(' ')),
 ];
 
-const ALIASES: &[(&str, &str)] = &[("escape", "esc"), ("return", "enter"), ("del", "delete"), ("pgup", "pageup"), ("pgdn", "pagedown")];
+const ALIASES: &[(&str, &str)] = &[
+    ("escape", "esc"),
+    ("return", "enter"),
+    ("del", "delete"),
+    ("pgup", "pageup"),
+    ("pgdn", "pagedown"),
+];
 
 impl Chord {
     pub fn plain(code: Code) -> Chord {
-        Chord { code, ctrl: false, alt: false, shift: false }
+        Chord {
+            code,
+            ctrl: false,
+            alt: false,
+            shift: false,
+        }
     }
 
     pub fn parse(text: &str) -> Result<Chord, String> {
@@ -83,13 +94,23 @@ impl Chord {
             (Some(c), None) => Code::Char(c),
             _ => {
                 let lower = rest.to_ascii_lowercase();
-                let name = ALIASES.iter().find(|(a, _)| *a == lower).map(|(_, n)| *n).unwrap_or(&lower);
+                let name = ALIASES
+                    .iter()
+                    .find(|(a, _)| *a == lower)
+                    .map(|(_, n)| *n)
+                    .unwrap_or(&lower);
                 if let Some((_, code)) = NAMES.iter().find(|(n, _)| *n == name) {
                     *code
-                } else if let Some(n) = name.strip_prefix('f').and_then(|n| n.parse::<u8>().ok()).filter(|n| (1..=24).contains(n)) {
+                } else if let Some(n) = name
+                    .strip_prefix('f')
+                    .and_then(|n| n.parse::<u8>().ok())
+                    .filter(|n| (1..=24).contains(n))
+                {
                     Code::F(n)
                 } else {
-                    return Err(format!("'{text}' is not a key (try q, ctrl-c, shift-tab, pagedown, f5)"));
+                    return Err(format!(
+                        "'{text}' is not a key (try q, ctrl-c, shift-tab, pagedown, f5)"
+                    ));
                 }
             }
         };
@@ -165,7 +186,11 @@ impl fmt::Display for Chord {
             Code::F(n) => write!(f, "f{n}"),
             Code::BackTab => f.write_str("shift-tab"),
             other => {
-                let name = NAMES.iter().find(|(_, c)| *c == other).map(|(n, _)| *n).unwrap_or("?");
+                let name = NAMES
+                    .iter()
+                    .find(|(_, c)| *c == other)
+                    .map(|(n, _)| *n)
+                    .unwrap_or("?");
                 f.write_str(name)
             }
         }
@@ -177,13 +202,20 @@ pub fn parse_sequence(text: &str) -> Result<Vec<Chord>, String> {
     let parts: Vec<&str> = text.split(' ').filter(|p| !p.is_empty()).collect();
     if parts.is_empty() {
         // A lone space is the space key.
-        return if text == " " { Ok(vec![Chord::plain(Code::Char(' '))]) } else { Err("empty key".into()) };
+        return if text == " " {
+            Ok(vec![Chord::plain(Code::Char(' '))])
+        } else {
+            Err("empty key".into())
+        };
     }
     parts.into_iter().map(Chord::parse).collect()
 }
 
 pub fn sequence_to_string(seq: &[Chord]) -> String {
-    seq.iter().map(Chord::to_string).collect::<Vec<_>>().join(" ")
+    seq.iter()
+        .map(Chord::to_string)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[cfg(test)]
@@ -192,13 +224,37 @@ mod tests {
 
     #[test]
     fn parse_print_round_trip() {
-        for k in ["q", "G", "?", "ctrl-c", "alt-x", "shift-tab", "pagedown", "f5", "g g", "space", "esc", "ctrl-shift-up", "/"] {
+        for k in [
+            "q",
+            "G",
+            "?",
+            "ctrl-c",
+            "alt-x",
+            "shift-tab",
+            "pagedown",
+            "f5",
+            "g g",
+            "space",
+            "esc",
+            "ctrl-shift-up",
+            "/",
+        ] {
             let seq = parse_sequence(k).unwrap_or_else(|e| panic!("{k}: {e}"));
             let printed = sequence_to_string(&seq);
-            assert_eq!(parse_sequence(&printed), Ok(seq.clone()), "{k} -> {printed}");
+            assert_eq!(
+                parse_sequence(&printed),
+                Ok(seq.clone()),
+                "{k} -> {printed}"
+            );
         }
-        assert_eq!(sequence_to_string(&parse_sequence("shift-g").unwrap_or_default()), "G");
-        assert_eq!(sequence_to_string(&parse_sequence("pgdn").unwrap_or_default()), "pagedown");
+        assert_eq!(
+            sequence_to_string(&parse_sequence("shift-g").unwrap_or_default()),
+            "G"
+        );
+        assert_eq!(
+            sequence_to_string(&parse_sequence("pgdn").unwrap_or_default()),
+            "pagedown"
+        );
         assert!(parse_sequence("ctrl-nope").is_err());
         assert!(parse_sequence("").is_err());
     }

@@ -22,7 +22,13 @@ pub enum Context {
 }
 
 impl Context {
-    pub const ALL: [Context; 5] = [Context::Global, Context::Table, Context::Detail, Context::List, Context::Input];
+    pub const ALL: [Context; 5] = [
+        Context::Global,
+        Context::Table,
+        Context::Detail,
+        Context::List,
+        Context::Input,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -54,7 +60,10 @@ pub enum Lookup {
 }
 
 fn line_of(text: &str, needle: &str) -> usize {
-    text.lines().position(|l| l.contains(needle)).map(|i| i + 1).unwrap_or(0)
+    text.lines()
+        .position(|l| l.contains(needle))
+        .map(|i| i + 1)
+        .unwrap_or(0)
 }
 
 impl Keymap {
@@ -69,26 +78,47 @@ impl Keymap {
     /// error names the file, the line and the key.
     pub fn merge_str(&mut self, origin: &str, text: &str) -> Result<(), String> {
         let table: toml::Table = toml::from_str(text).map_err(|e| {
-            let line = e.span().map(|s| text[..s.start.min(text.len())].lines().count().max(1)).unwrap_or(0);
+            let line = e
+                .span()
+                .map(|s| text[..s.start.min(text.len())].lines().count().max(1))
+                .unwrap_or(0);
             format!("{origin}:{line}: {}", e.message())
         })?;
         let mut next = self.clone();
         for (ctx_name, entries) in table {
             let ctx = Context::from_name(&ctx_name).ok_or_else(|| {
                 let names: Vec<&str> = Context::ALL.iter().map(|c| c.name()).collect();
-                format!("{origin}:{}: unknown context [{ctx_name}] (contexts: {})", line_of(text, &format!("[{ctx_name}]")), names.join(", "))
+                format!(
+                    "{origin}:{}: unknown context [{ctx_name}] (contexts: {})",
+                    line_of(text, &format!("[{ctx_name}]")),
+                    names.join(", ")
+                )
             })?;
-            let entries = entries.as_table().ok_or_else(|| format!("{origin}: [{ctx_name}] must be a table of \"key\" = \"command\""))?;
+            let entries = entries.as_table().ok_or_else(|| {
+                format!("{origin}: [{ctx_name}] must be a table of \"key\" = \"command\"")
+            })?;
             for (key, value) in entries {
-                let at = || format!("{origin}:{}: [{ctx_name}] \"{key}\"", line_of(text, &format!("\"{key}\"")));
+                let at = || {
+                    format!(
+                        "{origin}:{}: [{ctx_name}] \"{key}\"",
+                        line_of(text, &format!("\"{key}\""))
+                    )
+                };
                 let seq = parse_sequence(key).map_err(|e| format!("{}: {e}", at()))?;
-                let name = value.as_str().ok_or_else(|| format!("{}: the command must be a string", at()))?;
+                let name = value
+                    .as_str()
+                    .ok_or_else(|| format!("{}: the command must be a string", at()))?;
                 let map = next.bindings.entry(ctx).or_default();
                 if name.is_empty() {
                     map.remove(&seq);
                     continue;
                 }
-                let cmd = Command::from_name(name).ok_or_else(|| format!("{}: unknown command '{name}' (see `airc keys` or the help overlay)", at()))?;
+                let cmd = Command::from_name(name).ok_or_else(|| {
+                    format!(
+                        "{}: unknown command '{name}' (see `airc keys` or the help overlay)",
+                        at()
+                    )
+                })?;
                 map.insert(seq, cmd);
             }
         }
@@ -121,16 +151,21 @@ impl Keymap {
 
     /// Looks up the keys typed so far in `ctx` (then in global, unless typing text).
     pub fn lookup(&self, ctx: Context, keys: &[Chord]) -> Lookup {
-        let layers: &[Context] = if ctx == Context::Input { &[Context::Input] } else { &[ctx, Context::Global] };
+        let layers: &[Context] = if ctx == Context::Input {
+            &[Context::Input]
+        } else {
+            &[ctx, Context::Global]
+        };
         for layer in layers {
             if let Some(cmd) = self.bindings.get(layer).and_then(|m| m.get(keys)) {
                 return Lookup::Command(*cmd);
             }
         }
         let pending = layers.iter().any(|layer| {
-            self.bindings
-                .get(layer)
-                .is_some_and(|m| m.keys().any(|seq| seq.len() > keys.len() && seq.starts_with(keys)))
+            self.bindings.get(layer).is_some_and(|m| {
+                m.keys()
+                    .any(|seq| seq.len() > keys.len() && seq.starts_with(keys))
+            })
         });
         if pending {
             Lookup::Pending
@@ -139,10 +174,15 @@ impl Keymap {
         }
     }
 
-    /// The first key bound to `cmd` in `ctx` or global, for hints in the status bar.
+    /// The shortest key bound to `cmd` in `ctx` or global, for hints in the status bar.
     pub fn key_for(&self, ctx: Context, cmd: Command) -> Option<String> {
         [ctx, Context::Global].iter().find_map(|c| {
-            self.bindings.get(c)?.iter().find(|(_, v)| **v == cmd).map(|(k, _)| sequence_to_string(k))
+            self.bindings
+                .get(c)?
+                .iter()
+                .filter(|(_, v)| **v == cmd)
+                .map(|(k, _)| sequence_to_string(k))
+                .min_by_key(|k| (k.chars().count(), k.clone()))
         })
     }
 
@@ -150,7 +190,10 @@ impl Keymap {
     pub fn rows(&self) -> Vec<(Context, String, Command)> {
         let mut out = Vec::new();
         for (ctx, map) in &self.bindings {
-            let mut by_cmd: Vec<(String, Command)> = map.iter().map(|(k, c)| (sequence_to_string(k), *c)).collect();
+            let mut by_cmd: Vec<(String, Command)> = map
+                .iter()
+                .map(|(k, c)| (sequence_to_string(k), *c))
+                .collect();
             by_cmd.sort_by(|a, b| (a.1, &a.0).cmp(&(b.1, &b.0)));
             out.extend(by_cmd.into_iter().map(|(k, c)| (*ctx, k, c)));
         }
@@ -163,8 +206,14 @@ impl Keymap {
         for (ctx, map) in &self.bindings {
             out.push_str(&format!("[{}]\n", ctx.name()));
             for (seq, cmd) in map {
-                let key = sequence_to_string(seq).replace('\\', "\\\\").replace('"', "\\\"");
-                out.push_str(&format!("\"{key}\" = \"{}\"  # {}\n", cmd.name(), cmd.description()));
+                let key = sequence_to_string(seq)
+                    .replace('\\', "\\\\")
+                    .replace('"', "\\\"");
+                out.push_str(&format!(
+                    "\"{key}\" = \"{}\"  # {}\n",
+                    cmd.name(),
+                    cmd.description()
+                ));
             }
             out.push('\n');
         }
@@ -183,38 +232,77 @@ mod tests {
     #[test]
     fn default_loads_and_covers_every_context() {
         let mut k = Keymap::default();
-        k.merge_str("default", DEFAULT).unwrap_or_else(|e| panic!("{e}"));
+        k.merge_str("default", DEFAULT)
+            .unwrap_or_else(|e| panic!("{e}"));
         for ctx in Context::ALL {
-            assert!(k.bindings.get(&ctx).is_some_and(|m| !m.is_empty()), "{ctx:?}");
+            assert!(
+                k.bindings.get(&ctx).is_some_and(|m| !m.is_empty()),
+                "{ctx:?}"
+            );
         }
-        assert_eq!(k.lookup(Context::Table, &seq("j")), Lookup::Command(Command::Down));
-        assert_eq!(k.lookup(Context::Table, &seq("q")), Lookup::Command(Command::Quit));
-        assert_eq!(k.lookup(Context::Detail, &seq("q")), Lookup::Command(Command::Close));
+        assert_eq!(
+            k.lookup(Context::Table, &seq("j")),
+            Lookup::Command(Command::Down)
+        );
+        assert_eq!(
+            k.lookup(Context::Table, &seq("q")),
+            Lookup::Command(Command::Quit)
+        );
+        assert_eq!(
+            k.lookup(Context::Detail, &seq("q")),
+            Lookup::Command(Command::Close)
+        );
         assert_eq!(k.lookup(Context::Table, &seq("g")), Lookup::Pending);
-        assert_eq!(k.lookup(Context::Table, &seq("g g")), Lookup::Command(Command::Top));
+        assert_eq!(
+            k.lookup(Context::Table, &seq("g g")),
+            Lookup::Command(Command::Top)
+        );
         assert_eq!(k.lookup(Context::Input, &seq("q")), Lookup::None);
     }
 
     #[test]
     fn user_files_override_key_by_key_and_unbind() {
         let mut k = Keymap::default_map();
-        k.merge_str("user", "[table]\n\"j\" = \"\"\n\"J\" = \"down\"\n[global]\n\"ctrl-q\" = \"quit\"\n").unwrap_or_else(|e| panic!("{e}"));
+        k.merge_str(
+            "user",
+            "[table]\n\"j\" = \"\"\n\"J\" = \"down\"\n[global]\n\"ctrl-q\" = \"quit\"\n",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(k.lookup(Context::Table, &seq("j")), Lookup::None);
-        assert_eq!(k.lookup(Context::Table, &seq("J")), Lookup::Command(Command::Down));
-        assert_eq!(k.lookup(Context::Table, &seq("k")), Lookup::Command(Command::Up));
-        assert_eq!(k.lookup(Context::Table, &seq("ctrl-q")), Lookup::Command(Command::Quit));
+        assert_eq!(
+            k.lookup(Context::Table, &seq("J")),
+            Lookup::Command(Command::Down)
+        );
+        assert_eq!(
+            k.lookup(Context::Table, &seq("k")),
+            Lookup::Command(Command::Up)
+        );
+        assert_eq!(
+            k.lookup(Context::Table, &seq("ctrl-q")),
+            Lookup::Command(Command::Quit)
+        );
     }
 
     #[test]
     fn bad_files_name_file_line_key_and_change_nothing() {
         let mut k = Keymap::default_map();
         let before = k.clone();
-        let err = k.merge_str("my.toml", "[table]\n\"j\" = \"down\"\n\"x\" = \"explode\"\n").unwrap_err();
+        let err = k
+            .merge_str(
+                "my.toml",
+                "[table]\n\"j\" = \"down\"\n\"x\" = \"explode\"\n",
+            )
+            .unwrap_err();
         assert_eq!(err, "my.toml:3: [table] \"x\": unknown command 'explode' (see `airc keys` or the help overlay)");
-        let err = k.merge_str("my.toml", "[table]\n\"ctrl-zz\" = \"down\"\n").unwrap_err();
+        let err = k
+            .merge_str("my.toml", "[table]\n\"ctrl-zz\" = \"down\"\n")
+            .unwrap_err();
         assert!(err.starts_with("my.toml:2: [table] \"ctrl-zz\""), "{err}");
         let err = k.merge_str("my.toml", "[tabel]\n").unwrap_err();
-        assert!(err.starts_with("my.toml:1: unknown context [tabel]"), "{err}");
+        assert!(
+            err.starts_with("my.toml:1: unknown context [tabel]"),
+            "{err}"
+        );
         assert!(k.merge_str("my.toml", "[table\n").is_err());
         assert_eq!(k, before);
     }
@@ -223,7 +311,9 @@ mod tests {
     fn printed_keymap_reads_back_identically() {
         let k = Keymap::default_map();
         let mut again = Keymap::default();
-        again.merge_str("printed", &k.to_toml()).unwrap_or_else(|e| panic!("{e}"));
+        again
+            .merge_str("printed", &k.to_toml())
+            .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(again, k);
     }
 }

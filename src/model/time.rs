@@ -177,7 +177,10 @@ mod ago_tests {
 
     #[test]
     fn short_relative_ages() {
-        let now = Utc.with_ymd_and_hms(2026, 1, 15, 3, 0, 0).single().unwrap_or_default();
+        let now = Utc
+            .with_ymd_and_hms(2026, 1, 15, 3, 0, 0)
+            .single()
+            .unwrap_or_default();
         assert_eq!(ago(now, now - chrono::Duration::seconds(12)), "12s");
         assert_eq!(ago(now, now - chrono::Duration::minutes(3)), "3m");
         assert_eq!(ago(now, now - chrono::Duration::hours(2)), "2h");

@@ -18,7 +18,11 @@ impl Glob {
         Glob {
             anchored_start: !lower.starts_with('*'),
             anchored_end: !lower.ends_with('*'),
-            pieces: lower.split('*').filter(|p| !p.is_empty()).map(str::to_string).collect(),
+            pieces: lower
+                .split('*')
+                .filter(|p| !p.is_empty())
+                .map(str::to_string)
+                .collect(),
         }
     }
 

@@ -48,7 +48,10 @@ pub struct Term {
 /// The fields a user can name, for help and error messages.
 pub const FIELDS: &[(&str, &str)] = &[
     ("sev", "severity: sev:high, sev:>=medium, sev:<high"),
-    ("type", "event name / finding type / Health code, * wildcards"),
+    (
+        "type",
+        "event name / finding type / Health code, * wildcards",
+    ),
     ("user", "principal: user, role or session name"),
     ("key", "access key id"),
     ("ip", "IP address"),
@@ -61,7 +64,10 @@ pub const FIELDS: &[(&str, &str)] = &[
     ("id", "signal id"),
     ("since", "newer than: 30s, 15m, 2h, 7d"),
     ("abuse", "Health abuse type"),
-    ("category", "Health category / resource type / CloudTrail event type"),
+    (
+        "category",
+        "Health category / resource type / CloudTrail event type",
+    ),
 ];
 
 #[derive(Debug, Clone, Default)]
@@ -85,7 +91,9 @@ impl Query {
 
     fn cond_holds(cond: &Cond, s: &Signal, now: DateTime<Utc>) -> bool {
         let any_entity = |kinds: &[EntityKind], g: &Glob| {
-            s.entities.iter().any(|e| (kinds.is_empty() || kinds.contains(&e.kind)) && g.is_match(&e.id))
+            s.entities
+                .iter()
+                .any(|e| (kinds.is_empty() || kinds.contains(&e.kind)) && g.is_match(&e.id))
         };
         match cond {
             Cond::Severity(cmp, sev) => match cmp {
@@ -98,13 +106,21 @@ impl Query {
             Cond::Kind(g) => g.is_match(&s.kind) || g.is_match(&s.title),
             Cond::User(g) => {
                 s.actor.as_deref().is_some_and(|a| g.is_match(a))
-                    || any_entity(&[EntityKind::IamUser, EntityKind::IamRole, EntityKind::AssumedRole], g)
+                    || any_entity(
+                        &[
+                            EntityKind::IamUser,
+                            EntityKind::IamRole,
+                            EntityKind::AssumedRole,
+                        ],
+                        g,
+                    )
             }
             Cond::Entity(Some(kind), g) => any_entity(&[*kind], g),
             Cond::Entity(None, g) => any_entity(&[], g),
             Cond::Region(g) => s.region.as_deref().is_some_and(|r| g.is_match(r)),
             Cond::Account(g) => {
-                s.account.as_deref().is_some_and(|a| g.is_match(a)) || any_entity(&[EntityKind::Account], g)
+                s.account.as_deref().is_some_and(|a| g.is_match(a))
+                    || any_entity(&[EntityKind::Account], g)
             }
             Cond::Source(src) => s.source == *src,
             Cond::Id(g) => g.is_match(&s.id),
@@ -125,10 +141,14 @@ impl Query {
             return Some(Hit::default());
         }
         if let Some((_, positions)) = matcher.fuzzy_indices(&s.summary, &self.fuzzy) {
-            return Some(Hit { summary_positions: positions });
+            return Some(Hit {
+                summary_positions: positions,
+            });
         }
         let other = format!("{} {} {}", s.title, s.actor.as_deref().unwrap_or(""), s.id);
-        matcher.fuzzy_match(&other, &self.fuzzy).map(|_| Hit::default())
+        matcher
+            .fuzzy_match(&other, &self.fuzzy)
+            .map(|_| Hit::default())
     }
 }
 

@@ -29,7 +29,9 @@ fn tokens(input: &str) -> Vec<String> {
 
 fn duration(v: &str) -> Result<Duration, String> {
     let (num, unit) = v.split_at(v.find(|c: char| !c.is_ascii_digit()).unwrap_or(v.len()));
-    let n: i64 = num.parse().map_err(|_| format!("since:{v}: expected a number and a unit, e.g. 2h"))?;
+    let n: i64 = num
+        .parse()
+        .map_err(|_| format!("since:{v}: expected a number and a unit, e.g. 2h"))?;
     let d = match unit {
         "s" => Duration::try_seconds(n),
         "m" | "" => Duration::try_minutes(n),
@@ -78,8 +80,14 @@ fn cond(field: &str, value: &str) -> Result<Cond, String> {
             let v = value.to_ascii_lowercase();
             let src = Source::ALL
                 .into_iter()
-                .find(|s| s.label().starts_with(&v) || (v == "gd" && *s == Source::GuardDuty) || (v == "ct" && *s == Source::CloudTrail))
-                .ok_or_else(|| format!("source:{value}: expected health, guardduty or cloudtrail"))?;
+                .find(|s| {
+                    s.label().starts_with(&v)
+                        || (v == "gd" && *s == Source::GuardDuty)
+                        || (v == "ct" && *s == Source::CloudTrail)
+                })
+                .ok_or_else(|| {
+                    format!("source:{value}: expected health, guardduty or cloudtrail")
+                })?;
             Cond::Source(src)
         }
         "id" => Cond::Id(g()),
@@ -88,14 +96,20 @@ fn cond(field: &str, value: &str) -> Result<Cond, String> {
         "category" | "cat" => Cond::Category(g()),
         other => {
             let names: Vec<&str> = FIELDS.iter().map(|(n, _)| *n).collect();
-            return Err(format!("unknown field '{other}' (fields: {})", names.join(", ")));
+            return Err(format!(
+                "unknown field '{other}' (fields: {})",
+                names.join(", ")
+            ));
         }
     })
 }
 
 /// Parses filter text. Words without `field:` are fuzzy text; `-field:value` excludes.
 pub fn parse(input: &str) -> Result<Query, String> {
-    let mut q = Query { text: input.to_string(), ..Query::default() };
+    let mut q = Query {
+        text: input.to_string(),
+        ..Query::default()
+    };
     let mut fuzzy = Vec::new();
     for tok in tokens(input) {
         let (negate, body) = match tok.strip_prefix('-') {
@@ -104,8 +118,13 @@ pub fn parse(input: &str) -> Result<Query, String> {
         };
         match body.split_once(':') {
             // "arn:aws:..." or a time like "12:30" typed as text stays fuzzy text.
-            Some((field, value)) if field.chars().all(|c| c.is_ascii_alphabetic()) && field != "arn" => {
-                q.terms.push(Term { negate, cond: cond(field, value)? });
+            Some((field, value))
+                if field.chars().all(|c| c.is_ascii_alphabetic()) && field != "arn" =>
+            {
+                q.terms.push(Term {
+                    negate,
+                    cond: cond(field, value)?,
+                });
             }
             _ => fuzzy.push(tok),
         }
@@ -117,8 +136,8 @@ pub fn parse(input: &str) -> Result<Query, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::query::matcher;
     use crate::model::{Entity, Signal};
+    use crate::query::matcher;
     use chrono::{TimeZone, Utc};
 
     fn signal() -> Signal {
@@ -148,7 +167,10 @@ mod tests {
 
     fn hit(q: &str) -> bool {
         let now = Utc.with_ymd_and_hms(2024, 1, 1, 13, 0, 0).unwrap();
-        parse(q).unwrap_or_else(|e| panic!("{q}: {e}")).matches(&signal(), now, &matcher()).is_some()
+        parse(q)
+            .unwrap_or_else(|e| panic!("{q}: {e}"))
+            .matches(&signal(), now, &matcher())
+            .is_some()
     }
 
     #[test]
@@ -175,7 +197,11 @@ mod tests {
         assert_eq!(q.fuzzy, "mallory");
         let h = q.matches(&signal(), now, &matcher()).unwrap_or_default();
         let s = signal().summary;
-        let picked: String = h.summary_positions.iter().filter_map(|i| s.chars().nth(*i)).collect();
+        let picked: String = h
+            .summary_positions
+            .iter()
+            .filter_map(|i| s.chars().nth(*i))
+            .collect();
         assert_eq!(picked, "mallory");
         assert!(hit("crtacckey"));
         assert!(!hit("zzzz"));
@@ -185,8 +211,12 @@ mod tests {
 
     #[test]
     fn errors_say_what_was_expected() {
-        assert!(parse("sev:urgent").unwrap_err().contains("unknown severity"));
-        assert!(parse("colour:red").unwrap_err().contains("unknown field 'colour'"));
+        assert!(parse("sev:urgent")
+            .unwrap_err()
+            .contains("unknown severity"));
+        assert!(parse("colour:red")
+            .unwrap_err()
+            .contains("unknown field 'colour'"));
         assert!(parse("since:2y").unwrap_err().contains("unit must be"));
         assert!(parse("source:s3").unwrap_err().contains("expected health"));
         assert!(parse("user:").unwrap_err().contains("needs a value"));

@@ -11,9 +11,18 @@ use serde_json::Value;
 use tokio::sync::mpsc::UnboundedSender;
 
 const FILES: &[(&str, &str)] = &[
-    ("assets/demo/cloudtrail.json", include_str!("../../assets/demo/cloudtrail.json")),
-    ("assets/demo/guardduty.json", include_str!("../../assets/demo/guardduty.json")),
-    ("assets/demo/health.json", include_str!("../../assets/demo/health.json")),
+    (
+        "assets/demo/cloudtrail.json",
+        include_str!("../../assets/demo/cloudtrail.json"),
+    ),
+    (
+        "assets/demo/guardduty.json",
+        include_str!("../../assets/demo/guardduty.json"),
+    ),
+    (
+        "assets/demo/health.json",
+        include_str!("../../assets/demo/health.json"),
+    ),
 ];
 
 /// How far past "now" the story runs: events in this window arrive live.
@@ -21,8 +30,17 @@ pub const LIVE_WINDOW: i64 = 60;
 
 /// Keys whose values are times, in the shapes the files use.
 const TIME_KEYS: &[&str] = &[
-    "eventTime", "createdAt", "updatedAt", "eventFirstSeen", "eventLastSeen", "launchTime", "time",
-    "startTime", "endTime", "lastUpdatedTime", "creationDate",
+    "eventTime",
+    "createdAt",
+    "updatedAt",
+    "eventFirstSeen",
+    "eventLastSeen",
+    "launchTime",
+    "time",
+    "startTime",
+    "endTime",
+    "lastUpdatedTime",
+    "creationDate",
 ];
 
 fn walk_times(v: &mut Value, f: &mut dyn FnMut(&mut Value)) {
@@ -65,7 +83,9 @@ pub struct Timed {
 fn item_time(item: &Normalized) -> Option<DateTime<Utc>> {
     match item {
         Normalized::Signal(s) => Some(s.time),
-        Normalized::HealthPart { parts, .. } => crate::normalize::health::from_parts(parts, None).ok().map(|s| s.time),
+        Normalized::HealthPart { parts, .. } => crate::normalize::health::from_parts(parts, None)
+            .ok()
+            .map(|s| s.time),
         _ => None,
     }
 }
@@ -124,7 +144,9 @@ pub async fn run(tx: UnboundedSender<Feed>, now: DateTime<Utc>) {
     for (n, t) in future.into_iter().enumerate() {
         let wait = (t.at - now).to_std().unwrap_or_default();
         tokio::time::sleep_until(start + wait).await;
-        if tx.send(Feed::Items(vec![t.item])).is_err() || tx.send(Feed::Pending(total - n - 1)).is_err() {
+        if tx.send(Feed::Items(vec![t.item])).is_err()
+            || tx.send(Feed::Pending(total - n - 1)).is_err()
+        {
             return;
         }
     }
@@ -152,14 +174,26 @@ mod tests {
         assert!(store.count(Source::CloudTrail) >= 60);
         assert!(store.count(Source::GuardDuty) >= 8);
         assert!(store.count(Source::Health) >= 4);
-        let gd: std::collections::BTreeSet<Severity> =
-            store.signals().iter().filter(|s| s.source == Source::GuardDuty).map(|s| s.severity).collect();
+        let gd: std::collections::BTreeSet<Severity> = store
+            .signals()
+            .iter()
+            .filter(|s| s.source == Source::GuardDuty)
+            .map(|s| s.severity)
+            .collect();
         assert_eq!(gd.len(), 4, "GuardDuty findings of every band: {gd:?}");
-        assert!(store.signals().iter().any(|s| s.kind == "AWS_RISK_CREDENTIALS_EXPOSED"));
-        assert!(store.signals().iter().any(|s| s.kind == "AWS_ABUSE_PORT_SCANNING_REPORT"));
+        assert!(store
+            .signals()
+            .iter()
+            .any(|s| s.kind == "AWS_RISK_CREDENTIALS_EXPOSED"));
+        assert!(store
+            .signals()
+            .iter()
+            .any(|s| s.kind == "AWS_ABUSE_PORT_SCANNING_REPORT"));
         // The leaked key joins all three sources.
-        let key = crate::model::Entity::new(crate::model::EntityKind::AccessKey, "AKIA4EXAMPLELEAKED01");
-        let sources: std::collections::BTreeSet<Source> = store.touching(&key).map(|s| s.source).collect();
+        let key =
+            crate::model::Entity::new(crate::model::EntityKind::AccessKey, "AKIA4EXAMPLELEAKED01");
+        let sources: std::collections::BTreeSet<Source> =
+            store.touching(&key).map(|s| s.source).collect();
         assert_eq!(sources.len(), 3);
     }
 }

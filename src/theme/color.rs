@@ -12,7 +12,8 @@ pub fn resolve(value: &str, palette: &HashMap<String, String>) -> Result<Color, 
             None => break,
         }
     }
-    parse(v).ok_or_else(|| format!("'{value}' is not a palette name, a colour name, #rrggbb or 0-255"))
+    parse(v)
+        .ok_or_else(|| format!("'{value}' is not a palette name, a colour name, #rrggbb or 0-255"))
 }
 
 fn parse(v: &str) -> Option<Color> {
@@ -26,24 +27,26 @@ fn parse(v: &str) -> Option<Color> {
     if let Ok(i) = v.parse::<u8>() {
         return Some(Color::Indexed(i));
     }
-    Some(match v.to_ascii_lowercase().replace(['_', '-', ' '], "").as_str() {
-        "reset" | "default" => Color::Reset,
-        "black" => Color::Black,
-        "red" => Color::Red,
-        "green" => Color::Green,
-        "yellow" => Color::Yellow,
-        "blue" => Color::Blue,
-        "magenta" => Color::Magenta,
-        "cyan" => Color::Cyan,
-        "gray" | "grey" => Color::Gray,
-        "darkgray" | "darkgrey" => Color::DarkGray,
-        "lightred" => Color::LightRed,
-        "lightgreen" => Color::LightGreen,
-        "lightyellow" => Color::LightYellow,
-        "lightblue" => Color::LightBlue,
-        "lightmagenta" => Color::LightMagenta,
-        "lightcyan" => Color::LightCyan,
-        "white" => Color::White,
-        _ => return None,
-    })
+    Some(
+        match v.to_ascii_lowercase().replace(['_', '-', ' '], "").as_str() {
+            "reset" | "default" => Color::Reset,
+            "black" => Color::Black,
+            "red" => Color::Red,
+            "green" => Color::Green,
+            "yellow" => Color::Yellow,
+            "blue" => Color::Blue,
+            "magenta" => Color::Magenta,
+            "cyan" => Color::Cyan,
+            "gray" | "grey" => Color::Gray,
+            "darkgray" | "darkgrey" => Color::DarkGray,
+            "lightred" => Color::LightRed,
+            "lightgreen" => Color::LightGreen,
+            "lightyellow" => Color::LightYellow,
+            "lightblue" => Color::LightBlue,
+            "lightmagenta" => Color::LightMagenta,
+            "lightcyan" => Color::LightCyan,
+            "white" => Color::White,
+            _ => return None,
+        },
+    )
 }

@@ -77,7 +77,11 @@ impl Theme {
     /// checked by a unit test.
     pub fn default_for(no_color: bool) -> Theme {
         let name = if no_color { "mono" } else { "dark" };
-        load_named(name, None).unwrap_or_else(|_| Theme { name: name.into(), monochrome: true, styles: HashMap::new() })
+        load_named(name, None).unwrap_or_else(|_| Theme {
+            name: name.into(),
+            monochrome: true,
+            styles: HashMap::new(),
+        })
     }
 }
 
@@ -85,7 +89,8 @@ impl Theme {
 fn source_text(name: &str, config_dir: Option<&Path>) -> Result<(String, String), String> {
     let as_path = PathBuf::from(name);
     if name.ends_with(".toml") || name.contains('/') {
-        let text = std::fs::read_to_string(&as_path).map_err(|e| format!("{}: {e}", as_path.display()))?;
+        let text =
+            std::fs::read_to_string(&as_path).map_err(|e| format!("{}: {e}", as_path.display()))?;
         return Ok((as_path.display().to_string(), text));
     }
     if let Some(dir) = config_dir {
@@ -105,12 +110,18 @@ fn source_text(name: &str, config_dir: Option<&Path>) -> Result<(String, String)
 }
 
 fn line_of(text: &str, needle: &str) -> usize {
-    text.lines().position(|l| l.contains(needle)).map(|i| i + 1).unwrap_or(0)
+    text.lines()
+        .position(|l| l.contains(needle))
+        .map(|i| i + 1)
+        .unwrap_or(0)
 }
 
 fn parse_file(origin: &str, text: &str) -> Result<ThemeFile, String> {
     toml::from_str::<ThemeFile>(text).map_err(|e| {
-        let line = e.span().map(|s| text[..s.start.min(text.len())].lines().count().max(1)).unwrap_or(0);
+        let line = e
+            .span()
+            .map(|s| text[..s.start.min(text.len())].lines().count().max(1))
+            .unwrap_or(0);
         format!("{origin}:{line}: {}", e.message())
     })
 }
@@ -121,7 +132,9 @@ pub fn load_named(name: &str, config_dir: Option<&Path>) -> Result<Theme, String
     let mut next = Some(name.to_string());
     while let Some(n) = next.take() {
         if chain.len() >= 8 {
-            return Err(format!("theme '{name}': inherits more than 8 levels (a cycle?)"));
+            return Err(format!(
+                "theme '{name}': inherits more than 8 levels (a cycle?)"
+            ));
         }
         let (origin, text) = source_text(&n, config_dir)?;
         let file = parse_file(&origin, &text)?;
@@ -148,9 +161,12 @@ pub fn load_named(name: &str, config_dir: Option<&Path>) -> Result<Theme, String
         let colour = |c: &Option<String>| -> Result<Option<ratatui::style::Color>, String> {
             match c {
                 None => Ok(None),
-                Some(c) => color::resolve(c, &palette)
-                    .map(Some)
-                    .map_err(|e| format!("{origin}:{}: styles.\"{slot}\": {e}", line_of(&text, &format!("\"{slot}\"")))),
+                Some(c) => color::resolve(c, &palette).map(Some).map_err(|e| {
+                    format!(
+                        "{origin}:{}: styles.\"{slot}\": {e}",
+                        line_of(&text, &format!("\"{slot}\""))
+                    )
+                }),
             }
         };
         let mut style = Style::default();
@@ -175,16 +191,27 @@ pub fn load_named(name: &str, config_dir: Option<&Path>) -> Result<Theme, String
         }
         styles.insert(slot, style);
     }
-    Ok(Theme { name: theme_name, monochrome, styles })
+    Ok(Theme {
+        name: theme_name,
+        monochrome,
+        styles,
+    })
 }
 
 /// The theme to use: `--theme` wins, else `NO_COLOR` means mono, else dark. A bad theme gives a
 /// warning naming the file, line and key, and the default is used.
-pub fn select(requested: Option<&str>, config_dir: Option<&Path>, no_color: bool) -> (Theme, Option<String>) {
+pub fn select(
+    requested: Option<&str>,
+    config_dir: Option<&Path>,
+    no_color: bool,
+) -> (Theme, Option<String>) {
     match requested {
         Some(name) => match load_named(name, config_dir) {
             Ok(t) => (t, None),
-            Err(e) => (Theme::default_for(no_color), Some(format!("theme: {e}; using the default"))),
+            Err(e) => (
+                Theme::default_for(no_color),
+                Some(format!("theme: {e}; using the default")),
+            ),
         },
         None => (Theme::default_for(no_color), None),
     }
@@ -200,7 +227,10 @@ mod tests {
         for (name, _) in EMBEDDED {
             let t = load_named(name, None).unwrap_or_else(|e| panic!("{name}: {e}"));
             for sev in Severity::ALL {
-                assert!(t.styles.contains_key(&format!("severity.{}", sev.label())), "{name} lacks {sev}");
+                assert!(
+                    t.styles.contains_key(&format!("severity.{}", sev.label())),
+                    "{name} lacks {sev}"
+                );
             }
         }
     }
@@ -209,8 +239,14 @@ mod tests {
     fn inheritance_palette_and_fallback() {
         let light = load_named("light", None).unwrap_or_else(|e| panic!("{e}"));
         // severity.critical is defined in dark, coloured by light's palette.
-        assert_eq!(light.severity(Severity::Critical).fg, Some(Color::Rgb(0xaf, 0, 0)));
-        assert_eq!(light.style("pane.focused.extra"), light.style("pane.focused"));
+        assert_eq!(
+            light.severity(Severity::Critical).fg,
+            Some(Color::Rgb(0xaf, 0, 0))
+        );
+        assert_eq!(
+            light.style("pane.focused.extra"),
+            light.style("pane.focused")
+        );
     }
 
     #[test]
@@ -218,15 +254,25 @@ mod tests {
         let m = Theme::default_for(true);
         assert!(m.monochrome);
         assert_eq!(m.severity(Severity::Critical).fg, None);
-        assert!(m.style("selection").add_modifier.contains(Modifier::REVERSED));
-        assert!(m.severity(Severity::High).add_modifier.contains(Modifier::BOLD));
+        assert!(m
+            .style("selection")
+            .add_modifier
+            .contains(Modifier::REVERSED));
+        assert!(m
+            .severity(Severity::High)
+            .add_modifier
+            .contains(Modifier::BOLD));
     }
 
     #[test]
     fn bad_files_name_file_line_and_key() {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let p = dir.path().join("bad.toml");
-        std::fs::write(&p, "inherits = \"dark\"\n[styles]\n\"selection\" = { fg = \"chartreuse-ish\" }\n").unwrap_or_default();
+        std::fs::write(
+            &p,
+            "inherits = \"dark\"\n[styles]\n\"selection\" = { fg = \"chartreuse-ish\" }\n",
+        )
+        .unwrap_or_default();
         let err = load_named(&p.display().to_string(), None).unwrap_err();
         assert!(err.contains("bad.toml:3: styles.\"selection\""), "{err}");
         std::fs::write(&p, "[styles]\n\"text\" = { colour = \"red\" }\n").unwrap_or_default();

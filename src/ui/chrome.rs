@@ -18,15 +18,33 @@ pub fn draw_header(f: &mut Frame, state: &State, theme: &Theme, area: Rect) {
     for s in state.store.signals() {
         counts[s.severity as usize] += 1;
     }
+    let narrow = area.width < 140;
+    // Severity counts first: they matter most and must survive a narrow terminal.
     let mut spans = vec![
         Span::styled(" airc ", theme.style("header")),
         Span::styled("│ ", theme.style("text.dim")),
-        Span::styled(fit(&state.source_label, 60), theme.style("header.source")),
-        Span::styled(" │ ", theme.style("text.dim")),
     ];
+    let mut used = 7;
     for sev in Severity::ALL.iter().rev() {
-        spans.push(Span::styled(format!("{} {} {}  ", sev.glyph(), counts[*sev as usize], sev.label()), theme.severity(*sev)));
+        let text = if narrow {
+            format!("{}{} ", sev.glyph(), counts[*sev as usize])
+        } else {
+            format!(
+                "{} {} {}  ",
+                sev.glyph(),
+                counts[*sev as usize],
+                sev.label()
+            )
+        };
+        used += text.chars().count();
+        spans.push(Span::styled(text, theme.severity(*sev)));
     }
+    spans.push(Span::styled("│ ", theme.style("text.dim")));
+    let room = (area.width as usize).saturating_sub(used + 2);
+    spans.push(Span::styled(
+        fit(&state.source_label, room),
+        theme.style("header.source"),
+    ));
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
@@ -38,9 +56,15 @@ pub fn draw_crumbs(f: &mut Frame, state: &State, theme: &Theme, area: Rect) {
             if i > 0 {
                 spans.push(Span::styled(" › ", theme.style("text.dim")));
             }
-            spans.push(Span::styled(format!(" {} ", fit(&p.to_string(), 60)), theme.style("text.key")));
+            spans.push(Span::styled(
+                format!(" {} ", fit(&p.to_string(), 60)),
+                theme.style("text.key"),
+            ));
         }
-        spans.push(Span::styled("  (backspace steps out)", theme.style("text.dim")));
+        spans.push(Span::styled(
+            "  (backspace steps out)",
+            theme.style("text.dim"),
+        ));
     }
     if let Some(q) = &state.global_filter {
         spans.push(Span::styled("  all panes: ", theme.style("text.dim")));
@@ -53,53 +77,104 @@ fn hints(state: &State) -> Vec<(String, &'static str)> {
     let (ctx, cmds): (Context, &[(Command, &'static str)]) = match &state.mode {
         Mode::Detail(_) => (
             Context::Detail,
-            &[(Command::Close, "back"), (Command::Search, "search"), (Command::Pivot, "pivot"), (Command::CopyJson, "copy json")],
+            &[
+                (Command::Close, "back"),
+                (Command::Search, "search"),
+                (Command::Pivot, "pivot"),
+                (Command::CopyJson, "copy json"),
+            ],
         ),
-        Mode::PivotPick { .. } => (Context::List, &[(Command::Open, "pivot"), (Command::Close, "cancel")]),
+        Mode::PivotPick { .. } => (
+            Context::List,
+            &[(Command::Open, "pivot"), (Command::Close, "cancel")],
+        ),
         _ if state.focus == PaneId::Entities => (
             Context::Table,
-            &[(Command::Open, "pivot"), (Command::Filter, "filter"), (Command::FocusNext, "next pane"), (Command::Help, "help"), (Command::Quit, "quit")],
+            &[
+                (Command::Open, "pivot"),
+                (Command::Filter, "filter"),
+                (Command::FocusNext, "next pane"),
+                (Command::Help, "help"),
+                (Command::Quit, "quit"),
+            ],
         ),
         _ => (
             Context::Table,
             &[
                 (Command::Open, "detail"),
                 (Command::Filter, "filter"),
+                (Command::Help, "help"),
                 (Command::Pivot, "pivot"),
                 (Command::FocusNext, "next pane"),
                 (Command::Zoom, "zoom"),
                 (Command::Palette, "commands"),
-                (Command::Help, "help"),
                 (Command::Quit, "quit"),
             ],
         ),
     };
-    cmds.iter().filter_map(|(c, label)| state.keymap.key_for(ctx, *c).map(|k| (k, *label))).collect()
+    cmds.iter()
+        .filter_map(|(c, label)| state.keymap.key_for(ctx, *c).map(|k| (k, *label)))
+        .collect()
 }
 
 pub fn draw_status(f: &mut Frame, state: &State, theme: &Theme, area: Rect) {
-    let mut spans = vec![Span::styled(format!(" {} ", state.mode.label()), theme.style("status.mode")), Span::raw(" ")];
+    let mut spans = vec![
+        Span::styled(
+            format!(" {} ", state.mode.label()),
+            theme.style("status.mode"),
+        ),
+        Span::raw(" "),
+    ];
     match &state.mode {
         Mode::Filter { all, text, error } => {
-            let scope = if *all { "all panes" } else { state.focus.title() };
-            spans.push(Span::styled(format!("filter {scope}: "), theme.style("text.dim")));
-            spans.push(Span::styled(format!("{}▏", fit(text, 80)), theme.style("text")));
+            let scope = if *all {
+                "all panes"
+            } else {
+                state.focus.title()
+            };
+            spans.push(Span::styled(
+                format!("filter {scope}: "),
+                theme.style("text.dim"),
+            ));
+            spans.push(Span::styled(
+                format!("{}▏", fit(text, 80)),
+                theme.style("text"),
+            ));
             match error {
-                Some(e) => spans.push(Span::styled(format!("  {}", fit(e, 80)), theme.style("pane.error"))),
-                None => spans.push(Span::styled("  enter keep · esc clear · e.g. sev:>=high user:alice since:2h -source:health", theme.style("text.dim"))),
+                Some(e) => spans.push(Span::styled(
+                    format!("  {}", fit(e, 80)),
+                    theme.style("pane.error"),
+                )),
+                None => spans.push(Span::styled(
+                    "  enter keep · esc clear · e.g. sev:>=high user:alice since:2h -source:health",
+                    theme.style("text.dim"),
+                )),
             }
         }
         Mode::DetailSearch(_, text) => {
             spans.push(Span::styled("search: ", theme.style("text.dim")));
-            spans.push(Span::styled(format!("{}▏", fit(text, 80)), theme.style("text")));
+            spans.push(Span::styled(
+                format!("{}▏", fit(text, 80)),
+                theme.style("text"),
+            ));
         }
         _ => {
+            // Keep room for the freshness note; drop the hints that do not fit.
+            let mut room = (area.width as usize).saturating_sub(10 + 22);
             for (k, label) in hints(state) {
+                let w = k.chars().count() + label.chars().count() + 3;
+                if w > room {
+                    break;
+                }
+                room -= w;
                 spans.push(Span::styled(k, theme.style("text.key")));
                 spans.push(Span::styled(format!(" {label}  "), theme.style("text.dim")));
             }
             if !state.feed.failed.is_empty() {
-                spans.push(Span::styled(format!(" {} files failed ", state.feed.failed.len()), theme.style("pane.error")));
+                spans.push(Span::styled(
+                    format!(" {} files failed ", state.feed.failed.len()),
+                    theme.style("pane.error"),
+                ));
             }
             let fresh = match state.feed.last_update {
                 Some(t) => format!("updated {} ago", ago(state.now, t)),
@@ -117,7 +192,10 @@ pub fn draw_status(f: &mut Frame, state: &State, theme: &Theme, area: Rect) {
 pub fn draw_toasts(f: &mut Frame, state: &State, theme: &Theme, area: Rect) {
     let mut y = area.y + area.height.saturating_sub(1);
     for t in state.toasts.iter().rev() {
-        let text = format!(" {} ", fit(&t.text, (area.width as usize).saturating_sub(4).min(100)));
+        let text = format!(
+            " {} ",
+            fit(&t.text, (area.width as usize).saturating_sub(4).min(100))
+        );
         let w = (text.chars().count() as u16).min(area.width);
         if y <= area.y || w == 0 {
             break;
@@ -125,7 +203,11 @@ pub fn draw_toasts(f: &mut Frame, state: &State, theme: &Theme, area: Rect) {
         y -= 1;
         let r = Rect::new(area.x + area.width - w, y, w, 1);
         f.render_widget(Clear, r);
-        let style = if t.error { theme.style("toast.error") } else { theme.style("toast") };
+        let style = if t.error {
+            theme.style("toast.error")
+        } else {
+            theme.style("toast")
+        };
         f.render_widget(Paragraph::new(Span::styled(text, style)), r);
     }
 }

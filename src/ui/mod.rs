@@ -26,9 +26,15 @@ pub fn draw(f: &mut Frame, state: &State, theme: &Theme) {
     match &state.mode {
         Mode::Detail(d) => overlays::draw_detail(f, d, None, theme, a.body),
         Mode::DetailSearch(d, text) => overlays::draw_detail(f, d, Some(text), theme, a.body),
-        Mode::Help { query, cursor } => overlays::draw_help(f, state, query, *cursor, theme, a.body),
-        Mode::Palette { query, cursor } => overlays::draw_palette(f, state, query, *cursor, theme, a.body),
-        Mode::PivotPick { entities, cursor, .. } => overlays::draw_pivot_pick(f, entities, *cursor, theme, a.body),
+        Mode::Help { query, cursor } => {
+            overlays::draw_help(f, state, query, *cursor, theme, a.body)
+        }
+        Mode::Palette { query, cursor } => {
+            overlays::draw_palette(f, state, query, *cursor, theme, a.body)
+        }
+        Mode::PivotPick {
+            entities, cursor, ..
+        } => overlays::draw_pivot_pick(f, entities, *cursor, theme, a.body),
         Mode::Normal | Mode::Filter { .. } => {}
     }
     chrome::draw_toasts(f, state, theme, a.body);

@@ -12,7 +12,10 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use ratatui::Frame;
 
 fn frame_block<'a>(title: String, theme: &Theme) -> Block<'a> {
-    Block::default().borders(Borders::ALL).border_style(theme.style("pane.focused")).title(Span::styled(title, theme.style("pane.title")))
+    Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.style("pane.focused"))
+        .title(Span::styled(title, theme.style("pane.title")))
 }
 
 /// One JSON line with its key and value styled.
@@ -24,27 +27,57 @@ fn json_line(l: &str, theme: &Theme, width: usize) -> Line<'static> {
         if let Some(end) = rest.find("\": ") {
             let key = &trimmed[..end + 2];
             let value = &trimmed[end + 2..];
-            let vstyle = if value.trim_start_matches(": ").starts_with('"') { theme.style("json.string") } else { theme.style("json.number") };
+            let vstyle = if value.trim_start_matches(": ").starts_with('"') {
+                theme.style("json.string")
+            } else {
+                theme.style("json.number")
+            };
             return Line::from(vec![
                 Span::raw(" ".repeat(indent)),
                 Span::styled(key.to_string(), theme.style("json.key")),
                 Span::styled(value.to_string(), vstyle),
             ]);
         }
-        return Line::from(vec![Span::raw(" ".repeat(indent)), Span::styled(trimmed.to_string(), theme.style("json.string"))]);
+        return Line::from(vec![
+            Span::raw(" ".repeat(indent)),
+            Span::styled(trimmed.to_string(), theme.style("json.string")),
+        ]);
     }
     Line::from(text)
 }
 
-pub fn draw_detail(f: &mut Frame, d: &DetailState, searching: Option<&str>, theme: &Theme, area: Rect) {
+pub fn draw_detail(
+    f: &mut Frame,
+    d: &DetailState,
+    searching: Option<&str>,
+    theme: &Theme,
+    area: Rect,
+) {
     f.render_widget(Clear, area);
-    let found = if d.search.is_empty() { String::new() } else { format!(" · \"{}\" {}/{}", fit(&d.search, 30), if d.matches.is_empty() { 0 } else { d.current + 1 }, d.matches.len()) };
+    let found = if d.search.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " · \"{}\" {}/{}",
+            fit(&d.search, 30),
+            if d.matches.is_empty() {
+                0
+            } else {
+                d.current + 1
+            },
+            d.matches.len()
+        )
+    };
     let title = format!(" Detail · line {}/{}{found} ", d.scroll + 1, d.lines.len());
     let block = frame_block(title, theme);
     let inner = block.inner(area);
     f.render_widget(block, area);
     let width = inner.width as usize;
-    let json_at = d.lines.iter().position(|l| l == JSON_HEADER).unwrap_or(usize::MAX);
+    let json_at = d
+        .lines
+        .iter()
+        .position(|l| l == JSON_HEADER)
+        .unwrap_or(usize::MAX);
     let needle = searching.unwrap_or(&d.search).to_lowercase();
     let lines: Vec<Line> = d
         .lines
@@ -77,54 +110,114 @@ pub fn draw_detail(f: &mut Frame, d: &DetailState, searching: Option<&str>, them
     f.render_widget(Paragraph::new(lines), inner);
 }
 
-pub fn draw_help(f: &mut Frame, state: &State, query: &str, cursor: usize, theme: &Theme, area: Rect) {
+pub fn draw_help(
+    f: &mut Frame,
+    state: &State,
+    query: &str,
+    cursor: usize,
+    theme: &Theme,
+    area: Rect,
+) {
     let r = centered(area, 80, 85);
     f.render_widget(Clear, r);
     let rows = help::rows(&state.keymap, query);
-    let block = frame_block(format!(" Keys ({}) · type to search · esc closes ", rows.len()), theme);
+    let block = frame_block(
+        format!(" Keys ({}) · type to search · esc closes ", rows.len()),
+        theme,
+    );
     let inner = block.inner(r);
     f.render_widget(block, r);
-    let mut lines = vec![Line::from(vec![Span::styled("search: ", theme.style("text.dim")), Span::raw(format!("{}▏", fit(query, 60)))])];
+    let mut lines = vec![Line::from(vec![
+        Span::styled("search: ", theme.style("text.dim")),
+        Span::raw(format!("{}▏", fit(query, 60))),
+    ])];
     let height = inner.height.saturating_sub(1) as usize;
     let start = cursor.saturating_sub(height.saturating_sub(1));
     for (i, row) in rows.iter().enumerate().skip(start).take(height) {
         let line = Line::from(vec![
-            Span::styled(format!("{:<8}", row.context.name()), theme.style("text.dim")),
-            Span::styled(format!("{:<12}", fit(&row.keys, 12)), theme.style("text.key")),
-            Span::raw(format!("{:<16}", row.command.name())),
-            Span::styled(fit(row.command.description(), (inner.width as usize).saturating_sub(37)), theme.style("text.dim")),
+            Span::styled(
+                format!("{:<8}", row.context.name()),
+                theme.style("text.dim"),
+            ),
+            Span::styled(
+                format!("{:<12}", fit(&row.keys, 12)),
+                theme.style("text.key"),
+            ),
+            Span::raw(format!("{:<17}", row.command.name())),
+            Span::styled(
+                fit(
+                    row.command.description(),
+                    (inner.width as usize).saturating_sub(37),
+                ),
+                theme.style("text.dim"),
+            ),
         ]);
-        lines.push(if i == cursor { line.style(theme.style("selection")) } else { line });
+        lines.push(if i == cursor {
+            line.style(theme.style("selection"))
+        } else {
+            line
+        });
     }
     f.render_widget(Paragraph::new(lines), inner);
 }
 
-pub fn draw_palette(f: &mut Frame, state: &State, query: &str, cursor: usize, theme: &Theme, area: Rect) {
+pub fn draw_palette(
+    f: &mut Frame,
+    state: &State,
+    query: &str,
+    cursor: usize,
+    theme: &Theme,
+    area: Rect,
+) {
     let r = centered(area, 60, 60);
     f.render_widget(Clear, r);
     let block = frame_block(" Commands · enter runs · esc closes ".into(), theme);
     let inner = block.inner(r);
     f.render_widget(block, r);
-    let mut lines = vec![Line::from(vec![Span::styled(": ", theme.style("text.key")), Span::raw(format!("{}▏", fit(query, 60)))])];
+    let mut lines = vec![Line::from(vec![
+        Span::styled(": ", theme.style("text.key")),
+        Span::raw(format!("{}▏", fit(query, 60))),
+    ])];
     let matches = palette::matches(query);
     let height = inner.height.saturating_sub(1) as usize;
     let start = cursor.saturating_sub(height.saturating_sub(1));
     for (i, c) in matches.iter().enumerate().skip(start).take(height) {
-        let key = state.keymap.key_for(crate::keymap::Context::Table, *c).unwrap_or_default();
+        let key = state
+            .keymap
+            .key_for(crate::keymap::Context::Table, *c)
+            .unwrap_or_default();
         let line = Line::from(vec![
             Span::raw(format!("{:<16}", c.name())),
             Span::styled(format!("{:<10}", key), theme.style("text.key")),
-            Span::styled(fit(c.description(), (inner.width as usize).saturating_sub(26)), theme.style("text.dim")),
+            Span::styled(
+                fit(c.description(), (inner.width as usize).saturating_sub(26)),
+                theme.style("text.dim"),
+            ),
         ]);
-        lines.push(if i == cursor { line.style(theme.style("selection")) } else { line });
+        lines.push(if i == cursor {
+            line.style(theme.style("selection"))
+        } else {
+            line
+        });
     }
     f.render_widget(Paragraph::new(lines), inner);
 }
 
-pub fn draw_pivot_pick(f: &mut Frame, entities: &[crate::model::Entity], cursor: usize, theme: &Theme, area: Rect) {
+pub fn draw_pivot_pick(
+    f: &mut Frame,
+    entities: &[crate::model::Entity],
+    cursor: usize,
+    theme: &Theme,
+    area: Rect,
+) {
     let h = (entities.len() as u16 + 2).min(area.height);
     let w = 70.min(area.width);
-    let r = Rect::new(area.x + (area.width - w) / 2, area.y + (area.height - h) / 2, w, h);
+    let r = Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    );
     f.render_widget(Clear, r);
     let block = frame_block(" Pivot on · enter picks · esc cancels ".into(), theme);
     let inner = block.inner(r);

@@ -21,14 +21,21 @@ fn sev_cell(theme: &Theme, sev: Severity) -> Cell<'static> {
         Severity::Low => "LOW",
         Severity::Info => "info",
     };
-    Cell::from(Span::styled(format!("{} {label}", sev.glyph()), theme.severity(sev)))
+    Cell::from(Span::styled(
+        format!("{} {label}", sev.glyph()),
+        theme.severity(sev),
+    ))
 }
 
 fn status_text(state: &State, pane: PaneId) -> String {
     let mut parts = Vec::new();
     let view = state.pane(pane);
     if pane != PaneId::Entities {
-        parts.push(format!("{}{}", view.sort.label(), if view.descending { "↓" } else { "↑" }));
+        parts.push(format!(
+            "{}{}",
+            view.sort.label(),
+            if view.descending { "↓" } else { "↑" }
+        ));
     }
     if let Some(f) = &view.filter {
         parts.push(format!("filter: {}", fit(&f.text, 30)));
@@ -38,24 +45,44 @@ fn status_text(state: &State, pane: PaneId) -> String {
     } else if state.feed.pending > 0 {
         parts.push(format!("live: {} to come", state.feed.pending));
     }
+    if !state.feed.failed.is_empty() {
+        parts.push(format!(
+            "{} files failed (see status)",
+            state.feed.failed.len()
+        ));
+    }
     parts.join(" · ")
 }
 
 fn block<'a>(state: &State, pane: PaneId, theme: &Theme, count: usize) -> Block<'a> {
     let focused = state.focus == pane;
-    let border = if focused { theme.style("pane.focused") } else { theme.style("pane.border") };
+    let border = if focused {
+        theme.style("pane.focused")
+    } else {
+        theme.style("pane.border")
+    };
     let key = (pane.index() + 1).to_string();
     let mut title = vec![
         Span::styled(format!(" {key} "), theme.style("text.dim")),
-        Span::styled(format!("{} ({count})", pane.title()), theme.style("pane.title")),
+        Span::styled(
+            format!("{} ({count})", pane.title()),
+            theme.style("pane.title"),
+        ),
     ];
     let status = status_text(state, pane);
     if !status.is_empty() {
-        let style = if state.feed.loading.is_some() { theme.style("pane.loading") } else { theme.style("text.dim") };
+        let style = if state.feed.loading.is_some() {
+            theme.style("pane.loading")
+        } else {
+            theme.style("text.dim")
+        };
         title.push(Span::styled(format!(" · {status}"), style));
     }
     title.push(Span::raw(" "));
-    Block::default().borders(Borders::ALL).border_style(border).title(Line::from(title))
+    Block::default()
+        .borders(Borders::ALL)
+        .border_style(border)
+        .title(Line::from(title))
 }
 
 /// First visible row so the cursor stays on screen.
@@ -88,7 +115,11 @@ pub fn draw_signals(f: &mut Frame, state: &State, theme: &Theme, pane: PaneId, a
         .collect();
     let wide = inner_w >= 100;
     let kind_w = kind_width(pane, inner_w);
-    let actor_w: u16 = if pane == PaneId::CloudTrail && wide { 16 } else { 0 };
+    let actor_w: u16 = if pane == PaneId::CloudTrail && wide {
+        16
+    } else {
+        0
+    };
     let time_w: u16 = if wide { 14 } else { 8 };
     let fixed = 1 + 7 + 4 + time_w + kind_w + actor_w + 6;
     let summary_w = inner_w.saturating_sub(fixed).max(8) as usize;
@@ -99,18 +130,41 @@ pub fn draw_signals(f: &mut Frame, state: &State, theme: &Theme, pane: PaneId, a
         .map(|(n, pos)| {
             let s: &Signal = &signals[*pos as usize];
             let is_new = (*pos as usize) >= view.seen_upto;
-            let positions = fuzzy.first().and_then(|q| m.fuzzy_indices(&s.summary, q)).map(|(_, p)| p).unwrap_or_default();
+            let positions = fuzzy
+                .first()
+                .and_then(|q| m.fuzzy_indices(&s.summary, q))
+                .map(|(_, p)| p)
+                .unwrap_or_default();
             let mut cells = vec![
-                Cell::from(Span::styled(if is_new { "●" } else { " " }, theme.style("new"))),
+                Cell::from(Span::styled(
+                    if is_new { "●" } else { " " },
+                    theme.style("new"),
+                )),
                 sev_cell(theme, s.severity),
-                Cell::from(Span::styled(ago(state.now, s.time), theme.style("text.dim"))),
-                Cell::from(if wide { s.time.format("%m-%d %H:%M:%S").to_string() } else { s.time.format("%H:%M:%S").to_string() }),
+                Cell::from(Span::styled(
+                    ago(state.now, s.time),
+                    theme.style("text.dim"),
+                )),
+                Cell::from(if wide {
+                    s.time.format("%m-%d %H:%M:%S").to_string()
+                } else {
+                    s.time.format("%H:%M:%S").to_string()
+                }),
                 Cell::from(fit(&s.title, kind_w as usize)),
             ];
             if actor_w > 0 {
-                cells.push(Cell::from(fit(s.actor.as_deref().unwrap_or("-"), actor_w as usize)));
+                cells.push(Cell::from(fit(
+                    s.actor.as_deref().unwrap_or("-"),
+                    actor_w as usize,
+                )));
             }
-            cells.push(Cell::from(highlighted(&s.summary, &positions, Style::default(), theme.style("match"), summary_w)));
+            cells.push(Cell::from(highlighted(
+                &s.summary,
+                &positions,
+                Style::default(),
+                theme.style("match"),
+                summary_w,
+            )));
             let row = Row::new(cells);
             if start + n == view.cursor && state.focus == pane {
                 row.style(theme.style("selection"))
@@ -126,14 +180,27 @@ pub fn draw_signals(f: &mut Frame, state: &State, theme: &Theme, pane: PaneId, a
         Constraint::Length(time_w),
         Constraint::Length(kind_w),
     ];
-    let mut header = vec!["", "sev", "age", "time (UTC)", if pane == PaneId::Health { "event type" } else { "type" }];
+    let mut header = vec![
+        "",
+        "sev",
+        "age",
+        if wide { "time (UTC)" } else { "time" },
+        if pane == PaneId::Health {
+            "event type"
+        } else {
+            "type"
+        },
+    ];
     if actor_w > 0 {
         widths.push(Constraint::Length(actor_w));
         header.push("principal");
     }
     widths.push(Constraint::Min(8));
     header.push("summary");
-    let table = Table::new(rows, widths).header(Row::new(header).style(theme.style("text.dim"))).block(block).column_spacing(1);
+    let table = Table::new(rows, widths)
+        .header(Row::new(header).style(theme.style("text.dim")))
+        .block(block)
+        .column_spacing(1);
     f.render_widget(table, area);
     if view.rows.is_empty() {
         draw_empty(f, state, theme, area);
@@ -143,14 +210,23 @@ pub fn draw_signals(f: &mut Frame, state: &State, theme: &Theme, pane: PaneId, a
 fn draw_empty(f: &mut Frame, state: &State, theme: &Theme, area: Rect) {
     let text = if state.feed.loading.is_some() || !state.feed.initial_done {
         "loading…"
-    } else if state.pivots.is_empty() && state.global_filter.is_none() && state.pane(state.focus).filter.is_none() {
+    } else if state.pivots.is_empty()
+        && state.global_filter.is_none()
+        && state.pane(state.focus).filter.is_none()
+    {
         "no signals from this source"
     } else {
         "nothing matches the pivot or filter (x clears filters, backspace leaves the pivot)"
     };
     if area.height > 3 && area.width > 4 {
         let r = Rect::new(area.x + 2, area.y + 2, area.width - 4, 1);
-        f.render_widget(ratatui::widgets::Paragraph::new(Span::styled(fit(text, r.width as usize), theme.style("text.dim"))), r);
+        f.render_widget(
+            ratatui::widgets::Paragraph::new(Span::styled(
+                fit(text, r.width as usize),
+                theme.style("text.dim"),
+            )),
+            r,
+        );
     }
 }
 
@@ -166,15 +242,27 @@ pub fn draw_entities(f: &mut Frame, state: &State, theme: &Theme, area: Rect) {
         .iter()
         .enumerate()
         .map(|(n, r)| {
-            let count = |c: usize| if c == 0 { "·".to_string() } else { c.to_string() };
+            let count = |c: usize| {
+                if c == 0 {
+                    "·".to_string()
+                } else {
+                    c.to_string()
+                }
+            };
             let row = Row::new(vec![
-                Cell::from(Span::styled(r.max_severity.glyph(), theme.severity(r.max_severity))),
+                Cell::from(Span::styled(
+                    r.max_severity.glyph(),
+                    theme.severity(r.max_severity),
+                )),
                 Cell::from(Span::styled(r.entity.kind.label(), theme.style("text.dim"))),
                 Cell::from(fit(&r.entity.id, id_w)),
                 Cell::from(count(r.counts[0])),
                 Cell::from(count(r.counts[1])),
                 Cell::from(count(r.counts[2])),
-                Cell::from(Span::styled(ago(state.now, r.last_seen), theme.style("text.dim"))),
+                Cell::from(Span::styled(
+                    ago(state.now, r.last_seen),
+                    theme.style("text.dim"),
+                )),
             ]);
             if start + n == view.cursor && state.focus == PaneId::Entities {
                 row.style(theme.style("selection"))
@@ -192,8 +280,15 @@ pub fn draw_entities(f: &mut Frame, state: &State, theme: &Theme, area: Rect) {
         Constraint::Length(4),
         Constraint::Length(5),
     ];
-    let header = Row::new(vec!["", "kind", "id", "H", "GD", "CT", "last"]).style(theme.style("text.dim"));
-    f.render_widget(Table::new(rows, widths).header(header).block(block).column_spacing(1), area);
+    let header =
+        Row::new(vec!["", "kind", "id", "H", "GD", "CT", "last"]).style(theme.style("text.dim"));
+    f.render_widget(
+        Table::new(rows, widths)
+            .header(header)
+            .block(block)
+            .column_spacing(1),
+        area,
+    );
     if view.entity_rows.is_empty() {
         draw_empty(f, state, theme, area);
     }

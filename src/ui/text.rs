@@ -29,7 +29,13 @@ pub fn fit(s: &str, width: usize) -> String {
 }
 
 /// A line with the characters at `positions` (char indices in `s`) in `hit` style.
-pub fn highlighted(s: &str, positions: &[usize], base: Style, hit: Style, width: usize) -> Line<'static> {
+pub fn highlighted(
+    s: &str,
+    positions: &[usize],
+    base: Style,
+    hit: Style,
+    width: usize,
+) -> Line<'static> {
     let text = fit(s, width);
     if positions.is_empty() || text != safe_text::line(s) {
         // Positions refer to the unsanitised, uncut text: only highlight when unchanged.
@@ -41,7 +47,10 @@ pub fn highlighted(s: &str, positions: &[usize], base: Style, hit: Style, width:
     for (i, c) in text.chars().enumerate() {
         let is_hit = positions.binary_search(&i).is_ok();
         if is_hit != cur_hit && !cur.is_empty() {
-            spans.push(Span::styled(std::mem::take(&mut cur), if cur_hit { hit } else { base }));
+            spans.push(Span::styled(
+                std::mem::take(&mut cur),
+                if cur_hit { hit } else { base },
+            ));
         }
         cur_hit = is_hit;
         cur.push(c);

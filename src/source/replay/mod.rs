@@ -43,15 +43,25 @@ pub struct FileOutput {
 
 /// Reads every file under `paths` in parallel and hands each file's output to `on_file` as soon
 /// as it is read (in completion order). The console feeds its store this way while loading.
-pub fn load_streaming(paths: &[PathBuf], opts: Options, progress: &Progress, on_file: &(dyn Fn(FileOutput) + Sync)) {
+pub fn load_streaming(
+    paths: &[PathBuf],
+    opts: Options,
+    progress: &Progress,
+    on_file: &(dyn Fn(FileOutput) + Sync),
+) {
     let found = containers::discover(paths);
     progress.files_total.store(found.len(), Ordering::Relaxed);
     found.into_par_iter().for_each(|entry| {
         let outs = match entry {
             Ok(path) => read_path(&path, opts),
-            Err((name, reason)) => vec![FileOutput { report: FileReport::new(name).fail("open", reason), items: vec![] }],
+            Err((name, reason)) => vec![FileOutput {
+                report: FileReport::new(name).fail("open", reason),
+                items: vec![],
+            }],
         };
-        progress.bytes_done.fetch_add(outs.iter().map(|o| o.report.bytes).sum(), Ordering::Relaxed);
+        progress
+            .bytes_done
+            .fetch_add(outs.iter().map(|o| o.report.bytes).sum(), Ordering::Relaxed);
         for out in outs {
             on_file(out);
         }
@@ -75,7 +85,12 @@ pub fn load(paths: &[PathBuf], opts: Options, progress: &Progress) -> Loaded {
     files.sort_by(|a: &FileReport, b: &FileReport| a.path.cmp(&b.path));
     let bytes = files.iter().map(|f| f.bytes).sum();
     let json_bytes = files.iter().map(|f| f.json_bytes).sum();
-    Loaded { files, store, bytes, json_bytes }
+    Loaded {
+        files,
+        store,
+        bytes,
+        json_bytes,
+    }
 }
 
 /// Reads one path from disk: a plain file, a `.gz`, or every entry of a `.zip`.

@@ -1,0 +1,100 @@
+//! The whole app loop headless: the demo source on paused tokio time, keys injected through a
+//! stream, a TestBackend terminal, effects collected instead of written.
+
+use airc::app::run::{run, Io};
+use airc::app::state::PaneId;
+use airc::app::{Effect, State};
+use airc::keymap::Keymap;
+use airc::theme::Theme;
+use chrono::{DateTime, Utc};
+use futures_util::StreamExt;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use std::time::Duration;
+use tokio::sync::mpsc::unbounded_channel;
+
+fn k(c: char) -> std::io::Result<Event> {
+    let mods = if c.is_ascii_uppercase() {
+        KeyModifiers::SHIFT
+    } else {
+        KeyModifiers::NONE
+    };
+    Ok(Event::Key(KeyEvent::new(KeyCode::Char(c), mods)))
+}
+
+fn code(c: KeyCode) -> std::io::Result<Event> {
+    Ok(Event::Key(KeyEvent::new(c, KeyModifiers::NONE)))
+}
+
+#[tokio::test(start_paused = true)]
+async fn demo_arrives_live_keys_drive_the_panes_and_q_quits() {
+    let start_wall: DateTime<Utc> = Utc::now();
+    let start = tokio::time::Instant::now();
+    let clock =
+        move || start_wall + chrono::Duration::from_std(start.elapsed()).unwrap_or_default();
+    let (feed_tx, feed_rx) = unbounded_channel();
+    tokio::spawn(airc::source::demo::run(feed_tx, start_wall));
+
+    // Keys arrive through a channel so the test decides when.
+    let (key_tx, key_rx) = unbounded_channel::<std::io::Result<Event>>();
+    let input =
+        futures_util::stream::unfold(
+            key_rx,
+            |mut rx| async move { rx.recv().await.map(|e| (e, rx)) },
+        )
+        .boxed();
+    let (_sig_tx, sig_rx) = unbounded_channel();
+    let mut effects: Vec<Effect> = Vec::new();
+    let mut record = |e: Effect| effects.push(e);
+    let mut state = State::new("demo", Keymap::default_map(), start_wall);
+    let mut terminal = Terminal::new(TestBackend::new(160, 48)).unwrap_or_else(|e| panic!("{e}"));
+    let theme = Theme::default_for(true);
+
+    let driver = async {
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        // Before the live window ends, some events are still to come.
+        for ev in [k('2'), k('y'), k('4'), k('/')] {
+            let _ = key_tx.send(ev);
+        }
+        for c in "AKIA4EXAMPLELEAKED01".chars() {
+            let _ = key_tx.send(k(c));
+        }
+        let _ = key_tx.send(code(KeyCode::Enter));
+        let _ = key_tx.send(code(KeyCode::Enter));
+        // Let the rest of the story arrive (paused time jumps ahead).
+        tokio::time::sleep(Duration::from_secs(90)).await;
+        let _ = key_tx.send(k('q'));
+    };
+    let io = Io {
+        input,
+        feed: feed_rx,
+        signals: sig_rx,
+        clock: &clock,
+        effects: &mut record,
+    };
+    let (result, ()) = tokio::join!(run(&mut terminal, &mut state, &theme, io), driver);
+    result.unwrap_or_else(|e| panic!("{e}"));
+
+    assert!(state.quit);
+    assert_eq!(state.feed.pending, 0, "every live event arrived");
+    assert!(state.store.len() >= 79, "{} signals", state.store.len());
+    assert_eq!(state.focus, PaneId::Entities);
+    assert_eq!(state.pivots.len(), 1, "pivoted on the leaked key");
+    // Copying the GuardDuty finding id and the bell for High arrivals reached the effects.
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::Copy(id) if id.len() == 32)),
+        "{effects:?}"
+    );
+    assert!(
+        effects.contains(&Effect::Bell),
+        "a High/Critical signal arrived live: {effects:?}"
+    );
+    let screen = format!("{}", terminal.backend());
+    assert!(
+        screen.contains("access_key:AKIA4EXAMPLELEAKED01"),
+        "{screen}"
+    );
+}

@@ -1,0 +1,174 @@
+//! The console drawn on a TestBackend with the monochrome theme, from the demo scenario at a
+//! fixed time: every pane, the detail view, the filter, pivots, help and the palette.
+
+use airc::app::state::{Layout, PaneId};
+use airc::app::{update, view, Feed, Msg, State};
+use airc::keymap::Keymap;
+use airc::source::demo;
+use airc::theme::Theme;
+use chrono::{TimeZone, Utc};
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+
+fn demo_state(w: u16, h: u16) -> State {
+    let now = Utc
+        .with_ymd_and_hms(2026, 1, 15, 3, 10, 0)
+        .single()
+        .unwrap_or_default();
+    let mut state = State::new(
+        "demo · account 111122223333 · us-east-1 (built-in scenario)",
+        Keymap::default_map(),
+        now,
+    );
+    state.size = (w, h);
+    let items = demo::scenario(now).unwrap_or_else(|e| panic!("{e}"));
+    // Everything delivered, as after the first minute, at a time just after the last event.
+    let later = now + chrono::Duration::seconds(demo::LIVE_WINDOW + 5);
+    update(
+        &mut state,
+        Msg::Feed(Feed::Items(items.into_iter().map(|t| t.item).collect())),
+    );
+    update(&mut state, Msg::Feed(Feed::Loaded));
+    update(&mut state, Msg::Tick(later));
+    view::refresh(&mut state);
+    state
+}
+
+fn key(state: &mut State, code: KeyCode) {
+    let mods = match code {
+        KeyCode::Char(c) if c.is_ascii_uppercase() => KeyModifiers::SHIFT,
+        _ => KeyModifiers::NONE,
+    };
+    update(state, Msg::Key(KeyEvent::new(code, mods)));
+    if state.dirty {
+        view::refresh(state);
+    }
+}
+
+fn keys(state: &mut State, text: &str) {
+    for c in text.chars() {
+        key(state, KeyCode::Char(c));
+    }
+}
+
+fn render(state: &State) -> String {
+    let mut t = Terminal::new(TestBackend::new(state.size.0, state.size.1))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let theme = Theme::default_for(true);
+    t.draw(|f| airc::ui::draw(f, state, &theme))
+        .unwrap_or_else(|e| panic!("{e}"));
+    format!("{}", t.backend())
+}
+
+#[test]
+fn grid_of_four_panes_at_160x48() {
+    let state = demo_state(160, 48);
+    let screen = render(&state);
+    for title in [
+        "Health (5)",
+        "GuardDuty (10)",
+        "CloudTrail (64)",
+        "Entities (",
+    ] {
+        assert!(screen.contains(title), "{title} missing:\n{screen}");
+    }
+    insta::assert_snapshot!("grid_160x48", screen);
+}
+
+#[test]
+fn each_pane_zoomed_at_80x24() {
+    let mut state = demo_state(80, 24);
+    key(&mut state, KeyCode::Char('z'));
+    assert_eq!(state.layout, Layout::Zoomed);
+    for (n, pane) in [
+        ('1', PaneId::Health),
+        ('2', PaneId::GuardDuty),
+        ('3', PaneId::CloudTrail),
+        ('4', PaneId::Entities),
+    ] {
+        key(&mut state, KeyCode::Char(n));
+        assert_eq!(state.focus, pane);
+        let screen = render(&state);
+        assert!(screen.contains(pane.title()), "{screen}");
+        insta::assert_snapshot!(
+            format!("zoomed_{}_80x24", pane.title().to_lowercase()),
+            screen
+        );
+    }
+}
+
+#[test]
+fn detail_view_with_search() {
+    let mut state = demo_state(120, 40);
+    key(&mut state, KeyCode::Char('2'));
+    key(&mut state, KeyCode::Enter);
+    keys(&mut state, "/");
+    keys(&mut state, "remoteIpDetails");
+    key(&mut state, KeyCode::Enter);
+    let screen = render(&state);
+    assert!(
+        screen.contains("Detail ·") && screen.contains("\"remoteIpDetails\""),
+        "{screen}"
+    );
+    insta::assert_snapshot!("detail_guardduty_search", screen);
+}
+
+#[test]
+fn filter_being_typed_applies_live() {
+    let mut state = demo_state(160, 48);
+    key(&mut state, KeyCode::Char('3'));
+    keys(&mut state, "/sev:>=high user:svc*");
+    let screen = render(&state);
+    assert!(
+        screen.contains("FILTER") && screen.contains("filter: sev:>=high user:svc*"),
+        "{screen}"
+    );
+    let n = state.pane(PaneId::CloudTrail).rows.len();
+    assert!(n > 0 && n < 20, "{n} rows");
+    insta::assert_snapshot!("filter_cloudtrail", screen);
+}
+
+#[test]
+fn pivot_on_the_leaked_key_from_a_finding() {
+    let mut state = demo_state(160, 48);
+    key(&mut state, KeyCode::Char('4'));
+    keys(&mut state, "/AKIA4EXAMPLELEAKED01");
+    key(&mut state, KeyCode::Enter);
+    key(&mut state, KeyCode::Enter);
+    assert_eq!(state.pivots.len(), 1);
+    let health: Vec<String> = state
+        .pane(PaneId::Health)
+        .rows
+        .iter()
+        .map(|i| state.store.signals()[*i as usize].kind.clone())
+        .collect();
+    assert_eq!(health, ["AWS_RISK_CREDENTIALS_EXPOSED"]);
+    let screen = render(&state);
+    assert!(
+        screen.contains("pivot") && screen.contains("access_key:AKIA4EXAMPLELEAKED01"),
+        "{screen}"
+    );
+    insta::assert_snapshot!("pivot_leaked_key", screen);
+    key(&mut state, KeyCode::Backspace);
+    assert!(state.pivots.is_empty());
+}
+
+#[test]
+fn help_overlay_and_palette() {
+    let mut state = demo_state(120, 40);
+    keys(&mut state, "?");
+    keys(&mut state, "copy");
+    let screen = render(&state);
+    assert!(
+        screen.contains("copy_json") && !screen.contains("focus_next"),
+        "{screen}"
+    );
+    insta::assert_snapshot!("help_search_copy", screen);
+    key(&mut state, KeyCode::Esc);
+    keys(&mut state, ":zoom");
+    let screen = render(&state);
+    insta::assert_snapshot!("palette_zoom", screen);
+    key(&mut state, KeyCode::Enter);
+    assert_eq!(state.layout, Layout::Zoomed);
+}
