@@ -24,6 +24,10 @@ pub struct ConsoleArgs {
     /// No terminal bell when a new High or Critical signal arrives.
     #[arg(long)]
     pub no_bell: bool,
+    /// Measurement aid: quit right after the first frame that shows data and print the time
+    /// from start to that frame on stderr.
+    #[arg(long, hide = true)]
+    pub exit_after_first_frame: bool,
 }
 
 #[derive(Debug, Subcommand)]

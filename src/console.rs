@@ -24,6 +24,8 @@ pub struct ConsoleOptions {
     pub theme: Option<String>,
     pub keymap: Option<PathBuf>,
     pub no_bell: bool,
+    /// Quit after the first frame with data (time-to-first-frame measurement).
+    pub exit_after_first_frame: bool,
 }
 
 /// Writes an effect to the terminal. OSC 52 puts text on the clipboard of the terminal the
@@ -132,6 +134,7 @@ pub fn run_console(origin: Origin, opts: &ConsoleOptions) -> Result<(), String> 
         let now = chrono::Utc::now();
         let mut state = State::new(label, keymap, now);
         state.bell = !opts.no_bell;
+        state.exit_after_first_frame = opts.exit_after_first_frame;
         let (tx, rx) = unbounded_channel();
         for w in warnings {
             tracing::warn!("{w}");
@@ -163,6 +166,9 @@ pub fn run_console(origin: Origin, opts: &ConsoleOptions) -> Result<(), String> 
         };
         let result = run(&mut terminal, &mut state, &theme, io).await;
         ratatui::restore();
+        // The process ends next: freeing a million signals one by one would keep the responder
+        // waiting seconds after `q` for nothing.
+        std::mem::forget(state);
         result
     })
 }

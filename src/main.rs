@@ -21,14 +21,23 @@ fn init_logging(
     Some(guard)
 }
 
-fn console(origin: Origin, args: ConsoleArgs) -> ExitCode {
+fn console(origin: Origin, args: ConsoleArgs, started: std::time::Instant) -> ExitCode {
     let opts = ConsoleOptions {
         theme: args.theme,
         keymap: args.keymap,
         no_bell: args.no_bell,
+        exit_after_first_frame: args.exit_after_first_frame,
     };
     match run_console(origin, &opts) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) => {
+            if opts.exit_after_first_frame {
+                eprintln!(
+                    "first frame with data after {:.1} ms",
+                    started.elapsed().as_secs_f64() * 1000.0
+                );
+            }
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             tracing::error!("{e}");
             eprintln!("airc: {e}");
@@ -38,14 +47,15 @@ fn console(origin: Origin, args: ConsoleArgs) -> ExitCode {
 }
 
 fn main() -> ExitCode {
+    let started = std::time::Instant::now();
     let cli = Cli::parse();
     let _log = init_logging(cli.log_file.clone());
     match cli.command {
-        Some(Command::Demo { console: args }) => console(Origin::Demo, args),
+        Some(Command::Demo { console: args }) => console(Origin::Demo, args, started),
         Some(Command::Replay {
             paths,
             console: args,
-        }) => console(Origin::Replay(paths), args),
+        }) => console(Origin::Replay(paths), args, started),
         Some(Command::Inspect { paths, json }) => {
             let report = airc::inspect::run(&paths);
             if json {

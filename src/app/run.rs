@@ -55,14 +55,23 @@ where
         state.size = (size.width, size.height);
     }
     let mut feed_open = true;
+    // Feed-driven refreshes are throttled to a fifth of the loop's time: with a million signals
+    // a refresh costs seconds, and keys must not queue behind one refresh per file loaded.
+    // Commands typed by the user refresh at once (in `update`).
+    let mut last_refresh: Option<(std::time::Instant, Duration)> = None;
     loop {
-        if state.dirty {
+        let due = last_refresh.is_none_or(|(at, cost)| at.elapsed() >= cost * 4);
+        if state.dirty && due {
+            let t = std::time::Instant::now();
             view::refresh(state);
+            last_refresh = Some((t, t.elapsed()));
         }
         terminal
             .draw(|f| crate::ui::draw(f, state, theme))
             .map_err(|e| format!("drawing failed: {e}"))?;
-        if state.quit {
+        if state.quit
+            || (state.exit_after_first_frame && state.feed.initial_done && !state.store.is_empty())
+        {
             return Ok(());
         }
         tokio::select! {

@@ -246,6 +246,8 @@ pub struct State {
     pub size: (u16, u16),
     pub dirty: bool,
     pub quit: bool,
+    /// Measurement aid: stop after the first frame that shows data.
+    pub exit_after_first_frame: bool,
 }
 
 impl State {
@@ -269,6 +271,7 @@ impl State {
             size: (160, 48),
             dirty: true,
             quit: false,
+            exit_after_first_frame: false,
         }
     }
 

@@ -24,6 +24,8 @@ pub struct Store {
     by_entity: HashMap<Entity, Vec<usize>>,
     catalog: Catalog,
     duplicates: usize,
+    /// Signals per severity, kept as signals come and go so the header never scans.
+    severity_counts: [usize; 5],
     /// Health pieces that cannot make a signal yet (no time known), waiting for the rest.
     pending_health: HashMap<String, (serde_json::Value, String)>,
 }
@@ -98,13 +100,21 @@ impl Store {
         }
     }
 
+    /// How many signals of each severity (indexed by `Severity as usize`).
+    pub fn severity_counts(&self) -> [usize; 5] {
+        self.severity_counts
+    }
+
     fn index(&mut self, i: usize) {
+        self.severity_counts[self.signals[i].severity as usize] += 1;
         for e in &self.signals[i].entities {
             self.by_entity.entry(e.clone()).or_default().push(i);
         }
     }
 
     fn unindex(&mut self, i: usize) {
+        let sev = self.signals[i].severity as usize;
+        self.severity_counts[sev] = self.severity_counts[sev].saturating_sub(1);
         for e in &self.signals[i].entities {
             if let Some(list) = self.by_entity.get_mut(e) {
                 list.retain(|x| *x != i);
@@ -251,6 +261,10 @@ mod tests {
         let ids: Vec<&str> = s.touching(&alice).map(|x| x.id.as_str()).collect();
         assert_eq!(ids, ["cloudtrail:a", "cloudtrail:b"]);
         assert_eq!(s.entity_counts().get(&EntityKind::IamUser), Some(&2));
+        assert_eq!(
+            s.severity_counts()[crate::model::Severity::Info as usize],
+            3
+        );
     }
 
     #[test]

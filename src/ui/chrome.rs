@@ -14,10 +14,7 @@ use ratatui::widgets::{Clear, Paragraph};
 use ratatui::Frame;
 
 pub fn draw_header(f: &mut Frame, state: &State, theme: &Theme, area: Rect) {
-    let mut counts = [0usize; 5];
-    for s in state.store.signals() {
-        counts[s.severity as usize] += 1;
-    }
+    let counts = state.store.severity_counts();
     let narrow = area.width < 140;
     // Severity counts first: they matter most and must survive a narrow terminal.
     let mut spans = vec![

@@ -121,7 +121,7 @@ pub fn draw_signals(f: &mut Frame, state: &State, theme: &Theme, pane: PaneId, a
         0
     };
     let time_w: u16 = if wide { 14 } else { 8 };
-    let fixed = 1 + 7 + 4 + time_w + kind_w + actor_w + 6;
+    let fixed = 1 + 7 + 5 + time_w + kind_w + actor_w + 6;
     let summary_w = inner_w.saturating_sub(fixed).max(8) as usize;
     let end = (start + inner_h).min(view.rows.len());
     let rows: Vec<Row> = view.rows[start..end]
@@ -176,7 +176,7 @@ pub fn draw_signals(f: &mut Frame, state: &State, theme: &Theme, pane: PaneId, a
     let mut widths = vec![
         Constraint::Length(1),
         Constraint::Length(6),
-        Constraint::Length(4),
+        Constraint::Length(5),
         Constraint::Length(time_w),
         Constraint::Length(kind_w),
     ];
