@@ -2,14 +2,13 @@
 
 use super::command::Command;
 use super::detail;
-use super::keys::run_search;
 use super::msg::Effect;
 use super::state::{DetailState, Layout, Mode, PaneId, State};
-use super::{palette, view};
+use super::view;
 use crate::model::Entity;
 
 /// Rows a page moves: the focused pane's height less its border and header.
-fn page(state: &State) -> usize {
+pub(super) fn page(state: &State) -> usize {
     let rect = crate::ui::layout::pane_rect(state, state.focus);
     (rect.height as usize).saturating_sub(3).max(1)
 }
@@ -76,7 +75,7 @@ fn open_detail(state: &mut State) {
     }
 }
 
-fn pivot_on(state: &mut State, e: Entity) {
+pub(super) fn pivot_on(state: &mut State, e: Entity) {
     if !state.pivots.contains(&e) {
         state.toast(
             format!("pivot: {}", crate::safe_text::line(&e.to_string())),
@@ -104,7 +103,7 @@ fn current_entities(state: &State) -> Vec<Entity> {
         .unwrap_or_default()
 }
 
-fn copy(state: &mut State, what: Command) -> Vec<Effect> {
+pub(super) fn copy(state: &mut State, what: Command) -> Vec<Effect> {
     let signal = match &state.mode {
         Mode::Detail(d) => state.store.get(&d.signal_id).cloned(),
         _ if state.focus == PaneId::Entities => None,
@@ -154,7 +153,7 @@ fn arn_of(s: &crate::model::Signal) -> Option<String> {
         .or_else(|| s.id.strip_prefix("health:").map(str::to_string))
 }
 
-fn close(state: &mut State) {
+pub(super) fn close(state: &mut State) {
     state.mode = match std::mem::replace(&mut state.mode, Mode::Normal) {
         Mode::PivotPick { back, .. } => *back,
         Mode::DetailSearch(d, _) => Mode::Detail(d),
@@ -168,7 +167,7 @@ fn close(state: &mut State) {
     };
 }
 
-fn list_move(cursor: &mut usize, len: usize, cmd: Command) {
+pub(super) fn list_move(cursor: &mut usize, len: usize, cmd: Command) {
     let last = len.saturating_sub(1);
     *cursor = match cmd {
         Command::Up => cursor.saturating_sub(1),
@@ -183,127 +182,13 @@ fn list_move(cursor: &mut usize, len: usize, cmd: Command) {
 
 pub fn execute(state: &mut State, cmd: Command) -> Vec<Effect> {
     // Overlays first: they take navigation and accept/cancel for themselves.
-    match &mut state.mode {
-        Mode::Help { query, cursor } => {
-            let len = super::help::rows(&state.keymap, query).len();
-            match cmd {
-                Command::Cancel | Command::Close | Command::Accept | Command::Help => {
-                    state.mode = Mode::Normal
-                }
-                other => list_move(cursor, len, other),
-            }
-            return Vec::new();
-        }
-        Mode::Palette { query, cursor } => {
-            let matches = palette::matches(query);
-            match cmd {
-                Command::Cancel | Command::Close => state.mode = Mode::Normal,
-                Command::Accept => {
-                    let chosen = matches.get(*cursor).copied();
-                    state.mode = Mode::Normal;
-                    if let Some(c) = chosen.filter(|c| *c != Command::Palette) {
-                        return execute(state, c);
-                    }
-                }
-                other => list_move(cursor, matches.len(), other),
-            }
-            return Vec::new();
-        }
-        Mode::PivotPick {
-            entities, cursor, ..
-        } => {
-            match cmd {
-                Command::Open | Command::Accept | Command::Pivot => {
-                    if let Some(e) = entities.get(*cursor).cloned() {
-                        pivot_on(state, e);
-                    }
-                }
-                Command::Close | Command::Cancel => close(state),
-                Command::Quit => state.quit = true,
-                other => list_move(cursor, entities.len(), other),
-            }
-            return Vec::new();
-        }
-        Mode::Filter { .. } => {
-            match cmd {
-                Command::Accept => state.mode = Mode::Normal,
-                Command::Cancel => {
-                    if let Mode::Filter { all, .. } = state.mode {
-                        if all {
-                            state.global_filter = None;
-                        } else {
-                            let f = state.focus;
-                            state.pane_mut(f).filter = None;
-                        }
-                    }
-                    state.mode = Mode::Normal;
-                    state.dirty = true;
-                }
-                _ => {}
-            }
-            return Vec::new();
-        }
-        Mode::DetailSearch(d, text) => {
-            match cmd {
-                Command::Accept => {
-                    let mut d = d.clone();
-                    run_search(&mut d, text.clone());
-                    if d.matches.is_empty() {
-                        let t = text.clone();
-                        state.toast(format!("not found: {}", crate::safe_text::line(&t)), false);
-                    }
-                    state.mode = Mode::Detail(d);
-                }
-                _ => close(state),
-            }
-            return Vec::new();
-        }
-        Mode::Detail(d) => {
-            let last = d.lines.len().saturating_sub(1);
-            let page = page(state).max(5);
-            let Mode::Detail(d) = &mut state.mode else {
-                return Vec::new();
-            };
-            match cmd {
-                Command::Up => d.scroll = d.scroll.saturating_sub(1),
-                Command::Down => d.scroll = (d.scroll + 1).min(last),
-                Command::PageUp => d.scroll = d.scroll.saturating_sub(page),
-                Command::PageDown => d.scroll = (d.scroll + page).min(last),
-                Command::Top => d.scroll = 0,
-                Command::Bottom => d.scroll = last,
-                Command::Search => {
-                    let d = d.clone();
-                    state.mode = Mode::DetailSearch(d, String::new());
-                }
-                Command::SearchNext | Command::SearchPrev if !d.matches.is_empty() => {
-                    let n = d.matches.len();
-                    d.current = if cmd == Command::SearchNext {
-                        (d.current + 1) % n
-                    } else {
-                        (d.current + n - 1) % n
-                    };
-                    d.scroll = d.matches[d.current];
-                }
-                Command::Close | Command::Cancel => state.mode = Mode::Normal,
-                Command::Pivot => open_pivot_pick(state),
-                Command::CopyId | Command::CopyArn | Command::CopyJson => return copy(state, cmd),
-                Command::Quit => state.quit = true,
-                Command::Help => {
-                    state.mode = Mode::Help {
-                        query: String::new(),
-                        cursor: 0,
-                    }
-                }
-                _ => {}
-            }
-            return Vec::new();
-        }
-        Mode::Normal => {}
+    if let Some(effects) = super::overlay_commands::execute(state, cmd) {
+        return effects;
     }
     global(state, cmd)
 }
 
-fn open_pivot_pick(state: &mut State) {
+pub(super) fn open_pivot_pick(state: &mut State) {
     let entities = current_entities(state);
     if entities.is_empty() {
         state.toast("no entities on this row to pivot on", false);

@@ -144,7 +144,10 @@ mod tests {
         Signal {
             id: "cloudtrail:1".into(),
             source: Source::CloudTrail,
-            time: Utc.with_ymd_and_hms(2024, 1, 1, 12, 0, 0).unwrap(),
+            time: Utc
+                .with_ymd_and_hms(2024, 1, 1, 12, 0, 0)
+                .single()
+                .unwrap_or_default(),
             updated: None,
             severity: Severity::High,
             severity_reason: String::new(),
@@ -166,7 +169,10 @@ mod tests {
     }
 
     fn hit(q: &str) -> bool {
-        let now = Utc.with_ymd_and_hms(2024, 1, 1, 13, 0, 0).unwrap();
+        let now = Utc
+            .with_ymd_and_hms(2024, 1, 1, 13, 0, 0)
+            .single()
+            .unwrap_or_default();
         parse(q)
             .unwrap_or_else(|e| panic!("{q}: {e}"))
             .matches(&signal(), now, &matcher())

@@ -1,19 +1,18 @@
 //! Offline replay: every file format a responder already holds, detected per file, read in
 //! parallel across files, streamed within large ones.
 
+mod accumulate;
 pub mod containers;
 pub mod document;
 pub mod file_report;
+mod seeds;
 
-use crate::model::Source;
-use crate::normalize::{classify::classify, normalize_record, Normalized, Options, RecordKind};
+use crate::normalize::{Normalized, Options};
 use crate::store::Store;
+use accumulate::Accumulator;
 use containers::{extension, Content};
-use document::{DocInfo, Location, Shape};
 pub use file_report::{FileError, FileReport, FileStatus};
 use rayon::prelude::*;
-use serde_json::Value;
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -217,193 +216,5 @@ impl std::io::Read for CountingReader {
         let n = self.inner.read(buf)?;
         self.count.fetch_add(n as u64, Ordering::Relaxed);
         Ok(n)
-    }
-}
-
-/// Collects what the records of one file turn into.
-struct Accumulator {
-    report: FileReport,
-    items: Vec<Normalized>,
-    opts: Options,
-    unrecognised: Vec<FileError>,
-    health_arns: BTreeSet<String>,
-    event_types: usize,
-    failed_set: usize,
-}
-
-/// More than this many errors in one file are summarised.
-const MAX_ERRORS: usize = 20;
-
-impl Accumulator {
-    fn new(name: &str, opts: Options) -> Accumulator {
-        Accumulator {
-            report: FileReport::new(name.into()),
-            items: Vec::new(),
-            opts,
-            unrecognised: Vec::new(),
-            health_arns: BTreeSet::new(),
-            event_types: 0,
-            failed_set: 0,
-        }
-    }
-
-    fn error(&mut self, loc: Location, reason: String) {
-        self.report.errors.push(FileError {
-            location: loc.to_string(),
-            reason,
-        });
-    }
-
-    fn record(&mut self, loc: Location, v: Value) {
-        self.report.records += 1;
-        if loc.key == Some("failedSet") {
-            self.failed_set += 1;
-            return;
-        }
-        if classify(&v).is_none() {
-            if self.unrecognised.len() < MAX_ERRORS {
-                let reason = normalize_record(v, &self.opts).err().unwrap_or_default();
-                self.unrecognised.push(FileError {
-                    location: loc.to_string(),
-                    reason,
-                });
-            }
-            return;
-        }
-        match normalize_record(v, &self.opts) {
-            Ok((kind, item)) => {
-                *self.report.kinds.entry(kind).or_default() += 1;
-                match &item {
-                    Normalized::Signal(s) => {
-                        *self.report.signals.entry(s.source.label()).or_default() += 1
-                    }
-                    Normalized::HealthPart { arn, .. } => {
-                        self.health_arns.insert(arn.clone());
-                    }
-                    Normalized::EventType { .. } => self.event_types += 1,
-                    Normalized::NoEvent => {}
-                }
-                self.items.push(item);
-            }
-            Err(reason) => self.error(loc, reason),
-        }
-    }
-
-    fn finish(
-        mut self,
-        info: Option<DocInfo>,
-        doc_errors: Vec<document::DocError>,
-        container: &str,
-    ) -> FileOutput {
-        let recognised: usize = self.report.kinds.values().sum();
-        self.report
-            .signals
-            .insert(Source::Health.label(), self.health_arns.len());
-        self.report.format = describe(info.as_ref(), &self.report.kinds, container);
-        for e in doc_errors {
-            self.report.errors.push(FileError {
-                location: e.location,
-                reason: e.reason,
-            });
-        }
-        if recognised > 0 {
-            // Records we could not place in a file that otherwise holds events are errors.
-            self.report
-                .errors
-                .extend(std::mem::take(&mut self.unrecognised));
-        }
-        let mut notes = Vec::new();
-        if self.failed_set > 0 {
-            notes.push(format!(
-                "{} events in failedSet (details refused by AWS)",
-                self.failed_set
-            ));
-        }
-        if self.report.errors.len() > MAX_ERRORS {
-            let more = self.report.errors.len() - MAX_ERRORS;
-            self.report.errors.truncate(MAX_ERRORS);
-            self.report.errors.push(FileError {
-                location: "…".into(),
-                reason: format!("{more} more errors not shown"),
-            });
-        }
-        self.report.status = if !self.report.errors.is_empty() {
-            FileStatus::Failed
-        } else if self.report.total_signals() == 0 {
-            let why = if self.event_types > 0 {
-                format!(
-                    "DescribeEventTypes catalog: {} event types, used to classify Health events",
-                    self.event_types
-                )
-            } else if self
-                .report
-                .kinds
-                .contains_key(&RecordKind::CloudTrailDigest)
-            {
-                "CloudTrail digest file: integrity data, no events".into()
-            } else if let Some(first) = self.unrecognised.first() {
-                format!(
-                    "JSON with no CloudTrail, GuardDuty or Health records: {}",
-                    first.reason
-                )
-            } else {
-                "no records".into()
-            };
-            notes.push(why);
-            FileStatus::NoEventData
-        } else {
-            FileStatus::Loaded
-        };
-        if !notes.is_empty() {
-            self.report.note = Some(notes.join("; "));
-        }
-        FileOutput {
-            report: self.report,
-            items: self.items,
-        }
-    }
-}
-
-fn describe(
-    info: Option<&DocInfo>,
-    kinds: &std::collections::BTreeMap<RecordKind, usize>,
-    container: &str,
-) -> String {
-    let mut parts = Vec::new();
-    if !container.is_empty() {
-        parts.push(container.to_string());
-    }
-    if let Some(info) = info {
-        if info.placebo {
-            parts.push("placebo recording".into());
-        }
-        parts.push(
-            match &info.shape {
-                Shape::Wrapped("Records") => "CloudTrail log file {\"Records\": [...]}",
-                Shape::Wrapped("Events") => "LookupEvents output {\"Events\": [...]}",
-                Shape::Wrapped("Findings") | Shape::Wrapped("findings") => "GetFindings output",
-                Shape::Wrapped("events") => "Health DescribeEvents output",
-                Shape::Wrapped("successfulSet") | Shape::Wrapped("failedSet") => {
-                    "Health DescribeEventDetails output"
-                }
-                Shape::Wrapped("entities") => "Health DescribeAffectedEntities output",
-                Shape::Wrapped("eventTypes") => "Health DescribeEventTypes catalog",
-                Shape::Wrapped(_) => "JSON document",
-                Shape::Array => "JSON array",
-                Shape::Lines => "JSON Lines",
-                Shape::Single => "JSON object",
-            }
-            .to_string(),
-        );
-    }
-    let mut out = parts.join(" › ");
-    if !kinds.is_empty() {
-        let list: Vec<String> = kinds.iter().map(|(k, n)| format!("{k} ×{n}")).collect();
-        out.push_str(&format!(": {}", list.join(", ")));
-    }
-    if out.is_empty() {
-        "invalid JSON".into()
-    } else {
-        out
     }
 }
