@@ -110,6 +110,40 @@ pub fn draw_detail(
     f.render_widget(Paragraph::new(lines), inner);
 }
 
+/// A framed list with an optional prompt line, scrolled so the cursor row is visible.
+fn draw_list(
+    f: &mut Frame,
+    r: Rect,
+    title: String,
+    prompt: Option<Line<'static>>,
+    rows: Vec<Line<'static>>,
+    cursor: usize,
+    theme: &Theme,
+) {
+    f.render_widget(Clear, r);
+    let block = frame_block(title, theme);
+    let inner = block.inner(r);
+    f.render_widget(block, r);
+    let mut lines: Vec<Line> = prompt.into_iter().collect();
+    let height = (inner.height as usize).saturating_sub(lines.len());
+    let start = cursor.saturating_sub(height.saturating_sub(1));
+    for (i, line) in rows.into_iter().enumerate().skip(start).take(height) {
+        lines.push(if i == cursor {
+            line.style(theme.style("selection"))
+        } else {
+            line
+        });
+    }
+    f.render_widget(Paragraph::new(lines), inner);
+}
+
+fn prompt(label: &'static str, text: &str, theme: &Theme) -> Option<Line<'static>> {
+    Some(Line::from(vec![
+        Span::styled(label, theme.style("text.dim")),
+        Span::raw(format!("{}▏", fit(text, 60))),
+    ]))
+}
+
 pub fn draw_help(
     f: &mut Frame,
     state: &State,
@@ -119,46 +153,37 @@ pub fn draw_help(
     area: Rect,
 ) {
     let r = centered(area, 80, 85);
-    f.render_widget(Clear, r);
-    let rows = help::rows(&state.keymap, query);
-    let block = frame_block(
-        format!(" Keys ({}) · type to search · esc closes ", rows.len()),
+    let desc_w = (r.width as usize).saturating_sub(39);
+    let rows: Vec<Line> = help::rows(&state.keymap, query)
+        .iter()
+        .map(|row| {
+            Line::from(vec![
+                Span::styled(
+                    format!("{:<8}", row.context.name()),
+                    theme.style("text.dim"),
+                ),
+                Span::styled(
+                    format!("{:<12}", fit(&row.keys, 12)),
+                    theme.style("text.key"),
+                ),
+                Span::raw(format!("{:<17}", row.command.name())),
+                Span::styled(
+                    fit(row.command.description(), desc_w),
+                    theme.style("text.dim"),
+                ),
+            ])
+        })
+        .collect();
+    let title = format!(" Keys ({}) · type to search · esc closes ", rows.len());
+    draw_list(
+        f,
+        r,
+        title,
+        prompt("search: ", query, theme),
+        rows,
+        cursor,
         theme,
     );
-    let inner = block.inner(r);
-    f.render_widget(block, r);
-    let mut lines = vec![Line::from(vec![
-        Span::styled("search: ", theme.style("text.dim")),
-        Span::raw(format!("{}▏", fit(query, 60))),
-    ])];
-    let height = inner.height.saturating_sub(1) as usize;
-    let start = cursor.saturating_sub(height.saturating_sub(1));
-    for (i, row) in rows.iter().enumerate().skip(start).take(height) {
-        let line = Line::from(vec![
-            Span::styled(
-                format!("{:<8}", row.context.name()),
-                theme.style("text.dim"),
-            ),
-            Span::styled(
-                format!("{:<12}", fit(&row.keys, 12)),
-                theme.style("text.key"),
-            ),
-            Span::raw(format!("{:<17}", row.command.name())),
-            Span::styled(
-                fit(
-                    row.command.description(),
-                    (inner.width as usize).saturating_sub(37),
-                ),
-                theme.style("text.dim"),
-            ),
-        ]);
-        lines.push(if i == cursor {
-            line.style(theme.style("selection"))
-        } else {
-            line
-        });
-    }
-    f.render_widget(Paragraph::new(lines), inner);
 }
 
 pub fn draw_palette(
@@ -170,37 +195,30 @@ pub fn draw_palette(
     area: Rect,
 ) {
     let r = centered(area, 60, 60);
-    f.render_widget(Clear, r);
-    let block = frame_block(" Commands · enter runs · esc closes ".into(), theme);
-    let inner = block.inner(r);
-    f.render_widget(block, r);
-    let mut lines = vec![Line::from(vec![
-        Span::styled(": ", theme.style("text.key")),
-        Span::raw(format!("{}▏", fit(query, 60))),
-    ])];
-    let matches = palette::matches(query);
-    let height = inner.height.saturating_sub(1) as usize;
-    let start = cursor.saturating_sub(height.saturating_sub(1));
-    for (i, c) in matches.iter().enumerate().skip(start).take(height) {
-        let key = state
-            .keymap
-            .key_for(crate::keymap::Context::Table, *c)
-            .unwrap_or_default();
-        let line = Line::from(vec![
-            Span::raw(format!("{:<16}", c.name())),
-            Span::styled(format!("{:<10}", key), theme.style("text.key")),
-            Span::styled(
-                fit(c.description(), (inner.width as usize).saturating_sub(26)),
-                theme.style("text.dim"),
-            ),
-        ]);
-        lines.push(if i == cursor {
-            line.style(theme.style("selection"))
-        } else {
-            line
-        });
-    }
-    f.render_widget(Paragraph::new(lines), inner);
+    let desc_w = (r.width as usize).saturating_sub(28);
+    let rows: Vec<Line> = palette::matches(query)
+        .iter()
+        .map(|c| {
+            let key = state
+                .keymap
+                .key_for(crate::keymap::Context::Table, *c)
+                .unwrap_or_default();
+            Line::from(vec![
+                Span::raw(format!("{:<16}", c.name())),
+                Span::styled(format!("{key:<10}"), theme.style("text.key")),
+                Span::styled(fit(c.description(), desc_w), theme.style("text.dim")),
+            ])
+        })
+        .collect();
+    draw_list(
+        f,
+        r,
+        " Commands · enter runs · esc closes ".into(),
+        prompt(": ", query, theme),
+        rows,
+        cursor,
+        theme,
+    );
 }
 
 pub fn draw_pivot_pick(
@@ -218,27 +236,22 @@ pub fn draw_pivot_pick(
         w,
         h,
     );
-    f.render_widget(Clear, r);
-    let block = frame_block(" Pivot on · enter picks · esc cancels ".into(), theme);
-    let inner = block.inner(r);
-    f.render_widget(block, r);
-    let start = cursor.saturating_sub((inner.height as usize).saturating_sub(1));
-    let lines: Vec<Line> = entities
+    let rows: Vec<Line> = entities
         .iter()
-        .enumerate()
-        .skip(start)
-        .take(inner.height as usize)
-        .map(|(i, e)| {
-            let line = Line::from(vec![
+        .map(|e| {
+            Line::from(vec![
                 Span::styled(format!("{:<15}", e.kind.label()), theme.style("text.dim")),
-                Span::raw(fit(&e.id, (inner.width as usize).saturating_sub(15))),
-            ]);
-            if i == cursor {
-                line.style(theme.style("selection"))
-            } else {
-                line
-            }
+                Span::raw(fit(&e.id, (w as usize).saturating_sub(17))),
+            ])
         })
         .collect();
-    f.render_widget(Paragraph::new(lines), inner);
+    draw_list(
+        f,
+        r,
+        " Pivot on · enter picks · esc cancels ".into(),
+        None,
+        rows,
+        cursor,
+        theme,
+    );
 }
