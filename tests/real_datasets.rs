@@ -71,6 +71,33 @@ fn licensed_fixtures_load_with_exact_counts_and_entities() {
             Source::CloudTrail
         ) >= 1
     );
+    // LookupEvents JSON Lines (plaso): the principal and resources come from the decoded
+    // CloudTrailEvent string, not the outer fields.
+    assert_eq!(
+        touching(
+            &report,
+            EntityKind::IamUser,
+            "fakeusername",
+            Source::CloudTrail
+        ),
+        5
+    );
+    assert_eq!(
+        touching(
+            &report,
+            EntityKind::Instance,
+            "i-01234567890123456",
+            Source::CloudTrail
+        ),
+        4
+    );
+    let plaso = report
+        .loaded
+        .files
+        .iter()
+        .find(|f| f.path.ends_with("aws_cloudtrail.jsonl"))
+        .map(|f| f.format.clone());
+    assert_eq!(plaso.as_deref(), Some("JSON Lines: LookupEvents event ×6"));
     // GuardDuty (cloud-custodian EventBridge finding): the instance it names.
     assert_eq!(
         touching(

@@ -262,3 +262,23 @@ pub fn type_name(v: &Value) -> &'static str {
         Value::Object(_) => "an object",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn lookup_events_are_not_mistaken_for_records() {
+        // `EventId`/`EventName`/`EventSource` differ from the record's keys by more than the
+        // first letter's case: the outer LookupEvents object must not pass as a record.
+        let ev = json!({"EventId": "1", "EventName": "X", "EventSource": "s3.amazonaws.com", "CloudTrailEvent": "{}"});
+        assert_eq!(classify(&ev), Some(RecordKind::CloudTrailLookupEvent));
+        let rec = json!({"eventID": "1", "eventName": "X", "eventSource": "s3.amazonaws.com", "eventTime": "2024-01-01T00:00:00Z"});
+        assert_eq!(classify(&rec), Some(RecordKind::CloudTrail));
+        let finding = json!({"SchemaVersion": "2.0", "Id": "f", "Type": "T", "Severity": 5});
+        assert_eq!(classify(&finding), Some(RecordKind::GuardDutyFindingPascal));
+        assert_eq!(classify(&json!({"hello": 1})), None);
+        assert_eq!(classify(&json!([1])), None);
+    }
+}
