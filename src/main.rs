@@ -69,6 +69,13 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             }
         }
+        Some(Command::Incident { action }) => match airc::incident_cli::run(action) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("airc: {e}");
+                ExitCode::from(1)
+            }
+        },
         Some(Command::Keys { keymap }) => {
             let (k, warnings) = airc::keymap::Keymap::load(
                 airc::config::config_dir().as_deref(),

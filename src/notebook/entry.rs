@@ -1,0 +1,249 @@
+//! Journal entries: one JSON object per line, appended, never rewritten.
+
+use crate::model::{Entity, Severity, Source};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// Incident priority, P1 (most urgent) to P4.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Priority {
+    P1,
+    P2,
+    P3,
+    P4,
+}
+
+impl FromStr for Priority {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_uppercase().as_str() {
+            "P1" | "1" => Ok(Priority::P1),
+            "P2" | "2" => Ok(Priority::P2),
+            "P3" | "3" => Ok(Priority::P3),
+            "P4" | "4" => Ok(Priority::P4),
+            other => Err(format!("'{other}' is not a priority (P1, P2, P3 or P4)")),
+        }
+    }
+}
+
+impl fmt::Display for Priority {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{self:?}")
+    }
+}
+
+/// The phases of NIST SP 800-61.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    Detected,
+    Analysing,
+    Contained,
+    Eradicated,
+    Recovered,
+    Closed,
+}
+
+impl Phase {
+    pub const ALL: [Phase; 6] = [
+        Phase::Detected,
+        Phase::Analysing,
+        Phase::Contained,
+        Phase::Eradicated,
+        Phase::Recovered,
+        Phase::Closed,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Phase::Detected => "detected",
+            Phase::Analysing => "analysing",
+            Phase::Contained => "contained",
+            Phase::Eradicated => "eradicated",
+            Phase::Recovered => "recovered",
+            Phase::Closed => "closed",
+        }
+    }
+}
+
+impl FromStr for Phase {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s
+            .trim()
+            .to_ascii_lowercase()
+            .replace("analyzing", "analysing");
+        Phase::ALL.into_iter().find(|p| p.label() == s).ok_or_else(|| {
+            format!("'{s}' is not a phase (detected, analysing, contained, eradicated, recovered, closed)")
+        })
+    }
+}
+
+/// The postmortem's prose sections a responder writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Section {
+    Summary,
+    RootCause,
+    WentWell,
+    WentBadly,
+    Lucky,
+    DetectionGaps,
+    ActionItems,
+}
+
+impl Section {
+    pub const ALL: [Section; 7] = [
+        Section::Summary,
+        Section::RootCause,
+        Section::WentWell,
+        Section::WentBadly,
+        Section::Lucky,
+        Section::DetectionGaps,
+        Section::ActionItems,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Section::Summary => "summary",
+            Section::RootCause => "root_cause",
+            Section::WentWell => "went_well",
+            Section::WentBadly => "went_badly",
+            Section::Lucky => "lucky",
+            Section::DetectionGaps => "detection_gaps",
+            Section::ActionItems => "action_items",
+        }
+    }
+}
+
+impl FromStr for Section {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let k = s.trim().to_ascii_lowercase().replace('-', "_");
+        Section::ALL
+            .into_iter()
+            .find(|x| x.key() == k)
+            .ok_or_else(|| {
+                let keys: Vec<&str> = Section::ALL.iter().map(|x| x.key()).collect();
+                format!("'{s}' is not a section ({})", keys.join(", "))
+            })
+    }
+}
+
+/// One API call of a response action, as recorded.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ActionCall {
+    pub operation: String,
+    pub parameters: serde_json::Value,
+    pub result: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum EntryKind {
+    Opened {
+        id: String,
+        title: String,
+        severity: Priority,
+        commander: String,
+        responders: Vec<String>,
+    },
+    Updated {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        title: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        severity: Option<Priority>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        commander: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        responders: Option<Vec<String>>,
+    },
+    Phase {
+        phase: Phase,
+    },
+    Note {
+        text: String,
+    },
+    /// A signal kept as evidence, with its raw JSON.
+    Pinned {
+        signal_id: String,
+        source: Source,
+        signal_time: DateTime<Utc>,
+        severity: Severity,
+        title: String,
+        summary: String,
+        #[serde(default)]
+        account: Option<String>,
+        #[serde(default)]
+        region: Option<String>,
+        #[serde(default)]
+        entities: Vec<Entity>,
+        raw: serde_json::Value,
+    },
+    Affected {
+        entity: Entity,
+    },
+    Action {
+        action: String,
+        target: String,
+        outcome: String,
+        reversible: bool,
+        calls: Vec<ActionCall>,
+    },
+    Section {
+        section: Section,
+        text: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Entry {
+    pub at: DateTime<Utc>,
+    /// Who wrote it: `user@host`.
+    pub by: String,
+    #[serde(flatten)]
+    pub kind: EntryKind,
+}
+
+/// `user@host` of the running process, for the `by` field.
+pub fn author() -> String {
+    let user = std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_else(|_| "unknown".into());
+    let host = std::fs::read_to_string("/etc/hostname")
+        .map(|h| h.trim().to_string())
+        .unwrap_or_default();
+    if host.is_empty() {
+        user
+    } else {
+        format!("{user}@{host}")
+    }
+}
+
+impl Entry {
+    pub fn now(kind: EntryKind) -> Entry {
+        Entry {
+            at: Utc::now(),
+            by: author(),
+            kind,
+        }
+    }
+
+    /// The entry for pinning a signal as evidence.
+    pub fn pin(s: &crate::model::Signal) -> EntryKind {
+        EntryKind::Pinned {
+            signal_id: s.id.clone(),
+            source: s.source,
+            signal_time: s.time,
+            severity: s.severity,
+            title: s.title.clone(),
+            summary: s.summary.clone(),
+            account: s.account.clone(),
+            region: s.region.clone(),
+            entities: s.entities.clone(),
+            raw: s.raw.clone(),
+        }
+    }
+}

@@ -1,0 +1,305 @@
+//! An incident is a fold over its journal: replaying the entries in order gives the state the
+//! console shows and the postmortem is written from.
+
+use super::entry::{ActionCall, Entry, EntryKind, Phase, Priority, Section};
+use crate::model::{Entity, Severity, Source};
+use chrono::{DateTime, Duration, Utc};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Evidence {
+    /// `E1`, `E2`… in pin order: the timeline and the export refer to evidence by it.
+    pub reference: String,
+    pub signal_id: String,
+    pub source: Source,
+    pub time: DateTime<Utc>,
+    pub severity: Severity,
+    pub title: String,
+    pub summary: String,
+    pub account: Option<String>,
+    pub region: Option<String>,
+    pub entities: Vec<Entity>,
+    pub raw: serde_json::Value,
+    pub pinned_by: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimelineItem {
+    /// When it happened (a pinned signal: the signal's time; otherwise when it was written).
+    pub at: DateTime<Utc>,
+    pub text: String,
+    /// note, phase, action, or the signal's source.
+    pub source: String,
+    pub evidence: Option<String>,
+    pub by: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActionTaken {
+    pub at: DateTime<Utc>,
+    pub by: String,
+    pub action: String,
+    pub target: String,
+    pub outcome: String,
+    pub reversible: bool,
+    pub calls: Vec<ActionCall>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Incident {
+    pub id: String,
+    pub title: String,
+    pub severity: Priority,
+    pub commander: String,
+    pub responders: Vec<String>,
+    pub phase: Phase,
+    pub opened_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// First time each phase was entered.
+    pub phase_times: BTreeMap<Phase, DateTime<Utc>>,
+    pub timeline: Vec<TimelineItem>,
+    pub evidence: Vec<Evidence>,
+    pub affected: Vec<Entity>,
+    pub actions: Vec<ActionTaken>,
+    pub sections: BTreeMap<Section, String>,
+    /// Entries folded (the count a second console compares with).
+    pub entries: usize,
+}
+
+impl Incident {
+    /// Folds a journal. `None` when the journal does not start with an `opened` entry.
+    pub fn fold(entries: &[Entry]) -> Option<Incident> {
+        let first = entries.first()?;
+        let EntryKind::Opened {
+            id,
+            title,
+            severity,
+            commander,
+            responders,
+        } = &first.kind
+        else {
+            return None;
+        };
+        let mut inc = Incident {
+            id: id.clone(),
+            title: title.clone(),
+            severity: *severity,
+            commander: commander.clone(),
+            responders: responders.clone(),
+            phase: Phase::Detected,
+            opened_at: first.at,
+            updated_at: first.at,
+            phase_times: BTreeMap::from([(Phase::Detected, first.at)]),
+            timeline: Vec::new(),
+            evidence: Vec::new(),
+            affected: Vec::new(),
+            actions: Vec::new(),
+            sections: BTreeMap::new(),
+            entries: 0,
+        };
+        inc.timeline.push(TimelineItem {
+            at: first.at,
+            text: format!(
+                "Incident opened: {} ({severity}), commander {commander}",
+                title
+            ),
+            source: "incident".into(),
+            evidence: None,
+            by: first.by.clone(),
+        });
+        for e in &entries[1..] {
+            inc.apply(e);
+        }
+        inc.entries = entries.len();
+        inc.timeline.sort_by_key(|t| t.at);
+        Some(inc)
+    }
+
+    fn log(&mut self, e: &Entry, text: String, source: &str) {
+        self.timeline.push(TimelineItem {
+            at: e.at,
+            text,
+            source: source.into(),
+            evidence: None,
+            by: e.by.clone(),
+        });
+    }
+
+    fn apply(&mut self, e: &Entry) {
+        self.updated_at = self.updated_at.max(e.at);
+        match &e.kind {
+            EntryKind::Opened { .. } => {}
+            EntryKind::Updated {
+                title,
+                severity,
+                commander,
+                responders,
+            } => {
+                let mut changes = Vec::new();
+                if let Some(t) = title {
+                    self.title = t.clone();
+                    changes.push(format!("title \"{t}\""));
+                }
+                if let Some(s) = severity {
+                    self.severity = *s;
+                    changes.push(format!("severity {s}"));
+                }
+                if let Some(c) = commander {
+                    self.commander = c.clone();
+                    changes.push(format!("commander {c}"));
+                }
+                if let Some(r) = responders {
+                    self.responders = r.clone();
+                    changes.push(format!("responders {}", r.join(", ")));
+                }
+                self.log(e, format!("Updated: {}", changes.join("; ")), "incident");
+            }
+            EntryKind::Phase { phase } => {
+                let text = if self.phase == Phase::Closed && *phase != Phase::Closed {
+                    format!("Reopened: phase {}", phase.label())
+                } else {
+                    format!("Phase: {} → {}", self.phase.label(), phase.label())
+                };
+                self.phase = *phase;
+                self.phase_times.entry(*phase).or_insert(e.at);
+                self.log(e, text, "phase");
+            }
+            EntryKind::Note { text } => self.log(e, text.clone(), "note"),
+            EntryKind::Pinned {
+                signal_id,
+                source,
+                signal_time,
+                severity,
+                title,
+                summary,
+                account,
+                region,
+                entities,
+                raw,
+            } => {
+                if self.evidence.iter().any(|x| &x.signal_id == signal_id) {
+                    return;
+                }
+                let reference = format!("E{}", self.evidence.len() + 1);
+                self.timeline.push(TimelineItem {
+                    at: *signal_time,
+                    text: format!("{title}: {summary}"),
+                    source: source.label().into(),
+                    evidence: Some(reference.clone()),
+                    by: e.by.clone(),
+                });
+                self.evidence.push(Evidence {
+                    reference,
+                    signal_id: signal_id.clone(),
+                    source: *source,
+                    time: *signal_time,
+                    severity: *severity,
+                    title: title.clone(),
+                    summary: summary.clone(),
+                    account: account.clone(),
+                    region: region.clone(),
+                    entities: entities.clone(),
+                    raw: raw.clone(),
+                    pinned_by: e.by.clone(),
+                });
+            }
+            EntryKind::Affected { entity } => {
+                if !self.affected.contains(entity) {
+                    self.affected.push(entity.clone());
+                    self.log(e, format!("Affected: {entity}"), "incident");
+                }
+            }
+            EntryKind::Action {
+                action,
+                target,
+                outcome,
+                reversible,
+                calls,
+            } => {
+                self.actions.push(ActionTaken {
+                    at: e.at,
+                    by: e.by.clone(),
+                    action: action.clone(),
+                    target: target.clone(),
+                    outcome: outcome.clone(),
+                    reversible: *reversible,
+                    calls: calls.clone(),
+                });
+                self.log(
+                    e,
+                    format!("Action {action} on {target}: {outcome}"),
+                    "action",
+                );
+            }
+            EntryKind::Section { section, text } => {
+                let slot = self.sections.entry(*section).or_default();
+                if !slot.is_empty() {
+                    slot.push('\n');
+                }
+                slot.push_str(text);
+            }
+        }
+    }
+
+    /// The earliest signal pinned as evidence.
+    pub fn first_signal(&self) -> Option<&Evidence> {
+        self.evidence.iter().min_by_key(|e| e.time)
+    }
+
+    /// Time to detect, contain and recover, each from the first signal.
+    pub fn metrics(&self) -> Metrics {
+        let first = self.first_signal().map(|e| e.time);
+        let since = |phase: Phase| {
+            first
+                .zip(self.phase_times.get(&phase).copied())
+                .map(|(f, t)| t - f)
+        };
+        Metrics {
+            detect: since(Phase::Detected),
+            contain: since(Phase::Contained),
+            recover: since(Phase::Recovered),
+        }
+    }
+
+    pub fn accounts(&self) -> Vec<String> {
+        let mut v: Vec<String> = self
+            .evidence
+            .iter()
+            .filter_map(|e| e.account.clone())
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+
+    pub fn regions(&self) -> Vec<String> {
+        let mut v: Vec<String> = self
+            .evidence
+            .iter()
+            .filter_map(|e| e.region.clone())
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Metrics {
+    pub detect: Option<Duration>,
+    pub contain: Option<Duration>,
+    pub recover: Option<Duration>,
+}
+
+/// "2h 05m", "12m 30s", "45s"; "—" when unknown.
+pub fn human(d: Option<Duration>) -> String {
+    let Some(d) = d else { return "—".into() };
+    let s = d.num_seconds();
+    let (sign, s) = if s < 0 { ("-", -s) } else { ("", s) };
+    match s {
+        s if s >= 86_400 => format!("{sign}{}d {:02}h", s / 86_400, (s % 86_400) / 3600),
+        s if s >= 3600 => format!("{sign}{}h {:02}m", s / 3600, (s % 3600) / 60),
+        s if s >= 60 => format!("{sign}{}m {:02}s", s / 60, s % 60),
+        s => format!("{sign}{s}s"),
+    }
+}

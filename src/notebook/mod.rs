@@ -1,0 +1,13 @@
+//! The incident notebook: append-only journals, the incident folded from them, and the markdown
+//! postmortem.
+
+pub mod book;
+pub mod entry;
+pub mod export;
+pub mod incident;
+pub mod journal;
+pub mod markdown;
+
+pub use book::Book;
+pub use entry::{Entry, EntryKind, Phase, Priority, Section};
+pub use incident::Incident;

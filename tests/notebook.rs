@@ -1,0 +1,386 @@
+//! The notebook: nothing reported saved is ever lost (SIGKILL at random points), two writers on
+//! one incident, and the postmortem export (golden file, parsed as markdown, hostile strings).
+
+use airc::model::{Entity, EntityKind};
+use airc::notebook::entry::ActionCall;
+use airc::notebook::{export, journal, Entry, EntryKind, Incident, Phase, Priority, Section};
+use chrono::{Duration, TimeZone, Utc};
+use std::io::{BufRead, BufReader, Read};
+use std::process::{Command, Stdio};
+
+fn airc(data: &std::path::Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_airc"));
+    c.env("AIRC_DATA_DIR", data).env("AIRC_CONFIG_DIR", data);
+    c
+}
+
+fn new_incident(data: &std::path::Path) -> String {
+    let out = airc(data)
+        .args([
+            "incident",
+            "new",
+            "--title",
+            "durability",
+            "--severity",
+            "P1",
+        ])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+fn notes(data: &std::path::Path, id: &str) -> (Vec<String>, Vec<journal::Problem>) {
+    let path = data.join("incidents").join(format!("{id}.jsonl"));
+    let (entries, problems) = journal::load(&path).unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        Incident::fold(&entries).is_some(),
+        "the journal must still fold"
+    );
+    let texts = entries
+        .into_iter()
+        .filter_map(|e| match e.kind {
+            EntryKind::Note { text } => Some(text),
+            _ => None,
+        })
+        .collect();
+    (texts, problems)
+}
+
+/// A tiny deterministic PRNG for kill points (the test must be reproducible).
+fn next(seed: &mut u64) -> u64 {
+    *seed ^= *seed << 13;
+    *seed ^= *seed >> 7;
+    *seed ^= *seed << 17;
+    *seed
+}
+
+#[test]
+fn sigkill_at_random_points_never_loses_a_saved_entry() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let id = new_incident(dir.path());
+    let mut seed = 0x5EED_u64;
+    let mut reported_total = 0;
+    for run in 0..100 {
+        let tag = format!("r{run}-");
+        let mut child = airc(dir.path())
+            .args([
+                "incident", "stress", &id, "--count", "1000000", "--tag", &tag,
+            ])
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut stdout = BufReader::new(child.stdout.take().unwrap_or_else(|| panic!("no stdout")));
+        // Kill after a random number of reported saves (1..40), i.e. at a random point.
+        let wait_for = 1 + next(&mut seed) % 40;
+        let mut reported = Vec::new();
+        let mut line = String::new();
+        while (reported.len() as u64) < wait_for {
+            line.clear();
+            if stdout.read_line(&mut line).unwrap_or(0) == 0 {
+                break;
+            }
+            reported.push(line.trim().trim_start_matches("saved ").to_string());
+        }
+        let _ = child.kill(); // SIGKILL on Unix
+        let mut rest = String::new();
+        let _ = stdout.read_to_string(&mut rest);
+        reported.extend(
+            rest.lines()
+                .filter_map(|l| l.strip_prefix("saved "))
+                .map(str::to_string),
+        );
+        let _ = child.wait();
+        let (saved, problems) = notes(dir.path(), &id);
+        for r in &reported {
+            assert!(
+                saved.contains(r),
+                "run {run}: '{r}' was reported saved but is missing"
+            );
+        }
+        // Only a torn last line may be reported, never anything else.
+        assert!(
+            problems
+                .iter()
+                .all(|p| p.reason.starts_with("torn last line")
+                    || p.reason.starts_with("not a journal entry")),
+            "{problems:?}"
+        );
+        reported_total += reported.len();
+    }
+    assert!(reported_total >= 100, "{reported_total} entries checked");
+    // After all the kills the incident still opens from the shell.
+    let out = airc(dir.path())
+        .args(["incident", "show", &id])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn two_writers_on_one_incident_interleave_whole_entries_in_order() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let id = new_incident(dir.path());
+    let spawn = |tag: &str| {
+        airc(dir.path())
+            .args(["incident", "stress", &id, "--count", "300", "--tag", tag])
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    let mut a = spawn("a");
+    let mut b = spawn("b");
+    assert!(a.wait().is_ok_and(|s| s.success()) && b.wait().is_ok_and(|s| s.success()));
+    let (saved, problems) = notes(dir.path(), &id);
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(saved.len(), 600);
+    for tag in ["a", "b"] {
+        let seq: Vec<usize> = saved
+            .iter()
+            .filter_map(|t| t.strip_prefix(tag)?.parse().ok())
+            .collect();
+        assert_eq!(
+            seq,
+            (0..300).collect::<Vec<_>>(),
+            "writer {tag} in its own order"
+        );
+    }
+}
+
+const HOSTILE: &str = "<img src=x onerror=alert(1)> | col ``` # not a heading [link](http://evil.example) \u{1b}]0;pwn\u{7}";
+
+/// A scripted incident with fixed times: the leaked-key story with every kind of entry.
+fn scripted() -> Incident {
+    let t0 = Utc
+        .with_ymd_and_hms(2026, 1, 15, 2, 0, 0)
+        .single()
+        .unwrap_or_default();
+    let at = |m: i64| t0 + Duration::minutes(m);
+    let e = |m: i64, kind: EntryKind| Entry {
+        at: at(m),
+        by: "alice@ir-host".into(),
+        kind,
+    };
+    let signal = |m: i64, id: &str, title: &str, summary: &str| EntryKind::Pinned {
+        signal_id: id.into(),
+        source: airc::model::Source::CloudTrail,
+        signal_time: at(m),
+        severity: airc::model::Severity::High,
+        title: title.into(),
+        summary: summary.into(),
+        account: Some("111122223333".into()),
+        region: Some("us-east-1".into()),
+        entities: vec![Entity::new(EntityKind::AccessKey, "AKIA4EXAMPLELEAKED01")],
+        raw: serde_json::json!({"eventName": title, "sourceIPAddress": "203.0.113.66"}),
+    };
+    let entries = vec![
+        e(
+            30,
+            EntryKind::Opened {
+                id: "IR-20260115-1".into(),
+                title: "Leaked CI key used for crypto-mining".into(),
+                severity: Priority::P1,
+                commander: "alice".into(),
+                responders: vec!["bob".into(), "carol".into()],
+            },
+        ),
+        e(
+            31,
+            signal(
+                10,
+                "cloudtrail:1",
+                "sts:GetCallerIdentity",
+                "ci-deploy called sts:GetCallerIdentity from 203.0.113.66",
+            ),
+        ),
+        e(
+            32,
+            signal(
+                23,
+                "cloudtrail:2",
+                "iam:CreateAccessKey",
+                "ci-deploy called iam:CreateAccessKey on iam_user:svc-backup2 from 203.0.113.66",
+            ),
+        ),
+        e(33, signal(45, "cloudtrail:3", "ec2:RunInstances", HOSTILE)),
+        e(
+            34,
+            EntryKind::Affected {
+                entity: Entity::new(EntityKind::AccessKey, "AKIA4EXAMPLELEAKED01"),
+            },
+        ),
+        e(
+            35,
+            EntryKind::Phase {
+                phase: Phase::Analysing,
+            },
+        ),
+        e(
+            36,
+            EntryKind::Note {
+                text: format!("Attacker note: {HOSTILE}"),
+            },
+        ),
+        e(
+            40,
+            EntryKind::Action {
+                action: "deactivate_access_key".into(),
+                target: "AKIA4EXAMPLELEAKED01".into(),
+                outcome: "succeeded".into(),
+                reversible: true,
+                calls: vec![ActionCall {
+                    operation: "iam:UpdateAccessKey".into(),
+                    parameters: serde_json::json!({"Status": "Inactive"}),
+                    result: "200 OK".into(),
+                }],
+            },
+        ),
+        e(
+            41,
+            EntryKind::Phase {
+                phase: Phase::Contained,
+            },
+        ),
+        e(
+            50,
+            EntryKind::Section {
+                section: Section::Summary,
+                text: "A CI access key leaked and was used to mine.\nContained in 41 minutes."
+                    .into(),
+            },
+        ),
+        e(
+            51,
+            EntryKind::Section {
+                section: Section::RootCause,
+                text: format!("Key committed to a public repo. {HOSTILE}"),
+            },
+        ),
+        e(
+            90,
+            EntryKind::Phase {
+                phase: Phase::Recovered,
+            },
+        ),
+        e(
+            95,
+            EntryKind::Phase {
+                phase: Phase::Closed,
+            },
+        ),
+    ];
+    Incident::fold(&entries).unwrap_or_else(|| panic!("fold"))
+}
+
+#[test]
+fn golden_postmortem() {
+    let md = export::render(&scripted(), export::TEMPLATE, false);
+    insta::assert_snapshot!("postmortem_golden", md);
+    let redacted = export::render(&scripted(), export::TEMPLATE, true);
+    assert!(
+        !redacted.contains("111122223333")
+            && !redacted.contains("AKIA4EXAMPLELEAKED01")
+            && !redacted.contains("203.0.113.66")
+    );
+    insta::assert_snapshot!("postmortem_golden_redacted", redacted);
+}
+
+#[test]
+fn the_export_parses_as_markdown_with_every_section_and_hostile_strings_as_text() {
+    use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+    let inc = scripted();
+    let m = inc.metrics();
+    assert_eq!(
+        (m.detect, m.contain, m.recover),
+        (
+            Some(Duration::minutes(20)),
+            Some(Duration::minutes(31)),
+            Some(Duration::minutes(80))
+        )
+    );
+    let md = export::render(&inc, export::TEMPLATE, false);
+    let mut headings = Vec::new();
+    let mut in_heading = false;
+    let mut text = String::new();
+    let mut table_rows: Vec<usize> = Vec::new();
+    let mut tables: Vec<Vec<usize>> = Vec::new();
+    let mut cells = 0;
+    for ev in Parser::new_ext(&md, Options::ENABLE_TABLES) {
+        match ev {
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H2,
+                ..
+            }) => {
+                in_heading = true;
+                text.clear();
+            }
+            Event::End(TagEnd::Heading(_)) if in_heading => {
+                headings.push(text.clone());
+                in_heading = false;
+            }
+            Event::Text(t) => {
+                if in_heading {
+                    text.push_str(&t);
+                }
+            }
+            Event::Html(h) | Event::InlineHtml(h) => panic!("raw HTML in the export: {h}"),
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                panic!("a link formed from data: {dest_url}")
+            }
+            Event::Start(Tag::Table(_)) => table_rows.clear(),
+            Event::Start(Tag::TableHead) | Event::Start(Tag::TableRow) => cells = 0,
+            Event::Start(Tag::TableCell) => cells += 1,
+            Event::End(TagEnd::TableHead) | Event::End(TagEnd::TableRow) => table_rows.push(cells),
+            Event::End(TagEnd::Table) => tables.push(table_rows.clone()),
+            Event::Start(Tag::CodeBlock(_)) => panic!("a code block formed from data"),
+            _ => {}
+        }
+    }
+    assert_eq!(
+        headings,
+        [
+            "Summary",
+            "Impact",
+            "Detection",
+            "Timeline (UTC)",
+            "Response actions taken",
+            "Root cause and contributing factors",
+            "What went well",
+            "What went badly",
+            "Where we got lucky",
+            "Detection gaps",
+            "Action items",
+            "Metrics",
+            "Evidence"
+        ]
+    );
+    // Header, timeline, actions, metrics, evidence: every row as wide as its header.
+    assert_eq!(tables.len(), 5, "{tables:?}");
+    for t in &tables {
+        assert!(t.iter().all(|n| *n == t[0]), "ragged table {t:?}");
+    }
+    assert_eq!(tables[1].len(), 1 + inc.timeline.len());
+    // The hostile string's pieces are in the rendered text, as text.
+    let plain: String = Parser::new_ext(&md, Options::ENABLE_TABLES)
+        .filter_map(|e| match e {
+            Event::Text(t) => Some(t.into_string()),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        plain.contains("<img src=x onerror=alert(1)>")
+            && plain.contains("[link](http://evil.example)"),
+        "{plain}"
+    );
+    assert!(!md.contains('\u{1b}'));
+    // Unwritten sections are present with a prompt.
+    assert!(md.contains("_Not written yet: what helped the response"));
+}
