@@ -60,10 +60,10 @@ pub fn parse(bytes: &[u8]) -> (Vec<Entry>, Vec<Problem>) {
         if line.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        let last = i + 1 == count;
+        let torn = i + 1 == count && !ends_clean;
         match serde_json::from_slice::<Entry>(line) {
-            Ok(e) if !(last && !ends_clean) => entries.push(e),
-            Ok(_) | Err(_) if last && !ends_clean => problems.push(Problem {
+            Ok(e) if !torn => entries.push(e),
+            Ok(_) | Err(_) if torn => problems.push(Problem {
                 line: i + 1,
                 reason: format!(
                     "torn last line ({} bytes, no newline): an interrupted write, skipped",
