@@ -326,11 +326,7 @@ fn the_export_parses_as_markdown_with_every_section_and_hostile_strings_as_text(
                 headings.push(text.clone());
                 in_heading = false;
             }
-            Event::Text(t) => {
-                if in_heading {
-                    text.push_str(&t);
-                }
-            }
+            Event::Text(t) if in_heading => text.push_str(&t),
             Event::Html(h) | Event::InlineHtml(h) => panic!("raw HTML in the export: {h}"),
             Event::Start(Tag::Link { dest_url, .. }) => {
                 panic!("a link formed from data: {dest_url}")
