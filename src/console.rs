@@ -1,10 +1,12 @@
 //! Starting the console: keymap and theme, the source task, the terminal (always restored), and
 //! the effects that touch the terminal directly (bell, OSC 52 clipboard).
 
+use crate::app::msg::{NbMsg, NbOp};
 use crate::app::run::{run, Io};
-use crate::app::{Effect, Feed, State};
+use crate::app::{Effect, Feed, Msg, State};
 use crate::keymap::Keymap;
 use crate::normalize::Options;
+use crate::notebook::Book;
 use crate::source::replay::{self, FileOutput, FileStatus, Progress};
 use crate::{config, source, theme};
 use base64::Engine;
@@ -37,6 +39,7 @@ pub fn perform(effect: Effect, out: &mut dyn Write) {
             "\x1b]52;c;{}\x07",
             base64::engine::general_purpose::STANDARD.encode(text)
         ),
+        Effect::Notebook(_) => return,
     };
     let _ = out.write_all(bytes.as_bytes());
     let _ = out.flush();
@@ -101,6 +104,28 @@ fn forward_signals(tx: UnboundedSender<()>) {
 #[cfg(not(unix))]
 fn forward_signals(_tx: UnboundedSender<()>) {}
 
+/// A note still being written when the console closes is saved to a file, never dropped.
+fn keep_draft(draft: &str) {
+    if draft.trim().is_empty() {
+        return;
+    }
+    let Some(dir) = config::data_dir().map(|d| d.join("drafts")) else {
+        eprintln!("airc: unsaved note (no data directory to keep it in):\n{draft}");
+        return;
+    };
+    let path = dir.join(format!(
+        "note-{}.md",
+        chrono::Utc::now().format("%Y%m%dT%H%M%SZ")
+    ));
+    match std::fs::create_dir_all(&dir).and_then(|_| std::fs::write(&path, draft)) {
+        Ok(()) => eprintln!("airc: your unsaved note is in {}", path.display()),
+        Err(e) => eprintln!(
+            "airc: could not keep the unsaved note in {} ({e}):\n{draft}",
+            path.display()
+        ),
+    }
+}
+
 pub fn run_console(origin: Origin, opts: &ConsoleOptions) -> Result<(), String> {
     let config_dir = config::config_dir();
     let (keymap, mut warnings) = Keymap::load(config_dir.as_deref(), opts.keymap.as_deref());
@@ -156,16 +181,52 @@ pub fn run_console(origin: Origin, opts: &ConsoleOptions) -> Result<(), String> 
             format!("cannot open the terminal: {e}")
         })?;
         let mut stdout = std::io::stdout();
-        let mut effects = |e: Effect| perform(e, &mut stdout);
+        let (results_tx, results_rx) = unbounded_channel();
+        let book = Book::default_location();
+        let mut effects = |e: Effect| match e {
+            Effect::Notebook(NbOp::EditExternal { text }) => {
+                // $EDITOR takes the terminal; the console resumes (and repaints) afterwards.
+                ratatui::restore();
+                let edited = crate::incident_cli::edit_in_editor(&text);
+                let _ = ratatui::crossterm::terminal::enable_raw_mode();
+                let _ = ratatui::crossterm::execute!(
+                    std::io::stdout(),
+                    ratatui::crossterm::terminal::EnterAlternateScreen
+                );
+                let _ = results_tx.send(Msg::Notebook(NbMsg::Edited(edited)));
+            }
+            Effect::Notebook(op) => {
+                let tx = results_tx.clone();
+                let config = config_dir.clone();
+                match &book {
+                    Ok(book) => {
+                        let book = book.clone();
+                        tokio::task::spawn_blocking(move || {
+                            if let Some(m) =
+                                crate::notebook::runner::perform(&book, config.as_deref(), op)
+                            {
+                                let _ = tx.send(Msg::Notebook(m));
+                            }
+                        });
+                    }
+                    Err(e) => {
+                        let _ = tx.send(Msg::Notebook(NbMsg::Failed(e.clone())));
+                    }
+                }
+            }
+            other => perform(other, &mut stdout),
+        };
         let io = Io {
             input: ratatui::crossterm::event::EventStream::new(),
             feed: rx,
+            results: results_rx,
             signals: sig_rx,
             clock: &chrono::Utc::now,
             effects: &mut effects,
         };
         let result = run(&mut terminal, &mut state, &theme, io).await;
         ratatui::restore();
+        keep_draft(&state.draft);
         // The process ends next: freeing a million signals one by one would keep the responder
         // waiting seconds after `q` for nothing.
         std::mem::forget(state);

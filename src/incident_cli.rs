@@ -33,7 +33,12 @@ pub fn edit_in_editor(initial: &str) -> Result<String, String> {
         .suffix(".md")
         .tempfile()
         .map_err(|e| format!("temporary file: {e}"))?;
-    file.write_all(initial.as_bytes())
+    // Editors append on a new line when the text ends with one.
+    let mut body = initial.to_string();
+    if !body.is_empty() && !body.ends_with('\n') {
+        body.push('\n');
+    }
+    file.write_all(body.as_bytes())
         .map_err(|e| format!("temporary file: {e}"))?;
     let path = file.path().to_path_buf();
     let mut parts = editor.split_whitespace();

@@ -66,7 +66,9 @@ async fn demo_arrives_live_keys_drive_the_panes_and_q_quits() {
         tokio::time::sleep(Duration::from_secs(90)).await;
         let _ = key_tx.send(k('q'));
     };
+    let (_results_tx, results_rx) = unbounded_channel();
     let io = Io {
+        results: results_rx,
         input,
         feed: feed_rx,
         signals: sig_rx,

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 struct Tmux {
     socket: String,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
     log: String,
 }
 
@@ -31,8 +31,12 @@ impl Tmux {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let socket = format!("airc-e2e-{name}-{}", std::process::id());
         let log = dir.path().join(format!("{name}.log")).display().to_string();
+        let editor = dir.path().join("editor.sh");
+        let _ = std::fs::write(&editor, "#!/bin/sh\necho 'added in the editor' >> \"$1\"\n");
+        let _ = Command::new("chmod").arg("+x").arg(&editor).status();
         let script = format!(
-            "AIRC_DATA_DIR={d} AIRC_CONFIG_DIR={d} {bin} {args} --log-file {log}; echo EXITED rc=$?; sleep 60",
+            "EDITOR={e} AIRC_DATA_DIR={d} AIRC_CONFIG_DIR={d} {bin} {args} --log-file {log}; echo EXITED rc=$?; sleep 60",
+            e = editor.display(),
             d = dir.path().display(),
             bin = env!("CARGO_BIN_EXE_airc"),
         );
@@ -53,11 +57,7 @@ impl Tmux {
             .status()
             .unwrap_or_else(|e| panic!("tmux: {e}"));
         assert!(status.success());
-        Tmux {
-            socket,
-            _dir: dir,
-            log,
-        }
+        Tmux { socket, dir, log }
     }
 
     fn capture(&self) -> String {
@@ -258,4 +258,71 @@ fn sigterm_and_sighup_restore_the_terminal() {
             "terminal restored after SIG{signal}"
         );
     }
+}
+
+#[test]
+fn the_notebook_from_the_console_to_the_postmortem() {
+    if !tmux_available() {
+        return;
+    }
+    let t = Tmux::start("notebook", "demo --no-bell");
+    t.wait_for("the console", |s| s.contains("CloudTrail ("));
+    // Open an incident.
+    t.keys(&["N"]);
+    t.wait_for("the title prompt", |s| s.contains("New incident"));
+    t.type_text("Leaked CI key e2e");
+    t.keys(&["Enter"]);
+    t.wait_for("the incident in the header", |s| s.contains("P2 detected"));
+    // Pin three CloudTrail signals.
+    t.keys(&["3", "G", "P", "k", "P", "k", "P"]);
+    t.keys(&["I"]);
+    t.wait_for("three pieces of evidence", |s| {
+        s.contains("Evidence (3)") && s.contains("E3")
+    });
+    // A note typed in the console, continued in $EDITOR, saved.
+    t.keys(&["a"]);
+    t.wait_for("the note editor", |s| s.contains("Note for IR-"));
+    t.type_text("Key seen from 203.0.113.66");
+    t.keys(&["C-e"]);
+    t.wait_for("the editor's text back", |s| {
+        s.contains("added in the editor")
+    });
+    t.keys(&["C-s"]);
+    t.wait_for("the note in the timeline", |s| {
+        s.contains("note       Key seen from 203.0.113.66")
+    });
+    // Phase change, then export.
+    t.keys(&["]"]);
+    t.wait_for("phase analysing", |s| {
+        s.contains("P2 analysing") && s.contains("Phase: detected → analysing")
+    });
+    t.keys(&["E"]);
+    t.wait_for("the export", |s| s.contains("postmortem written"));
+    let exports = t.dir.path().join("exports");
+    let file = std::fs::read_dir(&exports)
+        .ok()
+        .and_then(|mut rd| rd.next())
+        .and_then(|e| e.ok())
+        .map(|e| e.path())
+        .unwrap_or_else(|| panic!("no export in {}", exports.display()));
+    let md = std::fs::read_to_string(&file).unwrap_or_default();
+    assert!(md.starts_with("# Postmortem: Leaked CI key e2e"), "{md}");
+    assert!(md.contains("| Status | analysing |"), "{md}");
+    for r in ["| E1 |", "| E2 |", "| E3 |"] {
+        assert!(md.contains(r), "{r} missing:\n{md}");
+    }
+    assert!(
+        md.contains("Key seen from 203.0.113.66 added in the editor"),
+        "{md}"
+    );
+    assert!(md.contains("Phase: detected → analysing"), "{md}");
+    t.keys(&["Escape", "q"]);
+    t.wait_for("exit", |s| s.contains("EXITED rc=0"));
+    // The journal agrees from the shell.
+    let out = Command::new(env!("CARGO_BIN_EXE_airc"))
+        .env("AIRC_DATA_DIR", t.dir.path())
+        .args(["incident", "list"])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("analysing  Leaked CI key e2e"));
 }

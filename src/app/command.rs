@@ -61,6 +61,16 @@ commands! {
     SearchPrev => "search_prev", "Previous search match";
     MarkSeen => "mark_seen", "Mark every signal as seen";
     ToggleBell => "toggle_bell", "Bell on new High/Critical signals: on/off";
+    IncidentNew => "incident_new", "Open a new incident (type its title)";
+    IncidentOpen => "incident_open", "Switch to another incident (or reopen a closed one)";
+    Notebook => "notebook", "Show the incident notebook: timeline, metrics, affected entities";
+    Pin => "pin", "Pin the selected signal as evidence (an entity: as affected)";
+    Note => "note", "Write a timestamped note in the incident";
+    SaveNote => "save_note", "Save the note being written";
+    ExternalEditor => "external_editor", "Continue the note in $EDITOR";
+    PhaseNext => "phase_next", "Move the incident to the next phase";
+    PhasePrev => "phase_prev", "Move the incident back a phase (reopens a closed one)";
+    Export => "export", "Export the incident as a markdown postmortem";
     Accept => "accept", "Accept the input";
     Cancel => "cancel", "Cancel the input";
 }

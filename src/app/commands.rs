@@ -203,6 +203,9 @@ pub(super) fn open_pivot_pick(state: &mut State) {
 }
 
 fn global(state: &mut State, cmd: Command) -> Vec<Effect> {
+    if let Some(effects) = super::notebook::execute(state, cmd) {
+        return effects;
+    }
     match cmd {
         Command::Quit => state.quit = true,
         Command::Help => {
@@ -307,7 +310,20 @@ fn global(state: &mut State, cmd: Command) -> Vec<Effect> {
             let on = if state.bell { "on" } else { "off" };
             state.toast(format!("bell on new High/Critical: {on}"), false);
         }
-        Command::Search | Command::SearchNext | Command::SearchPrev => {}
+        // Handled by the detail view, the editor and the notebook before reaching here.
+        Command::Search
+        | Command::SearchNext
+        | Command::SearchPrev
+        | Command::SaveNote
+        | Command::ExternalEditor
+        | Command::IncidentNew
+        | Command::IncidentOpen
+        | Command::Notebook
+        | Command::Pin
+        | Command::Note
+        | Command::PhaseNext
+        | Command::PhasePrev
+        | Command::Export => {}
     }
     if state.dirty {
         view::refresh(state);

@@ -14,10 +14,14 @@ fn context(mode: &Mode) -> Context {
     match mode {
         Mode::Normal => Context::Table,
         Mode::Detail(_) => Context::Detail,
-        Mode::PivotPick { .. } => Context::List,
-        Mode::Filter { .. } | Mode::DetailSearch(..) | Mode::Help { .. } | Mode::Palette { .. } => {
-            Context::Input
-        }
+        Mode::PivotPick { .. } | Mode::IncidentPick { .. } => Context::List,
+        Mode::Notebook { .. } => Context::Notebook,
+        Mode::Note { .. } => Context::Editor,
+        Mode::Filter { .. }
+        | Mode::DetailSearch(..)
+        | Mode::Help { .. }
+        | Mode::Palette { .. }
+        | Mode::NewIncident { .. } => Context::Input,
     }
 }
 
@@ -66,6 +70,17 @@ pub fn resolve(state: &mut State, key: KeyEvent) -> Option<Command> {
     }
     let chord = Chord::from_event(&key)?;
     let ctx = context(&state.mode);
+    if ctx == Context::Editor {
+        if let Lookup::Command(cmd) = state.keymap.lookup(Context::Editor, &[chord]) {
+            return Some(cmd);
+        }
+        if chord.code == Code::Enter && !chord.ctrl && !chord.alt {
+            state.draft.push('\n');
+        } else {
+            edit(&mut state.draft, &chord);
+        }
+        return None;
+    }
     if ctx == Context::Input {
         if let Lookup::Command(cmd) = state.keymap.lookup(Context::Input, &[chord]) {
             return Some(cmd);
@@ -73,6 +88,7 @@ pub fn resolve(state: &mut State, key: KeyEvent) -> Option<Command> {
         let consumed = match &mut state.mode {
             Mode::Filter { text, .. } => edit(text, &chord),
             Mode::DetailSearch(_, text) => edit(text, &chord),
+            Mode::NewIncident { title } => edit(title, &chord),
             Mode::Help { query, cursor } | Mode::Palette { query, cursor } => {
                 let hit = edit(query, &chord);
                 if hit {

@@ -6,6 +6,7 @@ pub mod detail;
 pub mod help;
 pub mod keys;
 pub mod msg;
+pub mod notebook;
 pub mod overlay_commands;
 pub mod palette;
 pub mod run;

@@ -2,8 +2,10 @@
 //! `update` asks the outside world to do.
 
 use crate::normalize::Normalized;
+use crate::notebook::{Entry, Incident};
 use chrono::{DateTime, Utc};
 use ratatui::crossterm::event::KeyEvent;
+use std::path::PathBuf;
 
 /// Sent by sources (replay, demo, later AWS pollers).
 #[derive(Debug)]
@@ -32,12 +34,73 @@ pub enum Msg {
     Resize(u16, u16),
     /// SIGTERM, SIGHUP: leave cleanly.
     Terminate,
+    /// A notebook operation finished (on a blocking task).
+    Notebook(NbMsg),
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Results of notebook I/O, sent back to the state.
+#[derive(Debug)]
+pub enum NbMsg {
+    /// An incident was created, opened, or re-read after another console wrote to it.
+    Opened(Box<Incident>),
+    /// The entry is on disk (written and synced): only now does the UI show it as saved.
+    Saved {
+        id: String,
+        entry: Box<Entry>,
+    },
+    /// Not saved: the entry comes back so nothing the responder wrote is lost.
+    SaveFailed {
+        reason: String,
+        entry: Box<Entry>,
+    },
+    Listed(Vec<IncidentSummary>),
+    Exported(PathBuf),
+    /// Text back from $EDITOR (or why not).
+    Edited(Result<String, String>),
+    Failed(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct IncidentSummary {
+    pub id: String,
+    pub title: String,
+    pub severity: crate::notebook::Priority,
+    pub phase: crate::notebook::Phase,
+}
+
+/// Notebook I/O requested by `update`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NbOp {
+    Create {
+        title: String,
+    },
+    Open {
+        id: String,
+    },
+    List,
+    Append {
+        id: String,
+        entry: Box<Entry>,
+    },
+    Export {
+        id: String,
+    },
+    /// Re-read the journal when it holds more than `known` entries (another console wrote).
+    Poll {
+        id: String,
+        known: usize,
+    },
+    /// Suspend the console and edit `text` in $EDITOR.
+    EditExternal {
+        text: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     /// Ring the terminal bell (a new High/Critical signal arrived).
     Bell,
     /// Put text on the clipboard with OSC 52.
     Copy(String),
+    Notebook(NbOp),
 }

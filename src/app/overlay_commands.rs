@@ -6,13 +6,73 @@ use super::commands::{
     close, copy, execute as run_command, list_move, open_pivot_pick, page, pivot_on,
 };
 use super::keys::run_search;
-use super::msg::Effect;
+use super::msg::{Effect, NbOp};
+use super::notebook;
 use super::state::{Mode, State};
 use super::{help, palette};
 
 /// `None` when no overlay is open (the command is a global one).
 pub fn execute(state: &mut State, cmd: Command) -> Option<Vec<Effect>> {
     match &mut state.mode {
+        Mode::Note { from_notebook } => {
+            let back = *from_notebook;
+            Some(notebook::in_editor(state, cmd, back))
+        }
+        Mode::NewIncident { title } => {
+            let title = title.trim().to_string();
+            let effects = match cmd {
+                Command::Accept if !title.is_empty() => {
+                    vec![Effect::Notebook(NbOp::Create { title })]
+                }
+                Command::Accept => {
+                    state.toast("an incident needs a title", true);
+                    return Some(Vec::new());
+                }
+                _ => Vec::new(),
+            };
+            state.mode = Mode::Normal;
+            Some(effects)
+        }
+        Mode::IncidentPick { items, cursor } => {
+            match cmd {
+                Command::Open | Command::Accept => {
+                    let chosen = items.get(*cursor).map(|i| i.id.clone());
+                    state.mode = Mode::Notebook { scroll: 0 };
+                    if let Some(id) = chosen {
+                        return Some(vec![Effect::Notebook(NbOp::Open { id })]);
+                    }
+                }
+                Command::Close | Command::Cancel => state.mode = Mode::Normal,
+                Command::Quit => state.quit = true,
+                other => list_move(cursor, items.len(), other),
+            }
+            Some(Vec::new())
+        }
+        Mode::Notebook { scroll } => {
+            let len = state
+                .incident
+                .as_ref()
+                .map(|i| i.timeline.len() + 12)
+                .unwrap_or(1);
+            match cmd {
+                Command::Close | Command::Cancel | Command::Notebook => state.mode = Mode::Normal,
+                Command::Quit => state.quit = true,
+                Command::Help => {
+                    state.mode = Mode::Help {
+                        query: String::new(),
+                        cursor: 0,
+                    }
+                }
+                Command::Up
+                | Command::Down
+                | Command::PageUp
+                | Command::PageDown
+                | Command::Top
+                | Command::Bottom => list_move(scroll, len, cmd),
+                other => return Some(notebook::execute(state, other).unwrap_or_default()),
+            }
+            Some(Vec::new())
+        }
         Mode::Help { query, cursor } => {
             let len = help::rows(&state.keymap, query).len();
             match cmd {

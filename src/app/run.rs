@@ -19,6 +19,8 @@ const FEED_BUDGET: usize = 512;
 pub struct Io<'a, S> {
     pub input: S,
     pub feed: UnboundedReceiver<Feed>,
+    /// Results of effects that ran elsewhere (notebook I/O).
+    pub results: UnboundedReceiver<Msg>,
     /// SIGTERM / SIGHUP, as messages.
     pub signals: UnboundedReceiver<()>,
     pub clock: &'a dyn Fn() -> DateTime<Utc>,
@@ -66,6 +68,14 @@ where
             view::refresh(state);
             last_refresh = Some((t, t.elapsed()));
         }
+        if state.clear_screen {
+            // Another program had the terminal and the screen is blank now. A blank frame first
+            // makes ratatui's idea of the screen match, so the next frame paints every cell.
+            // (`Terminal::clear` would ask the terminal for the cursor position, and the input
+            // reader swallows the answer.)
+            let _ = terminal.draw(|f| f.render_widget(ratatui::widgets::Clear, f.area()));
+            state.clear_screen = false;
+        }
         terminal
             .draw(|f| crate::ui::draw(f, state, theme))
             .map_err(|e| format!("drawing failed: {e}"))?;
@@ -86,6 +96,7 @@ where
                 None => return Ok(()),
             },
             _ = io.signals.recv() => apply(state, Msg::Terminate, io.effects),
+            Some(m) = io.results.recv() => apply(state, m, io.effects),
             f = io.feed.recv(), if feed_open => match f {
                 Some(f) => {
                     state.now = (io.clock)();

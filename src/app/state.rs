@@ -185,6 +185,21 @@ pub enum Mode {
         cursor: usize,
         back: Box<Mode>,
     },
+    /// Typing the title of a new incident.
+    NewIncident {
+        title: String,
+    },
+    /// Writing a note; the text is `State::draft` so closing never loses it.
+    Note {
+        from_notebook: bool,
+    },
+    Notebook {
+        scroll: usize,
+    },
+    IncidentPick {
+        items: Vec<crate::app::msg::IncidentSummary>,
+        cursor: usize,
+    },
 }
 
 impl Mode {
@@ -197,6 +212,10 @@ impl Mode {
             Mode::Help { .. } => "HELP",
             Mode::Palette { .. } => "PALETTE",
             Mode::PivotPick { .. } => "PIVOT",
+            Mode::NewIncident { .. } => "NEW INCIDENT",
+            Mode::Note { .. } => "NOTE",
+            Mode::Notebook { .. } => "NOTEBOOK",
+            Mode::IncidentPick { .. } => "INCIDENTS",
         }
     }
 }
@@ -248,6 +267,16 @@ pub struct State {
     pub quit: bool,
     /// Measurement aid: stop after the first frame that shows data.
     pub exit_after_first_frame: bool,
+    /// The incident this console writes to.
+    pub incident: Option<crate::notebook::Incident>,
+    /// The note being written: kept when the editor closes, saved as a file on exit.
+    pub draft: String,
+    /// Entries sent to disk and not yet confirmed.
+    pub saving: usize,
+    /// The phase last asked for, until the journal confirms it.
+    pub pending_phase: Option<crate::notebook::Phase>,
+    /// The screen must be fully redrawn (after $EDITOR had the terminal).
+    pub clear_screen: bool,
 }
 
 impl State {
@@ -272,6 +301,11 @@ impl State {
             dirty: true,
             quit: false,
             exit_after_first_frame: false,
+            incident: None,
+            draft: String::new(),
+            saving: 0,
+            pending_phase: None,
+            clear_screen: false,
         }
     }
 

@@ -2,7 +2,7 @@
 
 use super::commands::execute;
 use super::keys::resolve;
-use super::msg::{Effect, Feed, Msg};
+use super::msg::{Effect, Feed, Msg, NbOp};
 use super::state::{PaneId, State};
 use crate::model::Severity;
 use crate::store::Insert;
@@ -17,8 +17,16 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Tick(now) => {
             state.now = now;
             state.toasts.retain(|t| t.until > now);
-            Vec::new()
+            // Another console may have written to the incident: re-read it when it grew.
+            match &state.incident {
+                Some(i) => vec![Effect::Notebook(NbOp::Poll {
+                    id: i.id.clone(),
+                    known: i.entries,
+                })],
+                None => Vec::new(),
+            }
         }
+        Msg::Notebook(m) => super::notebook::on_result(state, m),
         Msg::Resize(w, h) => {
             state.size = (w, h);
             Vec::new()

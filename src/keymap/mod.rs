@@ -11,23 +11,28 @@ use std::path::Path;
 
 pub const DEFAULT: &str = include_str!("../../keymaps/default.toml");
 
-/// Where a key is looked up. `Global` applies under every context except `Input`.
+/// Where a key is looked up. `Global` applies under every context except the text-typing ones
+/// (`Input`, `Editor`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Context {
     Global,
     Table,
     Detail,
     List,
+    Notebook,
     Input,
+    Editor,
 }
 
 impl Context {
-    pub const ALL: [Context; 5] = [
+    pub const ALL: [Context; 7] = [
         Context::Global,
         Context::Table,
         Context::Detail,
         Context::List,
+        Context::Notebook,
         Context::Input,
+        Context::Editor,
     ];
 
     pub fn name(self) -> &'static str {
@@ -36,7 +41,9 @@ impl Context {
             Context::Table => "table",
             Context::Detail => "detail",
             Context::List => "list",
+            Context::Notebook => "notebook",
             Context::Input => "input",
+            Context::Editor => "editor",
         }
     }
 
@@ -151,10 +158,10 @@ impl Keymap {
 
     /// Looks up the keys typed so far in `ctx` (then in global, unless typing text).
     pub fn lookup(&self, ctx: Context, keys: &[Chord]) -> Lookup {
-        let layers: &[Context] = if ctx == Context::Input {
-            &[Context::Input]
-        } else {
-            &[ctx, Context::Global]
+        let layers: &[Context] = match ctx {
+            Context::Input => &[Context::Input],
+            Context::Editor => &[Context::Editor],
+            _ => &[ctx, Context::Global],
         };
         for layer in layers {
             if let Some(cmd) = self.bindings.get(layer).and_then(|m| m.get(keys)) {

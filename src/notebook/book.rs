@@ -6,6 +6,7 @@ use super::journal::{self, Problem};
 use chrono::Utc;
 use std::path::{Path, PathBuf};
 
+#[derive(Debug, Clone)]
 pub struct Book {
     pub dir: PathBuf,
 }

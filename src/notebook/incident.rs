@@ -154,6 +154,7 @@ impl Incident {
                 }
                 self.log(e, format!("Updated: {}", changes.join("; ")), "incident");
             }
+            EntryKind::Phase { phase } if *phase == self.phase => {}
             EntryKind::Phase { phase } => {
                 let text = if self.phase == Phase::Closed && *phase != Phase::Closed {
                     format!("Reopened: phase {}", phase.label())

@@ -7,6 +7,7 @@ pub mod export;
 pub mod incident;
 pub mod journal;
 pub mod markdown;
+pub mod runner;
 
 pub use book::Book;
 pub use entry::{Entry, EntryKind, Phase, Priority, Section};

@@ -37,6 +37,12 @@ pub fn draw_header(f: &mut Frame, state: &State, theme: &Theme, area: Rect) {
         spans.push(Span::styled(text, theme.severity(*sev)));
     }
     spans.push(Span::styled("│ ", theme.style("text.dim")));
+    if let Some(i) = &state.incident {
+        let tag = format!("{} {} {} ", i.id, i.severity, i.phase.label());
+        used += tag.chars().count() + 2;
+        spans.push(Span::styled(tag, theme.style("breadcrumb")));
+        spans.push(Span::styled(" │ ", theme.style("text.dim")));
+    }
     let room = (area.width as usize).saturating_sub(used + 2);
     spans.push(Span::styled(
         fit(&state.source_label, room),

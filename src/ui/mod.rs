@@ -2,6 +2,7 @@
 
 pub mod chrome;
 pub mod layout;
+pub mod notebook;
 pub mod overlays;
 pub mod panes;
 pub mod text;
@@ -35,6 +36,12 @@ pub fn draw(f: &mut Frame, state: &State, theme: &Theme) {
         Mode::PivotPick {
             entities, cursor, ..
         } => overlays::draw_pivot_pick(f, entities, *cursor, theme, a.body),
+        Mode::Notebook { scroll } => notebook::draw_notebook(f, state, *scroll, theme, a.body),
+        Mode::Note { .. } => notebook::draw_note_editor(f, state, theme, a.body),
+        Mode::NewIncident { title } => notebook::draw_new_incident(f, title, theme, a.body),
+        Mode::IncidentPick { items, cursor } => {
+            notebook::draw_incident_pick(f, items, *cursor, theme, a.body)
+        }
         Mode::Normal | Mode::Filter { .. } => {}
     }
     chrome::draw_toasts(f, state, theme, a.body);

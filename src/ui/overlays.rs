@@ -111,7 +111,7 @@ pub fn draw_detail(
 }
 
 /// A framed list with an optional prompt line, scrolled so the cursor row is visible.
-fn draw_list(
+pub(crate) fn draw_list(
     f: &mut Frame,
     r: Rect,
     title: String,

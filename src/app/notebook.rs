@@ -1,0 +1,218 @@
+//! The notebook from the console: open or switch incidents, pin evidence, write notes, change
+//! phase, export. Every write is an effect; the state changes only when the disk says saved.
+
+use super::command::Command;
+use super::msg::{Effect, NbMsg, NbOp};
+use super::state::{Mode, PaneId, State};
+use crate::notebook::{Entry, EntryKind, Phase};
+
+fn attached_id(state: &mut State) -> Option<String> {
+    match &state.incident {
+        Some(i) => Some(i.id.clone()),
+        None => {
+            state.toast("no incident open: N opens a new one, O picks one", true);
+            None
+        }
+    }
+}
+
+fn append(state: &mut State, kind: EntryKind) -> Vec<Effect> {
+    let Some(id) = attached_id(state) else {
+        return Vec::new();
+    };
+    state.saving += 1;
+    vec![Effect::Notebook(NbOp::Append {
+        id,
+        entry: Box::new(Entry::now(kind)),
+    })]
+}
+
+fn pin(state: &mut State) -> Vec<Effect> {
+    if let Mode::Detail(d) = &state.mode {
+        if let Some(s) = state.store.get(&d.signal_id) {
+            let kind = Entry::pin(s);
+            return append(state, kind);
+        }
+    }
+    if state.focus == PaneId::Entities {
+        return match state.selected_entity().cloned() {
+            Some(entity) => append(state, EntryKind::Affected { entity }),
+            None => Vec::new(),
+        };
+    }
+    match state.selected_signal(state.focus) {
+        Some(s) => {
+            let kind = Entry::pin(s);
+            append(state, kind)
+        }
+        None => Vec::new(),
+    }
+}
+
+fn move_phase(state: &mut State, forward: bool) -> Vec<Effect> {
+    let Some(saved) = state.incident.as_ref().map(|i| i.phase) else {
+        state.toast("no incident open: N opens a new one, O picks one", true);
+        return Vec::new();
+    };
+    // A change still being written counts: pressing ] twice moves two phases.
+    let current = state.pending_phase.unwrap_or(saved);
+    let i = Phase::ALL.iter().position(|p| *p == current).unwrap_or(0);
+    let next = if forward {
+        (i + 1).min(Phase::ALL.len() - 1)
+    } else {
+        i.saturating_sub(1)
+    };
+    if next == i {
+        return Vec::new();
+    }
+    state.pending_phase = Some(Phase::ALL[next]);
+    append(
+        state,
+        EntryKind::Phase {
+            phase: Phase::ALL[next],
+        },
+    )
+}
+
+/// Notebook commands; `None` when the command is not one of them.
+pub fn execute(state: &mut State, cmd: Command) -> Option<Vec<Effect>> {
+    Some(match cmd {
+        Command::IncidentNew => {
+            state.mode = Mode::NewIncident {
+                title: String::new(),
+            };
+            Vec::new()
+        }
+        Command::IncidentOpen => vec![Effect::Notebook(NbOp::List)],
+        Command::Notebook => {
+            state.mode = Mode::Notebook { scroll: 0 };
+            Vec::new()
+        }
+        Command::Pin => pin(state),
+        Command::Note => {
+            if attached_id(state).is_some() {
+                let from_notebook = matches!(state.mode, Mode::Notebook { .. });
+                state.mode = Mode::Note { from_notebook };
+            }
+            Vec::new()
+        }
+        Command::PhaseNext => move_phase(state, true),
+        Command::PhasePrev => move_phase(state, false),
+        Command::Export => match attached_id(state) {
+            Some(id) => vec![Effect::Notebook(NbOp::Export { id })],
+            None => Vec::new(),
+        },
+        _ => return None,
+    })
+}
+
+/// Commands inside the note editor.
+pub fn in_editor(state: &mut State, cmd: Command, back_to_notebook: bool) -> Vec<Effect> {
+    let back = if back_to_notebook {
+        Mode::Notebook { scroll: 0 }
+    } else {
+        Mode::Normal
+    };
+    match cmd {
+        Command::SaveNote | Command::Accept => {
+            let text = state.draft.trim_end().to_string();
+            state.mode = back;
+            if text.trim().is_empty() {
+                return Vec::new();
+            }
+            // The draft stays until the disk confirms the note (NbMsg::Saved).
+            append(state, EntryKind::Note { text })
+        }
+        Command::ExternalEditor => vec![Effect::Notebook(NbOp::EditExternal {
+            text: state.draft.clone(),
+        })],
+        Command::Cancel | Command::Close => {
+            if !state.draft.is_empty() {
+                state.toast("note draft kept: a to continue it", false);
+            }
+            state.mode = back;
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
+}
+
+pub fn on_result(state: &mut State, msg: NbMsg) -> Vec<Effect> {
+    match msg {
+        NbMsg::Opened(inc) => {
+            let switched = state.incident.as_ref().is_none_or(|i| i.id != inc.id);
+            if switched {
+                state.toast(
+                    format!(
+                        "incident {} · {}",
+                        inc.id,
+                        crate::safe_text::line(&inc.title)
+                    ),
+                    false,
+                );
+            }
+            if state.pending_phase == Some(inc.phase) || switched {
+                state.pending_phase = None;
+            }
+            state.incident = Some(*inc);
+        }
+        NbMsg::Saved { id, entry } => {
+            state.saving = state.saving.saturating_sub(1);
+            if let EntryKind::Note { text } = &entry.kind {
+                if state.draft.trim_end() == text {
+                    state.draft.clear();
+                }
+            }
+            let what = match &entry.kind {
+                EntryKind::Note { .. } => "note saved".to_string(),
+                EntryKind::Pinned { title, .. } => {
+                    format!("pinned: {}", crate::safe_text::line(title))
+                }
+                EntryKind::Affected { entity } => format!("affected: {entity}"),
+                EntryKind::Phase { phase } => format!("phase: {}", phase.label()),
+                _ => "saved".to_string(),
+            };
+            state.toast(what, false);
+            // Re-read the journal: the fold includes this entry and any other console's.
+            return vec![Effect::Notebook(NbOp::Open { id })];
+        }
+        NbMsg::SaveFailed { reason, entry } => {
+            state.saving = state.saving.saturating_sub(1);
+            if let EntryKind::Note { text } = entry.kind {
+                if state.draft.is_empty() {
+                    state.draft = text;
+                }
+            }
+            state.toast(
+                format!("NOT saved: {reason} (the text is kept as a draft)"),
+                true,
+            );
+        }
+        NbMsg::Listed(items) => {
+            if items.is_empty() {
+                state.toast("no incidents yet: N opens one", false);
+            } else {
+                state.mode = Mode::IncidentPick { items, cursor: 0 };
+            }
+        }
+        NbMsg::Exported(path) => {
+            state.toast(format!("postmortem written: {}", path.display()), false)
+        }
+        NbMsg::Edited(result) => {
+            state.clear_screen = true;
+            match result {
+                Ok(text) => {
+                    state.draft = text;
+                    if !matches!(state.mode, Mode::Note { .. }) {
+                        state.mode = Mode::Note {
+                            from_notebook: false,
+                        };
+                    }
+                }
+                Err(e) => state.toast(e, true),
+            }
+        }
+        NbMsg::Failed(reason) => state.toast(reason, true),
+    }
+    Vec::new()
+}

@@ -1,0 +1,76 @@
+//! Performs the notebook I/O the console asks for (on a blocking thread) and answers with a
+//! message for the state. Appends are synced before `Saved` is sent.
+
+use super::entry::{author, Priority};
+use super::{export, journal, Book};
+use crate::app::msg::{IncidentSummary, NbMsg, NbOp};
+use std::path::{Path, PathBuf};
+
+/// `None` when there is nothing to report (a poll that found no change, an editor request).
+pub fn perform(book: &Book, config_dir: Option<&Path>, op: NbOp) -> Option<NbMsg> {
+    Some(match op {
+        NbOp::Create { title } => match book.create(&title, Priority::P2, &author(), Vec::new()) {
+            Ok(inc) => NbMsg::Opened(Box::new(inc)),
+            Err(e) => NbMsg::Failed(format!("cannot open the incident: {e}")),
+        },
+        NbOp::Open { id } => match book.open(&id) {
+            Ok((inc, problems)) => {
+                for p in problems {
+                    tracing::warn!("incident {id}: line {}: {}", p.line, p.reason);
+                }
+                NbMsg::Opened(Box::new(inc))
+            }
+            Err(e) => NbMsg::Failed(e),
+        },
+        NbOp::List => {
+            let (incidents, bad) = book.list();
+            for b in bad {
+                tracing::warn!("{b}");
+            }
+            NbMsg::Listed(
+                incidents
+                    .into_iter()
+                    .map(|i| IncidentSummary {
+                        id: i.id,
+                        title: i.title,
+                        severity: i.severity,
+                        phase: i.phase,
+                    })
+                    .collect(),
+            )
+        }
+        NbOp::Append { id, entry } => match journal::append(&book.path(&id), &entry) {
+            Ok(()) => NbMsg::Saved { id, entry },
+            Err(e) => NbMsg::SaveFailed {
+                reason: format!("{}: {e}", book.path(&id).display()),
+                entry,
+            },
+        },
+        NbOp::Export { id } => match export_to_file(book, config_dir, &id) {
+            Ok(path) => NbMsg::Exported(path),
+            Err(e) => NbMsg::Failed(format!("export failed: {e}")),
+        },
+        NbOp::Poll { id, known } => {
+            let (entries, _) = journal::load(&book.path(&id)).ok()?;
+            if entries.len() <= known {
+                return None;
+            }
+            NbMsg::Opened(Box::new(super::Incident::fold(&entries)?))
+        }
+        NbOp::EditExternal { .. } => return None,
+    })
+}
+
+/// Writes `<data dir>/exports/<id>-<time>.md` and returns its path.
+pub fn export_to_file(book: &Book, config_dir: Option<&Path>, id: &str) -> Result<PathBuf, String> {
+    let (inc, _) = book.open(id)?;
+    let md = export::render(&inc, &export::template(config_dir), false);
+    let dir = book.dir.parent().unwrap_or(&book.dir).join("exports");
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let path = dir.join(format!(
+        "{id}-{}.md",
+        chrono::Utc::now().format("%Y%m%dT%H%M%SZ")
+    ));
+    std::fs::write(&path, md).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(path)
+}
