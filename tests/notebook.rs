@@ -380,3 +380,78 @@ fn the_export_parses_as_markdown_with_every_section_and_hostile_strings_as_text(
     // Unwritten sections are present with a prompt.
     assert!(md.contains("_Not written yet: what helped the response"));
 }
+
+#[test]
+fn the_shell_commands_and_a_template_override() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let d = dir.path();
+    let id = new_incident(d);
+    let run = |args: &[&str]| {
+        let out = airc(d)
+            .args(args)
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    run(&["incident", "note", &id, "first", "look"]);
+    run(&[
+        "incident",
+        "note",
+        &id,
+        "--section",
+        "root_cause",
+        "a",
+        "leaked",
+        "key",
+    ]);
+    run(&["incident", "phase", &id, "contained"]);
+    run(&[
+        "incident",
+        "update",
+        &id,
+        "--commander",
+        "carol",
+        "--responder",
+        "dave",
+    ]);
+    run(&["incident", "phase", &id, "closed"]);
+    run(&["incident", "phase", &id, "analysing"]);
+    let show = run(&["incident", "show", &id]);
+    assert!(
+        show.contains("Reopened: phase analysing")
+            && show.contains("first look")
+            && show.contains("commander carol"),
+        "{show}"
+    );
+    assert!(run(&["incident", "list"]).contains(&format!("{id}  P1  analysing  durability")));
+    // A template in the config dir replaces the embedded one.
+    std::fs::write(
+        d.join("postmortem.md"),
+        "# {{title}} for the board\n\n{{root_cause}}\n\n{{metrics}}\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let out = d.join("pm.md");
+    run(&["incident", "export", &id, "-o", &out.display().to_string()]);
+    let md = std::fs::read_to_string(&out).unwrap_or_default();
+    assert!(
+        md.starts_with("# durability for the board\n\na leaked key"),
+        "{md}"
+    );
+    // Bad input is an error with a reason, not a crash.
+    let bad = airc(d)
+        .args(["incident", "phase", &id, "done"])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("is not a phase"));
+    let missing = airc(d)
+        .args(["incident", "note", "IR-nope", "x"])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no incident IR-nope"));
+}
