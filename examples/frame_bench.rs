@@ -51,8 +51,12 @@ fn main() {
     state.size = (200, 60);
     update(&mut state, Msg::Feed(Feed::Loaded));
 
+    let rounds: usize = std::env::var("REFRESH_ROUNDS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(5);
     let mut refresh = Vec::new();
-    for _ in 0..5 {
+    for _ in 0..rounds {
         let t = Instant::now();
         view::refresh(&mut state);
         refresh.push(t.elapsed().as_secs_f64() * 1000.0);

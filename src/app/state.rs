@@ -109,8 +109,10 @@ pub struct EntityRow {
 pub struct PaneView {
     /// Store positions of the signals shown, in display order (signal panes).
     pub rows: Vec<u32>,
-    /// Entity rows (entities pane).
+    /// Entity rows (entities pane), the riskiest first, at most `view::MAX_ENTITY_ROWS`.
     pub entity_rows: Vec<EntityRow>,
+    /// Entities in view in all, shown or not.
+    pub entity_total: usize,
     pub cursor: usize,
     /// The signal id (or entity) under the cursor, so the selection survives new arrivals.
     pub selected: Option<String>,
@@ -126,6 +128,7 @@ impl PaneView {
         PaneView {
             rows: Vec::new(),
             entity_rows: Vec::new(),
+            entity_total: 0,
             cursor: 0,
             selected: None,
             sort: SortKey::Time,

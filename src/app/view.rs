@@ -7,7 +7,6 @@ use crate::query::{matcher, Query};
 use chrono::{DateTime, Utc};
 use fuzzy_matcher::FuzzyMatcher;
 use std::cmp::Ordering;
-use std::collections::HashMap;
 
 fn passes(
     q: &Option<Query>,
@@ -27,9 +26,8 @@ fn compare(a: &Signal, b: &Signal, key: SortKey) -> Ordering {
         SortKey::Actor => a.actor.cmp(&b.actor),
         SortKey::Region => a.region.cmp(&b.region),
     };
-    primary
-        .then_with(|| a.time.cmp(&b.time))
-        .then_with(|| a.id.cmp(&b.id))
+    // Ties fall back to time, then to arrival order (the caller's tie-break): cheap and stable.
+    primary.then_with(|| a.time.cmp(&b.time))
 }
 
 /// Store positions of the signals that pass the pivot and the global filter.
@@ -71,8 +69,8 @@ pub fn refresh(state: &mut State) {
             })
             .collect();
         let (key, desc) = (view.sort, view.descending);
-        rows.sort_by(|a, b| {
-            let o = compare(&signals[*a as usize], &signals[*b as usize], key);
+        rows.sort_unstable_by(|a, b| {
+            let o = compare(&signals[*a as usize], &signals[*b as usize], key).then(a.cmp(b));
             if desc {
                 o.reverse()
             } else {
@@ -92,7 +90,7 @@ pub fn refresh(state: &mut State) {
             .get(cursor)
             .map(|i| signals[*i as usize].id.clone());
     }
-    let entity_rows = entity_rows(state, &base);
+    let (entity_rows, entity_total) = entity_rows(state, &base);
     let view = &mut state.panes[PaneId::Entities.index()];
     let cursor = view
         .selected
@@ -104,6 +102,7 @@ pub fn refresh(state: &mut State) {
         })
         .unwrap_or_else(|| view.cursor.min(entity_rows.len().saturating_sub(1)));
     view.entity_rows = entity_rows;
+    view.entity_total = entity_total;
     view.cursor = cursor;
     view.selected = view.entity_rows.get(cursor).map(|r| r.entity.to_string());
     state.dirty = false;
@@ -117,32 +116,39 @@ fn source_slot(s: Source) -> usize {
     }
 }
 
-/// Every entity touched by the signals in view, with counts per source, sorted by risk: the
-/// worst severity touching it, then how many signals, then how recent.
-fn entity_rows(state: &State, base: &[u32]) -> Vec<EntityRow> {
+/// Most entity rows kept for display; the rest are counted. A busy account has hundreds of
+/// thousands of source IPs: a responder narrows them with a filter or a pivot, not by scrolling.
+pub const MAX_ENTITY_ROWS: usize = 20_000;
+
+/// Risk order: the worst severity touching it, then how many signals, then how recent.
+fn by_risk(a: &EntityRow, b: &EntityRow) -> std::cmp::Ordering {
+    b.max_severity
+        .cmp(&a.max_severity)
+        .then_with(|| {
+            b.counts
+                .iter()
+                .sum::<usize>()
+                .cmp(&a.counts.iter().sum::<usize>())
+        })
+        .then_with(|| b.last_seen.cmp(&a.last_seen))
+        .then_with(|| a.entity.cmp(&b.entity))
+}
+
+/// Every entity touched by the signals in view, with counts per source, top rows by risk, and
+/// the total. Walks the store's entity index against a bitmap of the signals in view: no
+/// hashing per reference, and only the kept rows clone their entity.
+fn entity_rows(state: &State, base: &[u32]) -> (Vec<EntityRow>, usize) {
     let signals = state.store.signals();
     let view = state.pane(PaneId::Entities);
     let m = matcher();
-    let mut acc: HashMap<&Entity, EntityRow> = HashMap::new();
+    let terms_only = view.filter.as_ref().map(|q| Query {
+        fuzzy: String::new(),
+        ..q.clone()
+    });
+    let mut in_view = vec![false; signals.len()];
     for i in base {
-        let s = &signals[*i as usize];
-        let terms_only = view.filter.as_ref().map(|q| Query {
-            fuzzy: String::new(),
-            ..q.clone()
-        });
-        if !passes(&terms_only, s, state.now, &m) {
-            continue;
-        }
-        for e in &s.entities {
-            let row = acc.entry(e).or_insert_with(|| EntityRow {
-                entity: e.clone(),
-                counts: [0; 3],
-                last_seen: s.time,
-                max_severity: Severity::Info,
-            });
-            row.counts[source_slot(s.source)] += 1;
-            row.last_seen = row.last_seen.max(s.time);
-            row.max_severity = row.max_severity.max(s.severity);
+        if passes(&terms_only, &signals[*i as usize], state.now, &m) {
+            in_view[*i as usize] = true;
         }
     }
     let fuzzy = view
@@ -150,11 +156,35 @@ fn entity_rows(state: &State, base: &[u32]) -> Vec<EntityRow> {
         .as_ref()
         .map(|q| q.fuzzy.clone())
         .unwrap_or_default();
-    let mut rows: Vec<EntityRow> = acc
-        .into_values()
-        .filter(|r| fuzzy.is_empty() || m.fuzzy_match(&r.entity.to_string(), &fuzzy).is_some())
-        .collect();
-    rows.sort_by(|a, b| {
+    struct Acc<'a> {
+        entity: &'a Entity,
+        counts: [usize; 3],
+        last_seen: DateTime<Utc>,
+        max_severity: Severity,
+    }
+    let mut acc: Vec<Acc> = Vec::new();
+    for (entity, positions) in state.store.entity_index() {
+        let mut row: Option<Acc> = None;
+        for p in positions.iter().filter(|p| in_view[**p]) {
+            let s = &signals[*p];
+            let r = row.get_or_insert(Acc {
+                entity,
+                counts: [0; 3],
+                last_seen: s.time,
+                max_severity: Severity::Info,
+            });
+            r.counts[source_slot(s.source)] += 1;
+            r.last_seen = r.last_seen.max(s.time);
+            r.max_severity = r.max_severity.max(s.severity);
+        }
+        if let Some(r) = row {
+            if fuzzy.is_empty() || m.fuzzy_match(&r.entity.to_string(), &fuzzy).is_some() {
+                acc.push(r);
+            }
+        }
+    }
+    let total = acc.len();
+    let order = |a: &Acc, b: &Acc| {
         b.max_severity
             .cmp(&a.max_severity)
             .then_with(|| {
@@ -164,7 +194,21 @@ fn entity_rows(state: &State, base: &[u32]) -> Vec<EntityRow> {
                     .cmp(&a.counts.iter().sum::<usize>())
             })
             .then_with(|| b.last_seen.cmp(&a.last_seen))
-            .then_with(|| a.entity.cmp(&b.entity))
-    });
-    rows
+            .then_with(|| a.entity.cmp(b.entity))
+    };
+    if acc.len() > MAX_ENTITY_ROWS {
+        acc.select_nth_unstable_by(MAX_ENTITY_ROWS, order);
+        acc.truncate(MAX_ENTITY_ROWS);
+    }
+    let mut rows: Vec<EntityRow> = acc
+        .into_iter()
+        .map(|a| EntityRow {
+            entity: a.entity.clone(),
+            counts: a.counts,
+            last_seen: a.last_seen,
+            max_severity: a.max_severity,
+        })
+        .collect();
+    rows.sort_by(by_risk);
+    (rows, total)
 }

@@ -6,6 +6,10 @@ use crate::normalize::health::{self, Catalog};
 use crate::normalize::Normalized;
 use std::collections::{BTreeMap, HashMap};
 
+/// The store's maps are keyed by strings from files and AWS: a fast hasher with a per-process
+/// random seed (foldhash) instead of SipHash, which dominated load and refresh profiles.
+type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Insert {
     New,
@@ -20,14 +24,14 @@ pub enum Insert {
 #[derive(Debug, Default)]
 pub struct Store {
     signals: Vec<Signal>,
-    by_id: HashMap<String, usize>,
-    by_entity: HashMap<Entity, Vec<usize>>,
+    by_id: Map<String, usize>,
+    by_entity: Map<Entity, Vec<usize>>,
     catalog: Catalog,
     duplicates: usize,
     /// Signals per severity, kept as signals come and go so the header never scans.
     severity_counts: [usize; 5],
     /// Health pieces that cannot make a signal yet (no time known), waiting for the rest.
-    pending_health: HashMap<String, (serde_json::Value, String)>,
+    pending_health: Map<String, (serde_json::Value, String)>,
 }
 
 impl Store {
@@ -73,6 +77,11 @@ impl Store {
     /// Store positions of the signals touching `entity`.
     pub fn touching_positions(&self, entity: &Entity) -> &[usize] {
         self.by_entity.get(entity).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The entity index itself: every entity with the store positions of its signals.
+    pub fn entity_index(&self) -> impl Iterator<Item = (&Entity, &Vec<usize>)> {
+        self.by_entity.iter()
     }
 
     /// Every distinct entity with the number of signals touching it.

@@ -232,7 +232,7 @@ fn draw_empty(f: &mut Frame, state: &State, theme: &Theme, area: Rect) {
 
 pub fn draw_entities(f: &mut Frame, state: &State, theme: &Theme, area: Rect) {
     let view = state.pane(PaneId::Entities);
-    let block = block(state, PaneId::Entities, theme, view.entity_rows.len());
+    let block = block(state, PaneId::Entities, theme, view.entity_total);
     let inner_h = area.height.saturating_sub(3) as usize;
     let inner_w = area.width.saturating_sub(2);
     let start = offset(view.cursor, inner_h);
