@@ -120,18 +120,16 @@ fn source_slot(s: Source) -> usize {
 /// thousands of source IPs: a responder narrows them with a filter or a pivot, not by scrolling.
 pub const MAX_ENTITY_ROWS: usize = 20_000;
 
-/// Risk order: the worst severity touching it, then how many signals, then how recent.
-fn by_risk(a: &EntityRow, b: &EntityRow) -> std::cmp::Ordering {
-    b.max_severity
-        .cmp(&a.max_severity)
-        .then_with(|| {
-            b.counts
-                .iter()
-                .sum::<usize>()
-                .cmp(&a.counts.iter().sum::<usize>())
-        })
-        .then_with(|| b.last_seen.cmp(&a.last_seen))
-        .then_with(|| a.entity.cmp(&b.entity))
+/// Risk order: the worst severity touching it, then how many signals, then how recent, then
+/// the entity itself (a total order, so the list is stable).
+fn by_risk(
+    a: (Severity, &[usize; 3], DateTime<Utc>, &Entity),
+    b: (Severity, &[usize; 3], DateTime<Utc>, &Entity),
+) -> Ordering {
+    b.0.cmp(&a.0)
+        .then_with(|| b.1.iter().sum::<usize>().cmp(&a.1.iter().sum::<usize>()))
+        .then_with(|| b.2.cmp(&a.2))
+        .then_with(|| a.3.cmp(b.3))
 }
 
 /// Every entity touched by the signals in view, with counts per source, top rows by risk, and
@@ -185,16 +183,10 @@ fn entity_rows(state: &State, base: &[u32]) -> (Vec<EntityRow>, usize) {
     }
     let total = acc.len();
     let order = |a: &Acc, b: &Acc| {
-        b.max_severity
-            .cmp(&a.max_severity)
-            .then_with(|| {
-                b.counts
-                    .iter()
-                    .sum::<usize>()
-                    .cmp(&a.counts.iter().sum::<usize>())
-            })
-            .then_with(|| b.last_seen.cmp(&a.last_seen))
-            .then_with(|| a.entity.cmp(b.entity))
+        by_risk(
+            (a.max_severity, &a.counts, a.last_seen, a.entity),
+            (b.max_severity, &b.counts, b.last_seen, b.entity),
+        )
     };
     if acc.len() > MAX_ENTITY_ROWS {
         acc.select_nth_unstable_by(MAX_ENTITY_ROWS, order);
@@ -209,6 +201,11 @@ fn entity_rows(state: &State, base: &[u32]) -> (Vec<EntityRow>, usize) {
             max_severity: a.max_severity,
         })
         .collect();
-    rows.sort_by(by_risk);
+    rows.sort_by(|a, b| {
+        by_risk(
+            (a.max_severity, &a.counts, a.last_seen, &a.entity),
+            (b.max_severity, &b.counts, b.last_seen, &b.entity),
+        )
+    });
     (rows, total)
 }

@@ -262,26 +262,21 @@ impl Incident {
         }
     }
 
-    pub fn accounts(&self) -> Vec<String> {
-        let mut v: Vec<String> = self
-            .evidence
-            .iter()
-            .filter_map(|e| e.account.clone())
-            .collect();
+    fn distinct(&self, field: impl Fn(&Evidence) -> Option<String>) -> Vec<String> {
+        let mut v: Vec<String> = self.evidence.iter().filter_map(field).collect();
         v.sort();
         v.dedup();
         v
     }
 
+    /// Accounts of the evidence, each once.
+    pub fn accounts(&self) -> Vec<String> {
+        self.distinct(|e| e.account.clone())
+    }
+
+    /// Regions of the evidence, each once.
     pub fn regions(&self) -> Vec<String> {
-        let mut v: Vec<String> = self
-            .evidence
-            .iter()
-            .filter_map(|e| e.region.clone())
-            .collect();
-        v.sort();
-        v.dedup();
-        v
+        self.distinct(|e| e.region.clone())
     }
 }
 
