@@ -85,10 +85,10 @@ pub enum NbOp {
     Export {
         id: String,
     },
-    /// Re-read the journal when it holds more than `known` entries (another console wrote).
+    /// Re-read the journal when it is larger than `known_bytes` (another console wrote).
     Poll {
         id: String,
-        known: usize,
+        known_bytes: u64,
     },
     /// Suspend the console and edit `text` in $EDITOR.
     EditExternal {

@@ -21,7 +21,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             match &state.incident {
                 Some(i) => vec![Effect::Notebook(NbOp::Poll {
                     id: i.id.clone(),
-                    known: i.entries,
+                    known_bytes: i.journal_bytes,
                 })],
                 None => Vec::new(),
             }

@@ -85,14 +85,17 @@ impl Book {
 
     pub fn open(&self, id: &str) -> Result<(Incident, Vec<Problem>), String> {
         let path = self.path(id);
-        let (entries, problems) =
-            journal::load(&path).map_err(|e| format!("incident {id}: {}: {e}", path.display()))?;
-        let inc = Incident::fold(&entries).ok_or_else(|| {
+        let bytes =
+            std::fs::read(&path).map_err(|e| format!("incident {id}: {}: {e}", path.display()))?;
+        let (entries, problems) = journal::parse(&bytes);
+        let mut inc = Incident::fold(&entries).ok_or_else(|| {
             format!(
                 "incident {id}: {} does not start with an 'opened' entry",
                 path.display()
             )
         })?;
+        // The size of what was read, not a later stat: a write in between shows as growth.
+        inc.journal_bytes = bytes.len() as u64;
         Ok((inc, problems))
     }
 

@@ -62,8 +62,11 @@ pub struct Incident {
     pub affected: Vec<Entity>,
     pub actions: Vec<ActionTaken>,
     pub sections: BTreeMap<Section, String>,
-    /// Entries folded (the count a second console compares with).
+    /// Entries folded.
     pub entries: usize,
+    /// Size of the journal when it was read (set by `Book::open`): a second console's writes
+    /// show as growth.
+    pub journal_bytes: u64,
 }
 
 impl Incident {
@@ -96,6 +99,7 @@ impl Incident {
             actions: Vec::new(),
             sections: BTreeMap::new(),
             entries: 0,
+            journal_bytes: 0,
         };
         inc.timeline.push(TimelineItem {
             at: first.at,

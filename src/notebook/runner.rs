@@ -50,12 +50,13 @@ pub fn perform(book: &Book, config_dir: Option<&Path>, op: NbOp) -> Option<NbMsg
             Ok(path) => NbMsg::Exported(path),
             Err(e) => NbMsg::Failed(format!("export failed: {e}")),
         },
-        NbOp::Poll { id, known } => {
-            let (entries, _) = journal::load(&book.path(&id)).ok()?;
-            if entries.len() <= known {
+        NbOp::Poll { id, known_bytes } => {
+            // A stat per tick; the journal is read only when it grew.
+            let len = std::fs::metadata(book.path(&id)).ok()?.len();
+            if len <= known_bytes {
                 return None;
             }
-            NbMsg::Opened(Box::new(super::Incident::fold(&entries)?))
+            NbMsg::Opened(Box::new(book.open(&id).ok()?.0))
         }
         NbOp::EditExternal { .. } => return None,
     })
