@@ -162,10 +162,10 @@ fn health_pieces_from_separate_files_are_joined() {
     // the instance: all three on one signal.
     assert_eq!(s.kind, "AWS_EC2_PERSISTENT_INSTANCE_RETIREMENT_SCHEDULED");
     assert!(
-        s.raw.get("describeEventDetails").is_some()
-            && s.raw.get("describeAffectedEntities").is_some(),
+        s.raw.decoded().get("describeEventDetails").is_some()
+            && s.raw.decoded().get("describeAffectedEntities").is_some(),
         "{}",
-        s.raw
+        s.raw.decoded()
     );
     assert!(!s.entities.is_empty());
 }

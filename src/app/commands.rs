@@ -116,7 +116,9 @@ pub(super) fn copy(state: &mut State, what: Command) -> Vec<Effect> {
                 .unwrap_or(s.id)
         }
         (Command::CopyArn, Some(s)) => arn_of(&s).unwrap_or(s.id),
-        (Command::CopyJson, Some(s)) => serde_json::to_string_pretty(&s.raw).unwrap_or_default(),
+        (Command::CopyJson, Some(s)) => {
+            serde_json::to_string_pretty(&s.raw.decoded()).unwrap_or_default()
+        }
         (_, None) => match state.selected_entity() {
             Some(e) if state.focus == PaneId::Entities => e.id.clone(),
             _ => return Vec::new(),
@@ -137,7 +139,7 @@ pub(super) fn copy(state: &mut State, what: Command) -> Vec<Effect> {
 
 /// The ARN a responder most likely wants from a signal.
 fn arn_of(s: &crate::model::Signal) -> Option<String> {
-    let raw = &s.raw;
+    let raw = &s.raw.decoded();
     let find = |ptr: &str| {
         raw.pointer(ptr)
             .and_then(|v| v.as_str())

@@ -57,8 +57,8 @@ pub fn lines(s: &Signal, now: DateTime<Utc>) -> Vec<String> {
     }
     out.push(String::new());
     out.push(JSON_HEADER.to_string());
-    let json =
-        serde_json::to_string_pretty(&s.raw).unwrap_or_else(|e| format!("(cannot print: {e})"));
+    let json = serde_json::to_string_pretty(&s.raw.decoded())
+        .unwrap_or_else(|e| format!("(cannot print: {e})"));
     out.extend(json.lines().map(|l| line(l).into_owned()));
     out
 }

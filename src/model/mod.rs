@@ -1,10 +1,12 @@
 //! Domain types shared by everything: signals, severities, entities, time parsing.
 
 pub mod entity;
+pub mod raw;
 pub mod severity;
 pub mod signal;
 pub mod time;
 
 pub use entity::{Entity, EntityKind};
+pub use raw::Raw;
 pub use severity::Severity;
 pub use signal::{Signal, Source};

@@ -58,9 +58,9 @@ pub struct Signal {
     /// Health event category (issue, scheduledChange, …) when known.
     pub category: Option<String>,
     pub entities: Vec<Entity>,
-    /// The original record, nested JSON strings decoded. `Null` when the loader was told not to
+    /// The original record (decoded on demand). `Raw::None` when the loader was told not to
     /// keep raw records (e.g. `airc inspect`).
-    pub raw: serde_json::Value,
+    pub raw: super::Raw,
 }
 
 impl Signal {

@@ -170,16 +170,11 @@ fn put_events_to_eventbridge(v: &Value) -> Result<Value, String> {
     Ok(Value::Object(out))
 }
 
-fn keep(v: Value, opts: &Options) -> Value {
-    if opts.keep_raw {
-        nested::decode_nested(v)
-    } else {
-        Value::Null
-    }
-}
-
 fn signal(mut s: Signal, raw: Value, opts: &Options) -> Normalized {
-    s.raw = keep(raw, opts);
+    // Kept as compact text; nested JSON is decoded when someone looks at it.
+    if opts.keep_raw {
+        s.raw = crate::model::Raw::text_of(&raw);
+    }
     Normalized::Signal(Box::new(s))
 }
 

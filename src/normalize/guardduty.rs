@@ -50,7 +50,7 @@ pub fn normalize(f: &Value, env: &Envelope) -> Result<Signal, String> {
         abuse: None,
         category: str_at(f, &["resource", "resourceType"]).map(str::to_string),
         entities,
-        raw: Value::Null,
+        raw: crate::model::Raw::None,
     })
 }
 

@@ -248,7 +248,7 @@ pub fn from_parts(parts: &Value, catalog: Option<&Catalog>) -> Result<Signal, St
         abuse,
         category,
         entities,
-        raw: parts.clone(),
+        raw: crate::model::Raw::tree(parts.clone()),
     })
 }
 

@@ -243,7 +243,7 @@ impl Entry {
             account: s.account.clone(),
             region: s.region.clone(),
             entities: s.entities.clone(),
-            raw: s.raw.clone(),
+            raw: s.raw.decoded(),
         }
     }
 }

@@ -164,7 +164,7 @@ mod tests {
                 Entity::new(EntityKind::IamUser, "alice"),
                 Entity::new(EntityKind::Ip, "203.0.113.9"),
             ],
-            raw: serde_json::Value::Null,
+            raw: crate::model::Raw::None,
         }
     }
 

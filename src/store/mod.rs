@@ -166,7 +166,7 @@ impl Store {
         let id = format!("health:{arn}");
         match self.by_id.get(&id).copied() {
             Some(i) => {
-                let mut merged = self.signals[i].raw.clone();
+                let mut merged = self.signals[i].raw.as_tree().cloned().unwrap_or_default();
                 let before = merged.clone();
                 health::merge_parts(&mut merged, parts);
                 if merged == before {
@@ -234,7 +234,8 @@ impl Store {
             })
             .collect();
         for i in pending {
-            if let Ok(s) = health::from_parts(&self.signals[i].raw, Some(&self.catalog)) {
+            let parts = self.signals[i].raw.as_tree().cloned().unwrap_or_default();
+            if let Ok(s) = health::from_parts(&parts, Some(&self.catalog)) {
                 self.replace(i, s);
             }
         }
