@@ -15,6 +15,10 @@ use ratatui::Terminal;
 use std::path::PathBuf;
 use std::time::Instant;
 
+// The same allocator as the airc binary, so memory and times match what the console sees.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn stats(label: &str, mut ms: Vec<f64>) {
     ms.sort_by(|a, b| a.total_cmp(b));
     let n = ms.len();

@@ -1,6 +1,11 @@
 use airc::cli::{Cli, Command, ConsoleArgs};
 use airc::console::{run_console, ConsoleOptions, Origin};
 use clap::Parser;
+
+/// Parsing a replay allocates millions of small strings and maps across threads; mimalloc
+/// handles that markedly better than the system allocator (see BENCHMARKS.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::process::ExitCode;
 
 /// Logs go to a file, never to the screen the console draws on.

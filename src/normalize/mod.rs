@@ -6,6 +6,7 @@ pub mod classify;
 pub mod cloudtrail;
 pub mod cloudtrail_entities;
 pub mod cloudtrail_risk;
+pub mod fast_cloudtrail;
 pub mod guardduty;
 pub mod health;
 pub mod json_path;

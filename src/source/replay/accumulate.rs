@@ -1,10 +1,12 @@
 //! Collects what the records of one file turn into: items for the store, counts per source,
 //! and errors with their location; then decides the file's status and describes its format.
 
-use super::document::{self, DocInfo, Location, Shape};
+use super::document::{self, DocInfo, Element, Location, Shape};
 use super::{FileError, FileOutput, FileReport, FileStatus};
 use crate::model::Source;
-use crate::normalize::{classify::classify, normalize_record, Normalized, Options, RecordKind};
+use crate::normalize::{
+    classify::classify, fast_cloudtrail, normalize_record, Normalized, Options, RecordKind,
+};
 use serde_json::Value;
 use std::collections::BTreeSet;
 
@@ -42,12 +44,22 @@ impl Accumulator {
         });
     }
 
-    pub(super) fn record(&mut self, loc: Location, v: Value) {
+    pub(super) fn record(&mut self, loc: Location, element: Element) {
         self.report.records += 1;
         if loc.key == Some("failedSet") {
             self.failed_set += 1;
             return;
         }
+        let v = match element {
+            Element::Raw(raw) => match fast_cloudtrail::normalize(raw.get(), &self.opts) {
+                Some(result) => return self.take(loc, result),
+                None => match serde_json::from_str::<Value>(raw.get()) {
+                    Ok(v) => v,
+                    Err(e) => return self.error(loc, format!("not JSON: {e}")),
+                },
+            },
+            Element::Value(v) => v,
+        };
         if classify(&v).is_none() {
             if self.unrecognised.len() < MAX_ERRORS {
                 let reason = normalize_record(v, &self.opts).err().unwrap_or_default();
@@ -58,7 +70,13 @@ impl Accumulator {
             }
             return;
         }
-        match normalize_record(v, &self.opts) {
+        let result = normalize_record(v, &self.opts);
+        self.take(loc, result);
+    }
+
+    /// Counts and keeps one normalized record, or records why it failed.
+    fn take(&mut self, loc: Location, result: Result<(RecordKind, Normalized), String>) {
+        match result {
             Ok((kind, item)) => {
                 *self.report.kinds.entry(kind).or_default() += 1;
                 match &item {

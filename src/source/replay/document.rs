@@ -59,7 +59,25 @@ impl fmt::Display for Location {
     }
 }
 
-pub type Sink<'s> = dyn FnMut(Location, Value) + 's;
+/// One record as it comes out of a document: a parsed tree, or (for a log file's `Records`) its
+/// raw text, which the CloudTrail fast path parses without building a tree.
+#[derive(Debug)]
+pub enum Element {
+    Value(Value),
+    Raw(Box<serde_json::value::RawValue>),
+}
+
+impl Element {
+    /// The record as a tree, whatever form it came in.
+    pub fn into_value(self) -> Result<Value, String> {
+        match self {
+            Element::Value(v) => Ok(v),
+            Element::Raw(r) => serde_json::from_str(r.get()).map_err(|e| e.to_string()),
+        }
+    }
+}
+
+pub type Sink<'s> = dyn FnMut(Location, Element) + 's;
 
 /// Longest first line that is tried as a JSON Lines record before the file is read as one
 /// document (an S3 log file is one long line).
@@ -209,8 +227,8 @@ mod tests {
 
     fn collect(input: &str) -> (Option<DocInfo>, Vec<(String, Value)>, Vec<DocError>) {
         let mut got = Vec::new();
-        let (info, errs) = read_slice(input.as_bytes(), &mut |loc, v| {
-            got.push((loc.to_string(), v))
+        let (info, errs) = read_slice(input.as_bytes(), &mut |loc, el| {
+            got.push((loc.to_string(), el.into_value().unwrap_or_default()))
         });
         (info, got, errs)
     }

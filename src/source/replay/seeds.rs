@@ -2,7 +2,7 @@
 //! record array, a bare array, or a single record) and the record arrays themselves, each record
 //! handed to the sink as soon as it is parsed.
 
-use super::document::{DocInfo, Location, Shape, Sink, RECORD_ARRAYS};
+use super::document::{DocInfo, Element, Location, Shape, Sink, RECORD_ARRAYS};
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 use std::fmt;
@@ -42,7 +42,7 @@ impl<'de> Visitor<'de> for Top<'_, '_> {
                     line: self.line,
                     key: None,
                 },
-                v,
+                Element::Value(v),
             );
             *self.index += 1;
         }
@@ -122,14 +122,22 @@ impl<'de> Visitor<'de> for Records<'_, '_> {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Option<Value>, A::Error> {
         let mut i = 0;
-        while let Some(v) = seq.next_element::<Value>()? {
+        loop {
+            // A log file's records stay raw text: most are CloudTrail records for the fast path.
+            let element = if self.key == "Records" {
+                seq.next_element::<Box<serde_json::value::RawValue>>()?
+                    .map(Element::Raw)
+            } else {
+                seq.next_element::<Value>()?.map(Element::Value)
+            };
+            let Some(element) = element else { break };
             (self.sink)(
                 Location {
                     index: i,
                     line: None,
                     key: Some(self.key),
                 },
-                v,
+                element,
             );
             i += 1;
             *self.index += 1;
@@ -165,7 +173,7 @@ pub(super) fn finish(
                     line,
                     key: None,
                 },
-                Value::Object(result.rest),
+                Element::Value(Value::Object(result.rest)),
             );
             *index += 1;
             Shape::Single

@@ -1,0 +1,139 @@
+//! The fast path for CloudTrail log records, the bulk of any replay: a typed, borrowing parse
+//! of only the fields the model reads (everything else — user agents, request ids, TLS details —
+//! is skipped without allocating), then the same normalizer as every other shape. Anything that
+//! does not fit (other key spellings, unexpected types) returns `None` and takes the general
+//! path, which reports errors precisely.
+
+use super::{cloudtrail, Envelope, Normalized, Options, RecordKind};
+use crate::model::Raw;
+use serde::Deserialize;
+use serde_json::{Map, Value};
+use std::borrow::Cow;
+
+#[derive(Deserialize)]
+struct Fast<'a> {
+    #[serde(rename = "eventID", borrow, default)]
+    event_id: Option<Cow<'a, str>>,
+    #[serde(rename = "eventName", borrow, default)]
+    event_name: Option<Cow<'a, str>>,
+    #[serde(rename = "eventTime", default)]
+    event_time: Option<Value>,
+    #[serde(rename = "@timestamp", default)]
+    timestamp: Option<Value>,
+    #[serde(rename = "eventSource", borrow, default)]
+    event_source: Option<Cow<'a, str>>,
+    #[serde(rename = "awsRegion", borrow, default)]
+    aws_region: Option<Cow<'a, str>>,
+    #[serde(rename = "sourceIPAddress", borrow, default)]
+    source_ip: Option<Cow<'a, str>>,
+    #[serde(rename = "recipientAccountId", borrow, default)]
+    recipient: Option<Cow<'a, str>>,
+    #[serde(rename = "errorCode", borrow, default)]
+    error_code: Option<Cow<'a, str>>,
+    #[serde(rename = "eventType", borrow, default)]
+    event_type: Option<Cow<'a, str>>,
+    #[serde(rename = "readOnly", default)]
+    read_only: Option<Value>,
+    #[serde(rename = "userIdentity", default)]
+    user_identity: Option<Value>,
+    #[serde(rename = "requestParameters", default)]
+    request_parameters: Option<Value>,
+    #[serde(rename = "responseElements", default)]
+    response_elements: Option<Value>,
+    #[serde(default)]
+    resources: Option<Value>,
+}
+
+/// `None` when the text is not a CloudTrail record this path understands.
+pub fn normalize(text: &str, opts: &Options) -> Option<Result<(RecordKind, Normalized), String>> {
+    let f: Fast = serde_json::from_str(text).ok()?;
+    if f.event_id.is_none()
+        || f.event_name.is_none()
+        || (f.event_source.is_none() && f.user_identity.is_none())
+    {
+        return None;
+    }
+    let kind = if f.event_time.is_none() && f.timestamp.is_some() {
+        RecordKind::CloudTrailLogstash
+    } else {
+        RecordKind::CloudTrail
+    };
+    let mut m = Map::new();
+    let mut put = |k: &str, v: Option<Value>| {
+        if let Some(v) = v {
+            m.insert(k.to_string(), v);
+        }
+    };
+    let s = |c: Option<Cow<str>>| c.map(|c| Value::String(c.into_owned()));
+    put("eventID", s(f.event_id));
+    put("eventName", s(f.event_name));
+    put("eventTime", f.event_time);
+    put("@timestamp", f.timestamp);
+    put("eventSource", s(f.event_source));
+    put("awsRegion", s(f.aws_region));
+    put("sourceIPAddress", s(f.source_ip));
+    put("recipientAccountId", s(f.recipient));
+    put("errorCode", s(f.error_code));
+    put("eventType", s(f.event_type));
+    put("readOnly", f.read_only);
+    put("userIdentity", f.user_identity);
+    put("requestParameters", f.request_parameters);
+    put("responseElements", f.response_elements);
+    put("resources", f.resources);
+    let record = Value::Object(m);
+    Some(
+        cloudtrail::normalize(&record, &Envelope::default()).map(|mut sig| {
+            if opts.keep_raw {
+                sig.raw = Raw::Text(text.trim().into());
+            }
+            (kind, Normalized::Signal(Box::new(sig)))
+        }),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::normalize_record;
+
+    #[test]
+    fn matches_the_general_path_on_real_records() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/datasets/invictus-aws-dataset/CloudTrail");
+        let mut n = 0;
+        for f in std::fs::read_dir(&dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .take(6)
+        {
+            let v: Value = serde_json::from_slice(&std::fs::read(f.path()).unwrap_or_default())
+                .unwrap_or_default();
+            for rec in v["Records"].as_array().cloned().unwrap_or_default() {
+                let text = rec.to_string();
+                let opts = Options { keep_raw: false };
+                let fast = normalize(&text, &opts).map(|r| r.map(|(k, n)| (k, format!("{n:?}"))));
+                let slow = normalize_record(rec, &opts).map(|(k, n)| (k, format!("{n:?}")));
+                assert_eq!(fast, Some(slow), "{text}");
+                n += 1;
+            }
+        }
+        assert!(n > 100, "{n} records compared");
+    }
+
+    #[test]
+    fn anything_else_falls_back() {
+        assert!(normalize(
+            r#"{"EventId":"1","EventName":"X","CloudTrailEvent":"{}"}"#,
+            &Options::default()
+        )
+        .is_none());
+        assert!(normalize(
+            r#"{"eventID":1,"eventName":"X","eventSource":"s"}"#,
+            &Options::default()
+        )
+        .is_none());
+        assert!(normalize(r#"{"schemaVersion":"2.0"}"#, &Options::default()).is_none());
+        assert!(normalize("not json", &Options::default()).is_none());
+    }
+}
