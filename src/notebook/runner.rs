@@ -75,3 +75,42 @@ pub fn export_to_file(book: &Book, config_dir: Option<&Path>, id: &str) -> Resul
     std::fs::write(&path, md).map_err(|e| format!("{}: {e}", path.display()))?;
     Ok(path)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::notebook::{Entry, EntryKind};
+
+    #[test]
+    fn a_poll_sees_another_consoles_entries_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let book = Book::at(dir.path());
+        let inc = book
+            .create("two consoles", Priority::P2, "a", vec![])
+            .unwrap_or_else(|e| panic!("{e}"));
+        let (mine, _) = book.open(&inc.id).unwrap_or_else(|e| panic!("{e}"));
+        let poll = |known| {
+            perform(
+                &book,
+                None,
+                NbOp::Poll {
+                    id: inc.id.clone(),
+                    known_bytes: known,
+                },
+            )
+        };
+        assert!(poll(mine.journal_bytes).is_none(), "nothing new");
+        // The other console writes.
+        let theirs = Entry::now(EntryKind::Note {
+            text: "from the other console".into(),
+        });
+        journal::append(&book.path(&inc.id), &theirs).unwrap_or_else(|e| panic!("{e}"));
+        match poll(mine.journal_bytes) {
+            Some(NbMsg::Opened(i)) => assert!(i
+                .timeline
+                .iter()
+                .any(|t| t.text == "from the other console")),
+            other => panic!("expected the re-read incident, got {other:?}"),
+        }
+    }
+}
