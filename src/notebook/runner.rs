@@ -6,10 +6,67 @@ use super::{export, journal, Book};
 use crate::app::msg::{IncidentSummary, NbMsg, NbOp};
 use std::path::{Path, PathBuf};
 
+/// What the console's new-incident prompt says: a title, then optional `p1`–`p4`,
+/// `ic:NAME` (incident commander) and `with:NAME,NAME` (responders), in any order at the end.
+#[derive(Debug, PartialEq)]
+pub struct NewIncident {
+    pub title: String,
+    pub severity: Priority,
+    pub commander: Option<String>,
+    pub responders: Vec<String>,
+}
+
+impl NewIncident {
+    pub fn parse(text: &str) -> Result<NewIncident, String> {
+        let mut words: Vec<&str> = text.split_whitespace().collect();
+        let mut n = NewIncident {
+            title: String::new(),
+            severity: Priority::P2,
+            commander: None,
+            responders: Vec::new(),
+        };
+        while let Some(last) = words.last().copied() {
+            let lower = last.to_ascii_lowercase();
+            if let Ok(p) = lower.parse::<Priority>().map_err(|_| ()).and_then(|p| {
+                if lower.starts_with('p') {
+                    Ok(p)
+                } else {
+                    Err(())
+                }
+            }) {
+                n.severity = p;
+            } else if let Some(ic) = last.strip_prefix("ic:").filter(|s| !s.is_empty()) {
+                n.commander = Some(ic.to_string());
+            } else if let Some(with) = last.strip_prefix("with:") {
+                n.responders = with
+                    .split(',')
+                    .filter(|r| !r.is_empty())
+                    .map(str::to_string)
+                    .collect();
+            } else {
+                break;
+            }
+            words.pop();
+        }
+        n.title = words.join(" ");
+        if n.title.is_empty() {
+            return Err("an incident needs a title".into());
+        }
+        Ok(n)
+    }
+}
+
 /// `None` when there is nothing to report (a poll that found no change, an editor request).
 pub fn perform(book: &Book, config_dir: Option<&Path>, op: NbOp) -> Option<NbMsg> {
     Some(match op {
-        NbOp::Create { title } => match book.create(&title, Priority::P2, &author(), Vec::new()) {
+        NbOp::Create { title } => match NewIncident::parse(&title).and_then(|n| {
+            book.create(
+                &n.title,
+                n.severity,
+                &n.commander.unwrap_or_else(author),
+                n.responders,
+            )
+        }) {
             Ok(inc) => NbMsg::Opened(Box::new(inc)),
             Err(e) => NbMsg::Failed(format!("cannot open the incident: {e}")),
         },
@@ -80,6 +137,28 @@ pub fn export_to_file(book: &Book, config_dir: Option<&Path>, id: &str) -> Resul
 mod tests {
     use super::*;
     use crate::notebook::{Entry, EntryKind};
+
+    #[test]
+    fn the_prompt_takes_severity_commander_and_responders_at_the_end() {
+        let n = NewIncident::parse("Leaked CI key p1 ic:alice with:bob,carol")
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            n,
+            NewIncident {
+                title: "Leaked CI key".into(),
+                severity: Priority::P1,
+                commander: Some("alice".into()),
+                responders: vec!["bob".into(), "carol".into()]
+            }
+        );
+        let plain =
+            NewIncident::parse("Port 22 open to the world").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            (plain.title.as_str(), plain.severity, plain.commander),
+            ("Port 22 open to the world", Priority::P2, None)
+        );
+        assert!(NewIncident::parse("p1 ic:alice").is_err());
+    }
 
     #[test]
     fn a_poll_sees_another_consoles_entries_and_nothing_else() {

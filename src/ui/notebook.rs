@@ -210,7 +210,7 @@ pub fn draw_new_incident(f: &mut Frame, title: &str, theme: &Theme, area: Rect) 
     );
     f.render_widget(Clear, r);
     let block = framed(
-        " New incident · type its title · enter opens it (P2, you as commander) ".into(),
+        " New incident: title [p1-p4] [ic:name] [with:a,b] · enter ".into(),
         theme,
     );
     let inner = block.inner(r);
