@@ -14,24 +14,34 @@ fn airc(data: &std::path::Path) -> Command {
     c
 }
 
-fn new_incident(data: &std::path::Path) -> String {
+/// Runs `airc ARGS` against `data`, asserts it succeeded, returns its stdout.
+fn run_ok(data: &std::path::Path, args: &[&str]) -> String {
     let out = airc(data)
-        .args([
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn new_incident(data: &std::path::Path) -> String {
+    run_ok(
+        data,
+        &[
             "incident",
             "new",
             "--title",
             "durability",
             "--severity",
             "P1",
-        ])
-        .output()
-        .unwrap_or_else(|e| panic!("{e}"));
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
+        ],
+    )
+    .trim()
+    .to_string()
 }
 
 fn notes(data: &std::path::Path, id: &str) -> (Vec<String>, Vec<journal::Problem>) {
@@ -117,15 +127,7 @@ fn sigkill_at_random_points_never_loses_a_saved_entry() {
     );
     assert!(reported_total >= 100, "{reported_total} entries checked");
     // After all the kills the incident still opens from the shell.
-    let out = airc(dir.path())
-        .args(["incident", "show", &id])
-        .output()
-        .unwrap_or_else(|e| panic!("{e}"));
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    run_ok(dir.path(), &["incident", "show", &id]);
 }
 
 #[test]
@@ -389,18 +391,7 @@ fn the_shell_commands_and_a_template_override() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let d = dir.path();
     let id = new_incident(d);
-    let run = |args: &[&str]| {
-        let out = airc(d)
-            .args(args)
-            .output()
-            .unwrap_or_else(|e| panic!("{e}"));
-        assert!(
-            out.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    };
+    let run = |args: &[&str]| run_ok(d, args);
     run(&["incident", "note", &id, "first", "look"]);
     run(&[
         "incident",

@@ -76,3 +76,13 @@ pub fn search(lines: &[String], needle: &str) -> Vec<usize> {
         .map(|(i, _)| i)
         .collect()
 }
+
+/// Runs a search typed in the detail view: the matching lines, the first one scrolled to.
+pub fn run_search(d: &mut super::state::DetailState, text: String) {
+    d.matches = search(&d.lines, &text);
+    d.search = text;
+    d.current = 0;
+    if let Some(first) = d.matches.first() {
+        d.scroll = *first;
+    }
+}

@@ -2,8 +2,7 @@
 //! through the keymap (with pending sequences such as `g g`).
 
 use super::command::Command;
-use super::detail;
-use super::state::{DetailState, Mode, State};
+use super::state::{Mode, State};
 use super::view;
 use crate::keymap::keys::{Chord, Code};
 use crate::keymap::{Context, Lookup};
@@ -129,15 +128,5 @@ pub fn resolve(state: &mut State, key: KeyEvent) -> Option<Command> {
             }
             None
         }
-    }
-}
-
-/// Runs the search typed in the detail view.
-pub fn run_search(d: &mut DetailState, text: String) {
-    d.matches = detail::search(&d.lines, &text);
-    d.search = text;
-    d.current = 0;
-    if let Some(first) = d.matches.first() {
-        d.scroll = *first;
     }
 }

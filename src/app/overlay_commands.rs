@@ -5,7 +5,7 @@ use super::command::Command;
 use super::commands::{
     close, copy, execute as run_command, list_move, open_pivot_pick, page, pivot_on,
 };
-use super::keys::run_search;
+use super::detail::run_search;
 use super::msg::{Effect, NbOp};
 use super::notebook;
 use super::state::{Mode, State};

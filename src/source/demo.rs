@@ -96,9 +96,9 @@ pub fn scenario(now: DateTime<Utc>) -> Result<Vec<Timed>, String> {
     let mut docs = Vec::new();
     let mut latest: Option<DateTime<Utc>> = None;
     for (name, text) in FILES {
-        let v: Value = serde_json::from_str(text).map_err(|e| format!("{name}: {e}"))?;
-        let mut probe = v.clone();
-        walk_times(&mut probe, &mut |x| {
+        let mut v: Value = serde_json::from_str(text).map_err(|e| format!("{name}: {e}"))?;
+        // The walker takes `&mut` for shifting; here it only reads.
+        walk_times(&mut v, &mut |x| {
             if let Some(t) = x.as_str().and_then(time::parse_str) {
                 latest = Some(latest.map_or(t, |l| l.max(t)));
             }
