@@ -11,6 +11,66 @@ pub struct Cli {
     /// Write logs here instead of the data directory's airc.log.
     #[arg(long, global = true, value_name = "FILE")]
     pub log_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub live: LiveArgs,
+    #[command(flatten)]
+    pub console: ConsoleArgs,
+}
+
+/// Live AWS (no subcommand): which accounts, regions and sources to watch.
+#[derive(Debug, Args, Clone, Default)]
+pub struct LiveArgs {
+    /// An AWS profile (repeatable: several accounts at once). Default: AWS_PROFILE, else the
+    /// SDK's default credential chain.
+    #[arg(long = "profile", value_name = "NAME")]
+    pub profiles: Vec<String>,
+    /// A region to watch for GuardDuty and CloudTrail (repeatable). Default: AWS_REGION, else
+    /// the profile's region.
+    #[arg(long = "region", value_name = "REGION")]
+    pub regions: Vec<String>,
+    /// Send every AWS call to this endpoint (a local emulator or test server).
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+    /// AWS Health for the whole organization (management or delegated-admin account).
+    #[arg(long)]
+    pub org: bool,
+    /// CloudTrail Lake event data store (ARN or id) for history beyond LookupEvents' 90 days.
+    #[arg(long, value_name = "EVENT_DATA_STORE")]
+    pub lake: Option<String>,
+    /// How far back the first poll reaches (e.g. 30m, 24h, 7d).
+    #[arg(long, default_value = "24h", value_parser = humantime::parse_duration)]
+    pub since: std::time::Duration,
+    /// Poll interval of one source: health=60s, guardduty=60s, cloudtrail=30s (repeatable).
+    #[arg(long = "poll", value_name = "SOURCE=DURATION")]
+    pub poll: Vec<String>,
+    /// GuardDuty: fetch only findings at or above this severity (0–10).
+    #[arg(long, default_value_t = 0.0)]
+    pub min_severity: f64,
+    /// Health: only events with these status codes (open, closed, upcoming; comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    pub health_status: Vec<String>,
+    /// Health: only these categories (issue, accountNotification, scheduledChange, investigation).
+    #[arg(long, value_delimiter = ',')]
+    pub health_category: Vec<String>,
+    /// Health: only these services (EC2, IAM, …).
+    #[arg(long, value_delimiter = ',')]
+    pub health_service: Vec<String>,
+    /// Health: only events in these regions.
+    #[arg(long, value_delimiter = ',')]
+    pub health_region: Vec<String>,
+    /// Timeout of one attempt of any AWS call.
+    #[arg(long, default_value = "20s", value_parser = humantime::parse_duration)]
+    pub timeout: std::time::Duration,
+    /// Also load these files (e.g. Health events from EventBridge when the Health API needs a
+    /// support plan you do not have).
+    #[arg(long = "replay", value_name = "PATH")]
+    pub replay: Vec<PathBuf>,
+    /// Attempts the SDK makes per call before the poller backs off (tests lower it).
+    #[arg(long, default_value_t = 3, hide = true)]
+    pub sdk_attempts: u32,
+    /// How often working credentials are re-checked.
+    #[arg(long, default_value = "5m", value_parser = humantime::parse_duration, hide = true)]
+    pub identity_recheck: std::time::Duration,
 }
 
 #[derive(Debug, Args, Clone, Default)]

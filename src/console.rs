@@ -19,6 +19,8 @@ use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
 pub enum Origin {
     Demo,
     Replay(Vec<PathBuf>),
+    /// Live AWS, plus any files given with --replay.
+    Live(Box<crate::aws::LiveOptions>, Vec<PathBuf>),
 }
 
 #[derive(Debug, Default, Clone)]
@@ -39,7 +41,7 @@ pub fn perform(effect: Effect, out: &mut dyn Write) {
             "\x1b]52;c;{}\x07",
             base64::engine::general_purpose::STANDARD.encode(text)
         ),
-        Effect::Notebook(_) => return,
+        Effect::Notebook(_) | Effect::Lookup(_) => return,
     };
     let _ = out.write_all(bytes.as_bytes());
     let _ = out.flush();
@@ -149,6 +151,7 @@ pub fn run_console(origin: Origin, opts: &ConsoleOptions) -> Result<(), String> 
             };
             format!("replay · {first}{more}")
         }
+        Origin::Live(..) => "live · checking credentials…".to_string(),
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -165,12 +168,23 @@ pub fn run_console(origin: Origin, opts: &ConsoleOptions) -> Result<(), String> 
             tracing::warn!("{w}");
             let _ = tx.send(Feed::Warning(w));
         }
+        let mut lookups = None;
         match origin {
             Origin::Demo => {
                 tokio::spawn(source::demo::run(tx, now));
             }
             Origin::Replay(paths) => {
                 std::thread::spawn(move || replay_feed(paths, tx));
+            }
+            Origin::Live(opts, paths) => {
+                state.live = Some(Default::default());
+                lookups = Some(crate::aws::start(*opts, tx.clone()));
+                if paths.is_empty() {
+                    // Live data never "finishes loading": what arrives from now on is news.
+                    let _ = tx.send(Feed::Loaded);
+                } else {
+                    std::thread::spawn(move || replay_feed(paths, tx));
+                }
             }
         }
         let (sig_tx, sig_rx) = unbounded_channel();
@@ -212,6 +226,11 @@ pub fn run_console(origin: Origin, opts: &ConsoleOptions) -> Result<(), String> 
                     Err(e) => {
                         let _ = tx.send(Msg::Notebook(NbMsg::Failed(e.clone())));
                     }
+                }
+            }
+            Effect::Lookup(l) => {
+                if let Some(tx) = &lookups {
+                    let _ = tx.send(l);
                 }
             }
             other => perform(other, &mut stdout),

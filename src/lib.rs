@@ -2,6 +2,7 @@
 //! benches and fuzz targets reach it.
 
 pub mod app;
+pub mod aws;
 pub mod cli;
 pub mod config;
 pub mod console;

@@ -96,14 +96,16 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             }
         }
-        None => {
-            eprintln!(
-                "airc: live AWS is not wired up yet.\n\
-                 Try the console on the built-in scenario:   airc demo\n\
-                 Open files you already have:                airc replay PATH...\n\
-                 Report what files hold:                     airc inspect PATH..."
-            );
-            ExitCode::from(2)
-        }
+        None => match airc::aws::options::from_args(&cli.live) {
+            Ok(opts) => console(
+                Origin::Live(Box::new(opts), cli.live.replay.clone()),
+                cli.console,
+                started,
+            ),
+            Err(e) => {
+                eprintln!("airc: {e}");
+                ExitCode::from(2)
+            }
+        },
     }
 }

@@ -91,7 +91,7 @@ pub(super) fn pivot_on(state: &mut State, e: Entity) {
 }
 
 /// Entities of the signal in view (detail) or under the cursor.
-fn current_entities(state: &State) -> Vec<Entity> {
+pub(super) fn current_entities(state: &State) -> Vec<Entity> {
     let id = match &state.mode {
         Mode::Detail(d) => Some(d.signal_id.clone()),
         _ => state.selected_signal(state.focus).map(|s| s.id.clone()),
@@ -210,6 +210,7 @@ fn global(state: &mut State, cmd: Command) -> Vec<Effect> {
     }
     match cmd {
         Command::Quit => state.quit = true,
+        Command::CloudTrailLookup => return super::live::lookup(state),
         Command::Help => {
             state.mode = Mode::Help {
                 query: String::new(),

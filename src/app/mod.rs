@@ -5,6 +5,7 @@ pub mod commands;
 pub mod detail;
 pub mod help;
 pub mod keys;
+pub mod live;
 pub mod msg;
 pub mod notebook;
 pub mod overlay_commands;

@@ -24,6 +24,8 @@ pub enum Feed {
     /// The initial load is complete.
     Loaded,
     Warning(String),
+    /// Live AWS: identities, per-scope status, Health aggregates, notices.
+    Live(crate::app::live::LiveEvent),
 }
 
 #[derive(Debug)]
@@ -103,4 +105,6 @@ pub enum Effect {
     /// Put text on the clipboard with OSC 52.
     Copy(String),
     Notebook(NbOp),
+    /// A CloudTrail LookupEvents pivot query (live AWS only).
+    Lookup(crate::aws::Lookup),
 }

@@ -280,6 +280,8 @@ pub struct State {
     pub pending_phase: Option<crate::notebook::Phase>,
     /// The screen must be fully redrawn (after $EDITOR had the terminal).
     pub clear_screen: bool,
+    /// Live AWS status (None for the demo and replays).
+    pub live: Option<super::live::LiveStatus>,
 }
 
 impl State {
@@ -309,6 +311,7 @@ impl State {
             saving: 0,
             pending_phase: None,
             clear_screen: false,
+            live: None,
         }
     }
 

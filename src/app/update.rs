@@ -88,6 +88,7 @@ fn on_feed(state: &mut State, feed: Feed) -> Vec<Effect> {
             state.dirty = true;
         }
         Feed::Warning(w) => state.toast(crate::safe_text::line(&w).into_owned(), true),
+        Feed::Live(ev) => effects.extend(super::live::on_live(state, ev)),
     }
     effects
 }

@@ -58,6 +58,9 @@ pub struct Signal {
     /// Health event category (issue, scheduledChange, …) when known.
     pub category: Option<String>,
     pub entities: Vec<Entity>,
+    /// Health: how many entities the event affects (DescribeEntityAggregates), when known.
+    #[serde(default)]
+    pub affected: Option<u32>,
     /// The original record (decoded on demand). `Raw::None` when the loader was told not to
     /// keep raw records (e.g. `airc inspect`).
     pub raw: super::Raw,

@@ -51,6 +51,7 @@ pub fn normalize(record: &Value, env: &Envelope) -> Result<Signal, String> {
         abuse: None,
         category: str_at(record, &["eventType"]).map(str::to_string),
         entities,
+        affected: None,
         raw: crate::model::Raw::None,
     })
 }

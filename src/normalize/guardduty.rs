@@ -50,6 +50,7 @@ pub fn normalize(f: &Value, env: &Envelope) -> Result<Signal, String> {
         abuse: None,
         category: str_at(f, &["resource", "resourceType"]).map(str::to_string),
         entities,
+        affected: None,
         raw: crate::model::Raw::None,
     })
 }

@@ -17,6 +17,11 @@ pub const PART_EVENTBRIDGE: &str = "eventBridge";
 pub const PART_EVENT: &str = "describeEvents";
 pub const PART_DETAILS: &str = "describeEventDetails";
 pub const PART_ENTITIES: &str = "describeAffectedEntities";
+/// `{"eventArn", "count"}` from DescribeEntityAggregates.
+pub const PART_ENTITY_COUNT: &str = "describeEntityAggregates";
+/// `{"eventArn", "errorName", "errorMessage"}`: AWS refused this event's details (IAM can deny
+/// `health:DescribeEventDetails` by event type code).
+pub const PART_DENIED: &str = "detailsDenied";
 
 /// The event ARN a piece belongs to.
 pub fn arn_of(kind: &str, piece: &Value) -> Option<String> {
@@ -210,7 +215,12 @@ pub fn from_parts(parts: &Value, catalog: Option<&Catalog>) -> Result<Signal, St
     }
 
     let abuse = AbuseType::classify(&code);
-    let (severity, severity_reason) = severity_of(&code, category.as_deref());
+    let (severity, mut severity_reason) = severity_of(&code, category.as_deref());
+    let affected = get(parts, PART_ENTITY_COUNT)
+        .and_then(|a| get(a, "count"))
+        .and_then(Value::as_u64)
+        .map(|n| n.min(u32::MAX as u64) as u32);
+    let denied = get(parts, PART_DENIED).filter(|_| details.is_none());
     let status = text("statusCode");
     let svc = service.as_deref().unwrap_or("AWS");
     let lead = description.map(|d| d.replace("\\n", "\n")).and_then(|d| {
@@ -220,6 +230,13 @@ pub fn from_parts(parts: &Value, catalog: Option<&Catalog>) -> Result<Signal, St
             .map(str::to_string)
     });
     let summary = match (&lead, partial) {
+        _ if denied.is_some() => {
+            let name = denied
+                .and_then(|d| str_at(d, &["errorName"]))
+                .unwrap_or("AccessDenied");
+            severity_reason.push_str("; details restricted");
+            format!("{svc}: restricted — AWS withheld the details of this event ({name})")
+        }
         (_, true) => format!(
             "{svc}: {} affected entities (event known only from DescribeAffectedEntities)",
             entities.len()
@@ -248,6 +265,7 @@ pub fn from_parts(parts: &Value, catalog: Option<&Catalog>) -> Result<Signal, St
         abuse,
         category,
         entities,
+        affected,
         raw: crate::model::Raw::tree(parts.clone()),
     })
 }

@@ -164,6 +164,7 @@ mod tests {
                 Entity::new(EntityKind::IamUser, "alice"),
                 Entity::new(EntityKind::Ip, "203.0.113.9"),
             ],
+            affected: None,
             raw: crate::model::Raw::None,
         }
     }

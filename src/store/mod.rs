@@ -198,6 +198,23 @@ impl Store {
         }
     }
 
+    /// Keeps only the signals `keep` accepts (the index is rebuilt); returns how many went.
+    pub fn retain(&mut self, keep: impl Fn(&Signal) -> bool) -> usize {
+        let old = std::mem::take(&mut self.signals);
+        let before = old.len();
+        let catalog = std::mem::take(&mut self.catalog);
+        let pending = std::mem::take(&mut self.pending_health);
+        *self = Store {
+            catalog,
+            pending_health: pending,
+            ..Store::default()
+        };
+        for s in old.into_iter().filter(|s| keep(s)) {
+            self.insert_signal(s);
+        }
+        before - self.signals.len()
+    }
+
     /// Health events that never became signals, with the reason (after `finish`).
     pub fn unjoined(&self) -> Vec<(String, String)> {
         let mut out: Vec<(String, String)> = self

@@ -53,6 +53,15 @@ pub fn draw_header(f: &mut Frame, state: &State, theme: &Theme, area: Rect) {
 
 pub fn draw_crumbs(f: &mut Frame, state: &State, theme: &Theme, area: Rect) {
     let mut spans = Vec::new();
+    // A credentials problem outranks the breadcrumb: nothing updates until it is fixed.
+    if let Some(banner) = state.live.as_ref().and_then(|l| l.banner()) {
+        spans.push(Span::styled(
+            fit(&banner, area.width as usize),
+            theme.style("pane.error"),
+        ));
+        f.render_widget(Paragraph::new(Line::from(spans)), area);
+        return;
+    }
     if !state.pivots.is_empty() {
         spans.push(Span::styled(" pivot ", theme.style("breadcrumb")));
         for (i, p) in state.pivots.iter().enumerate() {

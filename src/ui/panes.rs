@@ -51,7 +51,67 @@ fn status_text(state: &State, pane: PaneId) -> String {
             state.feed.failed.len()
         ));
     }
+    if let Some(live) = live_text(state, pane) {
+        parts.push(live.0);
+    }
     parts.join(" · ")
+}
+
+/// The live source's state for a pane: when it last updated, and what is wrong where.
+/// `true` when something is wrong (the title turns to the error style).
+fn live_text(state: &State, pane: PaneId) -> Option<(String, bool)> {
+    let live = state.live.as_ref()?;
+    let source = pane.source()?;
+    let mut parts = Vec::new();
+    if pane == PaneId::Health && !live.health_aggregates.is_empty() {
+        let agg: Vec<String> = live
+            .health_aggregates
+            .iter()
+            .map(|(c, n)| format!("{c} {n}"))
+            .collect();
+        parts.push(agg.join(" "));
+    }
+    let Some(h) = live.pane(source) else {
+        parts.push("waiting for credentials".into());
+        return Some((parts.join(" · "), false));
+    };
+    let when = match h.last_ok {
+        Some(t) => format!("updated {} ago", ago(state.now, t)),
+        None if h.polling => "polling…".into(),
+        None => "not updated yet".into(),
+    };
+    if h.paused {
+        parts.push(format!("paused (credentials) · {when}"));
+    }
+    let bad = !h.problems.is_empty();
+    if bad {
+        let (scope, why) = &h.problems[0];
+        let more = if h.problems.len() > 1 {
+            format!(" +{} more", h.problems.len() - 1)
+        } else {
+            String::new()
+        };
+        let marker = if h.last_ok.is_some() { "STALE " } else { "" };
+        parts.push(format!(
+            "⚠ {marker}{scope}: {}{more} · {when}",
+            fit(why, 70)
+        ));
+    } else if !h.paused {
+        parts.push(when);
+    }
+    Some((parts.join(" · "), bad))
+}
+
+/// What a live pane says when it has no rows: the problem, or that it is still polling.
+fn live_empty(state: &State, pane: PaneId) -> Option<String> {
+    let h = state.live.as_ref()?.pane(pane.source()?)?;
+    if let Some((scope, why)) = h.problems.first() {
+        return Some(format!("{scope}: {why}"));
+    }
+    if h.last_ok.is_none() {
+        return Some("polling AWS…".into());
+    }
+    h.notes.first().cloned()
 }
 
 fn block<'a>(state: &State, pane: PaneId, theme: &Theme, count: usize) -> Block<'a> {
@@ -70,8 +130,11 @@ fn block<'a>(state: &State, pane: PaneId, theme: &Theme, count: usize) -> Block<
         ),
     ];
     let status = status_text(state, pane);
+    let live_bad = live_text(state, pane).is_some_and(|(_, bad)| bad);
     if !status.is_empty() {
-        let style = if state.feed.loading.is_some() {
+        let style = if live_bad {
+            theme.style("pane.error")
+        } else if state.feed.loading.is_some() {
             theme.style("pane.loading")
         } else {
             theme.style("text.dim")
@@ -115,10 +178,10 @@ pub fn draw_signals(f: &mut Frame, state: &State, theme: &Theme, pane: PaneId, a
         .collect();
     let wide = inner_w >= 100;
     let kind_w = kind_width(pane, inner_w);
-    let actor_w: u16 = if pane == PaneId::CloudTrail && wide {
-        16
-    } else {
-        0
+    let actor_w: u16 = match pane {
+        PaneId::CloudTrail if wide => 16,
+        PaneId::Health if wide => 8,
+        _ => 0,
     };
     let time_w: u16 = if wide { 14 } else { 8 };
     let fixed = 1 + 7 + 5 + time_w + kind_w + actor_w + 6;
@@ -153,10 +216,12 @@ pub fn draw_signals(f: &mut Frame, state: &State, theme: &Theme, pane: PaneId, a
                 Cell::from(fit(&s.title, kind_w as usize)),
             ];
             if actor_w > 0 {
-                cells.push(Cell::from(fit(
-                    s.actor.as_deref().unwrap_or("-"),
-                    actor_w as usize,
-                )));
+                let text = match (pane, s.affected) {
+                    (PaneId::Health, Some(n)) => n.to_string(),
+                    (PaneId::Health, None) => "-".to_string(),
+                    _ => s.actor.clone().unwrap_or_else(|| "-".into()),
+                };
+                cells.push(Cell::from(fit(&text, actor_w as usize)));
             }
             cells.push(Cell::from(highlighted(
                 &s.summary,
@@ -193,7 +258,11 @@ pub fn draw_signals(f: &mut Frame, state: &State, theme: &Theme, pane: PaneId, a
     ];
     if actor_w > 0 {
         widths.push(Constraint::Length(actor_w));
-        header.push("principal");
+        header.push(if pane == PaneId::Health {
+            "affected"
+        } else {
+            "principal"
+        });
     }
     widths.push(Constraint::Min(8));
     header.push("summary");
@@ -203,12 +272,15 @@ pub fn draw_signals(f: &mut Frame, state: &State, theme: &Theme, pane: PaneId, a
         .column_spacing(1);
     f.render_widget(table, area);
     if view.rows.is_empty() {
-        draw_empty(f, state, theme, area);
+        draw_empty(f, state, theme, pane, area);
     }
 }
 
-fn draw_empty(f: &mut Frame, state: &State, theme: &Theme, area: Rect) {
-    let text = if state.feed.loading.is_some() || !state.feed.initial_done {
+fn draw_empty(f: &mut Frame, state: &State, theme: &Theme, pane: PaneId, area: Rect) {
+    let live = live_empty(state, pane);
+    let text = if let Some(t) = live.as_deref() {
+        t
+    } else if state.feed.loading.is_some() || !state.feed.initial_done {
         "loading…"
     } else if state.pivots.is_empty()
         && state.global_filter.is_none()
@@ -219,12 +291,19 @@ fn draw_empty(f: &mut Frame, state: &State, theme: &Theme, area: Rect) {
         "nothing matches the pivot or filter (x clears filters, backspace leaves the pivot)"
     };
     if area.height > 3 && area.width > 4 {
-        let r = Rect::new(area.x + 2, area.y + 2, area.width - 4, 1);
+        // A live problem can be long (the subscription message): wrap it in the pane.
+        let r = Rect::new(area.x + 2, area.y + 2, area.width - 4, area.height - 3);
+        let style = if live.is_some() && live_text(state, pane).is_some_and(|(_, bad)| bad) {
+            theme.style("pane.error")
+        } else {
+            theme.style("text.dim")
+        };
         f.render_widget(
             ratatui::widgets::Paragraph::new(Span::styled(
-                fit(text, r.width as usize),
-                theme.style("text.dim"),
-            )),
+                crate::safe_text::line(text).into_owned(),
+                style,
+            ))
+            .wrap(ratatui::widgets::Wrap { trim: true }),
             r,
         );
     }
@@ -290,6 +369,6 @@ pub fn draw_entities(f: &mut Frame, state: &State, theme: &Theme, area: Rect) {
         area,
     );
     if view.entity_rows.is_empty() {
-        draw_empty(f, state, theme, area);
+        draw_empty(f, state, theme, PaneId::Entities, area);
     }
 }

@@ -1,0 +1,366 @@
+//! What the live AWS sources say besides signals: whose credentials these are, how each source
+//! and region is doing, Health aggregates. Kept in the state and shown on panes and the header.
+
+use super::msg::Effect;
+use super::state::{PaneId, State};
+use crate::aws::errors::Problem;
+use crate::model::Source;
+use chrono::{DateTime, Utc};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Identity {
+    pub profile: String,
+    pub account: Option<String>,
+    pub principal: Option<String>,
+    /// Why the credentials do not work, and the command that fixes it.
+    pub problem: Option<(String, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ScopeStatus {
+    /// A poll is under way (the first one, or after a problem).
+    Polling,
+    Ok {
+        note: Option<String>,
+    },
+    Problem(Problem),
+    /// Waiting for credentials to work again.
+    Paused,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum LiveEvent {
+    Identity(Identity),
+    Status {
+        source: Source,
+        /// `profile/region`.
+        scope: String,
+        status: ScopeStatus,
+    },
+    /// Health event counts by category (DescribeEventAggregates).
+    HealthAggregates(Vec<(String, u64)>),
+    Notice {
+        text: String,
+        error: bool,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScopeState {
+    pub status: ScopeStatus,
+    pub last_ok: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LiveStatus {
+    pub identities: Vec<Identity>,
+    pub scopes: BTreeMap<(Source, String), ScopeState>,
+    pub health_aggregates: Vec<(String, u64)>,
+}
+
+/// How a pane's source is doing across its profiles and regions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PaneHealth {
+    pub last_ok: Option<DateTime<Utc>>,
+    /// (scope, problem) for every scope that is not fine.
+    pub problems: Vec<(String, String)>,
+    pub notes: Vec<String>,
+    pub polling: bool,
+    pub paused: bool,
+}
+
+impl LiveStatus {
+    /// The credentials banner: the first profile whose credentials fail, with the fix.
+    pub fn banner(&self) -> Option<String> {
+        self.identities.iter().find_map(|i| {
+            i.problem.as_ref().map(|(why, fix)| {
+                format!(
+                    "profile {}: {why} — fix: {fix} (polling paused; it resumes by itself)",
+                    i.profile
+                )
+            })
+        })
+    }
+
+    pub fn pane(&self, source: Source) -> Option<PaneHealth> {
+        let mut any = false;
+        let mut out = PaneHealth {
+            last_ok: None,
+            problems: Vec::new(),
+            notes: Vec::new(),
+            polling: false,
+            paused: false,
+        };
+        for ((s, scope), st) in &self.scopes {
+            if *s != source {
+                continue;
+            }
+            any = true;
+            out.last_ok = out.last_ok.max(st.last_ok);
+            match &st.status {
+                ScopeStatus::Polling => out.polling = true,
+                ScopeStatus::Ok { note: Some(n) } => out.notes.push(format!("{scope}: {n}")),
+                ScopeStatus::Ok { note: None } => {}
+                ScopeStatus::Problem(p) => out.problems.push((scope.clone(), p.to_string())),
+                ScopeStatus::Paused => out.paused = true,
+            }
+        }
+        any.then_some(out)
+    }
+
+    /// The header's source label: each profile's account and principal.
+    pub fn label(&self) -> String {
+        let who: Vec<String> = self
+            .identities
+            .iter()
+            .map(|i| match (&i.account, &i.principal) {
+                (Some(a), Some(p)) => format!("{} {a} {}", i.profile, short_principal(p)),
+                _ => format!("{} (no credentials)", i.profile),
+            })
+            .collect();
+        format!("live · {}", who.join(" · "))
+    }
+}
+
+/// `arn:aws:sts::123:assumed-role/Admin/alice` → `assumed-role/Admin/alice`.
+fn short_principal(arn: &str) -> &str {
+    arn.rsplit_once(':').map(|(_, r)| r).unwrap_or(arn)
+}
+
+pub fn on_live(state: &mut State, ev: LiveEvent) -> Vec<Effect> {
+    let now = state.now;
+    let live = state.live.get_or_insert_with(LiveStatus::default);
+    match ev {
+        LiveEvent::Identity(id) => {
+            let previous = live.identities.iter().position(|i| i.profile == id.profile);
+            let old_account = previous.and_then(|i| live.identities[i].account.clone());
+            if let Some(i) = previous {
+                live.identities[i] = id.clone();
+            } else {
+                live.identities.push(id.clone());
+            }
+            state.source_label = live.label();
+            // The same profile now answers for another account: nothing from the old account
+            // may stay on screen as if it were the new one.
+            if let (Some(old), Some(new)) = (old_account, id.account.as_ref()) {
+                if &old != new {
+                    let removed = state
+                        .store
+                        .retain(|s| s.account.as_deref() != Some(old.as_str()));
+                    for p in PaneId::ALL {
+                        state.pane_mut(p).seen_upto = state.store.len();
+                    }
+                    state.toast(
+                        format!(
+                            "profile {} now answers for account {new} (was {old}): {removed} \
+                             signals of {old} removed",
+                            id.profile
+                        ),
+                        true,
+                    );
+                }
+            }
+        }
+        LiveEvent::Status {
+            source,
+            scope,
+            status,
+        } => {
+            let entry = live
+                .scopes
+                .entry((source, scope.clone()))
+                .or_insert(ScopeState {
+                    status: ScopeStatus::Polling,
+                    last_ok: None,
+                });
+            let was_problem = matches!(entry.status, ScopeStatus::Problem(_));
+            if matches!(status, ScopeStatus::Ok { .. }) {
+                entry.last_ok = Some(now);
+                if was_problem {
+                    state.toast(format!("{source} {scope}: recovered"), false);
+                }
+            } else if let ScopeStatus::Problem(p) = &status {
+                if !was_problem {
+                    let text = format!("{source} {scope}: {p}");
+                    state.toast(crate::safe_text::line(&text).into_owned(), true);
+                }
+            }
+            if let Some(e) = state
+                .live
+                .as_mut()
+                .and_then(|l| l.scopes.get_mut(&(source, scope)))
+            {
+                e.status = status;
+            }
+        }
+        LiveEvent::HealthAggregates(a) => live.health_aggregates = a,
+        LiveEvent::Notice { text, error } => {
+            state.toast(crate::safe_text::line(&text).into_owned(), error)
+        }
+    }
+    state.dirty = true;
+    Vec::new()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::keymap::Keymap;
+
+    fn state() -> State {
+        State::new("live", Keymap::default(), chrono::Utc::now())
+    }
+
+    fn ident(account: &str) -> LiveEvent {
+        LiveEvent::Identity(Identity {
+            profile: "prod".into(),
+            account: Some(account.into()),
+            principal: Some("arn:aws:iam::1:user/alice".into()),
+            problem: None,
+        })
+    }
+
+    #[test]
+    fn status_changes_toast_once_and_recover() {
+        let mut s = state();
+        let st = |status| LiveEvent::Status {
+            source: Source::GuardDuty,
+            scope: "prod/eu-west-1".into(),
+            status,
+        };
+        on_live(&mut s, st(ScopeStatus::Ok { note: None }));
+        let first_ok = s.live.as_ref().unwrap().pane(Source::GuardDuty).unwrap();
+        assert!(first_ok.last_ok.is_some() && first_ok.problems.is_empty());
+        on_live(
+            &mut s,
+            st(ScopeStatus::Problem(Problem::Throttled("x".into()))),
+        );
+        on_live(
+            &mut s,
+            st(ScopeStatus::Problem(Problem::Throttled("x".into()))),
+        );
+        assert_eq!(s.toasts.len(), 1, "one toast for a lasting problem");
+        let p = s.live.as_ref().unwrap().pane(Source::GuardDuty).unwrap();
+        assert_eq!(p.problems.len(), 1);
+        assert!(p.last_ok.is_some(), "the last good poll time is kept");
+        on_live(&mut s, st(ScopeStatus::Ok { note: None }));
+        assert!(s.toasts.last().unwrap().text.contains("recovered"));
+        assert!(s.live.as_ref().unwrap().pane(Source::Health).is_none());
+    }
+
+    #[test]
+    fn a_profile_that_changes_account_drops_the_old_accounts_signals() {
+        let mut s = state();
+        on_live(&mut s, ident("111111111111"));
+        assert!(s.source_label.contains("prod 111111111111 user/alice"));
+        let mut sig = crate::normalize::guardduty::normalize(
+            &serde_json::json!({"schemaVersion":"2.0","id":"f1","type":"Recon:EC2/PortProbeUnprotectedPort",
+                "severity":5,"accountId":"111111111111","region":"us-east-1","updatedAt":"2026-11-28T00:00:00Z",
+                "createdAt":"2026-11-28T00:00:00Z","title":"t","description":"d","resource":{}}),
+            &Default::default(),
+        )
+        .unwrap();
+        s.store.insert_signal(sig.clone());
+        sig.id = "guardduty:f2".into();
+        sig.account = Some("222222222222".into());
+        s.store.insert_signal(sig);
+        on_live(&mut s, ident("222222222222"));
+        assert_eq!(s.store.len(), 1);
+        assert_eq!(
+            s.store.signals()[0].account.as_deref(),
+            Some("222222222222")
+        );
+        assert!(s
+            .toasts
+            .last()
+            .unwrap()
+            .text
+            .contains("1 signals of 111111111111 removed"));
+    }
+
+    #[test]
+    fn the_banner_names_the_fix() {
+        let mut s = state();
+        on_live(
+            &mut s,
+            LiveEvent::Identity(Identity {
+                profile: "sso".into(),
+                account: None,
+                principal: None,
+                problem: Some((
+                    "the SSO token expired".into(),
+                    "aws sso login --profile sso".into(),
+                )),
+            }),
+        );
+        let b = s.live.as_ref().unwrap().banner().unwrap();
+        assert!(b.contains("aws sso login --profile sso"), "{b}");
+        assert!(s.source_label.contains("sso (no credentials)"));
+    }
+}
+
+/// The LookupEvents attribute for an entity, when CloudTrail can search by it.
+pub fn lookup_key(e: &crate::model::Entity) -> Option<(crate::aws::LookupKey, String)> {
+    use crate::aws::LookupKey;
+    use crate::model::EntityKind as K;
+    let key = match e.kind {
+        K::AccessKey => LookupKey::AccessKeyId,
+        K::IamUser => LookupKey::Username,
+        K::Ip | K::Account => return None,
+        _ => LookupKey::ResourceName,
+    };
+    Some((key, e.id.clone()))
+}
+
+/// `T`: LookupEvents on the selected row's access key, user or resource (in that order of
+/// preference), or its event name; the panes pivot on it so the answers show as they come.
+pub fn lookup(state: &mut State) -> Vec<Effect> {
+    if state.live.is_none() {
+        state.toast(
+            "CloudTrail lookups query live AWS (run airc with a profile); here p pivots on what is loaded",
+            false,
+        );
+        return Vec::new();
+    }
+    let entities = super::commands::current_entities(state);
+    let rank = |e: &crate::model::Entity| {
+        use crate::model::EntityKind as K;
+        match e.kind {
+            K::AccessKey => 0,
+            K::IamUser => 1,
+            K::Instance | K::Bucket | K::SecurityGroup | K::Volume | K::Snapshot => 2,
+            _ => 3,
+        }
+    };
+    let best = entities
+        .iter()
+        .filter(|e| lookup_key(e).is_some())
+        .min_by_key(|e| rank(e))
+        .cloned();
+    let (key, value) = match &best {
+        Some(e) => lookup_key(e).unwrap_or((crate::aws::LookupKey::ResourceName, e.id.clone())),
+        None => match state.selected_signal(state.focus) {
+            Some(s) if s.source == Source::CloudTrail => {
+                (crate::aws::LookupKey::EventName, s.kind.clone())
+            }
+            _ => {
+                state.toast("nothing on this row that LookupEvents can search by", false);
+                return Vec::new();
+            }
+        },
+    };
+    if let Some(e) = best {
+        super::commands::pivot_on(state, e);
+    }
+    state.focus = PaneId::CloudTrail;
+    state.toast(
+        format!(
+            "looking up {}={} in CloudTrail…",
+            key.label(),
+            crate::safe_text::line(&value)
+        ),
+        false,
+    );
+    vec![Effect::Lookup(crate::aws::Lookup { key, value })]
+}
