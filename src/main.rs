@@ -27,6 +27,18 @@ fn init_logging(
 }
 
 fn console(origin: Origin, args: ConsoleArgs, started: std::time::Instant) -> ExitCode {
+    use std::io::IsTerminal;
+    // Checked before any source starts: without a terminal nothing should poll AWS.
+    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+        eprintln!(
+            "airc: the console needs a terminal (stdin and stdout).\n\
+             Without one:  airc inspect PATH...   report what files hold\n\
+             \x20             airc incident ...    the incident notebook from the shell\n\
+             In a terminal: airc demo (built-in scenario), airc replay PATH..., or airc \
+             [--profile NAME] for live AWS"
+        );
+        return ExitCode::from(2);
+    }
     let opts = ConsoleOptions {
         theme: args.theme,
         keymap: args.keymap,

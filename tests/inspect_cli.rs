@@ -105,7 +105,15 @@ fn hostile_strings_are_stripped_before_the_terminal() {
 
 #[test]
 fn no_subcommand_tells_the_user_what_to_run() {
-    let out = common::airc(&[]);
-    assert_ne!(out.status.code(), Some(0));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("airc inspect"));
+    // No terminal here: the live console refuses before polling anything, and says what to run.
+    let out = common::airc(&["--endpoint-url", "http://127.0.0.1:9"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("needs a terminal") && err.contains("airc inspect"),
+        "{err}"
+    );
+    assert!(err.contains("airc demo"), "{err}");
+    let out = common::airc(&["--poll", "s3=1s"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown source s3"));
 }

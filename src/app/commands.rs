@@ -210,7 +210,7 @@ fn global(state: &mut State, cmd: Command) -> Vec<Effect> {
     }
     match cmd {
         Command::Quit => state.quit = true,
-        Command::CloudTrailLookup => return super::live::lookup(state),
+        Command::CloudTrailLookup => return super::lookup::lookup(state),
         Command::Help => {
             state.mode = Mode::Help {
                 query: String::new(),

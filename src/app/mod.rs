@@ -6,6 +6,7 @@ pub mod detail;
 pub mod help;
 pub mod keys;
 pub mod live;
+pub mod lookup;
 pub mod msg;
 pub mod notebook;
 pub mod overlay_commands;

@@ -81,6 +81,7 @@ async fn pages(
     let mut newest: Option<DateTime<Utc>> = None;
     for _ in 0..max_pages {
         ctx.pacer.acquire(&key).await;
+        ctx.check_paused()?;
         let out = r
             .client
             .lookup_events()

@@ -331,6 +331,7 @@ impl Poller {
             send_items(ctx, items);
         }
         for arn in &arns {
+            ctx.check_paused()?;
             send_items(ctx, affected_entities(c, arn).await?);
         }
         for chunk in arns.chunks(AGGREGATE_BATCH) {

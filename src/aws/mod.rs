@@ -151,6 +151,17 @@ impl Ctx {
         g.account.clone()
     }
 
+    /// Credentials are known not to work: a long poll stops between calls.
+    pub fn check_paused(&self) -> Result<(), errors::Problem> {
+        if self.gate.borrow().ok {
+            Ok(())
+        } else {
+            Err(errors::Problem::Credentials(
+                "paused until the credentials work again".into(),
+            ))
+        }
+    }
+
     /// A call failed for credentials: pause everyone on this profile until they work again.
     pub fn credentials_failed(&self) {
         self.gate_tx.send_modify(|g| g.ok = false);

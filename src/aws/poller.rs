@@ -55,7 +55,12 @@ pub(crate) async fn run(mut ctx: Ctx, mut p: impl Poll) {
                 tracing::warn!("{} {}: {problem}", p.source(), p.scope());
                 let long = matches!(problem, Problem::Unsubscribed(_) | Problem::Denied { .. });
                 if matches!(problem, Problem::Credentials(_)) {
+                    // A short pause only: the loop then waits for the credentials to work.
+                    // (Not none: a service refusing keys that STS accepts must not spin.)
                     ctx.credentials_failed();
+                    status(&ctx, &p, ScopeStatus::Paused);
+                    tokio::time::sleep(p.interval().min(Duration::from_secs(2))).await;
+                    continue;
                 }
                 status(&ctx, &p, ScopeStatus::Problem(problem));
                 let base = if long {

@@ -5,7 +5,8 @@ use ratatui::layout::{Constraint, Direction, Layout as Split, Rect};
 
 pub struct Areas {
     pub header: Rect,
-    /// Breadcrumb line (pivots and global filter), present only when there is one.
+    /// Breadcrumb line (pivots, global filter, or the live credentials banner), present only
+    /// when there is one.
     pub crumbs: Option<Rect>,
     pub body: Rect,
     pub status: Rect,
@@ -14,7 +15,8 @@ pub struct Areas {
 pub fn areas(state: &State, area: Rect) -> Areas {
     let has_crumbs = !state.pivots.is_empty()
         || state.global_filter.is_some()
-        || matches!(state.mode, Mode::Filter { all: true, .. });
+        || matches!(state.mode, Mode::Filter { all: true, .. })
+        || state.live.as_ref().is_some_and(|l| l.banner().is_some());
     let rows = Split::default()
         .direction(Direction::Vertical)
         .constraints([
