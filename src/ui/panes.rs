@@ -63,14 +63,6 @@ fn live_text(state: &State, pane: PaneId) -> Option<(String, bool)> {
     let live = state.live.as_ref()?;
     let source = pane.source()?;
     let mut parts = Vec::new();
-    if pane == PaneId::Health && !live.health_aggregates.is_empty() {
-        let agg: Vec<String> = live
-            .health_aggregates
-            .iter()
-            .map(|(c, n)| format!("{c} {n}"))
-            .collect();
-        parts.push(agg.join(" "));
-    }
     let Some(h) = live.pane(source) else {
         parts.push("waiting for credentials".into());
         return Some((parts.join(" · "), false));
@@ -98,6 +90,15 @@ fn live_text(state: &State, pane: PaneId) -> Option<(String, bool)> {
         ));
     } else if !h.paused {
         parts.push(when);
+    }
+    // Counts by category last: a problem must not be cut off by them.
+    if pane == PaneId::Health && !live.health_aggregates.is_empty() {
+        let agg: Vec<String> = live
+            .health_aggregates
+            .iter()
+            .map(|(c, n)| format!("{c} {n}"))
+            .collect();
+        parts.push(agg.join(" "));
     }
     Some((parts.join(" · "), bad))
 }
