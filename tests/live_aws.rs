@@ -225,6 +225,12 @@ fn many_findings(w: &mut World, n: usize) {
 async fn guardduty_batches_of_50_and_incremental_polls() {
     let mut world = demo_world();
     many_findings(&mut world, 130);
+    // From a delegated administrator, a member account's finding comes with its own account.
+    let mut member = world.findings[0].clone();
+    member["id"] = serde_json::json!("member-finding");
+    member["accountId"] = serde_json::json!("444455556666");
+    member["severity"] = serde_json::json!(7.5);
+    world.findings.push(member);
     world.page_size = 40;
     let server = FakeAws::start(world);
     let mut opts = options(&server);
@@ -266,6 +272,12 @@ async fn guardduty_batches_of_50_and_incremental_polls() {
         crit(last)["updatedAt"]["greaterThan"].as_i64().unwrap_or(0) > 0,
         "later polls: only updates"
     );
+    let m = s
+        .state
+        .store
+        .get("guardduty:member-finding")
+        .expect("member finding");
+    assert_eq!(m.account.as_deref(), Some("444455556666"));
     // Raw JSON kept as GuardDuty sent it, for the detail view.
     let f = s
         .state
@@ -726,4 +738,48 @@ async fn a_profile_switching_account_never_shows_old_data_as_new() {
         .toasts
         .iter()
         .any(|t| t.text.contains("now answers for account 999988887777")));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_profiles_each_with_its_account_in_the_header() {
+    let server = FakeAws::start(demo_world());
+    server.with(|w| {
+        w.identities.insert(
+            "AKIABETA".into(),
+            (
+                "222233334444".into(),
+                "arn:aws:iam::222233334444:user/carol".into(),
+            ),
+        )
+    });
+    let mut opts = options(&server);
+    opts.profiles = vec![Some("alpha".into()), Some("beta".into())];
+    let mut s = Session::start(opts);
+    s.until(15, "both profiles polled", |st| {
+        let live = st.live.as_ref().unwrap();
+        live.identities.len() == 2
+            && is_ok(
+                live.scopes
+                    .get(&(Source::GuardDuty, "beta/us-east-1".into()))
+                    .map(|x| x.status.clone()),
+            )
+            && is_ok(
+                live.scopes
+                    .get(&(Source::GuardDuty, "alpha/us-east-1".into()))
+                    .map(|x| x.status.clone()),
+            )
+    })
+    .await;
+    let label = &s.state.source_label;
+    assert!(
+        label.contains("alpha 111122223333 assumed-role/Responder/alice"),
+        "{label}"
+    );
+    assert!(label.contains("beta 222233334444 user/carol"), "{label}");
+    let keys: std::collections::BTreeSet<String> =
+        server.with(|w| w.log.iter().map(|r| r.access_key.clone()).collect());
+    assert!(
+        keys.contains("AKIAALPHA") && keys.contains("AKIABETA"),
+        "{keys:?}"
+    );
 }

@@ -25,16 +25,24 @@ impl Pacer {
         }
     }
 
-    /// Waits for this key's next slot and claims it.
+    /// Waits until this key's last request is `spacing` in the past, then claims the turn.
+    /// The gap counts from when the previous caller actually went, not from a slot booked in
+    /// advance: a caller woken late cannot bunch up with the next one.
     pub async fn acquire(&self, key: &str) {
-        let slot = {
-            let mut next = self.next.lock().unwrap_or_else(|p| p.into_inner());
-            let now = Instant::now();
-            let slot = next.get(key).copied().filter(|t| *t > now).unwrap_or(now);
-            next.insert(key.to_string(), slot + self.spacing);
-            slot
-        };
-        tokio::time::sleep_until(slot).await;
+        loop {
+            let wait = {
+                let mut next = self.next.lock().unwrap_or_else(|p| p.into_inner());
+                let now = Instant::now();
+                match next.get(key) {
+                    Some(t) if *t > now => *t,
+                    _ => {
+                        next.insert(key.to_string(), now + self.spacing);
+                        return;
+                    }
+                }
+            };
+            tokio::time::sleep_until(wait).await;
+        }
     }
 }
 
