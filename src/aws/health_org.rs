@@ -4,9 +4,9 @@
 //! events read.
 
 use super::errors::{classify, Problem};
-use super::health::{
-    clients, count_part, denied_part, details_json, entity_json, event_types, is_denied,
-    normalized, org_event_json, window_start, AGGREGATE_BATCH, DETAILS_BATCH,
+use super::health::{clients, event_types, window_start, AGGREGATE_BATCH, DETAILS_BATCH};
+use super::health_json::{
+    count_part, denied_part, details_json, entity_json, is_denied, normalized, org_event_json,
 };
 use super::poller::{self, send_items, Poll};
 use super::Ctx;

@@ -7,6 +7,7 @@ pub mod cloudtrail;
 pub mod errors;
 pub mod guardduty;
 pub mod health;
+pub mod health_json;
 pub mod health_org;
 pub mod lake;
 pub mod limiter;
