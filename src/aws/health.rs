@@ -78,13 +78,17 @@ pub fn clients(cfg: &SdkConfig, ctx: &Ctx) -> Vec<(String, Client)> {
         .collect()
 }
 
-struct Poller {
+/// One profile's Health poller, for the account or (`--org`) the organization.
+pub(super) struct Poller {
     profile: String,
     clients: Vec<(String, Client)>,
     active: usize,
-    last_poll: Option<DateTime<Utc>>,
-    types_loaded: bool,
+    pub(super) last_poll: Option<DateTime<Utc>>,
+    pub(super) types_loaded: bool,
     interval: Duration,
+    org: bool,
+    /// Organization view: each event's category, for the counts in the pane title.
+    pub(super) categories: std::collections::BTreeMap<String, String>,
 }
 
 pub async fn run(ctx: Ctx, cfg: SdkConfig) {
@@ -95,6 +99,8 @@ pub async fn run(ctx: Ctx, cfg: SdkConfig) {
         last_poll: None,
         types_loaded: false,
         interval: ctx.opts.poll.health,
+        org: ctx.opts.org,
+        categories: Default::default(),
     };
     poller::run(ctx, p).await
 }
@@ -104,7 +110,11 @@ impl Poll for Poller {
         Source::Health
     }
     fn scope(&self) -> String {
-        format!("{}/health", self.profile)
+        if self.org {
+            format!("{}/health (organization)", self.profile)
+        } else {
+            format!("{}/health", self.profile)
+        }
     }
     fn interval(&self) -> Duration {
         self.interval
@@ -115,7 +125,12 @@ impl Poll for Poller {
         for attempt in 0..n {
             let i = (self.active + attempt) % n;
             let client = self.clients[i].1.clone();
-            match self.poll_endpoint(ctx, &client, account).await {
+            let result = if self.org {
+                super::health_org::poll_endpoint(self, ctx, &client).await
+            } else {
+                self.poll_endpoint(ctx, &client, account).await
+            };
+            match result {
                 Ok(()) => {
                     let note = (i != 0).then(|| {
                         format!(

@@ -196,11 +196,7 @@ async fn run(
             pacer: pacer.clone(),
         };
         tokio::spawn(watch_identity(ctx.clone(), cfg.clone(), profile.clone()));
-        if opts.org {
-            tokio::spawn(health_org::run(ctx.clone(), cfg.clone()));
-        } else {
-            tokio::spawn(health::run(ctx.clone(), cfg.clone()));
-        }
+        tokio::spawn(health::run(ctx.clone(), cfg.clone()));
         let mut regional = Vec::new();
         for r in session::regions(&cfg, &opts) {
             let rcfg = with_region(&cfg, &r);
