@@ -120,6 +120,8 @@ pub enum Command {
         #[command(subcommand)]
         action: IncidentAction,
     },
+    /// Run a response action from a shell: print the plan, confirm, execute, audit.
+    Respond(RespondArgs),
     /// Print the effective keymap (default, user file, --keymap) as TOML.
     Keys {
         #[arg(long, value_name = "FILE")]
@@ -193,4 +195,41 @@ pub enum IncidentAction {
         #[arg(long, default_value = "")]
         tag: String,
     },
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct RespondArgs {
+    /// The action (`airc respond --list` shows the catalog).
+    #[arg(required_unless_present = "list")]
+    pub action: Option<String>,
+    /// i-…, i-…:sg-1,sg-2, AKIA…, user/NAME, role/NAME, s3://BUCKET, vol-…, finding/ID.
+    #[arg(required_unless_present = "list")]
+    pub target: Option<String>,
+    /// Print the plan and stop.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Do not ask for confirmation (scripts, runbooks).
+    #[arg(long)]
+    pub yes: bool,
+    /// Print the plan and the outcome as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Refuse any action that changes something (also `read_only = true` in config.toml).
+    #[arg(long)]
+    pub read_only: bool,
+    /// The incident to record the action in (its timeline) and tag with.
+    #[arg(long, value_name = "ID")]
+    pub incident: Option<String>,
+    /// SNS topic for `notify` (default: sns_topic in config.toml).
+    #[arg(long, value_name = "ARN")]
+    pub topic: Option<String>,
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+    /// List the actions and what they apply to.
+    #[arg(long)]
+    pub list: bool,
 }

@@ -93,6 +93,13 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             }
         },
+        Some(Command::Respond(args)) => match airc::respond::cli::run(args) {
+            Ok(code) => ExitCode::from(code as u8),
+            Err(e) => {
+                eprintln!("airc: {e}");
+                ExitCode::from(2)
+            }
+        },
         Some(Command::Keys { keymap }) => {
             let (k, warnings) = airc::keymap::Keymap::load(
                 airc::config::config_dir().as_deref(),

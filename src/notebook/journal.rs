@@ -9,7 +9,8 @@ use std::path::Path;
 /// Appends one entry. Two processes appending to the same journal take turns (an exclusive
 /// lock on the file), so their lines never interleave. When a previous writer crashed mid-line,
 /// the new entry starts on a fresh line and the torn one stays isolated.
-pub fn append(path: &Path, entry: &Entry) -> io::Result<()> {
+/// Any serializable record works the same way (the audit log, evidence manifests).
+pub fn append(path: &Path, entry: &impl serde::Serialize) -> io::Result<()> {
     let mut line = serde_json::to_vec(entry).map_err(io::Error::other)?;
     line.push(b'\n');
     let mut f = OpenOptions::new()

@@ -1,0 +1,49 @@
+//! The SDK clients actions use, for one profile and region (S3 path-style against a local
+//! endpoint, as emulators need).
+
+use aws_config::SdkConfig;
+
+#[derive(Clone, Debug)]
+pub struct Clients {
+    pub config: SdkConfig,
+    pub ec2: aws_sdk_ec2::Client,
+    pub iam: aws_sdk_iam::Client,
+    pub s3: aws_sdk_s3::Client,
+    pub sns: aws_sdk_sns::Client,
+    pub guardduty: aws_sdk_guardduty::Client,
+    pub region: String,
+}
+
+impl Clients {
+    pub fn new(config: &SdkConfig, local_endpoint: bool) -> Clients {
+        let s3 = aws_sdk_s3::config::Builder::from(config)
+            .force_path_style(local_endpoint)
+            .build();
+        Clients {
+            ec2: aws_sdk_ec2::Client::new(config),
+            iam: aws_sdk_iam::Client::new(config),
+            s3: aws_sdk_s3::Client::from_conf(s3),
+            sns: aws_sdk_sns::Client::new(config),
+            guardduty: aws_sdk_guardduty::Client::new(config),
+            region: config
+                .region()
+                .map(|r| r.to_string())
+                .unwrap_or_else(|| crate::aws::session::FALLBACK_REGION.into()),
+            config: config.clone(),
+        }
+    }
+
+    /// Clients for a profile and region, as `airc respond` and the console build them.
+    pub async fn load(
+        profile: Option<&str>,
+        region: Option<&str>,
+        endpoint_url: Option<&str>,
+    ) -> Clients {
+        let opts = crate::aws::LiveOptions {
+            endpoint_url: endpoint_url.map(String::from),
+            ..Default::default()
+        };
+        let cfg = crate::aws::session::load(profile, region, &opts).await;
+        Clients::new(&cfg, endpoint_url.is_some())
+    }
+}

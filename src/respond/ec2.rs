@@ -1,0 +1,309 @@
+//! EC2 actions: isolate (and restore), termination protection, snapshots, console capture,
+//! instance profile detach, stop, tags.
+
+use super::clients::Clients;
+use super::evidence;
+use super::execute::{fail, step, Done, Env, Step};
+use super::plan::{Plan, ISOLATION_GROUP, TAG_KEY};
+use super::{Action, Target};
+use aws_sdk_ec2::types::{
+    AttributeBooleanValue, Filter, InstanceSpecification, IpPermission, IpRange, ResourceType, Tag,
+    TagSpecification,
+};
+use base64::Engine;
+use serde_json::json;
+
+fn tags(resource: ResourceType, incident: &str) -> TagSpecification {
+    TagSpecification::builder()
+        .resource_type(resource)
+        .tags(Tag::builder().key(TAG_KEY).value(incident).build())
+        .build()
+}
+
+fn filter(name: &str, value: &str) -> Filter {
+    Filter::builder().name(name).values(value).build()
+}
+
+pub async fn run(
+    action: Action,
+    target: &Target,
+    plan: &Plan,
+    c: &Clients,
+    env: &Env,
+    steps: &mut Vec<Step>,
+) -> Result<Done, ()> {
+    let id = target.id().to_string();
+    let incident = plan.incident.clone().unwrap_or_else(|| "none".into());
+    let ec2 = &c.ec2;
+    let mut done = Done::default();
+    match action {
+        Action::Isolate => {
+            let d = step(
+                steps,
+                "ec2:DescribeInstances",
+                json!({"InstanceIds": [id]}),
+                ec2.describe_instances().instance_ids(&id).send(),
+            )
+            .await?;
+            let Some(inst) = d.reservations().iter().flat_map(|r| r.instances()).next() else {
+                fail(
+                    steps,
+                    "ec2:DescribeInstances",
+                    format!("instance {id} not found"),
+                );
+                return Err(());
+            };
+            let original: Vec<String> = inst
+                .security_groups()
+                .iter()
+                .filter_map(|g| g.group_id().map(String::from))
+                .collect();
+            let Some(vpc) = inst.vpc_id().map(String::from) else {
+                fail(
+                    steps,
+                    "ec2:DescribeInstances",
+                    "the instance is not in a VPC",
+                );
+                return Err(());
+            };
+            let found = step(
+                steps,
+                "ec2:DescribeSecurityGroups",
+                json!({"group-name": ISOLATION_GROUP, "vpc-id": vpc}),
+                ec2.describe_security_groups()
+                    .filters(filter("group-name", ISOLATION_GROUP))
+                    .filters(filter("vpc-id", &vpc))
+                    .send(),
+            )
+            .await?;
+            let group = match found
+                .security_groups()
+                .iter()
+                .find_map(|g| g.group_id().map(String::from))
+            {
+                Some(g) => g,
+                None => {
+                    let made = step(
+                        steps,
+                        "ec2:CreateSecurityGroup",
+                        json!({"GroupName": ISOLATION_GROUP, "VpcId": vpc}),
+                        ec2.create_security_group()
+                            .group_name(ISOLATION_GROUP)
+                            .description("airc isolation: no inbound or outbound rules")
+                            .vpc_id(&vpc)
+                            .tag_specifications(tags(ResourceType::SecurityGroup, &incident))
+                            .send(),
+                    )
+                    .await?;
+                    let Some(g) = made.group_id().map(String::from) else {
+                        fail(steps, "ec2:CreateSecurityGroup", "no group id returned");
+                        return Err(());
+                    };
+                    let all = IpPermission::builder()
+                        .ip_protocol("-1")
+                        .ip_ranges(IpRange::builder().cidr_ip("0.0.0.0/0").build())
+                        .build();
+                    step(
+                        steps,
+                        "ec2:RevokeSecurityGroupEgress",
+                        json!({"GroupId": g, "IpProtocol": "-1", "CidrIp": "0.0.0.0/0"}),
+                        ec2.revoke_security_group_egress()
+                            .group_id(&g)
+                            .ip_permissions(all)
+                            .send(),
+                    )
+                    .await?;
+                    g
+                }
+            };
+            step(
+                steps,
+                "ec2:ModifyInstanceAttribute",
+                json!({"InstanceId": id, "Groups": [group], "OriginalGroups": original}),
+                ec2.modify_instance_attribute()
+                    .instance_id(&id)
+                    .groups(&group)
+                    .send(),
+            )
+            .await?;
+            done.undo = Some(format!(
+                "airc respond restore-groups {id}:{}",
+                original.join(",")
+            ));
+            done.note = Some(format!(
+                "now only in {group}; was in {}",
+                original.join(", ")
+            ));
+        }
+        Action::RestoreGroups => {
+            let Target::InstanceGroups(_, groups) = target else {
+                return Err(());
+            };
+            step(
+                steps,
+                "ec2:ModifyInstanceAttribute",
+                json!({"InstanceId": id, "Groups": groups}),
+                ec2.modify_instance_attribute()
+                    .instance_id(&id)
+                    .set_groups(Some(groups.clone()))
+                    .send(),
+            )
+            .await?;
+            done.undo = Some(format!("airc respond isolate {id}"));
+        }
+        Action::Protect => {
+            step(
+                steps,
+                "ec2:ModifyInstanceAttribute",
+                json!({"InstanceId": id, "DisableApiTermination": true}),
+                ec2.modify_instance_attribute()
+                    .instance_id(&id)
+                    .disable_api_termination(AttributeBooleanValue::builder().value(true).build())
+                    .send(),
+            )
+            .await?;
+            done.undo = Some(format!(
+                "aws ec2 modify-instance-attribute --instance-id {id} --no-disable-api-termination"
+            ));
+        }
+        Action::Snapshot => {
+            let out = step(
+                steps,
+                "ec2:CreateSnapshots",
+                json!({"InstanceId": id, "Tags": {TAG_KEY: incident}}),
+                ec2.create_snapshots()
+                    .instance_specification(
+                        InstanceSpecification::builder().instance_id(&id).build(),
+                    )
+                    .description(format!("airc evidence for {incident}: {id}"))
+                    .tag_specifications(tags(ResourceType::Snapshot, &incident))
+                    .send(),
+            )
+            .await?;
+            let ids: Vec<&str> = out
+                .snapshots()
+                .iter()
+                .filter_map(|s| s.snapshot_id())
+                .collect();
+            done.note = Some(format!("snapshots {}", ids.join(", ")));
+        }
+        Action::Capture => {
+            let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
+            let out = step(
+                steps,
+                "ec2:GetConsoleOutput",
+                json!({"InstanceId": id, "Latest": true}),
+                ec2.get_console_output()
+                    .instance_id(&id)
+                    .latest(true)
+                    .send(),
+            )
+            .await?;
+            let text = out.output().map(decode).unwrap_or_default();
+            match evidence::save(
+                &env.evidence_dir,
+                &format!("console-output-{id}-{stamp}.txt"),
+                &text,
+                &format!("console output of {id}"),
+            ) {
+                Ok(e) => done.evidence.push(e),
+                Err(e) => fail(steps, "evidence", e),
+            }
+            if let Ok(shot) = step(
+                steps,
+                "ec2:GetConsoleScreenshot",
+                json!({"InstanceId": id}),
+                ec2.get_console_screenshot().instance_id(&id).send(),
+            )
+            .await
+            {
+                let img = shot.image_data().map(decode).unwrap_or_default();
+                match evidence::save(
+                    &env.evidence_dir,
+                    &format!("console-screenshot-{id}-{stamp}.jpg"),
+                    &img,
+                    &format!("console screenshot of {id}"),
+                ) {
+                    Ok(e) => done.evidence.push(e),
+                    Err(e) => fail(steps, "evidence", e),
+                }
+            }
+            done.note = Some(format!(
+                "{} evidence files in {}",
+                done.evidence.len(),
+                env.evidence_dir.display()
+            ));
+        }
+        Action::DetachProfile => {
+            let out = step(
+                steps,
+                "ec2:DescribeIamInstanceProfileAssociations",
+                json!({"instance-id": id}),
+                ec2.describe_iam_instance_profile_associations()
+                    .filters(filter("instance-id", &id))
+                    .send(),
+            )
+            .await?;
+            let Some(assoc) = out.iam_instance_profile_associations().first() else {
+                fail(
+                    steps,
+                    "ec2:DescribeIamInstanceProfileAssociations",
+                    "no instance profile is attached",
+                );
+                return Err(());
+            };
+            let profile = assoc
+                .iam_instance_profile()
+                .and_then(|p| p.arn())
+                .unwrap_or("?")
+                .to_string();
+            let aid = assoc.association_id().unwrap_or_default().to_string();
+            step(
+                steps,
+                "ec2:DisassociateIamInstanceProfile",
+                json!({"AssociationId": aid}),
+                ec2.disassociate_iam_instance_profile()
+                    .association_id(&aid)
+                    .send(),
+            )
+            .await?;
+            done.undo = Some(format!("aws ec2 associate-iam-instance-profile --instance-id {id} --iam-instance-profile Arn={profile}"));
+        }
+        Action::Stop => {
+            step(
+                steps,
+                "ec2:StopInstances",
+                json!({"InstanceIds": [id]}),
+                ec2.stop_instances().instance_ids(&id).send(),
+            )
+            .await?;
+            done.undo = Some(format!("aws ec2 start-instances --instance-ids {id}"));
+        }
+        Action::Tag => {
+            step(
+                steps,
+                "ec2:CreateTags",
+                json!({"Resources": [id], "Tags": {TAG_KEY: incident}}),
+                ec2.create_tags()
+                    .resources(&id)
+                    .tags(Tag::builder().key(TAG_KEY).value(&incident).build())
+                    .send(),
+            )
+            .await?;
+            done.undo = Some(format!(
+                "aws ec2 delete-tags --resources {id} --tags Key={TAG_KEY}"
+            ));
+        }
+        _ => {
+            fail(steps, action.name(), "not an EC2 action");
+            return Err(());
+        }
+    }
+    Ok(done)
+}
+
+fn decode(b64: &str) -> Vec<u8> {
+    base64::engine::general_purpose::STANDARD
+        .decode(b64.trim())
+        .unwrap_or_else(|_| b64.as_bytes().to_vec())
+}

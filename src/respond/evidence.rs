@@ -1,0 +1,74 @@
+//! Evidence files with a chain of custody: each file is written, then its SHA-256 and size go
+//! into the folder's `manifest.jsonl` (append-only, locked, synced like the journals).
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Evidence {
+    pub path: PathBuf,
+    pub sha256: String,
+    pub size: u64,
+    pub what: String,
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// Writes `bytes` as `dir/name` and records it in `dir/manifest.jsonl`.
+pub fn save(dir: &Path, name: &str, bytes: &[u8], what: &str) -> Result<Evidence, String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    // Names come from AWS ids: keep them to a safe alphabet.
+    let clean: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "-_.".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let path = dir.join(clean);
+    std::fs::write(&path, bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+    let ev = Evidence {
+        path: path.clone(),
+        sha256: sha256_hex(bytes),
+        size: bytes.len() as u64,
+        what: what.to_string(),
+        at: chrono::Utc::now(),
+    };
+    crate::notebook::journal::append(&dir.join("manifest.jsonl"), &ev)
+        .map_err(|e| format!("{}: {e}", dir.join("manifest.jsonl").display()))?;
+    Ok(ev)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_and_manifest_agree() {
+        let dir = tempfile::tempdir().unwrap();
+        let ev = save(
+            dir.path(),
+            "console-i-1/../x.txt",
+            b"hello",
+            "console output",
+        )
+        .unwrap();
+        assert_eq!(
+            ev.sha256,
+            "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"
+        );
+        assert!(
+            ev.path.starts_with(dir.path()),
+            "no path escapes the folder"
+        );
+        let manifest = std::fs::read_to_string(dir.path().join("manifest.jsonl")).unwrap();
+        assert!(manifest.contains(&ev.sha256) && manifest.contains("\"size\":5"));
+    }
+}

@@ -1,0 +1,269 @@
+//! Response actions: a catalog of what a responder can do to a target, a plan of the exact
+//! API calls (shown before anything runs), execution through the AWS SDK, and an audit record
+//! of every executed plan. The console (`R`) and `airc respond` share all of it.
+
+pub mod audit;
+pub mod cli;
+pub mod clients;
+pub mod ec2;
+pub mod evidence;
+pub mod execute;
+pub mod iam_s3;
+pub mod plan;
+
+use crate::model::{Entity, EntityKind};
+use std::fmt;
+
+macro_rules! actions {
+    ($($v:ident => $name:literal, $desc:literal;)*) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Action { $($v),* }
+        impl Action {
+            pub const ALL: &'static [Action] = &[$(Action::$v),*];
+            pub fn name(self) -> &'static str { match self { $(Action::$v => $name),* } }
+            pub fn description(self) -> &'static str { match self { $(Action::$v => $desc),* } }
+            pub fn from_name(s: &str) -> Option<Action> {
+                match s { $($name => Some(Action::$v),)* _ => None }
+            }
+        }
+    };
+}
+
+actions! {
+    Isolate => "isolate", "EC2: swap every security group for an isolation group with no rules";
+    Protect => "protect", "EC2: enable termination protection";
+    Snapshot => "snapshot", "EC2: snapshot every attached volume, tagged with the incident";
+    Capture => "capture", "EC2: save console output and screenshot as evidence";
+    DetachProfile => "detach-profile", "EC2: detach the instance profile (its role's credentials)";
+    Stop => "stop", "EC2: stop the instance (memory evidence is lost)";
+    RestoreGroups => "restore-groups", "EC2: put back recorded security groups (undo isolate)";
+    DeactivateKey => "deactivate-key", "IAM: set the access key Inactive (never deleted)";
+    ActivateKey => "activate-key", "IAM: set the access key Active again (undo deactivate)";
+    QuarantineUser => "quarantine-user", "IAM: attach an inline deny-all policy to the user";
+    RevokeSessions => "revoke-sessions", "IAM: deny the role's sessions issued before now";
+    BlockPublicAccess => "block-public-access", "S3: block all public access to the bucket";
+    Archive => "archive", "GuardDuty: archive the finding";
+    Unarchive => "unarchive", "GuardDuty: unarchive the finding";
+    FeedbackUseful => "feedback-useful", "GuardDuty: mark the finding useful";
+    FeedbackNotUseful => "feedback-not-useful", "GuardDuty: mark the finding not useful";
+    Tag => "tag", "Tag the resource with the incident id";
+    Notify => "notify", "SNS: publish a summary of the signal to the configured topic";
+}
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// What an action acts on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    Instance(String),
+    /// An instance and the security groups to put back (`i-123:sg-1,sg-2`).
+    InstanceGroups(String, Vec<String>),
+    AccessKey(String),
+    User(String),
+    Role(String),
+    Bucket(String),
+    /// Any other EC2 resource that takes tags (volume, snapshot, security group).
+    Ec2Resource(String),
+    Finding {
+        id: String,
+        detector: Option<String>,
+    },
+    /// A signal to publish (notify): its id and one-line summary.
+    Signal {
+        id: String,
+        summary: String,
+    },
+}
+
+impl Target {
+    /// The id the responder types to confirm a destructive plan.
+    pub fn id(&self) -> &str {
+        match self {
+            Target::Instance(i) | Target::InstanceGroups(i, _) => i,
+            Target::AccessKey(i) | Target::User(i) | Target::Role(i) | Target::Bucket(i) => i,
+            Target::Ec2Resource(i) => i,
+            Target::Finding { id, .. } | Target::Signal { id, .. } => id,
+        }
+    }
+
+    /// Parses the command line's TARGET: `i-…`, `i-…:sg-1,sg-2`, `AKIA…`/`ASIA…`, `user/NAME`,
+    /// `role/NAME`, IAM ARNs, `s3://BUCKET` or `bucket/NAME`, `vol-…`/`snap-…`/`sg-…`,
+    /// `finding/ID` (or `finding/DETECTOR/ID`).
+    pub fn parse(s: &str) -> Result<Target, String> {
+        let s = s.trim();
+        let after = |p: &str| {
+            s.strip_prefix(p)
+                .filter(|r| !r.is_empty())
+                .map(str::to_string)
+        };
+        if let Some((i, groups)) = s.split_once(':').filter(|(i, _)| i.starts_with("i-")) {
+            let g: Vec<String> = groups
+                .split(',')
+                .filter(|g| !g.is_empty())
+                .map(String::from)
+                .collect();
+            return Ok(Target::InstanceGroups(i.to_string(), g));
+        }
+        if s.starts_with("i-") {
+            return Ok(Target::Instance(s.to_string()));
+        }
+        if ["vol-", "snap-", "sg-"].iter().any(|p| s.starts_with(p)) {
+            return Ok(Target::Ec2Resource(s.to_string()));
+        }
+        if (s.starts_with("AKIA") || s.starts_with("ASIA")) && s.len() >= 16 {
+            return Ok(Target::AccessKey(s.to_string()));
+        }
+        if let Some(r) = after("finding/") {
+            return Ok(match r.split_once('/') {
+                Some((d, id)) => Target::Finding {
+                    id: id.into(),
+                    detector: Some(d.into()),
+                },
+                None => Target::Finding {
+                    id: r,
+                    detector: None,
+                },
+            });
+        }
+        if let Some(b) = after("s3://").or_else(|| after("bucket/")) {
+            return Ok(Target::Bucket(b.trim_end_matches('/').to_string()));
+        }
+        if s.starts_with("arn:aws:iam::") || s.starts_with("user/") || s.starts_with("role/") {
+            let path = s.rsplit(':').next().unwrap_or(s);
+            let name = path.rsplit('/').next().unwrap_or(path).to_string();
+            if path.starts_with("user/") {
+                return Ok(Target::User(name));
+            }
+            if path.starts_with("role/") {
+                return Ok(Target::Role(name));
+            }
+        }
+        Err(format!(
+            "'{s}' is not a target: use i-…, AKIA…, user/NAME, role/NAME, s3://BUCKET, \
+             vol-…/snap-…/sg-…, or finding/ID"
+        ))
+    }
+
+    /// The target for an entity of the console, when an action can take it.
+    pub fn from_entity(e: &Entity) -> Option<Target> {
+        Some(match e.kind {
+            EntityKind::Instance => Target::Instance(e.id.clone()),
+            EntityKind::AccessKey => Target::AccessKey(e.id.clone()),
+            EntityKind::IamUser => Target::User(e.id.clone()),
+            EntityKind::IamRole => Target::Role(e.id.clone()),
+            EntityKind::Bucket => Target::Bucket(e.id.clone()),
+            EntityKind::Volume | EntityKind::Snapshot | EntityKind::SecurityGroup => {
+                Target::Ec2Resource(e.id.clone())
+            }
+            _ => return None,
+        })
+    }
+
+    pub fn label(&self) -> String {
+        match self {
+            Target::Instance(i) => format!("instance {i}"),
+            Target::InstanceGroups(i, g) => format!("instance {i} (groups {})", g.join(",")),
+            Target::AccessKey(k) => format!("access key {k}"),
+            Target::User(u) => format!("IAM user {u}"),
+            Target::Role(r) => format!("IAM role {r}"),
+            Target::Bucket(b) => format!("bucket {b}"),
+            Target::Ec2Resource(r) => format!("resource {r}"),
+            Target::Finding { id, .. } => format!("finding {id}"),
+            Target::Signal { id, .. } => format!("signal {id}"),
+        }
+    }
+}
+
+impl Action {
+    /// Whether this action can act on this target.
+    pub fn applies(self, t: &Target) -> bool {
+        use Action as A;
+        match t {
+            Target::Instance(_) => matches!(
+                self,
+                A::Isolate
+                    | A::Protect
+                    | A::Snapshot
+                    | A::Capture
+                    | A::DetachProfile
+                    | A::Stop
+                    | A::Tag
+            ),
+            Target::InstanceGroups(..) => self == A::RestoreGroups,
+            Target::AccessKey(_) => matches!(self, A::DeactivateKey | A::ActivateKey),
+            Target::User(_) => matches!(self, A::QuarantineUser | A::Tag),
+            Target::Role(_) => matches!(self, A::RevokeSessions | A::Tag),
+            Target::Bucket(_) => matches!(self, A::BlockPublicAccess | A::Tag),
+            Target::Ec2Resource(_) => self == A::Tag,
+            Target::Finding { .. } => matches!(
+                self,
+                A::Archive | A::Unarchive | A::FeedbackUseful | A::FeedbackNotUseful | A::Notify
+            ),
+            Target::Signal { .. } => self == A::Notify,
+        }
+    }
+
+    /// Every action that applies to a target, in catalog order.
+    pub fn for_target(t: &Target) -> Vec<Action> {
+        Action::ALL
+            .iter()
+            .copied()
+            .filter(|a| a.applies(t))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets_parse_and_actions_apply_only_where_they_fit() {
+        assert_eq!(
+            Target::parse("i-0abc").unwrap(),
+            Target::Instance("i-0abc".into())
+        );
+        assert_eq!(
+            Target::parse("i-0abc:sg-1,sg-2").unwrap(),
+            Target::InstanceGroups("i-0abc".into(), vec!["sg-1".into(), "sg-2".into()])
+        );
+        assert_eq!(
+            Target::parse("AKIA4EXAMPLELEAKED01").unwrap(),
+            Target::AccessKey("AKIA4EXAMPLELEAKED01".into())
+        );
+        assert_eq!(
+            Target::parse("arn:aws:iam::1:user/ci-deploy").unwrap(),
+            Target::User("ci-deploy".into())
+        );
+        assert_eq!(
+            Target::parse("role/Admin").unwrap(),
+            Target::Role("Admin".into())
+        );
+        assert_eq!(
+            Target::parse("s3://acme-backups/").unwrap(),
+            Target::Bucket("acme-backups".into())
+        );
+        assert_eq!(
+            Target::parse("finding/det1/f1").unwrap(),
+            Target::Finding {
+                id: "f1".into(),
+                detector: Some("det1".into())
+            }
+        );
+        assert!(Target::parse("nonsense").is_err());
+        let inst = Target::Instance("i-1".into());
+        assert!(Action::Isolate.applies(&inst));
+        assert!(!Action::DeactivateKey.applies(&inst));
+        assert_eq!(
+            Action::for_target(&Target::AccessKey("AKIAXXXXXXXXXXXXXXXX".into())),
+            vec![Action::DeactivateKey, Action::ActivateKey]
+        );
+        for a in Action::ALL {
+            assert_eq!(Action::from_name(a.name()), Some(*a));
+        }
+    }
+}

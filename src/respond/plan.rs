@@ -1,0 +1,333 @@
+//! `plan(action, target)`: the exact API calls an action will make, the IAM permission each
+//! needs, whether it changes anything, and how (or whether) it can be undone. Pure: nothing is
+//! called until the responder confirms the plan.
+
+use super::{Action, Target};
+use serde::Serialize;
+use serde_json::{json, Value};
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Call {
+    pub service: &'static str,
+    pub operation: &'static str,
+    pub parameters: Value,
+    pub permission: String,
+    pub mutating: bool,
+    /// When the call is made only in some cases ("if the isolation group is missing").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub when: Option<&'static str>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Plan {
+    pub action: &'static str,
+    pub target: String,
+    pub region: String,
+    pub calls: Vec<Call>,
+    /// How to undo it, or why it cannot be undone.
+    pub undo: String,
+    pub reversible: bool,
+    /// The responder must type the target's id to confirm.
+    pub destructive: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub warning: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub incident: Option<String>,
+    #[serde(skip)]
+    pub kind: Option<(Action, Target)>,
+}
+
+impl Plan {
+    pub fn mutating(&self) -> bool {
+        self.calls.iter().any(|c| c.mutating)
+    }
+
+    /// The text the responder types to confirm, for destructive plans.
+    pub fn confirm_word(&self) -> Option<&str> {
+        self.destructive
+            .then(|| self.kind.as_ref().map(|(_, t)| t.id()))
+            .flatten()
+    }
+
+    /// Human text: one line per call, with permission and parameters.
+    pub fn describe(&self) -> Vec<String> {
+        let mut out = vec![format!(
+            "{} on {} ({})",
+            self.action, self.target, self.region
+        )];
+        for (i, c) in self.calls.iter().enumerate() {
+            out.push(format!(
+                "{}. {}:{}{} {}  [{}]{}",
+                i + 1,
+                c.service,
+                c.operation,
+                if c.mutating { " (changes)" } else { "" },
+                c.parameters,
+                c.permission,
+                c.when.map(|w| format!(" — {w}")).unwrap_or_default()
+            ));
+        }
+        out.push(format!("undo: {}", self.undo));
+        if let Some(w) = &self.warning {
+            out.push(format!("warning: {w}"));
+        }
+        out
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct PlanCtx {
+    pub region: String,
+    pub incident: Option<String>,
+    pub sns_topic: Option<String>,
+}
+
+/// The isolation group's name (one per VPC).
+pub const ISOLATION_GROUP: &str = "airc-isolation";
+/// The tag key every airc tag uses.
+pub const TAG_KEY: &str = "airc:incident";
+pub const QUARANTINE_POLICY: &str = "airc-quarantine-deny-all";
+pub const REVOKE_POLICY: &str = "airc-revoke-older-sessions";
+
+fn call(service: &'static str, op: &'static str, parameters: Value, mutating: bool) -> Call {
+    Call {
+        service,
+        operation: op,
+        parameters,
+        permission: format!("{service}:{op}"),
+        mutating,
+        when: None,
+    }
+}
+
+fn when(mut c: Call, w: &'static str) -> Call {
+    c.when = Some(w);
+    c
+}
+
+pub fn plan(action: Action, target: &Target, ctx: &PlanCtx) -> Result<Plan, String> {
+    if !action.applies(target) {
+        return Err(format!("{action} does not apply to {}", target.label()));
+    }
+    let id = target.id().to_string();
+    let incident = ctx.incident.clone();
+    let inc = incident.clone().unwrap_or_else(|| "none".into());
+    let (calls, undo, reversible, destructive, warning): (Vec<Call>, String, bool, bool, Option<String>) = match action {
+        Action::Isolate => (
+            vec![
+                call("ec2", "DescribeInstances", json!({"InstanceIds": [id]}), false),
+                call("ec2", "DescribeSecurityGroups", json!({"Filters": {"group-name": ISOLATION_GROUP, "vpc-id": "<the instance's VPC>"}}), false),
+                when(call("ec2", "CreateSecurityGroup", json!({"GroupName": ISOLATION_GROUP, "VpcId": "<VPC>", "Tags": {TAG_KEY: inc}}), true), "if the VPC has no isolation group yet"),
+                when(call("ec2", "RevokeSecurityGroupEgress", json!({"GroupId": "<new group>", "IpPermissions": [{"IpProtocol": "-1", "CidrIp": "0.0.0.0/0"}]}), true), "removes the new group's default allow-all egress"),
+                call("ec2", "ModifyInstanceAttribute", json!({"InstanceId": id, "Groups": ["<isolation group>"]}), true),
+            ],
+            format!("restore-groups {id}:<original groups> (the original groups are recorded in the audit log)"),
+            true,
+            true,
+            Some("existing connections tracked by the old groups may survive; stop or capture if needed".into()),
+        ),
+        Action::RestoreGroups => {
+            let Target::InstanceGroups(_, groups) = target else { return Err("restore-groups needs i-…:sg-1,sg-2".into()) };
+            if groups.is_empty() {
+                return Err("restore-groups needs the groups to put back: i-…:sg-1,sg-2".into());
+            }
+            (vec![call("ec2", "ModifyInstanceAttribute", json!({"InstanceId": id, "Groups": groups}), true)],
+             "isolate again".into(), true, true, None)
+        }
+        Action::Protect => (
+            vec![call("ec2", "ModifyInstanceAttribute", json!({"InstanceId": id, "DisableApiTermination": true}), true)],
+            format!("aws ec2 modify-instance-attribute --instance-id {id} --no-disable-api-termination"),
+            true, false, None,
+        ),
+        Action::Snapshot => (
+            vec![call("ec2", "CreateSnapshots", json!({"InstanceSpecification": {"InstanceId": id}, "CopyTagsFromSource": "volume", "Tags": {TAG_KEY: inc}}), true)],
+            "not needed: snapshots only add evidence (delete them when the case closes)".into(),
+            false, false, None,
+        ),
+        Action::Capture => (
+            vec![
+                call("ec2", "GetConsoleOutput", json!({"InstanceId": id, "Latest": true}), false),
+                call("ec2", "GetConsoleScreenshot", json!({"InstanceId": id}), false),
+            ],
+            "nothing to undo: read-only, saved as evidence files with SHA-256".into(),
+            false, false, None,
+        ),
+        Action::DetachProfile => (
+            vec![
+                call("ec2", "DescribeIamInstanceProfileAssociations", json!({"Filters": {"instance-id": id}}), false),
+                call("ec2", "DisassociateIamInstanceProfile", json!({"AssociationId": "<the association>"}), true),
+            ],
+            "aws ec2 associate-iam-instance-profile with the recorded profile ARN".into(),
+            true, true, Some("the instance's applications lose their AWS credentials".into()),
+        ),
+        Action::Stop => (
+            vec![call("ec2", "StopInstances", json!({"InstanceIds": [id]}), true)],
+            format!("aws ec2 start-instances --instance-ids {id} (memory contents are gone)"),
+            false, true,
+            Some("stopping loses memory evidence: run capture (and snapshot) first".into()),
+        ),
+        Action::DeactivateKey | Action::ActivateKey => {
+            let status = if action == Action::DeactivateKey { "Inactive" } else { "Active" };
+            (
+                vec![
+                    call("iam", "GetAccessKeyLastUsed", json!({"AccessKeyId": id}), false),
+                    call("iam", "UpdateAccessKey", json!({"AccessKeyId": id, "UserName": "<the key's user>", "Status": status}), true),
+                ],
+                if action == Action::DeactivateKey { format!("activate-key {id}") } else { format!("deactivate-key {id}") },
+                true, action == Action::DeactivateKey,
+                (action == Action::DeactivateKey).then(|| "anything using this key stops working; the key is never deleted".into()),
+            )
+        }
+        Action::QuarantineUser => (
+            vec![call("iam", "PutUserPolicy", json!({"UserName": id, "PolicyName": QUARANTINE_POLICY, "PolicyDocument": deny_all(None)}), true)],
+            format!("aws iam delete-user-policy --user-name {id} --policy-name {QUARANTINE_POLICY}"),
+            true, true, None,
+        ),
+        Action::RevokeSessions => {
+            let now = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+            (
+                vec![call("iam", "PutRolePolicy", json!({"RoleName": id, "PolicyName": REVOKE_POLICY, "PolicyDocument": deny_all(Some(&now))}), true)],
+                format!("aws iam delete-role-policy --role-name {id} --policy-name {REVOKE_POLICY} (sessions already refused stay ended)"),
+                true, true,
+                Some("every session of this role issued before now is refused, including legitimate ones".into()),
+            )
+        }
+        Action::BlockPublicAccess => (
+            vec![
+                call("s3", "GetPublicAccessBlock", json!({"Bucket": id}), false),
+                call("s3", "PutPublicAccessBlock", json!({"Bucket": id, "PublicAccessBlockConfiguration": {"BlockPublicAcls": true, "IgnorePublicAcls": true, "BlockPublicPolicy": true, "RestrictPublicBuckets": true}}), true),
+            ],
+            "put back the previous configuration recorded in the audit log".into(),
+            true, true, Some("anything that reads this bucket publicly stops working".into()),
+        ),
+        Action::Archive | Action::Unarchive | Action::FeedbackUseful | Action::FeedbackNotUseful => {
+            let mut calls = Vec::new();
+            if matches!(target, Target::Finding { detector: None, .. }) {
+                calls.push(call("guardduty", "ListDetectors", json!({}), false));
+            }
+            let (op, params, undo) = match action {
+                Action::Archive => ("ArchiveFindings", json!({"FindingIds": [id]}), format!("unarchive finding/{id}")),
+                Action::Unarchive => ("UnarchiveFindings", json!({"FindingIds": [id]}), format!("archive finding/{id}")),
+                Action::FeedbackUseful => ("UpdateFindingsFeedback", json!({"FindingIds": [id], "Feedback": "USEFUL"}), "give the other feedback".into()),
+                _ => ("UpdateFindingsFeedback", json!({"FindingIds": [id], "Feedback": "NOT_USEFUL"}), "give the other feedback".into()),
+            };
+            calls.push(call("guardduty", op, params, true));
+            (calls, undo, true, false, None)
+        }
+        Action::Tag => {
+            let Some(incident) = &incident else {
+                return Err("tag needs an incident: open one (N in the console) or pass --incident ID".into());
+            };
+            let calls = match target {
+                Target::Instance(_) | Target::Ec2Resource(_) => vec![call("ec2", "CreateTags", json!({"Resources": [id], "Tags": {TAG_KEY: incident}}), true)],
+                Target::User(_) => vec![call("iam", "TagUser", json!({"UserName": id, "Tags": {TAG_KEY: incident}}), true)],
+                Target::Role(_) => vec![call("iam", "TagRole", json!({"RoleName": id, "Tags": {TAG_KEY: incident}}), true)],
+                Target::Bucket(_) => vec![
+                    call("s3", "GetBucketTagging", json!({"Bucket": id}), false),
+                    call("s3", "PutBucketTagging", json!({"Bucket": id, "Tagging": "<existing tags> + airc:incident"}), true),
+                ],
+                _ => return Err(format!("tag does not apply to {}", target.label())),
+            };
+            (calls, format!("remove the tag {TAG_KEY}"), true, false, None)
+        }
+        Action::Notify => {
+            let Some(topic) = &ctx.sns_topic else {
+                return Err("notify needs an SNS topic: set sns_topic in <config>/config.toml or pass --topic ARN".into());
+            };
+            (
+                vec![call("sns", "Publish", json!({"TopicArn": topic, "Subject": format!("airc: {}", target.label())}), true)],
+                "a message cannot be unsent".into(), false, false, None,
+            )
+        }
+    };
+    Ok(Plan {
+        action: action.name(),
+        target: target.label(),
+        region: ctx.region.clone(),
+        calls,
+        undo,
+        reversible,
+        destructive,
+        warning,
+        incident,
+        kind: Some((action, target.clone())),
+    })
+}
+
+/// An inline policy that denies everything (optionally only to sessions issued before `before`).
+pub fn deny_all(before: Option<&str>) -> Value {
+    let mut stmt = json!({"Effect": "Deny", "Action": "*", "Resource": "*"});
+    if let Some(t) = before {
+        stmt["Condition"] = json!({"DateLessThan": {"aws:TokenIssueTime": t}});
+    }
+    json!({"Version": "2012-10-17", "Statement": [stmt]})
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctx() -> PlanCtx {
+        PlanCtx {
+            region: "us-east-1".into(),
+            incident: Some("IR-1".into()),
+            sns_topic: Some("arn:aws:sns:us-east-1:1:t".into()),
+        }
+    }
+
+    #[test]
+    fn every_applicable_action_has_a_plan_with_permissions() {
+        let targets = [
+            Target::Instance("i-1".into()),
+            Target::InstanceGroups("i-1".into(), vec!["sg-1".into()]),
+            Target::AccessKey("AKIAAAAAAAAAAAAAAAAA".into()),
+            Target::User("u".into()),
+            Target::Role("r".into()),
+            Target::Bucket("b".into()),
+            Target::Ec2Resource("vol-1".into()),
+            Target::Finding {
+                id: "f".into(),
+                detector: None,
+            },
+        ];
+        let mut planned = 0;
+        for t in &targets {
+            for a in Action::for_target(t) {
+                let p = plan(a, t, &ctx()).unwrap_or_else(|e| panic!("{a} {t:?}: {e}"));
+                assert!(!p.calls.is_empty());
+                assert!(p.calls.iter().all(|c| c.permission.contains(':')));
+                if p.destructive {
+                    assert_eq!(p.confirm_word(), Some(t.id()));
+                }
+                planned += 1;
+            }
+        }
+        assert!(planned >= Action::ALL.len());
+        let iso = plan(Action::Isolate, &targets[0], &ctx()).unwrap();
+        assert!(iso.destructive && iso.reversible && iso.mutating());
+        assert!(iso
+            .describe()
+            .iter()
+            .any(|l| l.contains("ec2:ModifyInstanceAttribute (changes)")));
+        let cap = plan(Action::Capture, &targets[0], &ctx()).unwrap();
+        assert!(!cap.mutating());
+        assert!(plan(Action::Stop, &targets[0], &ctx())
+            .unwrap()
+            .warning
+            .unwrap()
+            .contains("memory"));
+        let no_inc = PlanCtx {
+            incident: None,
+            ..ctx()
+        };
+        assert!(plan(Action::Tag, &targets[0], &no_inc)
+            .unwrap_err()
+            .contains("incident"));
+        assert!(plan(Action::DeactivateKey, &targets[0], &ctx()).is_err());
+        let revoke = deny_all(Some("2026-11-28T00:00:00Z"));
+        assert_eq!(
+            revoke["Statement"][0]["Condition"]["DateLessThan"]["aws:TokenIssueTime"],
+            "2026-11-28T00:00:00Z"
+        );
+    }
+}
