@@ -65,6 +65,10 @@ pub struct LiveArgs {
     /// support plan you do not have).
     #[arg(long = "replay", value_name = "PATH")]
     pub replay: Vec<PathBuf>,
+    /// Refuse every response action that would change something (also `read_only = true` in
+    /// config.toml).
+    #[arg(long)]
+    pub read_only: bool,
     /// Attempts the SDK makes per call before the poller backs off (tests lower it).
     #[arg(long, default_value_t = 3, hide = true)]
     pub sdk_attempts: u32,

@@ -41,7 +41,7 @@ pub fn perform(effect: Effect, out: &mut dyn Write) {
             "\x1b]52;c;{}\x07",
             base64::engine::general_purpose::STANDARD.encode(text)
         ),
-        Effect::Notebook(_) | Effect::Lookup(_) => return,
+        Effect::Notebook(_) | Effect::Lookup(_) | Effect::Respond(_) => return,
     };
     let _ = out.write_all(bytes.as_bytes());
     let _ = out.flush();
@@ -169,6 +169,13 @@ pub fn run_console(origin: Origin, opts: &ConsoleOptions) -> Result<(), String> 
             let _ = tx.send(Feed::Warning(w));
         }
         let mut lookups = None;
+        let mut connection: Option<crate::respond::console::Connection> = None;
+        let (settings, settings_warning) = crate::settings::load(config_dir.as_deref());
+        if let Some(w) = settings_warning {
+            let _ = tx.send(Feed::Warning(w));
+        }
+        state.read_only = settings.read_only;
+        state.sns_topic = settings.sns_topic.clone();
         match origin {
             Origin::Demo => {
                 tokio::spawn(source::demo::run(tx, now));
@@ -178,6 +185,12 @@ pub fn run_console(origin: Origin, opts: &ConsoleOptions) -> Result<(), String> 
             }
             Origin::Live(opts, paths) => {
                 state.live = Some(Default::default());
+                state.read_only |= opts.read_only;
+                state.action_region = opts.regions.first().cloned();
+                connection = Some((
+                    opts.profiles.first().cloned().flatten(),
+                    opts.endpoint_url.clone(),
+                ));
                 lookups = Some(crate::aws::start(*opts, tx.clone()));
                 if paths.is_empty() {
                     // Live data never "finishes loading": what arrives from now on is news.
@@ -197,6 +210,7 @@ pub fn run_console(origin: Origin, opts: &ConsoleOptions) -> Result<(), String> 
         let mut stdout = std::io::stdout();
         let (results_tx, results_rx) = unbounded_channel();
         let book = Book::default_location();
+        let read_only = state.read_only;
         let mut effects = |e: Effect| match e {
             Effect::Notebook(NbOp::EditExternal { text }) => {
                 // $EDITOR takes the terminal; the console resumes (and repaints) afterwards.
@@ -227,6 +241,15 @@ pub fn run_console(origin: Origin, opts: &ConsoleOptions) -> Result<(), String> 
                         let _ = tx.send(Msg::Notebook(NbMsg::Failed(e.clone())));
                     }
                 }
+            }
+            Effect::Respond(plan) => {
+                let tx = results_tx.clone();
+                let aws = connection.clone();
+                tokio::spawn(async move {
+                    let r = crate::respond::console::run(*plan, aws, read_only, config::data_dir())
+                        .await;
+                    let _ = tx.send(Msg::Action(Box::new(r)));
+                });
             }
             Effect::Lookup(l) => {
                 if let Some(tx) = &lookups {

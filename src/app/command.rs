@@ -54,6 +54,7 @@ commands! {
     SortNext => "sort_next", "Sort by the next column";
     SortReverse => "sort_reverse", "Reverse the sort order";
     CloudTrailLookup => "cloudtrail_lookup", "Look up the selected access key, user or resource in live CloudTrail (LookupEvents)";
+    Respond => "respond", "Plan a response action on the selected row (preview, confirm, run, audit)";
     CopyId => "copy_id", "Copy the selected id to the clipboard (OSC 52)";
     CopyArn => "copy_arn", "Copy the selected ARN or entity id (OSC 52)";
     CopyJson => "copy_json", "Copy the full JSON of the selected signal (OSC 52)";

@@ -211,6 +211,7 @@ fn global(state: &mut State, cmd: Command) -> Vec<Effect> {
     match cmd {
         Command::Quit => state.quit = true,
         Command::CloudTrailLookup => return super::lookup::lookup(state),
+        Command::Respond => super::respond::open(state),
         Command::Help => {
             state.mode = Mode::Help {
                 query: String::new(),

@@ -13,14 +13,17 @@ fn context(mode: &Mode) -> Context {
     match mode {
         Mode::Normal => Context::Table,
         Mode::Detail(_) => Context::Detail,
-        Mode::PivotPick { .. } | Mode::IncidentPick { .. } => Context::List,
+        Mode::PivotPick { .. } | Mode::IncidentPick { .. } | Mode::ActionPick { .. } => {
+            Context::List
+        }
         Mode::Notebook { .. } => Context::Notebook,
         Mode::Note { .. } => Context::Editor,
         Mode::Filter { .. }
         | Mode::DetailSearch(..)
         | Mode::Help { .. }
         | Mode::Palette { .. }
-        | Mode::NewIncident { .. } => Context::Input,
+        | Mode::NewIncident { .. }
+        | Mode::ActionPlan { .. } => Context::Input,
     }
 }
 
@@ -88,6 +91,10 @@ pub fn resolve(state: &mut State, key: KeyEvent) -> Option<Command> {
             Mode::Filter { text, .. } => edit(text, &chord),
             Mode::DetailSearch(_, text) => edit(text, &chord),
             Mode::NewIncident { title } => edit(title, &chord),
+            Mode::ActionPlan { typed, error, .. } => {
+                *error = None;
+                edit(typed, &chord)
+            }
             Mode::Help { query, cursor } | Mode::Palette { query, cursor } => {
                 let hit = edit(query, &chord);
                 if hit {

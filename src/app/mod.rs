@@ -11,6 +11,7 @@ pub mod msg;
 pub mod notebook;
 pub mod overlay_commands;
 pub mod palette;
+pub mod respond;
 pub mod run;
 pub mod state;
 pub mod update;

@@ -38,6 +38,8 @@ pub enum Msg {
     Terminate,
     /// A notebook operation finished (on a blocking task).
     Notebook(NbMsg),
+    /// A response action finished.
+    Action(Box<ActionResult>),
 }
 
 /// Results of notebook I/O, sent back to the state.
@@ -107,4 +109,17 @@ pub enum Effect {
     Notebook(NbOp),
     /// A CloudTrail LookupEvents pivot query (live AWS only).
     Lookup(crate::aws::Lookup),
+    /// Run a confirmed response plan (refused inside when read-only).
+    Respond(Box<crate::respond::plan::Plan>),
+}
+
+/// A response plan's outcome, back from the effect that ran it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActionResult {
+    pub plan: Box<crate::respond::plan::Plan>,
+    pub outcome: crate::respond::execute::Outcome,
+    /// Where the audit record went, or why it could not be written.
+    pub audit: Result<PathBuf, String>,
+    /// False when there was nothing to run it against (demo, replay without AWS).
+    pub executed: bool,
 }

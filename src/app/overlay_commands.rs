@@ -98,6 +98,28 @@ pub fn execute(state: &mut State, cmd: Command) -> Option<Vec<Effect>> {
             }
             Some(Vec::new())
         }
+        Mode::ActionPick { items, cursor } => {
+            match cmd {
+                Command::Open | Command::Accept => {
+                    if let Some((a, t)) = items.get(*cursor).cloned() {
+                        super::respond::pick(state, a, t);
+                    }
+                }
+                Command::Close | Command::Cancel => state.mode = Mode::Normal,
+                Command::Quit => state.quit = true,
+                other => list_move(cursor, items.len(), other),
+            }
+            Some(Vec::new())
+        }
+        Mode::ActionPlan { .. } => match cmd {
+            Command::Accept => Some(super::respond::accept(state)),
+            Command::Cancel | Command::Close => {
+                state.mode = Mode::Normal;
+                state.toast("action cancelled: nothing was called", false);
+                Some(Vec::new())
+            }
+            _ => Some(Vec::new()),
+        },
         Mode::PivotPick {
             entities, cursor, ..
         } => {

@@ -203,6 +203,17 @@ pub enum Mode {
         items: Vec<crate::app::msg::IncidentSummary>,
         cursor: usize,
     },
+    /// Choosing a response action for the selected row.
+    ActionPick {
+        items: Vec<(crate::respond::Action, crate::respond::Target)>,
+        cursor: usize,
+    },
+    /// Reading a plan; `typed` is the confirmation being typed.
+    ActionPlan {
+        plan: Box<crate::respond::plan::Plan>,
+        typed: String,
+        error: Option<String>,
+    },
 }
 
 impl Mode {
@@ -219,6 +230,8 @@ impl Mode {
             Mode::Note { .. } => "NOTE",
             Mode::Notebook { .. } => "NOTEBOOK",
             Mode::IncidentPick { .. } => "INCIDENTS",
+            Mode::ActionPick { .. } => "ACTION",
+            Mode::ActionPlan { .. } => "PLAN",
         }
     }
 }
@@ -282,6 +295,12 @@ pub struct State {
     pub clear_screen: bool,
     /// Live AWS status (None for the demo and replays).
     pub live: Option<super::live::LiveStatus>,
+    /// Response actions that change anything are refused (`--read-only`, config.toml).
+    pub read_only: bool,
+    /// The SNS topic `notify` publishes to (config.toml).
+    pub sns_topic: Option<String>,
+    /// Region for actions on rows that name none (the first watched region).
+    pub action_region: Option<String>,
 }
 
 impl State {
@@ -312,6 +331,9 @@ impl State {
             pending_phase: None,
             clear_screen: false,
             live: None,
+            read_only: false,
+            sns_topic: None,
+            action_region: None,
         }
     }
 

@@ -27,6 +27,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
         }
         Msg::Notebook(m) => super::notebook::on_result(state, m),
+        Msg::Action(r) => super::respond::on_result(state, *r),
         Msg::Resize(w, h) => {
             state.size = (w, h);
             Vec::new()

@@ -74,6 +74,8 @@ pub struct LiveOptions {
     pub identity_recheck: Duration,
     /// The Health endpoints' regions: the first is active, the next are failovers.
     pub health_regions: Vec<String>,
+    /// Response actions that change anything are refused.
+    pub read_only: bool,
 }
 
 impl Default for LiveOptions {
@@ -92,6 +94,7 @@ impl Default for LiveOptions {
             sdk_attempts: 3,
             identity_recheck: Duration::from_secs(300),
             health_regions: vec!["us-east-1".into(), "us-east-2".into()],
+            read_only: false,
         }
     }
 }

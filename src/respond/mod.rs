@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod cli;
 pub mod clients;
+pub mod console;
 pub mod ec2;
 pub mod evidence;
 pub mod execute;

@@ -100,6 +100,10 @@ fn hints(state: &State) -> Vec<(String, &'static str)> {
             Context::List,
             &[(Command::Open, "pivot"), (Command::Close, "cancel")],
         ),
+        Mode::ActionPick { .. } => (
+            Context::List,
+            &[(Command::Open, "plan"), (Command::Close, "cancel")],
+        ),
         _ if state.focus == PaneId::Entities => (
             Context::Table,
             &[

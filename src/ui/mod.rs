@@ -1,5 +1,6 @@
 //! Drawing: a pure function of the state and the theme.
 
+pub mod actions;
 pub mod chrome;
 pub mod layout;
 pub mod notebook;
@@ -42,6 +43,16 @@ pub fn draw(f: &mut Frame, state: &State, theme: &Theme) {
         Mode::IncidentPick { items, cursor } => {
             notebook::draw_incident_pick(f, items, *cursor, theme, a.body)
         }
+        Mode::ActionPick { items, cursor } => actions::draw_pick(f, items, *cursor, theme, a.body),
+        Mode::ActionPlan { plan, typed, error } => actions::draw_plan(
+            f,
+            plan,
+            typed,
+            error.as_deref(),
+            state.read_only,
+            theme,
+            a.body,
+        ),
         Mode::Normal | Mode::Filter { .. } => {}
     }
     chrome::draw_toasts(f, state, theme, a.body);

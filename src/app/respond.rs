@@ -1,0 +1,222 @@
+//! `R`: a response action on the selected row. Pick the action (only those that apply to the
+//! row's finding or entities), read the plan, confirm (typing the target's id when it is
+//! destructive), and the console runs it; the outcome comes back as a toast, in the audit log
+//! and in the incident's timeline.
+
+use super::msg::{ActionResult, Effect, NbOp};
+use super::state::{Mode, PaneId, State};
+use crate::model::Source;
+use crate::notebook::Entry;
+use crate::respond::plan::{plan, PlanCtx};
+use crate::respond::{Action, Target};
+
+/// The targets a row offers: the finding itself, then its entities, then the signal (notify).
+pub fn targets(state: &State) -> Vec<Target> {
+    let mut out = Vec::new();
+    if state.focus == PaneId::Entities && !matches!(state.mode, Mode::Detail(_)) {
+        out.extend(state.selected_entity().and_then(Target::from_entity));
+        return out;
+    }
+    let id = match &state.mode {
+        Mode::Detail(d) => Some(d.signal_id.clone()),
+        _ => state.selected_signal(state.focus).map(|s| s.id.clone()),
+    };
+    let Some(s) = id.and_then(|id| state.store.get(&id)) else {
+        return out;
+    };
+    if s.source == Source::GuardDuty {
+        let arn = s
+            .raw
+            .decoded()
+            .get("arn")
+            .and_then(|a| a.as_str())
+            .map(String::from);
+        let detector = arn
+            .as_deref()
+            .and_then(|a| a.split("detector/").nth(1))
+            .and_then(|r| r.split('/').next())
+            .map(String::from);
+        if let Some(fid) = s.id.strip_prefix("guardduty:") {
+            out.push(Target::Finding {
+                id: fid.to_string(),
+                detector,
+            });
+        }
+    }
+    for e in &s.entities {
+        if let Some(t) = Target::from_entity(e) {
+            if !out.contains(&t) {
+                out.push(t);
+            }
+        }
+    }
+    out.push(Target::Signal {
+        id: s.id.clone(),
+        summary: s.summary.clone(),
+    });
+    out
+}
+
+pub fn open(state: &mut State) {
+    let items: Vec<(Action, Target)> = targets(state)
+        .into_iter()
+        .flat_map(|t| {
+            Action::for_target(&t)
+                .into_iter()
+                .map(move |a| (a, t.clone()))
+        })
+        .collect();
+    if items.is_empty() {
+        state.toast("no response action applies to this row", false);
+        return;
+    }
+    state.mode = Mode::ActionPick { items, cursor: 0 };
+}
+
+/// The region an action on the selected row runs in: the signal's, else the first watched.
+fn region(state: &State) -> String {
+    state
+        .selected_signal(state.focus)
+        .and_then(|s| s.region.clone())
+        .filter(|r| r != "global")
+        .or_else(|| state.action_region.clone())
+        .unwrap_or_else(|| crate::aws::session::FALLBACK_REGION.into())
+}
+
+pub fn pick(state: &mut State, action: Action, target: Target) {
+    let ctx = PlanCtx {
+        region: region(state),
+        incident: state.incident.as_ref().map(|i| i.id.clone()),
+        sns_topic: state.sns_topic.clone(),
+    };
+    match plan(action, &target, &ctx) {
+        Ok(p) => {
+            state.mode = Mode::ActionPlan {
+                plan: Box::new(p),
+                typed: String::new(),
+                error: None,
+            }
+        }
+        Err(e) => {
+            state.mode = Mode::Normal;
+            state.toast(e, true);
+        }
+    }
+}
+
+/// Enter on the plan: runs it when confirmed.
+pub fn accept(state: &mut State) -> Vec<Effect> {
+    let Mode::ActionPlan { plan, typed, error } = &mut state.mode else {
+        return Vec::new();
+    };
+    if let Some(word) = plan.confirm_word() {
+        if !(state.read_only && plan.mutating()) && typed.trim() != word {
+            *error = Some(format!("type {word} exactly to confirm"));
+            return Vec::new();
+        }
+    }
+    let plan = plan.clone();
+    state.mode = Mode::Normal;
+    state.toast(
+        format!(
+            "running {} on {}…",
+            plan.action,
+            crate::safe_text::line(&plan.target)
+        ),
+        false,
+    );
+    vec![Effect::Respond(plan)]
+}
+
+pub fn on_result(state: &mut State, r: ActionResult) -> Vec<Effect> {
+    use crate::respond::execute::Status;
+    let ok = r.outcome.status == Status::Done;
+    let mut text = crate::safe_text::line(&r.outcome.message).into_owned();
+    if let Some(u) = &r.outcome.undo {
+        text.push_str(&format!(" · undo: {}", crate::safe_text::line(u)));
+    }
+    if let Err(e) = &r.audit {
+        text.push_str(&format!(
+            " · NOT in the audit log: {}",
+            crate::safe_text::line(e)
+        ));
+    }
+    state.toast(text, !ok);
+    state.dirty = true;
+    if r.outcome.status == Status::Refused || !r.executed {
+        return Vec::new();
+    }
+    match &state.incident {
+        Some(i) => {
+            let entry = Entry::now(crate::respond::audit::entry(&r.plan, &r.outcome));
+            state.saving += 1;
+            vec![Effect::Notebook(NbOp::Append {
+                id: i.id.clone(),
+                entry: Box::new(entry),
+            })]
+        }
+        None => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::keymap::Keymap;
+    use crate::normalize::{normalize_record, Options};
+
+    fn state_with_finding() -> State {
+        let mut s = State::new("live", Keymap::default(), chrono::Utc::now());
+        let f = serde_json::json!({"schemaVersion":"2.0","id":"f1","type":"CryptoCurrency:EC2/BitcoinTool.B!DNS",
+            "arn":"arn:aws:guardduty:us-east-1:1:detector/d1/finding/f1","severity":8,"accountId":"1",
+            "region":"us-east-1","createdAt":"2026-11-28T00:00:00Z","updatedAt":"2026-11-28T00:00:00Z",
+            "title":"t","description":"d","resource":{"resourceType":"Instance","instanceDetails":{"instanceId":"i-0abc"}}});
+        let (_, n) = normalize_record(f, &Options::default()).unwrap();
+        s.store.insert(n);
+        s.focus = PaneId::GuardDuty;
+        s.pane_mut(PaneId::GuardDuty).rows = vec![0];
+        s
+    }
+
+    #[test]
+    fn the_picker_offers_the_finding_and_its_instance_and_confirmation_is_typed() {
+        let mut s = state_with_finding();
+        open(&mut s);
+        let Mode::ActionPick { items, .. } = &s.mode else {
+            panic!("{:?}", s.mode)
+        };
+        assert!(items.contains(&(
+            Action::Archive,
+            Target::Finding {
+                id: "f1".into(),
+                detector: Some("d1".into())
+            }
+        )));
+        let iso = items
+            .iter()
+            .find(|(a, _)| *a == Action::Isolate)
+            .cloned()
+            .unwrap();
+        assert_eq!(iso.1, Target::Instance("i-0abc".into()));
+        assert!(
+            !items.iter().any(|(a, _)| *a == Action::DeactivateKey),
+            "only what applies"
+        );
+        pick(&mut s, iso.0, iso.1);
+        assert!(matches!(s.mode, Mode::ActionPlan { .. }));
+        if let Mode::ActionPlan { typed, .. } = &mut s.mode {
+            typed.push_str("i-wrong");
+        }
+        assert!(accept(&mut s).is_empty(), "a wrong id runs nothing");
+        let Mode::ActionPlan { typed, error, .. } = &mut s.mode else {
+            panic!()
+        };
+        assert!(error.as_deref().unwrap_or("").contains("i-0abc"));
+        *typed = "i-0abc".into();
+        let fx = accept(&mut s);
+        assert!(
+            matches!(fx.as_slice(), [Effect::Respond(p)] if p.action == "isolate" && p.region == "us-east-1")
+        );
+        assert_eq!(s.mode, Mode::Normal);
+    }
+}

@@ -1,0 +1,155 @@
+//! Response actions moto lacks (GuardDuty archive, unarchive, feedback) against the fake AWS,
+//! and read-only mode: every mutating plan of the catalog is refused with zero calls.
+
+#[path = "support/fake_aws/mod.rs"]
+mod fake_aws;
+
+use airc::respond::clients::Clients;
+use airc::respond::execute::{execute, Env, Status};
+use airc::respond::plan::{plan, PlanCtx};
+use airc::respond::{Action, Target};
+use fake_aws::{FakeAws, World};
+use std::path::Path;
+
+fn creds() {
+    std::env::set_var("AWS_ACCESS_KEY_ID", "AKIAFAKETESTING00001");
+    std::env::set_var("AWS_SECRET_ACCESS_KEY", "x");
+    std::env::set_var("AWS_EC2_METADATA_DISABLED", "true");
+    std::env::remove_var("AWS_PROFILE");
+}
+
+fn ctx() -> PlanCtx {
+    PlanCtx {
+        region: "us-east-1".into(),
+        incident: Some("IR-20261128-1".into()),
+        sns_topic: Some("arn:aws:sns:us-east-1:111122223333:notify".into()),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn guardduty_archive_unarchive_and_feedback() {
+    creds();
+    let server = FakeAws::start(World::demo(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo"),
+    ));
+    let c = Clients::load(None, Some("us-east-1"), Some(&server.url)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let env = Env {
+        read_only: false,
+        evidence_dir: dir.path().to_path_buf(),
+    };
+    let id = server.with(|w| w.findings[0]["id"].as_str().unwrap().to_string());
+    let finding = |w: &World| {
+        w.findings
+            .iter()
+            .find(|f| f["id"] == id.as_str())
+            .unwrap()
+            .clone()
+    };
+    // Detector unknown: found with ListDetectors first.
+    let t = Target::Finding {
+        id: id.clone(),
+        detector: None,
+    };
+    let o = execute(&plan(Action::Archive, &t, &ctx()).unwrap(), &c, &env).await;
+    assert_eq!(o.status, Status::Done, "{o:#?}");
+    assert_eq!(
+        finding(&server.world.lock().unwrap())["service"]["archived"],
+        true
+    );
+    assert_eq!(
+        server.requests("guardduty", "ArchiveFindings")[0].body["findingIds"][0],
+        id.as_str()
+    );
+    let o = execute(&plan(Action::Unarchive, &t, &ctx()).unwrap(), &c, &env).await;
+    assert_eq!(o.status, Status::Done);
+    assert_eq!(
+        finding(&server.world.lock().unwrap())["service"]["archived"],
+        false
+    );
+    let o = execute(
+        &plan(Action::FeedbackNotUseful, &t, &ctx()).unwrap(),
+        &c,
+        &env,
+    )
+    .await;
+    assert_eq!(o.status, Status::Done);
+    assert_eq!(
+        finding(&server.world.lock().unwrap())["service"]["userFeedback"],
+        "NOT_USEFUL"
+    );
+    // An access denial is a failed outcome naming the permission, not a crash.
+    server.fault(
+        fake_aws::Fault::new("guardduty", fake_aws::FaultKind::AccessDenied).op("ArchiveFindings"),
+    );
+    let o = execute(&plan(Action::Archive, &t, &ctx()).unwrap(), &c, &env).await;
+    assert_eq!(
+        o.status,
+        Status::Partial,
+        "ListDetectors worked, the archive did not"
+    );
+    assert!(
+        o.message.contains("guardduty:ArchiveFindings"),
+        "{}",
+        o.message
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn read_only_refuses_every_mutating_plan_with_zero_calls() {
+    creds();
+    let server = FakeAws::start(World::empty());
+    let c = Clients::load(None, Some("us-east-1"), Some(&server.url)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let env = Env {
+        read_only: true,
+        evidence_dir: dir.path().to_path_buf(),
+    };
+    let targets = [
+        Target::Instance("i-0c0ffee0c0ffee001".into()),
+        Target::InstanceGroups("i-0c0ffee0c0ffee001".into(), vec!["sg-1".into()]),
+        Target::AccessKey("AKIA4EXAMPLELEAKED01".into()),
+        Target::User("ci-deploy".into()),
+        Target::Role("ops-admin".into()),
+        Target::Bucket("acme-prod-backups".into()),
+        Target::Ec2Resource("vol-0c0ffee0c0ffee001".into()),
+        Target::Finding {
+            id: "f1".into(),
+            detector: Some("d1".into()),
+        },
+        Target::Signal {
+            id: "guardduty:f1".into(),
+            summary: "s".into(),
+        },
+    ];
+    let mut refused = 0;
+    let mut covered = std::collections::BTreeSet::new();
+    for t in &targets {
+        for a in Action::for_target(t) {
+            let p = plan(a, t, &ctx()).unwrap();
+            if !p.mutating() {
+                continue;
+            }
+            covered.insert(a);
+            let o = execute(&p, &c, &env).await;
+            assert_eq!(o.status, Status::Refused, "{a} on {t:?}");
+            assert!(o.steps.is_empty() && o.message.contains("read-only"));
+            refused += 1;
+        }
+    }
+    let mutating: Vec<Action> = Action::ALL
+        .iter()
+        .copied()
+        .filter(|a| *a != Action::Capture)
+        .collect();
+    assert_eq!(
+        covered.into_iter().collect::<Vec<_>>(),
+        mutating,
+        "every mutating action was tried"
+    );
+    assert!(refused >= mutating.len());
+    assert!(
+        server.with(|w| w.log.is_empty()),
+        "not one request reached AWS"
+    );
+}
