@@ -85,6 +85,9 @@ pub struct ConsoleArgs {
     /// A keymap file layered over the default and the user keymap.
     #[arg(long, value_name = "FILE")]
     pub keymap: Option<PathBuf>,
+    /// Routing rules file (default: <config>/rules.toml, else the built-in rules).
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
     /// No terminal bell when a new High or Critical signal arrives.
     #[arg(long)]
     pub no_bell: bool,
@@ -124,6 +127,9 @@ pub enum Command {
         #[command(subcommand)]
         action: IncidentAction,
     },
+    /// The rules without a terminal: route signals to their targets, run automatic actions,
+    /// one JSON line each (live AWS by default; --files or --demo instead).
+    Watch(WatchArgs),
     /// Run a response action from a shell: print the plan, confirm, execute, audit.
     Respond(RespondArgs),
     /// Print the effective keymap (default, user file, --keymap) as TOML.
@@ -236,4 +242,31 @@ pub struct RespondArgs {
     /// List the actions and what they apply to.
     #[arg(long)]
     pub list: bool,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct WatchArgs {
+    #[command(flatten)]
+    pub live: LiveArgs,
+    /// Read these files instead of polling AWS (SNS and actions still use the AWS flags).
+    #[arg(long = "files", value_name = "PATH")]
+    pub files: Vec<PathBuf>,
+    /// The built-in demo scenario instead of AWS.
+    #[arg(long)]
+    pub demo: bool,
+    /// Process what is there now and exit (for cron).
+    #[arg(long)]
+    pub once: bool,
+    /// Print what would be sent and done; send and do nothing, remember nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// A rules file (default: <config>/rules.toml, else the built-in rules).
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+    /// Attempts per delivery before it is reported failed.
+    #[arg(long, default_value_t = 3)]
+    pub attempts: u32,
+    /// Wait before the first retry (doubling after).
+    #[arg(long, default_value = "1s", value_parser = humantime::parse_duration)]
+    pub retry_wait: std::time::Duration,
 }

@@ -28,6 +28,8 @@ pub struct ConsoleOptions {
     pub theme: Option<String>,
     pub keymap: Option<PathBuf>,
     pub no_bell: bool,
+    /// A rules file (default: <config>/rules.toml, else the built-in rules).
+    pub rules: Option<PathBuf>,
     /// Quit after the first frame with data (time-to-first-frame measurement).
     pub exit_after_first_frame: bool,
 }
@@ -41,7 +43,7 @@ pub fn perform(effect: Effect, out: &mut dyn Write) {
             "\x1b]52;c;{}\x07",
             base64::engine::general_purpose::STANDARD.encode(text)
         ),
-        Effect::Notebook(_) | Effect::Lookup(_) | Effect::Respond(_) => return,
+        Effect::Notebook(_) | Effect::Lookup(_) | Effect::Respond(_) | Effect::Audit(_) => return,
     };
     let _ = out.write_all(bytes.as_bytes());
     let _ = out.flush();
@@ -175,10 +177,21 @@ pub fn run_console(origin: Origin, opts: &ConsoleOptions) -> Result<(), String> 
             let _ = tx.send(Feed::Warning(w));
         }
         state.read_only = settings.read_only;
+        match crate::rules::Rules::load(opts.rules.as_deref(), config_dir.as_deref()) {
+            Ok(r) => state.rules = Some(r),
+            Err(e) => {
+                // Routing off, never the console: the file is named in the message.
+                let _ = tx.send(Feed::Warning(format!("rules not loaded: {e}")));
+            }
+        }
         state.sns_topic = settings.sns_topic.clone();
         match origin {
             Origin::Demo => {
-                tokio::spawn(source::demo::run(tx, now));
+                // The demo's responder is on the security team (the default rules show
+                // sensitive signals to security roles).
+                state.principal_override =
+                    Some("arn:aws:sts::111122223333:assumed-role/SecurityResponder/demo".into());
+                tokio::spawn(source::demo::run(tx.clone(), now));
             }
             Origin::Replay(paths) => {
                 std::thread::spawn(move || replay_feed(paths, tx));
@@ -249,6 +262,20 @@ pub fn run_console(origin: Origin, opts: &ConsoleOptions) -> Result<(), String> 
                     let r = crate::respond::console::run(*plan, aws, read_only, config::data_dir())
                         .await;
                     let _ = tx.send(Msg::Action(Box::new(r)));
+                });
+            }
+            Effect::Audit(record) => {
+                let data = config::data_dir();
+                tokio::task::spawn_blocking(move || match data {
+                    Some(d) => {
+                        let path = crate::respond::audit::path(&d);
+                        if let Err(e) = std::fs::create_dir_all(&d)
+                            .and_then(|_| crate::notebook::journal::append(&path, &record))
+                        {
+                            tracing::error!("audit log {}: {e}", path.display());
+                        }
+                    }
+                    None => tracing::error!("no data directory for the audit log"),
                 });
             }
             Effect::Lookup(l) => {

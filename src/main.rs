@@ -43,6 +43,7 @@ fn console(origin: Origin, args: ConsoleArgs, started: std::time::Instant) -> Ex
         theme: args.theme,
         keymap: args.keymap,
         no_bell: args.no_bell,
+        rules: args.rules,
         exit_after_first_frame: args.exit_after_first_frame,
     };
     match run_console(origin, &opts) {
@@ -93,6 +94,13 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             }
         },
+        Some(Command::Watch(args)) => match watch(args) {
+            Ok(code) => ExitCode::from(code as u8),
+            Err(e) => {
+                eprintln!("airc: {e}");
+                ExitCode::from(2)
+            }
+        },
         Some(Command::Respond(args)) => match airc::respond::cli::run(args) {
             Ok(code) => ExitCode::from(code as u8),
             Err(e) => {
@@ -127,4 +135,46 @@ fn main() -> ExitCode {
             }
         },
     }
+}
+
+fn watch(a: airc::cli::WatchArgs) -> Result<i32, String> {
+    use airc::watch::{WatchOptions, WatchSource};
+    let config_dir = airc::config::config_dir();
+    let rules = airc::rules::Rules::load(a.rules.as_deref(), config_dir.as_deref())?;
+    let (settings, warning) = airc::settings::load(config_dir.as_deref());
+    if let Some(w) = warning {
+        eprintln!("airc: {w}");
+    }
+    let live = airc::aws::options::from_args(&a.live)?;
+    let aws = (
+        live.profiles.first().cloned().flatten(),
+        live.regions.first().cloned(),
+        live.endpoint_url.clone(),
+    );
+    let source = if a.demo {
+        WatchSource::Demo
+    } else if !a.files.is_empty() {
+        WatchSource::Files(a.files.clone())
+    } else {
+        WatchSource::Live(Box::new(live.clone()))
+    };
+    let data_dir =
+        airc::config::data_dir().ok_or("no data directory for this user (set AIRC_DATA_DIR)")?;
+    let opts = WatchOptions {
+        source,
+        rules,
+        once: a.once,
+        dry_run: a.dry_run,
+        aws,
+        read_only: live.read_only || settings.read_only,
+        data_dir,
+        attempts: a.attempts.max(1),
+        backoff: a.retry_wait,
+    };
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the runtime: {e}"))?;
+    rt.block_on(airc::watch::run(opts))
 }

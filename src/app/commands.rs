@@ -48,7 +48,7 @@ fn set_focus(state: &mut State, pane: PaneId) {
     }
 }
 
-fn open_detail(state: &mut State) {
+fn open_detail(state: &mut State) -> Vec<Effect> {
     let signal = if state.focus == PaneId::Entities {
         None
     } else {
@@ -56,7 +56,29 @@ fn open_detail(state: &mut State) {
     };
     match signal {
         Some(s) => {
-            let lines = detail::lines(&s, state.now);
+            let (lines, effects) = match super::routing::hiding(state, &s) {
+                Some(r) => (
+                    super::routing::hidden_lines(
+                        &s,
+                        r,
+                        super::routing::principal(state).as_deref(),
+                    ),
+                    Vec::new(),
+                ),
+                None => {
+                    let mut lines = detail::lines(&s, state.now);
+                    if let Some(r) = state.routes.get(&s.id) {
+                        let at = lines
+                            .iter()
+                            .position(String::is_empty)
+                            .unwrap_or(lines.len());
+                        for (i, l) in super::routing::route_lines(r).into_iter().enumerate() {
+                            lines.insert(at + i, l);
+                        }
+                    }
+                    (lines, super::routing::reveal(state, &s))
+                }
+            };
             state.mode = Mode::Detail(Box::new(DetailState {
                 signal_id: s.id,
                 lines,
@@ -65,12 +87,14 @@ fn open_detail(state: &mut State) {
                 matches: Vec::new(),
                 current: 0,
             }));
+            effects
         }
         None => {
             // On the entities pane, enter pivots on the entity.
             if let Some(e) = state.selected_entity().cloned() {
                 pivot_on(state, e);
             }
+            Vec::new()
         }
     }
 }
@@ -116,6 +140,10 @@ pub(super) fn copy(state: &mut State, what: Command) -> Vec<Effect> {
                 .unwrap_or(s.id)
         }
         (Command::CopyArn, Some(s)) => arn_of(&s).unwrap_or(s.id),
+        (Command::CopyJson, Some(s)) if super::routing::hiding(state, &s).is_some() => {
+            state.toast("sensitive: your principal may not copy its details", true);
+            return Vec::new();
+        }
         (Command::CopyJson, Some(s)) => {
             serde_json::to_string_pretty(&s.raw.decoded()).unwrap_or_default()
         }
@@ -275,7 +303,7 @@ fn global(state: &mut State, cmd: Command) -> Vec<Effect> {
         Command::PageDown => move_cursor(state, page(state) as isize, None),
         Command::Top => move_cursor(state, 0, Some(0)),
         Command::Bottom => move_cursor(state, 0, Some(usize::MAX)),
-        Command::Open | Command::Accept => open_detail(state),
+        Command::Open | Command::Accept => return open_detail(state),
         Command::Close | Command::Cancel | Command::PivotBack => close(state),
         Command::Pivot => {
             if state.focus == PaneId::Entities {

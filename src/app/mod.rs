@@ -12,6 +12,7 @@ pub mod notebook;
 pub mod overlay_commands;
 pub mod palette;
 pub mod respond;
+pub mod routing;
 pub mod run;
 pub mod state;
 pub mod update;

@@ -109,6 +109,8 @@ pub enum Effect {
     Notebook(NbOp),
     /// A CloudTrail LookupEvents pivot query (live AWS only).
     Lookup(crate::aws::Lookup),
+    /// Append a record to the audit log (a sensitive signal was viewed).
+    Audit(serde_json::Value),
     /// Run a confirmed response plan (refused inside when read-only).
     Respond(Box<crate::respond::plan::Plan>),
 }

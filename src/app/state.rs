@@ -301,6 +301,12 @@ pub struct State {
     pub sns_topic: Option<String>,
     /// Region for actions on rows that name none (the first watched region).
     pub action_region: Option<String>,
+    /// Routing rules (None: not loaded, no routing shown).
+    pub rules: Option<crate::rules::Rules>,
+    /// The principal outside live AWS (the demo's responder role); live uses STS.
+    pub principal_override: Option<String>,
+    /// Signal id → its route, for the signals a rule matched.
+    pub routes: std::collections::HashMap<String, crate::rules::Route>,
 }
 
 impl State {
@@ -334,6 +340,9 @@ impl State {
             read_only: false,
             sns_topic: None,
             action_region: None,
+            rules: None,
+            principal_override: None,
+            routes: Default::default(),
         }
     }
 

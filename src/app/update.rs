@@ -44,9 +44,22 @@ fn on_feed(state: &mut State, feed: Feed) -> Vec<Effect> {
     match feed {
         Feed::Items(items) => {
             let mut alarming = false;
+            let mut changed = Vec::new();
+            let routing = state.rules.is_some();
             for item in items {
+                let id = match (&item, routing) {
+                    (crate::normalize::Normalized::Signal(s), true) => Some(s.id.clone()),
+                    (crate::normalize::Normalized::HealthPart { arn, .. }, true) => {
+                        Some(format!("health:{arn}"))
+                    }
+                    _ => None,
+                };
+                let inserted = state.store.insert(item);
+                if matches!(inserted, Insert::New | Insert::Updated) {
+                    changed.extend(id);
+                }
                 // A new signal is appended: the last one is what just arrived.
-                if state.store.insert(item) == Insert::New && state.feed.initial_done {
+                if inserted == Insert::New && state.feed.initial_done {
                     alarming |= state
                         .store
                         .signals()
@@ -54,6 +67,7 @@ fn on_feed(state: &mut State, feed: Feed) -> Vec<Effect> {
                         .is_some_and(|s| s.severity >= Severity::High);
                 }
             }
+            super::routing::refresh(state, &changed);
             state.feed.last_update = Some(state.now);
             state.dirty = true;
             if alarming && state.bell {

@@ -185,7 +185,13 @@ pub fn draw_signals(f: &mut Frame, state: &State, theme: &Theme, pane: PaneId, a
         _ => 0,
     };
     let time_w: u16 = if wide { 14 } else { 8 };
-    let fixed = 1 + 7 + 5 + time_w + kind_w + actor_w + 6;
+    // Who a rule routed the signal to, when rules are loaded and there is room.
+    let route_w: u16 = if state.rules.is_some() && inner_w >= 120 {
+        14
+    } else {
+        0
+    };
+    let fixed = 1 + 7 + 5 + time_w + kind_w + actor_w + route_w + 7;
     let summary_w = inner_w.saturating_sub(fixed).max(8) as usize;
     let end = (start + inner_h).min(view.rows.len());
     let rows: Vec<Row> = view.rows[start..end]
@@ -194,8 +200,14 @@ pub fn draw_signals(f: &mut Frame, state: &State, theme: &Theme, pane: PaneId, a
         .map(|(n, pos)| {
             let s: &Signal = &signals[*pos as usize];
             let is_new = (*pos as usize) >= view.seen_upto;
+            let hidden = crate::app::routing::hiding(state, s);
+            let summary = match hidden {
+                Some(r) => std::borrow::Cow::Owned(crate::app::routing::hidden_summary(r)),
+                None => std::borrow::Cow::Borrowed(s.summary.as_str()),
+            };
             let positions = fuzzy
                 .first()
+                .filter(|_| hidden.is_none())
                 .and_then(|q| m.fuzzy_indices(&s.summary, q))
                 .map(|(_, p)| p)
                 .unwrap_or_default();
@@ -224,8 +236,19 @@ pub fn draw_signals(f: &mut Frame, state: &State, theme: &Theme, pane: PaneId, a
                 };
                 cells.push(Cell::from(fit(&text, actor_w as usize)));
             }
+            if route_w > 0 {
+                let to = state
+                    .routes
+                    .get(&s.id)
+                    .map(|r| format!("→{}", r.targets.join(",")))
+                    .unwrap_or_default();
+                cells.push(Cell::from(Span::styled(
+                    fit(&to, route_w as usize),
+                    theme.style("text.key"),
+                )));
+            }
             cells.push(Cell::from(highlighted(
-                &s.summary,
+                &summary,
                 &positions,
                 Style::default(),
                 theme.style("match"),
@@ -264,6 +287,10 @@ pub fn draw_signals(f: &mut Frame, state: &State, theme: &Theme, pane: PaneId, a
         } else {
             "principal"
         });
+    }
+    if route_w > 0 {
+        widths.push(Constraint::Length(route_w));
+        header.push("routed");
     }
     widths.push(Constraint::Min(8));
     header.push("summary");

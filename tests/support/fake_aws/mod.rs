@@ -214,7 +214,11 @@ async fn handle(req: &Request, world: &Arc<Mutex<World>>) -> Answer {
     if let Some(cmd) = req.path.strip_prefix("/_fake/") {
         return control(cmd, &req.body, world);
     }
-    let (key, region, service) = scope(req);
+    let (key, region, mut service) = scope(req);
+    if req.path.starts_with("/hook") {
+        // A webhook receiver (chat tools and the like): any POST, answered 200 unless faulted.
+        service = "webhook".into();
+    }
     let (path, query) = req.path.split_once('?').unwrap_or((req.path.as_str(), ""));
     let (op, body): (String, Value) = match service.as_str() {
         "health" => (
@@ -237,7 +241,7 @@ async fn handle(req: &Request, world: &Arc<Mutex<World>>) -> Answer {
             Value::Null,
         ),
         _ => (
-            String::new(),
+            path.to_string(),
             serde_json::from_slice(&req.body).unwrap_or(Value::Null),
         ),
     };
@@ -268,6 +272,11 @@ async fn handle(req: &Request, world: &Arc<Mutex<World>>) -> Answer {
                 "guardduty" => {
                     handlers::guardduty(&mut w, &req.method, path, query, &region, &body).1
                 }
+                "webhook" => Answer {
+                    status: 200,
+                    headers: vec![],
+                    body: b"ok".to_vec(),
+                },
                 other => Answer {
                     status: 400,
                     headers: vec![],

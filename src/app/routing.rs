@@ -1,0 +1,153 @@
+//! The rules in the console: each signal's route (which rule, to whom) for the pane column and
+//! the detail view, and sensitive signals hidden from principals the rule does not allow.
+//! Notifications are sent by `airc watch`, not by the console (two senders would notify twice).
+
+use super::msg::Effect;
+use super::state::State;
+use crate::model::Signal;
+use crate::rules::Route;
+use serde_json::json;
+
+/// The principal the console runs as (the first profile's, from STS).
+pub fn principal(state: &State) -> Option<String> {
+    state
+        .live
+        .as_ref()
+        .and_then(|l| l.identities.iter().find_map(|i| i.principal.clone()))
+        .or_else(|| state.principal_override.clone())
+}
+
+/// Routes the signals with these ids (new or changed).
+pub fn refresh(state: &mut State, ids: &[String]) {
+    let Some(rules) = &state.rules else { return };
+    for id in ids {
+        let route = state.store.get(id).and_then(|s| rules.route(s));
+        match route {
+            Some(r) => {
+                state.routes.insert(id.clone(), r);
+            }
+            None => {
+                state.routes.remove(id);
+            }
+        }
+    }
+}
+
+/// The route that hides this signal from the current principal, if any.
+pub fn hiding<'a>(state: &'a State, s: &Signal) -> Option<&'a Route> {
+    let r = state.routes.get(&s.id)?;
+    (!r.allows(principal(state).as_deref())).then_some(r)
+}
+
+/// The text shown instead of a hidden signal's summary.
+pub fn hidden_summary(r: &Route) -> String {
+    format!("sensitive: details hidden (rules {})", r.rules.join(", "))
+}
+
+/// Lines for the detail view about routing (appended after the summary block).
+pub fn route_lines(r: &Route) -> Vec<String> {
+    let mut out = vec![format!(
+        "Routed   {} → {}",
+        r.rules.join(", "),
+        r.targets.join(", ")
+    )];
+    if !r.suggest.is_empty() {
+        out.push(format!("Suggest  {}", r.suggest.join(", ")));
+    }
+    if r.sensitive {
+        out.push("Sensitive yes (viewing it is written to the audit log)".into());
+    }
+    out
+}
+
+/// The detail view of a signal the principal may not see: what it is, never what it says.
+pub fn hidden_lines(s: &Signal, r: &Route, principal: Option<&str>) -> Vec<String> {
+    let mut out = vec![
+        format!("Source   {} · {}", s.source, s.kind),
+        format!("Id       {}", s.id),
+        String::new(),
+        format!(
+            "This signal is sensitive (rules {}): its details are shown only to the principals \
+             the rule allows.",
+            r.rules.join(", ")
+        ),
+        format!(
+            "You are  {}",
+            principal.unwrap_or("unknown (no AWS identity)")
+        ),
+        format!(
+            "Allowed  {}",
+            if r.allow.is_empty() {
+                "nobody listed".to_string()
+            } else {
+                r.allow.join(", ")
+            }
+        ),
+    ];
+    out.extend(route_lines(r));
+    out.into_iter()
+        .map(|l| crate::safe_text::line(&l).into_owned())
+        .collect()
+}
+
+/// An allowed principal opened a sensitive signal: that goes to the audit log.
+pub fn reveal(state: &State, s: &Signal) -> Vec<Effect> {
+    match state.routes.get(&s.id) {
+        Some(r) if r.sensitive => vec![Effect::Audit(json!({
+            "at": chrono::Utc::now(), "event": "reveal", "signal": s.id,
+            "caller": principal(state), "operator": crate::notebook::entry::author(),
+            "rules": r.rules,
+        }))],
+        _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::live::{Identity, LiveEvent, LiveStatus};
+    use crate::keymap::Keymap;
+
+    fn state(principal: &str, allow: &str) -> State {
+        let mut s = State::new("live", Keymap::default(), chrono::Utc::now());
+        let rules = format!(
+            "[targets.security]\n[[rule]]\nname = \"creds\"\nmatch = {{ event_type = \"AWS_RISK_*\" }}\nroute = [\"security\"]\nsensitive = true\nallow = [\"{allow}\"]\n"
+        );
+        s.rules = Some(crate::rules::Rules::parse(&rules, "test", None).unwrap());
+        s.live = Some(LiveStatus::default());
+        crate::app::live::on_live(
+            &mut s,
+            LiveEvent::Identity(Identity {
+                profile: "p".into(),
+                account: Some("1".into()),
+                principal: Some(principal.into()),
+                problem: None,
+            }),
+        );
+        let v = serde_json::json!({"arn":"arn:aws:health:us-east-1::event/RISK/AWS_RISK_CREDENTIALS_EXPOSED/x",
+            "eventTypeCode":"AWS_RISK_CREDENTIALS_EXPOSED","eventTypeCategory":"issue","startTime":"2026-11-28T00:00:00Z",
+            "service":"RISK","region":"us-east-1"});
+        let (_, n) = crate::normalize::normalize_record(v, &Default::default()).unwrap();
+        s.store.insert(n);
+        let id = s.store.signals()[0].id.clone();
+        refresh(&mut s, &[id]);
+        s
+    }
+
+    #[test]
+    fn a_sensitive_signal_is_hidden_unless_the_principal_is_allowed() {
+        let s = state("arn:aws:iam::1:user/bob", "arn:aws:iam::1:role/Security*");
+        let sig = &s.store.signals()[0];
+        let r = hiding(&s, sig).expect("hidden from bob");
+        let lines = hidden_lines(sig, r, principal(&s).as_deref());
+        assert!(lines.iter().all(|l| !l.contains('{')), "no JSON: {lines:?}");
+        assert!(lines.iter().any(|l| l.contains("user/bob")));
+        let s = state(
+            "arn:aws:sts::1:assumed-role/SecurityOncall/alice",
+            "arn:aws:sts::1:assumed-role/Security*",
+        );
+        let sig = &s.store.signals()[0];
+        assert!(hiding(&s, sig).is_none(), "shown to the allowed role");
+        assert!(matches!(reveal(&s, sig).as_slice(), [Effect::Audit(v)] if v["event"] == "reveal"));
+    }
+}

@@ -1,0 +1,283 @@
+//! Notifiers: SNS publish, a webhook (JSON POST) and a local command (the signal as JSON on
+//! stdin). Each delivery is retried with backoff and its outcome reported — never dropped.
+
+pub mod webhook;
+
+use crate::model::Signal;
+use crate::rules::{Notifier, Route};
+use serde_json::{json, Value};
+use std::time::Duration;
+
+/// SNS limits: subject under 100 characters of printable ASCII; message up to 256 KiB.
+pub const SNS_SUBJECT_MAX: usize = 99;
+pub const SNS_MESSAGE_MAX: usize = 256 * 1024;
+
+/// What is sent about one routed signal.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Message {
+    pub subject: String,
+    pub body: Value,
+    pub source: String,
+    pub severity: String,
+    pub event_type: String,
+    pub targets: Vec<String>,
+}
+
+impl Message {
+    /// The signal as sent; a sensitive signal the principal may not see keeps only what
+    /// identifies it.
+    pub fn of(s: &Signal, route: &Route, principal: Option<&str>) -> Message {
+        let shown = route.allows(principal);
+        let summary = if shown {
+            s.summary.clone()
+        } else {
+            format!(
+                "sensitive: details withheld (rules {}); open it in airc as an allowed principal",
+                route.rules.join(", ")
+            )
+        };
+        let subject = format!("[{}] {} {}", s.severity.label(), s.source, s.kind);
+        let body = json!({
+            "id": s.id, "source": s.source, "time": s.time, "severity": s.severity.label(),
+            "event_type": s.kind, "title": if shown { s.title.clone() } else { s.kind.clone() },
+            "summary": summary, "account": s.account, "region": s.region,
+            "entities": if shown { json!(s.entities) } else { json!([]) },
+            "sensitive": route.sensitive, "rules": route.rules, "targets": route.targets,
+            "suggested_actions": route.suggest,
+        });
+        Message {
+            subject: sns_subject(&subject),
+            body,
+            source: s.source.label().into(),
+            severity: s.severity.label().into(),
+            event_type: s.kind.clone(),
+            targets: route.targets.clone(),
+        }
+    }
+
+    /// The body as text, cut to fit SNS (the summary shortened first).
+    pub fn text(&self, max: usize) -> String {
+        let t = self.body.to_string();
+        if t.len() <= max {
+            return t;
+        }
+        let mut b = self.body.clone();
+        b["summary"] = json!("(cut: the message exceeded the notifier's size limit)");
+        b["entities"] = json!([]);
+        b.to_string().chars().take(max).collect()
+    }
+}
+
+/// Printable ASCII only (SNS refuses the rest), under 100 characters.
+pub fn sns_subject(s: &str) -> String {
+    let clean: String = s
+        .chars()
+        .map(|c| {
+            if c.is_ascii_graphic() || c == ' ' {
+                c
+            } else {
+                '?'
+            }
+        })
+        .collect();
+    clean.chars().take(SNS_SUBJECT_MAX).collect()
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Delivery {
+    pub target: String,
+    pub notifier: String,
+    pub ok: bool,
+    pub attempts: u32,
+    pub detail: String,
+}
+
+pub fn describe(n: &Notifier) -> String {
+    match (&n.sns, &n.webhook, &n.command) {
+        (Some(a), _, _) => format!("sns {a}"),
+        (_, Some(u), _) => format!("webhook {}", webhook::redact(u)),
+        (_, _, Some(c)) => format!("command {c}"),
+        _ => "nothing (empty notifier)".into(),
+    }
+}
+
+async fn once(
+    n: &Notifier,
+    m: &Message,
+    sns: Option<&aws_sdk_sns::Client>,
+) -> Result<String, String> {
+    if let Some(topic) = &n.sns {
+        let sns = sns.ok_or("no AWS connection for SNS")?;
+        let attr = |v: &str| {
+            aws_sdk_sns::types::MessageAttributeValue::builder()
+                .data_type("String")
+                .string_value(v)
+                .build()
+                .map_err(|e| e.to_string())
+        };
+        let targets = aws_sdk_sns::types::MessageAttributeValue::builder()
+            .data_type("String.Array")
+            .string_value(json!(m.targets).to_string())
+            .build()
+            .map_err(|e| e.to_string())?;
+        let out = sns
+            .publish()
+            .topic_arn(topic)
+            .subject(&m.subject)
+            .message(m.text(SNS_MESSAGE_MAX))
+            .message_attributes("airc_source", attr(&m.source)?)
+            .message_attributes("airc_severity", attr(&m.severity)?)
+            .message_attributes("airc_event_type", attr(&m.event_type)?)
+            .message_attributes("airc_targets", targets)
+            .send()
+            .await
+            .map_err(|e| crate::aws::errors::classify(&e, "sns:Publish").to_string())?;
+        return Ok(format!("message {}", out.message_id().unwrap_or("?")));
+    }
+    if let Some(url) = &n.webhook {
+        return webhook::post(url, &m.text(SNS_MESSAGE_MAX)).await;
+    }
+    if let Some(cmd) = &n.command {
+        return run_command(cmd, &m.body.to_string()).await;
+    }
+    Err("the notifier names no sns, webhook or command".into())
+}
+
+/// Runs `sh -c cmd` with `stdin`; on a blocking thread (tokio's process feature would change
+/// tokio's features and rebuild the whole AWS SDK for one call site).
+async fn run_command(cmd: &str, stdin: &str) -> Result<String, String> {
+    let cmd = cmd.to_string();
+    let input = stdin.to_string();
+    tokio::task::spawn_blocking(move || {
+        use std::io::Write;
+        use std::process::{Command, Stdio};
+        let mut child = Command::new("sh")
+            .args(["-c", &cmd])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("cannot run {cmd}: {e}"))?;
+        if let Some(mut i) = child.stdin.take() {
+            let _ = i.write_all(input.as_bytes());
+        }
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        loop {
+            match child.try_wait() {
+                Ok(Some(status)) => {
+                    let mut err = String::new();
+                    if let Some(mut e) = child.stderr.take() {
+                        use std::io::Read;
+                        let _ = e.read_to_string(&mut err);
+                    }
+                    return if status.success() {
+                        Ok(format!("exit {status}"))
+                    } else {
+                        Err(format!(
+                            "{cmd}: {status} {}",
+                            crate::safe_text::line(&err)
+                                .chars()
+                                .take(200)
+                                .collect::<String>()
+                        ))
+                    };
+                }
+                Ok(None) if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(20))
+                }
+                Ok(None) => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    return Err(format!("{cmd}: no exit within 30 s (killed)"));
+                }
+                Err(e) => return Err(format!("{cmd}: {e}")),
+            }
+        }
+    })
+    .await
+    .map_err(|e| format!("command task: {e}"))?
+}
+
+/// Delivers with up to `attempts` tries, waiting `base`, 2·base, … between them.
+pub async fn deliver(
+    target: &str,
+    n: &Notifier,
+    m: &Message,
+    sns: Option<&aws_sdk_sns::Client>,
+    attempts: u32,
+    base: Duration,
+) -> Delivery {
+    let mut last = String::new();
+    for i in 1..=attempts.max(1) {
+        match once(n, m, sns).await {
+            Ok(detail) => {
+                return Delivery {
+                    target: target.into(),
+                    notifier: describe(n),
+                    ok: true,
+                    attempts: i,
+                    detail,
+                };
+            }
+            Err(e) => {
+                last = e;
+                if i < attempts {
+                    tokio::time::sleep(base.saturating_mul(1 << (i - 1).min(6))).await;
+                }
+            }
+        }
+    }
+    Delivery {
+        target: target.into(),
+        notifier: describe(n),
+        ok: false,
+        attempts: attempts.max(1),
+        detail: last,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subjects_fit_sns_and_sensitive_details_are_withheld() {
+        let s = sns_subject(&format!("[HIGH] health {}\n\u{1b}[31m", "X".repeat(200)));
+        assert!(s.len() <= 99 && s.chars().all(|c| c.is_ascii_graphic() || c == ' '));
+        let sig = crate::model::Signal {
+            id: "health:a".into(),
+            source: crate::model::Source::Health,
+            time: chrono::Utc::now(),
+            updated: None,
+            severity: crate::model::Severity::High,
+            severity_reason: String::new(),
+            kind: "AWS_ABUSE_DOS_REPORT".into(),
+            title: "t".into(),
+            summary: "victim 198.51.100.7 reports a flood".into(),
+            account: None,
+            region: None,
+            actor: None,
+            abuse: None,
+            category: None,
+            entities: vec![],
+            affected: None,
+            raw: crate::model::Raw::None,
+        };
+        let route = Route {
+            rules: vec!["abuse-dos".into()],
+            targets: vec!["security".into()],
+            sensitive: true,
+            allow: vec!["arn:aws:iam::1:role/Security*".into()],
+            ..Default::default()
+        };
+        let hidden = Message::of(&sig, &route, Some("arn:aws:iam::1:user/bob"));
+        assert!(!hidden.body.to_string().contains("198.51.100.7"));
+        let shown = Message::of(&sig, &route, Some("arn:aws:iam::1:role/SecurityOncall"));
+        assert!(shown.body.to_string().contains("198.51.100.7"));
+        let big = Message {
+            body: json!({"summary": "x".repeat(300_000)}),
+            ..shown
+        };
+        assert!(big.text(SNS_MESSAGE_MAX).len() <= SNS_MESSAGE_MAX);
+    }
+}

@@ -1,0 +1,139 @@
+//! One rule's `match` table, compiled: every given key must hold.
+
+use super::MatchDef;
+use crate::model::{Severity, Signal, Source};
+use crate::query::glob::Glob;
+
+#[derive(Debug, Clone, Default)]
+pub struct Compiled {
+    source: Option<Source>,
+    event_type: Option<Glob>,
+    abuse: Option<Glob>,
+    severity: Option<Severity>,
+    service: Option<Glob>,
+    region: Option<Glob>,
+    account: Option<Glob>,
+    entity_kind: Option<String>,
+    entity: Option<Glob>,
+    tag: Option<(String, String)>,
+    text: Option<String>,
+}
+
+impl Compiled {
+    pub fn new(d: &MatchDef) -> Result<Compiled, String> {
+        let g = |v: &Option<String>| v.as_deref().map(Glob::new);
+        let source = match d.source.as_deref() {
+            None => None,
+            Some(s) => Some(
+                Source::ALL
+                    .into_iter()
+                    .find(|x| x.label() == s.to_ascii_lowercase())
+                    .ok_or_else(|| {
+                        format!("source '{s}' is not health, guardduty or cloudtrail")
+                    })?,
+            ),
+        };
+        let severity = match d.severity.as_deref() {
+            None => None,
+            Some(s) => Some(s.parse::<Severity>().map_err(|_| {
+                format!("severity '{s}' is not info, low, medium, high or critical")
+            })?),
+        };
+        let tag = match d.tag.as_deref() {
+            None => None,
+            Some(t) => {
+                let (k, v) = t
+                    .split_once('=')
+                    .ok_or_else(|| format!("tag '{t}' is not key=value"))?;
+                Some((k.to_string(), v.to_string()))
+            }
+        };
+        Ok(Compiled {
+            source,
+            event_type: g(&d.event_type),
+            abuse: g(&d.abuse),
+            severity,
+            service: g(&d.service),
+            region: g(&d.region),
+            account: g(&d.account),
+            entity_kind: d.entity_kind.as_ref().map(|k| k.to_ascii_lowercase()),
+            entity: g(&d.entity),
+            tag,
+            text: d.text.as_ref().map(|t| t.to_lowercase()),
+        })
+    }
+
+    pub fn matches(&self, s: &Signal) -> bool {
+        let opt = |g: &Option<Glob>, v: Option<&str>| {
+            g.as_ref().is_none_or(|g| v.is_some_and(|v| g.is_match(v)))
+        };
+        self.source.is_none_or(|x| x == s.source)
+            && opt(&self.event_type, Some(&s.kind))
+            && self.abuse.as_ref().is_none_or(|g| {
+                s.abuse
+                    .is_some_and(|a| g.is_match(&format!("{a:?}")) || g.is_match(a.label()))
+            })
+            && self.severity.is_none_or(|min| s.severity >= min)
+            && opt(&self.service, service_of(s).as_deref())
+            && opt(&self.region, s.region.as_deref())
+            && opt(&self.account, s.account.as_deref())
+            && self
+                .entity_kind
+                .as_ref()
+                .is_none_or(|k| s.entities.iter().any(|e| e.kind.label() == k))
+            && self
+                .entity
+                .as_ref()
+                .is_none_or(|g| s.entities.iter().any(|e| g.is_match(&e.id)))
+            && self
+                .tag
+                .as_ref()
+                .is_none_or(|(k, v)| has_tag(&s.raw.decoded(), k, v))
+            && self.text.as_ref().is_none_or(|t| {
+                s.title.to_lowercase().contains(t) || s.summary.to_lowercase().contains(t)
+            })
+    }
+}
+
+/// The AWS service a signal is about: `EC2` from `AWS_EC2_…`, `ec2` from `ec2:RunInstances`,
+/// `EC2` from `Recon:EC2/PortProbe…`.
+pub fn service_of(s: &Signal) -> Option<String> {
+    match s.source {
+        Source::Health => s
+            .kind
+            .strip_prefix("AWS_")
+            .and_then(|r| r.split('_').next())
+            .map(String::from),
+        Source::CloudTrail => s.title.split_once(':').map(|(svc, _)| svc.to_string()),
+        Source::GuardDuty => s
+            .kind
+            .split_once(':')
+            .and_then(|(_, r)| r.split('/').next())
+            .map(String::from),
+    }
+}
+
+/// A `tags` (or `Tags`) object, or a list of `{Key, Value}`, anywhere in the record.
+fn has_tag(v: &serde_json::Value, key: &str, value: &str) -> bool {
+    use serde_json::Value;
+    match v {
+        Value::Object(m) => m.iter().any(|(k, x)| {
+            let here = k.eq_ignore_ascii_case("tags")
+                && match x {
+                    Value::Object(t) => t.get(key).and_then(Value::as_str) == Some(value),
+                    Value::Array(a) => a.iter().any(|t| {
+                        let get = |n: &str| {
+                            t.get(n)
+                                .or_else(|| t.get(n.to_lowercase()))
+                                .and_then(Value::as_str)
+                        };
+                        get("Key") == Some(key) && get("Value") == Some(value)
+                    }),
+                    _ => false,
+                };
+            here || has_tag(x, key, value)
+        }),
+        Value::Array(a) => a.iter().any(|x| has_tag(x, key, value)),
+        _ => false,
+    }
+}

@@ -1,0 +1,251 @@
+//! Routing rules: which team, person or system each signal goes to, what is done automatically,
+//! and which signals are sensitive. Defaults are embedded from `assets/rules.toml`; the user's
+//! `<config>/rules.toml` or `--rules FILE` replaces the rules and merges targets by name.
+
+pub mod matcher;
+
+use crate::query::glob::Glob;
+use crate::respond::Action;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+pub const DEFAULT_RULES: &str = include_str!("../../assets/rules.toml");
+
+/// Automatic actions a rule may run without `allow_destructive`.
+pub const SAFE_ACTIONS: &[&str] = &["open-incident", "pin", "tag", "snapshot", "notify"];
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Notifier {
+    pub sns: Option<String>,
+    pub webhook: Option<String>,
+    pub command: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Target {
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub notify: Vec<Notifier>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct MatchDef {
+    pub source: Option<String>,
+    pub event_type: Option<String>,
+    pub abuse: Option<String>,
+    pub severity: Option<String>,
+    pub service: Option<String>,
+    pub region: Option<String>,
+    pub account: Option<String>,
+    pub entity_kind: Option<String>,
+    pub entity: Option<String>,
+    pub tag: Option<String>,
+    pub text: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RuleDef {
+    pub name: String,
+    #[serde(rename = "match", default)]
+    pub when: MatchDef,
+    #[serde(default)]
+    pub route: Vec<String>,
+    #[serde(default)]
+    pub stop: bool,
+    #[serde(default)]
+    pub sensitive: bool,
+    /// Principals (ARN globs) allowed to see a sensitive signal's details.
+    #[serde(default)]
+    pub allow: Vec<String>,
+    #[serde(default)]
+    pub actions: Vec<String>,
+    #[serde(default)]
+    pub allow_destructive: bool,
+    /// Actions suggested to the responder (never run automatically).
+    #[serde(default)]
+    pub suggest: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileDef {
+    #[serde(default)]
+    targets: BTreeMap<String, Target>,
+    #[serde(default, rename = "rule")]
+    rules: Vec<RuleDef>,
+}
+
+/// A rule ready to match.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub def: RuleDef,
+    pub(crate) m: matcher::Compiled,
+    pub allow: Vec<Glob>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Rules {
+    pub rules: Vec<Rule>,
+    pub targets: BTreeMap<String, Target>,
+    /// Where the rules came from (for messages).
+    pub origin: String,
+}
+
+/// Where a signal goes and what happens with it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Route {
+    /// Names of the rules that matched, in order.
+    pub rules: Vec<String>,
+    pub targets: Vec<String>,
+    pub sensitive: bool,
+    /// (rule, action) to run automatically.
+    pub actions: Vec<(String, String)>,
+    pub suggest: Vec<String>,
+    /// ARN globs allowed to see details (any matching rule's list).
+    pub allow: Vec<String>,
+}
+
+fn line_of(text: &str, needle: &str) -> usize {
+    text.find(needle)
+        .map(|i| text[..i].lines().count().max(1))
+        .unwrap_or(0)
+}
+
+fn parse_file(text: &str, origin: &str) -> Result<FileDef, String> {
+    toml::from_str(text).map_err(|e| {
+        let line = e
+            .span()
+            .map(|s| text[..s.start.min(text.len())].lines().count().max(1));
+        format!(
+            "{origin}{}: {}",
+            line.map(|l| format!(" line {l}")).unwrap_or_default(),
+            e.message()
+        )
+    })
+}
+
+impl Rules {
+    /// The embedded defaults.
+    pub fn defaults() -> Rules {
+        // The embedded file is checked by a test; an error here is a build defect.
+        Rules::parse(DEFAULT_RULES, "assets/rules.toml", None).unwrap_or_default()
+    }
+
+    /// Parses a rules file; `base` supplies targets the file does not define (and the rules,
+    /// when the file has none).
+    pub fn parse(text: &str, origin: &str, base: Option<&Rules>) -> Result<Rules, String> {
+        let file = parse_file(text, origin)?;
+        let mut targets = base.map(|b| b.targets.clone()).unwrap_or_default();
+        targets.extend(file.targets);
+        let defs = if file.rules.is_empty() {
+            base.map(|b| b.rules.iter().map(|r| r.def.clone()).collect())
+                .unwrap_or_default()
+        } else {
+            file.rules
+        };
+        let mut rules = Vec::new();
+        for def in defs {
+            let at = |msg: String| {
+                format!(
+                    "{origin} line {}: rule '{}': {msg}",
+                    line_of(text, &format!("\"{}\"", def.name)),
+                    def.name
+                )
+            };
+            for t in &def.route {
+                if !targets.contains_key(t) {
+                    return Err(at(format!(
+                        "routes to unknown target '{t}' (define [targets.{t}])"
+                    )));
+                }
+            }
+            for a in def.actions.iter().chain(&def.suggest) {
+                let known = SAFE_ACTIONS.contains(&a.as_str()) || Action::from_name(a).is_some();
+                if !known {
+                    return Err(at(format!("unknown action '{a}'")));
+                }
+            }
+            for a in &def.actions {
+                if !SAFE_ACTIONS.contains(&a.as_str()) && !def.allow_destructive {
+                    return Err(at(format!(
+                        "'{a}' changes resources: it runs automatically only with allow_destructive = true"
+                    )));
+                }
+            }
+            let m = matcher::Compiled::new(&def.when).map_err(at)?;
+            let allow = def.allow.iter().map(|a| Glob::new(a)).collect();
+            rules.push(Rule { def, m, allow });
+        }
+        Ok(Rules {
+            rules,
+            targets,
+            origin: origin.to_string(),
+        })
+    }
+
+    /// `--rules FILE`, else `<config>/rules.toml`, else the defaults.
+    pub fn load(explicit: Option<&Path>, config_dir: Option<&Path>) -> Result<Rules, String> {
+        let defaults = Rules::defaults();
+        let path = match explicit {
+            Some(p) => Some(p.to_path_buf()),
+            None => config_dir
+                .map(|d| d.join("rules.toml"))
+                .filter(|p| p.exists()),
+        };
+        match path {
+            None => Ok(defaults),
+            Some(p) => {
+                let text =
+                    std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))?;
+                Rules::parse(&text, &p.display().to_string(), Some(&defaults))
+            }
+        }
+    }
+
+    pub fn route(&self, s: &crate::model::Signal) -> Option<Route> {
+        let mut r = Route::default();
+        for rule in &self.rules {
+            if !rule.m.matches(s) {
+                continue;
+            }
+            r.rules.push(rule.def.name.clone());
+            for t in &rule.def.route {
+                if !r.targets.contains(t) {
+                    r.targets.push(t.clone());
+                }
+            }
+            r.sensitive |= rule.def.sensitive;
+            r.actions.extend(
+                rule.def
+                    .actions
+                    .iter()
+                    .map(|a| (rule.def.name.clone(), a.clone())),
+            );
+            r.suggest.extend(rule.def.suggest.iter().cloned());
+            r.allow.extend(rule.def.allow.iter().cloned());
+            if rule.def.stop {
+                break;
+            }
+        }
+        (!r.rules.is_empty()).then_some(r)
+    }
+}
+
+impl Route {
+    /// Whether this principal may see the details of a sensitive signal.
+    pub fn allows(&self, principal: Option<&str>) -> bool {
+        if !self.sensitive {
+            return true;
+        }
+        let Some(p) = principal else { return false };
+        self.allow.iter().any(|g| Glob::new(g).is_match(p))
+    }
+}

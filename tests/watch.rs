@@ -1,0 +1,338 @@
+//! `airc watch` end to end: SNS delivery into moto (a topic with an SQS queue subscribed; a
+//! second run sends nothing), webhook delivery with a failing endpoint and retries against the
+//! fake AWS's webhook receiver, sensitive details withheld, and `--dry-run`.
+
+mod common;
+#[path = "support/fake_aws/mod.rs"]
+mod fake_aws;
+
+use common::moto::Moto;
+use fake_aws::{FakeAws, Fault, FaultKind, World};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn demo_files() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/demo")
+}
+
+fn watch(data: &Path, rules: &Path, extra: &[&str]) -> Output {
+    let files = demo_files();
+    let mut args = vec![
+        "watch",
+        "--files",
+        files.to_str().unwrap_or(""),
+        "--once",
+        "--rules",
+        rules.to_str().unwrap_or(""),
+    ];
+    args.extend_from_slice(extra);
+    Command::new(env!("CARGO_BIN_EXE_airc"))
+        .args(&args)
+        .env("AIRC_DATA_DIR", data)
+        .env("AIRC_CONFIG_DIR", data)
+        .env("AWS_ACCESS_KEY_ID", "AKIAWATCHTEST0000001")
+        .env("AWS_SECRET_ACCESS_KEY", "x")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env_remove("AWS_PROFILE")
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn lines(out: &Output) -> Vec<serde_json::Value> {
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect()
+}
+
+#[test]
+fn sns_delivery_to_a_subscribed_queue_and_no_repeat_on_the_next_run() {
+    let Some(moto) = Moto::start() else { return };
+    std::env::set_var("AWS_ACCESS_KEY_ID", "AKIAWATCHTEST0000001");
+    std::env::set_var("AWS_SECRET_ACCESS_KEY", "x");
+    std::env::set_var("AWS_EC2_METADATA_DISABLED", "true");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (topic, queue, sqs) = rt.block_on(async {
+        let c =
+            airc::respond::clients::Clients::load(None, Some("us-east-1"), Some(&moto.url)).await;
+        let topic = c
+            .sns
+            .create_topic()
+            .name("security-oncall")
+            .send()
+            .await
+            .unwrap()
+            .topic_arn()
+            .unwrap()
+            .to_string();
+        let sqs = aws_sdk_sqs::Client::new(&c.config);
+        let q = sqs
+            .create_queue()
+            .queue_name("security-inbox")
+            .send()
+            .await
+            .unwrap()
+            .queue_url()
+            .unwrap()
+            .to_string();
+        let attrs = sqs
+            .get_queue_attributes()
+            .queue_url(&q)
+            .attribute_names(aws_sdk_sqs::types::QueueAttributeName::QueueArn)
+            .send()
+            .await
+            .unwrap();
+        let arn =
+            attrs.attributes().unwrap()[&aws_sdk_sqs::types::QueueAttributeName::QueueArn].clone();
+        c.sns
+            .subscribe()
+            .topic_arn(&topic)
+            .protocol("sqs")
+            .endpoint(&arn)
+            .send()
+            .await
+            .unwrap();
+        (topic, q, sqs)
+    });
+    let data = tempfile::tempdir().unwrap();
+    let rules = data.path().join("rules.toml");
+    std::fs::write(
+        &rules,
+        format!("[targets.security]\nnotify = [{{ sns = \"{topic}\" }}]\n"),
+    )
+    .unwrap();
+    let out = watch(
+        data.path(),
+        &rules,
+        &["--endpoint-url", &moto.url, "--region", "us-east-1"],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let routed: Vec<_> = lines(&out)
+        .into_iter()
+        .filter(|l| l["event"] == "routed")
+        .collect();
+    let to_security = routed
+        .iter()
+        .filter(|l| {
+            l["targets"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|t| t == "security")
+        })
+        .count();
+    assert!(to_security >= 7, "{routed:#?}");
+    assert!(routed.iter().all(|l| l["deliveries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|d| d["ok"] == true)));
+    let mut bodies = Vec::new();
+    rt.block_on(async {
+        for _ in 0..10 {
+            let m = sqs
+                .receive_message()
+                .queue_url(&queue)
+                .max_number_of_messages(10)
+                .send()
+                .await
+                .unwrap();
+            if m.messages().is_empty() {
+                break;
+            }
+            for msg in m.messages() {
+                bodies.push(msg.body().unwrap_or_default().to_string());
+                sqs.delete_message()
+                    .queue_url(&queue)
+                    .receipt_handle(msg.receipt_handle().unwrap_or_default())
+                    .send()
+                    .await
+                    .unwrap();
+            }
+        }
+    });
+    assert_eq!(
+        bodies.len(),
+        to_security,
+        "one message per signal routed to security"
+    );
+    let envelope: serde_json::Value = serde_json::from_str(&bodies[0]).unwrap();
+    let subject = envelope["Subject"].as_str().unwrap();
+    assert!(subject.len() < 100 && subject.starts_with('['), "{subject}");
+    assert_eq!(
+        envelope["MessageAttributes"]["airc_source"]["Type"],
+        "String"
+    );
+    let inner: serde_json::Value =
+        serde_json::from_str(envelope["Message"].as_str().unwrap()).unwrap();
+    assert!(inner["rules"].is_array() && inner["targets"][0] == "security");
+    // Sensitive: no STS principal in a file replay, so the abuse report's details stay out.
+    let abuse = bodies
+        .iter()
+        .find(|b| b.contains("AWS_ABUSE_PORT_SCANNING"))
+        .expect("the abuse report");
+    assert!(
+        !abuse.contains("198.51.100") && abuse.contains("details withheld"),
+        "{abuse}"
+    );
+    // A second run: the dedup store says all of it was sent.
+    let again = watch(
+        data.path(),
+        &rules,
+        &["--endpoint-url", &moto.url, "--region", "us-east-1"],
+    );
+    assert_eq!(again.status.code(), Some(0));
+    assert!(
+        lines(&again).iter().all(|l| l["event"] != "routed"),
+        "{}",
+        String::from_utf8_lossy(&again.stdout)
+    );
+    let left = rt.block_on(async {
+        sqs.receive_message()
+            .queue_url(&queue)
+            .send()
+            .await
+            .unwrap()
+            .messages()
+            .len()
+    });
+    assert_eq!(left, 0, "nothing sent twice");
+}
+
+#[test]
+fn webhook_retries_a_failing_endpoint_and_reports_one_that_stays_down() {
+    let server = FakeAws::start(World::empty());
+    let data = tempfile::tempdir().unwrap();
+    let rules = data.path().join("rules.toml");
+    std::fs::write(
+        &rules,
+        format!(
+            "[targets.security]\nnotify = [{{ webhook = \"{}/hook/T001/secret\" }}]\n",
+            server.url
+        ),
+    )
+    .unwrap();
+    // Two failures, then the endpoint works: every delivery goes out, some on a retry.
+    server.fault(Fault::new("webhook", FaultKind::Status500).times(2));
+    let out = watch(
+        data.path(),
+        &rules,
+        &[
+            "--retry-wait",
+            "50ms",
+            "--attempts",
+            "3",
+            "--endpoint-url",
+            &server.url,
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let routed: Vec<_> = lines(&out)
+        .into_iter()
+        .filter(|l| l["event"] == "routed" && l["targets"].to_string().contains("security"))
+        .collect();
+    let deliveries: Vec<&serde_json::Value> = routed
+        .iter()
+        .flat_map(|l| l["deliveries"].as_array().unwrap().iter())
+        .collect();
+    assert!(deliveries.iter().all(|d| d["ok"] == true));
+    assert!(
+        deliveries.iter().any(|d| d["attempts"] == 3),
+        "one needed three tries: {deliveries:?}"
+    );
+    let posts = server.with(|w| w.log.iter().filter(|r| r.service == "webhook").count());
+    assert_eq!(posts, deliveries.len() + 2, "the two failures were retried");
+    let body = server.with(|w| {
+        w.log
+            .iter()
+            .rev()
+            .find(|r| r.service == "webhook" && r.status == 200)
+            .map(|r| r.body.clone())
+            .unwrap()
+    });
+    assert!(
+        body["severity"].is_string() && body["targets"][0] == "security",
+        "{body}"
+    );
+    assert!(
+        !deliveries
+            .iter()
+            .any(|d| d["notifier"].as_str().unwrap_or("").contains("secret")),
+        "webhook secrets are not logged"
+    );
+    // An endpoint that stays down: reported, exit 1, and tried again on the next run.
+    let data2 = tempfile::tempdir().unwrap();
+    server.fault(Fault::new("webhook", FaultKind::Status500));
+    let out = watch(
+        data2.path(),
+        &rules,
+        &[
+            "--retry-wait",
+            "10ms",
+            "--attempts",
+            "2",
+            "--endpoint-url",
+            &server.url,
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("delivery_failed") && err.contains("HTTP 500"),
+        "{err}"
+    );
+    server.clear_faults();
+    let out = watch(
+        data2.path(),
+        &rules,
+        &["--retry-wait", "10ms", "--endpoint-url", &server.url],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        lines(&out).iter().any(|l| l["event"] == "routed"),
+        "the failed ones are sent now"
+    );
+}
+
+#[test]
+fn dry_run_sends_nothing_and_remembers_nothing() {
+    let server = FakeAws::start(World::empty());
+    let data = tempfile::tempdir().unwrap();
+    let rules = data.path().join("rules.toml");
+    std::fs::write(
+        &rules,
+        format!(
+            "[targets.security]\nnotify = [{{ webhook = \"{}/hook/x\" }}]\n",
+            server.url
+        ),
+    )
+    .unwrap();
+    let out = watch(data.path(), &rules, &["--dry-run"]);
+    assert_eq!(out.status.code(), Some(0));
+    let l = lines(&out);
+    assert!(l.iter().any(
+        |x| x["event"] == "routed" && x["would_send"].as_array().is_some_and(|w| !w.is_empty())
+    ));
+    assert!(l.iter().any(|x| x["event"] == "action"
+        && x["action"] == "open-incident"
+        && x["would_run"] == true));
+    assert!(server.with(|w| w.log.is_empty()), "nothing sent");
+    assert!(
+        !data.path().join("watch-seen.jsonl").exists(),
+        "nothing remembered"
+    );
+    assert!(
+        !data.path().join("incidents").exists(),
+        "no incident opened"
+    );
+}
