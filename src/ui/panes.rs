@@ -191,7 +191,7 @@ pub fn draw_signals(f: &mut Frame, state: &State, theme: &Theme, pane: PaneId, a
     } else {
         0
     };
-    let fixed = 1 + 7 + 5 + time_w + kind_w + actor_w + route_w + 7;
+    let fixed = 1 + 7 + 5 + time_w + kind_w + actor_w + route_w + 6 + u16::from(route_w > 0);
     let summary_w = inner_w.saturating_sub(fixed).max(8) as usize;
     let end = (start + inner_h).min(view.rows.len());
     let rows: Vec<Row> = view.rows[start..end]
