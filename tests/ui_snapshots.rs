@@ -172,3 +172,49 @@ fn help_overlay_and_palette() {
     key(&mut state, KeyCode::Enter);
     assert_eq!(state.layout, Layout::Zoomed);
 }
+
+#[test]
+fn routed_column_and_a_sensitive_signal_hidden_from_an_unlisted_principal() {
+    let now = Utc
+        .with_ymd_and_hms(2026, 1, 15, 3, 10, 0)
+        .single()
+        .unwrap_or_default();
+    let mut state = State::new("demo", Keymap::default_map(), now);
+    state.size = (160, 24);
+    state.rules = Some(airc::rules::Rules::defaults());
+    state.principal_override = Some("arn:aws:iam::111122223333:user/intern".into());
+    let items = demo::scenario(now).unwrap_or_else(|e| panic!("{e}"));
+    update(
+        &mut state,
+        Msg::Feed(Feed::Items(items.into_iter().map(|t| t.item).collect())),
+    );
+    update(&mut state, Msg::Feed(Feed::Loaded));
+    view::refresh(&mut state);
+    key(&mut state, KeyCode::Char('1'));
+    key(&mut state, KeyCode::Char('z'));
+    let screen = render(&state);
+    assert!(
+        screen.contains("routed") && screen.contains("→security"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("sensitive: details hidden (rules credentials-exposed)"),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains("We have become aware"),
+        "the exposure notice stays hidden:\n{screen}"
+    );
+    insta::assert_snapshot!("routed_and_sensitive_160x24", screen);
+    // The detail view says why, and shows no JSON.
+    for _ in 0..3 {
+        key(&mut state, KeyCode::Char('j'));
+    }
+    key(&mut state, KeyCode::Enter);
+    let detail = render(&state);
+    assert!(
+        detail.contains("This signal is sensitive") && detail.contains("user/intern"),
+        "{detail}"
+    );
+    assert!(!detail.contains("\"eventTypeCode\""), "{detail}");
+}
