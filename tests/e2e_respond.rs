@@ -13,9 +13,7 @@ fn isolate_an_instance_from_the_console() {
         return;
     }
     let Some(moto) = Moto::start() else { return };
-    std::env::set_var("AWS_ACCESS_KEY_ID", "AKIAMOTOTESTING00002");
-    std::env::set_var("AWS_SECRET_ACCESS_KEY", "x");
-    std::env::set_var("AWS_EC2_METADATA_DISABLED", "true");
+    common::moto::creds("AKIAMOTOTESTING00002");
     let rt = tokio::runtime::Runtime::new().unwrap();
     let clients = rt.block_on(airc::respond::clients::Clients::load(
         None,
@@ -23,30 +21,8 @@ fn isolate_an_instance_from_the_console() {
         Some(&moto.url),
     ));
     let (instance, web) = rt.block_on(async {
-        let ec2 = &clients.ec2;
-        let vpc = ec2.describe_vpcs().send().await.unwrap().vpcs()[0]
-            .vpc_id()
-            .unwrap()
-            .to_string();
-        let web = ec2
-            .create_security_group()
-            .group_name("web")
-            .description("web")
-            .vpc_id(&vpc)
-            .send()
-            .await
-            .unwrap();
-        let web = web.group_id().unwrap().to_string();
-        let out = ec2
-            .run_instances()
-            .image_id("ami-12c6146b")
-            .min_count(1)
-            .max_count(1)
-            .security_group_ids(&web)
-            .send()
-            .await
-            .unwrap();
-        (out.instances()[0].instance_id().unwrap().to_string(), web)
+        let web = common::moto::group(&clients, "web").await;
+        (common::moto::instance_in(&clients, &web).await, web)
     });
     let files = tempfile::tempdir().unwrap();
     let finding = files.path().join("finding.json");

@@ -14,10 +14,7 @@ use std::process::Command;
 const REGION: &str = "us-east-1";
 
 fn creds() {
-    std::env::set_var("AWS_ACCESS_KEY_ID", "AKIAMOTOTESTING00001");
-    std::env::set_var("AWS_SECRET_ACCESS_KEY", "x");
-    std::env::set_var("AWS_EC2_METADATA_DISABLED", "true");
-    std::env::remove_var("AWS_PROFILE");
+    common::moto::creds("AKIAMOTOTESTING00001");
 }
 
 struct Fixture {
@@ -48,19 +45,7 @@ impl Fixture {
     }
 
     async fn instance(&self, sg: &str) -> String {
-        let out = self
-            .c
-            .ec2
-            .run_instances()
-            .image_id("ami-12c6146b")
-            .instance_type(aws_sdk_ec2::types::InstanceType::T3Micro)
-            .min_count(1)
-            .max_count(1)
-            .security_group_ids(sg)
-            .send()
-            .await
-            .unwrap();
-        out.instances()[0].instance_id().unwrap().to_string()
+        common::moto::instance_in(&self.c, sg).await
     }
 
     async fn groups_of(&self, id: &str) -> Vec<String> {
@@ -94,19 +79,7 @@ async fn every_action_moto_implements_changes_what_it_says() {
         dir: tempfile::tempdir().unwrap(),
     };
     let ec2 = &f.c.ec2;
-    let vpc = ec2.describe_vpcs().send().await.unwrap().vpcs()[0]
-        .vpc_id()
-        .unwrap()
-        .to_string();
-    let web = ec2
-        .create_security_group()
-        .group_name("web")
-        .description("web")
-        .vpc_id(&vpc)
-        .send()
-        .await
-        .unwrap();
-    let web = web.group_id().unwrap().to_string();
+    let web = common::moto::group(&f.c, "web").await;
     ec2.authorize_security_group_ingress()
         .group_id(&web)
         .ip_protocol("tcp")
@@ -199,12 +172,7 @@ async fn every_action_moto_implements_changes_what_it_says() {
     done(&f.run(Action::Tag, Target::Instance(i2.clone())).await);
     let tags = ec2
         .describe_tags()
-        .filters(
-            aws_sdk_ec2::types::Filter::builder()
-                .name("resource-id")
-                .values(&i2)
-                .build(),
-        )
+        .filters(common::moto::filter("resource-id", &i2))
         .send()
         .await
         .unwrap();
@@ -248,12 +216,7 @@ async fn every_action_moto_implements_changes_what_it_says() {
     );
     let left = ec2
         .describe_iam_instance_profile_associations()
-        .filters(
-            aws_sdk_ec2::types::Filter::builder()
-                .name("instance-id")
-                .values(&i2)
-                .build(),
-        )
+        .filters(common::moto::filter("instance-id", &i2))
         .send()
         .await
         .unwrap();
@@ -407,43 +370,7 @@ async fn every_action_moto_implements_changes_what_it_says() {
     );
 
     // SNS notify: a queue subscribed to the topic receives the summary
-    let topic =
-        f.c.sns
-            .create_topic()
-            .name("incident-notify")
-            .send()
-            .await
-            .unwrap()
-            .topic_arn()
-            .unwrap()
-            .to_string();
-    let sqs = aws_sdk_sqs::Client::new(&f.c.config);
-    let q = sqs
-        .create_queue()
-        .queue_name("oncall")
-        .send()
-        .await
-        .unwrap()
-        .queue_url()
-        .unwrap()
-        .to_string();
-    let qarn = sqs
-        .get_queue_attributes()
-        .queue_url(&q)
-        .attribute_names(aws_sdk_sqs::types::QueueAttributeName::QueueArn)
-        .send()
-        .await
-        .unwrap();
-    let qarn =
-        qarn.attributes().unwrap()[&aws_sdk_sqs::types::QueueAttributeName::QueueArn].clone();
-    f.c.sns
-        .subscribe()
-        .topic_arn(&topic)
-        .protocol("sqs")
-        .endpoint(&qarn)
-        .send()
-        .await
-        .unwrap();
+    let (_topic, q, sqs) = common::moto::subscribed_queue(&f.c, "incident-notify", "oncall").await;
     done(
         &f.run(
             Action::Notify,

@@ -48,51 +48,12 @@ fn lines(out: &Output) -> Vec<serde_json::Value> {
 #[test]
 fn sns_delivery_to_a_subscribed_queue_and_no_repeat_on_the_next_run() {
     let Some(moto) = Moto::start() else { return };
-    std::env::set_var("AWS_ACCESS_KEY_ID", "AKIAWATCHTEST0000001");
-    std::env::set_var("AWS_SECRET_ACCESS_KEY", "x");
-    std::env::set_var("AWS_EC2_METADATA_DISABLED", "true");
+    common::moto::creds("AKIAWATCHTEST0000001");
     let rt = tokio::runtime::Runtime::new().unwrap();
     let (topic, queue, sqs) = rt.block_on(async {
         let c =
             airc::respond::clients::Clients::load(None, Some("us-east-1"), Some(&moto.url)).await;
-        let topic = c
-            .sns
-            .create_topic()
-            .name("security-oncall")
-            .send()
-            .await
-            .unwrap()
-            .topic_arn()
-            .unwrap()
-            .to_string();
-        let sqs = aws_sdk_sqs::Client::new(&c.config);
-        let q = sqs
-            .create_queue()
-            .queue_name("security-inbox")
-            .send()
-            .await
-            .unwrap()
-            .queue_url()
-            .unwrap()
-            .to_string();
-        let attrs = sqs
-            .get_queue_attributes()
-            .queue_url(&q)
-            .attribute_names(aws_sdk_sqs::types::QueueAttributeName::QueueArn)
-            .send()
-            .await
-            .unwrap();
-        let arn =
-            attrs.attributes().unwrap()[&aws_sdk_sqs::types::QueueAttributeName::QueueArn].clone();
-        c.sns
-            .subscribe()
-            .topic_arn(&topic)
-            .protocol("sqs")
-            .endpoint(&arn)
-            .send()
-            .await
-            .unwrap();
-        (topic, q, sqs)
+        common::moto::subscribed_queue(&c, "security-oncall", "security-inbox").await
     });
     let data = tempfile::tempdir().unwrap();
     let rules = data.path().join("rules.toml");

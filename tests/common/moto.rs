@@ -71,3 +71,104 @@ impl Drop for Moto {
         let _ = self.child.wait();
     }
 }
+
+/// Fake credentials for the SDK (never a real account) and no instance-metadata lookups.
+pub fn creds(key: &str) {
+    std::env::set_var("AWS_ACCESS_KEY_ID", key);
+    std::env::set_var("AWS_SECRET_ACCESS_KEY", "x");
+    std::env::set_var("AWS_EC2_METADATA_DISABLED", "true");
+    std::env::remove_var("AWS_PROFILE");
+}
+
+pub fn filter(name: &str, value: &str) -> aws_sdk_ec2::types::Filter {
+    aws_sdk_ec2::types::Filter::builder()
+        .name(name)
+        .values(value)
+        .build()
+}
+
+/// A running instance in security group `sg`.
+pub async fn instance_in(c: &airc::respond::clients::Clients, sg: &str) -> String {
+    let out = c
+        .ec2
+        .run_instances()
+        .image_id("ami-12c6146b")
+        .instance_type(aws_sdk_ec2::types::InstanceType::T3Micro)
+        .min_count(1)
+        .max_count(1)
+        .security_group_ids(sg)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("run_instances: {e:?}"));
+    out.instances()[0]
+        .instance_id()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// A security group named `name` in the default VPC.
+pub async fn group(c: &airc::respond::clients::Clients, name: &str) -> String {
+    let vpcs = c
+        .ec2
+        .describe_vpcs()
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let vpc = vpcs.vpcs()[0].vpc_id().unwrap_or_default().to_string();
+    let g = c
+        .ec2
+        .create_security_group()
+        .group_name(name)
+        .description(name)
+        .vpc_id(&vpc)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    g.group_id().unwrap_or_default().to_string()
+}
+
+/// An SNS topic with an SQS queue subscribed: (topic ARN, queue URL, SQS client).
+pub async fn subscribed_queue(
+    c: &airc::respond::clients::Clients,
+    topic: &str,
+    queue: &str,
+) -> (String, String, aws_sdk_sqs::Client) {
+    let t = c
+        .sns
+        .create_topic()
+        .name(topic)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let topic = t.topic_arn().unwrap_or_default().to_string();
+    let sqs = aws_sdk_sqs::Client::new(&c.config);
+    let q = sqs
+        .create_queue()
+        .queue_name(queue)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let url = q.queue_url().unwrap_or_default().to_string();
+    let name = aws_sdk_sqs::types::QueueAttributeName::QueueArn;
+    let attrs = sqs
+        .get_queue_attributes()
+        .queue_url(&url)
+        .attribute_names(name.clone())
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let arn = attrs
+        .attributes()
+        .and_then(|a| a.get(&name))
+        .cloned()
+        .unwrap_or_default();
+    c.sns
+        .subscribe()
+        .topic_arn(&topic)
+        .protocol("sqs")
+        .endpoint(&arn)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    (topic, url, sqs)
+}
