@@ -68,7 +68,12 @@ fn a_responder_session_on_the_demo() {
     t.type_text("sev:>=critical");
     t.keys(&["Enter", "z"]);
     let screen = t.wait_for("the filtered pane", |s| {
-        s.contains("filter: sev:>=critical") && s.contains("StopLogging") && !s.contains("Health (")
+        // The whole zoomed frame (no grid pane left on screen), not a half-drawn one.
+        s.contains("filter: sev:>=critical")
+            && s.contains("StopLogging")
+            && ["Health (", "GuardDuty (", "Entities ("]
+                .iter()
+                .all(|o| !s.contains(o))
     });
     let data_rows: Vec<&str> = rows(&screen)
         .into_iter()

@@ -96,8 +96,13 @@ impl Tmux {
         let deadline = Instant::now() + Duration::from_secs(25);
         loop {
             let screen = self.capture();
+            // A settled frame: the same screen a moment later, so assertions never read a
+            // frame the terminal was still drawing.
             if pred(&screen) {
-                return screen;
+                std::thread::sleep(Duration::from_millis(60));
+                if self.capture() == screen {
+                    return screen;
+                }
             }
             if Instant::now() > deadline {
                 panic!("timed out waiting for {what}; screen:\n{screen}");
