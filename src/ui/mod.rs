@@ -3,6 +3,7 @@
 pub mod actions;
 pub mod chrome;
 pub mod layout;
+pub mod live_status;
 pub mod notebook;
 pub mod overlays;
 pub mod panes;
