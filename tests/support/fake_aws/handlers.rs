@@ -96,16 +96,6 @@ fn time_of(v: &Value, key: &str) -> f64 {
 pub fn health(w: &mut World, op: &str, req: &Value) -> Answer {
     let size = w.page_size;
     let token = req["nextToken"].as_str();
-    let arns_in = |k: &str| -> Vec<String> {
-        req[k]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|x| x.as_str().map(String::from))
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
     let v = match op {
         "DescribeEventTypes" => {
             let (items, next) = page(&w.event_types, token, size);
@@ -116,7 +106,7 @@ pub fn health(w: &mut World, op: &str, req: &Value) -> Answer {
             let from = f["lastUpdatedTimes"][0]["from"]
                 .as_f64()
                 .or(f["lastUpdatedTime"]["from"].as_f64());
-            let statuses = arns_in_filter(f, "eventStatusCodes");
+            let statuses = strings(&f["eventStatusCodes"]);
             let events: Vec<Value> = w
                 .health_events
                 .iter()
@@ -128,7 +118,7 @@ pub fn health(w: &mut World, op: &str, req: &Value) -> Answer {
             json!({"events": items, "nextToken": next})
         }
         "DescribeEventDetails" => {
-            let arns = arns_in("eventArns");
+            let arns = strings(&req["eventArns"]);
             let (ok, failed) = details(w, &arns);
             json!({"successfulSet": ok, "failedSet": failed})
         }
@@ -149,14 +139,7 @@ pub fn health(w: &mut World, op: &str, req: &Value) -> Answer {
         }
         "DescribeAffectedEntities" | "DescribeAffectedEntitiesForOrganization" => {
             let arns: Vec<String> = if op == "DescribeAffectedEntities" {
-                req["filter"]["eventArns"]
-                    .as_array()
-                    .map(|a| {
-                        a.iter()
-                            .filter_map(|x| x.as_str().map(String::from))
-                            .collect()
-                    })
-                    .unwrap_or_default()
+                strings(&req["filter"]["eventArns"])
             } else {
                 req["organizationEntityAccountFilters"]
                     .as_array()
@@ -177,7 +160,7 @@ pub fn health(w: &mut World, op: &str, req: &Value) -> Answer {
             json!({"entities": items, "nextToken": next})
         }
         "DescribeEntityAggregates" | "DescribeEntityAggregatesForOrganization" => {
-            let arns = arns_in("eventArns");
+            let arns = strings(&req["eventArns"]);
             let aggs: Vec<Value> = arns
                 .iter()
                 .map(|a| json!({"eventArn": a, "count": w.health_entities.iter().filter(|e| e["eventArn"] == *a).count()}))
@@ -217,8 +200,9 @@ pub fn health(w: &mut World, op: &str, req: &Value) -> Answer {
     cbor_answer(200, &v)
 }
 
-fn arns_in_filter(f: &Value, k: &str) -> Vec<String> {
-    f[k].as_array()
+/// The strings of a JSON array (none when it is not one).
+fn strings(v: &Value) -> Vec<String> {
+    v.as_array()
         .map(|a| {
             a.iter()
                 .filter_map(|x| x.as_str().map(String::from))
