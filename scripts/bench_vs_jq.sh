@@ -1,18 +1,17 @@
 #!/usr/bin/env bash
 # Times `jq` selecting one eventName and `airc inspect` over the same CloudTrail log files and
 # prints the ratio. Usage: scripts/bench_vs_jq.sh [DIR] [EVENTS]
-# DIR defaults to a fresh corpus of EVENTS (default 800000) events written by gen_corpus.
+# DIR defaults to a fresh corpus of EVENTS (default 800000) events written by `airc bench corpus`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=${1:-}
 events=${2:-800000}
 command -v jq >/dev/null || { echo "jq is not installed (apt-get install jq)"; exit 1; }
-cargo build --release --quiet --example gen_corpus
-cargo build --release --quiet
+cargo build --release --quiet --bin airc
 if [ -z "$dir" ]; then
   dir=$(mktemp -d)
   trap 'rm -rf "$dir"' EXIT
-  ./target/release/examples/gen_corpus "$dir" "$events" --plain
+  ./target/release/airc bench corpus "$dir" "$events" --plain
 fi
 bytes=$(du -sb "$dir" | cut -f1)
 # Warm the page cache so both read from memory.

@@ -132,6 +132,9 @@ pub enum Command {
     Watch(WatchArgs),
     /// Run a response action from a shell: print the plan, confirm, execute, audit.
     Respond(RespondArgs),
+    /// Measurements for BENCHMARKS.md (corpus generator, view pass, keypress latency).
+    #[command(hide = true, subcommand)]
+    Bench(crate::bench::Bench),
     /// Print the effective keymap (default, user file, --keymap) as TOML.
     Keys {
         #[arg(long, value_name = "FILE")]

@@ -49,6 +49,9 @@ pub fn perform(effect: Effect, out: &mut dyn Write) {
     let _ = out.flush();
 }
 
+/// Items per feed message from a replay.
+const FEED_PART: usize = 256;
+
 /// Feeds a replay: each file's signals as soon as it is read, progress, failures, then Loaded.
 pub fn replay_feed(paths: Vec<PathBuf>, tx: UnboundedSender<Feed>) {
     let progress = Progress::default();
@@ -77,8 +80,12 @@ pub fn replay_feed(paths: Vec<PathBuf>, tx: UnboundedSender<Feed>) {
                     reason: first,
                 });
             }
-            if !out.items.is_empty() {
-                let _ = tx.send(Feed::Items(out.items));
+            // In parts, so the console's task inserts a bounded amount between two keys.
+            let mut items = out.items;
+            while !items.is_empty() {
+                let rest = items.split_off(items.len().min(FEED_PART));
+                let _ = tx.send(Feed::Items(items));
+                items = rest;
             }
         });
         finished.store(true, Ordering::Relaxed);
@@ -131,6 +138,7 @@ fn keep_draft(draft: &str) {
 }
 
 pub fn run_console(origin: Origin, opts: &ConsoleOptions) -> Result<(), String> {
+    crate::app::priority::background_pool();
     let config_dir = config::config_dir();
     let (keymap, mut warnings) = Keymap::load(config_dir.as_deref(), opts.keymap.as_deref());
     let (theme, theme_warning) = theme::select(

@@ -108,6 +108,13 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Some(Command::Bench(b)) => match airc::bench::run(b) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("airc: {e}");
+                ExitCode::from(1)
+            }
+        },
         Some(Command::Keys { keymap }) => {
             let (k, warnings) = airc::keymap::Keymap::load(
                 airc::config::config_dir().as_deref(),

@@ -358,7 +358,7 @@ fn global(state: &mut State, cmd: Command) -> Vec<Effect> {
         | Command::Export => {}
     }
     if state.dirty {
-        view::refresh(state);
+        view::request(state);
     }
     Vec::new()
 }

@@ -107,7 +107,7 @@ pub fn resolve(state: &mut State, key: KeyEvent) -> Option<Command> {
         if consumed {
             if matches!(state.mode, Mode::Filter { .. }) {
                 apply_live_filter(state);
-                view::refresh(state);
+                view::request(state);
             }
             return None;
         }

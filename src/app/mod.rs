@@ -11,12 +11,15 @@ pub mod msg;
 pub mod notebook;
 pub mod overlay_commands;
 pub mod palette;
+pub mod priority;
 pub mod respond;
 pub mod routing;
 pub mod run;
 pub mod state;
 pub mod update;
 pub mod view;
+mod view_pass;
+pub mod view_worker;
 
 pub use msg::{Effect, Feed, Msg};
 pub use state::State;

@@ -279,7 +279,14 @@ pub struct State {
     pub keymap: Keymap,
     /// Terminal size, for page sizes.
     pub size: (u16, u16),
+    /// The rows are out of date (data, filters, pivots or sorts changed).
     pub dirty: bool,
+    /// The generation of the latest view pass asked for; results of other passes are dropped.
+    pub view_gen: u64,
+    /// (signals scanned, total) while a background pass is under way and has shown partial rows.
+    pub view_progress: Option<(usize, usize)>,
+    /// Rows are computed by a background worker (the console); otherwise at once (tests).
+    pub background_view: bool,
     pub quit: bool,
     /// Measurement aid: stop after the first frame that shows data.
     pub exit_after_first_frame: bool,
@@ -329,6 +336,9 @@ impl State {
             keymap,
             size: (160, 48),
             dirty: true,
+            view_gen: 0,
+            view_progress: None,
+            background_view: false,
             quit: false,
             exit_after_first_frame: false,
             incident: None,

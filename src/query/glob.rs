@@ -27,31 +27,44 @@ impl Glob {
     }
 
     pub fn is_match(&self, text: &str) -> bool {
-        let text = text.to_lowercase();
-        let mut rest = text.as_str();
+        // Most values (ARNs, ids, regions, event names) are ASCII: compare ignoring ASCII case
+        // in place; only other text is lower-cased into a new string first.
+        if text.is_ascii() {
+            self.matches_folded(text.as_bytes())
+        } else {
+            self.matches_folded(text.to_lowercase().as_bytes())
+        }
+    }
+
+    /// `text` is ASCII or already lower-cased; pieces are lower-cased.
+    fn matches_folded(&self, text: &[u8]) -> bool {
+        let eq = |a: &[u8], b: &str| a.eq_ignore_ascii_case(b.as_bytes());
+        let mut rest = text;
         let n = self.pieces.len();
         if n == 0 {
             // "*" matches anything; "" matches only "".
             return !self.anchored_start || text.is_empty();
         }
         for (i, piece) in self.pieces.iter().enumerate() {
-            let first = i == 0;
-            let last = i == n - 1;
+            let (first, last) = (i == 0, i == n - 1);
+            let len = piece.len();
             if first && self.anchored_start {
-                if !rest.starts_with(piece.as_str()) {
+                if rest.len() < len || !eq(&rest[..len], piece) {
                     return false;
                 }
-                rest = &rest[piece.len()..];
+                rest = &rest[len..];
                 if last && self.anchored_end {
                     return rest.is_empty();
                 }
                 continue;
             }
             if last && self.anchored_end {
-                return rest.len() >= piece.len() && rest.ends_with(piece.as_str());
+                return rest.len() >= len && eq(&rest[rest.len() - len..], piece);
             }
-            match rest.find(piece.as_str()) {
-                Some(pos) => rest = &rest[pos + piece.len()..],
+            match (0..=rest.len().saturating_sub(len))
+                .find(|at| rest.len() >= at + len && eq(&rest[*at..at + len], piece))
+            {
+                Some(at) => rest = &rest[at + len..],
                 None => return false,
             }
         }
@@ -77,5 +90,11 @@ mod tests {
         assert!(m("*", "anything"));
         assert!(m("ab*ab", "abab"));
         assert!(!m("ab*ab", "aba"));
+        assert!(m("*émile*", "user-ÉMILE-admin"));
+        assert!(!m("*émile", "user-ÉMILE-admin"));
+        assert!(m(
+            "ARN:AWS:IAM::*:USER/ALICE",
+            "arn:aws:iam::123456789012:user/alice"
+        ));
     }
 }

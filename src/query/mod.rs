@@ -150,9 +150,128 @@ impl Query {
             .fuzzy_match(&other, &self.fuzzy)
             .map(|_| Hit::default())
     }
+
+    /// `accepts`, first ruling out signals whose `store::text_mask` lacks a letter or digit of
+    /// the fuzzy text (most of them, for a selective filter) without reading the signal.
+    pub fn accepts_masked(&self, s: &Signal, mask: u64, now: DateTime<Utc>) -> bool {
+        let needle = crate::store::text_mask(&self.fuzzy);
+        needle & !mask == 0 && self.accepts(s, now)
+    }
+
+    /// Whether every term holds and the fuzzy text (if any) matches: `matches` without the
+    /// match positions, for filtering many signals.
+    pub fn accepts(&self, s: &Signal, now: DateTime<Utc>) -> bool {
+        for t in &self.terms {
+            if Self::cond_holds(&t.cond, s, now) == t.negate {
+                return false;
+            }
+        }
+        if self.fuzzy.is_empty() || fuzzy_accepts(&s.summary, &self.fuzzy) {
+            return true;
+        }
+        // As `matches`: title, actor and id joined by spaces.
+        let parts = [
+            s.title.as_str(),
+            " ",
+            s.actor.as_deref().unwrap_or(""),
+            " ",
+            &s.id,
+        ];
+        parts
+            .iter()
+            .try_fold(self.fuzzy.as_str(), |left, part| {
+                let left = advance(part, left);
+                if left.is_empty() {
+                    Err(())
+                } else {
+                    Ok(left)
+                }
+            })
+            .is_err()
+    }
+}
+
+/// Matches the characters of `needle` in order inside `hay` and returns the part of `needle`
+/// still unmatched (empty: all of it matched).
+///
+/// This is the skim matcher's own acceptance rule (every pattern character in order, ASCII case
+/// ignored, everything else exact) which fuzzy-matcher only offers together with scoring. A
+/// filter over a million rows needs the yes/no alone, and memchr finds each character with SIMD
+/// instead of scoring a matrix, so it is written here; `matches` still scores with skim for the
+/// highlighted positions of the rows on screen.
+fn advance<'n>(hay: &str, needle: &'n str) -> &'n str {
+    let bytes = hay.as_bytes();
+    let mut at = 0;
+    let mut left = needle;
+    while let Some(c) = left.chars().next() {
+        let found = if c.is_ascii() {
+            let b = c as u8;
+            memchr::memchr2(b.to_ascii_lowercase(), b.to_ascii_uppercase(), &bytes[at..])
+                .map(|i| i + 1)
+        } else {
+            let mut buf = [0u8; 4];
+            let enc = c.encode_utf8(&mut buf).as_bytes();
+            memchr::memmem::find(&bytes[at..], enc).map(|i| i + enc.len())
+        };
+        match found {
+            Some(end) => {
+                at += end;
+                left = &left[c.len_utf8()..];
+            }
+            None => break,
+        }
+    }
+    left
+}
+
+/// Whether the fuzzy matcher would match `needle` in `hay` (see `advance`).
+pub fn fuzzy_accepts(hay: &str, needle: &str) -> bool {
+    advance(hay, needle).is_empty()
 }
 
 /// One matcher for the whole filter pass (it holds scratch buffers).
 pub fn matcher() -> SkimMatcherV2 {
     SkimMatcherV2::default().ignore_case()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_fast_fuzzy_check_agrees_with_the_skim_matcher() {
+        let m = matcher();
+        let alphabet: Vec<char> = "aAbBeErRtT -:/éÉ_1".chars().collect();
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut word = |len: usize| -> String {
+            (0..len)
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    alphabet[(x % alphabet.len() as u64) as usize]
+                })
+                .collect()
+        };
+        let mut answers = (0, 0);
+        for _ in 0..20_000 {
+            let hay = word(24);
+            let needle = word(3);
+            let skim = m.fuzzy_match(&hay, &needle).is_some();
+            assert_eq!(fuzzy_accepts(&hay, &needle), skim, "{hay:?} / {needle:?}");
+            // The mask check never turns away a match.
+            let (h, n) = (
+                crate::store::text_mask(&hay),
+                crate::store::text_mask(&needle),
+            );
+            assert!(!skim || n & !h == 0, "{hay:?} / {needle:?}");
+            if skim {
+                answers.0 += 1;
+            } else {
+                answers.1 += 1;
+            }
+        }
+        // Both answers occur, so the comparison means something.
+        assert!(answers.0 > 1000 && answers.1 > 1000, "{answers:?}");
+    }
 }

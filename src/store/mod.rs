@@ -5,6 +5,12 @@ use crate::model::{Entity, EntityKind, Signal, Source};
 use crate::normalize::health::{self, Catalog};
 use crate::normalize::Normalized;
 use std::collections::{BTreeMap, HashMap};
+use std::hash::BuildHasher;
+
+mod chunked;
+mod sharded;
+pub use chunked::Chunked;
+use sharded::Sharded;
 
 /// The store's maps are keyed by strings from files and AWS: a fast hasher with a per-process
 /// random seed (foldhash) instead of SipHash, which dominated load and refresh profiles.
@@ -21,11 +27,70 @@ pub enum Insert {
     Other,
 }
 
+/// What a background view pass reads: the signals and their entities as they were when it
+/// started, shared with the store (see `Chunked`).
+#[derive(Debug, Clone, Default)]
+pub struct Snapshot {
+    pub signals: Chunked<Signal>,
+    /// Per signal, at the same position: the ids of its entities in `entities`.
+    pub signal_entities: Chunked<Box<[u32]>>,
+    /// Every entity seen, by id.
+    pub entities: Chunked<Entity>,
+    /// Per signal: `text_mask` of its text and its source (see `Store::masks`).
+    pub masks: Chunked<u64>,
+    /// Changes when positions stop meaning the same signals (the store was rebuilt).
+    pub epoch: u64,
+    /// Changes whenever a signal is added or replaced.
+    pub version: u64,
+}
+
+/// Bits 0–35: which of `a`–`z` and `0`–`9` (case folded) occur in the text a fuzzy filter
+/// searches (summary, title, actor, id). A filter whose letters are not all there cannot match,
+/// and this is known without reading the signal itself.
+pub fn text_mask(text: &str) -> u64 {
+    text.bytes().fold(0, |m, b| m | char_bit(b))
+}
+
+fn char_bit(b: u8) -> u64 {
+    match b.to_ascii_lowercase() {
+        c @ b'a'..=b'z' => 1 << (c - b'a'),
+        c @ b'0'..=b'9' => 1 << (26 + c - b'0'),
+        _ => 0,
+    }
+}
+
+/// Bits 62–63 of a mask: the signal's source.
+pub const SOURCE_SHIFT: u32 = 62;
+
+fn signal_mask(s: &Signal) -> u64 {
+    let text = text_mask(&s.summary)
+        | text_mask(&s.title)
+        | text_mask(s.actor.as_deref().unwrap_or(""))
+        | text_mask(&s.id);
+    let source = match s.source {
+        Source::Health => 0u64,
+        Source::GuardDuty => 1,
+        Source::CloudTrail => 2,
+    };
+    text | source << SOURCE_SHIFT
+}
+
 #[derive(Debug, Default)]
 pub struct Store {
-    signals: Vec<Signal>,
-    by_id: Map<String, usize>,
-    by_entity: Map<Entity, Vec<usize>>,
+    signals: Chunked<Signal>,
+    signal_entities: Chunked<Box<[u32]>>,
+    masks: Chunked<u64>,
+    version: u64,
+    entities: Chunked<Entity>,
+    entity_ids: Sharded<Entity, u32>,
+    /// Per entity id: store positions of the signals touching it.
+    touching: Vec<Vec<u32>>,
+    /// Signal id → position, keyed by the id's 64-bit hash so the ids are not held twice (a
+    /// million ids are ~70 MB); the rare id whose hash another id already has goes to `collided`.
+    by_id: Sharded<u64, u32>,
+    collided: Map<String, u32>,
+    id_hasher: foldhash::fast::RandomState,
+    epoch: u64,
     catalog: Catalog,
     duplicates: usize,
     /// Signals per severity, kept as signals come and go so the header never scans.
@@ -35,8 +100,46 @@ pub struct Store {
 }
 
 impl Store {
-    pub fn signals(&self) -> &[Signal] {
+    pub fn signals(&self) -> &Chunked<Signal> {
         &self.signals
+    }
+
+    /// A copy for a background pass; costs a few reference counts, not the signals.
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            signals: self.signals.clone(),
+            signal_entities: self.signal_entities.clone(),
+            entities: self.entities.clone(),
+            masks: self.masks.clone(),
+            epoch: self.epoch,
+            version: self.version,
+        }
+    }
+
+    /// The id an entity has in snapshots, when any signal ever touched it.
+    pub fn entity_id(&self, e: &Entity) -> Option<u32> {
+        self.entity_ids.get(e).copied()
+    }
+
+    fn find(&self, id: &str) -> Option<usize> {
+        let h = self.id_hasher.hash_one(id);
+        match self.by_id.get(&h) {
+            Some(i) if self.signals.get(*i as usize).is_some_and(|s| s.id == id) => {
+                Some(*i as usize)
+            }
+            Some(_) => self.collided.get(id).map(|i| *i as usize),
+            None => None,
+        }
+    }
+
+    /// Changes each time the store is rebuilt (positions then name other signals).
+    pub fn snapshot_epoch(&self) -> u64 {
+        self.epoch
+    }
+
+    /// Position of a signal by id.
+    pub fn position(&self, id: &str) -> Option<usize> {
+        self.find(id)
     }
 
     pub fn len(&self) -> usize {
@@ -48,7 +151,7 @@ impl Store {
     }
 
     pub fn get(&self, id: &str) -> Option<&Signal> {
-        self.by_id.get(id).map(|i| &self.signals[*i])
+        self.find(id).map(|i| &self.signals[i])
     }
 
     /// Records dropped because the same event was already held.
@@ -66,32 +169,31 @@ impl Store {
 
     /// Every signal touching `entity`, in insertion order.
     pub fn touching<'a>(&'a self, entity: &Entity) -> impl Iterator<Item = &'a Signal> + 'a {
-        self.by_entity
-            .get(entity)
-            .map(Vec::as_slice)
-            .unwrap_or(&[])
+        self.touching_positions(entity)
             .iter()
-            .map(|i| &self.signals[*i])
+            .map(|i| &self.signals[*i as usize])
     }
 
     /// Store positions of the signals touching `entity`.
-    pub fn touching_positions(&self, entity: &Entity) -> &[usize] {
-        self.by_entity.get(entity).map(Vec::as_slice).unwrap_or(&[])
+    pub fn touching_positions(&self, entity: &Entity) -> &[u32] {
+        self.entity_id(entity)
+            .and_then(|id| self.touching.get(id as usize))
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
     }
 
-    /// The entity index itself: every entity with the store positions of its signals.
-    pub fn entity_index(&self) -> impl Iterator<Item = (&Entity, &Vec<usize>)> {
-        self.by_entity.iter()
-    }
-
-    /// Every distinct entity with the number of signals touching it.
+    /// Every distinct entity some signal touches, with how many signals touch it.
     pub fn entities(&self) -> impl Iterator<Item = (&Entity, usize)> {
-        self.by_entity.iter().map(|(e, v)| (e, v.len()))
+        self.entities
+            .iter()
+            .zip(&self.touching)
+            .filter(|(_, t)| !t.is_empty())
+            .map(|(e, t)| (e, t.len()))
     }
 
     pub fn entity_counts(&self) -> BTreeMap<EntityKind, usize> {
         let mut out = BTreeMap::new();
-        for e in self.by_entity.keys() {
+        for (e, _) in self.entities() {
             *out.entry(e.kind).or_default() += 1;
         }
         out
@@ -114,34 +216,62 @@ impl Store {
         self.severity_counts
     }
 
+    /// Indexes the signal at `i` (just pushed or just replaced): severity count, entity ids.
     fn index(&mut self, i: usize) {
-        self.severity_counts[self.signals[i].severity as usize] += 1;
-        for e in &self.signals[i].entities {
-            self.by_entity.entry(e.clone()).or_default().push(i);
+        let s = &self.signals[i];
+        self.severity_counts[s.severity as usize] += 1;
+        let mut ids = Vec::with_capacity(s.entities.len());
+        for e in &s.entities {
+            let id = match self.entity_ids.get(e) {
+                Some(id) => *id,
+                None => {
+                    let id = self.entities.len() as u32;
+                    self.entities.push(e.clone());
+                    self.entity_ids.insert(e.clone(), id);
+                    self.touching.push(Vec::new());
+                    id
+                }
+            };
+            self.touching[id as usize].push(i as u32);
+            ids.push(id);
         }
+        let ids = ids.into_boxed_slice();
+        let mask = signal_mask(&self.signals[i]);
+        if i == self.signal_entities.len() {
+            self.signal_entities.push(ids);
+            self.masks.push(mask);
+        } else {
+            if let Some(slot) = self.signal_entities.get_mut(i) {
+                *slot = ids;
+            }
+            if let Some(slot) = self.masks.get_mut(i) {
+                *slot = mask;
+            }
+        }
+        self.version += 1;
     }
 
     fn unindex(&mut self, i: usize) {
         let sev = self.signals[i].severity as usize;
         self.severity_counts[sev] = self.severity_counts[sev].saturating_sub(1);
-        for e in &self.signals[i].entities {
-            if let Some(list) = self.by_entity.get_mut(e) {
-                list.retain(|x| *x != i);
-                if list.is_empty() {
-                    self.by_entity.remove(e);
-                }
+        let ids = self.signal_entities.get(i).cloned().unwrap_or_default();
+        for id in ids.iter() {
+            if let Some(list) = self.touching.get_mut(*id as usize) {
+                list.retain(|x| *x as usize != i);
             }
         }
     }
 
     fn replace(&mut self, i: usize, s: Signal) {
         self.unindex(i);
-        self.signals[i] = s;
+        if let Some(slot) = self.signals.get_mut(i) {
+            *slot = s;
+        }
         self.index(i);
     }
 
     pub fn insert_signal(&mut self, s: Signal) -> Insert {
-        match self.by_id.get(&s.id).copied() {
+        match self.find(&s.id) {
             Some(i) => {
                 // A finding seen again with a later update replaces the older copy.
                 if s.updated.is_some() && s.updated > self.signals[i].updated {
@@ -154,7 +284,15 @@ impl Store {
             }
             None => {
                 let i = self.signals.len();
-                self.by_id.insert(s.id.clone(), i);
+                let h = self.id_hasher.hash_one(s.id.as_str());
+                match self.by_id.entry(h) {
+                    std::collections::hash_map::Entry::Vacant(v) => {
+                        v.insert(i as u32);
+                    }
+                    std::collections::hash_map::Entry::Occupied(_) => {
+                        self.collided.insert(s.id.clone(), i as u32);
+                    }
+                }
                 self.signals.push(s);
                 self.index(i);
                 Insert::New
@@ -164,7 +302,7 @@ impl Store {
 
     fn insert_health(&mut self, arn: String, parts: serde_json::Value) -> Insert {
         let id = format!("health:{arn}");
-        match self.by_id.get(&id).copied() {
+        match self.find(&id) {
             Some(i) => {
                 let mut merged = self.signals[i].raw.as_tree().cloned().unwrap_or_default();
                 let before = merged.clone();
@@ -207,10 +345,11 @@ impl Store {
         *self = Store {
             catalog,
             pending_health: pending,
+            epoch: self.epoch + 1,
             ..Store::default()
         };
-        for s in old.into_iter().filter(|s| keep(s)) {
-            self.insert_signal(s);
+        for s in old.iter().filter(|s| keep(s)) {
+            self.insert_signal(s.clone());
         }
         before - self.signals.len()
     }
@@ -292,6 +431,24 @@ mod tests {
             s.severity_counts()[crate::model::Severity::Info as usize],
             3
         );
+    }
+
+    #[test]
+    fn an_id_whose_hash_is_taken_is_still_found() {
+        let mut s = Store::default();
+        put(&mut s, ct("a", "alice"));
+        // Pretend "cloudtrail:b" hashes like "cloudtrail:a".
+        let h = s.id_hasher.hash_one("cloudtrail:b");
+        s.by_id.insert(h, 0);
+        assert_eq!(s.get("cloudtrail:b"), None);
+        assert_eq!(put(&mut s, ct("b", "bob")), Insert::New);
+        assert_eq!(put(&mut s, ct("b", "bob")), Insert::Duplicate);
+        assert_eq!(
+            s.get("cloudtrail:b").map(|x| x.id.as_str()),
+            Some("cloudtrail:b")
+        );
+        assert_eq!(s.position("cloudtrail:b"), Some(1));
+        assert_eq!(s.len(), 2);
     }
 
     #[test]

@@ -41,6 +41,10 @@ fn status_text(state: &State, pane: PaneId) -> String {
     if let Some(f) = &view.filter {
         parts.push(format!("filter: {}", fit(&f.text, 30)));
     }
+    if let Some((scanned, total)) = state.view_progress {
+        let pct = scanned * 100 / total.max(1);
+        parts.push(format!("filtering {pct}%"));
+    }
     if let Some((done, total)) = state.feed.loading {
         parts.push(format!("loading {done}/{total} files"));
     } else if state.feed.pending > 0 {

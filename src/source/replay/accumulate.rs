@@ -163,6 +163,10 @@ impl Accumulator {
         if !notes.is_empty() {
             self.report.note = Some(notes.join("; "));
         }
+        crate::model::raw::pack(self.items.iter_mut().filter_map(|item| match item {
+            Normalized::Signal(s) => Some(&mut s.raw),
+            _ => None,
+        }));
         FileOutput {
             report: self.report,
             items: self.items,

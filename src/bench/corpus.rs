@@ -2,7 +2,7 @@
 //! the real records of a source folder (default: the Invictus Stratus Red Team set in
 //! tests/fixtures) with their ids, times, principals, keys and IPs varied.
 //!
-//! `cargo run --release --example gen_corpus -- OUT_DIR EVENTS [--plain] [--per-file N] [--source DIR]`
+//! `airc bench corpus OUT_DIR EVENTS [--plain] [--per-file N] [--source DIR]`
 //!
 //! The PRNG is a 64-bit xorshift written here on purpose: the corpus must be byte-for-byte
 //! reproducible for a given seed across machines and crate versions, and nothing else needs
@@ -116,33 +116,22 @@ fn vary(rec: &mut Value, i: u64, rng: &mut XorShift, base: i64) {
     }
 }
 
-fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let usage = "usage: gen_corpus OUT_DIR EVENTS [--plain] [--per-file N] [--source DIR]";
-    let (Some(out), Some(events)) = (
-        args.first(),
-        args.get(1).and_then(|n| n.parse::<u64>().ok()),
-    ) else {
-        eprintln!("{usage}");
-        std::process::exit(2);
-    };
-    let plain = args.iter().any(|a| a == "--plain");
-    let opt = |name: &str| {
-        args.iter()
-            .position(|a| a == name)
-            .and_then(|i| args.get(i + 1))
-    };
-    let per_file: u64 = opt("--per-file")
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(2000);
-    let source = opt("--source").map(PathBuf::from).unwrap_or_else(|| {
+/// Writes `events` CloudTrail events under `out`, `per_file` to a file.
+pub fn run(
+    out: &Path,
+    events: u64,
+    plain: bool,
+    per_file: u64,
+    source: Option<PathBuf>,
+) -> Result<(), String> {
+    let per_file = per_file.max(1);
+    let source = source.unwrap_or_else(|| {
         Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/fixtures/datasets/invictus-aws-dataset/CloudTrail")
     });
     let pool = records(&source);
     if pool.is_empty() {
-        eprintln!("no CloudTrail records under {}", source.display());
-        std::process::exit(1);
+        return Err(format!("no CloudTrail records under {}", source.display()));
     }
     let mut rng = XorShift(0x9E37_79B9_7F4A_7C15);
     let base = 1_700_000_000i64;
@@ -160,14 +149,11 @@ fn main() {
         }
         let t =
             chrono::DateTime::from_timestamp(base + (written as i64) / 20, 0).unwrap_or_default();
-        let dir = Path::new(out).join(format!(
+        let dir = out.join(format!(
             "AWSLogs/{account}/CloudTrail/us-east-1/{}",
             t.format("%Y/%m/%d")
         ));
-        if let Err(e) = std::fs::create_dir_all(&dir) {
-            eprintln!("{}: {e}", dir.display());
-            std::process::exit(1);
-        }
+        std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         let name = format!(
             "{account}_CloudTrail_us-east-1_{}_{file_no:06}.json{}",
             t.format("%Y%m%dT%H%MZ"),
@@ -182,15 +168,14 @@ fn main() {
             let _ = enc.write_all(body.as_bytes());
             enc.finish().unwrap_or_default()
         };
-        if let Err(e) = std::fs::write(dir.join(&name), data) {
-            eprintln!("{name}: {e}");
-            std::process::exit(1);
-        }
+        std::fs::write(dir.join(&name), data).map_err(|e| format!("{name}: {e}"))?;
         written += n;
         file_no += 1;
     }
     println!(
-        "wrote {written} events in {file_no} files, {:.1} MB of JSON, under {out}",
-        bytes as f64 / 1e6
+        "wrote {written} events in {file_no} files, {:.1} MB of JSON, under {}",
+        bytes as f64 / 1e6,
+        out.display()
     );
+    Ok(())
 }

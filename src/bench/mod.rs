@@ -1,0 +1,68 @@
+//! `airc bench`: the measurements behind BENCHMARKS.md, built into the release binary so they
+//! run on exactly what responders run (and without the test build's dependency features, which
+//! would rebuild the AWS SDK): a corpus generator, the view pass and frame times, and keypress
+//! latency while a replay loads.
+
+mod corpus;
+mod keys;
+mod view;
+
+use clap::Subcommand;
+use std::path::PathBuf;
+
+#[derive(Debug, Subcommand)]
+pub enum Bench {
+    /// Write a CloudTrail corpus in the S3 layout from real records, ids/times/IPs varied.
+    Corpus {
+        out: PathBuf,
+        events: u64,
+        /// Plain .json files instead of .json.gz.
+        #[arg(long)]
+        plain: bool,
+        #[arg(long, default_value_t = 2000)]
+        per_file: u64,
+        /// Folder of CloudTrail log files to vary (default: the Invictus records in tests/fixtures).
+        #[arg(long)]
+        source: Option<PathBuf>,
+    },
+    /// Load PATH, then time view passes (snapshot and background pass) and frames at 200×60.
+    View {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// Run the console loop on PATH and time keypress to frame while it loads.
+    Keys {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+}
+
+pub fn run(bench: Bench) -> Result<(), String> {
+    match bench {
+        Bench::Corpus {
+            out,
+            events,
+            plain,
+            per_file,
+            source,
+        } => corpus::run(&out, events, plain, per_file, source),
+        Bench::View { paths } => view::run(&paths),
+        Bench::Keys { paths } => keys::run(&paths),
+    }
+}
+
+/// Prints median, p95 and max of a set of times in milliseconds.
+fn stats(label: &str, mut ms: Vec<f64>) {
+    if ms.is_empty() {
+        println!("{label}: nothing measured");
+        return;
+    }
+    ms.sort_by(|a, b| a.total_cmp(b));
+    let n = ms.len();
+    println!(
+        "{label}: n={n} median {:.3} ms, p95 {:.3} ms, max {:.3} ms",
+        ms[n / 2],
+        ms[(n * 95 / 100).min(n - 1)],
+        ms[n - 1]
+    );
+}

@@ -1,0 +1,100 @@
+//! Frame time of the console with a large replay loaded: loads PATH (e.g. a corpus written by
+//! `airc bench corpus`), then times view refreshes (pivot/filter/sort over every signal) and frames
+//! drawn on a 200×60 TestBackend.
+//!
+//! `airc bench view /tmp/corpus1m`
+
+use super::stats;
+use crate::app::state::PaneId;
+use crate::app::{update, view, Feed, Msg, State};
+use crate::keymap::Keymap;
+use crate::normalize::Options;
+use crate::source::replay::{load, Progress};
+use crate::theme::Theme;
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+use std::path::PathBuf;
+use std::time::Instant;
+
+pub fn run(paths: &[PathBuf]) -> Result<(), String> {
+    let t = Instant::now();
+    let loaded = load(paths, Options::default(), &Progress::default());
+    println!(
+        "loaded {} signals in {:.1} s",
+        loaded.store.len(),
+        t.elapsed().as_secs_f64()
+    );
+    let now = loaded
+        .store
+        .signals()
+        .iter()
+        .map(|s| s.time)
+        .max()
+        .unwrap_or_default();
+    let mut state = State::new("replay", Keymap::default_map(), now);
+    state.store = loaded.store;
+    state.size = (200, 60);
+    update(&mut state, Msg::Feed(Feed::Loaded));
+
+    let rounds: usize = std::env::var("REFRESH_ROUNDS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(5);
+    let mut refresh = Vec::new();
+    for _ in 0..rounds {
+        let t = Instant::now();
+        view::refresh(&mut state);
+        refresh.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    stats("full view pass (entities recomputed), no filter", refresh);
+
+    // The console's split: the snapshot is taken on the UI task, the pass runs in the background.
+    // Typing into a signal pane's filter leaves the entity rows as they were: the worker's cache
+    // holds them from the first pass, as in the console.
+    let mut cache = view::EntityCache::default();
+    let job = view::ViewJob::from_state(&state, state.view_gen);
+    let _ = view::compute(&job, &|| false, &mut |_| {}, &mut cache);
+    for filter in [
+        "sev:>=medium bert",
+        "bert",
+        "GetObject",
+        "user:bert* region:us-east-1",
+        "zzqx",
+    ] {
+        state.pane_mut(PaneId::CloudTrail).filter = crate::query::parse(filter).ok();
+        state.global_filter = None;
+        let (mut snap, mut pass) = (Vec::new(), Vec::new());
+        let mut rows = 0;
+        for _ in 0..rounds {
+            let t = Instant::now();
+            let job = view::ViewJob::from_state(&state, state.view_gen);
+            snap.push(t.elapsed().as_secs_f64() * 1000.0);
+            let t = Instant::now();
+            if let Some(r) = view::compute(&job, &|| false, &mut |_| {}, &mut cache) {
+                rows = r.rows[2].len();
+            }
+            pass.push(t.elapsed().as_secs_f64() * 1000.0);
+        }
+        stats(&format!("snapshot on the UI task, filter '{filter}'"), snap);
+        stats(
+            &format!("background pass, filter '{filter}' ({rows} CloudTrail rows)"),
+            pass,
+        );
+    }
+    state.pane_mut(PaneId::CloudTrail).filter = None;
+    view::refresh(&mut state);
+
+    let theme = Theme::default_for(false);
+    let mut terminal = Terminal::new(TestBackend::new(200, 60)).map_err(|e| e.to_string())?;
+    let mut frames = Vec::new();
+    for i in 0..200 {
+        // Move the cursor so every frame draws different rows.
+        state.pane_mut(PaneId::CloudTrail).cursor =
+            i * 997 % state.pane(PaneId::CloudTrail).rows.len().max(1);
+        let t = Instant::now();
+        let _ = terminal.draw(|f| crate::ui::draw(f, &state, &theme));
+        frames.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    stats("frame draw 200x60", frames);
+    Ok(())
+}
