@@ -24,6 +24,7 @@ pub fn run(paths: &[PathBuf]) -> Result<(), String> {
         loaded.store.len(),
         t.elapsed().as_secs_f64()
     );
+    memory(&loaded.store);
     let now = loaded
         .store
         .signals()
@@ -97,4 +98,48 @@ pub fn run(paths: &[PathBuf]) -> Result<(), String> {
     }
     stats("frame draw 200x60", frames);
     Ok(())
+}
+
+/// Where the memory of the loaded signals goes (bytes of the heap blocks they own; allocator
+/// rounding and the maps' tables not counted).
+fn memory(store: &crate::store::Store) {
+    use crate::model::{Entity, Signal};
+    let n = store.len().max(1);
+    let opt = |s: &Option<String>| s.as_ref().map_or(0, String::capacity);
+    let (mut strings, mut entities, mut blocks) =
+        (0usize, 0usize, std::collections::HashMap::new());
+    let mut entity_refs = 0usize;
+    for s in store.signals().iter() {
+        strings += s.id.capacity()
+            + s.severity_reason.capacity()
+            + s.kind.capacity()
+            + s.title.capacity()
+            + s.summary.capacity()
+            + opt(&s.account)
+            + opt(&s.region)
+            + opt(&s.actor)
+            + opt(&s.category);
+        entities += s.entities.capacity() * std::mem::size_of::<Entity>()
+            + s.entities.iter().map(|e| e.id.capacity()).sum::<usize>();
+        entity_refs += s.entities.len();
+        if let Some((at, len)) = s.raw.packed_block() {
+            blocks.insert(at, len);
+        }
+    }
+    let structs = n * std::mem::size_of::<Signal>();
+    let raw: usize = blocks.values().sum();
+    let index = entity_refs * 4 * 2 + n * (16 + 8 + 8 + 16);
+    let per = |b: usize| b / n;
+    println!(
+        "memory per signal: struct {} B, strings {} B, entities {} B ({:.1} per signal), \
+         raw records {} B ({} shared LZ4 blocks), store index ~{} B; total ~{} MB",
+        per(structs),
+        per(strings),
+        per(entities),
+        entity_refs as f64 / n as f64,
+        per(raw),
+        blocks.len(),
+        per(index),
+        (structs + strings + entities + raw + index) / 1_000_000
+    );
 }

@@ -105,6 +105,14 @@ impl Raw {
         }
     }
 
+    /// For packed records: the shared block's address and compressed size (memory accounting).
+    pub fn packed_block(&self) -> Option<(usize, usize)> {
+        match self {
+            Raw::Packed(p) => Some((p.block.as_ptr() as usize, p.block.len())),
+            _ => None,
+        }
+    }
+
     /// The compact JSON text, for texts (packed or not).
     pub fn text(&self) -> Option<Cow<'_, str>> {
         match self {
