@@ -23,9 +23,16 @@ impl ViewWorker {
         let (tx, results) = unbounded_channel();
         let latest = Arc::new(AtomicU64::new(0));
         let seen = Arc::clone(&latest);
+        // Its own threads: in rayon's global pool a pass would queue behind the file parsing of
+        // a long load and show no rows until the load ends.
+        let pool = rayon::ThreadPoolBuilder::new()
+            .thread_name(|i| format!("airc-view-{i}"))
+            .start_handler(|_| super::priority::lower_this_thread())
+            .build()
+            .map_err(std::io::Error::other)?;
         std::thread::Builder::new()
             .name("airc-view".into())
-            .spawn(move || work(rx, tx, seen))?;
+            .spawn(move || pool.install(|| work(rx, tx, seen)))?;
         Ok(ViewWorker {
             jobs,
             latest,
