@@ -278,8 +278,13 @@ fn entity_rows(job: &ViewJob, in_view: &[u32]) -> (Vec<EntityRow>, usize) {
     };
     let n = snap.entities.len();
     // Each thread counts a share of the signals into its own array; the arrays are then added.
+    // One share per thread: every share allocates and merges an array of all entities.
+    let share = in_view
+        .len()
+        .div_ceil(rayon::current_num_threads())
+        .max(64 * 1024);
     let acc = in_view
-        .par_chunks(64 * 1024)
+        .par_chunks(share)
         .fold(
             || vec![empty; n],
             |mut acc, part| {
