@@ -9,8 +9,11 @@ use std::hash::BuildHasher;
 
 mod chunked;
 mod sharded;
+mod snapshot;
 pub use chunked::Chunked;
 use sharded::Sharded;
+use snapshot::signal_mask;
+pub use snapshot::{text_mask, Snapshot, SOURCE_SHIFT};
 
 /// The store's maps are keyed by strings from files and AWS: a fast hasher with a per-process
 /// random seed (foldhash) instead of SipHash, which dominated load and refresh profiles.
@@ -25,54 +28,6 @@ pub enum Insert {
     Duplicate,
     /// Not a signal (a catalog row, a digest).
     Other,
-}
-
-/// What a background view pass reads: the signals and their entities as they were when it
-/// started, shared with the store (see `Chunked`).
-#[derive(Debug, Clone, Default)]
-pub struct Snapshot {
-    pub signals: Chunked<Signal>,
-    /// Per signal, at the same position: the ids of its entities in `entities`.
-    pub signal_entities: Chunked<Box<[u32]>>,
-    /// Every entity seen, by id.
-    pub entities: Chunked<Entity>,
-    /// Per signal: `text_mask` of its text and its source (see `Store::masks`).
-    pub masks: Chunked<u64>,
-    /// Changes when positions stop meaning the same signals (the store was rebuilt).
-    pub epoch: u64,
-    /// Changes whenever a signal is added or replaced.
-    pub version: u64,
-}
-
-/// Bits 0–35: which of `a`–`z` and `0`–`9` (case folded) occur in the text a fuzzy filter
-/// searches (summary, title, actor, id). A filter whose letters are not all there cannot match,
-/// and this is known without reading the signal itself.
-pub fn text_mask(text: &str) -> u64 {
-    text.bytes().fold(0, |m, b| m | char_bit(b))
-}
-
-fn char_bit(b: u8) -> u64 {
-    match b.to_ascii_lowercase() {
-        c @ b'a'..=b'z' => 1 << (c - b'a'),
-        c @ b'0'..=b'9' => 1 << (26 + c - b'0'),
-        _ => 0,
-    }
-}
-
-/// Bits 62–63 of a mask: the signal's source.
-pub const SOURCE_SHIFT: u32 = 62;
-
-fn signal_mask(s: &Signal) -> u64 {
-    let text = text_mask(&s.summary)
-        | text_mask(&s.title)
-        | text_mask(s.actor.as_deref().unwrap_or(""))
-        | text_mask(&s.id);
-    let source = match s.source {
-        Source::Health => 0u64,
-        Source::GuardDuty => 1,
-        Source::CloudTrail => 2,
-    };
-    text | source << SOURCE_SHIFT
 }
 
 #[derive(Debug, Default)]
@@ -399,115 +354,4 @@ impl Store {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::normalize::{normalize_record, Options};
-    use serde_json::json;
-
-    fn put(store: &mut Store, v: serde_json::Value) -> Insert {
-        let (_, n) = normalize_record(v, &Options::default()).unwrap_or_else(|e| panic!("{e}"));
-        store.insert(n)
-    }
-
-    fn ct(id: &str, user: &str) -> serde_json::Value {
-        json!({"eventID": id, "eventName": "GetObject", "eventSource": "s3.amazonaws.com",
-               "eventTime": "2024-01-01T00:00:00Z", "userIdentity": {"type": "IAMUser", "userName": user}})
-    }
-
-    #[test]
-    fn duplicates_count_once_and_the_index_answers_per_entity() {
-        let mut s = Store::default();
-        assert_eq!(put(&mut s, ct("a", "alice")), Insert::New);
-        assert_eq!(put(&mut s, ct("a", "alice")), Insert::Duplicate);
-        assert_eq!(put(&mut s, ct("b", "alice")), Insert::New);
-        assert_eq!(put(&mut s, ct("c", "bob")), Insert::New);
-        assert_eq!(s.len(), 3);
-        assert_eq!(s.duplicates(), 1);
-        let alice = Entity::new(EntityKind::IamUser, "alice");
-        let ids: Vec<&str> = s.touching(&alice).map(|x| x.id.as_str()).collect();
-        assert_eq!(ids, ["cloudtrail:a", "cloudtrail:b"]);
-        assert_eq!(s.entity_counts().get(&EntityKind::IamUser), Some(&2));
-        assert_eq!(
-            s.severity_counts()[crate::model::Severity::Info as usize],
-            3
-        );
-    }
-
-    #[test]
-    fn an_id_whose_hash_is_taken_is_still_found() {
-        let mut s = Store::default();
-        put(&mut s, ct("a", "alice"));
-        // Pretend "cloudtrail:b" hashes like "cloudtrail:a".
-        let h = s.id_hasher.hash_one("cloudtrail:b");
-        s.by_id.insert(h, 0);
-        assert_eq!(s.get("cloudtrail:b"), None);
-        assert_eq!(put(&mut s, ct("b", "bob")), Insert::New);
-        assert_eq!(put(&mut s, ct("b", "bob")), Insert::Duplicate);
-        assert_eq!(
-            s.get("cloudtrail:b").map(|x| x.id.as_str()),
-            Some("cloudtrail:b")
-        );
-        assert_eq!(s.position("cloudtrail:b"), Some(1));
-        assert_eq!(s.len(), 2);
-    }
-
-    #[test]
-    fn a_newer_finding_replaces_the_older_and_moves_the_index() {
-        let f = |updated: &str, ip: &str| {
-            json!({"schemaVersion": "2.0", "id": "f", "type": "Recon:EC2/PortProbeUnprotectedPort",
-            "severity": 2, "updatedAt": updated,
-            "service": {"action": {"portProbeAction": {"portProbeDetails": [{"remoteIpDetails": {"ipAddressV4": ip}}]}}}})
-        };
-        let mut s = Store::default();
-        put(&mut s, f("2024-01-02T00:00:00Z", "198.51.100.1"));
-        assert_eq!(
-            put(&mut s, f("2024-01-01T00:00:00Z", "198.51.100.2")),
-            Insert::Duplicate
-        );
-        assert_eq!(
-            put(&mut s, f("2024-01-03T00:00:00Z", "198.51.100.3")),
-            Insert::Updated
-        );
-        assert_eq!(s.len(), 1);
-        assert_eq!(
-            s.touching(&Entity::new(EntityKind::Ip, "198.51.100.1"))
-                .count(),
-            0
-        );
-        assert_eq!(
-            s.touching(&Entity::new(EntityKind::Ip, "198.51.100.3"))
-                .count(),
-            1
-        );
-    }
-
-    #[test]
-    fn health_pieces_join_and_the_catalog_applies_at_the_end() {
-        let arn = "arn:aws:health:global::event/BILLING/AWS_BILLING_NOTIFICATION/Q";
-        let mut s = Store::default();
-        put(
-            &mut s,
-            json!({"eventArn": arn, "entityValue": "AWS_ACCOUNT", "awsAccountId": "123456789012", "lastUpdatedTime": 1.6e9}),
-        );
-        put(
-            &mut s,
-            json!({"service": "BILLING", "code": "AWS_BILLING_NOTIFICATION", "category": "accountNotification"}),
-        );
-        assert_eq!(s.signals()[0].category, None);
-        s.finish();
-        assert_eq!(
-            s.signals()[0].category.as_deref(),
-            Some("accountNotification")
-        );
-        put(
-            &mut s,
-            json!({"arn": arn, "eventTypeCode": "AWS_BILLING_NOTIFICATION", "eventTypeCategory": "accountNotification", "startTime": 1.6e9}),
-        );
-        assert_eq!(s.len(), 1);
-        assert_eq!(
-            s.touching(&Entity::new(EntityKind::Account, "123456789012"))
-                .count(),
-            1
-        );
-    }
-}
+mod tests;

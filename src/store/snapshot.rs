@@ -1,0 +1,53 @@
+//! What a background view pass reads from the store, and the per-signal letter masks that let a
+//! fuzzy filter skip most signals unread.
+
+use super::Chunked;
+use crate::model::{Entity, Signal, Source};
+
+/// What a background view pass reads: the signals and their entities as they were when it
+/// started, shared with the store (see `Chunked`).
+#[derive(Debug, Clone, Default)]
+pub struct Snapshot {
+    pub signals: Chunked<Signal>,
+    /// Per signal, at the same position: the ids of its entities in `entities`.
+    pub signal_entities: Chunked<Box<[u32]>>,
+    /// Every entity seen, by id.
+    pub entities: Chunked<Entity>,
+    /// Per signal: `text_mask` of its text and its source (see `Store::masks`).
+    pub masks: Chunked<u64>,
+    /// Changes when positions stop meaning the same signals (the store was rebuilt).
+    pub epoch: u64,
+    /// Changes whenever a signal is added or replaced.
+    pub version: u64,
+}
+
+/// Bits 0–35: which of `a`–`z` and `0`–`9` (case folded) occur in the text a fuzzy filter
+/// searches (summary, title, actor, id). A filter whose letters are not all there cannot match,
+/// and this is known without reading the signal itself.
+pub fn text_mask(text: &str) -> u64 {
+    text.bytes().fold(0, |m, b| m | char_bit(b))
+}
+
+fn char_bit(b: u8) -> u64 {
+    match b.to_ascii_lowercase() {
+        c @ b'a'..=b'z' => 1 << (c - b'a'),
+        c @ b'0'..=b'9' => 1 << (26 + c - b'0'),
+        _ => 0,
+    }
+}
+
+/// Bits 62–63 of a mask: the signal's source.
+pub const SOURCE_SHIFT: u32 = 62;
+
+pub(super) fn signal_mask(s: &Signal) -> u64 {
+    let text = text_mask(&s.summary)
+        | text_mask(&s.title)
+        | text_mask(s.actor.as_deref().unwrap_or(""))
+        | text_mask(&s.id);
+    let source = match s.source {
+        Source::Health => 0u64,
+        Source::GuardDuty => 1,
+        Source::CloudTrail => 2,
+    };
+    text | source << SOURCE_SHIFT
+}

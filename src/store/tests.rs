@@ -1,0 +1,111 @@
+//! The store: duplicates, the entity index, id hash collisions, Health joins.
+use super::*;
+use crate::normalize::{normalize_record, Options};
+use serde_json::json;
+
+fn put(store: &mut Store, v: serde_json::Value) -> Insert {
+    let (_, n) = normalize_record(v, &Options::default()).unwrap_or_else(|e| panic!("{e}"));
+    store.insert(n)
+}
+
+fn ct(id: &str, user: &str) -> serde_json::Value {
+    json!({"eventID": id, "eventName": "GetObject", "eventSource": "s3.amazonaws.com",
+           "eventTime": "2024-01-01T00:00:00Z", "userIdentity": {"type": "IAMUser", "userName": user}})
+}
+
+#[test]
+fn duplicates_count_once_and_the_index_answers_per_entity() {
+    let mut s = Store::default();
+    assert_eq!(put(&mut s, ct("a", "alice")), Insert::New);
+    assert_eq!(put(&mut s, ct("a", "alice")), Insert::Duplicate);
+    assert_eq!(put(&mut s, ct("b", "alice")), Insert::New);
+    assert_eq!(put(&mut s, ct("c", "bob")), Insert::New);
+    assert_eq!(s.len(), 3);
+    assert_eq!(s.duplicates(), 1);
+    let alice = Entity::new(EntityKind::IamUser, "alice");
+    let ids: Vec<&str> = s.touching(&alice).map(|x| x.id.as_str()).collect();
+    assert_eq!(ids, ["cloudtrail:a", "cloudtrail:b"]);
+    assert_eq!(s.entity_counts().get(&EntityKind::IamUser), Some(&2));
+    assert_eq!(
+        s.severity_counts()[crate::model::Severity::Info as usize],
+        3
+    );
+}
+
+#[test]
+fn an_id_whose_hash_is_taken_is_still_found() {
+    let mut s = Store::default();
+    put(&mut s, ct("a", "alice"));
+    // Pretend "cloudtrail:b" hashes like "cloudtrail:a".
+    let h = s.id_hasher.hash_one("cloudtrail:b");
+    s.by_id.insert(h, 0);
+    assert_eq!(s.get("cloudtrail:b"), None);
+    assert_eq!(put(&mut s, ct("b", "bob")), Insert::New);
+    assert_eq!(put(&mut s, ct("b", "bob")), Insert::Duplicate);
+    assert_eq!(
+        s.get("cloudtrail:b").map(|x| x.id.as_str()),
+        Some("cloudtrail:b")
+    );
+    assert_eq!(s.position("cloudtrail:b"), Some(1));
+    assert_eq!(s.len(), 2);
+}
+
+#[test]
+fn a_newer_finding_replaces_the_older_and_moves_the_index() {
+    let f = |updated: &str, ip: &str| {
+        json!({"schemaVersion": "2.0", "id": "f", "type": "Recon:EC2/PortProbeUnprotectedPort",
+        "severity": 2, "updatedAt": updated,
+        "service": {"action": {"portProbeAction": {"portProbeDetails": [{"remoteIpDetails": {"ipAddressV4": ip}}]}}}})
+    };
+    let mut s = Store::default();
+    put(&mut s, f("2024-01-02T00:00:00Z", "198.51.100.1"));
+    assert_eq!(
+        put(&mut s, f("2024-01-01T00:00:00Z", "198.51.100.2")),
+        Insert::Duplicate
+    );
+    assert_eq!(
+        put(&mut s, f("2024-01-03T00:00:00Z", "198.51.100.3")),
+        Insert::Updated
+    );
+    assert_eq!(s.len(), 1);
+    assert_eq!(
+        s.touching(&Entity::new(EntityKind::Ip, "198.51.100.1"))
+            .count(),
+        0
+    );
+    assert_eq!(
+        s.touching(&Entity::new(EntityKind::Ip, "198.51.100.3"))
+            .count(),
+        1
+    );
+}
+
+#[test]
+fn health_pieces_join_and_the_catalog_applies_at_the_end() {
+    let arn = "arn:aws:health:global::event/BILLING/AWS_BILLING_NOTIFICATION/Q";
+    let mut s = Store::default();
+    put(
+        &mut s,
+        json!({"eventArn": arn, "entityValue": "AWS_ACCOUNT", "awsAccountId": "123456789012", "lastUpdatedTime": 1.6e9}),
+    );
+    put(
+        &mut s,
+        json!({"service": "BILLING", "code": "AWS_BILLING_NOTIFICATION", "category": "accountNotification"}),
+    );
+    assert_eq!(s.signals()[0].category, None);
+    s.finish();
+    assert_eq!(
+        s.signals()[0].category.as_deref(),
+        Some("accountNotification")
+    );
+    put(
+        &mut s,
+        json!({"arn": arn, "eventTypeCode": "AWS_BILLING_NOTIFICATION", "eventTypeCategory": "accountNotification", "startTime": 1.6e9}),
+    );
+    assert_eq!(s.len(), 1);
+    assert_eq!(
+        s.touching(&Entity::new(EntityKind::Account, "123456789012"))
+            .count(),
+        1
+    );
+}
