@@ -4,7 +4,7 @@
 
 use super::state::{EntityRow, PaneId, SortKey};
 use super::view::{ViewJob, ViewResult};
-use crate::model::{Entity, Severity, Signal, Source};
+use crate::model::{Entity, Severity, Signal};
 use crate::query::Query;
 use crate::store::{Chunked, SOURCE_SHIFT};
 use chrono::{DateTime, Utc};
@@ -18,14 +18,6 @@ pub const MAX_ENTITY_ROWS: usize = 20_000;
 
 /// A long pass shows what it has found at most this often.
 const PARTIAL_EVERY: Duration = Duration::from_millis(100);
-
-fn source_slot(s: Source) -> usize {
-    match s {
-        Source::Health => 0,
-        Source::GuardDuty => 1,
-        Source::CloudTrail => 2,
-    }
-}
 
 pub(super) const SIGNAL_PANES: [PaneId; 3] =
     [PaneId::Health, PaneId::GuardDuty, PaneId::CloudTrail];
@@ -290,7 +282,7 @@ fn entity_rows(job: &ViewJob, in_view: &[u32]) -> (Vec<EntityRow>, usize) {
             |mut acc, part| {
                 for p in part {
                     let s = &snap.signals[*p as usize];
-                    let slot = source_slot(s.source);
+                    let slot = s.source.index();
                     for id in snap.signal_entities[*p as usize].iter() {
                         if let Some(a) = acc.get_mut(*id as usize) {
                             a.counts[slot] += 1;

@@ -16,6 +16,15 @@ pub enum Source {
 impl Source {
     pub const ALL: [Source; 3] = [Source::Health, Source::GuardDuty, Source::CloudTrail];
 
+    /// Position in `ALL` (and of the Health, GuardDuty, CloudTrail panes and count columns).
+    pub fn index(self) -> usize {
+        match self {
+            Source::Health => 0,
+            Source::GuardDuty => 1,
+            Source::CloudTrail => 2,
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Source::Health => "health",

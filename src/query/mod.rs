@@ -132,10 +132,8 @@ impl Query {
 
     /// `Some(hit)` when every term holds and the fuzzy text (if any) matches.
     pub fn matches(&self, s: &Signal, now: DateTime<Utc>, matcher: &SkimMatcherV2) -> Option<Hit> {
-        for t in &self.terms {
-            if Self::cond_holds(&t.cond, s, now) == t.negate {
-                return None;
-            }
+        if !self.terms_hold(s, now) {
+            return None;
         }
         if self.fuzzy.is_empty() {
             return Some(Hit::default());
@@ -161,10 +159,8 @@ impl Query {
     /// Whether every term holds and the fuzzy text (if any) matches: `matches` without the
     /// match positions, for filtering many signals.
     pub fn accepts(&self, s: &Signal, now: DateTime<Utc>) -> bool {
-        for t in &self.terms {
-            if Self::cond_holds(&t.cond, s, now) == t.negate {
-                return false;
-            }
+        if !self.terms_hold(s, now) {
+            return false;
         }
         if self.fuzzy.is_empty() || fuzzy_accepts(&s.summary, &self.fuzzy) {
             return true;
@@ -177,17 +173,20 @@ impl Query {
             " ",
             &s.id,
         ];
-        parts
+        let mut left = self.fuzzy.as_str();
+        for part in parts {
+            left = advance(part, left);
+            if left.is_empty() {
+                return true;
+            }
+        }
+        false
+    }
+
+    fn terms_hold(&self, s: &Signal, now: DateTime<Utc>) -> bool {
+        self.terms
             .iter()
-            .try_fold(self.fuzzy.as_str(), |left, part| {
-                let left = advance(part, left);
-                if left.is_empty() {
-                    Err(())
-                } else {
-                    Ok(left)
-                }
-            })
-            .is_err()
+            .all(|t| Self::cond_holds(&t.cond, s, now) != t.negate)
     }
 }
 

@@ -2,7 +2,7 @@
 //! fuzzy filter skip most signals unread.
 
 use super::Chunked;
-use crate::model::{Entity, Signal, Source};
+use crate::model::{Entity, Signal};
 
 /// What a background view pass reads: the signals and their entities as they were when it
 /// started, shared with the store (see `Chunked`).
@@ -44,10 +44,5 @@ pub(super) fn signal_mask(s: &Signal) -> u64 {
         | text_mask(&s.title)
         | text_mask(s.actor.as_deref().unwrap_or(""))
         | text_mask(&s.id);
-    let source = match s.source {
-        Source::Health => 0u64,
-        Source::GuardDuty => 1,
-        Source::CloudTrail => 2,
-    };
-    text | source << SOURCE_SHIFT
+    text | (s.source.index() as u64) << SOURCE_SHIFT
 }
