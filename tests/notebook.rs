@@ -239,6 +239,7 @@ fn scripted() -> Incident {
             EntryKind::Action {
                 action: "deactivate_access_key".into(),
                 target: "AKIA4EXAMPLELEAKED01".into(),
+                scope: None,
                 outcome: "succeeded".into(),
                 reversible: true,
                 calls: vec![ActionCall {
@@ -444,8 +445,13 @@ fn the_shell_commands_and_a_template_override() {
     assert_eq!(bad.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("is not a phase"));
     let missing = airc(d)
-        .args(["incident", "note", "IR-nope", "x"])
+        .args(["incident", "note", "IR-20200101-99", "x"])
         .output()
         .unwrap_or_else(|e| panic!("{e}"));
-    assert!(String::from_utf8_lossy(&missing.stderr).contains("no incident IR-nope"));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no incident IR-20200101-99"));
+    let malformed = airc(d)
+        .args(["incident", "note", "../IR-nope", "x"])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(String::from_utf8_lossy(&malformed.stderr).contains("not an incident id"));
 }

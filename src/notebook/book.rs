@@ -11,6 +11,29 @@ pub struct Book {
     pub dir: PathBuf,
 }
 
+/// `IR-YYYYMMDD-N`: the only form an incident id takes. It names a file, so nothing else (a
+/// path, `..`) may reach `path`.
+pub fn valid_id(id: &str) -> bool {
+    let Some(rest) = id.strip_prefix("IR-") else {
+        return false;
+    };
+    let Some((day, n)) = rest.split_once('-') else {
+        return false;
+    };
+    day.len() == 8
+        && day.bytes().all(|b| b.is_ascii_digit())
+        && !n.is_empty()
+        && n.len() <= 6
+        && n.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn bad_id(id: &str) -> String {
+    format!(
+        "'{}' is not an incident id (IR-YYYYMMDD-N; see `airc incident list`)",
+        crate::safe_text::line(id)
+    )
+}
+
 impl Book {
     pub fn at(data_dir: &Path) -> Book {
         Book {
@@ -23,6 +46,17 @@ impl Book {
         crate::config::data_dir()
             .map(|d| Book::at(&d))
             .ok_or_else(|| "no data directory for this user (set AIRC_DATA_DIR)".into())
+    }
+
+    /// An incident that can be written to: a well-formed id whose journal exists.
+    pub fn check(&self, id: &str) -> Result<(), String> {
+        if !valid_id(id) {
+            return Err(bad_id(id));
+        }
+        if !self.path(id).is_file() {
+            return Err(format!("no incident {id} (see `airc incident list`)"));
+        }
+        Ok(())
     }
 
     pub fn path(&self, id: &str) -> PathBuf {
@@ -52,6 +86,7 @@ impl Book {
                         e.file_name()
                             .to_str()
                             .and_then(|n| n.strip_suffix(".jsonl"))
+                            .filter(|n| valid_id(n))
                             .map(str::to_string)
                     })
                     .collect()
@@ -70,7 +105,20 @@ impl Book {
         responders: Vec<String>,
     ) -> Result<Incident, String> {
         std::fs::create_dir_all(&self.dir).map_err(|e| format!("{}: {e}", self.dir.display()))?;
-        let id = self.next_id();
+        // The journal is created with create_new: two consoles opening an incident at the
+        // same moment get two ids, never one shared journal.
+        let mut id = self.next_id();
+        for _ in 0..1000 {
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(self.path(&id))
+            {
+                Ok(_) => break,
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => id = self.next_id(),
+                Err(e) => return Err(format!("{}: {e}", self.path(&id).display())),
+            }
+        }
         let entry = Entry::now(EntryKind::Opened {
             id: id.clone(),
             title: title.to_string(),
@@ -84,6 +132,9 @@ impl Book {
     }
 
     pub fn open(&self, id: &str) -> Result<(Incident, Vec<Problem>), String> {
+        if !valid_id(id) {
+            return Err(bad_id(id));
+        }
         let path = self.path(id);
         let bytes =
             std::fs::read(&path).map_err(|e| format!("incident {id}: {}: {e}", path.display()))?;
@@ -100,10 +151,8 @@ impl Book {
     }
 
     pub fn append(&self, id: &str, kind: EntryKind) -> Result<Entry, String> {
+        self.check(id)?;
         let path = self.path(id);
-        if !path.exists() {
-            return Err(format!("no incident {id} (see `airc incident list`)"));
-        }
         let entry = Entry::now(kind);
         journal::append(&path, &entry).map_err(|e| format!("{}: {e}", path.display()))?;
         Ok(entry)
@@ -120,5 +169,39 @@ impl Book {
             }
         }
         (ok, bad)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_well_formed_ids_name_a_journal() {
+        assert!(valid_id("IR-20261130-1") && valid_id("IR-20261130-12"));
+        for bad in [
+            "../../x",
+            "/tmp/x",
+            "IR-2026113-1",
+            "IR-20261130-",
+            "IR-20261130-1/..",
+            "ir-20261130-1",
+        ] {
+            assert!(!valid_id(bad), "{bad}");
+        }
+        let d = tempfile::tempdir().unwrap();
+        let book = Book::at(d.path());
+        assert!(book
+            .open("/tmp/x")
+            .unwrap_err()
+            .contains("not an incident id"));
+        assert!(book
+            .check("IR-20261130-1")
+            .unwrap_err()
+            .contains("no incident"));
+        let a = book.create("a", Priority::P2, "me", vec![]).unwrap();
+        let b = book.create("b", Priority::P2, "me", vec![]).unwrap();
+        assert_ne!(a.id, b.id);
+        assert!(book.check(&a.id).is_ok());
     }
 }
