@@ -1,6 +1,9 @@
 //! `airc watch`: the same sources and rules with no terminal. One JSON line per routed signal
 //! and per automatic action on stdout; source problems on stderr. A dedup store in the data dir
-//! (`watch-seen.jsonl`, signal id and update time) keeps a restart from notifying twice.
+//! (`watch-seen.jsonl`) keeps a restart from notifying twice: it records each delivery and each
+//! automatic action of a signal version on its own, so a retried delivery never re-runs the
+//! actions. Actions are bound to the account of their signal, through the profile whose
+//! identity is that account. `--read-only` blocks every AWS write, SNS publishes included.
 
 use crate::app::live::{LiveEvent, ScopeStatus};
 use crate::app::Feed;
@@ -13,8 +16,11 @@ use crate::rules::{Route, Rules};
 use crate::store::{Insert, Store};
 use serde_json::json;
 use std::collections::{BTreeSet, HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
+
+mod seen;
+pub use seen::Seen;
 use tokio::sync::mpsc::unbounded_channel;
 
 pub enum WatchSource {
@@ -37,43 +43,6 @@ pub struct WatchOptions {
     pub backoff: Duration,
 }
 
-/// Keys already handled: `signal id @ update time`.
-pub struct Seen {
-    path: PathBuf,
-    keys: HashSet<String>,
-}
-
-impl Seen {
-    pub fn load(data_dir: &Path) -> Seen {
-        let path = data_dir.join("watch-seen.jsonl");
-        let keys = std::fs::read_to_string(&path)
-            .unwrap_or_default()
-            .lines()
-            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-            .filter_map(|v| v["key"].as_str().map(String::from))
-            .collect();
-        Seen { path, keys }
-    }
-
-    pub fn key(s: &Signal) -> String {
-        format!("{}@{}", s.id, s.updated.unwrap_or(s.time).to_rfc3339())
-    }
-
-    pub fn contains(&self, k: &str) -> bool {
-        self.keys.contains(k)
-    }
-
-    pub fn add(&mut self, k: String) -> Result<(), String> {
-        if let Some(d) = self.path.parent() {
-            std::fs::create_dir_all(d).map_err(|e| format!("{}: {e}", d.display()))?;
-        }
-        crate::notebook::journal::append(&self.path, &json!({"key": k, "at": chrono::Utc::now()}))
-            .map_err(|e| format!("{}: {e}", self.path.display()))?;
-        self.keys.insert(k);
-        Ok(())
-    }
-}
-
 fn emit(v: serde_json::Value) {
     println!("{v}");
 }
@@ -84,6 +53,9 @@ struct Watcher {
     seen: Seen,
     sns: Option<aws_sdk_sns::Client>,
     connection: Option<crate::respond::console::Connection>,
+    /// Each profile and the account its credentials answer for (live: from the identity checks;
+    /// files and demo: checked once, when an action first needs it).
+    known: Option<Vec<crate::respond::bind::Known>>,
     principal: Option<String>,
     incidents: HashMap<String, String>,
     failures: usize,
@@ -115,10 +87,15 @@ pub async fn run(o: WatchOptions) -> Result<i32, String> {
         endpoint.as_deref(),
     )
     .await;
+    let (profiles, known) = match &o.source {
+        WatchSource::Live(opts) => (opts.profiles.clone(), Some(Vec::new())),
+        _ => (vec![profile], None),
+    };
     let mut w = Watcher {
         seen: Seen::load(&o.data_dir),
         sns: Some(clients.sns.clone()),
-        connection: Some((profile, endpoint)),
+        connection: Some(crate::respond::console::Connection { profiles, endpoint }),
+        known,
         principal: None,
         store: Store::default(),
         incidents: HashMap::new(),
@@ -169,7 +146,16 @@ pub async fn run(o: WatchOptions) -> Result<i32, String> {
                     if w.principal.is_none() {
                         w.principal = i.principal.clone();
                     }
+                    let known = w.known.get_or_insert_with(Vec::new);
+                    known.retain(|(p, _)| *p != i.profile);
+                    known.push((i.profile.clone(), i.account.clone()));
                     if let Some((why, fix)) = &i.problem {
+                        w.failures += 1;
+                        // Nothing will be polled with these credentials: `--once` ends here.
+                        if w.o.once {
+                            flush = true;
+                            done = true;
+                        }
                         eprintln!(
                             "{}",
                             json!({"event": "credentials", "profile": i.profile, "problem": why, "fix": fix})
@@ -181,10 +167,14 @@ pub async fn run(o: WatchOptions) -> Result<i32, String> {
                     scope,
                     status,
                 }) => {
-                    if !matches!(status, ScopeStatus::Polling) {
+                    // Paused (credentials not checked yet) and Polling are not an answer: `--once`
+                    // waits for every scope's first poll to succeed or fail.
+                    if matches!(status, ScopeStatus::Ok { .. } | ScopeStatus::Problem(_)) {
                         polled.insert(format!("{source}/{scope}"));
                     }
                     if let ScopeStatus::Problem(p) = &status {
+                        // `--once` reports a source that failed with a non-zero exit.
+                        w.failures += 1;
                         eprintln!(
                             "{}",
                             json!({"event": "source_problem", "source": source, "scope": scope, "problem": p.to_string()})
@@ -224,6 +214,7 @@ impl Watcher {
         let msg = Message::of(&s, &route, self.principal.as_deref());
         let mut deliveries = Vec::new();
         let mut would = Vec::new();
+        let mut complete = true;
         for t in &route.targets {
             let notifiers = self
                 .o
@@ -233,27 +224,46 @@ impl Watcher {
                 .map(|x| x.notify.clone())
                 .unwrap_or_default();
             for n in &notifiers {
+                let what = notify::describe(n);
                 if self.o.dry_run {
-                    would.push(json!({"target": t, "notifier": notify::describe(n), "subject": msg.subject}));
-                } else {
-                    let d = notify::deliver(
-                        t,
-                        n,
-                        &msg,
-                        self.sns.as_ref(),
-                        self.o.attempts,
-                        self.o.backoff,
-                    )
-                    .await;
-                    if !d.ok {
-                        self.failures += 1;
-                        eprintln!(
-                            "{}",
-                            json!({"event": "delivery_failed", "signal": s.id, "delivery": d})
-                        );
-                    }
-                    deliveries.push(d);
+                    would.push(json!({"target": t, "notifier": what, "subject": msg.subject}));
+                    continue;
                 }
+                let dkey = format!("deliver {t} {what} {key}");
+                if self.seen.contains(&dkey) {
+                    deliveries.push(json!({"target": t, "notifier": what, "ok": true, "detail": "already delivered"}));
+                    continue;
+                }
+                if self.o.read_only && n.sns.is_some() {
+                    // An SNS publish is an AWS write: read-only blocks it, and it stays owed
+                    // (not recorded) for a run that may write.
+                    complete = false;
+                    deliveries.push(
+                        json!({"target": t, "notifier": what, "ok": false, "skipped": true,
+                        "detail": "read-only: an SNS publish is an AWS write; not sent"}),
+                    );
+                    continue;
+                }
+                let d = notify::deliver(
+                    t,
+                    n,
+                    &msg,
+                    self.sns.as_ref(),
+                    self.o.attempts,
+                    self.o.backoff,
+                )
+                .await;
+                if d.ok {
+                    self.seen.record(dkey, None);
+                } else {
+                    complete = false;
+                    self.failures += 1;
+                    eprintln!(
+                        "{}",
+                        json!({"event": "delivery_failed", "signal": s.id, "delivery": d})
+                    );
+                }
+                deliveries.push(json!(d));
             }
         }
         let mut line = json!({
@@ -268,57 +278,103 @@ impl Watcher {
         }
         emit(line);
         for (rule, action) in route.actions.clone() {
-            self.action(&s, &route, &rule, &action).await;
-        }
-        // Marked only when every delivery went out: a failed one is tried again next run.
-        if !self.o.dry_run && deliveries.iter().all(|d| d.ok) {
-            if let Err(e) = self.seen.add(key) {
-                eprintln!("{}", json!({"event": "dedup_store_failed", "reason": e}));
+            if !self.action(&s, &key, &route, &rule, &action).await {
+                complete = false;
             }
+        }
+        // The whole signal version is marked only when every delivery and action is done: what
+        // failed is tried again next run, what succeeded is not repeated.
+        if !self.o.dry_run && complete {
+            self.seen.record(key, None);
         }
     }
 
-    async fn action(&mut self, s: &Signal, route: &Route, rule: &str, action: &str) {
+    /// Runs one automatic action once per signal version; true when it is done (now or before).
+    async fn action(
+        &mut self,
+        s: &Signal,
+        key: &str,
+        route: &Route,
+        rule: &str,
+        action: &str,
+    ) -> bool {
         let book = Book::at(&self.o.data_dir);
-        let base = json!({"event": "action", "signal": s.id, "rule": rule, "action": action});
-        let mut line = base.clone();
+        let mut line = json!({"event": "action", "signal": s.id, "rule": rule, "action": action});
         if self.o.dry_run {
             line["would_run"] = json!(true);
             emit(line);
-            return;
+            return true;
         }
-        let result: Result<String, String> = match action {
+        let akey = format!("action {rule} {action} {key}");
+        if self.seen.contains(&akey) {
+            // Done on an earlier pass; an incident it opened is still the signal's.
+            if let Some(id) = self.seen.value(&akey) {
+                self.incidents.insert(s.id.clone(), id.to_string());
+            }
+            return true;
+        }
+        let result: Result<(String, Option<String>), String> = match action {
             "open-incident" => {
                 let title = format!("{rule}: {}", crate::safe_text::line(&s.title));
                 book.create(&title, Priority::P2, "airc watch", route.targets.clone())
                     .map(|i| {
                         self.incidents.insert(s.id.clone(), i.id.clone());
-                        format!("opened {}", i.id)
+                        (format!("opened {}", i.id), Some(i.id))
                     })
             }
             "pin" => match self.incidents.get(&s.id) {
                 Some(id) => book
                     .append(id, Entry::pin(s))
-                    .map(|_| format!("pinned in {id}")),
+                    .map(|_| (format!("pinned in {id}"), None)),
                 None => {
                     Err("no incident opened for this signal (add open-incident before pin)".into())
                 }
             },
-            "notify" => Ok("sent through the rule's targets".into()),
-            name => self.respond(s, name).await,
+            "notify" => Ok(("sent through the rule's targets".into(), None)),
+            name => self.respond(s, name).await.map(|m| (m, None)),
         };
-        match result {
-            Ok(d) => line["result"] = json!(d),
+        let done = match result {
+            Ok((d, value)) => {
+                line["result"] = json!(d);
+                self.seen.record(akey, value);
+                true
+            }
             Err(e) => {
                 self.failures += 1;
                 line["error"] = json!(e);
+                false
             }
-        }
+        };
         emit(line);
+        done
     }
 
-    /// A catalog action on the first of the signal's entities it applies to.
-    async fn respond(&self, s: &Signal, name: &str) -> Result<String, String> {
+    /// Each profile's account: live from the identity checks; otherwise the one profile's,
+    /// checked once.
+    async fn known(&mut self) -> Vec<crate::respond::bind::Known> {
+        if let Some(k) = &self.known {
+            return k.clone();
+        }
+        let (profile, region, endpoint) = self.o.aws.clone();
+        let opts = crate::aws::LiveOptions {
+            endpoint_url: endpoint,
+            ..Default::default()
+        };
+        let cfg = crate::aws::session::load(profile.as_deref(), region.as_deref(), &opts).await;
+        let account = crate::aws::session::identity(&cfg)
+            .await
+            .ok()
+            .map(|(a, _)| a);
+        let k = vec![(crate::aws::session::label(profile.as_deref()), account)];
+        if k[0].1.is_some() {
+            self.known = Some(k.clone());
+        }
+        k
+    }
+
+    /// A catalog action on the first of the signal's entities it applies to, bound to the
+    /// signal's account.
+    async fn respond(&mut self, s: &Signal, name: &str) -> Result<String, String> {
         let action = Action::from_name(name).ok_or_else(|| format!("unknown action {name}"))?;
         let target = s
             .entities
@@ -326,12 +382,17 @@ impl Watcher {
             .filter_map(Target::from_entity)
             .find(|t| action.applies(t))
             .ok_or_else(|| format!("{name}: nothing in this signal it applies to"))?;
+        let known = self.known().await;
+        let (account, profile) = crate::respond::bind::profile_for(s.account.as_deref(), &known)?;
         let ctx = PlanCtx {
+            account: Some(account),
             region: s
                 .region
                 .clone()
                 .filter(|r| r != "global")
+                .or_else(|| self.o.aws.1.clone())
                 .unwrap_or_else(|| crate::aws::session::FALLBACK_REGION.into()),
+            profile: Some(profile),
             incident: self.incidents.get(&s.id).cloned(),
             sns_topic: None,
         };
@@ -343,6 +404,9 @@ impl Watcher {
             Some(self.o.data_dir.clone()),
         )
         .await;
+        if let Err(e) = &r.audit {
+            return Err(format!("{} · NOT in the audit log: {e}", r.outcome.message));
+        }
         match r.outcome.status {
             crate::respond::execute::Status::Done => Ok(r.outcome.message),
             _ => Err(r.outcome.message),

@@ -1,0 +1,73 @@
+//! The watch's dedup store, `<data dir>/watch-seen.jsonl`: one line per handled key — a signal
+//! version (`id@updated`), and each delivery and automatic action of it on its own line, with
+//! what an action produced (the incident `open-incident` opened).
+
+use crate::model::Signal;
+use serde_json::json;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+/// Keys already handled: `signal id @ update time`.
+pub struct Seen {
+    path: PathBuf,
+    keys: HashSet<String>,
+    /// What a recorded key produced (the incident an `open-incident` opened).
+    values: HashMap<String, String>,
+}
+
+impl Seen {
+    pub fn load(data_dir: &Path) -> Seen {
+        let path = data_dir.join("watch-seen.jsonl");
+        let mut keys = HashSet::new();
+        let mut values = HashMap::new();
+        for v in std::fs::read_to_string(&path)
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        {
+            if let Some(k) = v["key"].as_str() {
+                if let Some(val) = v["value"].as_str() {
+                    values.insert(k.to_string(), val.to_string());
+                }
+                keys.insert(k.to_string());
+            }
+        }
+        Seen { path, keys, values }
+    }
+
+    pub fn value(&self, k: &str) -> Option<&str> {
+        self.values.get(k).map(String::as_str)
+    }
+
+    pub fn key(s: &Signal) -> String {
+        format!("{}@{}", s.id, s.updated.unwrap_or(s.time).to_rfc3339())
+    }
+
+    pub fn contains(&self, k: &str) -> bool {
+        self.keys.contains(k)
+    }
+
+    pub fn add(&mut self, k: String) -> Result<(), String> {
+        self.add_with(k, None)
+    }
+
+    pub fn add_with(&mut self, k: String, value: Option<String>) -> Result<(), String> {
+        if let Some(d) = self.path.parent() {
+            std::fs::create_dir_all(d).map_err(|e| format!("{}: {e}", d.display()))?;
+        }
+        let line = json!({"key": k, "value": value, "at": chrono::Utc::now()});
+        crate::notebook::journal::append(&self.path, &line)
+            .map_err(|e| format!("{}: {e}", self.path.display()))?;
+        if let Some(v) = value {
+            self.values.insert(k.clone(), v);
+        }
+        self.keys.insert(k);
+        Ok(())
+    }
+
+    pub(super) fn record(&mut self, k: String, value: Option<String>) {
+        if let Err(e) = self.add_with(k, value) {
+            eprintln!("{}", json!({"event": "dedup_store_failed", "reason": e}));
+        }
+    }
+}
