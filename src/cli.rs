@@ -215,9 +215,13 @@ pub struct RespondArgs {
     /// The action (`airc respond --list` shows the catalog).
     #[arg(required_unless_present = "list")]
     pub action: Option<String>,
-    /// i-…, i-…:sg-1,sg-2, AKIA…, user/NAME, role/NAME, s3://BUCKET, vol-…, finding/ID.
+    /// i-…, i-…:sg-1,sg-2, AKIA…, user/NAME, role/NAME, s3://BUCKET, vol-…, finding/ID, or an
+    /// ARN (which binds the action to the ARN's account).
     #[arg(required_unless_present = "list")]
     pub target: Option<String>,
+    /// The account the target is in: refused unless the credentials answer for it.
+    #[arg(long, value_name = "ACCOUNT_ID")]
+    pub account: Option<String>,
     /// Print the plan and stop.
     #[arg(long)]
     pub dry_run: bool,

@@ -208,10 +208,10 @@ pub fn run_console(origin: Origin, opts: &ConsoleOptions) -> Result<(), String> 
                 state.live = Some(Default::default());
                 state.read_only |= opts.read_only;
                 state.action_region = opts.regions.first().cloned();
-                connection = Some((
-                    opts.profiles.first().cloned().flatten(),
-                    opts.endpoint_url.clone(),
-                ));
+                connection = Some(crate::respond::console::Connection {
+                    profiles: opts.profiles.clone(),
+                    endpoint: opts.endpoint_url.clone(),
+                });
                 lookups = Some(crate::aws::start(*opts, tx.clone()));
                 if paths.is_empty() {
                     // Live data never "finishes loading": what arrives from now on is news.

@@ -74,9 +74,16 @@ fn isolate_an_instance_from_the_console() {
     }
     t.keys(&["Enter"]);
     let screen = t.wait_for("the plan", |s| {
-        s.contains("Plan: nothing is called") && s.contains("ModifyInstanceAttribute")
+        s.contains("Plan: nothing is called") && s.contains("ModifyNetworkInterfaceAttribute")
     });
     assert!(screen.contains(&format!("type {instance}")), "{screen}");
+    assert!(
+        screen.contains(&format!(
+            "account {} (profile default) · us-east-1",
+            common::moto::ACCOUNT
+        )),
+        "the plan says which account it touches: {screen}"
+    );
     // A wrong confirmation runs nothing.
     t.type_text("i-wrong");
     t.keys(&["Enter"]);
@@ -88,8 +95,8 @@ fn isolate_an_instance_from_the_console() {
     }
     t.type_text(&instance);
     t.keys(&["Enter"]);
-    t.wait_for("the outcome", |s| {
-        s.contains(&format!("isolate on instance {instance}: done"))
+    t.wait_for("the outcome, read back", |s| {
+        s.contains(&format!("isolate on instance {instance}: done · verified"))
     });
     // In moto: only the isolation group is left.
     let groups = rt.block_on(async {
@@ -113,6 +120,8 @@ fn isolate_an_instance_from_the_console() {
         audit.contains(&instance)
             && audit.contains(&web)
             && audit.contains("\"status\":\"done\"")
+            && audit.contains("\"kind\":\"intent\"")
+            && audit.contains("\"verified\":true")
             && audit.contains("restore-groups"),
         "{audit}"
     );

@@ -20,7 +20,9 @@ fn creds() {
 
 fn ctx() -> PlanCtx {
     PlanCtx {
+        account: Some("111122223333".into()),
         region: "us-east-1".into(),
+        profile: Some("default".into()),
         incident: Some("IR-20261128-1".into()),
         sns_topic: Some("arn:aws:sns:us-east-1:111122223333:notify".into()),
     }
@@ -37,6 +39,7 @@ async fn guardduty_archive_unarchive_and_feedback() {
     let env = Env {
         read_only: false,
         evidence_dir: dir.path().to_path_buf(),
+        data_dir: dir.path().to_path_buf(),
     };
     let id = server.with(|w| w.findings[0]["id"].as_str().unwrap().to_string());
     let finding = |w: &World| {
@@ -53,6 +56,17 @@ async fn guardduty_archive_unarchive_and_feedback() {
     };
     let o = execute(&plan(Action::Archive, &t, &ctx()).unwrap(), &c, &env).await;
     assert_eq!(o.status, Status::Done, "{o:#?}");
+    assert!(
+        o.message.contains("verified: the finding is archived"),
+        "{}",
+        o.message
+    );
+    assert_eq!(o.account.as_deref(), Some("111122223333"));
+    let audit = std::fs::read_to_string(dir.path().join("audit.jsonl")).unwrap();
+    assert!(
+        audit.contains("\"kind\":\"intent\"") && audit.contains("111122223333"),
+        "the intent is recorded before the change: {audit}"
+    );
     assert_eq!(
         finding(&server.world.lock().unwrap())["service"]["archived"],
         true
@@ -85,9 +99,10 @@ async fn guardduty_archive_unarchive_and_feedback() {
     let o = execute(&plan(Action::Archive, &t, &ctx()).unwrap(), &c, &env).await;
     assert_eq!(
         o.status,
-        Status::Partial,
-        "ListDetectors worked, the archive did not"
+        Status::Failed,
+        "ListDetectors worked, the archive did not: nothing changed"
     );
+    assert!(o.message.contains("nothing was changed"), "{}", o.message);
     assert!(
         o.message.contains("guardduty:ArchiveFindings"),
         "{}",
@@ -104,6 +119,7 @@ async fn read_only_refuses_every_mutating_plan_with_zero_calls() {
     let env = Env {
         read_only: true,
         evidence_dir: dir.path().to_path_buf(),
+        data_dir: dir.path().to_path_buf(),
     };
     let targets = [
         Target::Instance("i-0c0ffee0c0ffee001".into()),
@@ -151,5 +167,97 @@ async fn read_only_refuses_every_mutating_plan_with_zero_calls() {
     assert!(
         server.with(|w| w.log.is_empty()),
         "not one request reached AWS"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_denied_read_never_leads_to_a_write() {
+    creds();
+    let server = FakeAws::start(World::empty());
+    let c = Clients::load(None, Some("us-east-1"), Some(&server.url)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let env = Env {
+        read_only: false,
+        evidence_dir: dir.path().to_path_buf(),
+        data_dir: dir.path().to_path_buf(),
+    };
+    let bucket = Target::Bucket("acme-prod-backups".into());
+    // Nothing there (the documented errors) is an answer: the write goes ahead, and the
+    // read-back catches that this fake S3 keeps nothing.
+    let o = execute(&plan(Action::Tag, &bucket, &ctx()).unwrap(), &c, &env).await;
+    assert_eq!(o.status, Status::NotVerified, "{o:#?}");
+    assert!(o.message.contains("NOT verified"), "{}", o.message);
+    assert_eq!(server.requests("s3", "PutBucketTagging").len(), 1);
+    server.with(|w| w.log.clear());
+    server.fault(
+        fake_aws::Fault::new("s3", fake_aws::FaultKind::AccessDenied).op("GetBucketTagging"),
+    );
+    server.fault(
+        fake_aws::Fault::new("s3", fake_aws::FaultKind::AccessDenied).op("GetPublicAccessBlock"),
+    );
+    for action in [Action::Tag, Action::BlockPublicAccess] {
+        let o = execute(&plan(action, &bucket, &ctx()).unwrap(), &c, &env).await;
+        assert_eq!(o.status, Status::Failed, "{action}: {o:#?}");
+        let read = if action == Action::Tag {
+            "s3:GetBucketTagging"
+        } else {
+            "s3:GetPublicAccessBlock"
+        };
+        assert!(
+            o.message.contains(read) && o.message.contains("nothing was changed"),
+            "{}",
+            o.message
+        );
+        assert!(o.message.contains("access denied"), "{}", o.message);
+    }
+    assert!(server.requests("s3", "PutBucketTagging").is_empty());
+    assert!(server.requests("s3", "PutPublicAccessBlock").is_empty());
+    assert_eq!(server.requests("s3", "GetBucketTagging").len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_account_or_no_audit_log_means_no_call_that_changes_anything() {
+    creds();
+    let server = FakeAws::start(World::demo(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo"),
+    ));
+    let c = Clients::load(None, Some("us-east-1"), Some(&server.url)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let t = Target::Finding {
+        id: "f1".into(),
+        detector: Some("d1".into()),
+    };
+    // The plan is bound to account 999988887777; these credentials answer for 111122223333.
+    let other = PlanCtx {
+        account: Some("999988887777".into()),
+        ..ctx()
+    };
+    let env = Env {
+        read_only: false,
+        evidence_dir: dir.path().to_path_buf(),
+        data_dir: dir.path().to_path_buf(),
+    };
+    let o = execute(&plan(Action::Archive, &t, &other).unwrap(), &c, &env).await;
+    assert_eq!(o.status, Status::Refused, "{o:#?}");
+    assert!(
+        o.message.contains("999988887777") && o.message.contains("111122223333"),
+        "{}",
+        o.message
+    );
+    // An audit log that cannot be written: the intent cannot be recorded, so nothing runs.
+    let blocker = dir.path().join("not-a-dir");
+    std::fs::write(&blocker, "x").unwrap();
+    let env = Env {
+        data_dir: blocker.join("data"),
+        ..env
+    };
+    let o = execute(&plan(Action::Archive, &t, &ctx()).unwrap(), &c, &env).await;
+    assert_eq!(o.status, Status::Refused, "{o:#?}");
+    assert!(o.message.contains("intent"), "{}", o.message);
+    let ops: Vec<String> = server.with(|w| w.log.iter().map(|r| r.op.clone()).collect());
+    assert_eq!(
+        ops,
+        vec!["GetCallerIdentity", "GetCallerIdentity"],
+        "only the identity checks reached AWS"
     );
 }

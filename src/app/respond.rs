@@ -8,7 +8,7 @@ use super::state::{Mode, PaneId, State};
 use crate::model::Source;
 use crate::notebook::Entry;
 use crate::respond::plan::{plan, PlanCtx};
-use crate::respond::{Action, Target};
+use crate::respond::{bind, Action, Target};
 
 /// The targets a row offers: the finding itself, then its entities, then the signal (notify).
 pub fn targets(state: &State) -> Vec<Target> {
@@ -73,19 +73,66 @@ pub fn open(state: &mut State) {
     state.mode = Mode::ActionPick { items, cursor: 0 };
 }
 
-/// The region an action on the selected row runs in: the signal's, else the first watched.
-fn region(state: &State) -> String {
-    state
-        .selected_signal(state.focus)
-        .and_then(|s| s.region.clone())
-        .filter(|r| r != "global")
+/// The account and region of the selected row: its signal's, or for an entity row the one
+/// account (and region) of the signals that touch the entity.
+fn row_scope(state: &State) -> Result<(Option<String>, Option<String>), String> {
+    let region = |r: Option<&String>| r.filter(|r| *r != "global").cloned();
+    if state.focus == PaneId::Entities && !matches!(state.mode, Mode::Detail(_)) {
+        let Some(e) = state.selected_entity() else {
+            return Ok((None, None));
+        };
+        let touching: Vec<&crate::model::Signal> = state.store.touching(e).collect();
+        let account = bind::entity_account(touching.iter().filter_map(|s| s.account.as_deref()))?;
+        let mut regions: Vec<String> = touching
+            .iter()
+            .filter_map(|s| region(s.region.as_ref()))
+            .collect();
+        regions.sort();
+        regions.dedup();
+        return Ok((account, (regions.len() == 1).then(|| regions.remove(0))));
+    }
+    let signal = match &state.mode {
+        Mode::Detail(d) => state.store.get(&d.signal_id),
+        _ => state.selected_signal(state.focus),
+    };
+    Ok(signal
+        .map(|s| (s.account.clone(), region(s.region.as_ref())))
+        .unwrap_or((None, None)))
+}
+
+/// Binds the plan to one account, region and profile: live, the profile whose identity is the
+/// row's account (refused, naming the account and the profiles, when there is none); demo and
+/// replay, the row's account with no profile (the plan is shown, nothing is called).
+fn binding(state: &State) -> Result<(Option<String>, String, Option<String>), String> {
+    let (account, region) = row_scope(state)?;
+    let region = region
         .or_else(|| state.action_region.clone())
-        .unwrap_or_else(|| crate::aws::session::FALLBACK_REGION.into())
+        .unwrap_or_else(|| crate::aws::session::FALLBACK_REGION.into());
+    let Some(live) = &state.live else {
+        return Ok((account, region, None));
+    };
+    let known: Vec<bind::Known> = live
+        .identities
+        .iter()
+        .map(|i| (i.profile.clone(), i.account.clone()))
+        .collect();
+    let (account, profile) = bind::profile_for(account.as_deref(), &known)?;
+    Ok((Some(account), region, Some(profile)))
 }
 
 pub fn pick(state: &mut State, action: Action, target: Target) {
+    let (account, region, profile) = match binding(state) {
+        Ok(b) => b,
+        Err(e) => {
+            state.mode = Mode::Normal;
+            state.toast(format!("{action}: {e}"), true);
+            return;
+        }
+    };
     let ctx = PlanCtx {
-        region: region(state),
+        account,
+        region,
+        profile,
         incident: state.incident.as_ref().map(|i| i.id.clone()),
         sns_topic: state.sns_topic.clone(),
     };
@@ -130,7 +177,7 @@ pub fn accept(state: &mut State) -> Vec<Effect> {
 
 pub fn on_result(state: &mut State, r: ActionResult) -> Vec<Effect> {
     use crate::respond::execute::Status;
-    let ok = r.outcome.status == Status::Done;
+    let ok = r.outcome.status == Status::Done && r.audit.is_ok();
     let mut text = crate::safe_text::line(&r.outcome.message).into_owned();
     if let Some(u) = &r.outcome.undo {
         text.push_str(&format!(" · undo: {}", crate::safe_text::line(u)));
@@ -218,5 +265,44 @@ mod tests {
             matches!(fx.as_slice(), [Effect::Respond(p)] if p.action == "isolate" && p.region == "us-east-1")
         );
         assert_eq!(s.mode, Mode::Normal);
+    }
+
+    #[test]
+    fn live_plans_are_bound_to_the_profile_of_the_rows_account_or_refused() {
+        use crate::app::live::{Identity, LiveStatus};
+        let id = |profile: &str, account: &str| Identity {
+            profile: profile.into(),
+            account: Some(account.into()),
+            principal: None,
+            problem: None,
+        };
+        let mut s = state_with_finding();
+        s.live = Some(LiveStatus {
+            identities: vec![id("prod", "111122223333"), id("staging", "1")],
+            ..Default::default()
+        });
+        pick(&mut s, Action::Isolate, Target::Instance("i-0abc".into()));
+        let Mode::ActionPlan { plan, .. } = &s.mode else {
+            panic!("{:?}", s.mode)
+        };
+        assert_eq!(plan.account.as_deref(), Some("1"));
+        assert_eq!(plan.profile.as_deref(), Some("staging"));
+        assert_eq!(
+            plan.describe()[0],
+            "account 1 (profile staging) · us-east-1"
+        );
+        // The row's account has no profile: refused, naming the account and the profiles.
+        s.mode = Mode::Normal;
+        s.live = Some(LiveStatus {
+            identities: vec![id("prod", "111122223333")],
+            ..Default::default()
+        });
+        pick(&mut s, Action::Isolate, Target::Instance("i-0abc".into()));
+        assert_eq!(s.mode, Mode::Normal);
+        let t = &s.toasts.last().unwrap().text;
+        assert!(
+            t.contains("account 1") && t.contains("prod → 111122223333"),
+            "{t}"
+        );
     }
 }

@@ -188,6 +188,9 @@ pub enum EntryKind {
     Action {
         action: String,
         target: String,
+        /// Where it ran: `account 111122223333 (profile prod) · eu-west-1`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        scope: Option<String>,
         outcome: String,
         reversible: bool,
         calls: Vec<ActionCall>,

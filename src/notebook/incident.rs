@@ -217,10 +217,15 @@ impl Incident {
             EntryKind::Action {
                 action,
                 target,
+                scope,
                 outcome,
                 reversible,
                 calls,
             } => {
+                let target = match scope {
+                    Some(s) => format!("{target} in {s}"),
+                    None => target.clone(),
+                };
                 self.actions.push(ActionTaken {
                     at: e.at,
                     by: e.by.clone(),

@@ -1,6 +1,8 @@
-//! The audit log: one JSON line per executed (or refused) plan in `<data dir>/audit.jsonl` —
-//! who (the caller's ARN from STS), when, the target, each call and its result — appended
-//! locked and synced like the incident journals.
+//! The audit log, `<data dir>/audit.jsonl`: for every plan that changes something, an `intent`
+//! line (who, account, region, profile, target, the planned calls) synced *before* the first
+//! change; then, for every executed or refused plan, an `outcome` line — the caller's ARN from
+//! STS, each call and its result, the end state read back. Appended locked and synced like the
+//! incident journals.
 
 use super::execute::Outcome;
 use super::plan::Plan;
@@ -9,7 +11,11 @@ use std::path::{Path, PathBuf};
 
 #[derive(Debug, Serialize)]
 pub struct Record<'a> {
+    pub kind: &'static str,
     pub at: chrono::DateTime<chrono::Utc>,
+    pub account: Option<&'a str>,
+    pub region: &'a str,
+    pub profile: Option<&'a str>,
     /// The AWS principal that made the calls.
     pub caller: Option<&'a str>,
     /// The person at the keyboard (`user@host`).
@@ -33,7 +39,11 @@ pub fn record(
     std::fs::create_dir_all(data_dir).map_err(|e| format!("{}: {e}", data_dir.display()))?;
     let p = path(data_dir);
     let rec = Record {
+        kind: "outcome",
         at: chrono::Utc::now(),
+        account: plan.account.as_deref(),
+        region: &plan.region,
+        profile: plan.profile.as_deref(),
         caller,
         operator: crate::notebook::entry::author(),
         read_only,
@@ -44,11 +54,40 @@ pub fn record(
     Ok(p)
 }
 
+/// Writes (and syncs) the intent to run `plan`; its id comes back and goes into the outcome.
+/// An error here means nothing may be changed.
+pub fn intent(data_dir: &Path, caller: Option<&str>, plan: &Plan) -> Result<String, String> {
+    std::fs::create_dir_all(data_dir).map_err(|e| format!("{}: {e}", data_dir.display()))?;
+    let p = path(data_dir);
+    let now = chrono::Utc::now();
+    let id = format!(
+        "{}-{:08x}",
+        now.format("%Y%m%dT%H%M%S%.3fZ"),
+        fastrand::u32(..)
+    );
+    let rec = serde_json::json!({
+        "kind": "intent",
+        "intent": id,
+        "at": now,
+        "caller": caller,
+        "operator": crate::notebook::entry::author(),
+        "account": plan.account,
+        "region": plan.region,
+        "profile": plan.profile,
+        "action": plan.action,
+        "target": plan.target,
+        "calls": plan.calls,
+    });
+    crate::notebook::journal::append(&p, &rec).map_err(|e| format!("{}: {e}", p.display()))?;
+    Ok(id)
+}
+
 /// The incident timeline entry for an executed plan.
 pub fn entry(plan: &Plan, outcome: &Outcome) -> crate::notebook::EntryKind {
     crate::notebook::EntryKind::Action {
         action: plan.action.to_string(),
         target: plan.target.clone(),
+        scope: Some(plan.scope_line()),
         outcome: outcome.message.clone(),
         reversible: plan.reversible && outcome.undo.is_some(),
         calls: outcome

@@ -1,13 +1,14 @@
 //! `airc respond ACTION TARGET`: the console's actions from a shell, for scripts and runbooks.
-//! Exit 0 done (or dry run), 1 failed or partly done, 2 bad input, 3 refused (read-only or not
-//! confirmed).
+//! Exit 0 done and verified (or dry run), 1 failed, partly done, not verified or not audited,
+//! 2 bad input, 3 refused (read-only, another account, not confirmed).
 
 use super::clients::Clients;
-use super::execute::{execute, Env, Status};
-use super::plan::{plan, PlanCtx};
+use super::execute::{execute, Env, Outcome, Status};
+use super::plan::{plan, Plan, PlanCtx};
 use super::{audit, Action, Target};
 use crate::cli::RespondArgs;
 use crate::config;
+use crate::notebook::Book;
 use std::io::{BufRead, IsTerminal, Write};
 
 /// Where evidence goes: the incident's folder, or a dated one.
@@ -32,25 +33,60 @@ pub fn run(a: RespondArgs) -> Result<i32, String> {
     };
     let action = Action::from_name(action)
         .ok_or_else(|| format!("unknown action '{action}' (airc respond --list)"))?;
-    let target = Target::parse(target)?;
+    let scoped = Target::parse_scoped(target)?;
     let (settings, warning) = crate::settings::load(config::config_dir().as_deref());
     if let Some(w) = warning {
         eprintln!("airc: {w}");
     }
     let read_only = a.read_only || settings.read_only;
     let data = config::data_dir().ok_or("no data directory for this user (set AIRC_DATA_DIR)")?;
+    // The incident is checked before anything is called: a typo must not leave an action
+    // that no timeline records.
+    if let Some(id) = &a.incident {
+        Book::at(&data).check(id)?;
+    }
+    let wanted = match (&scoped.account, &a.account) {
+        (Some(x), Some(y)) if x != y => {
+            return Err(format!("the ARN names account {x} but --account says {y}"))
+        }
+        (x, y) => x.clone().or_else(|| y.clone()),
+    };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| format!("cannot start the runtime: {e}"))?;
     runtime.block_on(async move {
-        let clients = Clients::load(a.profile.as_deref(), a.region.as_deref(), a.endpoint_url.as_deref()).await;
+        let region = a.region.clone().or(scoped.region.clone());
+        let clients = Clients::load(a.profile.as_deref(), region.as_deref(), a.endpoint_url.as_deref()).await;
+        let profile = crate::aws::session::label(a.profile.as_deref());
+        // The plan is bound to the account the credentials answer for; a target in another
+        // account is refused before anything else is called.
+        let account = match crate::aws::session::identity(&clients.config).await {
+            Ok((account, _)) => Some(account),
+            Err(p) if a.dry_run => {
+                eprintln!("airc: the credentials could not be checked ({p}); the plan's account is unknown");
+                None
+            }
+            Err(p) => return Err(format!("the credentials of profile {profile} could not be checked ({p}); nothing was called")),
+        };
+        if let (Some(want), Some(have)) = (&wanted, &account) {
+            if want != have {
+                eprintln!(
+                    "airc: refused: {} is in account {want}, but profile {profile} answers for account {have}; \
+                     pass --profile NAME for account {want}. Nothing was called.",
+                    scoped.target.label()
+                );
+                return Ok(3);
+            }
+        }
         let ctx = PlanCtx {
+            account,
             region: clients.region.clone(),
+            profile: Some(profile),
             incident: a.incident.clone(),
             sns_topic: a.topic.clone().or(settings.sns_topic.clone()),
         };
-        let p = plan(action, &target, &ctx)?;
+        let p = plan(action, &scoped.target, &ctx)?;
         if a.json {
             if a.dry_run {
                 println!("{}", serde_json::json!({"plan": p}));
@@ -70,47 +106,79 @@ pub fn run(a: RespondArgs) -> Result<i32, String> {
             eprintln!("airc: not confirmed; nothing was called");
             return Ok(3);
         }
-        let env = Env { read_only, evidence_dir: evidence_dir(&data, a.incident.as_deref()) };
-        let caller = if read_only && p.mutating() {
-            None
-        } else {
-            crate::aws::session::identity(&clients.config).await.ok().map(|(_, arn)| arn)
+        let env = Env {
+            read_only,
+            evidence_dir: evidence_dir(&data, a.incident.as_deref()),
+            data_dir: data.clone(),
         };
         let outcome = execute(&p, &clients, &env).await;
-        let audit_path = audit::record(&data, caller.as_deref(), read_only, &p, &outcome)?;
+        let audit = audit::record(&data, outcome.caller.as_deref(), read_only, &p, &outcome);
         let mut timeline = None;
         if let (Some(id), true) = (&a.incident, outcome.status != Status::Refused) {
-            let book = crate::notebook::Book::at(&data);
+            let book = Book::at(&data);
             timeline = Some(book.append(id, audit::entry(&p, &outcome)).map(|_| ()));
         }
-        if a.json {
-            println!("{}", serde_json::json!({"plan": p, "outcome": outcome, "caller": caller, "audit": audit_path}));
-        } else {
-            for s in &outcome.steps {
-                println!("  {} {} — {}", if s.ok { "ok " } else { "ERR" }, s.operation, crate::safe_text::line(&s.result));
-            }
-            for e in &outcome.evidence {
-                println!("  evidence {} sha256 {} ({} bytes)", e.path.display(), e.sha256, e.size);
-            }
-            println!("{}", crate::safe_text::line(&outcome.message));
-            if let Some(u) = &outcome.undo {
-                println!("undo: {u}");
-            }
-            println!("audit: {}", audit_path.display());
+        // The outcome is printed whatever happens to the records after it.
+        print_outcome(&p, &outcome, &audit, a.json);
+        if let Err(e) = &audit {
+            eprintln!("airc: the outcome is NOT in the audit log: {e}");
         }
         if let Some(Err(e)) = timeline {
             eprintln!("airc: the action is in the audit log but not in the incident timeline: {e}");
         }
         Ok(match outcome.status {
-            Status::Done => 0,
+            Status::Done if audit.is_ok() => 0,
             Status::Refused => 3,
             _ => 1,
         })
     })
 }
 
+fn print_outcome(
+    p: &Plan,
+    outcome: &Outcome,
+    audit: &Result<std::path::PathBuf, String>,
+    json: bool,
+) {
+    if json {
+        let audit = match audit {
+            Ok(path) => serde_json::json!(path),
+            Err(e) => serde_json::json!({"error": e}),
+        };
+        println!(
+            "{}",
+            serde_json::json!({"plan": p, "outcome": outcome, "caller": outcome.caller, "audit": audit})
+        );
+        return;
+    }
+    let line = crate::safe_text::line;
+    for s in &outcome.steps {
+        println!(
+            "  {} {} — {}",
+            if s.ok { "ok " } else { "ERR" },
+            s.operation,
+            line(&s.result)
+        );
+    }
+    for e in &outcome.evidence {
+        println!(
+            "  evidence {} sha256 {} ({} bytes)",
+            e.path.display(),
+            e.sha256,
+            e.size
+        );
+    }
+    println!("{}", line(&outcome.message));
+    if let Some(u) = &outcome.undo {
+        println!("undo: {}", line(u));
+    }
+    if let Ok(path) = audit {
+        println!("audit: {}", path.display());
+    }
+}
+
 /// Asks on the terminal: the target id for destructive plans, y for the others.
-fn confirm(p: &super::plan::Plan) -> Result<bool, String> {
+fn confirm(p: &Plan) -> Result<bool, String> {
     if !std::io::stdin().is_terminal() {
         return Err("not a terminal: pass --yes to run without confirmation".into());
     }

@@ -11,6 +11,7 @@ pub struct Clients {
     pub s3: aws_sdk_s3::Client,
     pub sns: aws_sdk_sns::Client,
     pub guardduty: aws_sdk_guardduty::Client,
+    pub sts: aws_sdk_sts::Client,
     pub region: String,
 }
 
@@ -25,6 +26,7 @@ impl Clients {
             s3: aws_sdk_s3::Client::from_conf(s3),
             sns: aws_sdk_sns::Client::new(config),
             guardduty: aws_sdk_guardduty::Client::new(config),
+            sts: aws_sdk_sts::Client::new(config),
             region: config
                 .region()
                 .map(|r| r.to_string())

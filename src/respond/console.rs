@@ -1,5 +1,6 @@
-//! Running a confirmed plan for the console: clients for the plan's region, the caller's
-//! identity, execution, and the audit record. The result goes back to the state as a message.
+//! Running a confirmed plan for the console and `airc watch`: clients for the plan's profile and
+//! region, execution (which checks the account, writes the intent, reads the end state back),
+//! and the closing audit record. The result goes back to the state as a message.
 
 use super::audit;
 use super::cli::evidence_dir;
@@ -9,8 +10,32 @@ use super::plan::Plan;
 use crate::app::msg::ActionResult;
 use std::path::PathBuf;
 
-/// How the console reaches AWS for actions: (profile, endpoint URL).
-pub type Connection = (Option<String>, Option<String>);
+/// How the console reaches AWS for actions: the profiles it was started with (None: the
+/// default chain) and the endpoint URL.
+#[derive(Debug, Clone, Default)]
+pub struct Connection {
+    pub profiles: Vec<Option<String>>,
+    pub endpoint: Option<String>,
+}
+
+impl Connection {
+    /// The profile whose label (`crate::aws::session::label`) is `label`.
+    pub fn profile(&self, label: &str) -> Option<Option<String>> {
+        self.profiles
+            .iter()
+            .find(|p| crate::aws::session::label(p.as_deref()) == label)
+            .cloned()
+    }
+}
+
+fn not_run(plan: Plan, message: &str, audit: &str) -> ActionResult {
+    ActionResult {
+        plan: Box::new(plan),
+        outcome: Outcome::nothing(Status::Failed, message),
+        audit: Err(audit.into()),
+        executed: false,
+    }
+}
 
 pub async fn run(
     plan: Plan,
@@ -18,55 +43,43 @@ pub async fn run(
     read_only: bool,
     data: Option<PathBuf>,
 ) -> ActionResult {
-    let Some((profile, endpoint)) = aws else {
-        let outcome = Outcome {
-            status: Status::Failed,
-            steps: Vec::new(),
-            undo: None,
-            evidence: Vec::new(),
-            message:
-                "no AWS connection here (demo or replay): the plan was shown, nothing was called"
-                    .into(),
-        };
-        return ActionResult {
-            plan: Box::new(plan),
-            outcome,
-            audit: Err("not executed".into()),
-            executed: false,
-        };
+    let Some(conn) = aws else {
+        return not_run(
+            plan,
+            "no AWS connection here (demo or replay): the plan was shown, nothing was called",
+            "not executed",
+        );
     };
-    let clients = Clients::load(profile.as_deref(), Some(&plan.region), endpoint.as_deref()).await;
-    let refused = read_only && plan.mutating();
+    let profile = match plan.profile.as_deref().map(|l| conn.profile(l)) {
+        Some(Some(p)) => p,
+        _ => {
+            let msg = format!(
+                "refused: the plan's profile {} is not one this console was started with; nothing was called",
+                plan.profile.as_deref().unwrap_or("(none)")
+            );
+            return not_run(plan, &msg, "not executed");
+        }
+    };
     let Some(data) = data else {
-        let outcome = Outcome {
-            status: Status::Failed,
-            steps: Vec::new(),
-            undo: None,
-            evidence: Vec::new(),
-            message: "no data directory for the audit log (set AIRC_DATA_DIR): nothing was called"
-                .into(),
-        };
-        return ActionResult {
-            plan: Box::new(plan),
-            outcome,
-            audit: Err("no data directory".into()),
-            executed: false,
-        };
+        return not_run(
+            plan,
+            "no data directory for the audit log (set AIRC_DATA_DIR): nothing was called",
+            "no data directory",
+        );
     };
+    let clients = Clients::load(
+        profile.as_deref(),
+        Some(&plan.region),
+        conn.endpoint.as_deref(),
+    )
+    .await;
     let env = Env {
         read_only,
         evidence_dir: evidence_dir(&data, plan.incident.as_deref()),
-    };
-    let caller = if refused {
-        None
-    } else {
-        crate::aws::session::identity(&clients.config)
-            .await
-            .ok()
-            .map(|(_, arn)| arn)
+        data_dir: data.clone(),
     };
     let outcome = execute(&plan, &clients, &env).await;
-    let audit = audit::record(&data, caller.as_deref(), read_only, &plan, &outcome);
+    let audit = audit::record(&data, outcome.caller.as_deref(), read_only, &plan, &outcome);
     ActionResult {
         plan: Box::new(plan),
         outcome,

@@ -4,23 +4,24 @@
 use super::clients::Clients;
 use super::evidence;
 use super::execute::{fail, step, Done, Env, Step};
-use super::plan::{Plan, ISOLATION_GROUP, TAG_KEY};
+use super::isolate::isolate;
+use super::plan::{Plan, TAG_KEY};
+use super::verify::Expect;
 use super::{Action, Target};
 use aws_sdk_ec2::types::{
-    AttributeBooleanValue, Filter, InstanceSpecification, IpPermission, IpRange, ResourceType, Tag,
-    TagSpecification,
+    AttributeBooleanValue, Filter, InstanceSpecification, ResourceType, Tag, TagSpecification,
 };
 use base64::Engine;
 use serde_json::json;
 
-fn tags(resource: ResourceType, incident: &str) -> TagSpecification {
+pub(super) fn tags(resource: ResourceType, incident: &str) -> TagSpecification {
     TagSpecification::builder()
         .resource_type(resource)
         .tags(Tag::builder().key(TAG_KEY).value(incident).build())
         .build()
 }
 
-fn filter(name: &str, value: &str) -> Filter {
+pub(super) fn filter(name: &str, value: &str) -> Filter {
     Filter::builder().name(name).values(value).build()
 }
 
@@ -38,118 +39,24 @@ pub async fn run(
     let mut done = Done::default();
     match action {
         Action::Isolate => {
-            let d = step(
-                steps,
-                "ec2:DescribeInstances",
-                json!({"InstanceIds": [id]}),
-                ec2.describe_instances().instance_ids(&id).send(),
-            )
-            .await?;
-            let Some(inst) = d.reservations().iter().flat_map(|r| r.instances()).next() else {
-                fail(
-                    steps,
-                    "ec2:DescribeInstances",
-                    format!("instance {id} not found"),
-                );
-                return Err(());
-            };
-            let original: Vec<String> = inst
-                .security_groups()
-                .iter()
-                .filter_map(|g| g.group_id().map(String::from))
-                .collect();
-            let Some(vpc) = inst.vpc_id().map(String::from) else {
-                fail(
-                    steps,
-                    "ec2:DescribeInstances",
-                    "the instance is not in a VPC",
-                );
-                return Err(());
-            };
-            let found = step(
-                steps,
-                "ec2:DescribeSecurityGroups",
-                json!({"group-name": ISOLATION_GROUP, "vpc-id": vpc}),
-                ec2.describe_security_groups()
-                    .filters(filter("group-name", ISOLATION_GROUP))
-                    .filters(filter("vpc-id", &vpc))
-                    .send(),
-            )
-            .await?;
-            let group = match found
-                .security_groups()
-                .iter()
-                .find_map(|g| g.group_id().map(String::from))
-            {
-                Some(g) => g,
-                None => {
-                    let made = step(
-                        steps,
-                        "ec2:CreateSecurityGroup",
-                        json!({"GroupName": ISOLATION_GROUP, "VpcId": vpc}),
-                        ec2.create_security_group()
-                            .group_name(ISOLATION_GROUP)
-                            .description("airc isolation: no inbound or outbound rules")
-                            .vpc_id(&vpc)
-                            .tag_specifications(tags(ResourceType::SecurityGroup, &incident))
-                            .send(),
-                    )
-                    .await?;
-                    let Some(g) = made.group_id().map(String::from) else {
-                        fail(steps, "ec2:CreateSecurityGroup", "no group id returned");
-                        return Err(());
-                    };
-                    let all = IpPermission::builder()
-                        .ip_protocol("-1")
-                        .ip_ranges(IpRange::builder().cidr_ip("0.0.0.0/0").build())
-                        .build();
-                    step(
-                        steps,
-                        "ec2:RevokeSecurityGroupEgress",
-                        json!({"GroupId": g, "IpProtocol": "-1", "CidrIp": "0.0.0.0/0"}),
-                        ec2.revoke_security_group_egress()
-                            .group_id(&g)
-                            .ip_permissions(all)
-                            .send(),
-                    )
-                    .await?;
-                    g
-                }
-            };
-            step(
-                steps,
-                "ec2:ModifyInstanceAttribute",
-                json!({"InstanceId": id, "Groups": [group], "OriginalGroups": original}),
-                ec2.modify_instance_attribute()
-                    .instance_id(&id)
-                    .groups(&group)
-                    .send(),
-            )
-            .await?;
-            done.undo = Some(format!(
-                "airc respond restore-groups {id}:{}",
-                original.join(",")
-            ));
-            done.note = Some(format!(
-                "now only in {group}; was in {}",
-                original.join(", ")
-            ));
+            let i = isolate(&id, &incident, ec2, steps).await?;
+            done.undo = Some(i.undo);
+            done.note = Some(i.note);
+            done.expect = Some(Expect::Isolated {
+                instance: id.clone(),
+                group: i.group,
+            });
         }
         Action::RestoreGroups => {
             let Target::InstanceGroups(_, groups) = target else {
                 return Err(());
             };
-            step(
-                steps,
-                "ec2:ModifyInstanceAttribute",
-                json!({"InstanceId": id, "Groups": groups}),
-                ec2.modify_instance_attribute()
-                    .instance_id(&id)
-                    .set_groups(Some(groups.clone()))
-                    .send(),
-            )
-            .await?;
+            super::isolate::restore(&id, groups, ec2, steps).await?;
             done.undo = Some(format!("airc respond isolate {id}"));
+            done.expect = Some(Expect::Groups {
+                instance: id.clone(),
+                groups: groups.clone(),
+            });
         }
         Action::Protect => {
             step(
@@ -165,6 +72,9 @@ pub async fn run(
             done.undo = Some(format!(
                 "aws ec2 modify-instance-attribute --instance-id {id} --no-disable-api-termination"
             ));
+            done.expect = Some(Expect::Protected {
+                instance: id.clone(),
+            });
         }
         Action::Snapshot => {
             let out = step(
@@ -180,12 +90,13 @@ pub async fn run(
                     .send(),
             )
             .await?;
-            let ids: Vec<&str> = out
+            let ids: Vec<String> = out
                 .snapshots()
                 .iter()
-                .filter_map(|s| s.snapshot_id())
+                .filter_map(|s| s.snapshot_id().map(String::from))
                 .collect();
             done.note = Some(format!("snapshots {}", ids.join(", ")));
+            done.expect = Some(Expect::Snapshots { ids });
         }
         Action::Capture => {
             let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
@@ -268,6 +179,9 @@ pub async fn run(
             )
             .await?;
             done.undo = Some(format!("aws ec2 associate-iam-instance-profile --instance-id {id} --iam-instance-profile Arn={profile}"));
+            done.expect = Some(Expect::NoProfile {
+                instance: id.clone(),
+            });
         }
         Action::Stop => {
             step(
@@ -278,6 +192,9 @@ pub async fn run(
             )
             .await?;
             done.undo = Some(format!("aws ec2 start-instances --instance-ids {id}"));
+            done.expect = Some(Expect::Stopped {
+                instance: id.clone(),
+            });
         }
         Action::Tag => {
             step(
@@ -293,6 +210,10 @@ pub async fn run(
             done.undo = Some(format!(
                 "aws ec2 delete-tags --resources {id} --tags Key={TAG_KEY}"
             ));
+            done.expect = Some(Expect::Ec2Tag {
+                resource: id.clone(),
+                value: incident.clone(),
+            });
         }
         _ => {
             fail(steps, action.name(), "not an EC2 action");

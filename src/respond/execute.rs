@@ -1,17 +1,20 @@
-//! Running a confirmed plan: read-only refusal before any call, each call recorded as a step,
-//! the caller's identity, evidence files, and the outcome that goes to the audit log and the
-//! incident's timeline.
+//! Running a confirmed plan, in this order: read-only refusal before any call; the caller's
+//! identity, which must be the plan's account (else refused before anything else); a synced
+//! `intent` audit record before the first change (no record, no change); the calls, each
+//! recorded as a step; the end state read back (`verify`). The outcome goes to the audit log
+//! and the incident's timeline.
 
 use super::clients::Clients;
 use super::evidence::Evidence;
 use super::plan::Plan;
-use super::{ec2, iam_s3, Action};
+use super::verify::{self, Check, Expect};
+use super::{audit, ec2, iam_s3, Action};
 use crate::aws::errors::classify;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_runtime_api::http::Response;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{json, Value};
 use std::future::Future;
 use std::path::PathBuf;
 
@@ -24,14 +27,18 @@ pub struct Step {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "snake_case")]
 pub enum Status {
-    /// Every call succeeded.
+    /// Every call succeeded and the end state was read back as intended (or the action
+    /// changes nothing that can be read back: capture, notify).
     Done,
-    /// Some calls succeeded, then one failed.
+    /// Every call succeeded but the end state read back differs from what was intended.
+    NotVerified,
+    /// Some changes were made, then a call failed.
     Partial,
+    /// Nothing was changed.
     Failed,
-    /// Refused before any call (read-only).
+    /// Refused before any change: read-only, wrong account, no intent record.
     Refused,
 }
 
@@ -43,6 +50,34 @@ pub struct Outcome {
     pub undo: Option<String>,
     pub evidence: Vec<Evidence>,
     pub message: String,
+    /// The account the calls were made in (from STS), and the principal that made them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub caller: Option<String>,
+    /// The end state read back after the calls.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verification: Option<Check>,
+    /// The id of the intent record written before the first change.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub intent: Option<String>,
+}
+
+impl Outcome {
+    /// An outcome where nothing was called.
+    pub fn nothing(status: Status, message: impl Into<String>) -> Outcome {
+        Outcome {
+            status,
+            steps: Vec::new(),
+            undo: None,
+            evidence: Vec::new(),
+            message: message.into(),
+            account: None,
+            caller: None,
+            verification: None,
+            intent: None,
+        }
+    }
 }
 
 /// Where an execution writes and what it may do.
@@ -51,6 +86,8 @@ pub struct Env {
     pub read_only: bool,
     /// The incident's evidence folder.
     pub evidence_dir: PathBuf,
+    /// Where the audit log is (its intent records are written before any change).
+    pub data_dir: PathBuf,
 }
 
 /// What an action's runner reports besides its steps.
@@ -59,6 +96,8 @@ pub struct Done {
     pub undo: Option<String>,
     pub evidence: Vec<Evidence>,
     pub note: Option<String>,
+    /// What the end state should be, read back after the calls.
+    pub expect: Option<Expect>,
 }
 
 /// Runs one SDK call and records it. `op` is `service:Operation` (the IAM permission).
@@ -94,6 +133,50 @@ where
     }
 }
 
+/// A read where the documented "nothing there" error codes mean empty (`Ok(None)`); any other
+/// error is a failed step (`Err`), so the plan stops before its first write.
+pub async fn read_or_empty<T, E>(
+    steps: &mut Vec<Step>,
+    op: &str,
+    parameters: Value,
+    empty_codes: &[&str],
+    call: impl Future<Output = Result<T, SdkError<E, Response>>>,
+) -> Result<Option<T>, ()>
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    match call.await {
+        Ok(out) => {
+            steps.push(Step {
+                operation: op.into(),
+                parameters,
+                ok: true,
+                result: "ok".into(),
+            });
+            Ok(Some(out))
+        }
+        Err(e) if e.code().is_some_and(|c| empty_codes.contains(&c)) => {
+            steps.push(Step {
+                operation: op.into(),
+                parameters,
+                ok: true,
+                result: format!("none ({})", e.code().unwrap_or_default()),
+            });
+            Ok(None)
+        }
+        Err(e) => {
+            let why = classify(&e, op).to_string();
+            steps.push(Step {
+                operation: op.into(),
+                parameters,
+                ok: false,
+                result: format!("{why}; stopped before any change"),
+            });
+            Err(())
+        }
+    }
+}
+
 /// Records a failure that is not an SDK error (nothing found, bad input).
 pub fn fail(steps: &mut Vec<Step>, op: &str, why: impl Into<String>) {
     steps.push(Step {
@@ -106,73 +189,122 @@ pub fn fail(steps: &mut Vec<Step>, op: &str, why: impl Into<String>) {
 
 pub async fn execute(plan: &Plan, c: &Clients, env: &Env) -> Outcome {
     let Some((action, target)) = plan.kind.clone() else {
-        return Outcome {
-            status: Status::Failed,
-            steps: vec![],
-            undo: None,
-            evidence: vec![],
-            message: "the plan names no action".into(),
-        };
+        return Outcome::nothing(Status::Failed, "the plan names no action");
     };
+    let label = target.label();
     if env.read_only && plan.mutating() {
-        return Outcome {
-            status: Status::Refused,
-            steps: vec![],
-            undo: None,
-            evidence: vec![],
-            message: format!(
-                "read-only: {action} on {} refused before any call",
-                target.label()
-            ),
-        };
+        return Outcome::nothing(
+            Status::Refused,
+            format!("read-only: {action} on {label} refused before any call"),
+        );
     }
-    let mut steps = Vec::new();
-    let result = match action {
-        Action::Isolate
-        | Action::RestoreGroups
-        | Action::Protect
-        | Action::Snapshot
-        | Action::Capture
-        | Action::DetachProfile
-        | Action::Stop => ec2::run(action, &target, plan, c, env, &mut steps).await,
-        Action::Tag
-            if matches!(
-                target,
-                super::Target::Instance(_) | super::Target::Ec2Resource(_)
-            ) =>
-        {
-            ec2::run(action, &target, plan, c, env, &mut steps).await
-        }
-        _ => iam_s3::run(action, &target, plan, c, &mut steps).await,
+    let Some(account) = plan.account.clone() else {
+        return Outcome::nothing(
+            Status::Refused,
+            format!("{action} on {label}: refused: the plan is bound to no account"),
+        );
     };
-    let any_ok = steps.iter().any(|s| s.ok);
-    let (status, done) = match result {
+    let mut steps = Vec::new();
+    let who = step(
+        &mut steps,
+        "sts:GetCallerIdentity",
+        json!({}),
+        c.sts.get_caller_identity().send(),
+    )
+    .await;
+    let Ok(who) = who else {
+        let why = steps.last().map(|s| s.result.clone()).unwrap_or_default();
+        let mut o = Outcome::nothing(
+            Status::Failed,
+            format!("{action} on {label}: the credentials could not be checked ({why}); nothing was changed"),
+        );
+        o.steps = steps;
+        return o;
+    };
+    let caller_account = who.account().unwrap_or("unknown").to_string();
+    let caller = who.arn().map(String::from);
+    if caller_account != account {
+        let mut o = Outcome::nothing(
+            Status::Refused,
+            format!(
+                "{action} on {label}: refused: the credentials{} answer for account \
+                 {caller_account}, the plan is bound to account {account}; nothing was changed",
+                plan.profile
+                    .as_deref()
+                    .map(|p| format!(" of profile {p}"))
+                    .unwrap_or_default()
+            ),
+        );
+        o.steps = steps;
+        o.caller = caller;
+        o.account = Some(caller_account);
+        return o;
+    }
+    let mut intent = None;
+    if plan.mutating() {
+        match audit::intent(&env.data_dir, caller.as_deref(), plan) {
+            Ok(id) => intent = Some(id),
+            Err(e) => {
+                let mut o = Outcome::nothing(
+                    Status::Refused,
+                    format!("{action} on {label}: refused: the intent could not be written to the audit log ({e}); nothing was changed"),
+                );
+                o.steps = steps;
+                o.caller = caller;
+                o.account = Some(caller_account);
+                return o;
+            }
+        }
+    }
+    let result = run(action, &target, plan, c, env, &mut steps).await;
+    let changed = steps.iter().any(|s| {
+        s.ok && plan
+            .calls
+            .iter()
+            .any(|c| c.mutating && format!("{}:{}", c.service, c.operation) == s.operation)
+    });
+    let (mut status, done) = match result {
         Ok(d) if steps.iter().all(|s| s.ok) => (Status::Done, d),
         Ok(d) => (Status::Partial, d),
-        Err(()) if any_ok => (Status::Partial, Done::default()),
+        Err(()) if changed => (Status::Partial, Done::default()),
         Err(()) => (Status::Failed, Done::default()),
     };
+    let mut verification = None;
+    if status == Status::Done {
+        if let Some(expect) = &done.expect {
+            let check = verify::check(expect, c, &mut steps).await;
+            if !check.verified {
+                status = Status::NotVerified;
+            }
+            verification = Some(check);
+        }
+    }
     let failed = steps
         .iter()
         .find(|s| !s.ok)
         .map(|s| format!(": {} failed — {}", s.operation, s.result));
-    let message = match status {
-        Status::Done => format!(
-            "{action} on {}: done{}",
-            target.label(),
-            done.note
-                .as_deref()
-                .map(|n| format!(" ({n})"))
-                .unwrap_or_default()
+    let note = done
+        .note
+        .as_deref()
+        .map(|n| format!(" ({n})"))
+        .unwrap_or_default();
+    let message = match (status, &verification) {
+        (Status::Done, Some(v)) => {
+            format!("{action} on {label}: done · verified: {}{note}", v.detail)
+        }
+        (Status::Done, None) => format!("{action} on {label}: done{note}"),
+        (Status::NotVerified, Some(v)) => {
+            format!(
+                "{action} on {label}: the calls succeeded but NOT verified: {}{note}",
+                v.detail
+            )
+        }
+        (Status::Partial, _) => format!(
+            "{action} on {label}: partly done{}",
+            failed.unwrap_or_default()
         ),
         _ => format!(
-            "{action} on {}: {}{}",
-            target.label(),
-            if status == Status::Partial {
-                "partly done"
-            } else {
-                "failed"
-            },
+            "{action} on {label}: failed, nothing was changed{}",
             failed.unwrap_or_default()
         ),
     };
@@ -182,5 +314,37 @@ pub async fn execute(plan: &Plan, c: &Clients, env: &Env) -> Outcome {
         undo: done.undo,
         evidence: done.evidence,
         message,
+        account: Some(caller_account),
+        caller,
+        verification,
+        intent,
+    }
+}
+
+async fn run(
+    action: Action,
+    target: &super::Target,
+    plan: &Plan,
+    c: &Clients,
+    env: &Env,
+    steps: &mut Vec<Step>,
+) -> Result<Done, ()> {
+    match action {
+        Action::Isolate
+        | Action::RestoreGroups
+        | Action::Protect
+        | Action::Snapshot
+        | Action::Capture
+        | Action::DetachProfile
+        | Action::Stop => ec2::run(action, target, plan, c, env, steps).await,
+        Action::Tag
+            if matches!(
+                target,
+                super::Target::Instance(_) | super::Target::Ec2Resource(_)
+            ) =>
+        {
+            ec2::run(action, target, plan, c, env, steps).await
+        }
+        _ => iam_s3::run(action, target, plan, c, steps).await,
     }
 }

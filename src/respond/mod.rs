@@ -3,14 +3,20 @@
 //! of every executed plan. The console (`R`) and `airc respond` share all of it.
 
 pub mod audit;
+pub mod bind;
 pub mod cli;
 pub mod clients;
 pub mod console;
 pub mod ec2;
 pub mod evidence;
 pub mod execute;
+pub mod findings;
 pub mod iam_s3;
+pub mod isolate;
 pub mod plan;
+pub mod readback;
+pub mod s3;
+pub mod verify;
 
 use crate::model::{Entity, EntityKind};
 use std::fmt;
@@ -80,6 +86,14 @@ pub enum Target {
     },
 }
 
+/// A parsed target with the account and region its ARN named, if any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scoped {
+    pub target: Target,
+    pub account: Option<String>,
+    pub region: Option<String>,
+}
+
 impl Target {
     /// The id the responder types to confirm a destructive plan.
     pub fn id(&self) -> &str {
@@ -147,6 +161,53 @@ impl Target {
             "'{s}' is not a target: use i-…, AKIA…, user/NAME, role/NAME, s3://BUCKET, \
              vol-…/snap-…/sg-…, or finding/ID"
         ))
+    }
+
+    /// Like `parse`, and for an ARN also the account and region it names: an ARN binds the
+    /// action to its account (`arn:aws:iam::111122223333:user/x`,
+    /// `arn:aws:ec2:eu-west-1:111122223333:instance/i-…`, `arn:aws:s3:::bucket`,
+    /// `arn:aws:guardduty:REGION:ACCOUNT:detector/D/finding/F`).
+    pub fn parse_scoped(s: &str) -> Result<Scoped, String> {
+        let s = s.trim();
+        let Some(rest) = s.strip_prefix("arn:") else {
+            return Ok(Scoped {
+                target: Target::parse(s)?,
+                account: None,
+                region: None,
+            });
+        };
+        let parts: Vec<&str> = rest.splitn(5, ':').collect();
+        let [_partition, service, region, account, resource] = parts[..] else {
+            return Err(format!(
+                "'{s}' is not an ARN (arn:aws:SERVICE:REGION:ACCOUNT:RESOURCE)"
+            ));
+        };
+        let is_account = account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit());
+        if !account.is_empty() && !is_account {
+            return Err(format!("'{s}': '{account}' is not an AWS account id"));
+        }
+        let target = match service {
+            "iam" => Target::parse(resource)?,
+            "s3" => Target::Bucket(resource.split('/').next().unwrap_or(resource).to_string()),
+            "ec2" => Target::parse(resource.rsplit('/').next().unwrap_or(resource))?,
+            "guardduty" => {
+                let after = resource.strip_prefix("detector/").unwrap_or("");
+                match after.split_once("/finding/") {
+                    Some((d, f)) if !d.is_empty() && !f.is_empty() => Target::Finding {
+                        id: f.to_string(),
+                        detector: Some(d.to_string()),
+                    },
+                    _ => return Err(format!("'{s}' is not a GuardDuty finding ARN")),
+                }
+            }
+            other => return Err(format!("'{s}': airc has no action for {other} resources")),
+        };
+        let some = |v: &str| (!v.is_empty()).then(|| v.to_string());
+        Ok(Scoped {
+            target,
+            account: some(account),
+            region: some(region),
+        })
     }
 
     /// The target for an entity of the console, when an action can take it.
@@ -256,6 +317,30 @@ mod tests {
             }
         );
         assert!(Target::parse("nonsense").is_err());
+        let sc = Target::parse_scoped("arn:aws:iam::222233334444:user/ci-deploy").unwrap();
+        assert_eq!(sc.target, Target::User("ci-deploy".into()));
+        assert_eq!(sc.account.as_deref(), Some("222233334444"));
+        let sc =
+            Target::parse_scoped("arn:aws:ec2:eu-west-1:222233334444:instance/i-0abc").unwrap();
+        assert_eq!(sc.target, Target::Instance("i-0abc".into()));
+        assert_eq!(sc.region.as_deref(), Some("eu-west-1"));
+        let sc = Target::parse_scoped("arn:aws:s3:::acme-backups").unwrap();
+        assert_eq!(
+            (sc.target, sc.account),
+            (Target::Bucket("acme-backups".into()), None)
+        );
+        let sc =
+            Target::parse_scoped("arn:aws:guardduty:us-east-1:111122223333:detector/d1/finding/f1")
+                .unwrap();
+        assert_eq!(
+            sc.target,
+            Target::Finding {
+                id: "f1".into(),
+                detector: Some("d1".into())
+            }
+        );
+        assert!(Target::parse_scoped("arn:aws:iam::12:user/x").is_err());
+        assert_eq!(Target::parse_scoped("i-1").unwrap().account, None);
         let inst = Target::Instance("i-1".into());
         assert!(Action::Isolate.applies(&inst));
         assert!(!Action::DeactivateKey.applies(&inst));

@@ -22,7 +22,12 @@ pub struct Call {
 pub struct Plan {
     pub action: &'static str,
     pub target: String,
+    /// The one account the plan may touch: execution refuses credentials of any other.
+    pub account: Option<String>,
     pub region: String,
+    /// The profile whose credentials answer for `account` (its label; "default" for the
+    /// default chain), or None where there is no AWS connection (demo, replay).
+    pub profile: Option<String>,
     pub calls: Vec<Call>,
     /// How to undo it, or why it cannot be undone.
     pub undo: String,
@@ -49,12 +54,25 @@ impl Plan {
             .flatten()
     }
 
-    /// Human text: one line per call, with permission and parameters.
+    /// `account 111122223333 (profile prod) · eu-west-1`: where the plan acts.
+    pub fn scope_line(&self) -> String {
+        format!(
+            "account {} ({}) · {}",
+            self.account.as_deref().unwrap_or("unknown"),
+            match &self.profile {
+                Some(p) => format!("profile {p}"),
+                None => "no AWS connection: nothing will be called".into(),
+            },
+            self.region
+        )
+    }
+
+    /// Human text: where it acts, then one line per call, with permission and parameters.
     pub fn describe(&self) -> Vec<String> {
-        let mut out = vec![format!(
-            "{} on {} ({})",
-            self.action, self.target, self.region
-        )];
+        let mut out = vec![
+            self.scope_line(),
+            format!("{} on {}", self.action, self.target),
+        ];
         for (i, c) in self.calls.iter().enumerate() {
             out.push(format!(
                 "{}. {}:{}{} {}  [{}]{}",
@@ -77,7 +95,11 @@ impl Plan {
 
 #[derive(Debug, Clone, Default)]
 pub struct PlanCtx {
+    /// The account the target lives in (from the signal, the ARN or the caller's identity).
+    pub account: Option<String>,
     pub region: String,
+    /// The profile label bound to `account`.
+    pub profile: Option<String>,
     pub incident: Option<String>,
     pub sns_topic: Option<String>,
 }
@@ -89,7 +111,12 @@ pub const TAG_KEY: &str = "airc:incident";
 pub const QUARANTINE_POLICY: &str = "airc-quarantine-deny-all";
 pub const REVOKE_POLICY: &str = "airc-revoke-older-sessions";
 
-fn call(service: &'static str, op: &'static str, parameters: Value, mutating: bool) -> Call {
+pub(super) fn call(
+    service: &'static str,
+    op: &'static str,
+    parameters: Value,
+    mutating: bool,
+) -> Call {
     Call {
         service,
         operation: op,
@@ -118,10 +145,12 @@ pub fn plan(action: Action, target: &Target, ctx: &PlanCtx) -> Result<Plan, Stri
                 call("ec2", "DescribeInstances", json!({"InstanceIds": [id]}), false),
                 call("ec2", "DescribeSecurityGroups", json!({"Filters": {"group-name": ISOLATION_GROUP, "vpc-id": "<the instance's VPC>"}}), false),
                 when(call("ec2", "CreateSecurityGroup", json!({"GroupName": ISOLATION_GROUP, "VpcId": "<VPC>", "Tags": {TAG_KEY: inc}}), true), "if the VPC has no isolation group yet"),
-                when(call("ec2", "RevokeSecurityGroupEgress", json!({"GroupId": "<new group>", "IpPermissions": [{"IpProtocol": "-1", "CidrIp": "0.0.0.0/0"}]}), true), "removes the new group's default allow-all egress"),
+                when(call("ec2", "RevokeSecurityGroupEgress", json!({"GroupId": "<isolation group>", "IpPermissions": "<every egress rule it holds>"}), true), "the new group's default allow-all egress, or any egress rule found on a reused group"),
+                when(call("ec2", "RevokeSecurityGroupIngress", json!({"GroupId": "<isolation group>", "IpPermissions": "<every ingress rule it holds>"}), true), "only if a reused group holds ingress rules"),
+                when(call("ec2", "ModifyNetworkInterfaceAttribute", json!({"NetworkInterfaceId": "<each of the instance's interfaces>", "Groups": ["<isolation group>"]}), true), "once per network interface"),
                 call("ec2", "ModifyInstanceAttribute", json!({"InstanceId": id, "Groups": ["<isolation group>"]}), true),
             ],
-            format!("restore-groups {id}:<original groups> (the original groups are recorded in the audit log)"),
+            format!("restore-groups {id}:<original groups> (every interface's original groups are recorded in the audit log)"),
             true,
             true,
             Some("existing connections tracked by the old groups may survive; stop or capture if needed".into()),
@@ -131,7 +160,11 @@ pub fn plan(action: Action, target: &Target, ctx: &PlanCtx) -> Result<Plan, Stri
             if groups.is_empty() {
                 return Err("restore-groups needs the groups to put back: i-…:sg-1,sg-2".into());
             }
-            (vec![call("ec2", "ModifyInstanceAttribute", json!({"InstanceId": id, "Groups": groups}), true)],
+            (vec![
+                call("ec2", "DescribeInstances", json!({"InstanceIds": [id]}), false),
+                when(call("ec2", "ModifyNetworkInterfaceAttribute", json!({"NetworkInterfaceId": "<the primary interface>", "Groups": groups}), true), "the primary network interface"),
+                call("ec2", "ModifyInstanceAttribute", json!({"InstanceId": id, "Groups": groups}), true),
+            ],
              "isolate again".into(), true, true, None)
         }
         Action::Protect => (
@@ -240,10 +273,21 @@ pub fn plan(action: Action, target: &Target, ctx: &PlanCtx) -> Result<Plan, Stri
             )
         }
     };
+    let mut all = vec![call("sts", "GetCallerIdentity", json!({}), false)];
+    all[0].when = Some("first: the credentials must answer for the plan's account");
+    all.extend(calls);
+    all.extend(
+        super::readback::calls(action, target, &id)
+            .into_iter()
+            .map(|c| when(c, "read back after the change")),
+    );
+    let calls = all;
     Ok(Plan {
         action: action.name(),
         target: target.label(),
+        account: ctx.account.clone(),
         region: ctx.region.clone(),
+        profile: ctx.profile.clone(),
         calls,
         undo,
         reversible,
@@ -269,7 +313,9 @@ mod tests {
 
     fn ctx() -> PlanCtx {
         PlanCtx {
+            account: Some("111122223333".into()),
             region: "us-east-1".into(),
+            profile: Some("prod".into()),
             incident: Some("IR-1".into()),
             sns_topic: Some("arn:aws:sns:us-east-1:1:t".into()),
         }
@@ -305,10 +351,20 @@ mod tests {
         assert!(planned >= Action::ALL.len());
         let iso = plan(Action::Isolate, &targets[0], &ctx()).unwrap();
         assert!(iso.destructive && iso.reversible && iso.mutating());
+        assert_eq!(
+            iso.describe()[0],
+            "account 111122223333 (profile prod) · us-east-1"
+        );
         assert!(iso
             .describe()
             .iter()
-            .any(|l| l.contains("ec2:ModifyInstanceAttribute (changes)")));
+            .any(|l| l.contains("ec2:ModifyNetworkInterfaceAttribute (changes)")));
+        assert_eq!(iso.calls[0].operation, "GetCallerIdentity");
+        assert!(iso
+            .calls
+            .iter()
+            .any(|c| c.operation == "DescribeSecurityGroups"
+                && c.when == Some("read back after the change")));
         let cap = plan(Action::Capture, &targets[0], &ctx()).unwrap();
         assert!(!cap.mutating());
         assert!(plan(Action::Stop, &targets[0], &ctx())

@@ -69,7 +69,8 @@ pub fn draw_plan(
         .iter()
         .enumerate()
         .map(|(i, l)| {
-            let style = if i == 0 {
+            // The account line and the action line: where it acts and what it does.
+            let style = if i <= 1 {
                 theme.style("pane.title")
             } else if l.starts_with("warning:") {
                 theme.style("pane.error")

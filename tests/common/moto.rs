@@ -7,6 +7,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+/// The account moto gives to any credentials it has not issued itself.
+pub const ACCOUNT: &str = "123456789012";
+
 pub struct Moto {
     pub url: String,
     child: Child,

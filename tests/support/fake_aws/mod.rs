@@ -1,5 +1,6 @@
 //! A small AWS for tests: one HTTP server on 127.0.0.1 that answers AWS Health (Smithy RPC v2
-//! CBOR), GuardDuty (restJson1), CloudTrail (awsJson1.1, incl. Lake) and STS (query) exactly as
+//! CBOR), GuardDuty (restJson1), CloudTrail (awsJson1.1, incl. Lake), STS (query) and a sliver
+//! of S3 (restXml: bucket tags and public access block) exactly as
 //! the Rust SDK calls them, from fixture data, with injected faults and a log of every request.
 //! The service is told apart by the SigV4 signing name; the region comes from the same scope.
 //!
@@ -9,6 +10,7 @@
 #![allow(dead_code)]
 
 pub mod handlers;
+pub mod s3;
 pub mod wire;
 pub mod world;
 
@@ -240,6 +242,7 @@ async fn handle(req: &Request, world: &Arc<Mutex<World>>) -> Answer {
                 .unwrap_or_default(),
             Value::Null,
         ),
+        "s3" => (s3::op(&req.method, query), Value::Null),
         _ => (
             path.to_string(),
             serde_json::from_slice(&req.body).unwrap_or(Value::Null),
@@ -258,6 +261,7 @@ async fn handle(req: &Request, world: &Arc<Mutex<World>>) -> Answer {
             tokio::time::sleep(d).await;
             None
         }
+        Some(kind) if service == "s3" => Some(s3::fault(&kind)),
         Some(kind) => Some(fault_answer(&service, &kind)),
         None => None,
     };
@@ -269,6 +273,7 @@ async fn handle(req: &Request, world: &Arc<Mutex<World>>) -> Answer {
                 "health" => handlers::health(&mut w, &op, &body),
                 "cloudtrail" => handlers::cloudtrail(&mut w, &op, &region, &body),
                 "sts" => handlers::sts(&w, &req.body, &key).1,
+                "s3" => s3::handle(&op),
                 "guardduty" => {
                     handlers::guardduty(&mut w, &req.method, path, query, &region, &body).1
                 }
