@@ -48,13 +48,7 @@ fn lines(out: &Output) -> Vec<serde_json::Value> {
 #[test]
 fn sns_delivery_to_a_subscribed_queue_and_no_repeat_on_the_next_run() {
     let Some(moto) = Moto::start() else { return };
-    common::moto::creds("AKIAWATCHTEST0000001");
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let (topic, queue, sqs) = rt.block_on(async {
-        let c =
-            airc::respond::clients::Clients::load(None, Some("us-east-1"), Some(&moto.url)).await;
-        common::moto::subscribed_queue(&c, "security-oncall", "security-inbox").await
-    });
+    let (rt, topic, queue, sqs) = common::moto::security_topic(&moto, "AKIAWATCHTEST0000001");
     let data = tempfile::tempdir().unwrap();
     let rules = data.path().join("rules.toml");
     std::fs::write(

@@ -63,13 +63,7 @@ fn queue_len(rt: &tokio::runtime::Runtime, sqs: &aws_sdk_sqs::Client, q: &str) -
 #[test]
 fn read_only_publishes_nothing_and_the_messages_stay_owed() {
     let Some(moto) = Moto::start() else { return };
-    common::moto::creds("AKIAWATCHTRUST000001");
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let (topic, queue, sqs) = rt.block_on(async {
-        let c =
-            airc::respond::clients::Clients::load(None, Some("us-east-1"), Some(&moto.url)).await;
-        common::moto::subscribed_queue(&c, "security-oncall", "security-inbox").await
-    });
+    let (rt, topic, queue, sqs) = common::moto::security_topic(&moto, "AKIAWATCHTRUST000001");
     let data = tempfile::tempdir().unwrap();
     let rules = data.path().join("rules.toml");
     std::fs::write(

@@ -100,6 +100,15 @@ pub struct Done {
     pub expect: Option<Expect>,
 }
 
+fn record(steps: &mut Vec<Step>, op: &str, parameters: Value, ok: bool, result: String) {
+    steps.push(Step {
+        operation: op.into(),
+        parameters,
+        ok,
+        result,
+    });
+}
+
 /// Runs one SDK call and records it. `op` is `service:Operation` (the IAM permission).
 pub async fn step<T, E>(
     steps: &mut Vec<Step>,
@@ -110,31 +119,15 @@ pub async fn step<T, E>(
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
 {
-    match call.await {
-        Ok(out) => {
-            steps.push(Step {
-                operation: op.into(),
-                parameters,
-                ok: true,
-                result: "ok".into(),
-            });
-            Ok(out)
-        }
-        Err(e) => {
-            let why = classify(&e, op).to_string();
-            steps.push(Step {
-                operation: op.into(),
-                parameters,
-                ok: false,
-                result: why,
-            });
-            Err(())
-        }
+    // Boxed: every action awaits many of these, and the SDK's futures are large.
+    match Box::pin(read_or_empty(steps, op, parameters, &[], call)).await {
+        Ok(Some(out)) => Ok(out),
+        _ => Err(()),
     }
 }
 
 /// A read where the documented "nothing there" error codes mean empty (`Ok(None)`); any other
-/// error is a failed step (`Err`), so the plan stops before its first write.
+/// error is a failed step (`Err`), so the plan stops before its next call.
 pub async fn read_or_empty<T, E>(
     steps: &mut Vec<Step>,
     op: &str,
@@ -147,31 +140,16 @@ where
 {
     match call.await {
         Ok(out) => {
-            steps.push(Step {
-                operation: op.into(),
-                parameters,
-                ok: true,
-                result: "ok".into(),
-            });
+            record(steps, op, parameters, true, "ok".into());
             Ok(Some(out))
         }
         Err(e) if e.code().is_some_and(|c| empty_codes.contains(&c)) => {
-            steps.push(Step {
-                operation: op.into(),
-                parameters,
-                ok: true,
-                result: format!("none ({})", e.code().unwrap_or_default()),
-            });
+            let none = format!("none ({})", e.code().unwrap_or_default());
+            record(steps, op, parameters, true, none);
             Ok(None)
         }
         Err(e) => {
-            let why = classify(&e, op).to_string();
-            steps.push(Step {
-                operation: op.into(),
-                parameters,
-                ok: false,
-                result: format!("{why}; stopped before any change"),
-            });
+            record(steps, op, parameters, false, classify(&e, op).to_string());
             Err(())
         }
     }
@@ -179,12 +157,7 @@ where
 
 /// Records a failure that is not an SDK error (nothing found, bad input).
 pub fn fail(steps: &mut Vec<Step>, op: &str, why: impl Into<String>) {
-    steps.push(Step {
-        operation: op.into(),
-        parameters: Value::Null,
-        ok: false,
-        result: why.into(),
-    });
+    record(steps, op, Value::Null, false, why.into());
 }
 
 pub async fn execute(plan: &Plan, c: &Clients, env: &Env) -> Outcome {
@@ -256,7 +229,9 @@ pub async fn execute(plan: &Plan, c: &Clients, env: &Env) -> Outcome {
             }
         }
     }
-    let result = run(action, &target, plan, c, env, &mut steps).await;
+    // Boxed: the runners' futures hold the SDK's (large) futures; on the stack they overflow
+    // a 2 MiB thread.
+    let result = Box::pin(run(action, &target, plan, c, env, &mut steps)).await;
     let changed = steps.iter().any(|s| {
         s.ok && plan
             .calls
@@ -272,7 +247,7 @@ pub async fn execute(plan: &Plan, c: &Clients, env: &Env) -> Outcome {
     let mut verification = None;
     if status == Status::Done {
         if let Some(expect) = &done.expect {
-            let check = verify::check(expect, c, &mut steps).await;
+            let check = Box::pin(verify::check(expect, c, &mut steps)).await;
             if !check.verified {
                 status = Status::NotVerified;
             }
@@ -346,5 +321,39 @@ async fn run(
             ec2::run(action, target, plan, c, env, steps).await
         }
         _ => iam_s3::run(action, target, plan, c, steps).await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The console and `airc watch` run actions on 2 MiB runtime threads: the future must stay
+    /// small (the runners and read-backs are boxed), or a deep action overflows the stack.
+    #[test]
+    fn the_execution_future_is_small() {
+        let cfg = aws_config::SdkConfig::builder()
+            .behavior_version(aws_config::BehaviorVersion::latest())
+            .region(aws_config::Region::new("us-east-1"))
+            .build();
+        let c = Clients::new(&cfg, false);
+        let ctx = super::super::plan::PlanCtx {
+            account: Some("111122223333".into()),
+            region: "us-east-1".into(),
+            ..Default::default()
+        };
+        let p = super::super::plan::plan(
+            Action::Isolate,
+            &super::super::Target::Instance("i-1".into()),
+            &ctx,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let env = Env {
+            read_only: true,
+            evidence_dir: PathBuf::new(),
+            data_dir: PathBuf::new(),
+        };
+        let size = std::mem::size_of_val(&execute(&p, &c, &env));
+        assert!(size < 8 * 1024, "{size} bytes");
     }
 }

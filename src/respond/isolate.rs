@@ -124,28 +124,17 @@ pub async fn isolate(
         return Err(());
     };
     let revoked = revoke_all(&group, &gid, ec2, steps).await?;
-    for n in &interfaces {
-        step(
-            steps,
-            "ec2:ModifyNetworkInterfaceAttribute",
-            json!({"NetworkInterfaceId": n.id, "Groups": [gid], "OriginalGroups": n.groups}),
-            ec2.modify_network_interface_attribute()
-                .network_interface_id(&n.id)
-                .groups(&gid)
-                .send(),
-        )
-        .await?;
-    }
-    // The instance's own group list is the primary interface's on AWS; emulators that keep the
-    // two apart (moto) need it set too for DescribeInstances to agree. Harmless on AWS.
-    step(
+    let moves: Vec<(&str, &[String])> = interfaces
+        .iter()
+        .map(|n| (n.id.as_str(), n.groups.as_slice()))
+        .collect();
+    set_groups(
+        id,
+        &moves,
+        &instance_groups,
+        std::slice::from_ref(&gid),
+        ec2,
         steps,
-        "ec2:ModifyInstanceAttribute",
-        json!({"InstanceId": id, "Groups": [gid], "OriginalGroups": instance_groups}),
-        ec2.modify_instance_attribute()
-            .instance_id(id)
-            .groups(&gid)
-            .send(),
     )
     .await?;
     let primary = interfaces
@@ -262,13 +251,28 @@ pub async fn restore(
         .flat_map(|i| i.network_interfaces())
         .find(|n| n.attachment().and_then(|a| a.device_index()) == Some(0))
         .and_then(|n| n.network_interface_id().map(String::from));
-    if let Some(eni) = primary {
+    let moves: Vec<(&str, &[String])> = primary.iter().map(|e| (e.as_str(), &[][..])).collect();
+    set_groups(id, &moves, &[], groups, ec2, steps).await
+}
+
+/// Puts `groups` on each interface (recording what it held) and on the instance itself. The
+/// instance's own list is the primary interface's on AWS; emulators that keep the two apart
+/// (moto) need it set too for DescribeInstances to agree. Harmless on AWS.
+async fn set_groups(
+    id: &str,
+    interfaces: &[(&str, &[String])],
+    instance_groups: &[String],
+    groups: &[String],
+    ec2: &aws_sdk_ec2::Client,
+    steps: &mut Vec<Step>,
+) -> Result<(), ()> {
+    for (eni, before) in interfaces {
         step(
             steps,
             "ec2:ModifyNetworkInterfaceAttribute",
-            json!({"NetworkInterfaceId": eni, "Groups": groups}),
+            json!({"NetworkInterfaceId": eni, "Groups": groups, "OriginalGroups": before}),
             ec2.modify_network_interface_attribute()
-                .network_interface_id(&eni)
+                .network_interface_id(*eni)
                 .set_groups(Some(groups.to_vec()))
                 .send(),
         )
@@ -277,7 +281,7 @@ pub async fn restore(
     step(
         steps,
         "ec2:ModifyInstanceAttribute",
-        json!({"InstanceId": id, "Groups": groups}),
+        json!({"InstanceId": id, "Groups": groups, "OriginalGroups": instance_groups}),
         ec2.modify_instance_attribute()
             .instance_id(id)
             .set_groups(Some(groups.to_vec()))

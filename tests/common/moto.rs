@@ -175,3 +175,19 @@ pub async fn subscribed_queue(
         .unwrap_or_else(|e| panic!("{e:?}"));
     (topic, url, sqs)
 }
+
+/// A runtime, and the `security-oncall` topic with the `security-inbox` queue subscribed, for
+/// the watch tests: (runtime, topic ARN, queue URL, SQS client).
+pub fn security_topic(
+    moto: &Moto,
+    key: &str,
+) -> (tokio::runtime::Runtime, String, String, aws_sdk_sqs::Client) {
+    creds(key);
+    let rt = tokio::runtime::Runtime::new().unwrap_or_else(|e| panic!("{e}"));
+    let (topic, queue, sqs) = rt.block_on(async {
+        let c =
+            airc::respond::clients::Clients::load(None, Some("us-east-1"), Some(&moto.url)).await;
+        subscribed_queue(&c, "security-oncall", "security-inbox").await
+    });
+    (rt, topic, queue, sqs)
+}
