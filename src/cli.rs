@@ -11,6 +11,9 @@ pub struct Cli {
     /// Write logs here instead of the data directory's airc.log.
     #[arg(long, global = true, value_name = "FILE")]
     pub log_file: Option<PathBuf>,
+    /// The most one replayed file (or zip entry) may decompress to, e.g. 500M, 4G (default 1G).
+    #[arg(long, global = true, value_name = "SIZE", value_parser = parse_size)]
+    pub max_file_size: Option<u64>,
     #[command(flatten)]
     pub live: LiveArgs,
     #[command(flatten)]
@@ -276,4 +279,43 @@ pub struct WatchArgs {
     /// Wait before the first retry (doubling after).
     #[arg(long, default_value = "1s", value_parser = humantime::parse_duration)]
     pub retry_wait: std::time::Duration,
+}
+
+/// `500M`, `4G`, `1.5GiB`, `1048576`: a size in bytes. A few lines, not worth a dependency.
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let n: f64 = num
+        .parse()
+        .map_err(|_| format!("'{s}' is not a size (e.g. 500M, 4G)"))?;
+    let mult: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" | "kib" => 1 << 10,
+        "m" | "mb" | "mib" => 1 << 20,
+        "g" | "gb" | "gib" => 1 << 30,
+        "t" | "tb" | "tib" => 1 << 40,
+        other => return Err(format!("'{other}' is not a size unit (K, M, G, T)")),
+    };
+    let bytes = n * mult as f64;
+    if !bytes.is_finite() || !(1.0..=u64::MAX as f64).contains(&bytes) {
+        return Err(format!("'{s}' is not a usable size"));
+    }
+    Ok(bytes as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn sizes_parse() {
+        assert_eq!(super::parse_size("500M"), Ok(500 << 20));
+        assert_eq!(super::parse_size("4G"), Ok(4 << 30));
+        assert_eq!(super::parse_size("1.5GiB"), Ok(3 << 29));
+        assert_eq!(super::parse_size("1024"), Ok(1024));
+        assert!(super::parse_size("0").is_err());
+        assert!(super::parse_size("12Q").is_err());
+        assert!(super::parse_size("99999999999999999999T").is_err());
+    }
 }

@@ -68,6 +68,9 @@ fn main() -> ExitCode {
     let started = std::time::Instant::now();
     let cli = Cli::parse();
     let _log = init_logging(cli.log_file.clone());
+    if let Some(n) = cli.max_file_size {
+        airc::source::replay::containers::set_max_file_bytes(n);
+    }
     match cli.command {
         Some(Command::Demo { console: args }) => console(Origin::Demo, args, started),
         Some(Command::Replay {

@@ -4,7 +4,7 @@
 #![no_main]
 
 use airc::normalize::Options;
-use airc::source::replay::{containers, read_bytes};
+use airc::source::replay::{read_bytes, read_reader, read_zip};
 use airc::store::Store;
 use libfuzzer_sys::fuzz_target;
 
@@ -14,26 +14,13 @@ fuzz_target!(|data: &[u8]| {
     };
     let outputs = match mode % 3 {
         0 => vec![read_bytes("fuzz.json", body, "", Options::default())],
-        1 => match containers::gunzip_bytes(body) {
-            Ok(inner) => vec![read_bytes(
-                "fuzz.json.gz",
-                &inner,
-                "gzip",
-                Options::default(),
-            )],
-            Err(_) => vec![],
-        },
-        _ => match containers::zip_entries_from(std::io::Cursor::new(body)) {
-            Ok(entries) => entries
-                .into_iter()
-                .filter_map(|(name, bytes)| {
-                    bytes
-                        .ok()
-                        .map(|b| read_bytes(&name, &b, "zip", Options::default()))
-                })
-                .collect(),
-            Err(_) => vec![],
-        },
+        1 => vec![read_reader(
+            "fuzz.json.gz",
+            flate2::read::MultiGzDecoder::new(body),
+            "gzip",
+            Options::default(),
+        )],
+        _ => read_zip("fuzz.zip", std::io::Cursor::new(body), Options::default()).unwrap_or_default(),
     };
     let mut store = Store::default();
     for out in outputs {

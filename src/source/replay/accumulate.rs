@@ -19,6 +19,8 @@ pub(super) struct Accumulator {
     health_arns: BTreeSet<String>,
     event_types: usize,
     failed_set: usize,
+    /// Errors past `MAX_ERRORS`, counted only.
+    more_errors: usize,
 }
 
 /// More than this many errors in one file are summarised.
@@ -34,14 +36,22 @@ impl Accumulator {
             health_arns: BTreeSet::new(),
             event_types: 0,
             failed_set: 0,
+            more_errors: 0,
         }
     }
 
+    /// Errors are kept up to `MAX_ERRORS` and counted beyond: a hostile file of a billion bad
+    /// records must not grow a billion-entry list.
     fn error(&mut self, loc: Location, reason: String) {
-        self.report.errors.push(FileError {
-            location: loc.to_string(),
-            reason,
-        });
+        self.push_error(loc.to_string(), reason);
+    }
+
+    fn push_error(&mut self, location: String, reason: String) {
+        if self.report.errors.len() < MAX_ERRORS {
+            self.report.errors.push(FileError { location, reason });
+        } else {
+            self.more_errors += 1;
+        }
     }
 
     pub(super) fn record(&mut self, loc: Location, element: Element) {
@@ -107,10 +117,7 @@ impl Accumulator {
             .insert(Source::Health.label(), self.health_arns.len());
         self.report.format = describe(info.as_ref(), &self.report.kinds, container);
         for e in doc_errors {
-            self.report.errors.push(FileError {
-                location: e.location,
-                reason: e.reason,
-            });
+            self.push_error(e.location, e.reason);
         }
         if recognised > 0 {
             // Records we could not place in a file that otherwise holds events are errors.
@@ -125,8 +132,9 @@ impl Accumulator {
                 self.failed_set
             ));
         }
-        if self.report.errors.len() > MAX_ERRORS {
-            let more = self.report.errors.len() - MAX_ERRORS;
+        let over = self.report.errors.len().saturating_sub(MAX_ERRORS) + self.more_errors;
+        if over > 0 {
+            let more = over;
             self.report.errors.truncate(MAX_ERRORS);
             self.report.errors.push(FileError {
                 location: "…".into(),

@@ -1,14 +1,119 @@
 //! Finds the files under the given paths and opens them: plain files, `.gz`, and `.zip`
 //! archives (each entry read as a file of its own, nested `.gz` included).
+//!
+//! Every byte here may come from an attacker (a bucket they could write to): only regular files
+//! are opened (a FIFO would hang, a device never ends), and what one file may decompress to is
+//! capped (`--max-file-size`), so a 13 MB gzip of zeros cannot ask for 13 GB. Decompressed
+//! content is held in memory only up to `IN_MEMORY`; past that it is parsed as a stream.
 
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
 
-/// Files above this size are parsed from a stream instead of from memory.
+/// Plain files above this size are parsed from a stream instead of from memory.
 pub const STREAM_THRESHOLD: u64 = 256 << 20;
-/// A zip entry larger than this is refused (zip bombs).
-const MAX_ZIP_ENTRY: u64 = 4 << 30;
+/// Decompressed content (gzip, zip entries) up to this size is parsed from memory; beyond it,
+/// from a stream.
+pub const IN_MEMORY: u64 = 64 << 20;
+/// The default cap on what one file (or zip entry) may decompress to: a real CloudTrail log
+/// file is a few MB, a big GuardDuty or Health export tens of MB.
+pub const DEFAULT_MAX_FILE_BYTES: u64 = 1 << 30;
+
+static MAX_FILE_BYTES: AtomicU64 = AtomicU64::new(DEFAULT_MAX_FILE_BYTES);
+
+/// Sets the per-file cap for this process (`--max-file-size`).
+pub fn set_max_file_bytes(n: u64) {
+    MAX_FILE_BYTES.store(n.max(1), Ordering::Relaxed);
+}
+
+pub fn max_file_bytes() -> u64 {
+    MAX_FILE_BYTES.load(Ordering::Relaxed)
+}
+
+/// `2.0 GiB`, for messages.
+pub fn human_bytes(n: u64) -> String {
+    let units = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut v = n as f64;
+    let mut u = 0;
+    while v >= 1024.0 && u < units.len() - 1 {
+        v /= 1024.0;
+        u += 1;
+    }
+    if u == 0 {
+        format!("{n} B")
+    } else {
+        format!("{v:.1} {}", units[u])
+    }
+}
+
+/// Why a file cannot be read as one: not a regular file.
+fn not_regular(meta: &std::fs::Metadata) -> Option<&'static str> {
+    let t = meta.file_type();
+    if t.is_file() {
+        return None;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return Some("a FIFO (named pipe)");
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return Some("a device");
+        }
+        if t.is_socket() {
+            return Some("a socket");
+        }
+    }
+    Some("not a regular file")
+}
+
+/// A reader that stops with an error once more than `limit` bytes have come through, and
+/// remembers that it did (the report then names the limit).
+pub struct Capped<R> {
+    inner: R,
+    left: u64,
+    limit: u64,
+    pub hit: Arc<AtomicBool>,
+}
+
+impl<R: Read> Capped<R> {
+    pub fn new(inner: R, limit: u64) -> Capped<R> {
+        Capped {
+            inner,
+            left: limit,
+            limit,
+            hit: Arc::new(AtomicBool::new(false)),
+        }
+    }
+}
+
+impl<R: Read> Read for Capped<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.left == 0 {
+            // One byte more tells a file of exactly `limit` bytes from a larger one.
+            let mut probe = [0u8; 1];
+            if self.inner.read(&mut probe)? == 0 {
+                return Ok(0);
+            }
+            self.hit.store(true, Ordering::Relaxed);
+            return Err(io::Error::other(limit_message(self.limit)));
+        }
+        let want = buf.len().min(self.left.min(usize::MAX as u64) as usize);
+        let n = self.inner.read(&mut buf[..want])?;
+        self.left -= n as u64;
+        Ok(n)
+    }
+}
+
+pub fn limit_message(limit: u64) -> String {
+    format!(
+        "stopped at the {} limit on what one file may decompress to (--max-file-size)",
+        human_bytes(limit)
+    )
+}
 
 /// Every file under `paths`, directories walked recursively in name order. Paths that do not
 /// exist or cannot be read are returned as errors in the same order.
@@ -19,7 +124,18 @@ pub fn discover(paths: &[PathBuf]) -> Vec<Result<PathBuf, (String, String)>> {
             for entry in walkdir::WalkDir::new(p).sort_by_file_name() {
                 match entry {
                     Ok(e) if e.file_type().is_file() => out.push(Ok(e.into_path())),
-                    Ok(_) => {}
+                    Ok(e) if e.file_type().is_dir() || e.file_type().is_symlink() => {}
+                    // A FIFO, device or socket in the folder: said, never opened.
+                    Ok(e) => out.push(Err((
+                        e.path().display().to_string(),
+                        format!(
+                            "{}, not a regular file: skipped",
+                            e.metadata()
+                                .ok()
+                                .and_then(|m| not_regular(&m))
+                                .unwrap_or("not a regular file")
+                        ),
+                    ))),
                     Err(e) => out.push(Err((
                         e.path().unwrap_or(p).display().to_string(),
                         e.io_error()
@@ -29,8 +145,15 @@ pub fn discover(paths: &[PathBuf]) -> Vec<Result<PathBuf, (String, String)>> {
                 }
             }
         } else {
+            // stat, never open: opening a FIFO blocks until a writer comes.
             match std::fs::metadata(p) {
-                Ok(_) => out.push(Ok(p.clone())),
+                Ok(m) => match not_regular(&m) {
+                    None => out.push(Ok(p.clone())),
+                    Some(what) => out.push(Err((
+                        p.display().to_string(),
+                        format!("{what}, not a regular file: skipped"),
+                    ))),
+                },
                 Err(e) => out.push(Err((p.display().to_string(), e.to_string()))),
             }
         }
@@ -56,74 +179,50 @@ pub fn gunzip_reader<R: Read + Send + 'static>(r: R) -> Box<dyn Read + Send> {
     Box::new(flate2::read::MultiGzDecoder::new(r))
 }
 
-/// Opens a plain or gzip file. Small ones are read whole; large ones stream.
-pub fn open(path: &Path, gz: bool) -> io::Result<Content> {
+/// Opens a plain or gzip file, capped at `max_file_bytes`. Small ones are read whole; large
+/// ones (or gzip that inflates past `IN_MEMORY`) stream. The flag says whether the cap was hit.
+pub fn open(path: &Path, gz: bool) -> io::Result<(Content, Arc<AtomicBool>)> {
     let file = File::open(path)?;
-    let size = file.metadata()?.len();
-    let threshold = if gz {
-        STREAM_THRESHOLD / 8
-    } else {
-        STREAM_THRESHOLD
-    };
-    if size > threshold {
-        let r: Box<dyn Read + Send> = if gz {
-            gunzip_reader(file)
-        } else {
-            Box::new(file)
-        };
-        return Ok(Content::Stream(r));
+    let meta = file.metadata()?;
+    if let Some(what) = not_regular(&meta) {
+        return Err(io::Error::other(format!(
+            "{what}, not a regular file: skipped"
+        )));
     }
-    let mut buf = Vec::with_capacity(if gz { size as usize * 8 } else { size as usize });
-    if gz {
-        flate2::read::MultiGzDecoder::new(file).read_to_end(&mut buf)?;
-    } else {
-        io::BufReader::new(file).read_to_end(&mut buf)?;
-    }
-    Ok(Content::Bytes(buf))
-}
-
-/// One zip entry: its name and its bytes, or why they could not be read.
-pub type ZipEntry = (String, io::Result<Vec<u8>>);
-
-/// Every file entry of a zip archive as (name, bytes). A bad entry is an `Err` with its name.
-pub fn zip_entries(path: &Path) -> Result<Vec<ZipEntry>, String> {
-    let file = File::open(path).map_err(|e| e.to_string())?;
-    zip_entries_from(file)
-}
-
-pub fn zip_entries_from<R: Read + io::Seek>(r: R) -> Result<Vec<ZipEntry>, String> {
-    let mut archive =
-        zip::ZipArchive::new(r).map_err(|e| format!("not a readable zip archive: {e}"))?;
-    let mut out = Vec::new();
-    for i in 0..archive.len() {
-        let mut entry = match archive.by_index(i) {
-            Ok(e) => e,
-            Err(e) => {
-                out.push((format!("entry {i}"), Err(io::Error::other(e.to_string()))));
-                continue;
-            }
-        };
-        if entry.is_dir() {
-            continue;
+    let size = meta.len();
+    let limit = max_file_bytes();
+    if !gz {
+        if size > limit {
+            return Err(io::Error::other(format!(
+                "{} on disk: {}",
+                human_bytes(size),
+                limit_message(limit)
+            )));
         }
-        let name = entry.name().to_string();
-        if entry.size() > MAX_ZIP_ENTRY {
-            out.push((name, Err(io::Error::other("entry larger than 4 GiB"))));
-            continue;
+        let capped = Capped::new(file, limit);
+        let hit = capped.hit.clone();
+        if size > STREAM_THRESHOLD {
+            return Ok((Content::Stream(Box::new(capped)), hit));
         }
-        let mut buf = Vec::with_capacity(entry.size().min(1 << 30) as usize);
-        let read = entry
-            .by_ref()
-            .take(MAX_ZIP_ENTRY)
-            .read_to_end(&mut buf)
-            .map(|_| buf);
-        out.push((name, read));
+        let mut buf = Vec::with_capacity(size as usize);
+        io::BufReader::new(capped).read_to_end(&mut buf)?;
+        return Ok((Content::Bytes(buf), hit));
     }
-    Ok(out)
+    let capped = Capped::new(
+        flate2::read::MultiGzDecoder::new(io::BufReader::new(file)),
+        limit,
+    );
+    let hit = capped.hit.clone();
+    Ok((bounded(Box::new(capped), size.saturating_mul(4))?, hit))
 }
 
-pub fn gunzip_bytes(bytes: &[u8]) -> io::Result<Vec<u8>> {
-    let mut out = Vec::with_capacity(bytes.len() * 8);
-    flate2::read::MultiGzDecoder::new(bytes).read_to_end(&mut out)?;
-    Ok(out)
+/// Reads up to `IN_MEMORY` bytes; if the content ends there it is returned whole, else the
+/// part read and the rest are chained into a stream (memory stays bounded by `IN_MEMORY`).
+pub fn bounded(mut r: Box<dyn Read + Send>, hint: u64) -> io::Result<Content> {
+    let mut buf = Vec::with_capacity(hint.min(IN_MEMORY) as usize);
+    (&mut r).take(IN_MEMORY).read_to_end(&mut buf)?;
+    if (buf.len() as u64) < IN_MEMORY {
+        return Ok(Content::Bytes(buf));
+    }
+    Ok(Content::Stream(Box::new(io::Cursor::new(buf).chain(r))))
 }

@@ -123,6 +123,9 @@ fn doc_error(e: serde_json::Error, line_offset: usize) -> DocError {
 
 /// Reads every record of an in-memory document. Errors in a JSON Lines file are per line and do
 /// not stop the rest; a syntax error in a single document stops that document.
+/// Line errors kept in full; the rest are counted.
+const MAX_LINE_ERRORS: usize = 100;
+
 pub fn read_slice(bytes: &[u8], sink: &mut Sink<'_>) -> (Option<DocInfo>, Vec<DocError>) {
     let bytes = bytes
         .strip_prefix(b"\xEF\xBB\xBF".as_slice())
@@ -130,6 +133,7 @@ pub fn read_slice(bytes: &[u8], sink: &mut Sink<'_>) -> (Option<DocInfo>, Vec<Do
     let mut index = 0;
     let mut errors = Vec::new();
     if looks_like_json_lines(bytes) {
+        let mut bad_lines = 0usize;
         for (n, line) in bytes.split(|b| *b == b'\n').enumerate() {
             if line.iter().all(u8::is_ascii_whitespace) {
                 continue;
@@ -144,8 +148,17 @@ pub fn read_slice(bytes: &[u8], sink: &mut Sink<'_>) -> (Option<DocInfo>, Vec<Do
                 Ok(r) => {
                     finish(r, &mut index, Some(n + 1), sink);
                 }
-                Err(e) => errors.push(doc_error(e, n)),
+                // Kept up to a bound and counted beyond: a file of endless bad lines must not
+                // grow an endless list.
+                Err(e) if errors.len() < MAX_LINE_ERRORS => errors.push(doc_error(e, n)),
+                Err(_) => bad_lines += 1,
             }
+        }
+        if bad_lines > 0 {
+            errors.push(DocError {
+                location: "…".into(),
+                reason: format!("{bad_lines} more lines that are not JSON"),
+            });
         }
         return (
             Some(DocInfo {

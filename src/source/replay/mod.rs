@@ -13,8 +13,9 @@ use accumulate::Accumulator;
 use containers::{extension, Content};
 pub use file_report::{FileError, FileReport, FileStatus};
 use rayon::prelude::*;
+use std::io::{Read, Seek};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 
 /// Shared counters a UI can read while files load.
@@ -98,24 +99,16 @@ pub fn read_path(path: &Path, opts: Options) -> Vec<FileOutput> {
     let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     let ext = extension(&name);
     if ext == "zip" {
-        return match containers::zip_entries(path) {
-            Ok(entries) => {
-                let n = entries.len().max(1) as u64;
-                entries
-                    .into_iter()
-                    .map(|(entry, bytes)| {
-                        let label = format!("{name}!{entry}");
-                        let mut out = match bytes {
-                            Ok(b) => read_entry(&label, b, "zip", opts),
-                            Err(e) => FileOutput {
-                                report: FileReport::new(label).fail("zip entry", e.to_string()),
-                                items: vec![],
-                            },
-                        };
-                        out.report.bytes = size / n;
-                        out
-                    })
-                    .collect()
+        let outs = std::fs::File::open(path)
+            .map_err(|e| e.to_string())
+            .and_then(|f| read_zip(&name, std::io::BufReader::new(f), opts));
+        return match outs {
+            Ok(mut outs) => {
+                let n = outs.len().max(1) as u64;
+                for o in &mut outs {
+                    o.report.bytes = size / n;
+                }
+                outs
             }
             Err(reason) => vec![FileOutput {
                 report: FileReport::new(name).fail("zip", reason),
@@ -124,9 +117,10 @@ pub fn read_path(path: &Path, opts: Options) -> Vec<FileOutput> {
         };
     }
     let gz = ext == "gz";
+    let container = if gz { "gzip" } else { "" };
     let mut out = match containers::open(path, gz) {
-        Ok(Content::Bytes(b)) => read_bytes(&name, &b, if gz { "gzip" } else { "" }, opts),
-        Ok(Content::Stream(r)) => read_stream(&name, r, if gz { "gzip" } else { "" }, opts),
+        Ok((Content::Bytes(b), hit)) => capped(read_bytes(&name, &b, container, opts), &hit),
+        Ok((Content::Stream(r), hit)) => capped(read_stream(&name, r, container, opts), &hit),
         Err(e) => FileOutput {
             report: FileReport::new(name.clone()).fail("read", e.to_string()),
             items: vec![],
@@ -136,18 +130,99 @@ pub fn read_path(path: &Path, opts: Options) -> Vec<FileOutput> {
     vec![out]
 }
 
-/// A zip entry: gunzips a nested `.gz`, then reads it like a file.
-fn read_entry(label: &str, bytes: Vec<u8>, container: &str, opts: Options) -> FileOutput {
-    if extension(label) == "gz" {
-        return match containers::gunzip_bytes(&bytes) {
-            Ok(inner) => read_bytes(label, &inner, &format!("{container} › gzip"), opts),
-            Err(e) => FileOutput {
-                report: FileReport::new(label.into()).fail("gzip", e.to_string()),
-                items: vec![],
+/// When the size cap stopped a file, its report says so first (records before it are kept).
+fn capped(mut out: FileOutput, hit: &AtomicBool) -> FileOutput {
+    if hit.load(Ordering::Relaxed) {
+        let limit = containers::limit_message(containers::max_file_bytes());
+        out.report
+            .errors
+            .retain(|e| !e.reason.contains("--max-file-size"));
+        out.report.errors.insert(
+            0,
+            FileError {
+                location: "limit".into(),
+                reason: limit,
             },
-        };
+        );
+        out.report.status = FileStatus::Failed;
     }
-    read_bytes(label, &bytes, container, opts)
+    out
+}
+
+/// Every file entry of a zip archive, one at a time and streamed: an entry (or a `.gz` inside
+/// it) is held in memory only up to `IN_MEMORY` and capped at `max_file_bytes`.
+pub fn read_zip<R: Read + Seek>(
+    name: &str,
+    r: R,
+    opts: Options,
+) -> Result<Vec<FileOutput>, String> {
+    let mut archive =
+        zip::ZipArchive::new(r).map_err(|e| format!("not a readable zip archive: {e}"))?;
+    let mut outs = Vec::new();
+    for i in 0..archive.len() {
+        let entry = match archive.by_index(i) {
+            Ok(e) => e,
+            Err(e) => {
+                outs.push(FileOutput {
+                    report: FileReport::new(format!("{name}!entry {i}"))
+                        .fail("zip entry", e.to_string()),
+                    items: vec![],
+                });
+                continue;
+            }
+        };
+        if entry.is_dir() {
+            continue;
+        }
+        let label = format!("{name}!{}", entry.name());
+        let out = if extension(&label) == "gz" {
+            read_reader(
+                &label,
+                flate2::read::MultiGzDecoder::new(entry),
+                "zip › gzip",
+                opts,
+            )
+        } else {
+            read_reader(&label, entry, "zip", opts)
+        };
+        outs.push(out);
+    }
+    Ok(outs)
+}
+
+/// Reads decompressed content from any reader, capped at `max_file_bytes`: in memory up to
+/// `IN_MEMORY`, streamed beyond.
+pub fn read_reader(label: &str, r: impl Read, container: &str, opts: Options) -> FileOutput {
+    let mut capped_r = containers::Capped::new(r, containers::max_file_bytes());
+    let hit = capped_r.hit.clone();
+    let mut buf = Vec::new();
+    let out = match (&mut capped_r)
+        .take(containers::IN_MEMORY)
+        .read_to_end(&mut buf)
+    {
+        Err(e) => FileOutput {
+            report: FileReport::new(label.into()).fail(container_or_file(container), e.to_string()),
+            items: vec![],
+        },
+        Ok(_) if (buf.len() as u64) < containers::IN_MEMORY => {
+            read_bytes(label, &buf, container, opts)
+        }
+        Ok(_) => read_stream(
+            label,
+            std::io::Cursor::new(buf).chain(capped_r),
+            container,
+            opts,
+        ),
+    };
+    capped(out, &hit)
+}
+
+fn container_or_file(container: &str) -> &str {
+    if container.is_empty() {
+        "read"
+    } else {
+        container
+    }
 }
 
 const JSON_EXTENSIONS: &[&str] = &["json", "jsonl", "ndjson", "gz", "zip"];
@@ -188,12 +263,7 @@ pub fn read_bytes(name: &str, bytes: &[u8], container: &str, opts: Options) -> F
     acc.finish(info, errors, container)
 }
 
-fn read_stream(
-    name: &str,
-    r: Box<dyn std::io::Read + Send>,
-    container: &str,
-    opts: Options,
-) -> FileOutput {
+fn read_stream(name: &str, r: impl Read, container: &str, opts: Options) -> FileOutput {
     let mut acc = Accumulator::new(name, opts);
     let counted = Arc::new(AtomicU64::new(0));
     let reader = CountingReader {
@@ -206,12 +276,12 @@ fn read_stream(
 }
 
 /// Counts the bytes a streamed file yields after decompression.
-struct CountingReader {
-    inner: Box<dyn std::io::Read + Send>,
+struct CountingReader<R> {
+    inner: R,
     count: Arc<AtomicU64>,
 }
 
-impl std::io::Read for CountingReader {
+impl<R: Read> Read for CountingReader<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
         self.count.fetch_add(n as u64, Ordering::Relaxed);
