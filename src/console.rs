@@ -228,6 +228,11 @@ pub fn run_console(origin: Origin, opts: &ConsoleOptions) -> Result<(), String> 
             ratatui::restore();
             format!("cannot open the terminal: {e}")
         })?;
+        // Replaces the hook ratatui just set (it restores the terminal on any panic, even one
+        // a background thread's supervisor catches): a background panic must not leave raw mode
+        // or print over the panes.
+        crate::panics::install();
+        crate::panics::console_active(true);
         let mut stdout = std::io::stdout();
         let (results_tx, results_rx) = unbounded_channel();
         let book = Book::default_location();
@@ -302,6 +307,7 @@ pub fn run_console(origin: Origin, opts: &ConsoleOptions) -> Result<(), String> 
             effects: &mut effects,
         };
         let result = run(&mut terminal, &mut state, &theme, io).await;
+        crate::panics::console_active(false);
         ratatui::restore();
         keep_draft(&state.draft);
         // The process ends next: freeing a million signals one by one would keep the responder

@@ -14,6 +14,8 @@ pub mod model;
 pub mod normalize;
 pub mod notebook;
 pub mod notify;
+pub mod panics;
+pub use panics::panic_message;
 pub mod query;
 pub mod respond;
 pub mod rules;

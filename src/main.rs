@@ -68,6 +68,7 @@ fn main() -> ExitCode {
     let started = std::time::Instant::now();
     let cli = Cli::parse();
     let _log = init_logging(cli.log_file.clone());
+    airc::panics::install();
     if let Some(n) = cli.max_file_size {
         airc::source::replay::containers::set_max_file_bytes(n);
     }

@@ -219,3 +219,43 @@ fn the_notebook_from_the_console_to_the_postmortem() {
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(String::from_utf8_lossy(&out.stdout).contains("analysing  Leaked CI key e2e"));
 }
+
+/// Typed and command-line input that once panicked: a message on screen, never a backtrace,
+/// and the console goes on.
+#[test]
+fn hostile_filters_and_flags_get_a_message_not_a_backtrace() {
+    if !tmux_available() {
+        return;
+    }
+    let t = Tmux::start("hostile", "demo --no-bell");
+    t.wait_for("the demo", |s| {
+        s.contains("CloudTrail (") && s.contains("ec2:")
+    });
+    t.keys(&["3", "/"]);
+    t.type_text("since:100000000d");
+    t.keys(&["Enter"]);
+    let screen = t.wait_for("the message", |s| s.contains("too large"));
+    assert!(
+        !screen.contains("panicked") && !screen.contains("RUST_BACKTRACE"),
+        "{screen}"
+    );
+    // The next filter works.
+    t.keys(&["Escape", "/"]);
+    t.type_text("sev:>=critical");
+    t.keys(&["Enter"]);
+    let screen = t.wait_for("the next filter", |s| {
+        s.contains("filter: sev:>=critical") && s.contains("StopLogging")
+    });
+    assert!(!screen.contains("panicked"), "{screen}");
+    t.keys(&["q"]);
+    t.wait_for("a clean exit", |s| s.contains("EXITED rc=0"));
+    // A --since no log reaches: said before anything starts.
+    let t = Tmux::start("since", "--since 300000y");
+    let screen = t.wait_for("the refusal", |s| s.contains("EXITED"));
+    assert!(
+        screen.contains("--since")
+            && screen.contains("too far back")
+            && !screen.contains("panicked"),
+        "{screen}"
+    );
+}

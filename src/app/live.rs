@@ -149,9 +149,17 @@ pub fn on_live(state: &mut State, ev: LiveEvent) -> Vec<Effect> {
                     let removed = state
                         .store
                         .retain(|s| s.account.as_deref() != Some(old.as_str()));
+                    // Every row position now points elsewhere (or past the end): the panes
+                    // are emptied until the next pass, which `dirty` asks for.
                     for p in PaneId::ALL {
-                        state.pane_mut(p).seen_upto = state.store.len();
+                        let len = state.store.len();
+                        let v = state.pane_mut(p);
+                        v.seen_upto = len;
+                        v.rows.clear();
+                        v.entity_rows.clear();
+                        v.cursor = 0;
                     }
+                    state.dirty = true;
                     state.toast(
                         format!(
                             "profile {} now answers for account {new} (was {old}): {removed} \
@@ -266,8 +274,19 @@ mod tests {
         sig.id = "guardduty:f2".into();
         sig.account = Some("222222222222".into());
         s.store.insert_signal(sig);
+        // The pane shows both; its cursor is on the second (position 1).
+        s.pane_mut(PaneId::GuardDuty).rows = vec![0, 1];
+        s.pane_mut(PaneId::GuardDuty).cursor = 1;
         on_live(&mut s, ident("222222222222"));
         assert_eq!(s.store.len(), 1);
+        for p in PaneId::ALL {
+            assert!(
+                s.pane(p).rows.iter().all(|r| (*r as usize) < s.store.len()),
+                "no row position past the end of the store"
+            );
+        }
+        assert!(s.selected_signal(PaneId::GuardDuty).is_none());
+        assert!(s.dirty, "a new pass is asked for");
         assert_eq!(
             s.store.signals()[0].account.as_deref(),
             Some("222222222222")

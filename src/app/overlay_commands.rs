@@ -135,8 +135,14 @@ pub fn execute(state: &mut State, cmd: Command) -> Option<Vec<Effect>> {
             }
             Some(Vec::new())
         }
-        Mode::Filter { .. } => {
+        Mode::Filter { error, .. } => {
             match cmd {
+                // A filter that does not parse is not applied silently: the line stays open
+                // with the reason (esc drops it).
+                Command::Accept if error.is_some() => {
+                    let why = error.clone().unwrap_or_default();
+                    state.toast(format!("filter not applied: {why}"), true);
+                }
                 Command::Accept => state.mode = Mode::Normal,
                 Command::Cancel => {
                     if let Mode::Filter { all, .. } = state.mode {

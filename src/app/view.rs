@@ -105,11 +105,26 @@ pub struct ViewResult {
     pub rows: [Vec<u32>; 3],
     /// Entity rows and their total; only in the final result (partial ones leave the pane).
     pub entities: Option<(Vec<EntityRow>, usize)>,
+    /// The pass panicked: why. The rows stay as the last good pass left them.
+    pub failed: Option<String>,
 }
 
 impl ViewResult {
     pub fn is_final(&self) -> bool {
-        self.entities.is_some()
+        self.entities.is_some() || self.failed.is_some()
+    }
+
+    /// The answer for a pass that panicked.
+    pub fn failure(job: &ViewJob, why: String) -> ViewResult {
+        ViewResult {
+            gen: job.gen,
+            epoch: job.snapshot.epoch,
+            scanned: 0,
+            total: 0,
+            rows: Default::default(),
+            entities: None,
+            failed: Some(why),
+        }
     }
 }
 
@@ -117,6 +132,17 @@ impl ViewResult {
 /// pass, or from before the store was rebuilt, are dropped.
 pub fn apply(state: &mut State, result: ViewResult) {
     if result.gen != state.view_gen || result.epoch != state.store.snapshot_epoch() {
+        return;
+    }
+    if let Some(why) = &result.failed {
+        state.view_progress = None;
+        state.toast(
+            format!(
+                "filtering failed ({}); the filter worker restarted — the rows are from the last good pass",
+                crate::safe_text::line(why)
+            ),
+            true,
+        );
         return;
     }
     state.view_progress = (!result.is_final()).then_some((result.scanned, result.total));

@@ -207,6 +207,7 @@ pub fn compute_every(
                     total: snap.signals.len(),
                     rows: sorted(job, &rows),
                     entities: None,
+                    failed: None,
                 });
             }
             let found: Vec<Found> = wave
@@ -237,6 +238,7 @@ pub fn compute_every(
         total: snap.signals.len(),
         rows,
         entities: Some(entities),
+        failed: None,
     })
 }
 

@@ -32,7 +32,7 @@ impl ViewWorker {
             .map_err(std::io::Error::other)?;
         std::thread::Builder::new()
             .name("airc-view".into())
-            .spawn(move || pool.install(|| work(rx, tx, seen)))?;
+            .spawn(move || pool.install(|| work(rx, tx, seen, compute)))?;
         Ok(ViewWorker {
             jobs,
             latest,
@@ -48,7 +48,20 @@ impl ViewWorker {
     }
 }
 
-fn work(rx: mpsc::Receiver<ViewJob>, tx: UnboundedSender<ViewResult>, latest: Arc<AtomicU64>) {
+/// One pass: `compute`, or a stand-in in tests.
+type Pass = fn(
+    &ViewJob,
+    &dyn Fn() -> bool,
+    &mut dyn FnMut(ViewResult),
+    &mut EntityCache,
+) -> Option<ViewResult>;
+
+fn work(
+    rx: mpsc::Receiver<ViewJob>,
+    tx: UnboundedSender<ViewResult>,
+    latest: Arc<AtomicU64>,
+    pass: Pass,
+) {
     super::priority::lower_this_thread();
     let mut cache = EntityCache::default();
     while let Ok(mut job) = rx.recv() {
@@ -61,10 +74,65 @@ fn work(rx: mpsc::Receiver<ViewJob>, tx: UnboundedSender<ViewResult>, latest: Ar
         let mut partial = |r: ViewResult| {
             let _ = tx.send(r);
         };
-        if let Some(result) = compute(&job, &cancelled, &mut partial, &mut cache) {
+        // A pass that panics (hostile data, a bug) must not end filtering for the session: the
+        // panic is caught, logged, said in the UI, and the next job runs on a fresh cache.
+        let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            pass(&job, &cancelled, &mut partial, &mut cache)
+        }));
+        let result = match ran {
+            Ok(r) => r,
+            Err(p) => {
+                let why = crate::panic_message(&*p);
+                tracing::error!("view pass panicked: {why}");
+                cache = EntityCache::default();
+                Some(ViewResult::failure(&job, why))
+            }
+        };
+        if let Some(result) = result {
             if tx.send(result).is_err() {
                 return;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn panics_on_first(
+        job: &ViewJob,
+        c: &dyn Fn() -> bool,
+        p: &mut dyn FnMut(ViewResult),
+        cache: &mut EntityCache,
+    ) -> Option<ViewResult> {
+        if job.gen == 1 {
+            panic!("a hostile row");
+        }
+        compute(job, c, p, cache)
+    }
+
+    #[test]
+    fn a_pass_that_panics_is_reported_and_the_next_one_runs() {
+        let state =
+            crate::app::State::new("t", crate::keymap::Keymap::default(), chrono::Utc::now());
+        let (jobs, rx) = mpsc::channel();
+        let (tx, mut results) = unbounded_channel();
+        let latest = Arc::new(AtomicU64::new(1));
+        let seen = latest.clone();
+        let t = std::thread::spawn(move || work(rx, tx, seen, panics_on_first));
+        jobs.send(ViewJob::from_state(&state, 1)).unwrap();
+        let r = results.blocking_recv().unwrap();
+        assert_eq!(r.failed.as_deref(), Some("a hostile row"));
+        assert!(r.is_final());
+        latest.store(2, Ordering::Release);
+        jobs.send(ViewJob::from_state(&state, 2)).unwrap();
+        let r = results.blocking_recv().unwrap();
+        assert!(
+            r.failed.is_none() && r.is_final() && r.gen == 2,
+            "the worker lives on"
+        );
+        drop(jobs);
+        t.join().unwrap();
     }
 }

@@ -138,10 +138,9 @@ impl Poll for Tail {
     }
     async fn poll(&mut self, ctx: &Ctx, account: &str) -> Result<Option<String>, Problem> {
         // From the newest event seen (inclusive: the store keeps one copy of each eventID).
-        let start = self.newest.unwrap_or_else(|| {
-            Utc::now()
-                - chrono::Duration::from_std(ctx.opts.since).unwrap_or(chrono::Duration::days(1))
-        });
+        let start = self
+            .newest
+            .unwrap_or_else(|| crate::model::time::minus(Utc::now(), ctx.opts.since));
         let (_, newest) = pages(ctx, &self.r, account, Some(start), None, usize::MAX).await?;
         self.newest = self.newest.max(newest).or(Some(start));
         Ok(None)

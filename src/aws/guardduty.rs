@@ -115,7 +115,9 @@ impl Poll for Poller {
             ));
         }
         // Overlap the last poll by a minute: a finding updated as we polled is not missed.
-        let since = self.last_poll.map(|t| t - chrono::Duration::seconds(60));
+        let since = self
+            .last_poll
+            .map(|t| crate::model::time::minus(t, std::time::Duration::from_secs(60)));
         let mut fetched = 0usize;
         for d in &detectors {
             let mut ids = Vec::new();

@@ -61,11 +61,8 @@ fn some<T>(it: impl Iterator<Item = T>) -> Option<Vec<T>> {
 /// Where the first poll starts: `--since` ago; later polls overlap the last by a minute.
 pub fn window_start(ctx: &Ctx, last: Option<DateTime<Utc>>) -> DateTime<Utc> {
     match last {
-        Some(t) => t - chrono::Duration::seconds(60),
-        None => {
-            Utc::now()
-                - chrono::Duration::from_std(ctx.opts.since).unwrap_or(chrono::Duration::days(1))
-        }
+        Some(t) => crate::model::time::minus(t, std::time::Duration::from_secs(60)),
+        None => crate::model::time::minus(Utc::now(), ctx.opts.since),
     }
 }
 

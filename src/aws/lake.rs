@@ -99,8 +99,7 @@ pub async fn run(mut ctx: Ctx, cfg: SdkConfig, store: String) {
         return;
     }
     status(&ctx, ScopeStatus::Polling);
-    let since = Utc::now()
-        - chrono::Duration::from_std(ctx.opts.since).unwrap_or(chrono::Duration::days(1));
+    let since = crate::model::time::minus(Utc::now(), ctx.opts.since);
     match query(&ctx, &Client::new(&cfg), &store, since).await {
         Ok(n) => {
             status(

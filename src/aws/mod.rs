@@ -198,18 +198,34 @@ async fn run(
             gate_tx: Arc::new(gate_tx),
             pacer: pacer.clone(),
         };
-        tokio::spawn(watch_identity(ctx.clone(), cfg.clone(), profile.clone()));
-        tokio::spawn(health::run(ctx.clone(), cfg.clone()));
+        let label = ctx.profile.clone();
+        let (c, f, p) = (ctx.clone(), cfg.clone(), profile.clone());
+        supervise(&ctx, format!("{label} identity check"), move || {
+            watch_identity(c.clone(), f.clone(), p.clone())
+        });
+        let (c, f) = (ctx.clone(), cfg.clone());
+        supervise(&ctx, format!("{label} Health poller"), move || {
+            health::run(c.clone(), f.clone())
+        });
         let mut regional = Vec::new();
         for r in session::regions(&cfg, &opts) {
             let rcfg = with_region(&cfg, &r);
-            tokio::spawn(guardduty::run(ctx.clone(), rcfg.clone(), r.clone()));
+            let (c, f, rr) = (ctx.clone(), rcfg.clone(), r.clone());
+            supervise(&ctx, format!("{label}/{r} GuardDuty poller"), move || {
+                guardduty::run(c.clone(), f.clone(), rr.clone())
+            });
             let ct = cloudtrail::Regional::new(&rcfg, &r);
-            tokio::spawn(cloudtrail::tail(ctx.clone(), ct.clone()));
+            let (c, t) = (ctx.clone(), ct.clone());
+            supervise(&ctx, format!("{label}/{r} CloudTrail poller"), move || {
+                cloudtrail::tail(c.clone(), t.clone())
+            });
             regional.push(ct);
         }
         if let Some(store) = opts.lake.clone() {
-            tokio::spawn(lake::run(ctx.clone(), cfg.clone(), store));
+            let (c, f) = (ctx.clone(), cfg.clone());
+            supervise(&ctx, format!("{label} CloudTrail Lake query"), move || {
+                lake::run(c.clone(), f.clone(), store.clone())
+            });
         }
         lookup_targets.push((ctx, regional));
     }
@@ -227,6 +243,31 @@ pub fn with_region(cfg: &SdkConfig, region: &str) -> SdkConfig {
         .into_builder()
         .region(aws_config::Region::new(region.to_string()))
         .build()
+}
+
+/// Runs one poller as its own task; when it panics (a bug, hostile data), the console says so
+/// in one line and the poller starts again after a pause. The panic itself is in the log.
+fn supervise<F, Fut>(ctx: &Ctx, what: String, make: F)
+where
+    F: Fn() -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    let ctx = ctx.clone();
+    tokio::spawn(async move {
+        loop {
+            match tokio::spawn(make()).await {
+                Err(e) if e.is_panic() => {
+                    let why = crate::panic_message(&*e.into_panic());
+                    ctx.send(LiveEvent::Notice {
+                        text: format!("{what} failed ({why}); restarting it in 5 s"),
+                        error: true,
+                    });
+                    tokio::time::sleep(Duration::from_secs(5)).await;
+                }
+                _ => return,
+            }
+        }
+    });
 }
 
 /// Checks who the credentials belong to, at start, every `identity_recheck`, and every 10 s

@@ -3,6 +3,9 @@
 use super::{HealthFilter, LiveOptions, PollIntervals};
 use crate::cli::LiveArgs;
 
+/// 100 years.
+const MAX_SINCE: std::time::Duration = std::time::Duration::from_secs(36_525 * 86_400);
+
 pub fn from_args(a: &LiveArgs) -> Result<LiveOptions, String> {
     let mut poll = PollIntervals::default();
     for p in &a.poll {
@@ -46,6 +49,14 @@ pub fn from_args(a: &LiveArgs) -> Result<LiveOptions, String> {
         if !regions.contains(r) {
             regions.push(r.clone());
         }
+    }
+    // Polling computes now − since: a value past any log is a typo, said here rather than
+    // overflowing in a poller.
+    if a.since > MAX_SINCE {
+        return Err(format!(
+            "--since {}: too far back (at most 100 years; CloudTrail LookupEvents keeps 90 days)",
+            humantime::format_duration(a.since)
+        ));
     }
     Ok(LiveOptions {
         profiles,

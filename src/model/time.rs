@@ -159,6 +159,15 @@ mod tests {
 }
 
 /// Short relative age: "12s", "3m", "2h", "5d"; "+5s" for times in the future.
+/// `t - d`, saturating at the earliest time chrono holds instead of panicking: `d` may come
+/// from the keyboard (`since:100000000d`) or the command line (`--since 300000y`).
+pub fn minus(t: DateTime<Utc>, d: std::time::Duration) -> DateTime<Utc> {
+    chrono::Duration::from_std(d)
+        .ok()
+        .and_then(|d| t.checked_sub_signed(d))
+        .unwrap_or(DateTime::<Utc>::MIN_UTC)
+}
+
 pub fn ago(now: DateTime<Utc>, t: DateTime<Utc>) -> String {
     let secs = (now - t).num_seconds();
     let (sign, secs) = if secs < 0 { ("+", -secs) } else { ("", secs) };
@@ -181,6 +190,16 @@ mod ago_tests {
             .with_ymd_and_hms(2026, 1, 15, 3, 0, 0)
             .single()
             .unwrap_or_default();
+        assert_eq!(
+            minus(now, std::time::Duration::from_secs(60)),
+            now - chrono::Duration::seconds(60)
+        );
+        let far = std::time::Duration::from_secs(300_000 * 366 * 86400);
+        assert_eq!(minus(now, far), DateTime::<Utc>::MIN_UTC);
+        assert_eq!(
+            minus(DateTime::<Utc>::MIN_UTC, std::time::Duration::from_secs(1)),
+            DateTime::<Utc>::MIN_UTC
+        );
         assert_eq!(ago(now, now - chrono::Duration::seconds(12)), "12s");
         assert_eq!(ago(now, now - chrono::Duration::minutes(3)), "3m");
         assert_eq!(ago(now, now - chrono::Duration::hours(2)), "2h");

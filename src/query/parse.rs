@@ -40,8 +40,13 @@ fn duration(v: &str) -> Result<Duration, String> {
         "w" => Duration::try_weeks(n),
         _ => return Err(format!("since:{v}: unit must be s, m, h, d or w")),
     };
-    d.ok_or_else(|| format!("since:{v}: too large"))
+    // A filter reaching back past any log is a typo; it must be said, not overflow.
+    d.filter(|d| *d <= Duration::days(MAX_SINCE_DAYS))
+        .ok_or_else(|| format!("since:{v}: too large (at most {MAX_SINCE_DAYS}d)"))
 }
+
+/// 100 years.
+const MAX_SINCE_DAYS: i64 = 36_525;
 
 fn severity(v: &str) -> Result<Cond, String> {
     let (cmp, rest) = if let Some(r) = v.strip_prefix(">=") {
@@ -225,6 +230,9 @@ mod tests {
             .unwrap_err()
             .contains("unknown field 'colour'"));
         assert!(parse("since:2y").unwrap_err().contains("unit must be"));
+        assert!(parse("since:100000000d").unwrap_err().contains("too large"));
+        assert!(parse("since:99999999999999999999w").is_err());
+        assert!(parse("since:36525d").is_ok());
         assert!(parse("source:s3").unwrap_err().contains("expected health"));
         assert!(parse("user:").unwrap_err().contains("needs a value"));
     }

@@ -53,7 +53,14 @@ pub fn load_streaming(
     progress.files_total.store(found.len(), Ordering::Relaxed);
     found.into_par_iter().for_each(|entry| {
         let outs = match entry {
-            Ok(path) => read_path(&path, opts),
+            // A reader that panics on a hostile file fails that file, never the load.
+            Ok(path) => std::panic::catch_unwind(|| read_path(&path, opts)).unwrap_or_else(|p| {
+                vec![FileOutput {
+                    report: FileReport::new(path.display().to_string())
+                        .fail("internal error", crate::panic_message(&*p)),
+                    items: vec![],
+                }]
+            }),
             Err((name, reason)) => vec![FileOutput {
                 report: FileReport::new(name).fail("open", reason),
                 items: vec![],
