@@ -124,12 +124,10 @@ fn keep_draft(draft: &str) {
         eprintln!("airc: unsaved note (no data directory to keep it in):\n{draft}");
         return;
     };
-    let path = dir.join(format!(
-        "note-{}.md",
-        chrono::Utc::now().format("%Y%m%dT%H%M%SZ")
-    ));
-    match std::fs::create_dir_all(&dir).and_then(|_| std::fs::write(&path, draft)) {
-        Ok(()) => eprintln!("airc: your unsaved note is in {}", path.display()),
+    let name = format!("note-{}.md", chrono::Utc::now().format("%Y%m%dT%H%M%SZ"));
+    let path = dir.join(&name);
+    match crate::private_files::write_new(&dir, &name, draft.as_bytes()) {
+        Ok(path) => eprintln!("airc: your unsaved note is in {}", path.display()),
         Err(e) => eprintln!(
             "airc: could not keep the unsaved note in {} ({e}):\n{draft}",
             path.display()
@@ -282,9 +280,7 @@ pub fn run_console(origin: Origin, opts: &ConsoleOptions) -> Result<(), String> 
                 tokio::task::spawn_blocking(move || match data {
                     Some(d) => {
                         let path = crate::respond::audit::path(&d);
-                        if let Err(e) = std::fs::create_dir_all(&d)
-                            .and_then(|_| crate::notebook::journal::append(&path, &record))
-                        {
+                        if let Err(e) = crate::notebook::journal::append(&path, &record) {
                             tracing::error!("audit log {}: {e}", path.display());
                         }
                     }

@@ -208,7 +208,8 @@ pub fn run(action: IncidentAction) -> Result<(), String> {
             );
             match output {
                 Some(path) => {
-                    std::fs::write(&path, md).map_err(|e| format!("{}: {e}", path.display()))?;
+                    crate::private_files::write(&path, md.as_bytes())
+                        .map_err(|e| format!("{}: {e}", path.display()))?;
                     println!("{}", path.display());
                 }
                 None => print!("{md}"),

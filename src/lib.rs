@@ -15,6 +15,7 @@ pub mod normalize;
 pub mod notebook;
 pub mod notify;
 pub mod panics;
+pub mod private_files;
 pub use panics::panic_message;
 pub mod query;
 pub mod respond;

@@ -14,7 +14,9 @@ fn init_logging(
 ) -> Option<tracing_appender::non_blocking::WorkerGuard> {
     let path = file.or_else(|| airc::config::data_dir().map(|d| d.join("airc.log")))?;
     let dir = path.parent()?.to_path_buf();
-    std::fs::create_dir_all(&dir).ok()?;
+    // The log holds what AWS and files said: 0600 in a 0700 directory, made before the
+    // appender opens it (it would create it with the umask's mode).
+    airc::private_files::append(&path).ok()?;
     let name = path.file_name()?.to_owned();
     let (writer, guard) =
         tracing_appender::non_blocking(tracing_appender::rolling::never(dir, name));
@@ -66,6 +68,13 @@ fn console(origin: Origin, args: ConsoleArgs, started: std::time::Instant) -> Ex
 
 fn main() -> ExitCode {
     let started = std::time::Instant::now();
+    // Everything this process creates is private unless said otherwise (exports included):
+    // incident data is sensitive. The data dir's files get explicit modes as well.
+    #[cfg(unix)]
+    // SAFETY: umask only sets the process's file mode creation mask.
+    unsafe {
+        libc::umask(0o077);
+    }
     let cli = Cli::parse();
     let _log = init_logging(cli.log_file.clone());
     airc::panics::install();

@@ -104,16 +104,16 @@ impl Book {
         commander: &str,
         responders: Vec<String>,
     ) -> Result<Incident, String> {
-        std::fs::create_dir_all(&self.dir).map_err(|e| format!("{}: {e}", self.dir.display()))?;
+        crate::private_files::dir(&self.dir).map_err(|e| format!("{}: {e}", self.dir.display()))?;
         // The journal is created with create_new: two consoles opening an incident at the
         // same moment get two ids, never one shared journal.
         let mut id = self.next_id();
         for _ in 0..1000 {
-            match std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(self.path(&id))
-            {
+            let mut new = std::fs::OpenOptions::new();
+            new.write(true).create_new(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut new, 0o600);
+            match new.open(self.path(&id)) {
                 Ok(_) => break,
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => id = self.next_id(),
                 Err(e) => return Err(format!("{}: {e}", self.path(&id).display())),

@@ -2,7 +2,7 @@
 //! before `append` returns. A crash can tear only the last line; loading reports and skips it.
 
 use super::entry::Entry;
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
@@ -13,11 +13,8 @@ use std::path::Path;
 pub fn append(path: &Path, entry: &impl serde::Serialize) -> io::Result<()> {
     let mut line = serde_json::to_vec(entry).map_err(io::Error::other)?;
     line.push(b'\n');
-    let mut f = OpenOptions::new()
-        .create(true)
-        .read(true)
-        .append(true)
-        .open(path)?;
+    // 0600 in a 0700 directory, the directory synced when the file is new.
+    let mut f = crate::private_files::append(path)?;
     f.lock()?;
     let result = (|| {
         let len = f.metadata()?.len();
@@ -85,6 +82,7 @@ pub fn parse(bytes: &[u8]) -> (Vec<Entry>, Vec<Problem>) {
 mod tests {
     use super::*;
     use crate::notebook::entry::EntryKind;
+    use std::fs::OpenOptions;
 
     fn note(t: &str) -> Entry {
         Entry::now(EntryKind::Note { text: t.into() })

@@ -124,12 +124,13 @@ pub fn export_to_file(book: &Book, config_dir: Option<&Path>, id: &str) -> Resul
     let (inc, _) = book.open(id)?;
     let md = export::render(&inc, &export::template(config_dir), false);
     let dir = book.dir.parent().unwrap_or(&book.dir).join("exports");
-    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    crate::private_files::dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let path = dir.join(format!(
         "{id}-{}.md",
         chrono::Utc::now().format("%Y%m%dT%H%M%SZ")
     ));
-    std::fs::write(&path, md).map_err(|e| format!("{}: {e}", path.display()))?;
+    crate::private_files::write(&path, md.as_bytes())
+        .map_err(|e| format!("{}: {e}", path.display()))?;
     Ok(path)
 }
 

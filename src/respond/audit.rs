@@ -36,7 +36,7 @@ pub fn record(
     plan: &Plan,
     outcome: &Outcome,
 ) -> Result<PathBuf, String> {
-    std::fs::create_dir_all(data_dir).map_err(|e| format!("{}: {e}", data_dir.display()))?;
+    crate::private_files::dir(data_dir).map_err(|e| format!("{}: {e}", data_dir.display()))?;
     let p = path(data_dir);
     let rec = Record {
         kind: "outcome",
@@ -57,7 +57,7 @@ pub fn record(
 /// Writes (and syncs) the intent to run `plan`; its id comes back and goes into the outcome.
 /// An error here means nothing may be changed.
 pub fn intent(data_dir: &Path, caller: Option<&str>, plan: &Plan) -> Result<String, String> {
-    std::fs::create_dir_all(data_dir).map_err(|e| format!("{}: {e}", data_dir.display()))?;
+    crate::private_files::dir(data_dir).map_err(|e| format!("{}: {e}", data_dir.display()))?;
     let p = path(data_dir);
     let now = chrono::Utc::now();
     let id = format!(

@@ -20,7 +20,6 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 /// Writes `bytes` as `dir/name` and records it in `dir/manifest.jsonl`.
 pub fn save(dir: &Path, name: &str, bytes: &[u8], what: &str) -> Result<Evidence, String> {
-    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     // Names come from AWS ids: keep them to a safe alphabet.
     let clean: String = name
         .chars()
@@ -32,8 +31,10 @@ pub fn save(dir: &Path, name: &str, bytes: &[u8], what: &str) -> Result<Evidence
             }
         })
         .collect();
-    let path = dir.join(clean);
-    std::fs::write(&path, bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+    // Written 0600 and synced before the manifest vouches for its hash; never over another
+    // capture of the same second (`-2`, `-3`, … then).
+    let path = crate::private_files::write_new(dir, &clean, bytes)
+        .map_err(|e| format!("{}: {e}", dir.join(&clean).display()))?;
     let ev = Evidence {
         path: path.clone(),
         sha256: sha256_hex(bytes),

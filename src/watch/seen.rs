@@ -53,7 +53,7 @@ impl Seen {
 
     pub fn add_with(&mut self, k: String, value: Option<String>) -> Result<(), String> {
         if let Some(d) = self.path.parent() {
-            std::fs::create_dir_all(d).map_err(|e| format!("{}: {e}", d.display()))?;
+            crate::private_files::dir(d).map_err(|e| format!("{}: {e}", d.display()))?;
         }
         let line = json!({"key": k, "value": value, "at": chrono::Utc::now()});
         crate::notebook::journal::append(&self.path, &line)
