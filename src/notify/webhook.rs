@@ -7,12 +7,9 @@ use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 use std::time::Duration;
 
-/// The URL without its path and query (webhook URLs carry their secret there).
+/// The URL as outputs show it (`redact::url`).
 pub fn redact(url: &str) -> String {
-    match url.split_once("://") {
-        Some((scheme, rest)) => format!("{scheme}://{}/…", rest.split('/').next().unwrap_or("")),
-        None => "(bad URL)".into(),
-    }
+    super::redact::url(url)
 }
 
 pub async fn post(url: &str, body: &str) -> Result<String, String> {
