@@ -90,7 +90,7 @@ fn main() -> ExitCode {
         Some(Command::Inspect { paths, json }) => {
             let report = airc::inspect::run(&paths);
             if json {
-                println!("{}", report.to_json());
+                println!("{}", airc::safe_text::json(&report.to_json()));
             } else {
                 print!("{}", report.to_text());
             }

@@ -17,8 +17,51 @@ fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
 }
 
+/// Invisible formatting characters (zero-width spaces and joiners, word joiner, invisible
+/// operators, soft hyphen, tag characters…): they hide text, or make two different strings look
+/// alike, in a view where every character should be what it seems.
+fn is_invisible_format(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{115F}' | '\u{1160}' | '\u{180E}' | '\u{200B}'..='\u{200D}'
+        | '\u{2028}' | '\u{2029}' | '\u{2060}'..='\u{2064}' | '\u{206A}'..='\u{206F}'
+        | '\u{3164}' | '\u{FEFF}' | '\u{FFA0}' | '\u{FFF9}'..='\u{FFFB}' | '\u{E0000}'..='\u{E007F}')
+}
+
 fn is_unsafe(c: char) -> bool {
-    c.is_control() || is_bidi_control(c) || c == '\u{FEFF}'
+    c.is_control() || is_bidi_control(c) || is_invisible_format(c)
+}
+
+/// Whether a value holds anything that is not plain printable text: a copy of it could do more
+/// than paste (a newline runs a command in a shell) or show other than it is.
+pub fn has_unsafe(input: &str) -> bool {
+    input.chars().any(is_unsafe)
+}
+
+/// JSON text with every character that JSON lets through raw but a terminal, an editor or a
+/// shell may act on (C1 controls, bidi controls, invisible formatting characters, U+2028/9)
+/// written as `\uXXXX`. Correct on serialized JSON: outside strings there are only ASCII
+/// structural characters.
+pub fn json_text(json: String) -> String {
+    if !json.chars().any(|c| c as u32 >= 0x80 && is_unsafe(c)) {
+        return json;
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if c as u32 >= 0x80 && is_unsafe(c) {
+            let mut units = [0u16; 2];
+            for u in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{:04x}", u));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A value as one line of JSON for a terminal or a pipe (`json_text` of its serialization).
+pub fn json<T: serde::Serialize + ?Sized>(v: &T) -> String {
+    json_text(serde_json::to_string(v).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}")))
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -106,6 +149,21 @@ pub fn text(input: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn invisible_characters_are_stripped_and_json_escapes_what_it_let_through() {
+        assert_eq!(
+            line("AKIA\u{200B}EXAMPLE\u{2060}KEY\u{E0041}"),
+            "AKIAEXAMPLEKEY"
+        );
+        assert!(has_unsafe("id\nrm -rf ~") && has_unsafe("a\u{202E}b") && !has_unsafe("i-0abc"));
+        let v = serde_json::json!({"k": "x\u{9b}31m\u{202e}y\u{200b}z\n"});
+        let j = json(&v);
+        assert_eq!(j, r#"{"k":"x\u009b31m\u202ey\u200bz\n"}"#);
+        let back: serde_json::Value = serde_json::from_str(&j).unwrap();
+        assert_eq!(back, v, "the same value, escaped");
+        assert_eq!(json(&serde_json::json!({"ok": "東京"})), r#"{"ok":"東京"}"#);
+    }
 
     #[test]
     fn plain_text_is_borrowed_untouched() {

@@ -127,62 +127,6 @@ pub(super) fn current_entities(state: &State) -> Vec<Entity> {
         .unwrap_or_default()
 }
 
-pub(super) fn copy(state: &mut State, what: Command) -> Vec<Effect> {
-    let signal = match &state.mode {
-        Mode::Detail(d) => state.store.get(&d.signal_id).cloned(),
-        _ if state.focus == PaneId::Entities => None,
-        _ => state.selected_signal(state.focus).cloned(),
-    };
-    let text = match (what, signal) {
-        (Command::CopyId, Some(s)) => {
-            s.id.split_once(':')
-                .map(|(_, id)| id.to_string())
-                .unwrap_or(s.id)
-        }
-        (Command::CopyArn, Some(s)) => arn_of(&s).unwrap_or(s.id),
-        (Command::CopyJson, Some(s)) if super::routing::hiding(state, &s).is_some() => {
-            state.toast("sensitive: your principal may not copy its details", true);
-            return Vec::new();
-        }
-        (Command::CopyJson, Some(s)) => {
-            serde_json::to_string_pretty(&s.raw.decoded()).unwrap_or_default()
-        }
-        (_, None) => match state.selected_entity() {
-            Some(e) if state.focus == PaneId::Entities => e.id.clone(),
-            _ => return Vec::new(),
-        },
-        _ => return Vec::new(),
-    };
-    let preview: String = text.chars().take(40).collect();
-    state.toast(
-        format!(
-            "copied {} chars: {}",
-            text.chars().count(),
-            crate::safe_text::line(&preview)
-        ),
-        false,
-    );
-    vec![Effect::Copy(text)]
-}
-
-/// The ARN a responder most likely wants from a signal.
-fn arn_of(s: &crate::model::Signal) -> Option<String> {
-    let raw = &s.raw.decoded();
-    let find = |ptr: &str| {
-        raw.pointer(ptr)
-            .and_then(|v| v.as_str())
-            .map(str::to_string)
-    };
-    find("/arn")
-        .or_else(|| find("/detail/arn"))
-        .or_else(|| find("/Arn"))
-        .or_else(|| find("/eventBridge/detail/eventArn"))
-        .or_else(|| find("/describeEvents/arn"))
-        .or_else(|| find("/userIdentity/arn"))
-        .or_else(|| find("/detail/userIdentity/arn"))
-        .or_else(|| s.id.strip_prefix("health:").map(str::to_string))
-}
-
 pub(super) fn close(state: &mut State) {
     state.mode = match std::mem::replace(&mut state.mode, Mode::Normal) {
         Mode::PivotPick { back, .. } => *back,
@@ -330,7 +274,9 @@ fn global(state: &mut State, cmd: Command) -> Vec<Effect> {
             state.toast(label, false);
             state.dirty = true;
         }
-        Command::CopyId | Command::CopyArn | Command::CopyJson => return copy(state, cmd),
+        Command::CopyId | Command::CopyArn | Command::CopyJson => {
+            return super::copy::copy(state, cmd)
+        }
         Command::MarkSeen => {
             let len = state.store.len();
             for p in PaneId::ALL {

@@ -2,6 +2,7 @@
 
 pub mod command;
 pub mod commands;
+mod copy;
 pub mod detail;
 pub mod help;
 pub mod keys;

@@ -2,9 +2,8 @@
 //! detail view and its search.
 
 use super::command::Command;
-use super::commands::{
-    close, copy, execute as run_command, list_move, open_pivot_pick, page, pivot_on,
-};
+use super::commands::{close, execute as run_command, list_move, open_pivot_pick, page, pivot_on};
+use super::copy::copy;
 use super::detail::run_search;
 use super::msg::{Effect, NbOp};
 use super::notebook;

@@ -88,6 +88,35 @@ pub fn pack<'a>(raws: impl Iterator<Item = &'a mut Raw>) {
     }
 }
 
+/// Keys whose values are live secrets: temporary credentials in `responseElements`
+/// (`AssumeRole`, `GetSessionToken`, `GetFederationToken`…), key material.
+const SECRET_KEYS: &[&str] = &[
+    "secretaccesskey",
+    "sessiontoken",
+    "keymaterial",
+    "privatekey",
+];
+
+pub const MASKED: &str = "<masked by airc>";
+
+/// Replaces the value of every secret key, at any depth. A responder never needs the secret
+/// itself (the access key id, which is not secret, stays).
+pub fn mask_credentials(v: &mut Value) {
+    match v {
+        Value::Object(map) => {
+            for (k, val) in map.iter_mut() {
+                if val.is_string() && SECRET_KEYS.contains(&k.to_ascii_lowercase().as_str()) {
+                    *val = Value::String(MASKED.into());
+                } else {
+                    mask_credentials(val);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(mask_credentials),
+        _ => {}
+    }
+}
+
 impl Raw {
     pub fn text_of(v: &Value) -> Raw {
         Raw::Text(v.to_string().into_boxed_str())
@@ -123,9 +152,10 @@ impl Raw {
     }
 
     /// The record with JSON nested inside strings decoded (LookupEvents' `CloudTrailEvent`,
-    /// GuardDuty `additionalInfo`, policy documents): what the detail view shows.
+    /// GuardDuty `additionalInfo`, policy documents), credentials masked: what the detail
+    /// view shows, copies, pins and exports. Every path that shows a record goes through here.
     pub fn decoded(&self) -> Value {
-        match self {
+        let mut v = match self {
             Raw::None => Value::Null,
             Raw::Text(_) | Raw::Packed(_) => self
                 .text()
@@ -133,7 +163,9 @@ impl Raw {
                 .map(crate::normalize::nested::decode_nested)
                 .unwrap_or(Value::Null),
             Raw::Tree(v) => crate::normalize::nested::decode_nested((**v).clone()),
-        }
+        };
+        mask_credentials(&mut v);
+        v
     }
 
     pub fn is_none(&self) -> bool {
@@ -162,6 +194,26 @@ impl<'de> Deserialize<'de> for Raw {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn credentials_in_response_elements_are_masked() {
+        let r = Raw::text_of(
+            &json!({"eventName": "AssumeRole", "responseElements": {"credentials": {
+            "accessKeyId": "ASIAEXAMPLE", "secretAccessKey": "wJalrXUtnFEMI/K7MDENG", "sessionToken": "IQoJb3JpZ2lu",
+            "expiration": "Nov 30, 2026"}}}),
+        );
+        let d = r.decoded();
+        let text = d.to_string();
+        assert!(
+            !text.contains("wJalrXUtnFEMI") && !text.contains("IQoJb3JpZ2lu"),
+            "{text}"
+        );
+        assert_eq!(
+            d["responseElements"]["credentials"]["accessKeyId"],
+            "ASIAEXAMPLE"
+        );
+        assert_eq!(d["responseElements"]["credentials"]["sessionToken"], MASKED);
+    }
 
     #[test]
     fn text_is_decoded_on_demand() {

@@ -89,7 +89,7 @@ pub fn run(a: RespondArgs) -> Result<i32, String> {
         let p = plan(action, &scoped.target, &ctx)?;
         if a.json {
             if a.dry_run {
-                println!("{}", serde_json::json!({"plan": p}));
+                println!("{}", crate::safe_text::json(&serde_json::json!({"plan": p})));
                 return Ok(0);
             }
         } else {
@@ -147,7 +147,9 @@ fn print_outcome(
         };
         println!(
             "{}",
-            serde_json::json!({"plan": p, "outcome": outcome, "caller": outcome.caller, "audit": audit})
+            crate::safe_text::json(
+                &serde_json::json!({"plan": p, "outcome": outcome, "caller": outcome.caller, "audit": audit})
+            )
         );
         return;
     }

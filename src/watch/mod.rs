@@ -44,7 +44,7 @@ pub struct WatchOptions {
 }
 
 fn emit(v: serde_json::Value) {
-    println!("{v}");
+    println!("{}", crate::safe_text::json(&v));
 }
 
 struct Watcher {
@@ -137,11 +137,16 @@ pub async fn run(o: WatchOptions) -> Result<i32, String> {
                 Feed::FileFailed { path, reason } => {
                     eprintln!(
                         "{}",
-                        json!({"event": "file_failed", "path": path, "reason": reason})
+                        crate::safe_text::json(
+                            &json!({"event": "file_failed", "path": path, "reason": reason})
+                        )
                     );
                     w.failures += 1;
                 }
-                Feed::Warning(m) => eprintln!("{}", json!({"event": "warning", "message": m})),
+                Feed::Warning(m) => eprintln!(
+                    "{}",
+                    crate::safe_text::json(&json!({"event": "warning", "message": m}))
+                ),
                 Feed::Live(LiveEvent::Identity(i)) => {
                     if w.principal.is_none() {
                         w.principal = i.principal.clone();
@@ -158,7 +163,9 @@ pub async fn run(o: WatchOptions) -> Result<i32, String> {
                         }
                         eprintln!(
                             "{}",
-                            json!({"event": "credentials", "profile": i.profile, "problem": why, "fix": fix})
+                            crate::safe_text::json(
+                                &json!({"event": "credentials", "profile": i.profile, "problem": why, "fix": fix})
+                            )
                         );
                     }
                 }
@@ -177,7 +184,9 @@ pub async fn run(o: WatchOptions) -> Result<i32, String> {
                         w.failures += 1;
                         eprintln!(
                             "{}",
-                            json!({"event": "source_problem", "source": source, "scope": scope, "problem": p.to_string()})
+                            crate::safe_text::json(
+                                &json!({"event": "source_problem", "source": source, "scope": scope, "problem": p.to_string()})
+                            )
                         );
                     }
                     if w.o.once && expected_scopes > 0 && polled.len() >= expected_scopes {
@@ -260,7 +269,9 @@ impl Watcher {
                     self.failures += 1;
                     eprintln!(
                         "{}",
-                        json!({"event": "delivery_failed", "signal": s.id, "delivery": d})
+                        crate::safe_text::json(
+                            &json!({"event": "delivery_failed", "signal": s.id, "delivery": d})
+                        )
                     );
                 }
                 deliveries.push(json!(d));

@@ -67,7 +67,10 @@ impl Seen {
 
     pub(super) fn record(&mut self, k: String, value: Option<String>) {
         if let Err(e) = self.add_with(k, value) {
-            eprintln!("{}", json!({"event": "dedup_store_failed", "reason": e}));
+            eprintln!(
+                "{}",
+                crate::safe_text::json(&json!({"event": "dedup_store_failed", "reason": e}))
+            );
         }
     }
 }
