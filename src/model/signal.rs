@@ -70,19 +70,32 @@ pub struct Signal {
     /// Health: how many entities the event affects (DescribeEntityAggregates), when known.
     #[serde(default)]
     pub affected: Option<u32>,
+    /// Entities found past `MAX_ENTITIES` and not kept (counted only).
+    #[serde(default)]
+    pub entities_more: u32,
     /// The original record (decoded on demand). `Raw::None` when the loader was told not to
     /// keep raw records (e.g. `airc inspect`).
     pub raw: super::Raw,
 }
+
+/// The most entities one GuardDuty finding or CloudTrail record keeps.
+pub const MAX_ENTITIES: usize = 256;
 
 impl Signal {
     pub fn touches(&self, entity: &Entity) -> bool {
         self.entities.iter().any(|e| e == entity)
     }
 
-    /// Adds an entity once; keeps the order in which they were found.
+    /// Adds an entity once; keeps the order in which they were found. Past `MAX_ENTITIES` an
+    /// entity is only counted: a record naming thousands of resources must not make every
+    /// later entity check (and the Entities pane) pay for all of them.
     pub fn add_entity(&mut self, entity: Entity) {
-        if !entity.id.is_empty() && !self.touches(&entity) {
+        if entity.id.is_empty() || self.touches(&entity) {
+            return;
+        }
+        if self.entities.len() >= MAX_ENTITIES {
+            self.entities_more = self.entities_more.saturating_add(1);
+        } else {
             self.entities.push(entity);
         }
     }

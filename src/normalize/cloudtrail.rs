@@ -52,6 +52,7 @@ pub fn normalize(record: &Value, env: &Envelope) -> Result<Signal, String> {
         category: str_at(record, &["eventType"]).map(str::to_string),
         entities,
         affected: None,
+        entities_more: 0,
         raw: crate::model::Raw::None,
     })
 }

@@ -51,6 +51,7 @@ pub fn normalize(f: &Value, env: &Envelope) -> Result<Signal, String> {
         category: str_at(f, &["resource", "resourceType"]).map(str::to_string),
         entities,
         affected: None,
+        entities_more: 0,
         raw: crate::model::Raw::None,
     })
 }
@@ -60,7 +61,12 @@ fn first_sentence(s: &str) -> String {
     s[..end].trim().to_string()
 }
 
+/// Keeps an entity once, up to the cap a signal holds (a finding listing thousands of remote
+/// IPs must not make every later check pay for all of them).
 fn push(out: &mut Vec<Entity>, e: Option<Entity>) {
+    if out.len() >= crate::model::signal::MAX_ENTITIES {
+        return;
+    }
     if let Some(e) = e.filter(|e| !e.id.is_empty()) {
         if !out.contains(&e) {
             out.push(e);

@@ -46,8 +46,12 @@ pub fn part(kind: &str, piece: Value) -> Value {
     Value::Object(m)
 }
 
-/// Merges `new` parts into `old`: entity lists are joined (without repeats), and a newer
-/// EventBridge event replaces an older one.
+/// The most affected entities one Health event keeps (the rest are counted in `affected`):
+/// an event naming a whole fleet must not cost minutes or gigabytes to join.
+pub const MAX_ENTITY_ITEMS: usize = 10_000;
+
+/// Merges `new` parts into `old`: entity lists are joined (without repeats: by hash, linear in
+/// their sizes), and a newer EventBridge event replaces an older one.
 pub fn merge_parts(old: &mut Value, new: Value) {
     let (Some(old), Value::Object(new)) = (old.as_object_mut(), new) else {
         return;
@@ -55,8 +59,13 @@ pub fn merge_parts(old: &mut Value, new: Value) {
     for (k, v) in new {
         match (old.get_mut(&k), v) {
             (Some(Value::Array(have)), Value::Array(more)) => {
+                let mut seen: std::collections::HashSet<String> =
+                    have.iter().map(|v| v.to_string()).collect();
                 for m in more {
-                    if !have.contains(&m) {
+                    if have.len() >= MAX_ENTITY_ITEMS {
+                        break;
+                    }
+                    if seen.insert(m.to_string()) {
                         have.push(m);
                     }
                 }
@@ -190,9 +199,10 @@ pub fn from_parts(parts: &Value, catalog: Option<&Catalog>) -> Result<Signal, St
         .or_else(|| details.and_then(|d| str_at(d, &["eventDescription", "latestDescription"])));
 
     let mut entities = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     let mut add = |e: Option<Entity>| {
         if let Some(e) = e {
-            if !entities.contains(&e) {
+            if seen.insert(e.clone()) {
                 entities.push(e);
             }
         }
@@ -266,6 +276,7 @@ pub fn from_parts(parts: &Value, catalog: Option<&Catalog>) -> Result<Signal, St
         category,
         entities,
         affected,
+        entities_more: 0,
         raw: crate::model::Raw::tree(parts.clone()),
     })
 }

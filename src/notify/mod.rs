@@ -313,6 +313,7 @@ mod tests {
             category: None,
             entities: vec![],
             affected: None,
+            entities_more: 0,
             raw: crate::model::Raw::None,
         };
         let route = Route {

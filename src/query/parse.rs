@@ -170,6 +170,7 @@ mod tests {
                 Entity::new(EntityKind::Ip, "203.0.113.9"),
             ],
             affected: None,
+            entities_more: 0,
             raw: crate::model::Raw::None,
         }
     }

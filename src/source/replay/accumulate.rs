@@ -171,6 +171,7 @@ impl Accumulator {
         if !notes.is_empty() {
             self.report.note = Some(notes.join("; "));
         }
+        join_health_parts(&mut self.items);
         crate::model::raw::pack(self.items.iter_mut().filter_map(|item| match item {
             Normalized::Signal(s) => Some(&mut s.raw),
             _ => None,
@@ -224,4 +225,58 @@ fn describe(
     } else {
         out
     }
+}
+
+/// The pieces of one Health event in a file (a DescribeAffectedEntities export has one record
+/// per entity) merged into one part per event, where the first piece was: the store then
+/// joins each event once instead of once per entity. Entity lists are gathered first and
+/// merged once, so the join stays linear in the number of pieces.
+fn join_health_parts(items: &mut Vec<Normalized>) {
+    use crate::normalize::health::merge_parts;
+    use serde_json::{Map, Value};
+    // Per event: where its first piece is kept, and the list items of the later pieces.
+    let mut events: std::collections::HashMap<String, (usize, Map<String, Value>)> =
+        std::collections::HashMap::new();
+    let mut kept: Vec<Normalized> = Vec::with_capacity(items.len());
+    for item in items.drain(..) {
+        let Normalized::HealthPart { arn, parts } = item else {
+            kept.push(item);
+            continue;
+        };
+        let Some((at, lists)) = events.get_mut(&arn) else {
+            events.insert(arn.clone(), (kept.len(), Map::new()));
+            kept.push(Normalized::HealthPart { arn, parts });
+            continue;
+        };
+        let Value::Object(parts) = parts else {
+            continue;
+        };
+        for (k, v) in parts {
+            match v {
+                Value::Array(more) => {
+                    if let Value::Array(all) =
+                        lists.entry(k).or_insert_with(|| Value::Array(Vec::new()))
+                    {
+                        all.extend(more);
+                    }
+                }
+                other => {
+                    if let Some(Normalized::HealthPart { parts: have, .. }) = kept.get_mut(*at) {
+                        let mut one = Map::new();
+                        one.insert(k, other);
+                        merge_parts(have, Value::Object(one));
+                    }
+                }
+            }
+        }
+    }
+    for (at, lists) in events.into_values() {
+        if lists.is_empty() {
+            continue;
+        }
+        if let Some(Normalized::HealthPart { parts: have, .. }) = kept.get_mut(at) {
+            merge_parts(have, Value::Object(lists));
+        }
+    }
+    *items = kept;
 }
