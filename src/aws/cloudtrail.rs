@@ -6,7 +6,7 @@
 use super::errors::{classify, Problem};
 use super::poller::{self, send_items, Poll};
 use super::{Ctx, Lookup, LookupKey};
-use crate::app::live::LiveEvent;
+use crate::app::live::{LiveEvent, ScopeStatus};
 use crate::model::Source;
 use crate::normalize::{normalize_record, Normalized, Options};
 use aws_config::SdkConfig;
@@ -18,6 +18,9 @@ use std::time::Duration;
 
 /// A pivot lookup reads at most this many pages (50 events each) per region.
 pub const MAX_LOOKUP_PAGES: usize = 20;
+/// A page is asked again this many times (about a minute and a half of trouble) before the
+/// poll gives up and the poller's own backoff takes over.
+const MAX_PAGE_RETRIES: u32 = 24;
 
 #[derive(Clone, Debug)]
 pub struct Regional {
@@ -26,12 +29,33 @@ pub struct Regional {
 }
 
 impl Regional {
+    /// The SDK's own retries are off for CloudTrail: they would send a retried LookupEvents
+    /// without waiting for the pacer (three requests inside one second). `pages` retries a
+    /// failed page itself, through the pacer, from its own token.
     pub fn new(cfg: &SdkConfig, region: &str) -> Regional {
+        let conf = aws_sdk_cloudtrail::config::Builder::from(cfg)
+            .retry_config(aws_config::retry::RetryConfig::disabled())
+            .build();
         Regional {
             region: region.to_string(),
-            client: Client::new(cfg),
+            client: Client::from_conf(conf),
         }
     }
+}
+
+/// How long a page waits before it is asked again after a throttle or a server error: 1 s,
+/// doubling to 4 s, with jitter (half to all of it).
+pub fn page_backoff(failures: u32, jitter: f64) -> Duration {
+    let base = Duration::from_secs(1).saturating_mul(1 << failures.saturating_sub(1).min(2));
+    base.mul_f64(0.5 + 0.5 * jitter.clamp(0.0, 1.0))
+}
+
+/// Throttling and server or network trouble pass; a page that met them is asked again.
+fn transient(p: &Problem) -> bool {
+    matches!(
+        p,
+        Problem::Throttled(_) | Problem::Server(_) | Problem::Endpoint(_)
+    )
 }
 
 /// The record inside a LookupEvents event (its CloudTrailEvent JSON), normalized.
@@ -76,22 +100,56 @@ async fn pages(
     max_pages: usize,
 ) -> Result<(usize, Option<DateTime<Utc>>), Problem> {
     let key = format!("{account}/{}", r.region);
-    let mut token = None;
+    let mut token: Option<String> = None;
     let mut count = 0;
     let mut newest: Option<DateTime<Utc>> = None;
-    for _ in 0..max_pages {
+    // The tail says on its pane that it waits, and that it goes on; lookups say it in their
+    // notice at the end.
+    let scope = format!("{}/{}", ctx.profile, r.region);
+    let say = |status: ScopeStatus| {
+        if attr.is_none() {
+            ctx.send(LiveEvent::Status {
+                source: Source::CloudTrail,
+                scope: scope.clone(),
+                status,
+            });
+        }
+    };
+    let mut failures = 0u32;
+    let mut page = 0;
+    while page < max_pages {
         ctx.pacer.acquire(&key).await;
         ctx.check_paused()?;
-        let out = r
+        let sent = r
             .client
             .lookup_events()
             .set_start_time(start.map(|t| aws_smithy_types::DateTime::from_secs(t.timestamp())))
             .set_lookup_attributes(attr.clone().map(|a| vec![a]))
             .max_results(50)
-            .set_next_token(token)
+            .set_next_token(token.clone())
             .send()
             .await
-            .map_err(|e| classify(&e, "cloudtrail:LookupEvents"))?;
+            .map_err(|e| classify(&e, "cloudtrail:LookupEvents"));
+        let out = match sent {
+            Ok(out) => {
+                if failures > 0 {
+                    failures = 0;
+                    say(ScopeStatus::Ok {
+                        note: Some("resumed where it was throttled".into()),
+                    });
+                }
+                out
+            }
+            // The same page again, from its own token, after a pause: never the window over.
+            Err(p) if transient(&p) && failures < MAX_PAGE_RETRIES => {
+                failures += 1;
+                say(ScopeStatus::Problem(p));
+                tokio::time::sleep(page_backoff(failures, fastrand::f64())).await;
+                continue;
+            }
+            Err(p) => return Err(p),
+        };
+        page += 1;
         let mut items = Vec::new();
         for e in out.events() {
             if let Some((n, when)) = normalize_event(e) {
