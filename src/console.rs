@@ -186,8 +186,12 @@ pub fn run_console(origin: Origin, opts: &ConsoleOptions) -> Result<(), String> 
         match crate::rules::Rules::load(opts.rules.as_deref(), config_dir.as_deref()) {
             Ok(r) => state.rules = Some(r),
             Err(e) => {
-                // Routing off, never the console: the file is named in the message.
-                let _ = tx.send(Feed::Warning(format!("rules not loaded: {e}")));
+                // Never the console down, and never sensitivity off: a file that does not load
+                // leaves the default rules in force (the file is named in the message).
+                let _ = tx.send(Feed::Warning(format!(
+                    "rules not loaded: {e}; the default rules apply (sensitive signals stay hidden)"
+                )));
+                state.rules = Some(crate::rules::Rules::defaults());
             }
         }
         state.sns_topic = settings.sns_topic.clone();

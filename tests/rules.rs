@@ -182,3 +182,46 @@ fn a_bad_rules_file_names_file_line_and_rule() {
     assert_eq!(r.rules.len(), Rules::defaults().rules.len());
     assert_eq!(r.targets["security"].notify.len(), 1);
 }
+
+/// `allow` matches the role, never the session name; a rule that stops routing cannot make a
+/// sensitive signal visible; the defaults hide credential exposure from everyone else.
+#[test]
+fn sensitivity_holds_against_session_names_and_stop() {
+    let s = signals(&[demo()])
+        .into_iter()
+        .find(|s| s.kind.contains("AWS_RISK_CREDENTIALS_EXPOSED"))
+        .expect("the demo's exposed key");
+    let defaults = Rules::defaults();
+    let r = defaults.route(&s).expect("routed");
+    assert!(r.sensitive);
+    assert!(r.allows(Some(
+        "arn:aws:sts::111122223333:assumed-role/SecurityResponder/alice"
+    )));
+    assert!(
+        !r.allows(Some(
+            "arn:aws:sts::111122223333:assumed-role/Developer/Security"
+        )),
+        "a session named Security is not a security role"
+    );
+    assert!(!r.allows(Some("arn:aws:iam::111122223333:user/Security")));
+    assert!(!r.allows(None));
+    // An earlier catch-all rule with stop = true: still sensitive, with the later rule's allow.
+    let user = Rules::parse(
+        "[targets.ops]\n[targets.security]\n\
+         [[rule]]\nname = \"everything-to-ops\"\nroute = [\"ops\"]\nstop = true\n\
+         [[rule]]\nname = \"creds\"\nmatch = { event_type = \"AWS_RISK_*\" }\nroute = [\"security\"]\n\
+         sensitive = true\nallow = [\"*:assumed-role/IR-*\"]\n",
+        "user.toml",
+        None,
+    )
+    .unwrap();
+    let r = user.route(&s).expect("routed");
+    assert_eq!(
+        r.rules,
+        vec!["everything-to-ops".to_string()],
+        "routing stopped"
+    );
+    assert!(r.sensitive, "sensitivity did not");
+    assert!(!r.allows(Some("arn:aws:iam::111122223333:user/bob")));
+    assert!(r.allows(Some("arn:aws:sts::111122223333:assumed-role/IR-oncall/x")));
+}

@@ -123,9 +123,25 @@ pub(super) fn current_entities(state: &State) -> Vec<Entity> {
     if state.focus == PaneId::Entities && !matches!(state.mode, Mode::Detail(_)) {
         return state.selected_entity().cloned().into_iter().collect();
     }
-    id.and_then(|id| state.store.get(&id).map(|s| s.entities.clone()))
+    // The gate: a hidden signal's entities are its content.
+    id.and_then(|id| state.store.get(&id))
+        .filter(|s| !super::routing::is_hidden(state, s))
+        .map(|s| s.entities.clone())
         .unwrap_or_default()
 }
+
+/// The selected row's signal is hidden from this principal.
+pub(super) fn row_hidden(state: &State) -> bool {
+    let s = match &state.mode {
+        Mode::Detail(d) => state.store.get(&d.signal_id),
+        _ if state.focus == PaneId::Entities => None,
+        _ => state.selected_signal(state.focus),
+    };
+    s.is_some_and(|s| super::routing::is_hidden(state, s))
+}
+
+pub(super) const HIDDEN_ROW: &str =
+    "sensitive: its details are shown only to the principals its rule allows";
 
 pub(super) fn close(state: &mut State) {
     state.mode = match std::mem::replace(&mut state.mode, Mode::Normal) {
@@ -163,6 +179,10 @@ pub fn execute(state: &mut State, cmd: Command) -> Vec<Effect> {
 }
 
 pub(super) fn open_pivot_pick(state: &mut State) {
+    if row_hidden(state) {
+        state.toast(HIDDEN_ROW, true);
+        return;
+    }
     let entities = current_entities(state);
     if entities.is_empty() {
         state.toast("no entities on this row to pivot on", false);

@@ -12,11 +12,22 @@ pub(super) fn copy(state: &mut State, what: Command) -> Vec<Effect> {
         _ if state.focus == PaneId::Entities => None,
         _ => state.selected_signal(state.focus).cloned(),
     };
+    // Copying a sensitive record one may see is a reveal: it goes to the audit log.
+    let reveal = match (&signal, what) {
+        (Some(s), Command::CopyJson) if !super::routing::is_hidden(state, s) => {
+            super::routing::reveal(state, s)
+        }
+        _ => Vec::new(),
+    };
     let text = match (what, signal) {
         (Command::CopyId, Some(s)) => {
             s.id.split_once(':')
                 .map(|(_, id)| id.to_string())
                 .unwrap_or(s.id)
+        }
+        (Command::CopyArn, Some(s)) if super::routing::is_hidden(state, &s) => {
+            state.toast("sensitive: your principal may not copy its details", true);
+            return Vec::new();
         }
         (Command::CopyArn, Some(s)) => arn_of(&s).unwrap_or(s.id),
         (Command::CopyJson, Some(s)) if super::routing::hiding(state, &s).is_some() => {
@@ -58,7 +69,9 @@ pub(super) fn copy(state: &mut State, what: Command) -> Vec<Effect> {
         ),
         false,
     );
-    vec![Effect::Copy(text)]
+    let mut fx = reveal;
+    fx.push(Effect::Copy(text));
+    fx
 }
 
 /// The ARN a responder most likely wants from a signal.

@@ -27,6 +27,10 @@ pub fn lookup(state: &mut State) -> Vec<Effect> {
         );
         return Vec::new();
     }
+    if super::commands::row_hidden(state) {
+        state.toast(super::commands::HIDDEN_ROW, true);
+        return Vec::new();
+    }
     let entities = super::commands::current_entities(state);
     let rank = |e: &crate::model::Entity| {
         use crate::model::EntityKind as K;

@@ -27,11 +27,41 @@ fn append(state: &mut State, kind: EntryKind) -> Vec<Effect> {
     })]
 }
 
+/// The gate for pins: a hidden signal is pinned as its id and kind only; pinning a sensitive
+/// signal one may see writes a reveal record to the audit log.
+fn pin_signal(state: &mut State, s: &crate::model::Signal) -> Vec<Effect> {
+    let hidden = super::routing::is_hidden(state, s);
+    let mut kind = Entry::pin(s);
+    if hidden {
+        if let EntryKind::Pinned {
+            title,
+            summary,
+            entities,
+            raw,
+            ..
+        } = &mut kind
+        {
+            *title = s.kind.clone();
+            *summary =
+                "sensitive: details withheld (only the principals its rule allows may see them)"
+                    .into();
+            entities.clear();
+            *raw = serde_json::Value::Null;
+        }
+    }
+    let mut fx = if hidden {
+        Vec::new()
+    } else {
+        super::routing::reveal(state, s)
+    };
+    fx.extend(append(state, kind));
+    fx
+}
+
 fn pin(state: &mut State) -> Vec<Effect> {
     if let Mode::Detail(d) = &state.mode {
-        if let Some(s) = state.store.get(&d.signal_id) {
-            let kind = Entry::pin(s);
-            return append(state, kind);
+        if let Some(s) = state.store.get(&d.signal_id).cloned() {
+            return pin_signal(state, &s);
         }
     }
     if state.focus == PaneId::Entities {
@@ -40,11 +70,8 @@ fn pin(state: &mut State) -> Vec<Effect> {
             None => Vec::new(),
         };
     }
-    match state.selected_signal(state.focus) {
-        Some(s) => {
-            let kind = Entry::pin(s);
-            append(state, kind)
-        }
+    match state.selected_signal(state.focus).cloned() {
+        Some(s) => pin_signal(state, &s),
         None => Vec::new(),
     }
 }

@@ -58,6 +58,10 @@ pub fn targets(state: &State) -> Vec<Target> {
 }
 
 pub fn open(state: &mut State) {
+    if super::commands::row_hidden(state) {
+        state.toast(super::commands::HIDDEN_ROW, true);
+        return;
+    }
     let items: Vec<(Action, Target)> = targets(state)
         .into_iter()
         .flat_map(|t| {

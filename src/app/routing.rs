@@ -39,6 +39,25 @@ pub fn hiding<'a>(state: &'a State, s: &Signal) -> Option<&'a Route> {
     (!r.allows(principal(state).as_deref())).then_some(r)
 }
 
+/// Whether this signal's content is hidden from the console's principal: the one gate every
+/// path asks (panes, pickers, actions, lookups, copies, pins, filters, entity counts).
+pub fn is_hidden(state: &State, s: &Signal) -> bool {
+    hiding(state, s).is_some()
+}
+
+/// Store positions of the hidden signals, sorted (for the background view pass).
+pub fn hidden_positions(state: &State) -> Vec<u32> {
+    let p = principal(state);
+    let mut out: Vec<u32> = state
+        .routes
+        .iter()
+        .filter(|(_, r)| r.sensitive && !r.allows(p.as_deref()))
+        .filter_map(|(id, _)| state.store.position(id).map(|i| i as u32))
+        .collect();
+    out.sort_unstable();
+    out
+}
+
 /// The text shown instead of a hidden signal's summary.
 pub fn hidden_summary(r: &Route) -> String {
     format!("sensitive: details hidden (rules {})", r.rules.join(", "))

@@ -29,6 +29,10 @@ pub struct ViewQuery {
     pub pivots: Vec<Entity>,
     pub global: Option<Query>,
     pub panes: [PaneQuery; 4],
+    /// Store positions of the signals hidden from this principal (sorted): the gate for the
+    /// pass. They show as rows (that they exist) but never match a pivot or a filter term and
+    /// never count towards an entity.
+    pub hidden: std::sync::Arc<Vec<u32>>,
 }
 
 fn same_filter(a: &Option<Query>, b: &Option<Query>) -> bool {
@@ -38,6 +42,7 @@ fn same_filter(a: &Option<Query>, b: &Option<Query>) -> bool {
 impl ViewQuery {
     pub fn of(state: &State) -> ViewQuery {
         ViewQuery {
+            hidden: std::sync::Arc::new(super::routing::hidden_positions(state)),
             pivots: state.pivots.clone(),
             global: state.global_filter.clone(),
             panes: PaneId::ALL.map(|p| {
@@ -55,6 +60,7 @@ impl ViewQuery {
     /// because more data arrived.
     pub fn same(&self, other: &ViewQuery) -> bool {
         self.pivots == other.pivots
+            && self.hidden == other.hidden
             && same_filter(&self.global, &other.global)
             && self.panes.iter().zip(&other.panes).all(|(a, b)| {
                 same_filter(&a.filter, &b.filter)

@@ -84,16 +84,26 @@ fn scan(job: &ViewJob, pivots: &[u32], entity_terms: Option<&Option<Query>>, c: 
     let q = &job.query;
     let mut out = Found::default();
     // The masks are read in order; a signal itself only when a filter could accept it.
+    let hidden = &q.hidden;
+    let no_terms = |f: &Option<Query>| f.as_ref().is_none_or(|q| q.is_empty());
     for (k, mask) in c.masks.iter().enumerate() {
         if !pivots.iter().all(|p| c.entities[k].contains(p)) {
+            continue;
+        }
+        let i = (c.start + k) as u32;
+        let slot = (*mask >> SOURCE_SHIFT) as usize;
+        // The gate: a hidden signal is a row (it exists) only where nothing asks about its
+        // content; it never answers a pivot or a term, and never counts for an entity.
+        if !hidden.is_empty() && hidden.binary_search(&i).is_ok() {
+            if pivots.is_empty() && no_terms(&q.global) && no_terms(&q.panes[slot].filter) {
+                out.rows[slot].push(i);
+            }
             continue;
         }
         let s = &c.signals[k];
         if !passes(&q.global, s, *mask, job.now) {
             continue;
         }
-        let i = (c.start + k) as u32;
-        let slot = (*mask >> SOURCE_SHIFT) as usize;
         if passes(&q.panes[slot].filter, s, *mask, job.now) {
             out.rows[slot].push(i);
         }
@@ -123,6 +133,7 @@ pub struct EntityCache {
 
 #[derive(Debug, PartialEq)]
 struct EntityKey {
+    hidden: std::sync::Arc<Vec<u32>>,
     epoch: u64,
     version: u64,
     pivots: Vec<Entity>,
@@ -133,6 +144,7 @@ struct EntityKey {
 fn entity_key(job: &ViewJob) -> EntityKey {
     let text = |q: &Option<Query>| q.as_ref().map(|q| q.text.clone()).unwrap_or_default();
     EntityKey {
+        hidden: job.query.hidden.clone(),
         epoch: job.snapshot.epoch,
         version: job.snapshot.version,
         pivots: job.query.pivots.clone(),

@@ -17,6 +17,7 @@ pub mod plan;
 pub mod readback;
 pub mod s3;
 pub mod verify;
+mod verify_ec2;
 
 use crate::model::{Entity, EntityKind};
 use std::fmt;

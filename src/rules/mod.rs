@@ -212,8 +212,18 @@ impl Rules {
 
     pub fn route(&self, s: &crate::model::Signal) -> Option<Route> {
         let mut r = Route::default();
+        let mut stopped = false;
         for rule in &self.rules {
             if !rule.m.matches(s) {
+                continue;
+            }
+            // Sensitivity is decided by every matching rule, before and regardless of `stop`:
+            // an earlier rule that stops routing must not make a secret visible.
+            r.sensitive |= rule.def.sensitive;
+            if rule.def.sensitive {
+                r.allow.extend(rule.def.allow.iter().cloned());
+            }
+            if stopped {
                 continue;
             }
             r.rules.push(rule.def.name.clone());
@@ -222,7 +232,6 @@ impl Rules {
                     r.targets.push(t.clone());
                 }
             }
-            r.sensitive |= rule.def.sensitive;
             r.actions.extend(
                 rule.def
                     .actions
@@ -230,22 +239,42 @@ impl Rules {
                     .map(|a| (rule.def.name.clone(), a.clone())),
             );
             r.suggest.extend(rule.def.suggest.iter().cloned());
-            r.allow.extend(rule.def.allow.iter().cloned());
             if rule.def.stop {
-                break;
+                stopped = true;
             }
         }
         (!r.rules.is_empty()).then_some(r)
     }
 }
 
+/// The forms a principal is matched in: the ARN itself, or for an assumed role, the role
+/// without its session name, in its STS and IAM spellings.
+fn principal_forms(p: &str) -> Vec<String> {
+    let Some((prefix, rest)) = p.split_once(":assumed-role/") else {
+        return vec![p.to_string()];
+    };
+    let role = rest.split('/').next().unwrap_or(rest);
+    let account = prefix.rsplit(':').next().unwrap_or("");
+    let partition = prefix.split(':').nth(1).unwrap_or("aws");
+    vec![
+        format!("{prefix}:assumed-role/{role}"),
+        format!("arn:{partition}:iam::{account}:role/{role}"),
+    ]
+}
+
 impl Route {
-    /// Whether this principal may see the details of a sensitive signal.
+    /// Whether this principal may see the details of a sensitive signal. `allow` globs match
+    /// the role, never the session: an assumed-role ARN is matched as
+    /// `arn:aws:sts::ACCOUNT:assumed-role/ROLE` and `arn:aws:iam::ACCOUNT:role/ROLE` (a session
+    /// anyone can name "Security" must not open a secret).
     pub fn allows(&self, principal: Option<&str>) -> bool {
         if !self.sensitive {
             return true;
         }
         let Some(p) = principal else { return false };
-        self.allow.iter().any(|g| Glob::new(g).is_match(p))
+        let forms = principal_forms(p);
+        self.allow
+            .iter()
+            .any(|g| forms.iter().any(|f| Glob::new(g).is_match(f)))
     }
 }

@@ -173,10 +173,15 @@ pub fn draw_signals(f: &mut Frame, state: &State, theme: &Theme, pane: PaneId, a
                 } else {
                     s.time.format("%H:%M:%S").to_string()
                 }),
-                Cell::from(fit(&s.title, kind_w as usize)),
+                // A hidden signal shows what it is (its kind), never what it says.
+                Cell::from(fit(
+                    if hidden.is_some() { &s.kind } else { &s.title },
+                    kind_w as usize,
+                )),
             ];
             if actor_w > 0 {
                 let text = match (pane, s.affected) {
+                    _ if hidden.is_some() => "-".to_string(),
                     (PaneId::Health, Some(n)) => n.to_string(),
                     (PaneId::Health, None) => "-".to_string(),
                     _ => s.actor.clone().unwrap_or_else(|| "-".into()),
