@@ -75,6 +75,10 @@ pub struct LiveArgs {
     /// Attempts the SDK makes per call before the poller backs off (tests lower it).
     #[arg(long, default_value_t = 3, hide = true)]
     pub sdk_attempts: u32,
+    /// Live sessions keep signals this long (at least --since); older ones are dropped so a
+    /// console left open for days stays bounded in memory.
+    #[arg(long, default_value = "7d", value_parser = humantime::parse_duration)]
+    pub retain: std::time::Duration,
     /// How often working credentials are re-checked.
     #[arg(long, default_value = "5m", value_parser = humantime::parse_duration, hide = true)]
     pub identity_recheck: std::time::Duration,

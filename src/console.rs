@@ -209,6 +209,10 @@ pub fn run_console(origin: Origin, opts: &ConsoleOptions) -> Result<(), String> 
             Origin::Live(opts, paths) => {
                 state.live = Some(Default::default());
                 state.read_only |= opts.read_only;
+                // Replayed files may be old on purpose: retention applies to live-only sessions.
+                if paths.is_empty() {
+                    state.retention = Some((opts.retain, None));
+                }
                 state.action_region = opts.regions.first().cloned();
                 connection = Some(crate::respond::console::Connection {
                     profiles: opts.profiles.clone(),

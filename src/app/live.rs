@@ -149,17 +149,7 @@ pub fn on_live(state: &mut State, ev: LiveEvent) -> Vec<Effect> {
                     let removed = state
                         .store
                         .retain(|s| s.account.as_deref() != Some(old.as_str()));
-                    // Every row position now points elsewhere (or past the end): the panes
-                    // are emptied until the next pass, which `dirty` asks for.
-                    for p in PaneId::ALL {
-                        let len = state.store.len();
-                        let v = state.pane_mut(p);
-                        v.seen_upto = len;
-                        v.rows.clear();
-                        v.entity_rows.clear();
-                        v.cursor = 0;
-                    }
-                    state.dirty = true;
+                    store_shrunk(state);
                     state.toast(
                         format!(
                             "profile {} now answers for account {new} (was {old}): {removed} \
@@ -210,6 +200,49 @@ pub fn on_live(state: &mut State, ev: LiveEvent) -> Vec<Effect> {
     }
     state.dirty = true;
     Vec::new()
+}
+
+/// After the store lost signals every row position points elsewhere (or past the end): the
+/// panes are emptied until the next pass, which `dirty` asks for.
+fn store_shrunk(state: &mut State) {
+    let len = state.store.len();
+    for p in PaneId::ALL {
+        let v = state.pane_mut(p);
+        v.seen_upto = len;
+        v.rows.clear();
+        v.entity_rows.clear();
+        v.cursor = 0;
+    }
+    state.dirty = true;
+}
+
+/// Drops live signals older than the retention window, so a console left open for days stays
+/// bounded in memory. Checked once a minute; the store is rebuilt only when a tenth of it (or
+/// 100,000 signals) has expired, so the cost is amortised.
+pub fn expire(state: &mut State) {
+    let Some((keep, last)) = state.retention else {
+        return;
+    };
+    let now = state.now;
+    if last.is_some_and(|t| (now - t).num_seconds() < 60) {
+        return;
+    }
+    state.retention = Some((keep, Some(now)));
+    let cutoff = crate::model::time::minus(now, keep);
+    let old = |s: &crate::model::Signal| s.updated.unwrap_or(s.time) < cutoff;
+    let expired = state.store.signals().iter().filter(|s| old(s)).count();
+    if expired == 0 || (expired * 10 < state.store.len() && expired < 100_000) {
+        return;
+    }
+    let removed = state.store.retain(|s| !old(s));
+    store_shrunk(state);
+    state.toast(
+        format!(
+            "dropped {removed} signals older than {} (--retain)",
+            humantime::format_duration(keep)
+        ),
+        false,
+    );
 }
 
 #[cfg(test)]
@@ -317,5 +350,31 @@ mod tests {
         let b = s.live.as_ref().unwrap().banner().unwrap();
         assert!(b.contains("aws sso login --profile sso"), "{b}");
         assert!(s.source_label.contains("sso (no credentials)"));
+    }
+
+    #[test]
+    fn a_live_session_drops_what_is_older_than_its_retention() {
+        let mut s = state();
+        let mut sig = crate::normalize::guardduty::normalize(
+            &serde_json::json!({"schemaVersion":"2.0","id":"old","type":"Recon:EC2/PortProbeUnprotectedPort",
+                "severity":5,"accountId":"1","region":"us-east-1","updatedAt":"2026-11-01T00:00:00Z",
+                "createdAt":"2026-11-01T00:00:00Z","title":"t","description":"d","resource":{}}),
+            &Default::default(),
+        )
+        .unwrap();
+        s.store.insert_signal(sig.clone());
+        sig.id = "guardduty:new".into();
+        sig.time = s.now;
+        sig.updated = Some(s.now);
+        s.store.insert_signal(sig);
+        s.pane_mut(PaneId::GuardDuty).rows = vec![0, 1];
+        expire(&mut s);
+        assert_eq!(s.store.len(), 2, "no retention: nothing dropped");
+        s.retention = Some((std::time::Duration::from_secs(86_400), None));
+        expire(&mut s);
+        assert_eq!(s.store.len(), 1);
+        assert_eq!(s.store.signals()[0].id, "guardduty:new");
+        assert!(s.pane(PaneId::GuardDuty).rows.is_empty() && s.dirty);
+        assert!(s.toasts.last().unwrap().text.contains("older than 1day"));
     }
 }

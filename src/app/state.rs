@@ -302,6 +302,9 @@ pub struct State {
     pub clear_screen: bool,
     /// Live AWS status (None for the demo and replays).
     pub live: Option<super::live::LiveStatus>,
+    /// Live sessions without replayed files: how long signals are kept, and when that was last
+    /// applied.
+    pub retention: Option<(std::time::Duration, Option<DateTime<Utc>>)>,
     /// Response actions that change anything are refused (`--read-only`, config.toml).
     pub read_only: bool,
     /// The SNS topic `notify` publishes to (config.toml).
@@ -347,6 +350,7 @@ impl State {
             pending_phase: None,
             clear_screen: false,
             live: None,
+            retention: None,
             read_only: false,
             sns_topic: None,
             action_region: None,

@@ -17,6 +17,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Tick(now) => {
             state.now = now;
             state.toasts.retain(|t| t.until > now);
+            super::live::expire(state);
             // Another console may have written to the incident: re-read it when it grew.
             match &state.incident {
                 Some(i) => vec![Effect::Notebook(NbOp::Poll {

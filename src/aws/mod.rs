@@ -72,6 +72,8 @@ pub struct LiveOptions {
     pub sdk_attempts: u32,
     /// How often credentials are re-checked while they work (and every 10 s while they do not).
     pub identity_recheck: Duration,
+    /// How long a live session keeps signals (`--retain`, at least `since`).
+    pub retain: Duration,
     /// The Health endpoints' regions: the first is active, the next are failovers.
     pub health_regions: Vec<String>,
     /// Response actions that change anything are refused.
@@ -93,6 +95,7 @@ impl Default for LiveOptions {
             timeout: Duration::from_secs(20),
             sdk_attempts: 3,
             identity_recheck: Duration::from_secs(300),
+            retain: Duration::from_secs(7 * 86_400),
             health_regions: vec!["us-east-1".into(), "us-east-2".into()],
             read_only: false,
         }

@@ -76,6 +76,7 @@ pub fn from_args(a: &LiveArgs) -> Result<LiveOptions, String> {
         timeout: a.timeout,
         sdk_attempts: a.sdk_attempts.max(1),
         identity_recheck: a.identity_recheck,
+        retain: a.retain.max(a.since),
         read_only: a.read_only,
         ..LiveOptions::default()
     })
