@@ -18,6 +18,15 @@ fn creds() {
     std::env::remove_var("AWS_PROFILE");
 }
 
+/// Evidence and the audit log in `dir`.
+fn env_in(dir: &Path, read_only: bool) -> Env {
+    Env {
+        read_only,
+        evidence_dir: dir.to_path_buf(),
+        data_dir: dir.to_path_buf(),
+    }
+}
+
 fn ctx() -> PlanCtx {
     PlanCtx {
         account: Some("111122223333".into()),
@@ -36,11 +45,7 @@ async fn guardduty_archive_unarchive_and_feedback() {
     ));
     let c = Clients::load(None, Some("us-east-1"), Some(&server.url)).await;
     let dir = tempfile::tempdir().unwrap();
-    let env = Env {
-        read_only: false,
-        evidence_dir: dir.path().to_path_buf(),
-        data_dir: dir.path().to_path_buf(),
-    };
+    let env = env_in(dir.path(), false);
     let id = server.with(|w| w.findings[0]["id"].as_str().unwrap().to_string());
     let finding = |w: &World| {
         w.findings
@@ -116,11 +121,7 @@ async fn read_only_refuses_every_mutating_plan_with_zero_calls() {
     let server = FakeAws::start(World::empty());
     let c = Clients::load(None, Some("us-east-1"), Some(&server.url)).await;
     let dir = tempfile::tempdir().unwrap();
-    let env = Env {
-        read_only: true,
-        evidence_dir: dir.path().to_path_buf(),
-        data_dir: dir.path().to_path_buf(),
-    };
+    let env = env_in(dir.path(), true);
     let targets = [
         Target::Instance("i-0c0ffee0c0ffee001".into()),
         Target::InstanceGroups("i-0c0ffee0c0ffee001".into(), vec!["sg-1".into()]),
@@ -176,11 +177,7 @@ async fn a_denied_read_never_leads_to_a_write() {
     let server = FakeAws::start(World::empty());
     let c = Clients::load(None, Some("us-east-1"), Some(&server.url)).await;
     let dir = tempfile::tempdir().unwrap();
-    let env = Env {
-        read_only: false,
-        evidence_dir: dir.path().to_path_buf(),
-        data_dir: dir.path().to_path_buf(),
-    };
+    let env = env_in(dir.path(), false);
     let bucket = Target::Bucket("acme-prod-backups".into());
     // Nothing there (the documented errors) is an answer: the write goes ahead, and the
     // read-back catches that this fake S3 keeps nothing.
@@ -232,11 +229,7 @@ async fn another_account_or_no_audit_log_means_no_call_that_changes_anything() {
         account: Some("999988887777".into()),
         ..ctx()
     };
-    let env = Env {
-        read_only: false,
-        evidence_dir: dir.path().to_path_buf(),
-        data_dir: dir.path().to_path_buf(),
-    };
+    let env = env_in(dir.path(), false);
     let o = execute(&plan(Action::Archive, &t, &other).unwrap(), &c, &env).await;
     assert_eq!(o.status, Status::Refused, "{o:#?}");
     assert!(
