@@ -212,6 +212,9 @@ pub fn execute(state: &mut State, cmd: Command) -> Option<Vec<Effect>> {
                         cursor: 0,
                     }
                 }
+                // Bound in the detail view and listed in its help: the global handlers act on
+                // the signal the detail shows (they were swallowed here).
+                Command::Respond | Command::Pin | Command::CloudTrailLookup => return None,
                 _ => {}
             }
             Some(Vec::new())

@@ -309,4 +309,38 @@ mod tests {
             "{t}"
         );
     }
+
+    fn detail(signal_id: String) -> Mode {
+        Mode::Detail(Box::new(super::super::state::DetailState {
+            signal_id,
+            lines: Vec::new(),
+            scroll: 0,
+            search: String::new(),
+            matches: Vec::new(),
+            current: 0,
+        }))
+    }
+
+    #[test]
+    fn r_p_and_t_act_from_the_detail_view() {
+        let mut s = state_with_finding();
+        let id = s.store.signals()[0].id.clone();
+        s.mode = detail(id);
+        crate::app::commands::execute(&mut s, crate::app::command::Command::Respond);
+        assert!(matches!(s.mode, Mode::ActionPick { .. }), "{:?}", s.mode);
+        let id = s.store.signals()[0].id.clone();
+        s.mode = detail(id);
+        crate::app::commands::execute(&mut s, crate::app::command::Command::Pin);
+        assert!(
+            s.toasts.last().unwrap().text.contains("no incident open"),
+            "{:?}",
+            s.toasts
+        );
+        crate::app::commands::execute(&mut s, crate::app::command::Command::CloudTrailLookup);
+        assert!(
+            s.toasts.last().unwrap().text.contains("CloudTrail lookups"),
+            "{:?}",
+            s.toasts
+        );
+    }
 }
