@@ -55,6 +55,12 @@ pub fn lines(s: &Signal, now: DateTime<Utc>) -> Vec<String> {
     for e in &s.entities {
         out.push(format!("  {:<15}{}", e.kind.label(), line(&e.id)));
     }
+    if s.entities_more > 0 {
+        out.push(format!(
+            "  … and {} more not kept (the JSON below has them all)",
+            s.entities_more
+        ));
+    }
     out.push(String::new());
     out.push(JSON_HEADER.to_string());
     let json = serde_json::to_string_pretty(&s.raw.decoded())

@@ -228,13 +228,10 @@ pub fn expire(state: &mut State) {
         return;
     }
     state.retention = Some((keep, Some(now)));
-    let cutoff = crate::model::time::minus(now, keep);
-    let old = |s: &crate::model::Signal| s.updated.unwrap_or(s.time) < cutoff;
-    let expired = state.store.signals().iter().filter(|s| old(s)).count();
-    if expired == 0 || (expired * 10 < state.store.len() && expired < 100_000) {
+    let removed = state.store.expire(crate::model::time::minus(now, keep));
+    if removed == 0 {
         return;
     }
-    let removed = state.store.retain(|s| !old(s));
     store_shrunk(state);
     state.toast(
         format!(

@@ -17,7 +17,8 @@ pub fn normalize(record: &Value, env: &Envelope) -> Result<Signal, String> {
     let time = time::parse_value(time_value)
         .ok_or_else(|| format!("unreadable eventTime {}", short(time_value)))?;
     let (severity, severity_reason) = assess(record, event_name);
-    let (actor, entities) = extract(record);
+    let (actor, found) = extract(record);
+    let (entities, more) = super::cloudtrail_entities::capped(found);
     let source_short = str_at(record, &["eventSource"])
         .map(|s| s.trim_end_matches(".amazonaws.com"))
         .unwrap_or("?");
@@ -52,7 +53,7 @@ pub fn normalize(record: &Value, env: &Envelope) -> Result<Signal, String> {
         category: str_at(record, &["eventType"]).map(str::to_string),
         entities,
         affected: None,
-        entities_more: 0,
+        entities_more: more,
         raw: crate::model::Raw::None,
     })
 }

@@ -82,7 +82,7 @@ fn hinted(key: &str, value: &str, event_source: &str) -> Option<Entity> {
 }
 
 fn walk(v: &Value, key: &str, event_source: &str, out: &mut Vec<Entity>, depth: u32) {
-    if out.len() >= MAX_ENTITIES || depth > 12 {
+    if out.len() >= 4 * MAX_ENTITIES || depth > 12 {
         return;
     }
     match v {
@@ -129,8 +129,14 @@ pub fn extract(record: &Value) -> (Option<String>, Vec<Entity>) {
             walk(v, section, event_source, &mut out, 0);
         }
     }
-    out.truncate(MAX_ENTITIES);
     (actor, out)
+}
+
+/// The entities a record keeps (at most `MAX_ENTITIES`) and how many more were found.
+pub fn capped(mut found: Vec<Entity>) -> (Vec<Entity>, u32) {
+    let more = found.len().saturating_sub(MAX_ENTITIES) as u32;
+    found.truncate(MAX_ENTITIES);
+    (found, more)
 }
 
 #[cfg(test)]

@@ -14,7 +14,12 @@ pub fn normalize(f: &Value, env: &Envelope) -> Result<Signal, String> {
         .or_else(|| get(f, "createdAt").and_then(time::parse_value))
         .or_else(|| path(f, &["service", "eventLastSeen"]).and_then(time::parse_value))
         .ok_or("GuardDuty finding has no readable updatedAt or createdAt")?;
-    let (actor, entities) = entities(f);
+    let (actor, mut entities) = entities(f);
+    // Kept up to the cap; the rest (as far as the walk looked) is counted.
+    let more = entities
+        .len()
+        .saturating_sub(crate::model::signal::MAX_ENTITIES);
+    entities.truncate(crate::model::signal::MAX_ENTITIES);
     let title = str_at(f, &["title"]).unwrap_or(kind).to_string();
     let description = str_at(f, &["description"]).unwrap_or("");
     let mut summary = first_sentence(description);
@@ -51,7 +56,7 @@ pub fn normalize(f: &Value, env: &Envelope) -> Result<Signal, String> {
         category: str_at(f, &["resource", "resourceType"]).map(str::to_string),
         entities,
         affected: None,
-        entities_more: 0,
+        entities_more: more as u32,
         raw: crate::model::Raw::None,
     })
 }
@@ -64,7 +69,8 @@ fn first_sentence(s: &str) -> String {
 /// Keeps an entity once, up to the cap a signal holds (a finding listing thousands of remote
 /// IPs must not make every later check pay for all of them).
 fn push(out: &mut Vec<Entity>, e: Option<Entity>) {
-    if out.len() >= crate::model::signal::MAX_ENTITIES {
+    // Looked for up to four times the cap, so the rest can be counted (`entities_more`).
+    if out.len() >= 4 * crate::model::signal::MAX_ENTITIES {
         return;
     }
     if let Some(e) = e.filter(|e| !e.id.is_empty()) {
@@ -235,5 +241,25 @@ mod tests {
     #[test]
     fn severity_must_be_a_number() {
         assert!(normalize(&json!({"id": "x", "type": "T", "severity": "high", "updatedAt": "2024-01-01T00:00:00Z"}), &Envelope::default()).is_err());
+    }
+
+    #[test]
+    fn a_finding_naming_thousands_of_ips_keeps_the_cap_and_counts_the_rest() {
+        let probes: Vec<serde_json::Value> = (0..2000)
+            .map(|i| serde_json::json!({"remoteIpDetails": {"ipAddressV4": format!("198.51.{}.{}", i / 250, i % 250)}}))
+            .collect();
+        let f = serde_json::json!({"schemaVersion":"2.0","id":"f","type":"Recon:EC2/PortProbeUnprotectedPort",
+            "severity":5,"accountId":"1","region":"us-east-1","createdAt":"2026-11-28T00:00:00Z",
+            "updatedAt":"2026-11-28T00:00:00Z","title":"t","description":"d","resource":{},
+            "service":{"action":{"portProbeAction":{"portProbeDetails": probes}}}});
+        let t = std::time::Instant::now();
+        let s = normalize(&f, &Default::default()).unwrap();
+        assert!(
+            t.elapsed() < std::time::Duration::from_secs(2),
+            "{:?}",
+            t.elapsed()
+        );
+        assert_eq!(s.entities.len(), crate::model::signal::MAX_ENTITIES);
+        assert!(s.entities_more >= 700, "{}", s.entities_more);
     }
 }

@@ -309,6 +309,17 @@ impl Store {
         before - self.signals.len()
     }
 
+    /// Drops the signals last updated before `cutoff`, once a tenth of the store (or 100,000
+    /// signals) is that old, so the rebuild is amortised; how many went.
+    pub fn expire(&mut self, cutoff: chrono::DateTime<chrono::Utc>) -> usize {
+        let old = |s: &Signal| s.updated.unwrap_or(s.time) < cutoff;
+        let expired = self.signals.iter().filter(|s| old(s)).count();
+        if expired == 0 || (expired * 10 < self.len() && expired < 100_000) {
+            return 0;
+        }
+        self.retain(|s| !old(s))
+    }
+
     /// Health events that never became signals, with the reason (after `finish`).
     pub fn unjoined(&self) -> Vec<(String, String)> {
         let mut out: Vec<(String, String)> = self

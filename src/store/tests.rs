@@ -109,3 +109,26 @@ fn health_pieces_join_and_the_catalog_applies_at_the_end() {
         1
     );
 }
+
+#[test]
+fn expiry_waits_for_a_tenth_of_the_store_then_drops_what_is_old() {
+    let mut s = Store::default();
+    for i in 0..20 {
+        put(&mut s, ct(&format!("old{i}"), "alice"));
+    }
+    let mut recent = ct("new", "bob");
+    recent["eventTime"] = json!("2026-11-30T00:00:00Z");
+    put(&mut s, recent);
+    let cutoff = crate::model::time::parse_str("2025-01-01T00:00:00Z").unwrap();
+    assert_eq!(s.expire(cutoff), 20);
+    assert_eq!(s.len(), 1);
+    assert!(s.get("cloudtrail:new").is_some());
+    // One old signal among many new ones waits for more.
+    for i in 0..20 {
+        let mut r = ct(&format!("n{i}"), "bob");
+        r["eventTime"] = json!("2026-11-30T00:00:00Z");
+        put(&mut s, r);
+    }
+    put(&mut s, ct("late-old", "carol"));
+    assert_eq!(s.expire(cutoff), 0, "under a tenth: not yet");
+}

@@ -141,6 +141,33 @@ pub fn load_named(name: &str, config_dir: Option<&Path>) -> Result<Theme, String
         next = file.inherits.clone();
         chain.push((origin, text, file));
     }
+    build(name, chain)
+}
+
+/// A theme from its text (tests and fuzzing): `inherits` may name only embedded themes.
+pub fn from_text(origin: &str, text: &str) -> Result<Theme, String> {
+    let file = parse_file(origin, text)?;
+    let mut next = file.inherits.clone();
+    let mut chain = vec![(origin.to_string(), text.to_string(), file)];
+    while let Some(n) = next.take() {
+        if chain.len() >= 8 {
+            return Err(format!("{origin}: inherits more than 8 levels (a cycle?)"));
+        }
+        let Some((_, t)) = EMBEDDED.iter().find(|(e, _)| *e == n) else {
+            return Err(format!(
+                "{origin}: inherits '{n}', which is not an embedded theme"
+            ));
+        };
+        let o = format!("themes/{n}.toml (embedded)");
+        let f = parse_file(&o, t)?;
+        next = f.inherits.clone();
+        chain.push((o, t.to_string(), f));
+    }
+    build(origin, chain)
+}
+
+/// Merges a chain of theme files (the first one wins over those it inherits).
+fn build(name: &str, chain: Vec<(String, String, ThemeFile)>) -> Result<Theme, String> {
     let mut palette: HashMap<String, String> = HashMap::new();
     let mut specs: Vec<(String, String, String, SlotSpec)> = Vec::new();
     let mut monochrome = false;

@@ -101,6 +101,7 @@ pub async fn run(o: WatchOptions) -> Result<i32, String> {
     };
     let mut pending: BTreeSet<String> = BTreeSet::new();
     let mut polled: HashSet<String> = HashSet::new();
+    let mut last_expiry = std::time::Instant::now();
     loop {
         let msg = tokio::time::timeout(Duration::from_millis(500), rx.recv()).await;
         let mut flush = false;
@@ -197,6 +198,15 @@ pub async fn run(o: WatchOptions) -> Result<i32, String> {
         if flush {
             for id in std::mem::take(&mut pending) {
                 w.handle(&id).await;
+            }
+        }
+        // A watch runs for weeks: what is older than --retain leaves memory (the dedup store
+        // on disk still knows it was handled).
+        if let WatchSource::Live(opts) = &w.o.source {
+            if last_expiry.elapsed() >= Duration::from_secs(60) {
+                last_expiry = std::time::Instant::now();
+                let cutoff = crate::model::time::minus(chrono::Utc::now(), opts.retain);
+                w.store.expire(cutoff);
             }
         }
         if done {
