@@ -133,7 +133,11 @@ fn bombs_devices_and_fifos_cost_little_and_say_why() {
     let zeros = write(d, "zeros.json.gz", &gzip_bomb(b"", 0, 13_000));
     let (out, _) = inspect(&["inspect", &zeros]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out).contains("zeros.json.gz"), "{}", text(&out));
+    let t = text(&out);
+    assert!(
+        t.contains("zeros.json.gz") && t.contains("1.0 GiB per file (--max-file-size)"),
+        "{t}"
+    );
     // JSON that never ends: stopped by the limit, which the report names.
     let spaces = write(
         d,

@@ -126,8 +126,8 @@ pub fn read_path(path: &Path, opts: Options) -> Vec<FileOutput> {
     let gz = ext == "gz";
     let container = if gz { "gzip" } else { "" };
     let mut out = match containers::open(path, gz) {
-        Ok((Content::Bytes(b), hit)) => capped(read_bytes(&name, &b, container, opts), &hit),
-        Ok((Content::Stream(r), hit)) => capped(read_stream(&name, r, container, opts), &hit),
+        Ok((Content::Bytes(b), hit)) => capped(read_bytes(&name, &b, container, opts), &hit, false),
+        Ok((Content::Stream(r), hit)) => capped(read_stream(&name, r, container, opts), &hit, true),
         Err(e) => FileOutput {
             report: FileReport::new(name.clone()).fail("read", e.to_string()),
             items: vec![],
@@ -138,7 +138,20 @@ pub fn read_path(path: &Path, opts: Options) -> Vec<FileOutput> {
 }
 
 /// When the size cap stopped a file, its report says so first (records before it are kept).
-fn capped(mut out: FileOutput, hit: &AtomicBool) -> FileOutput {
+/// A streamed file that failed for another reason (a gzip of zeros is not JSON at its first
+/// byte) says how large it is and which cap would have stopped it.
+fn capped(mut out: FileOutput, hit: &AtomicBool, streamed: bool) -> FileOutput {
+    if streamed && !hit.load(Ordering::Relaxed) && out.report.status == FileStatus::Failed {
+        let note = format!(
+            "more than {} once decompressed: read as a stream, at most {} per file (--max-file-size)",
+            containers::human_bytes(containers::IN_MEMORY),
+            containers::human_bytes(containers::max_file_bytes())
+        );
+        out.report.note = Some(match out.report.note.take() {
+            Some(n) => format!("{n}; {note}"),
+            None => note,
+        });
+    }
     if hit.load(Ordering::Relaxed) {
         let limit = containers::limit_message(containers::max_file_bytes());
         out.report
@@ -203,6 +216,7 @@ pub fn read_reader(label: &str, r: impl Read, container: &str, opts: Options) ->
     let mut capped_r = containers::Capped::new(r, containers::max_file_bytes());
     let hit = capped_r.hit.clone();
     let mut buf = Vec::new();
+    let mut streamed = false;
     let out = match (&mut capped_r)
         .take(containers::IN_MEMORY)
         .read_to_end(&mut buf)
@@ -214,14 +228,17 @@ pub fn read_reader(label: &str, r: impl Read, container: &str, opts: Options) ->
         Ok(_) if (buf.len() as u64) < containers::IN_MEMORY => {
             read_bytes(label, &buf, container, opts)
         }
-        Ok(_) => read_stream(
-            label,
-            std::io::Cursor::new(buf).chain(capped_r),
-            container,
-            opts,
-        ),
+        Ok(_) => {
+            streamed = true;
+            read_stream(
+                label,
+                std::io::Cursor::new(buf).chain(capped_r),
+                container,
+                opts,
+            )
+        }
     };
-    capped(out, &hit)
+    capped(out, &hit, streamed)
 }
 
 fn container_or_file(container: &str) -> &str {
