@@ -115,16 +115,22 @@ pub(super) fn pivot_on(state: &mut State, e: Entity) {
 }
 
 /// Entities of the signal in view (detail) or under the cursor.
+/// The signal a row command acts on: the one the detail view shows, else the focused pane's
+/// selection (none on the Entities pane, whose rows are entities).
+pub(super) fn row_signal(state: &State) -> Option<&crate::model::Signal> {
+    match &state.mode {
+        Mode::Detail(d) => state.store.get(&d.signal_id),
+        _ if state.focus == PaneId::Entities => None,
+        _ => state.selected_signal(state.focus),
+    }
+}
+
 pub(super) fn current_entities(state: &State) -> Vec<Entity> {
-    let id = match &state.mode {
-        Mode::Detail(d) => Some(d.signal_id.clone()),
-        _ => state.selected_signal(state.focus).map(|s| s.id.clone()),
-    };
     if state.focus == PaneId::Entities && !matches!(state.mode, Mode::Detail(_)) {
         return state.selected_entity().cloned().into_iter().collect();
     }
     // The gate: a hidden signal's entities are its content.
-    id.and_then(|id| state.store.get(&id))
+    row_signal(state)
         .filter(|s| !super::routing::is_hidden(state, s))
         .map(|s| s.entities.clone())
         .unwrap_or_default()
@@ -132,12 +138,7 @@ pub(super) fn current_entities(state: &State) -> Vec<Entity> {
 
 /// The selected row's signal is hidden from this principal.
 pub(super) fn row_hidden(state: &State) -> bool {
-    let s = match &state.mode {
-        Mode::Detail(d) => state.store.get(&d.signal_id),
-        _ if state.focus == PaneId::Entities => None,
-        _ => state.selected_signal(state.focus),
-    };
-    s.is_some_and(|s| super::routing::is_hidden(state, s))
+    row_signal(state).is_some_and(|s| super::routing::is_hidden(state, s))
 }
 
 pub(super) const HIDDEN_ROW: &str =

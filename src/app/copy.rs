@@ -3,15 +3,11 @@
 //! refused, records are copied with such characters escaped, credentials masked.
 
 use super::msg::Effect;
-use super::state::{Mode, PaneId, State};
+use super::state::{PaneId, State};
 use crate::app::command::Command;
 
 pub(super) fn copy(state: &mut State, what: Command) -> Vec<Effect> {
-    let signal = match &state.mode {
-        Mode::Detail(d) => state.store.get(&d.signal_id).cloned(),
-        _ if state.focus == PaneId::Entities => None,
-        _ => state.selected_signal(state.focus).cloned(),
-    };
+    let signal = super::commands::row_signal(state).cloned();
     // Copying a sensitive record one may see is a reveal: it goes to the audit log.
     let reveal = match (&signal, what) {
         (Some(s), Command::CopyJson) if !super::routing::is_hidden(state, s) => {

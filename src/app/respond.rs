@@ -17,11 +17,7 @@ pub fn targets(state: &State) -> Vec<Target> {
         out.extend(state.selected_entity().and_then(Target::from_entity));
         return out;
     }
-    let id = match &state.mode {
-        Mode::Detail(d) => Some(d.signal_id.clone()),
-        _ => state.selected_signal(state.focus).map(|s| s.id.clone()),
-    };
-    let Some(s) = id.and_then(|id| state.store.get(&id)) else {
+    let Some(s) = super::commands::row_signal(state) else {
         return out;
     };
     if s.source == Source::GuardDuty {
@@ -95,11 +91,7 @@ fn row_scope(state: &State) -> Result<(Option<String>, Option<String>), String> 
         regions.dedup();
         return Ok((account, (regions.len() == 1).then(|| regions.remove(0))));
     }
-    let signal = match &state.mode {
-        Mode::Detail(d) => state.store.get(&d.signal_id),
-        _ => state.selected_signal(state.focus),
-    };
-    Ok(signal
+    Ok(super::commands::row_signal(state)
         .map(|s| (s.account.clone(), region(s.region.as_ref())))
         .unwrap_or((None, None)))
 }

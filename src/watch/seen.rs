@@ -47,10 +47,6 @@ impl Seen {
         self.keys.contains(k)
     }
 
-    pub fn add(&mut self, k: String) -> Result<(), String> {
-        self.add_with(k, None)
-    }
-
     pub fn add_with(&mut self, k: String, value: Option<String>) -> Result<(), String> {
         if let Some(d) = self.path.parent() {
             crate::private_files::dir(d).map_err(|e| format!("{}: {e}", d.display()))?;
