@@ -5,9 +5,10 @@ pub mod app;
 pub mod aws;
 pub mod bench;
 pub mod cli;
-pub mod config;
+pub mod feed;
+
 pub mod console;
-pub mod incident_cli;
+
 pub mod inspect;
 pub mod keymap;
 pub mod model;
@@ -15,8 +16,9 @@ pub mod normalize;
 pub mod notebook;
 pub mod notify;
 pub mod panics;
+pub mod paths;
 pub mod private_files;
-pub use panics::panic_message;
+
 pub mod query;
 pub mod respond;
 pub mod rules;

@@ -1,9 +1,9 @@
 //! The whole app loop headless: the demo source on paused tokio time, keys injected through a
 //! stream, a TestBackend terminal, effects collected instead of written.
 
-use airc::app::run::{run, Io};
 use airc::app::state::PaneId;
 use airc::app::{Effect, State};
+use airc::console::run::{run, Io};
 use airc::keymap::Keymap;
 use airc::theme::Theme;
 use chrono::{DateTime, Utc};

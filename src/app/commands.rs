@@ -1,15 +1,15 @@
 //! What each command does, given the mode it arrives in.
 
-use super::command::Command;
 use super::detail;
 use super::msg::Effect;
 use super::state::{DetailState, Layout, Mode, PaneId, State};
 use super::view;
+use crate::keymap::Command;
 use crate::model::Entity;
 
 /// Rows a page moves: the focused pane's height less its border and header.
 pub(super) fn page(state: &State) -> usize {
-    let rect = crate::ui::layout::pane_rect(state, state.focus);
+    let rect = super::layout::pane_rect(state, state.focus);
     (rect.height as usize).saturating_sub(3).max(1)
 }
 

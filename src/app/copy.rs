@@ -4,7 +4,7 @@
 
 use super::msg::Effect;
 use super::state::{PaneId, State};
-use crate::app::command::Command;
+use crate::keymap::Command;
 
 pub(super) fn copy(state: &mut State, what: Command) -> Vec<Effect> {
     let signal = super::commands::row_signal(state).cloned();

@@ -1,7 +1,7 @@
 //! Help overlay rows, generated from the active keymap (so help never drifts from the
 //! bindings), filtered by what the user types.
 
-use super::command::Command;
+use crate::keymap::Command;
 use crate::keymap::{Context, Keymap};
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,10 +1,10 @@
 //! From a key press to a command, by mode: text input goes into the text being typed, the rest
 //! through the keymap (with pending sequences such as `g g`).
 
-use super::command::Command;
 use super::state::{Mode, State};
 use super::view;
 use crate::keymap::keys::{Chord, Code};
+use crate::keymap::Command;
 use crate::keymap::{Context, Lookup};
 use crate::query;
 use ratatui::crossterm::event::{KeyEvent, KeyEventKind};

@@ -3,48 +3,10 @@
 
 use super::msg::Effect;
 use super::state::{PaneId, State};
-use crate::aws::errors::Problem;
+pub use crate::feed::live::{Identity, LiveEvent, ScopeStatus};
 use crate::model::Source;
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Identity {
-    pub profile: String,
-    pub account: Option<String>,
-    pub principal: Option<String>,
-    /// Why the credentials do not work, and the command that fixes it.
-    pub problem: Option<(String, String)>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum ScopeStatus {
-    /// A poll is under way (the first one, or after a problem).
-    Polling,
-    Ok {
-        note: Option<String>,
-    },
-    Problem(Problem),
-    /// Waiting for credentials to work again.
-    Paused,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum LiveEvent {
-    Identity(Identity),
-    Status {
-        source: Source,
-        /// `profile/region`.
-        scope: String,
-        status: ScopeStatus,
-    },
-    /// Health event counts by category (DescribeEventAggregates).
-    HealthAggregates(Vec<(String, u64)>),
-    Notice {
-        text: String,
-        error: bool,
-    },
-}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScopeState {
@@ -245,6 +207,7 @@ pub fn expire(state: &mut State) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::feed::Problem;
     use crate::keymap::Keymap;
 
     fn state() -> State {

@@ -1,11 +1,11 @@
 //! The application: state, commands, the pure update function, effects and the event loop.
 
-pub mod command;
 pub mod commands;
 mod copy;
 pub mod detail;
 pub mod help;
 pub mod keys;
+pub mod layout;
 pub mod live;
 pub mod lookup;
 pub mod msg;
@@ -15,7 +15,6 @@ pub mod palette;
 pub mod priority;
 pub mod respond;
 pub mod routing;
-pub mod run;
 pub mod state;
 pub mod update;
 pub mod view;

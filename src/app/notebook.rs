@@ -1,9 +1,9 @@
 //! The notebook from the console: open or switch incidents, pin evidence, write notes, change
 //! phase, export. Every write is an effect; the state changes only when the disk says saved.
 
-use super::command::Command;
 use super::msg::{Effect, NbMsg, NbOp};
 use super::state::{Mode, PaneId, State};
+use crate::keymap::Command;
 use crate::notebook::{Entry, EntryKind, Phase};
 
 fn attached_id(state: &mut State) -> Option<String> {

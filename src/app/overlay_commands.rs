@@ -1,7 +1,6 @@
 //! Commands while an overlay or input has the keys: help, palette, pivot picker, filter input,
 //! detail view and its search.
 
-use super::command::Command;
 use super::commands::{close, execute as run_command, list_move, open_pivot_pick, page, pivot_on};
 use super::copy::copy;
 use super::detail::run_search;
@@ -9,6 +8,7 @@ use super::msg::{Effect, NbOp};
 use super::notebook;
 use super::state::{Mode, State};
 use super::{help, palette};
+use crate::keymap::Command;
 
 /// `None` when no overlay is open (the command is a global one).
 pub fn execute(state: &mut State, cmd: Command) -> Option<Vec<Effect>> {

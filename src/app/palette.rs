@@ -1,6 +1,6 @@
 //! The command palette: every command, fuzzy-matched by name and description.
 
-use super::command::Command;
+use crate::keymap::Command;
 use fuzzy_matcher::skim::SkimMatcherV2;
 use fuzzy_matcher::FuzzyMatcher;
 

@@ -318,17 +318,17 @@ mod tests {
         let mut s = state_with_finding();
         let id = s.store.signals()[0].id.clone();
         s.mode = detail(id);
-        crate::app::commands::execute(&mut s, crate::app::command::Command::Respond);
+        crate::app::commands::execute(&mut s, crate::keymap::Command::Respond);
         assert!(matches!(s.mode, Mode::ActionPick { .. }), "{:?}", s.mode);
         let id = s.store.signals()[0].id.clone();
         s.mode = detail(id);
-        crate::app::commands::execute(&mut s, crate::app::command::Command::Pin);
+        crate::app::commands::execute(&mut s, crate::keymap::Command::Pin);
         assert!(
             s.toasts.last().unwrap().text.contains("no incident open"),
             "{:?}",
             s.toasts
         );
-        crate::app::commands::execute(&mut s, crate::app::command::Command::CloudTrailLookup);
+        crate::app::commands::execute(&mut s, crate::keymap::Command::CloudTrailLookup);
         assert!(
             s.toasts.last().unwrap().text.contains("CloudTrail lookups"),
             "{:?}",

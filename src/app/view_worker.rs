@@ -82,7 +82,7 @@ fn work(
         let result = match ran {
             Ok(r) => r,
             Err(p) => {
-                let why = crate::panic_message(&*p);
+                let why = crate::panics::panic_message(&*p);
                 tracing::error!("view pass panicked: {why}");
                 cache = EntityCache::default();
                 Some(ViewResult::failure(&job, why))

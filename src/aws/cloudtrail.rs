@@ -6,7 +6,7 @@
 use super::errors::{classify, Problem};
 use super::poller::{self, send_items, Poll};
 use super::{Ctx, Lookup, LookupKey};
-use crate::app::live::{LiveEvent, ScopeStatus};
+use crate::feed::{LiveEvent, ScopeStatus};
 use crate::model::Source;
 use crate::normalize::{normalize_record, Normalized, Options};
 use aws_config::SdkConfig;

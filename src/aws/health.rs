@@ -12,7 +12,7 @@ use super::health_json::{
 };
 use super::poller::{self, send_items, Poll};
 use super::{with_region, Ctx};
-use crate::app::live::LiveEvent;
+use crate::feed::LiveEvent;
 use crate::model::Source;
 use crate::normalize::Normalized;
 use aws_config::SdkConfig;

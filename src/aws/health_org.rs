@@ -12,7 +12,7 @@ use super::health_json::{
 };
 use super::poller::send_items;
 use super::Ctx;
-use crate::app::live::LiveEvent;
+use crate::feed::LiveEvent;
 use aws_sdk_health::types::{
     DateTimeRange, EntityAccountFilter, EventAccountFilter, EventStatusCode, EventTypeCategory,
     OrganizationEvent, OrganizationEventFilter,

@@ -5,7 +5,7 @@
 use super::errors::{classify, Problem};
 use super::poller::send_items;
 use super::Ctx;
-use crate::app::live::{LiveEvent, ScopeStatus};
+use crate::feed::{LiveEvent, ScopeStatus};
 use crate::model::Source;
 use crate::normalize::{normalize_record, Options};
 use aws_config::SdkConfig;

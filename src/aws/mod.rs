@@ -11,12 +11,11 @@ pub mod health_json;
 pub mod health_org;
 pub mod lake;
 pub mod limiter;
-pub mod options;
 pub mod poller;
 pub mod session;
 
-use crate::app::live::{Identity, LiveEvent};
-use crate::app::Feed;
+use crate::feed::Feed;
+use crate::feed::{Identity, LiveEvent};
 use aws_config::SdkConfig;
 use std::sync::Arc;
 use std::time::Duration;
@@ -260,7 +259,7 @@ where
         loop {
             match tokio::spawn(make()).await {
                 Err(e) if e.is_panic() => {
-                    let why = crate::panic_message(&*e.into_panic());
+                    let why = crate::panics::panic_message(&*e.into_panic());
                     ctx.send(LiveEvent::Notice {
                         text: format!("{what} failed ({why}); restarting it in 5 s"),
                         error: true,

@@ -3,8 +3,8 @@
 
 use super::errors::Problem;
 use super::Ctx;
-use crate::app::live::{LiveEvent, ScopeStatus};
-use crate::app::Feed;
+use crate::feed::Feed;
+use crate::feed::{LiveEvent, ScopeStatus};
 use crate::model::Source;
 use crate::normalize::Normalized;
 use std::time::Duration;

@@ -9,8 +9,8 @@
 //! `airc bench keys /tmp/corpus1m`
 
 use super::stats;
-use crate::app::run::{run as run_loop, Io};
 use crate::app::{Effect, State};
+use crate::console::run::{run as run_loop, Io};
 use crate::keymap::Keymap;
 use crate::theme::Theme;
 use chrono::Utc;
@@ -89,7 +89,7 @@ pub fn run(paths: &[PathBuf]) -> Result<(), String> {
         let (feed_tx, feed) = unbounded_channel();
         let done = Arc::clone(&loaded_at);
         std::thread::spawn(move || {
-            crate::console::replay_feed(paths, feed_tx);
+            crate::source::replay::feed::feed(paths, feed_tx);
             if let Ok(mut d) = done.lock() {
                 *d = Some(Instant::now());
             }

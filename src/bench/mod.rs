@@ -1,5 +1,5 @@
-//! `airc bench`: the measurements behind BENCHMARKS.md, built into the release binary so they
-//! run on exactly what responders run (and without the test build's dependency features, which
+//! `airc-bench` (also reached as `airc bench`): the measurements behind BENCHMARKS.md, built
+//! from the same library and release profile as `airc` so they run on exactly what responders run (and without the test build's dependency features, which
 //! would rebuild the AWS SDK): a corpus generator, the view pass and frame times, and keypress
 //! latency while a replay loads.
 
@@ -7,8 +7,15 @@ mod corpus;
 mod keys;
 mod view;
 
-use clap::Subcommand;
+use clap::{Parser, Subcommand};
 use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(name = "airc-bench", about = "Measurements for BENCHMARKS.md")]
+pub struct BenchCli {
+    #[command(subcommand)]
+    pub bench: Bench,
+}
 
 #[derive(Debug, Subcommand)]
 pub enum Bench {

@@ -2,9 +2,11 @@
 //! by key. Lookup, pending sequences (`g g`), help rows and printing all come from the same
 //! table.
 
+pub mod command;
 pub mod keys;
 
-use crate::app::command::Command;
+pub use command::Command;
+
 use keys::{parse_sequence, sequence_to_string, Chord};
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -1,6 +1,8 @@
 //! Domain types shared by everything: signals, severities, entities, time parsing.
 
+pub mod abuse;
 pub mod entity;
+pub mod nested;
 pub mod raw;
 pub mod severity;
 pub mod signal;

@@ -160,9 +160,9 @@ impl Raw {
             Raw::Text(_) | Raw::Packed(_) => self
                 .text()
                 .and_then(|t| serde_json::from_str::<Value>(&t).ok())
-                .map(crate::normalize::nested::decode_nested)
+                .map(crate::model::nested::decode_nested)
                 .unwrap_or(Value::Null),
-            Raw::Tree(v) => crate::normalize::nested::decode_nested((**v).clone()),
+            Raw::Tree(v) => crate::model::nested::decode_nested((**v).clone()),
         };
         mask_credentials(&mut v);
         v

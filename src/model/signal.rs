@@ -63,7 +63,7 @@ pub struct Signal {
     /// Principal that acted (CloudTrail) or the principal in the finding.
     pub actor: Option<String>,
     /// Health abuse classification, when the event is an abuse report.
-    pub abuse: Option<crate::normalize::abuse::AbuseType>,
+    pub abuse: Option<crate::model::abuse::AbuseType>,
     /// Health event category (issue, scheduledChange, …) when known.
     pub category: Option<String>,
     pub entities: Vec<Entity>,

@@ -1,7 +1,6 @@
 //! Turns one JSON record of any supported shape into signals. Shared by replay, the demo and
 //! (later) the live AWS pollers, so every source gets the same severities and entities.
 
-pub mod abuse;
 pub mod classify;
 pub mod cloudtrail;
 pub mod cloudtrail_entities;
@@ -10,8 +9,9 @@ pub mod fast_cloudtrail;
 pub mod guardduty;
 pub mod health;
 pub mod json_path;
-pub mod nested;
 
+/// Abuse types and nested-JSON decoding are domain types; their old paths stay for callers.
+pub use crate::model::{abuse, nested};
 pub use classify::{normalize_record, Normalized, RecordKind};
 
 /// Context an EventBridge envelope (or the file) gives to the record inside it.

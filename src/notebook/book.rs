@@ -43,7 +43,7 @@ impl Book {
 
     /// The platform data dir (or `AIRC_DATA_DIR`).
     pub fn default_location() -> Result<Book, String> {
-        crate::config::data_dir()
+        crate::paths::data_dir()
             .map(|d| Book::at(&d))
             .ok_or_else(|| "no data directory for this user (set AIRC_DATA_DIR)".into())
     }

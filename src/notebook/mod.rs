@@ -7,8 +7,10 @@ pub mod export;
 pub mod incident;
 pub mod journal;
 pub mod markdown;
+pub mod ops;
 pub mod runner;
 
 pub use book::Book;
 pub use entry::{Entry, EntryKind, Phase, Priority, Section};
 pub use incident::Incident;
+pub use ops::{IncidentSummary, NbMsg, NbOp};

@@ -2,8 +2,8 @@
 //! message for the state. Appends are synced before `Saved` is sent.
 
 use super::entry::{author, Priority};
+use super::ops::{IncidentSummary, NbMsg, NbOp};
 use super::{export, journal, Book};
-use crate::app::msg::{IncidentSummary, NbMsg, NbOp};
 use std::path::{Path, PathBuf};
 
 /// What the console's new-incident prompt says: a title, then optional `p1`–`p4`,

@@ -3,11 +3,11 @@
 //! and the closing audit record. The result goes back to the state as a message.
 
 use super::audit;
-use super::cli::evidence_dir;
 use super::clients::Clients;
+use super::evidence::evidence_dir;
 use super::execute::{execute, Env, Outcome, Status};
 use super::plan::Plan;
-use crate::app::msg::ActionResult;
+use super::result::ActionResult;
 use std::path::PathBuf;
 
 /// How the console reaches AWS for actions: the profiles it was started with (None: the

@@ -5,6 +5,16 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
+/// Where evidence goes: the incident's folder, or a dated one.
+pub fn evidence_dir(data: &std::path::Path, incident: Option<&str>) -> std::path::PathBuf {
+    match incident {
+        Some(id) => data.join("incidents").join(format!("{id}.evidence")),
+        None => data
+            .join("evidence")
+            .join(chrono::Utc::now().format("%Y-%m-%d").to_string()),
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Evidence {
     pub path: PathBuf,

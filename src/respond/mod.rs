@@ -4,7 +4,6 @@
 
 pub mod audit;
 pub mod bind;
-pub mod cli;
 pub mod clients;
 pub mod console;
 pub mod ec2;
@@ -15,11 +14,13 @@ pub mod iam_s3;
 pub mod isolate;
 pub mod plan;
 pub mod readback;
+pub mod result;
 pub mod s3;
 pub mod verify;
 mod verify_ec2;
 
 use crate::model::{Entity, EntityKind};
+pub use result::ActionResult;
 use std::fmt;
 
 macro_rules! actions {

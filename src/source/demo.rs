@@ -2,7 +2,7 @@
 //! time shifted so the story ends a minute after the console opens. What lies in the past is
 //! delivered at once; the rest arrives when its time comes, so the panes are live.
 
-use crate::app::Feed;
+use crate::feed::Feed;
 use crate::model::time;
 use crate::normalize::{Normalized, Options};
 use crate::source::replay::read_bytes;

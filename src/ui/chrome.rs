@@ -2,8 +2,8 @@
 //! and toasts.
 
 use super::text::fit;
-use crate::app::command::Command;
 use crate::app::state::{Mode, PaneId, State};
+use crate::keymap::Command;
 use crate::keymap::Context;
 use crate::model::time::ago;
 use crate::model::Severity;

@@ -2,13 +2,13 @@
 
 pub mod actions;
 pub mod chrome;
-pub mod layout;
 pub mod live_status;
 pub mod notebook;
 pub mod overlays;
 pub mod panes;
 pub mod text;
 
+use crate::app::layout;
 use crate::app::state::{Mode, PaneId, State};
 use crate::theme::Theme;
 use ratatui::Frame;

@@ -1,11 +1,11 @@
 //! The notebook view, the note editor, the new-incident prompt and the incident picker.
 
-use super::layout::centered;
 use super::overlays::draw_list;
 use super::text::fit;
-use crate::app::command::Command;
+use crate::app::layout::centered;
 use crate::app::msg::IncidentSummary;
 use crate::app::state::State;
+use crate::keymap::Command;
 use crate::keymap::Context;
 use crate::notebook::incident::human;
 use crate::theme::Theme;

@@ -1,8 +1,8 @@
 //! Overlays: the detail view, help, the command palette and the pivot picker.
 
-use super::layout::centered;
 use super::text::fit;
 use crate::app::detail::JSON_HEADER;
+use crate::app::layout::centered;
 use crate::app::state::{DetailState, State};
 use crate::app::{help, palette};
 use crate::theme::Theme;

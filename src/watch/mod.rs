@@ -5,8 +5,8 @@
 //! actions. Actions are bound to the account of their signal, through the profile whose
 //! identity is that account. `--read-only` blocks every AWS write, SNS publishes included.
 
-use crate::app::live::{LiveEvent, ScopeStatus};
-use crate::app::Feed;
+use crate::feed::Feed;
+use crate::feed::{LiveEvent, ScopeStatus};
 use crate::notify::{self, Message};
 use crate::rules::Rules;
 use crate::store::{Insert, Store};
@@ -68,7 +68,7 @@ pub async fn run(o: WatchOptions) -> Result<i32, String> {
         }
         WatchSource::Files(paths) => {
             let paths = paths.clone();
-            std::thread::spawn(move || crate::console::replay_feed(paths, tx));
+            std::thread::spawn(move || crate::source::replay::feed::feed(paths, tx));
         }
         WatchSource::Live(opts) => {
             let regions = opts.regions.len().max(1);

@@ -4,6 +4,7 @@
 mod accumulate;
 pub mod containers;
 pub mod document;
+pub mod feed;
 pub mod file_report;
 mod seeds;
 
@@ -57,7 +58,7 @@ pub fn load_streaming(
             Ok(path) => std::panic::catch_unwind(|| read_path(&path, opts)).unwrap_or_else(|p| {
                 vec![FileOutput {
                     report: FileReport::new(path.display().to_string())
-                        .fail("internal error", crate::panic_message(&*p)),
+                        .fail("internal error", crate::panics::panic_message(&*p)),
                     items: vec![],
                 }]
             }),

@@ -2,24 +2,15 @@
 //! Exit 0 done and verified (or dry run), 1 failed, partly done, not verified or not audited,
 //! 2 bad input, 3 refused (read-only, another account, not confirmed).
 
-use super::clients::Clients;
-use super::execute::{execute, Env, Outcome, Status};
-use super::plan::{plan, Plan, PlanCtx};
-use super::{audit, Action, Target};
-use crate::cli::RespondArgs;
-use crate::config;
+use super::RespondArgs;
 use crate::notebook::Book;
+use crate::paths;
+use crate::respond::clients::Clients;
+use crate::respond::evidence::evidence_dir;
+use crate::respond::execute::{execute, Env, Outcome, Status};
+use crate::respond::plan::{plan, Plan, PlanCtx};
+use crate::respond::{audit, Action, Target};
 use std::io::{BufRead, IsTerminal, Write};
-
-/// Where evidence goes: the incident's folder, or a dated one.
-pub fn evidence_dir(data: &std::path::Path, incident: Option<&str>) -> std::path::PathBuf {
-    match incident {
-        Some(id) => data.join("incidents").join(format!("{id}.evidence")),
-        None => data
-            .join("evidence")
-            .join(chrono::Utc::now().format("%Y-%m-%d").to_string()),
-    }
-}
 
 pub fn run(a: RespondArgs) -> Result<i32, String> {
     if a.list {
@@ -34,12 +25,12 @@ pub fn run(a: RespondArgs) -> Result<i32, String> {
     let action = Action::from_name(action)
         .ok_or_else(|| format!("unknown action '{action}' (airc respond --list)"))?;
     let scoped = Target::parse_scoped(target)?;
-    let (settings, warning) = crate::settings::load(config::config_dir().as_deref());
+    let (settings, warning) = crate::settings::load(paths::config_dir().as_deref());
     if let Some(w) = warning {
         eprintln!("airc: {w}");
     }
     let read_only = a.read_only || settings.read_only;
-    let data = config::data_dir().ok_or("no data directory for this user (set AIRC_DATA_DIR)")?;
+    let data = paths::data_dir().ok_or("no data directory for this user (set AIRC_DATA_DIR)")?;
     // The incident is checked before anything is called: a typo must not leave an action
     // that no timeline records.
     if let Some(id) = &a.incident {

@@ -1,19 +1,18 @@
 //! Starting the console: keymap and theme, the source task, the terminal (always restored), and
 //! the effects that touch the terminal directly (bell, OSC 52 clipboard).
 
+pub mod editor;
+pub mod run;
+
 use crate::app::msg::{NbMsg, NbOp};
-use crate::app::run::{run, Io};
 use crate::app::{Effect, Feed, Msg, State};
 use crate::keymap::Keymap;
-use crate::normalize::Options;
 use crate::notebook::Book;
-use crate::source::replay::{self, FileOutput, FileStatus, Progress};
-use crate::{config, source, theme};
+use crate::{paths, source, theme};
 use base64::Engine;
+use run::{run, Io};
 use std::io::Write;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
 use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
 
 pub enum Origin {
@@ -49,52 +48,6 @@ pub fn perform(effect: Effect, out: &mut dyn Write) {
     let _ = out.flush();
 }
 
-/// Items per feed message from a replay.
-const FEED_PART: usize = 256;
-
-/// Feeds a replay: each file's signals as soon as it is read, progress, failures, then Loaded.
-pub fn replay_feed(paths: Vec<PathBuf>, tx: UnboundedSender<Feed>) {
-    let progress = Progress::default();
-    let finished = AtomicBool::new(false);
-    std::thread::scope(|scope| {
-        scope.spawn(|| {
-            while !finished.load(Ordering::Relaxed) {
-                let done = progress.files_done.load(Ordering::Relaxed);
-                let total = progress.files_total.load(Ordering::Relaxed);
-                if tx.send(Feed::Progress { done, total }).is_err() {
-                    return;
-                }
-                std::thread::sleep(Duration::from_millis(200));
-            }
-        });
-        replay::load_streaming(&paths, Options::default(), &progress, &|out: FileOutput| {
-            if out.report.status == FileStatus::Failed {
-                let first = out
-                    .report
-                    .errors
-                    .first()
-                    .map(|e| format!("{}: {}", e.location, e.reason))
-                    .unwrap_or_default();
-                let _ = tx.send(Feed::FileFailed {
-                    path: out.report.path.clone(),
-                    reason: first,
-                });
-            }
-            // In parts, so the console's task inserts a bounded amount between two keys.
-            let mut items = out.items;
-            while !items.is_empty() {
-                let rest = items.split_off(items.len().min(FEED_PART));
-                let _ = tx.send(Feed::Items(items));
-                items = rest;
-            }
-        });
-        finished.store(true, Ordering::Relaxed);
-    });
-    let total = progress.files_total.load(Ordering::Relaxed);
-    let _ = tx.send(Feed::Progress { done: total, total });
-    let _ = tx.send(Feed::Loaded);
-}
-
 #[cfg(unix)]
 fn forward_signals(tx: UnboundedSender<()>) {
     use tokio::signal::unix::{signal, SignalKind};
@@ -120,7 +73,7 @@ fn keep_draft(draft: &str) {
     if draft.trim().is_empty() {
         return;
     }
-    let Some(dir) = config::data_dir().map(|d| d.join("drafts")) else {
+    let Some(dir) = paths::data_dir().map(|d| d.join("drafts")) else {
         eprintln!("airc: unsaved note (no data directory to keep it in):\n{draft}");
         return;
     };
@@ -137,12 +90,12 @@ fn keep_draft(draft: &str) {
 
 pub fn run_console(origin: Origin, opts: &ConsoleOptions) -> Result<(), String> {
     crate::app::priority::background_pool();
-    let config_dir = config::config_dir();
+    let config_dir = paths::config_dir();
     let (keymap, mut warnings) = Keymap::load(config_dir.as_deref(), opts.keymap.as_deref());
     let (theme, theme_warning) = theme::select(
         opts.theme.as_deref(),
         config_dir.as_deref(),
-        config::no_color(),
+        paths::no_color(),
     );
     warnings.extend(theme_warning);
     let label = match &origin {
@@ -204,7 +157,7 @@ pub fn run_console(origin: Origin, opts: &ConsoleOptions) -> Result<(), String> 
                 tokio::spawn(source::demo::run(tx.clone(), now));
             }
             Origin::Replay(paths) => {
-                std::thread::spawn(move || replay_feed(paths, tx));
+                std::thread::spawn(move || source::replay::feed::feed(paths, tx));
             }
             Origin::Live(opts, paths) => {
                 state.live = Some(Default::default());
@@ -223,7 +176,7 @@ pub fn run_console(origin: Origin, opts: &ConsoleOptions) -> Result<(), String> 
                     // Live data never "finishes loading": what arrives from now on is news.
                     let _ = tx.send(Feed::Loaded);
                 } else {
-                    std::thread::spawn(move || replay_feed(paths, tx));
+                    std::thread::spawn(move || source::replay::feed::feed(paths, tx));
                 }
             }
         }
@@ -247,7 +200,7 @@ pub fn run_console(origin: Origin, opts: &ConsoleOptions) -> Result<(), String> 
             Effect::Notebook(NbOp::EditExternal { text }) => {
                 // $EDITOR takes the terminal; the console resumes (and repaints) afterwards.
                 ratatui::restore();
-                let edited = crate::incident_cli::edit_in_editor(&text);
+                let edited = editor::edit_in_editor(&text);
                 let _ = ratatui::crossterm::terminal::enable_raw_mode();
                 let _ = ratatui::crossterm::execute!(
                     std::io::stdout(),
@@ -278,13 +231,13 @@ pub fn run_console(origin: Origin, opts: &ConsoleOptions) -> Result<(), String> 
                 let tx = results_tx.clone();
                 let aws = connection.clone();
                 tokio::spawn(async move {
-                    let r = crate::respond::console::run(*plan, aws, read_only, config::data_dir())
+                    let r = crate::respond::console::run(*plan, aws, read_only, paths::data_dir())
                         .await;
                     let _ = tx.send(Msg::Action(Box::new(r)));
                 });
             }
             Effect::Audit(record) => {
-                let data = config::data_dir();
+                let data = paths::data_dir();
                 tokio::task::spawn_blocking(move || match data {
                     Some(d) => {
                         let path = crate::respond::audit::path(&d);

@@ -1,15 +1,15 @@
 //! `airc incident ...`: the notebook from the shell, for scripts and hand-offs.
 
-use crate::cli::IncidentAction;
+use super::IncidentAction;
 use crate::notebook::entry::author;
 use crate::notebook::incident::human;
 use crate::notebook::{export, Book, EntryKind, Phase, Priority, Section};
 use crate::safe_text::line;
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Read};
 
 fn note_text(words: &[String], editor: bool) -> Result<String, String> {
     if editor {
-        return edit_in_editor("");
+        return crate::console::editor::edit_in_editor("");
     }
     if words.is_empty() || words == ["-"] {
         if words.is_empty() && std::io::stdin().is_terminal() {
@@ -22,41 +22,6 @@ fn note_text(words: &[String], editor: bool) -> Result<String, String> {
         return Ok(s.trim_end().to_string());
     }
     Ok(words.join(" "))
-}
-
-/// Opens $EDITOR (or $VISUAL, else vi) on a temporary file holding `initial`; returns the text.
-pub fn edit_in_editor(initial: &str) -> Result<String, String> {
-    let editor = std::env::var("VISUAL")
-        .or_else(|_| std::env::var("EDITOR"))
-        .unwrap_or_else(|_| "vi".into());
-    let mut file = tempfile::Builder::new()
-        .suffix(".md")
-        .tempfile()
-        .map_err(|e| format!("temporary file: {e}"))?;
-    // Editors append on a new line when the text ends with one.
-    let mut body = initial.to_string();
-    if !body.is_empty() && !body.ends_with('\n') {
-        body.push('\n');
-    }
-    file.write_all(body.as_bytes())
-        .map_err(|e| format!("temporary file: {e}"))?;
-    let path = file.path().to_path_buf();
-    let mut parts = editor.split_whitespace();
-    let program = parts.next().unwrap_or("vi");
-    let status = std::process::Command::new(program)
-        .args(parts)
-        .arg(&path)
-        .status()
-        .map_err(|e| format!("cannot run editor '{editor}': {e}"))?;
-    if !status.success() {
-        return Err(format!(
-            "editor '{editor}' exited with {status}; nothing saved (your text is in {})",
-            path.display()
-        ));
-    }
-    std::fs::read_to_string(&path)
-        .map(|s| s.trim_end().to_string())
-        .map_err(|e| format!("{}: {e}", path.display()))
 }
 
 fn show(book: &Book, id: &str) -> Result<String, String> {
@@ -203,7 +168,7 @@ pub fn run(action: IncidentAction) -> Result<(), String> {
             let (inc, _) = book.open(&id)?;
             let md = export::render(
                 &inc,
-                &export::template(crate::config::config_dir().as_deref()),
+                &export::template(crate::paths::config_dir().as_deref()),
                 redact,
             );
             match output {
@@ -213,20 +178,6 @@ pub fn run(action: IncidentAction) -> Result<(), String> {
                     println!("{}", path.display());
                 }
                 None => print!("{md}"),
-            }
-        }
-        IncidentAction::Stress { id, count, tag } => {
-            let mut out = std::io::stdout();
-            for i in 0..count {
-                book.append(
-                    &id,
-                    EntryKind::Note {
-                        text: format!("{tag}{i}"),
-                    },
-                )?;
-                // Only now is the entry on disk: report it.
-                let _ = writeln!(out, "saved {tag}{i}");
-                let _ = out.flush();
             }
         }
     }

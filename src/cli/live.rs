@@ -1,7 +1,7 @@
 //! From the command line to `LiveOptions`.
 
-use super::{HealthFilter, LiveOptions, PollIntervals};
-use crate::cli::LiveArgs;
+use super::LiveArgs;
+use crate::aws::{HealthFilter, LiveOptions, PollIntervals};
 
 /// 100 years.
 const MAX_SINCE: std::time::Duration = std::time::Duration::from_secs(36_525 * 86_400);
@@ -91,7 +91,7 @@ mod tests {
         let mut all = vec!["airc"];
         all.extend(args);
         from_args(
-            &crate::cli::Cli::try_parse_from(all)
+            &super::super::Cli::try_parse_from(all)
                 .map_err(|e| e.to_string())?
                 .live,
         )

@@ -139,9 +139,13 @@ pub enum Command {
     Watch(WatchArgs),
     /// Run a response action from a shell: print the plan, confirm, execute, audit.
     Respond(RespondArgs),
-    /// Measurements for BENCHMARKS.md (corpus generator, view pass, keypress latency).
-    #[command(hide = true, subcommand)]
-    Bench(crate::bench::Bench),
+    /// Measurements for BENCHMARKS.md: runs the `airc-bench` binary installed beside this one
+    /// (corpus generator, view pass, keypress latency).
+    #[command(hide = true)]
+    Bench {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<std::ffi::OsString>,
+    },
     /// Print the effective keymap (default, user file, --keymap) as TOML.
     Keys {
         #[arg(long, value_name = "FILE")]
@@ -205,15 +209,6 @@ pub enum IncidentAction {
         redact: bool,
         #[arg(short = 'o', long = "output", value_name = "FILE")]
         output: Option<PathBuf>,
-    },
-    /// Test aid: append COUNT notes, printing `saved N` after each is synced.
-    #[command(hide = true)]
-    Stress {
-        id: String,
-        #[arg(long, default_value_t = 1000)]
-        count: usize,
-        #[arg(long, default_value = "")]
-        tag: String,
     },
 }
 

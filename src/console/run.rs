@@ -1,9 +1,9 @@
 //! The event loop: one task owns the state and selects over terminal input, source feeds, a
 //! slow tick and termination signals. It drains what is queued, then draws once.
 
-use super::msg::{Effect, Feed, Msg};
-use super::state::{Mode, State};
-use super::{update, view, view_worker};
+use crate::app::msg::{Effect, Feed, Msg};
+use crate::app::state::{Mode, State};
+use crate::app::{update, view, view_worker};
 use crate::theme::Theme;
 use chrono::{DateTime, Utc};
 use futures_util::{Stream, StreamExt};

@@ -1,5 +1,5 @@
 //! Where user files live: the platform config dir (keymap.toml, themes/) and data dir (logs,
-//! later the audit log and incident journals).
+//! the audit log, incident journals, drafts, evidence).
 
 use std::path::PathBuf;
 

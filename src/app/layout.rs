@@ -1,6 +1,7 @@
-//! Where everything goes. Pure: the same function serves drawing and page sizes in `update`.
+//! Where everything goes on the screen. Pure geometry of the state, in the app because `update`
+//! needs page sizes from it; the UI draws into the same rectangles.
 
-use crate::app::state::{Layout, Mode, PaneId, State};
+use super::state::{Layout, Mode, PaneId, State};
 use ratatui::layout::{Constraint, Direction, Layout as Split, Rect};
 
 pub struct Areas {

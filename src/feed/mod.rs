@@ -1,0 +1,32 @@
+//! The messages sources send: batches of normalized signals, load progress, failures, and what
+//! the live AWS sources say about identities and their own health. Below both the sources and
+//! the app, so neither imports the other.
+
+pub mod live;
+pub mod problem;
+
+pub use live::{Identity, LiveEvent, ScopeStatus};
+pub use problem::Problem;
+
+use crate::normalize::Normalized;
+
+/// Sent by sources (replay, demo, later AWS pollers).
+#[derive(Debug)]
+pub enum Feed {
+    Items(Vec<Normalized>),
+    Progress {
+        done: usize,
+        total: usize,
+    },
+    FileFailed {
+        path: String,
+        reason: String,
+    },
+    /// Demo events still scheduled to arrive.
+    Pending(usize),
+    /// The initial load is complete.
+    Loaded,
+    Warning(String),
+    /// Live AWS: identities, per-scope status, Health aggregates, notices.
+    Live(LiveEvent),
+}

@@ -1,0 +1,63 @@
+//! Notebook I/O the console asks for (`NbOp`, returned by `update` as an effect) and what comes
+//! back (`NbMsg`). The runner (`runner.rs`) performs them on a blocking thread.
+
+use super::{Entry, Incident};
+use std::path::PathBuf;
+
+/// Results of notebook I/O, sent back to the state.
+#[derive(Debug)]
+pub enum NbMsg {
+    /// An incident was created, opened, or re-read after another console wrote to it.
+    Opened(Box<Incident>),
+    /// The entry is on disk (written and synced): only now does the UI show it as saved.
+    Saved {
+        id: String,
+        entry: Box<Entry>,
+    },
+    /// Not saved: the entry comes back so nothing the responder wrote is lost.
+    SaveFailed {
+        reason: String,
+        entry: Box<Entry>,
+    },
+    Listed(Vec<IncidentSummary>),
+    Exported(PathBuf),
+    /// Text back from $EDITOR (or why not).
+    Edited(Result<String, String>),
+    Failed(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct IncidentSummary {
+    pub id: String,
+    pub title: String,
+    pub severity: super::Priority,
+    pub phase: super::Phase,
+}
+
+/// Notebook I/O requested by `update`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NbOp {
+    Create {
+        title: String,
+    },
+    Open {
+        id: String,
+    },
+    List,
+    Append {
+        id: String,
+        entry: Box<Entry>,
+    },
+    Export {
+        id: String,
+    },
+    /// Re-read the journal when it is larger than `known_bytes` (another console wrote).
+    Poll {
+        id: String,
+        known_bytes: u64,
+    },
+    /// Suspend the console and edit `text` in $EDITOR.
+    EditExternal {
+        text: String,
+    },
+}
