@@ -176,7 +176,7 @@ pub fn execute(state: &mut State, cmd: Command) -> Vec<Effect> {
     if let Some(effects) = super::overlay_commands::execute(state, cmd) {
         return effects;
     }
-    global(state, cmd)
+    global_command(state, cmd)
 }
 
 pub(super) fn open_pivot_pick(state: &mut State) {
@@ -197,7 +197,8 @@ pub(super) fn open_pivot_pick(state: &mut State) {
     };
 }
 
-fn global(state: &mut State, cmd: Command) -> Vec<Effect> {
+/// A command as the normal mode understands it (what every mode falls through to).
+pub(super) fn global_command(state: &mut State, cmd: Command) -> Vec<Effect> {
     if let Some(effects) = super::notebook::execute(state, cmd) {
         return effects;
     }
@@ -300,9 +301,19 @@ fn global(state: &mut State, cmd: Command) -> Vec<Effect> {
         }
         Command::MarkSeen => {
             let len = state.store.len();
+            let new = PaneId::ALL
+                .iter()
+                .map(|p| len.saturating_sub(state.pane(*p).seen_upto))
+                .max()
+                .unwrap_or(0);
             for p in PaneId::ALL {
                 state.pane_mut(p).seen_upto = len;
             }
+            let text = match new {
+                0 => "nothing new: every signal was already seen".to_string(),
+                n => format!("{n} new signal(s) marked seen"),
+            };
+            state.toast(text, false);
         }
         Command::ToggleBell => {
             state.bell = !state.bell;

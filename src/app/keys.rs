@@ -9,7 +9,7 @@ use crate::keymap::{Context, Lookup};
 use crate::query;
 use ratatui::crossterm::event::{KeyEvent, KeyEventKind};
 
-fn context(mode: &Mode) -> Context {
+pub(super) fn context(mode: &Mode) -> Context {
     match mode {
         Mode::Normal => Context::Table,
         Mode::Detail(_) => Context::Detail,

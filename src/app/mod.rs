@@ -1,5 +1,7 @@
 //! The application: state, commands, the pure update function, effects and the event loop.
 
+#[cfg(test)]
+mod bindings_tests;
 pub mod commands;
 mod copy;
 pub mod detail;

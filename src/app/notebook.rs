@@ -90,6 +90,11 @@ fn move_phase(state: &mut State, forward: bool) -> Vec<Effect> {
         i.saturating_sub(1)
     };
     if next == i {
+        let end = if forward { "last" } else { "first" };
+        state.toast(
+            format!("the incident is in its {end} phase ({})", current.label()),
+            false,
+        );
         return Vec::new();
     }
     state.pending_phase = Some(Phase::ALL[next]);
@@ -160,7 +165,11 @@ pub fn in_editor(state: &mut State, cmd: Command, back_to_notebook: bool) -> Vec
             state.mode = back;
             Vec::new()
         }
-        _ => Vec::new(),
+        _ => {
+            // Only commands bound in the editor context reach here (it has no global layer):
+            // a user keymap that binds another one there gets it, not silence.
+            return super::commands::global_command(state, cmd);
+        }
     }
 }
 

@@ -1,5 +1,7 @@
 //! Commands while an overlay or input has the keys: help, palette, pivot picker, filter input,
-//! detail view and its search.
+//! detail view and its search. Each mode handles what it knows and answers `None` for the rest,
+//! which then falls through to the global commands (helix's compositor is the model): a command
+//! bound in a mode is never swallowed.
 
 use super::commands::{close, execute as run_command, list_move, open_pivot_pick, page, pivot_on};
 use super::copy::copy;
@@ -10,7 +12,20 @@ use super::state::{Mode, State};
 use super::{help, palette};
 use crate::keymap::Command;
 
-/// `None` when no overlay is open (the command is a global one).
+/// The list moves every picker understands.
+fn is_move(cmd: Command) -> bool {
+    matches!(
+        cmd,
+        Command::Up
+            | Command::Down
+            | Command::PageUp
+            | Command::PageDown
+            | Command::Top
+            | Command::Bottom
+    )
+}
+
+/// `None` when the mode does not handle `cmd` (or no overlay is open): a global command.
 pub fn execute(state: &mut State, cmd: Command) -> Option<Vec<Effect>> {
     match &mut state.mode {
         Mode::Note { from_notebook } => {
@@ -27,7 +42,8 @@ pub fn execute(state: &mut State, cmd: Command) -> Option<Vec<Effect>> {
                     state.toast("an incident needs a title", true);
                     return Some(Vec::new());
                 }
-                _ => Vec::new(),
+                Command::Cancel | Command::Close => Vec::new(),
+                _ => return None,
             };
             state.mode = Mode::Normal;
             Some(effects)
@@ -43,7 +59,8 @@ pub fn execute(state: &mut State, cmd: Command) -> Option<Vec<Effect>> {
                 }
                 Command::Close | Command::Cancel => state.mode = Mode::Normal,
                 Command::Quit => state.quit = true,
-                other => list_move(cursor, items.len(), other),
+                c if is_move(c) => list_move(cursor, items.len(), c),
+                _ => return None,
             }
             Some(Vec::new())
         }
@@ -68,7 +85,7 @@ pub fn execute(state: &mut State, cmd: Command) -> Option<Vec<Effect>> {
                 | Command::PageDown
                 | Command::Top
                 | Command::Bottom => list_move(scroll, len, cmd),
-                other => return Some(notebook::execute(state, other).unwrap_or_default()),
+                other => return notebook::execute(state, other),
             }
             Some(Vec::new())
         }
@@ -78,7 +95,8 @@ pub fn execute(state: &mut State, cmd: Command) -> Option<Vec<Effect>> {
                 Command::Cancel | Command::Close | Command::Accept | Command::Help => {
                     state.mode = Mode::Normal
                 }
-                other => list_move(cursor, len, other),
+                c if is_move(c) => list_move(cursor, len, c),
+                _ => return None,
             }
             Some(Vec::new())
         }
@@ -93,7 +111,8 @@ pub fn execute(state: &mut State, cmd: Command) -> Option<Vec<Effect>> {
                         return Some(run_command(state, c));
                     }
                 }
-                other => list_move(cursor, matches.len(), other),
+                c if is_move(c) => list_move(cursor, matches.len(), c),
+                _ => return None,
             }
             Some(Vec::new())
         }
@@ -106,7 +125,8 @@ pub fn execute(state: &mut State, cmd: Command) -> Option<Vec<Effect>> {
                 }
                 Command::Close | Command::Cancel => state.mode = Mode::Normal,
                 Command::Quit => state.quit = true,
-                other => list_move(cursor, items.len(), other),
+                c if is_move(c) => list_move(cursor, items.len(), c),
+                _ => return None,
             }
             Some(Vec::new())
         }
@@ -117,7 +137,7 @@ pub fn execute(state: &mut State, cmd: Command) -> Option<Vec<Effect>> {
                 state.toast("action cancelled: nothing was called", false);
                 Some(Vec::new())
             }
-            _ => Some(Vec::new()),
+            _ => None,
         },
         Mode::PivotPick {
             entities, cursor, ..
@@ -130,7 +150,8 @@ pub fn execute(state: &mut State, cmd: Command) -> Option<Vec<Effect>> {
                 }
                 Command::Close | Command::Cancel => close(state),
                 Command::Quit => state.quit = true,
-                other => list_move(cursor, entities.len(), other),
+                c if is_move(c) => list_move(cursor, entities.len(), c),
+                _ => return None,
             }
             Some(Vec::new())
         }
@@ -155,7 +176,7 @@ pub fn execute(state: &mut State, cmd: Command) -> Option<Vec<Effect>> {
                     state.mode = Mode::Normal;
                     state.dirty = true;
                 }
-                _ => {}
+                _ => return None,
             }
             Some(Vec::new())
         }
@@ -170,7 +191,8 @@ pub fn execute(state: &mut State, cmd: Command) -> Option<Vec<Effect>> {
                     }
                     state.mode = Mode::Detail(d);
                 }
-                _ => close(state),
+                Command::Cancel | Command::Close => close(state),
+                _ => return None,
             }
             Some(Vec::new())
         }
@@ -200,6 +222,9 @@ pub fn execute(state: &mut State, cmd: Command) -> Option<Vec<Effect>> {
                     };
                     d.scroll = d.matches[d.current];
                 }
+                Command::SearchNext | Command::SearchPrev => {
+                    state.toast("no search matches: / searches the detail", false)
+                }
                 Command::Close | Command::Cancel => state.mode = Mode::Normal,
                 Command::Pivot => open_pivot_pick(state),
                 Command::CopyId | Command::CopyArn | Command::CopyJson => {
@@ -212,10 +237,9 @@ pub fn execute(state: &mut State, cmd: Command) -> Option<Vec<Effect>> {
                         cursor: 0,
                     }
                 }
-                // Bound in the detail view and listed in its help: the global handlers act on
-                // the signal the detail shows (they were swallowed here).
-                Command::Respond | Command::Pin | Command::CloudTrailLookup => return None,
-                _ => {}
+                // Everything else (R, P, T, the notebook, focus, layout…) is a global command;
+                // R, P and T act on the signal the detail shows.
+                _ => return None,
             }
             Some(Vec::new())
         }

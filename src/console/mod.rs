@@ -4,13 +4,13 @@
 pub mod editor;
 pub mod run;
 
-use crate::app::msg::{NbMsg, NbOp};
+use crate::app::msg::NbMsg;
 use crate::app::{Effect, Feed, Msg, State};
 use crate::keymap::Keymap;
 use crate::notebook::Book;
 use crate::{paths, source, theme};
 use base64::Engine;
-use run::{run, Io};
+use run::{run_with, Io};
 use std::io::Write;
 use std::path::PathBuf;
 use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
@@ -197,17 +197,6 @@ pub fn run_console(origin: Origin, opts: &ConsoleOptions) -> Result<(), String> 
         let book = Book::default_location();
         let read_only = state.read_only;
         let mut effects = |e: Effect| match e {
-            Effect::Notebook(NbOp::EditExternal { text }) => {
-                // $EDITOR takes the terminal; the console resumes (and repaints) afterwards.
-                ratatui::restore();
-                let edited = editor::edit_in_editor(&text);
-                let _ = ratatui::crossterm::terminal::enable_raw_mode();
-                let _ = ratatui::crossterm::execute!(
-                    std::io::stdout(),
-                    ratatui::crossterm::terminal::EnterAlternateScreen
-                );
-                let _ = results_tx.send(Msg::Notebook(NbMsg::Edited(edited)));
-            }
             Effect::Notebook(op) => {
                 let tx = results_tx.clone();
                 let config = config_dir.clone();
@@ -263,7 +252,23 @@ pub fn run_console(origin: Origin, opts: &ConsoleOptions) -> Result<(), String> 
             clock: &chrono::Utc::now,
             effects: &mut effects,
         };
-        let result = run(&mut terminal, &mut state, &theme, io).await;
+        // $EDITOR takes the terminal as a step of the loop; the console resumes (and repaints)
+        // afterwards.
+        let mut suspend = |text: &str| {
+            ratatui::restore();
+            let edited = editor::edit_in_editor(text);
+            let _ = ratatui::crossterm::terminal::enable_raw_mode();
+            let _ = ratatui::crossterm::execute!(
+                std::io::stdout(),
+                ratatui::crossterm::terminal::EnterAlternateScreen
+            );
+            edited
+        };
+        let hand_off = run::HandOff {
+            suspend: &mut suspend,
+            reopen: &ratatui::crossterm::event::EventStream::new,
+        };
+        let result = run_with(&mut terminal, &mut state, &theme, io, Some(hand_off)).await;
         crate::panics::console_active(false);
         ratatui::restore();
         keep_draft(&state.draft);

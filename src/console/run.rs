@@ -1,7 +1,7 @@
 //! The event loop: one task owns the state and selects over terminal input, source feeds, a
 //! slow tick and termination signals. It drains what is queued, then draws once.
 
-use crate::app::msg::{Effect, Feed, Msg};
+use crate::app::msg::{Effect, Feed, Msg, NbMsg, NbOp};
 use crate::app::state::{Mode, State};
 use crate::app::{update, view, view_worker};
 use crate::theme::Theme;
@@ -28,10 +28,31 @@ pub struct Io<'a, S> {
     pub effects: &'a mut dyn FnMut(Effect),
 }
 
-fn apply(state: &mut State, msg: Msg, io_effects: &mut dyn FnMut(Effect)) {
+/// Hands the terminal to another program ($EDITOR) and takes it back: the console's part of
+/// `NbOp::EditExternal`. `suspend` leaves raw mode and the alternate screen, runs the editor,
+/// and re-enters them; `reopen` makes a new input stream.
+pub struct HandOff<'a, S> {
+    pub suspend: &'a mut dyn FnMut(&str) -> Result<String, String>,
+    pub reopen: &'a dyn Fn() -> S,
+}
+
+fn apply(state: &mut State, msg: Msg, io: &mut Effects<'_>) {
     for e in update(state, msg) {
-        io_effects(e);
+        match e {
+            Effect::Notebook(NbOp::EditExternal { text }) if io.edit_in_loop => {
+                io.edit = Some(text);
+            }
+            e => (io.run)(e),
+        }
     }
+}
+
+/// Where `update`'s effects go: the console's runner, except an editor hand-off, which the
+/// loop does itself between two events (it must drop the input stream first).
+struct Effects<'a> {
+    run: &'a mut dyn FnMut(Effect),
+    edit_in_loop: bool,
+    edit: Option<String>,
 }
 
 /// Longest a key waits for the rows of a new query.
@@ -50,16 +71,59 @@ fn event_msg(ev: Event) -> Option<Msg> {
     }
 }
 
+/// The next terminal event; pending for ever while the stream is handed off.
+async fn next_event<S>(input: &mut Option<S>) -> Option<std::io::Result<Event>>
+where
+    S: Stream<Item = std::io::Result<Event>> + Unpin,
+{
+    match input {
+        Some(s) => s.next().await,
+        None => std::future::pending().await,
+    }
+}
+
+/// The loop without an editor hand-off (`EditExternal` goes to `io.effects` like any effect).
 pub async fn run<B, S>(
     terminal: &mut Terminal<B>,
     state: &mut State,
     theme: &Theme,
-    mut io: Io<'_, S>,
+    io: Io<'_, S>,
 ) -> Result<(), String>
 where
     B: Backend,
     S: Stream<Item = std::io::Result<Event>> + Unpin,
 {
+    run_with(terminal, state, theme, io, None).await
+}
+
+/// The loop. With `hand_off`, $EDITOR runs as a step of the loop: the input stream is dropped
+/// first (crossterm's reader thread would otherwise take the editor's keys), the editor runs,
+/// a new stream is made, and the text comes back as `NbMsg::Edited`.
+pub async fn run_with<B, S>(
+    terminal: &mut Terminal<B>,
+    state: &mut State,
+    theme: &Theme,
+    io: Io<'_, S>,
+    mut hand_off: Option<HandOff<'_, S>>,
+) -> Result<(), String>
+where
+    B: Backend,
+    S: Stream<Item = std::io::Result<Event>> + Unpin,
+{
+    let Io {
+        input,
+        mut feed,
+        mut results,
+        mut signals,
+        clock,
+        effects,
+    } = io;
+    let mut input = Some(input);
+    let mut fx = Effects {
+        run: effects,
+        edit_in_loop: hand_off.is_some(),
+        edit: None,
+    };
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     if let Ok(size) = terminal.size() {
@@ -82,12 +146,20 @@ where
     let mut held: std::collections::VecDeque<Msg> = Default::default();
     let mut held_since: Option<std::time::Instant> = None;
     loop {
+        if let (Some(text), Some(h)) = (fx.edit.take(), hand_off.as_mut()) {
+            // No reader may be left on the terminal while the editor has it.
+            drop(input.take());
+            let edited = (h.suspend)(&text);
+            input = Some((h.reopen)());
+            state.clear_screen = true;
+            apply(state, Msg::Notebook(NbMsg::Edited(edited)), &mut fx);
+        }
         while !held.is_empty()
             && (!rows_stale(state, shown.as_ref())
                 || held_since.is_some_and(|t| t.elapsed() > HOLD_AT_MOST))
         {
             if let Some(m) = held.pop_front() {
-                apply(state, m, io.effects);
+                apply(state, m, &mut fx);
             }
         }
         if held.is_empty() {
@@ -119,8 +191,11 @@ where
         }
         tokio::select! {
             biased;
-            ev = io.input.next() => match ev {
+            ev = next_event(&mut input) => match ev {
                 Some(Ok(ev)) => {
+                    // The loop owns the clock: notes and pins are stamped with the time of
+                    // their key, and `update` reads no clock itself.
+                    state.now = clock();
                     if let Some(msg) = event_msg(ev) {
                         let hold = matches!(msg, Msg::Key(_))
                             && (!held.is_empty()
@@ -130,36 +205,36 @@ where
                             held_since.get_or_insert_with(std::time::Instant::now);
                             held.push_back(msg);
                         } else {
-                            apply(state, msg, io.effects);
+                            apply(state, msg, &mut fx);
                         }
                     }
                 }
                 Some(Err(e)) => return Err(format!("terminal input failed: {e}")),
                 None => return Ok(()),
             },
-            _ = io.signals.recv() => apply(state, Msg::Terminate, io.effects),
-            Some(m) = io.results.recv() => apply(state, m, io.effects),
+            _ = signals.recv() => apply(state, Msg::Terminate, &mut fx),
+            Some(m) = results.recv() => apply(state, m, &mut fx),
             Some(r) = worker.results.recv() => {
                 if r.is_final() && r.gen == state.view_gen {
                     shown = running.take();
                 }
                 view::apply(state, r);
             }
-            f = io.feed.recv(), if feed_open => match f {
+            f = feed.recv(), if feed_open => match f {
                 Some(f) => {
-                    state.now = (io.clock)();
+                    state.now = clock();
                     let t = std::time::Instant::now();
-                    apply(state, Msg::Feed(f), io.effects);
+                    apply(state, Msg::Feed(f), &mut fx);
                     while t.elapsed() < FEED_BUDGET {
-                        match io.feed.try_recv() {
-                            Ok(f) => apply(state, Msg::Feed(f), io.effects),
+                        match feed.try_recv() {
+                            Ok(f) => apply(state, Msg::Feed(f), &mut fx),
                             Err(_) => break,
                         }
                     }
                 }
                 None => feed_open = false,
             },
-            _ = tick.tick() => apply(state, Msg::Tick((io.clock)()), io.effects),
+            _ = tick.tick() => apply(state, Msg::Tick(clock()), &mut fx),
         }
     }
 }

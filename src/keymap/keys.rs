@@ -135,6 +135,40 @@ impl Chord {
         self
     }
 
+    /// The key event a terminal sends for this chord (tests and the bench type keys with it).
+    pub fn to_event(self) -> KeyEvent {
+        let code = match self.code {
+            Code::Char(c) => KeyCode::Char(c),
+            Code::F(n) => KeyCode::F(n),
+            Code::Enter => KeyCode::Enter,
+            Code::Esc => KeyCode::Esc,
+            Code::Tab => KeyCode::Tab,
+            Code::BackTab => KeyCode::BackTab,
+            Code::Backspace => KeyCode::Backspace,
+            Code::Delete => KeyCode::Delete,
+            Code::Insert => KeyCode::Insert,
+            Code::Home => KeyCode::Home,
+            Code::End => KeyCode::End,
+            Code::PageUp => KeyCode::PageUp,
+            Code::PageDown => KeyCode::PageDown,
+            Code::Up => KeyCode::Up,
+            Code::Down => KeyCode::Down,
+            Code::Left => KeyCode::Left,
+            Code::Right => KeyCode::Right,
+        };
+        let mut m = KeyModifiers::NONE;
+        if self.ctrl {
+            m |= KeyModifiers::CONTROL;
+        }
+        if self.alt {
+            m |= KeyModifiers::ALT;
+        }
+        if self.shift || matches!(self.code, Code::Char(c) if c.is_ascii_uppercase()) {
+            m |= KeyModifiers::SHIFT;
+        }
+        KeyEvent::new(code, m)
+    }
+
     pub fn from_event(ev: &KeyEvent) -> Option<Chord> {
         let code = match ev.code {
             KeyCode::Char(c) => Code::Char(c),

@@ -183,6 +183,14 @@ impl Keymap {
         }
     }
 
+    /// The bindings of one context table (without the global layer).
+    pub fn bindings(&self, ctx: Context) -> Vec<(Vec<Chord>, Command)> {
+        self.bindings
+            .get(&ctx)
+            .map(|m| m.iter().map(|(k, c)| (k.clone(), *c)).collect())
+            .unwrap_or_default()
+    }
+
     /// The shortest key bound to `cmd` in `ctx` or global, for hints in the status bar.
     pub fn key_for(&self, ctx: Context, cmd: Command) -> Option<String> {
         [ctx, Context::Global].iter().find_map(|c| {

@@ -1,0 +1,231 @@
+//! Every binding of the default keymap, in every mode it is bound in, does something: it changes
+//! the state or asks for an effect, or it is on the list of no-ops below with the reason. A
+//! command a mode does not handle falls through to the global ones, so none is swallowed.
+
+use super::keys::context;
+use super::msg::{IncidentSummary, Msg};
+use super::state::{Mode, PaneId, State};
+use super::{commands, update, view, Feed};
+use crate::keymap::keys::{Chord, Code};
+use crate::keymap::{Command, Context, Keymap};
+use crate::model::{Entity, EntityKind};
+use crate::notebook::{Entry, EntryKind, Incident, Phase, Priority};
+use chrono::{TimeZone, Utc};
+
+/// (command, why it may leave everything as it was). Checked only where that reason holds.
+const NO_OPS: &[(Command, &str)] = &[
+    (
+        Command::FocusHealth,
+        "focusing the pane that already has the focus",
+    ),
+    (
+        Command::FocusGuardDuty,
+        "focusing the pane that already has the focus",
+    ),
+    (
+        Command::FocusCloudTrail,
+        "focusing the pane that already has the focus",
+    ),
+    (
+        Command::FocusEntities,
+        "focusing the pane that already has the focus",
+    ),
+];
+
+/// The reason of a no-op holds in this state.
+fn no_op_holds(s: &State, cmd: Command) -> bool {
+    let focus = match cmd {
+        Command::FocusHealth => PaneId::Health,
+        Command::FocusGuardDuty => PaneId::GuardDuty,
+        Command::FocusCloudTrail => PaneId::CloudTrail,
+        Command::FocusEntities => PaneId::Entities,
+        _ => return false,
+    };
+    NO_OPS.iter().any(|(c, _)| *c == cmd) && s.focus == focus
+}
+
+/// Cursors and scrolls away from the top, so moves up and down both have somewhere to go.
+fn mid(mut s: State) -> State {
+    match &mut s.mode {
+        Mode::Detail(d) => d.scroll = 3,
+        Mode::Help { cursor, .. }
+        | Mode::Palette { cursor, .. }
+        | Mode::PivotPick { cursor, .. }
+        | Mode::IncidentPick { cursor, .. }
+        | Mode::ActionPick { cursor, .. } => *cursor = 1,
+        Mode::Notebook { scroll } => *scroll = 2,
+        _ => {}
+    }
+    s
+}
+
+fn base() -> State {
+    let now = Utc
+        .with_ymd_and_hms(2026, 1, 15, 3, 10, 0)
+        .single()
+        .unwrap_or_default();
+    let mut s = State::new("demo", Keymap::default_map(), now);
+    let items = crate::source::demo::scenario(now).unwrap_or_else(|e| panic!("{e}"));
+    update(
+        &mut s,
+        Msg::Feed(Feed::Items(items.into_iter().map(|t| t.item).collect())),
+    );
+    update(&mut s, Msg::Feed(Feed::Loaded));
+    update(&mut s, Msg::Tick(now + chrono::Duration::seconds(120)));
+    // A filter to clear, an incident to write to, a row in the middle.
+    s.pane_mut(PaneId::Health).filter = crate::query::parse("e").ok();
+    s.principal_override =
+        Some("arn:aws:sts::111122223333:assumed-role/SecurityResponder/demo".into());
+    s.rules = Some(crate::rules::Rules::defaults());
+    let opened = Entry::now(EntryKind::Opened {
+        id: "INC-1".into(),
+        title: "walk".into(),
+        severity: Priority::P2,
+        commander: "tester".into(),
+        responders: Vec::new(),
+    });
+    s.incident = Incident::fold(&[opened]);
+    view::refresh(&mut s);
+    s.focus = PaneId::CloudTrail;
+    s.pane_mut(PaneId::CloudTrail).cursor = 2;
+    s
+}
+
+fn run(s: &mut State, cmd: Command) {
+    commands::execute(s, cmd);
+    if s.dirty {
+        view::refresh(s);
+    }
+}
+
+const MODES: usize = 13;
+
+fn with(cmds: &[Command]) -> State {
+    let mut s = base();
+    for c in cmds {
+        run(&mut s, *c);
+    }
+    s
+}
+
+/// Mode `i` of every mode, reached the way a responder reaches it.
+fn mode(i: usize) -> State {
+    match i {
+        0 => {
+            // The normal mode with a pivot to step out of.
+            let mut s = base();
+            s.pivots.push(Entity::new(EntityKind::Ip, "203.0.113.66"));
+            view::refresh(&mut s);
+            s
+        }
+        1 => with(&[Command::Open]),
+        2 => with(&[Command::Open, Command::Search]),
+        3 => with(&[Command::Filter]),
+        4 => with(&[Command::Help]),
+        5 => with(&[Command::Palette]),
+        6 => with(&[Command::Pivot]),
+        7 => with(&[Command::IncidentNew]),
+        8 => with(&[Command::Note]),
+        9 => with(&[Command::Notebook]),
+        10 => incident_pick(),
+        11 => action_pick(),
+        _ => action_plan(),
+    }
+}
+
+fn incident_pick() -> State {
+    let mut pick = base();
+    let summary = |id: &str| IncidentSummary {
+        id: id.into(),
+        title: id.into(),
+        severity: Priority::P2,
+        phase: Phase::Detected,
+    };
+    pick.mode = Mode::IncidentPick {
+        items: vec![summary("INC-1"), summary("INC-2"), summary("INC-3")],
+        cursor: 0,
+    };
+    pick
+}
+
+/// A GuardDuty finding with actions to choose from.
+fn action_pick() -> State {
+    let mut gd = base();
+    run(&mut gd, Command::FocusGuardDuty);
+    let rows = gd.pane(PaneId::GuardDuty).rows.len();
+    for i in 0..rows {
+        gd.pane_mut(PaneId::GuardDuty).cursor = i;
+        run(&mut gd, Command::Respond);
+        if matches!(gd.mode, Mode::ActionPick { .. }) {
+            break;
+        }
+    }
+    assert!(matches!(gd.mode, Mode::ActionPick { .. }), "{:?}", gd.mode);
+    gd
+}
+
+/// A plan to read and confirm.
+fn action_plan() -> State {
+    let mut plan = action_pick();
+    run(&mut plan, Command::Accept);
+    assert!(
+        matches!(plan.mode, Mode::ActionPlan { .. }),
+        "{:?}",
+        plan.mode
+    );
+    plan
+}
+
+/// The bindings that reach `mode`: its context's table, then the global one under it (except
+/// where typing text), and for the typed-into lists the list table's non-character keys.
+fn bindings(k: &Keymap, mode: &Mode) -> Vec<(Vec<Chord>, Command)> {
+    let ctx = context(mode);
+    let mut out = k.bindings(ctx);
+    if !matches!(ctx, Context::Input | Context::Editor) {
+        for (keys, cmd) in k.bindings(Context::Global) {
+            if !out.iter().any(|(k2, _)| *k2 == keys) {
+                out.push((keys, cmd));
+            }
+        }
+    }
+    if matches!(mode, Mode::Help { .. } | Mode::Palette { .. }) {
+        for (keys, cmd) in k.bindings(Context::List) {
+            if !matches!(keys[0].code, Code::Char(_)) && !out.iter().any(|(k2, _)| *k2 == keys) {
+                out.push((keys, cmd));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn every_binding_does_something_in_every_mode_it_is_bound_in() {
+    let keymap = Keymap::default_map();
+    let mut silent = Vec::new();
+    let mut checked = 0;
+    for m in 0..MODES {
+        let proto = mid(mode(m));
+        let label = proto.mode.label();
+        for (keys, cmd) in bindings(&keymap, &proto.mode) {
+            let typed = crate::keymap::keys::sequence_to_string(&keys);
+            let mut s = mid(mode(m));
+            let before = format!("{s:?}");
+            let mut effects = Vec::new();
+            for chord in &keys {
+                effects.extend(update(&mut s, Msg::Key(chord.to_event())));
+            }
+            checked += 1;
+            if effects.is_empty() && format!("{s:?}") == before {
+                if !no_op_holds(&s, cmd) {
+                    silent.push(format!("{label}: {typed} ({cmd})"));
+                }
+            }
+        }
+    }
+    assert!(checked > 200, "{checked} bindings walked");
+    assert!(
+        silent.is_empty(),
+        "bindings that did nothing:\n{}",
+        silent.join("\n")
+    );
+}
