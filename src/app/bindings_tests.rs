@@ -215,10 +215,8 @@ fn every_binding_does_something_in_every_mode_it_is_bound_in() {
                 effects.extend(update(&mut s, Msg::Key(chord.to_event())));
             }
             checked += 1;
-            if effects.is_empty() && format!("{s:?}") == before {
-                if !no_op_holds(&s, cmd) {
-                    silent.push(format!("{label}: {typed} ({cmd})"));
-                }
+            if effects.is_empty() && format!("{s:?}") == before && !no_op_holds(&s, cmd) {
+                silent.push(format!("{label}: {typed} ({cmd})"));
             }
         }
     }

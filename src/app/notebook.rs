@@ -168,7 +168,7 @@ pub fn in_editor(state: &mut State, cmd: Command, back_to_notebook: bool) -> Vec
         _ => {
             // Only commands bound in the editor context reach here (it has no global layer):
             // a user keymap that binds another one there gets it, not silence.
-            return super::commands::global_command(state, cmd);
+            super::commands::global_command(state, cmd)
         }
     }
 }
