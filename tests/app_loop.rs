@@ -78,11 +78,15 @@ async fn demo_arrives_live_keys_drive_the_panes_and_q_quits() {
     let (result, ()) = tokio::join!(run(&mut terminal, &mut state, &theme, io), driver);
     result.unwrap_or_else(|e| panic!("{e}"));
 
-    assert!(state.quit);
-    assert_eq!(state.feed.pending, 0, "every live event arrived");
-    assert!(state.store.len() >= 79, "{} signals", state.store.len());
-    assert_eq!(state.focus, PaneId::Entities);
-    assert_eq!(state.pivots.len(), 1, "pivoted on the leaked key");
+    assert!(state.ui.quit);
+    assert_eq!(state.session.feed.pending, 0, "every live event arrived");
+    assert!(
+        state.view.store.len() >= 79,
+        "{} signals",
+        state.view.store.len()
+    );
+    assert_eq!(state.view.focus, PaneId::Entities);
+    assert_eq!(state.view.pivots.len(), 1, "pivoted on the leaked key");
     // Copying the GuardDuty finding id and the bell for High arrivals reached the effects.
     assert!(
         effects
@@ -152,7 +156,7 @@ async fn the_editor_runs_with_no_input_stream_open_and_its_text_comes_back() {
     let template = Keys::new(&first);
     alive.fetch_sub(1, Ordering::SeqCst); // the template is not a reader
     let mut state = State::new("demo", Keymap::default_map(), now);
-    state.incident = Incident::fold(&[Entry::now(EntryKind::Opened {
+    state.notebook.incident = Incident::fold(&[Entry::now(EntryKind::Opened {
         id: "IR-1".into(),
         title: "editor".into(),
         severity: Priority::P2,
@@ -198,7 +202,16 @@ async fn the_editor_runs_with_no_input_stream_open_and_its_text_comes_back() {
         let _ = key_tx.send(k('q'));
     };
     let (result, ()) = tokio::join!(
-        airc::console::run::run_with(&mut terminal, &mut state, &theme, io, Some(hand_off)),
+        airc::console::run::run_with(
+            &mut terminal,
+            &mut state,
+            &theme,
+            io,
+            airc::console::run::LoopOptions {
+                hand_off: Some(hand_off),
+                exit_after_first_frame: false
+            }
+        ),
         driver
     );
     result.unwrap_or_else(|e| panic!("{e}"));
@@ -207,7 +220,7 @@ async fn the_editor_runs_with_no_input_stream_open_and_its_text_comes_back() {
         vec![0],
         "no input stream while the editor ran"
     );
-    assert_eq!(state.draft, "hi and more from the editor");
+    assert_eq!(state.notebook.draft, "hi and more from the editor");
     assert!(
         !effects.iter().any(|e| matches!(
             e,

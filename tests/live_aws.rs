@@ -82,7 +82,7 @@ impl Session {
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
         let lookups = airc::aws::start(opts, tx);
         let mut state = State::new("live", airc::keymap::Keymap::default(), chrono::Utc::now());
-        state.live = Some(Default::default());
+        state.session.live = Some(Default::default());
         Session { state, rx, lookups }
     }
 
@@ -98,8 +98,9 @@ impl Session {
                 }
                 _ => panic!(
                     "timed out waiting for {what}; live status: {:#?}; toasts: {:?}",
-                    self.state.live,
+                    self.state.session.live,
                     self.state
+                        .ui
                         .toasts
                         .iter()
                         .map(|t| &t.text)
@@ -110,11 +111,12 @@ impl Session {
     }
 
     fn count(&self, s: Source) -> usize {
-        self.state.store.count(s)
+        self.state.view.store.count(s)
     }
 
     fn status(&self, s: Source, scope: &str) -> Option<ScopeStatus> {
         self.state
+            .session
             .live
             .as_ref()?
             .scopes
@@ -134,14 +136,16 @@ async fn health_every_call_feeds_the_health_pane() {
     server.with(|w| w.restricted_types.push(restricted.into()));
     let mut s = Session::start(options(&server));
     s.until(20, "5 Health signals with details and counts", |st| {
-        st.store.count(Source::Health) == 5
+        st.view.store.count(Source::Health) == 5
             && st
+                .view
                 .store
                 .signals()
                 .iter()
                 .filter(|x| x.source == Source::Health)
                 .all(|x| x.affected.is_some())
             && st
+                .session
                 .live
                 .as_ref()
                 .is_some_and(|l| !l.health_aggregates.is_empty())
@@ -174,7 +178,7 @@ async fn health_every_call_feeds_the_health_pane() {
     assert!(!server
         .requests("health", "DescribeEventAggregates")
         .is_empty());
-    let signals = s.state.store.signals();
+    let signals = s.state.view.store.signals();
     let sig = |code: &str| {
         signals
             .iter()
@@ -192,7 +196,7 @@ async fn health_every_call_feeds_the_health_pane() {
     assert_eq!(retire.affected, Some(retire.entities.len() as u32));
     assert_eq!(retire.account.as_deref(), Some("111122223333"));
     assert!(!retire.summary.contains("restricted"));
-    let agg = &s.state.live.as_ref().unwrap().health_aggregates;
+    let agg = &s.state.session.live.as_ref().unwrap().health_aggregates;
     assert_eq!(agg.iter().map(|(_, n)| n).sum::<u64>(), 5);
     // Later polls ask only for what changed since the last poll.
     s.until(10, "a second DescribeEvents poll", |_| {
@@ -243,7 +247,7 @@ async fn guardduty_batches_of_50_and_incremental_polls() {
             .count()
     });
     s.until(20, "every finding at or above severity 4", |st| {
-        st.store.count(Source::GuardDuty) == want
+        st.view.store.count(Source::GuardDuty) == want
     })
     .await;
     assert!(want > 60 && want < 140, "{want}");
@@ -274,6 +278,7 @@ async fn guardduty_batches_of_50_and_incremental_polls() {
     );
     let m = s
         .state
+        .view
         .store
         .get("guardduty:member-finding")
         .expect("member finding");
@@ -281,6 +286,7 @@ async fn guardduty_batches_of_50_and_incremental_polls() {
     // Raw JSON kept as GuardDuty sent it, for the detail view.
     let f = s
         .state
+        .view
         .store
         .signals()
         .iter()
@@ -325,8 +331,9 @@ async fn cloudtrail_tail_lookups_and_the_two_per_second_limit() {
             .unwrap();
     }
     s.until(30, "every CloudTrail event and four lookup notices", |st| {
-        st.store.count(Source::CloudTrail) == want
+        st.view.store.count(Source::CloudTrail) == want
             && st
+                .ui
                 .toasts
                 .iter()
                 .filter(|t| t.text.starts_with("CloudTrail "))
@@ -353,6 +360,7 @@ async fn cloudtrail_tail_lookups_and_the_two_per_second_limit() {
     );
     assert!(s
         .state
+        .ui
         .toasts
         .iter()
         .any(|t| t.text.contains("Username=svc-backup2") && t.text.contains("events")));
@@ -391,7 +399,7 @@ async fn one_region_throttled_while_another_works_then_recovers() {
     opts.regions = vec!["us-east-1".into(), "eu-west-1".into()];
     let mut s = Session::start(opts);
     s.until(15, "eu-west-1 throttled, us-east-1 fine", |st| {
-        let live = st.live.as_ref().unwrap();
+        let live = st.session.live.as_ref().unwrap();
         let gd = |r: &str| {
             live.scopes
                 .get(&(Source::GuardDuty, format!("alpha/{r}")))
@@ -411,6 +419,7 @@ async fn one_region_throttled_while_another_works_then_recovers() {
     );
     let pane = s
         .state
+        .session
         .live
         .as_ref()
         .unwrap()
@@ -426,7 +435,8 @@ async fn one_region_throttled_while_another_works_then_recovers() {
     server.clear_faults();
     s.until(20, "eu-west-1 recovered", |st| {
         is_ok(
-            st.live
+            st.session
+                .live
                 .as_ref()
                 .unwrap()
                 .scopes
@@ -435,7 +445,12 @@ async fn one_region_throttled_while_another_works_then_recovers() {
         )
     })
     .await;
-    assert!(s.state.toasts.iter().any(|t| t.text.contains("recovered")));
+    assert!(s
+        .state
+        .ui
+        .toasts
+        .iter()
+        .any(|t| t.text.contains("recovered")));
     assert_eq!(
         s.count(Source::GuardDuty),
         before,
@@ -448,7 +463,7 @@ async fn server_errors_timeouts_and_denials_are_named_and_the_data_stays() {
     let server = FakeAws::start(demo_world());
     let mut s = Session::start(options(&server));
     s.until(15, "first data", |st| {
-        st.store.count(Source::GuardDuty) > 0 && st.store.count(Source::CloudTrail) > 0
+        st.view.store.count(Source::GuardDuty) > 0 && st.view.store.count(Source::CloudTrail) > 0
     })
     .await;
     let kept = s.count(Source::GuardDuty);
@@ -456,7 +471,8 @@ async fn server_errors_timeouts_and_denials_are_named_and_the_data_stays() {
     let scope = "alpha/us-east-1";
     s.until(10, "a 500 shown as a server error", |st| {
         matches!(
-            st.live
+            st.session
+                .live
                 .as_ref()
                 .unwrap()
                 .scopes
@@ -473,6 +489,7 @@ async fn server_errors_timeouts_and_denials_are_named_and_the_data_stays() {
     );
     assert!(s
         .state
+        .session
         .live
         .as_ref()
         .unwrap()
@@ -483,7 +500,7 @@ async fn server_errors_timeouts_and_denials_are_named_and_the_data_stays() {
     server.clear_faults();
     server.fault(Fault::new("guardduty", FaultKind::AccessDenied).op("ListFindings"));
     s.until(15, "access denied naming the permission", |st| {
-        matches!(st.live.as_ref().unwrap().scopes.get(&(Source::GuardDuty, scope.into())).map(|x| &x.status),
+        matches!(st.session.live.as_ref().unwrap().scopes.get(&(Source::GuardDuty, scope.into())).map(|x| &x.status),
             Some(ScopeStatus::Problem(airc::aws::errors::Problem::Denied { permission, .. })) if permission == "guardduty:ListFindings")
     })
     .await;
@@ -493,7 +510,7 @@ async fn server_errors_timeouts_and_denials_are_named_and_the_data_stays() {
         FaultKind::Delay(Duration::from_secs(5)),
     ));
     s.until(20, "a slow CloudTrail shown as timed out", |st| {
-        matches!(st.live.as_ref().unwrap().scopes.get(&(Source::CloudTrail, scope.into())).map(|x| &x.status),
+        matches!(st.session.live.as_ref().unwrap().scopes.get(&(Source::CloudTrail, scope.into())).map(|x| &x.status),
             Some(ScopeStatus::Problem(airc::aws::errors::Problem::Endpoint(m))) if m.contains("timed out"))
     })
     .await;
@@ -501,7 +518,8 @@ async fn server_errors_timeouts_and_denials_are_named_and_the_data_stays() {
     server.clear_faults();
     s.until(25, "CloudTrail back", |st| {
         is_ok(
-            st.live
+            st.session
+                .live
                 .as_ref()
                 .unwrap()
                 .scopes
@@ -519,7 +537,7 @@ async fn health_fails_over_to_us_east_2_and_reports_a_missing_subscription() {
     server.fault(Fault::new("health", FaultKind::Status500).region("us-east-1"));
     let mut s = Session::start(options(&server));
     s.until(15, "Health through us-east-2", |st| {
-        st.store.count(Source::Health) == 5
+        st.view.store.count(Source::Health) == 5
     })
     .await;
     let ok_east2 = server.with(|w| {
@@ -529,7 +547,7 @@ async fn health_fails_over_to_us_east_2_and_reports_a_missing_subscription() {
     });
     assert!(ok_east2, "us-east-2 answered");
     s.until(5, "the failover note", |st| {
-        matches!(st.live.as_ref().unwrap().scopes.get(&(Source::Health, "alpha/health".into())).map(|x| &x.status),
+        matches!(st.session.live.as_ref().unwrap().scopes.get(&(Source::Health, "alpha/health".into())).map(|x| &x.status),
             Some(ScopeStatus::Ok { note: Some(n) }) if n.contains("us-east-2"))
     })
     .await;
@@ -537,7 +555,8 @@ async fn health_fails_over_to_us_east_2_and_reports_a_missing_subscription() {
     server.fault(Fault::new("health", FaultKind::SubscriptionRequired));
     s.until(15, "the subscription message", |st| {
         matches!(
-            st.live
+            st.session
+                .live
                 .as_ref()
                 .unwrap()
                 .scopes
@@ -549,7 +568,14 @@ async fn health_fails_over_to_us_east_2_and_reports_a_missing_subscription() {
         )
     })
     .await;
-    let p = s.state.live.as_ref().unwrap().pane(Source::Health).unwrap();
+    let p = s
+        .state
+        .session
+        .live
+        .as_ref()
+        .unwrap()
+        .pane(Source::Health)
+        .unwrap();
     assert!(
         p.problems[0]
             .1
@@ -565,16 +591,16 @@ async fn expired_credentials_pause_everything_then_polling_resumes() {
     let server = FakeAws::start(demo_world());
     let mut s = Session::start(options(&server));
     s.until(15, "first data", |st| {
-        st.store.count(Source::CloudTrail) > 0
+        st.view.store.count(Source::CloudTrail) > 0
     })
     .await;
     server.fault(Fault::new("sts", FaultKind::ExpiredToken));
     server.fault(Fault::new("guardduty", FaultKind::ExpiredToken));
     s.until(15, "the credentials banner", |st| {
-        st.live.as_ref().unwrap().banner().is_some()
+        st.session.live.as_ref().unwrap().banner().is_some()
     })
     .await;
-    let banner = s.state.live.as_ref().unwrap().banner().unwrap();
+    let banner = s.state.session.live.as_ref().unwrap().banner().unwrap();
     assert!(banner.contains("aws configure --profile alpha"), "{banner}");
     assert!(banner.contains("ExpiredToken"), "{banner}");
     // Nothing polls while paused (a grace period for calls already under way).
@@ -585,12 +611,13 @@ async fn expired_credentials_pause_everything_then_polling_resumes() {
     assert_eq!(n, m, "no data calls while credentials fail");
     server.clear_faults();
     s.until(20, "credentials work again", |st| {
-        st.live.as_ref().unwrap().banner().is_none()
+        st.session.live.as_ref().unwrap().banner().is_none()
     })
     .await;
     s.until(10, "GuardDuty polls again", |st| {
         is_ok(
-            st.live
+            st.session
+                .live
                 .as_ref()
                 .unwrap()
                 .scopes
@@ -608,10 +635,10 @@ async fn an_sso_profile_without_a_token_shows_the_login_command() {
     opts.profiles = vec![Some("ssoprof".into())];
     let mut s = Session::start(opts);
     s.until(15, "the SSO banner", |st| {
-        st.live.as_ref().unwrap().banner().is_some()
+        st.session.live.as_ref().unwrap().banner().is_some()
     })
     .await;
-    let banner = s.state.live.as_ref().unwrap().banner().unwrap();
+    let banner = s.state.session.live.as_ref().unwrap().banner().unwrap();
     assert!(
         banner.contains("aws sso login --profile ssoprof"),
         "{banner}"
@@ -634,8 +661,9 @@ async fn organization_view_uses_the_organization_calls_and_tags_accounts() {
     opts.org = true;
     let mut s = Session::start(opts);
     s.until(15, "organization Health events and their counts", |st| {
-        st.store.count(Source::Health) == 5
+        st.view.store.count(Source::Health) == 5
             && st
+                .session
                 .live
                 .as_ref()
                 .is_some_and(|l| !l.health_aggregates.is_empty())
@@ -651,7 +679,7 @@ async fn organization_view_uses_the_organization_calls_and_tags_accounts() {
         assert!(!server.requests("health", op).is_empty(), "{op}");
     }
     assert!(server.requests("health", "DescribeEvents").is_empty());
-    let sig = s.state.store.get(&format!("health:{arn}")).unwrap();
+    let sig = s.state.view.store.get(&format!("health:{arn}")).unwrap();
     assert_eq!(sig.account.as_deref(), Some("444455556666"));
 }
 
@@ -681,7 +709,8 @@ async fn cloudtrail_lake_history() {
     opts.lake = Some("arn:aws:cloudtrail:us-east-1:111122223333:eventdatastore/eds-1".into());
     let mut s = Session::start(opts);
     s.until(20, "seven Lake events", |st| {
-        st.store
+        st.view
+            .store
             .signals()
             .iter()
             .filter(|x| x.id.starts_with("cloudtrail:lake-"))
@@ -710,8 +739,10 @@ async fn a_profile_switching_account_never_shows_old_data_as_new() {
     let mut opts = options(&server);
     opts.identity_recheck = Duration::from_secs(1);
     let mut s = Session::start(opts);
-    s.until(15, "first data", |st| st.store.count(Source::GuardDuty) > 0)
-        .await;
+    s.until(15, "first data", |st| {
+        st.view.store.count(Source::GuardDuty) > 0
+    })
+    .await;
     server.with(|w| {
         w.identities.insert(
             "AKIAALPHA".into(),
@@ -722,11 +753,12 @@ async fn a_profile_switching_account_never_shows_old_data_as_new() {
         )
     });
     s.until(10, "the new account", |st| {
-        st.source_label.contains("999988887777")
+        st.session.source_label.contains("999988887777")
     })
     .await;
     assert!(
         s.state
+            .view
             .store
             .signals()
             .iter()
@@ -735,6 +767,7 @@ async fn a_profile_switching_account_never_shows_old_data_as_new() {
     );
     assert!(s
         .state
+        .ui
         .toasts
         .iter()
         .any(|t| t.text.contains("now answers for account 999988887777")));
@@ -756,7 +789,7 @@ async fn two_profiles_each_with_its_account_in_the_header() {
     opts.profiles = vec![Some("alpha".into()), Some("beta".into())];
     let mut s = Session::start(opts);
     s.until(15, "both profiles polled", |st| {
-        let live = st.live.as_ref().unwrap();
+        let live = st.session.live.as_ref().unwrap();
         live.identities.len() == 2
             && is_ok(
                 live.scopes
@@ -770,7 +803,7 @@ async fn two_profiles_each_with_its_account_in_the_header() {
             )
     })
     .await;
-    let label = &s.state.source_label;
+    let label = &s.state.session.source_label;
     assert!(
         label.contains("alpha 111122223333 assumed-role/Responder/alice"),
         "{label}"

@@ -330,9 +330,10 @@ fn scripted() -> Incident {
 
 #[test]
 fn golden_postmortem() {
-    let md = export::render(&scripted(), export::TEMPLATE, false);
+    let md = export::render(&scripted(), export::TEMPLATE, false).unwrap_or_else(|e| panic!("{e}"));
     insta::assert_snapshot!("postmortem_golden", md);
-    let redacted = export::render(&scripted(), export::TEMPLATE, true);
+    let redacted =
+        export::render(&scripted(), export::TEMPLATE, true).unwrap_or_else(|e| panic!("{e}"));
     assert!(
         !redacted.contains("111122223333")
             && !redacted.contains("AKIA4EXAMPLELEAKED01")
@@ -354,7 +355,7 @@ fn the_export_parses_as_markdown_with_every_section_and_hostile_strings_as_text(
             Some(Duration::minutes(80))
         )
     );
-    let md = export::render(&inc, export::TEMPLATE, false);
+    let md = export::render(&inc, export::TEMPLATE, false).unwrap_or_else(|e| panic!("{e}"));
     let mut headings = Vec::new();
     let mut in_heading = false;
     let mut text = String::new();

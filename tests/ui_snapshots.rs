@@ -21,7 +21,7 @@ fn demo_state(w: u16, h: u16) -> State {
         Keymap::default_map(),
         now,
     );
-    state.size = (w, h);
+    state.ui.size = (w, h);
     let items = demo::scenario(now).unwrap_or_else(|e| panic!("{e}"));
     // Everything delivered, as after the first minute, at a time just after the last event.
     let later = now + chrono::Duration::seconds(demo::LIVE_WINDOW + 5);
@@ -41,7 +41,7 @@ fn key(state: &mut State, code: KeyCode) {
         _ => KeyModifiers::NONE,
     };
     update(state, Msg::Key(KeyEvent::new(code, mods)));
-    if state.dirty {
+    if state.view.dirty {
         view::refresh(state);
     }
 }
@@ -53,7 +53,7 @@ fn keys(state: &mut State, text: &str) {
 }
 
 fn render(state: &State) -> String {
-    let mut t = Terminal::new(TestBackend::new(state.size.0, state.size.1))
+    let mut t = Terminal::new(TestBackend::new(state.ui.size.0, state.ui.size.1))
         .unwrap_or_else(|e| panic!("{e}"));
     let theme = Theme::default_for(true);
     t.draw(|f| airc::ui::draw(f, state, &theme))
@@ -80,7 +80,7 @@ fn grid_of_four_panes_at_160x48() {
 fn each_pane_zoomed_at_80x24() {
     let mut state = demo_state(80, 24);
     key(&mut state, KeyCode::Char('z'));
-    assert_eq!(state.layout, Layout::Zoomed);
+    assert_eq!(state.view.layout, Layout::Zoomed);
     for (n, pane) in [
         ('1', PaneId::Health),
         ('2', PaneId::GuardDuty),
@@ -88,7 +88,7 @@ fn each_pane_zoomed_at_80x24() {
         ('4', PaneId::Entities),
     ] {
         key(&mut state, KeyCode::Char(n));
-        assert_eq!(state.focus, pane);
+        assert_eq!(state.view.focus, pane);
         let screen = render(&state);
         assert!(screen.contains(pane.title()), "{screen}");
         insta::assert_snapshot!(
@@ -136,12 +136,12 @@ fn pivot_on_the_leaked_key_from_a_finding() {
     keys(&mut state, "/AKIA4EXAMPLELEAKED01");
     key(&mut state, KeyCode::Enter);
     key(&mut state, KeyCode::Enter);
-    assert_eq!(state.pivots.len(), 1);
+    assert_eq!(state.view.pivots.len(), 1);
     let health: Vec<String> = state
         .pane(PaneId::Health)
         .rows
         .iter()
-        .map(|i| state.store.signals()[*i as usize].kind.clone())
+        .map(|i| state.view.store.signals()[*i as usize].kind.clone())
         .collect();
     assert_eq!(health, ["AWS_RISK_CREDENTIALS_EXPOSED"]);
     let screen = render(&state);
@@ -151,7 +151,7 @@ fn pivot_on_the_leaked_key_from_a_finding() {
     );
     insta::assert_snapshot!("pivot_leaked_key", screen);
     key(&mut state, KeyCode::Backspace);
-    assert!(state.pivots.is_empty());
+    assert!(state.view.pivots.is_empty());
 }
 
 #[test]
@@ -170,7 +170,7 @@ fn help_overlay_and_palette() {
     let screen = render(&state);
     insta::assert_snapshot!("palette_zoom", screen);
     key(&mut state, KeyCode::Enter);
-    assert_eq!(state.layout, Layout::Zoomed);
+    assert_eq!(state.view.layout, Layout::Zoomed);
 }
 
 #[test]
@@ -180,9 +180,9 @@ fn routed_column_and_a_sensitive_signal_hidden_from_an_unlisted_principal() {
         .single()
         .unwrap_or_default();
     let mut state = State::new("demo", Keymap::default_map(), now);
-    state.size = (160, 24);
-    state.rules = Some(airc::rules::Rules::defaults());
-    state.principal_override = Some("arn:aws:iam::111122223333:user/intern".into());
+    state.ui.size = (160, 24);
+    state.session.rules = Some(airc::rules::Rules::defaults());
+    state.session.principal_override = Some("arn:aws:iam::111122223333:user/intern".into());
     let items = demo::scenario(now).unwrap_or_else(|e| panic!("{e}"));
     update(
         &mut state,

@@ -27,7 +27,7 @@ fn state_with(n: usize) -> State {
             "userIdentity": {"type": "IAMUser", "userName": user}});
         match normalize_record(rec, &Options::default()) {
             Ok((_, item)) => {
-                state.store.insert(item);
+                state.view.store.insert(item);
             }
             Err(e) => panic!("test record rejected: {e}"),
         }
@@ -61,7 +61,7 @@ fn a_long_pass_hands_out_growing_sorted_partial_results_then_the_whole() {
         // Newest first, each a subset of the final rows.
         let times: Vec<_> = p.rows[2]
             .iter()
-            .map(|i| state.store.signals()[*i as usize].time)
+            .map(|i| state.view.store.signals()[*i as usize].time)
             .collect();
         assert!(times.windows(2).all(|w| w[0] >= w[1]));
         assert!(p.rows[2].len() <= done.rows[2].len());
@@ -91,7 +91,7 @@ fn a_cancelled_pass_gives_nothing_and_a_stale_result_is_not_applied() {
     assert_eq!(before, 20_000);
     // A result computed for an older generation (with a filter) must not replace newer rows.
     state.pane_mut(PaneId::CloudTrail).filter = airc::query::parse("user:bert").ok();
-    let old = ViewJob::from_state(&state, state.view_gen - 1);
+    let old = ViewJob::from_state(&state, state.view.view_gen - 1);
     let result = compute_every(
         &old,
         &|| false,
@@ -108,7 +108,7 @@ fn the_selection_stays_on_its_signal_when_rows_change() {
     let mut state = state_with(5_000);
     refresh(&mut state);
     state.pane_mut(PaneId::CloudTrail).cursor = 123;
-    let id = state.store.signals()[state.pane(PaneId::CloudTrail).rows[123] as usize]
+    let id = state.view.store.signals()[state.pane(PaneId::CloudTrail).rows[123] as usize]
         .id
         .clone();
     state.pane_mut(PaneId::CloudTrail).selected = Some(id.clone());
@@ -117,17 +117,17 @@ fn the_selection_stays_on_its_signal_when_rows_change() {
     refresh(&mut state);
     let v = state.pane(PaneId::CloudTrail);
     assert_eq!(v.cursor, 5_000 - 1 - 123);
-    assert_eq!(state.store.signals()[v.rows[v.cursor] as usize].id, id);
+    assert_eq!(state.view.store.signals()[v.rows[v.cursor] as usize].id, id);
 }
 
 #[tokio::test]
 async fn the_worker_answers_the_newest_query_and_drops_the_one_it_replaced() {
     let mut state = state_with(60_000);
     let mut worker = ViewWorker::spawn().unwrap_or_else(|e| panic!("{e}"));
-    state.view_gen = 1;
+    state.view.view_gen = 1;
     worker.submit(ViewJob::from_state(&state, 1));
     state.pane_mut(PaneId::CloudTrail).filter = airc::query::parse("user:bert").ok();
-    state.view_gen = 2;
+    state.view.view_gen = 2;
     worker.submit(ViewJob::from_state(&state, 2));
     let last = loop {
         let r = tokio::time::timeout(Duration::from_secs(30), worker.results.recv())
@@ -143,7 +143,7 @@ async fn the_worker_answers_the_newest_query_and_drops_the_one_it_replaced() {
     };
     assert_eq!(last, 2);
     assert_eq!(state.pane(PaneId::CloudTrail).rows.len(), 6_000);
-    assert_eq!(state.view_progress, None);
+    assert_eq!(state.view.view_progress, None);
 }
 
 #[test]
@@ -170,7 +170,7 @@ fn entity_rows_are_reused_only_while_nothing_they_depend_on_changed() {
     let rec = json!({"eventID": "new", "eventName": "GetObject", "eventSource": "s3.amazonaws.com",
         "eventTime": "2024-01-01T23:00:00Z", "userIdentity": {"type": "IAMUser", "userName": "zed"}});
     if let Ok((_, item)) = normalize_record(rec, &Options::default()) {
-        state.store.insert(item);
+        state.view.store.insert(item);
     }
     let (grown, grown_total) = pass(&state, &mut cache);
     assert_eq!(grown_total, total + 1);

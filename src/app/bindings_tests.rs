@@ -41,12 +41,12 @@ fn no_op_holds(s: &State, cmd: Command) -> bool {
         Command::FocusEntities => PaneId::Entities,
         _ => return false,
     };
-    NO_OPS.iter().any(|(c, _)| *c == cmd) && s.focus == focus
+    NO_OPS.iter().any(|(c, _)| *c == cmd) && s.view.focus == focus
 }
 
 /// Cursors and scrolls away from the top, so moves up and down both have somewhere to go.
 fn mid(mut s: State) -> State {
-    match &mut s.mode {
+    match &mut s.ui.mode {
         Mode::Detail(d) => d.scroll = 3,
         Mode::Help { cursor, .. }
         | Mode::Palette { cursor, .. }
@@ -74,9 +74,9 @@ fn base() -> State {
     update(&mut s, Msg::Tick(now + chrono::Duration::seconds(120)));
     // A filter to clear, an incident to write to, a row in the middle.
     s.pane_mut(PaneId::Health).filter = crate::query::parse("e").ok();
-    s.principal_override =
+    s.session.principal_override =
         Some("arn:aws:sts::111122223333:assumed-role/SecurityResponder/demo".into());
-    s.rules = Some(crate::rules::Rules::defaults());
+    s.session.rules = Some(crate::rules::Rules::defaults());
     let opened = Entry::now(EntryKind::Opened {
         id: "INC-1".into(),
         title: "walk".into(),
@@ -84,16 +84,16 @@ fn base() -> State {
         commander: "tester".into(),
         responders: Vec::new(),
     });
-    s.incident = Incident::fold(&[opened]);
+    s.notebook.incident = Incident::fold(&[opened]);
     view::refresh(&mut s);
-    s.focus = PaneId::CloudTrail;
+    s.view.focus = PaneId::CloudTrail;
     s.pane_mut(PaneId::CloudTrail).cursor = 2;
     s
 }
 
 fn run(s: &mut State, cmd: Command) {
     commands::execute(s, cmd);
-    if s.dirty {
+    if s.view.dirty {
         view::refresh(s);
     }
 }
@@ -114,7 +114,9 @@ fn mode(i: usize) -> State {
         0 => {
             // The normal mode with a pivot to step out of.
             let mut s = base();
-            s.pivots.push(Entity::new(EntityKind::Ip, "203.0.113.66"));
+            s.view
+                .pivots
+                .push(Entity::new(EntityKind::Ip, "203.0.113.66"));
             view::refresh(&mut s);
             s
         }
@@ -141,7 +143,7 @@ fn incident_pick() -> State {
         severity: Priority::P2,
         phase: Phase::Detected,
     };
-    pick.mode = Mode::IncidentPick {
+    pick.ui.mode = Mode::IncidentPick {
         items: vec![summary("INC-1"), summary("INC-2"), summary("INC-3")],
         cursor: 0,
     };
@@ -156,11 +158,15 @@ fn action_pick() -> State {
     for i in 0..rows {
         gd.pane_mut(PaneId::GuardDuty).cursor = i;
         run(&mut gd, Command::Respond);
-        if matches!(gd.mode, Mode::ActionPick { .. }) {
+        if matches!(gd.ui.mode, Mode::ActionPick { .. }) {
             break;
         }
     }
-    assert!(matches!(gd.mode, Mode::ActionPick { .. }), "{:?}", gd.mode);
+    assert!(
+        matches!(gd.ui.mode, Mode::ActionPick { .. }),
+        "{:?}",
+        gd.ui.mode
+    );
     gd
 }
 
@@ -169,9 +175,9 @@ fn action_plan() -> State {
     let mut plan = action_pick();
     run(&mut plan, Command::Accept);
     assert!(
-        matches!(plan.mode, Mode::ActionPlan { .. }),
+        matches!(plan.ui.mode, Mode::ActionPlan { .. }),
         "{:?}",
-        plan.mode
+        plan.ui.mode
     );
     plan
 }
@@ -205,8 +211,8 @@ fn every_binding_does_something_in_every_mode_it_is_bound_in() {
     let mut checked = 0;
     for m in 0..MODES {
         let proto = mid(mode(m));
-        let label = proto.mode.label();
-        for (keys, cmd) in bindings(&keymap, &proto.mode) {
+        let label = proto.ui.mode.label();
+        for (keys, cmd) in bindings(&keymap, &proto.ui.mode) {
             let typed = crate::keymap::keys::sequence_to_string(&keys);
             let mut s = mid(mode(m));
             let before = format!("{s:?}");

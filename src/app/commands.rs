@@ -9,12 +9,12 @@ use crate::model::Entity;
 
 /// Rows a page moves: the focused pane's height less its border and header.
 pub(super) fn page(state: &State) -> usize {
-    let rect = super::layout::pane_rect(state, state.focus);
+    let rect = super::layout::pane_rect(state, state.view.focus);
     (rect.height as usize).saturating_sub(3).max(1)
 }
 
 fn move_cursor(state: &mut State, delta: isize, to: Option<usize>) {
-    let focus = state.focus;
+    let focus = state.view.focus;
     let view = state.pane_mut(focus);
     let len = view.len(focus);
     if len == 0 {
@@ -29,7 +29,7 @@ fn move_cursor(state: &mut State, delta: isize, to: Option<usize>) {
 }
 
 fn sync_selected(state: &mut State) {
-    let focus = state.focus;
+    let focus = state.view.focus;
     let selected = if focus == PaneId::Entities {
         state.selected_entity().map(Entity::to_string)
     } else {
@@ -39,20 +39,20 @@ fn sync_selected(state: &mut State) {
 }
 
 fn set_focus(state: &mut State, pane: PaneId) {
-    if pane != state.focus {
+    if pane != state.view.focus {
         // Leaving a pane counts as having looked at everything in it.
-        let len = state.store.len();
-        let old = state.focus;
+        let len = state.view.store.len();
+        let old = state.view.focus;
         state.pane_mut(old).seen_upto = len;
-        state.focus = pane;
+        state.view.focus = pane;
     }
 }
 
 fn open_detail(state: &mut State) -> Vec<Effect> {
-    let signal = if state.focus == PaneId::Entities {
+    let signal = if state.view.focus == PaneId::Entities {
         None
     } else {
-        state.selected_signal(state.focus).cloned()
+        state.selected_signal(state.view.focus).cloned()
     };
     match signal {
         Some(s) => {
@@ -67,7 +67,7 @@ fn open_detail(state: &mut State) -> Vec<Effect> {
                 ),
                 None => {
                     let mut lines = detail::lines(&s, state.now);
-                    if let Some(r) = state.routes.get(&s.id) {
+                    if let Some(r) = state.session.routes.get(&s.id) {
                         let at = lines
                             .iter()
                             .position(String::is_empty)
@@ -79,7 +79,7 @@ fn open_detail(state: &mut State) -> Vec<Effect> {
                     (lines, super::routing::reveal(state, &s))
                 }
             };
-            state.mode = Mode::Detail(Box::new(DetailState {
+            state.ui.mode = Mode::Detail(Box::new(DetailState {
                 signal_id: s.id,
                 lines,
                 scroll: 0,
@@ -100,33 +100,33 @@ fn open_detail(state: &mut State) -> Vec<Effect> {
 }
 
 pub(super) fn pivot_on(state: &mut State, e: Entity) {
-    if !state.pivots.contains(&e) {
+    if !state.view.pivots.contains(&e) {
         state.toast(
             format!("pivot: {}", crate::safe_text::line(&e.to_string())),
             false,
         );
-        state.pivots.push(e);
+        state.view.pivots.push(e);
         for p in PaneId::ALL {
             state.pane_mut(p).cursor = 0;
         }
-        state.dirty = true;
+        state.view.dirty = true;
     }
-    state.mode = Mode::Normal;
+    state.ui.mode = Mode::Normal;
 }
 
 /// Entities of the signal in view (detail) or under the cursor.
 /// The signal a row command acts on: the one the detail view shows, else the focused pane's
 /// selection (none on the Entities pane, whose rows are entities).
 pub(super) fn row_signal(state: &State) -> Option<&crate::model::Signal> {
-    match &state.mode {
-        Mode::Detail(d) => state.store.get(&d.signal_id),
-        _ if state.focus == PaneId::Entities => None,
-        _ => state.selected_signal(state.focus),
+    match &state.ui.mode {
+        Mode::Detail(d) => state.view.store.get(&d.signal_id),
+        _ if state.view.focus == PaneId::Entities => None,
+        _ => state.selected_signal(state.view.focus),
     }
 }
 
 pub(super) fn current_entities(state: &State) -> Vec<Entity> {
-    if state.focus == PaneId::Entities && !matches!(state.mode, Mode::Detail(_)) {
+    if state.view.focus == PaneId::Entities && !matches!(state.ui.mode, Mode::Detail(_)) {
         return state.selected_entity().cloned().into_iter().collect();
     }
     // The gate: a hidden signal's entities are its content.
@@ -145,12 +145,12 @@ pub(super) const HIDDEN_ROW: &str =
     "sensitive: its details are shown only to the principals its rule allows";
 
 pub(super) fn close(state: &mut State) {
-    state.mode = match std::mem::replace(&mut state.mode, Mode::Normal) {
+    state.ui.mode = match std::mem::replace(&mut state.ui.mode, Mode::Normal) {
         Mode::PivotPick { back, .. } => *back,
         Mode::DetailSearch(d, _) => Mode::Detail(d),
         Mode::Normal => {
-            if state.pivots.pop().is_some() {
-                state.dirty = true;
+            if state.view.pivots.pop().is_some() {
+                state.view.dirty = true;
             }
             Mode::Normal
         }
@@ -189,8 +189,8 @@ pub(super) fn open_pivot_pick(state: &mut State) {
         state.toast("no entities on this row to pivot on", false);
         return;
     }
-    let back = Box::new(std::mem::replace(&mut state.mode, Mode::Normal));
-    state.mode = Mode::PivotPick {
+    let back = Box::new(std::mem::replace(&mut state.ui.mode, Mode::Normal));
+    state.ui.mode = Mode::PivotPick {
         entities,
         cursor: 0,
         back,
@@ -203,17 +203,17 @@ pub(super) fn global_command(state: &mut State, cmd: Command) -> Vec<Effect> {
         return effects;
     }
     match cmd {
-        Command::Quit => state.quit = true,
+        Command::Quit => state.ui.quit = true,
         Command::CloudTrailLookup => return super::lookup::lookup(state),
         Command::Respond => super::respond::open(state),
         Command::Help => {
-            state.mode = Mode::Help {
+            state.ui.mode = Mode::Help {
                 query: String::new(),
                 cursor: 0,
             }
         }
         Command::Palette => {
-            state.mode = Mode::Palette {
+            state.ui.mode = Mode::Palette {
                 query: String::new(),
                 cursor: 0,
             }
@@ -221,46 +221,46 @@ pub(super) fn global_command(state: &mut State, cmd: Command) -> Vec<Effect> {
         Command::Filter | Command::FilterAll => {
             let all = cmd == Command::FilterAll;
             let current = if all {
-                &state.global_filter
+                &state.view.global_filter
             } else {
-                &state.pane(state.focus).filter
+                &state.pane(state.view.focus).filter
             };
             let text = current.as_ref().map(|q| q.text.clone()).unwrap_or_default();
-            state.mode = Mode::Filter {
+            state.ui.mode = Mode::Filter {
                 all,
                 text,
                 error: None,
             };
         }
         Command::ClearFilter => {
-            state.global_filter = None;
+            state.view.global_filter = None;
             for p in PaneId::ALL {
                 state.pane_mut(p).filter = None;
             }
-            state.dirty = true;
+            state.view.dirty = true;
         }
-        Command::FocusNext => set_focus(state, state.focus.next()),
-        Command::FocusPrev => set_focus(state, state.focus.prev()),
+        Command::FocusNext => set_focus(state, state.view.focus.next()),
+        Command::FocusPrev => set_focus(state, state.view.focus.prev()),
         Command::FocusHealth => set_focus(state, PaneId::Health),
         Command::FocusGuardDuty => set_focus(state, PaneId::GuardDuty),
         Command::FocusCloudTrail => set_focus(state, PaneId::CloudTrail),
         Command::FocusEntities => set_focus(state, PaneId::Entities),
         Command::Zoom => {
-            if state.layout == Layout::Zoomed {
-                state.layout = state.unzoomed;
+            if state.view.layout == Layout::Zoomed {
+                state.view.layout = state.view.unzoomed;
             } else {
-                state.unzoomed = state.layout;
-                state.layout = Layout::Zoomed;
+                state.view.unzoomed = state.view.layout;
+                state.view.layout = Layout::Zoomed;
             }
         }
         Command::CycleLayout => {
-            state.layout = match state.layout {
+            state.view.layout = match state.view.layout {
                 Layout::Grid => Layout::Stacked,
                 Layout::Stacked => Layout::Zoomed,
                 Layout::Zoomed => Layout::Grid,
             };
-            if state.layout != Layout::Zoomed {
-                state.unzoomed = state.layout;
+            if state.view.layout != Layout::Zoomed {
+                state.view.unzoomed = state.view.layout;
             }
         }
         Command::Up => move_cursor(state, -1, None),
@@ -272,7 +272,7 @@ pub(super) fn global_command(state: &mut State, cmd: Command) -> Vec<Effect> {
         Command::Open | Command::Accept => return open_detail(state),
         Command::Close | Command::Cancel | Command::PivotBack => close(state),
         Command::Pivot => {
-            if state.focus == PaneId::Entities {
+            if state.view.focus == PaneId::Entities {
                 if let Some(e) = state.selected_entity().cloned() {
                     pivot_on(state, e);
                 }
@@ -281,7 +281,7 @@ pub(super) fn global_command(state: &mut State, cmd: Command) -> Vec<Effect> {
             }
         }
         Command::SortNext | Command::SortReverse => {
-            let f = state.focus;
+            let f = state.view.focus;
             let v = state.pane_mut(f);
             if cmd == Command::SortNext {
                 v.sort = v.sort.next();
@@ -294,13 +294,13 @@ pub(super) fn global_command(state: &mut State, cmd: Command) -> Vec<Effect> {
                 if v.descending { "↓" } else { "↑" }
             );
             state.toast(label, false);
-            state.dirty = true;
+            state.view.dirty = true;
         }
         Command::CopyId | Command::CopyArn | Command::CopyJson => {
             return super::copy::copy(state, cmd)
         }
         Command::MarkSeen => {
-            let len = state.store.len();
+            let len = state.view.store.len();
             let new = PaneId::ALL
                 .iter()
                 .map(|p| len.saturating_sub(state.pane(*p).seen_upto))
@@ -316,8 +316,8 @@ pub(super) fn global_command(state: &mut State, cmd: Command) -> Vec<Effect> {
             state.toast(text, false);
         }
         Command::ToggleBell => {
-            state.bell = !state.bell;
-            let on = if state.bell { "on" } else { "off" };
+            state.session.bell = !state.session.bell;
+            let on = if state.session.bell { "on" } else { "off" };
             state.toast(format!("bell on new High/Critical: {on}"), false);
         }
         // Handled by the detail view, the editor and the notebook before reaching here.
@@ -335,7 +335,7 @@ pub(super) fn global_command(state: &mut State, cmd: Command) -> Vec<Effect> {
         | Command::PhasePrev
         | Command::Export => {}
     }
-    if state.dirty {
+    if state.view.dirty {
         view::request(state);
     }
     Vec::new()

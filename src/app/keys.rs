@@ -47,7 +47,7 @@ fn edit(text: &mut String, chord: &Chord) -> bool {
 
 /// Applies the filter being typed, live, when it parses.
 fn apply_live_filter(state: &mut State) {
-    let Mode::Filter { all, text, error } = &mut state.mode else {
+    let Mode::Filter { all, text, error } = &mut state.ui.mode else {
         return;
     };
     match query::parse(text) {
@@ -55,12 +55,12 @@ fn apply_live_filter(state: &mut State) {
             *error = None;
             let q = if q.is_empty() { None } else { Some(q) };
             if *all {
-                state.global_filter = q;
+                state.view.global_filter = q;
             } else {
-                let focus = state.focus;
+                let focus = state.view.focus;
                 state.pane_mut(focus).filter = q;
             }
-            state.dirty = true;
+            state.view.dirty = true;
         }
         Err(e) => *error = Some(e),
     }
@@ -71,23 +71,23 @@ pub fn resolve(state: &mut State, key: KeyEvent) -> Option<Command> {
         return None;
     }
     let chord = Chord::from_event(&key)?;
-    let ctx = context(&state.mode);
+    let ctx = context(&state.ui.mode);
     if ctx == Context::Editor {
-        if let Lookup::Command(cmd) = state.keymap.lookup(Context::Editor, &[chord]) {
+        if let Lookup::Command(cmd) = state.ui.keymap.lookup(Context::Editor, &[chord]) {
             return Some(cmd);
         }
         if chord.code == Code::Enter && !chord.ctrl && !chord.alt {
-            state.draft.push('\n');
+            state.notebook.draft.push('\n');
         } else {
-            edit(&mut state.draft, &chord);
+            edit(&mut state.notebook.draft, &chord);
         }
         return None;
     }
     if ctx == Context::Input {
-        if let Lookup::Command(cmd) = state.keymap.lookup(Context::Input, &[chord]) {
+        if let Lookup::Command(cmd) = state.ui.keymap.lookup(Context::Input, &[chord]) {
             return Some(cmd);
         }
-        let consumed = match &mut state.mode {
+        let consumed = match &mut state.ui.mode {
             Mode::Filter { text, .. } => edit(text, &chord),
             Mode::DetailSearch(_, text) => edit(text, &chord),
             Mode::NewIncident { title } => edit(title, &chord),
@@ -105,31 +105,31 @@ pub fn resolve(state: &mut State, key: KeyEvent) -> Option<Command> {
             _ => false,
         };
         if consumed {
-            if matches!(state.mode, Mode::Filter { .. }) {
+            if matches!(state.ui.mode, Mode::Filter { .. }) {
                 apply_live_filter(state);
                 view::request(state);
             }
             return None;
         }
         // Lists typed into (help, palette) still move with arrows and page keys.
-        return match state.keymap.lookup(Context::List, &[chord]) {
+        return match state.ui.keymap.lookup(Context::List, &[chord]) {
             Lookup::Command(c) if !matches!(chord.code, Code::Char(_)) => Some(c),
             _ => None,
         };
     }
-    state.pending_keys.push(chord);
-    let keys = state.pending_keys.clone();
-    match state.keymap.lookup(ctx, &keys) {
+    state.ui.pending_keys.push(chord);
+    let keys = state.ui.pending_keys.clone();
+    match state.ui.keymap.lookup(ctx, &keys) {
         Lookup::Command(cmd) => {
-            state.pending_keys.clear();
+            state.ui.pending_keys.clear();
             Some(cmd)
         }
         Lookup::Pending => None,
         Lookup::None => {
-            state.pending_keys.clear();
+            state.ui.pending_keys.clear();
             // A stale prefix followed by a key that means something alone.
             if keys.len() > 1 {
-                if let Lookup::Command(cmd) = state.keymap.lookup(ctx, &[chord]) {
+                if let Lookup::Command(cmd) = state.ui.keymap.lookup(ctx, &[chord]) {
                     return Some(cmd);
                 }
             }

@@ -14,10 +14,14 @@ pub struct Areas {
 }
 
 pub fn areas(state: &State, area: Rect) -> Areas {
-    let has_crumbs = !state.pivots.is_empty()
-        || state.global_filter.is_some()
-        || matches!(state.mode, Mode::Filter { all: true, .. })
-        || state.live.as_ref().is_some_and(|l| l.banner().is_some());
+    let has_crumbs = !state.view.pivots.is_empty()
+        || state.view.global_filter.is_some()
+        || matches!(state.ui.mode, Mode::Filter { all: true, .. })
+        || state
+            .session
+            .live
+            .as_ref()
+            .is_some_and(|l| l.banner().is_some());
     let rows = Split::default()
         .direction(Direction::Vertical)
         .constraints([
@@ -50,8 +54,8 @@ fn split(dir: Direction, area: Rect, percents: &[u16]) -> Vec<Rect> {
 
 /// The rectangle of every visible pane.
 pub fn pane_rects(state: &State, body: Rect) -> Vec<(PaneId, Rect)> {
-    match state.layout {
-        Layout::Zoomed => vec![(state.focus, body)],
+    match state.view.layout {
+        Layout::Zoomed => vec![(state.view.focus, body)],
         Layout::Grid => {
             let rows = split(Direction::Vertical, body, &[40, 60]);
             let top = split(Direction::Horizontal, rows[0], &[50, 50]);
@@ -78,7 +82,7 @@ pub fn pane_rects(state: &State, body: Rect) -> Vec<(PaneId, Rect)> {
 
 /// The focused pane's rectangle at the current terminal size.
 pub fn pane_rect(state: &State, pane: PaneId) -> Rect {
-    let area = Rect::new(0, 0, state.size.0, state.size.1);
+    let area = Rect::new(0, 0, state.ui.size.0, state.ui.size.1);
     let body = areas(state, area).body;
     pane_rects(state, body)
         .into_iter()

@@ -93,7 +93,7 @@ fn short_principal(arn: &str) -> &str {
 
 pub fn on_live(state: &mut State, ev: LiveEvent) -> Vec<Effect> {
     let now = state.now;
-    let live = state.live.get_or_insert_with(LiveStatus::default);
+    let live = state.session.live.get_or_insert_with(LiveStatus::default);
     match ev {
         LiveEvent::Identity(id) => {
             let previous = live.identities.iter().position(|i| i.profile == id.profile);
@@ -103,12 +103,13 @@ pub fn on_live(state: &mut State, ev: LiveEvent) -> Vec<Effect> {
             } else {
                 live.identities.push(id.clone());
             }
-            state.source_label = live.label();
+            state.session.source_label = live.label();
             // The same profile now answers for another account: nothing from the old account
             // may stay on screen as if it were the new one.
             if let (Some(old), Some(new)) = (old_account, id.account.as_ref()) {
                 if &old != new {
                     let removed = state
+                        .view
                         .store
                         .retain(|s| s.account.as_deref() != Some(old.as_str()));
                     store_shrunk(state);
@@ -148,6 +149,7 @@ pub fn on_live(state: &mut State, ev: LiveEvent) -> Vec<Effect> {
                 }
             }
             if let Some(e) = state
+                .session
                 .live
                 .as_mut()
                 .and_then(|l| l.scopes.get_mut(&(source, scope)))
@@ -160,14 +162,14 @@ pub fn on_live(state: &mut State, ev: LiveEvent) -> Vec<Effect> {
             state.toast(crate::safe_text::line(&text).into_owned(), error)
         }
     }
-    state.dirty = true;
+    state.view.dirty = true;
     Vec::new()
 }
 
 /// After the store lost signals every row position points elsewhere (or past the end): the
 /// panes are emptied until the next pass, which `dirty` asks for.
 fn store_shrunk(state: &mut State) {
-    let len = state.store.len();
+    let len = state.view.store.len();
     for p in PaneId::ALL {
         let v = state.pane_mut(p);
         v.seen_upto = len;
@@ -175,22 +177,25 @@ fn store_shrunk(state: &mut State) {
         v.entity_rows.clear();
         v.cursor = 0;
     }
-    state.dirty = true;
+    state.view.dirty = true;
 }
 
 /// Drops live signals older than the retention window, so a console left open for days stays
 /// bounded in memory. Checked once a minute; the store is rebuilt only when a tenth of it (or
 /// 100,000 signals) has expired, so the cost is amortised.
 pub fn expire(state: &mut State) {
-    let Some((keep, last)) = state.retention else {
+    let Some((keep, last)) = state.session.retention else {
         return;
     };
     let now = state.now;
     if last.is_some_and(|t| (now - t).num_seconds() < 60) {
         return;
     }
-    state.retention = Some((keep, Some(now)));
-    let removed = state.store.expire(crate::model::time::minus(now, keep));
+    state.session.retention = Some((keep, Some(now)));
+    let removed = state
+        .view
+        .store
+        .expire(crate::model::time::minus(now, keep));
     if removed == 0 {
         return;
     }
@@ -232,7 +237,13 @@ mod tests {
             status,
         };
         on_live(&mut s, st(ScopeStatus::Ok { note: None }));
-        let first_ok = s.live.as_ref().unwrap().pane(Source::GuardDuty).unwrap();
+        let first_ok = s
+            .session
+            .live
+            .as_ref()
+            .unwrap()
+            .pane(Source::GuardDuty)
+            .unwrap();
         assert!(first_ok.last_ok.is_some() && first_ok.problems.is_empty());
         on_live(
             &mut s,
@@ -242,20 +253,35 @@ mod tests {
             &mut s,
             st(ScopeStatus::Problem(Problem::Throttled("x".into()))),
         );
-        assert_eq!(s.toasts.len(), 1, "one toast for a lasting problem");
-        let p = s.live.as_ref().unwrap().pane(Source::GuardDuty).unwrap();
+        assert_eq!(s.ui.toasts.len(), 1, "one toast for a lasting problem");
+        let p = s
+            .session
+            .live
+            .as_ref()
+            .unwrap()
+            .pane(Source::GuardDuty)
+            .unwrap();
         assert_eq!(p.problems.len(), 1);
         assert!(p.last_ok.is_some(), "the last good poll time is kept");
         on_live(&mut s, st(ScopeStatus::Ok { note: None }));
-        assert!(s.toasts.last().unwrap().text.contains("recovered"));
-        assert!(s.live.as_ref().unwrap().pane(Source::Health).is_none());
+        assert!(s.ui.toasts.last().unwrap().text.contains("recovered"));
+        assert!(s
+            .session
+            .live
+            .as_ref()
+            .unwrap()
+            .pane(Source::Health)
+            .is_none());
     }
 
     #[test]
     fn a_profile_that_changes_account_drops_the_old_accounts_signals() {
         let mut s = state();
         on_live(&mut s, ident("111111111111"));
-        assert!(s.source_label.contains("prod 111111111111 user/alice"));
+        assert!(s
+            .session
+            .source_label
+            .contains("prod 111111111111 user/alice"));
         let mut sig = crate::normalize::guardduty::normalize(
             &serde_json::json!({"schemaVersion":"2.0","id":"f1","type":"Recon:EC2/PortProbeUnprotectedPort",
                 "severity":5,"accountId":"111111111111","region":"us-east-1","updatedAt":"2026-11-28T00:00:00Z",
@@ -263,28 +289,32 @@ mod tests {
             &Default::default(),
         )
         .unwrap();
-        s.store.insert_signal(sig.clone());
+        s.view.store.insert_signal(sig.clone());
         sig.id = "guardduty:f2".into();
         sig.account = Some("222222222222".into());
-        s.store.insert_signal(sig);
+        s.view.store.insert_signal(sig);
         // The pane shows both; its cursor is on the second (position 1).
         s.pane_mut(PaneId::GuardDuty).rows = vec![0, 1];
         s.pane_mut(PaneId::GuardDuty).cursor = 1;
         on_live(&mut s, ident("222222222222"));
-        assert_eq!(s.store.len(), 1);
+        assert_eq!(s.view.store.len(), 1);
         for p in PaneId::ALL {
             assert!(
-                s.pane(p).rows.iter().all(|r| (*r as usize) < s.store.len()),
+                s.pane(p)
+                    .rows
+                    .iter()
+                    .all(|r| (*r as usize) < s.view.store.len()),
                 "no row position past the end of the store"
             );
         }
         assert!(s.selected_signal(PaneId::GuardDuty).is_none());
-        assert!(s.dirty, "a new pass is asked for");
+        assert!(s.view.dirty, "a new pass is asked for");
         assert_eq!(
-            s.store.signals()[0].account.as_deref(),
+            s.view.store.signals()[0].account.as_deref(),
             Some("222222222222")
         );
         assert!(s
+            .ui
             .toasts
             .last()
             .unwrap()
@@ -307,9 +337,9 @@ mod tests {
                 )),
             }),
         );
-        let b = s.live.as_ref().unwrap().banner().unwrap();
+        let b = s.session.live.as_ref().unwrap().banner().unwrap();
         assert!(b.contains("aws sso login --profile sso"), "{b}");
-        assert!(s.source_label.contains("sso (no credentials)"));
+        assert!(s.session.source_label.contains("sso (no credentials)"));
     }
 
     #[test]
@@ -322,19 +352,19 @@ mod tests {
             &Default::default(),
         )
         .unwrap();
-        s.store.insert_signal(sig.clone());
+        s.view.store.insert_signal(sig.clone());
         sig.id = "guardduty:new".into();
         sig.time = s.now;
         sig.updated = Some(s.now);
-        s.store.insert_signal(sig);
+        s.view.store.insert_signal(sig);
         s.pane_mut(PaneId::GuardDuty).rows = vec![0, 1];
         expire(&mut s);
-        assert_eq!(s.store.len(), 2, "no retention: nothing dropped");
-        s.retention = Some((std::time::Duration::from_secs(86_400), None));
+        assert_eq!(s.view.store.len(), 2, "no retention: nothing dropped");
+        s.session.retention = Some((std::time::Duration::from_secs(86_400), None));
         expire(&mut s);
-        assert_eq!(s.store.len(), 1);
-        assert_eq!(s.store.signals()[0].id, "guardduty:new");
-        assert!(s.pane(PaneId::GuardDuty).rows.is_empty() && s.dirty);
-        assert!(s.toasts.last().unwrap().text.contains("older than 1day"));
+        assert_eq!(s.view.store.len(), 1);
+        assert_eq!(s.view.store.signals()[0].id, "guardduty:new");
+        assert!(s.pane(PaneId::GuardDuty).rows.is_empty() && s.view.dirty);
+        assert!(s.ui.toasts.last().unwrap().text.contains("older than 1day"));
     }
 }

@@ -20,7 +20,7 @@ pub fn lookup_key(e: &crate::model::Entity) -> Option<(crate::aws::LookupKey, St
 /// `T`: LookupEvents on the selected row's access key, user or resource (in that order of
 /// preference), or its event name; the panes pivot on it so the answers show as they come.
 pub fn lookup(state: &mut State) -> Vec<Effect> {
-    if state.live.is_none() {
+    if state.session.live.is_none() {
         state.toast(
             "CloudTrail lookups query live AWS (run airc with a profile); here p pivots on what is loaded",
             false,
@@ -48,7 +48,7 @@ pub fn lookup(state: &mut State) -> Vec<Effect> {
         .cloned();
     let (key, value) = match &best {
         Some(e) => lookup_key(e).unwrap_or((crate::aws::LookupKey::ResourceName, e.id.clone())),
-        None => match state.selected_signal(state.focus) {
+        None => match state.selected_signal(state.view.focus) {
             Some(s) if s.source == Source::CloudTrail => {
                 (crate::aws::LookupKey::EventName, s.kind.clone())
             }
@@ -61,7 +61,7 @@ pub fn lookup(state: &mut State) -> Vec<Effect> {
     if let Some(e) = best {
         super::commands::pivot_on(state, e);
     }
-    state.focus = PaneId::CloudTrail;
+    state.view.focus = PaneId::CloudTrail;
     state.toast(
         format!(
             "looking up {}={} in CloudTrail…",

@@ -20,6 +20,8 @@ pub enum Msg {
     Notebook(NbMsg),
     /// A response action finished.
     Action(Box<ActionResult>),
+    /// Rows from the background view pass.
+    View(Box<super::view::ViewResult>),
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -7,7 +7,7 @@ use crate::keymap::Command;
 use crate::notebook::{Entry, EntryKind, Phase};
 
 fn attached_id(state: &mut State) -> Option<String> {
-    match &state.incident {
+    match &state.notebook.incident {
         Some(i) => Some(i.id.clone()),
         None => {
             state.toast("no incident open: N opens a new one, O picks one", true);
@@ -20,10 +20,10 @@ fn append(state: &mut State, kind: EntryKind) -> Vec<Effect> {
     let Some(id) = attached_id(state) else {
         return Vec::new();
     };
-    state.saving += 1;
+    state.notebook.saving += 1;
     vec![Effect::Notebook(NbOp::Append {
         id,
-        entry: Box::new(Entry::now(kind)),
+        entry: Box::new(Entry::by(state.now, &state.session.operator, kind)),
     })]
 }
 
@@ -59,30 +59,30 @@ fn pin_signal(state: &mut State, s: &crate::model::Signal) -> Vec<Effect> {
 }
 
 fn pin(state: &mut State) -> Vec<Effect> {
-    if let Mode::Detail(d) = &state.mode {
-        if let Some(s) = state.store.get(&d.signal_id).cloned() {
+    if let Mode::Detail(d) = &state.ui.mode {
+        if let Some(s) = state.view.store.get(&d.signal_id).cloned() {
             return pin_signal(state, &s);
         }
     }
-    if state.focus == PaneId::Entities {
+    if state.view.focus == PaneId::Entities {
         return match state.selected_entity().cloned() {
             Some(entity) => append(state, EntryKind::Affected { entity }),
             None => Vec::new(),
         };
     }
-    match state.selected_signal(state.focus).cloned() {
+    match state.selected_signal(state.view.focus).cloned() {
         Some(s) => pin_signal(state, &s),
         None => Vec::new(),
     }
 }
 
 fn move_phase(state: &mut State, forward: bool) -> Vec<Effect> {
-    let Some(saved) = state.incident.as_ref().map(|i| i.phase) else {
+    let Some(saved) = state.notebook.incident.as_ref().map(|i| i.phase) else {
         state.toast("no incident open: N opens a new one, O picks one", true);
         return Vec::new();
     };
     // A change still being written counts: pressing ] twice moves two phases.
-    let current = state.pending_phase.unwrap_or(saved);
+    let current = state.notebook.pending_phase.unwrap_or(saved);
     let i = Phase::ALL.iter().position(|p| *p == current).unwrap_or(0);
     let next = if forward {
         (i + 1).min(Phase::ALL.len() - 1)
@@ -97,7 +97,7 @@ fn move_phase(state: &mut State, forward: bool) -> Vec<Effect> {
         );
         return Vec::new();
     }
-    state.pending_phase = Some(Phase::ALL[next]);
+    state.notebook.pending_phase = Some(Phase::ALL[next]);
     append(
         state,
         EntryKind::Phase {
@@ -110,21 +110,21 @@ fn move_phase(state: &mut State, forward: bool) -> Vec<Effect> {
 pub fn execute(state: &mut State, cmd: Command) -> Option<Vec<Effect>> {
     Some(match cmd {
         Command::IncidentNew => {
-            state.mode = Mode::NewIncident {
+            state.ui.mode = Mode::NewIncident {
                 title: String::new(),
             };
             Vec::new()
         }
         Command::IncidentOpen => vec![Effect::Notebook(NbOp::List)],
         Command::Notebook => {
-            state.mode = Mode::Notebook { scroll: 0 };
+            state.ui.mode = Mode::Notebook { scroll: 0 };
             Vec::new()
         }
         Command::Pin => pin(state),
         Command::Note => {
             if attached_id(state).is_some() {
-                let from_notebook = matches!(state.mode, Mode::Notebook { .. });
-                state.mode = Mode::Note { from_notebook };
+                let from_notebook = matches!(state.ui.mode, Mode::Notebook { .. });
+                state.ui.mode = Mode::Note { from_notebook };
             }
             Vec::new()
         }
@@ -147,8 +147,8 @@ pub fn in_editor(state: &mut State, cmd: Command, back_to_notebook: bool) -> Vec
     };
     match cmd {
         Command::SaveNote | Command::Accept => {
-            let text = state.draft.trim_end().to_string();
-            state.mode = back;
+            let text = state.notebook.draft.trim_end().to_string();
+            state.ui.mode = back;
             if text.trim().is_empty() {
                 return Vec::new();
             }
@@ -156,13 +156,13 @@ pub fn in_editor(state: &mut State, cmd: Command, back_to_notebook: bool) -> Vec
             append(state, EntryKind::Note { text })
         }
         Command::ExternalEditor => vec![Effect::Notebook(NbOp::EditExternal {
-            text: state.draft.clone(),
+            text: state.notebook.draft.clone(),
         })],
         Command::Cancel | Command::Close => {
-            if !state.draft.is_empty() {
+            if !state.notebook.draft.is_empty() {
                 state.toast("note draft kept: a to continue it", false);
             }
-            state.mode = back;
+            state.ui.mode = back;
             Vec::new()
         }
         _ => {
@@ -176,7 +176,11 @@ pub fn in_editor(state: &mut State, cmd: Command, back_to_notebook: bool) -> Vec
 pub fn on_result(state: &mut State, msg: NbMsg) -> Vec<Effect> {
     match msg {
         NbMsg::Opened(inc) => {
-            let switched = state.incident.as_ref().is_none_or(|i| i.id != inc.id);
+            let switched = state
+                .notebook
+                .incident
+                .as_ref()
+                .is_none_or(|i| i.id != inc.id);
             if switched {
                 state.toast(
                     format!(
@@ -187,16 +191,16 @@ pub fn on_result(state: &mut State, msg: NbMsg) -> Vec<Effect> {
                     false,
                 );
             }
-            if state.pending_phase == Some(inc.phase) || switched {
-                state.pending_phase = None;
+            if state.notebook.pending_phase == Some(inc.phase) || switched {
+                state.notebook.pending_phase = None;
             }
-            state.incident = Some(*inc);
+            state.notebook.incident = Some(*inc);
         }
         NbMsg::Saved { id, entry } => {
-            state.saving = state.saving.saturating_sub(1);
+            state.notebook.saving = state.notebook.saving.saturating_sub(1);
             if let EntryKind::Note { text } = &entry.kind {
-                if state.draft.trim_end() == text {
-                    state.draft.clear();
+                if state.notebook.draft.trim_end() == text {
+                    state.notebook.draft.clear();
                 }
             }
             let what = match &entry.kind {
@@ -213,10 +217,10 @@ pub fn on_result(state: &mut State, msg: NbMsg) -> Vec<Effect> {
             return vec![Effect::Notebook(NbOp::Open { id })];
         }
         NbMsg::SaveFailed { reason, entry } => {
-            state.saving = state.saving.saturating_sub(1);
+            state.notebook.saving = state.notebook.saving.saturating_sub(1);
             if let EntryKind::Note { text } = entry.kind {
-                if state.draft.is_empty() {
-                    state.draft = text;
+                if state.notebook.draft.is_empty() {
+                    state.notebook.draft = text;
                 }
             }
             state.toast(
@@ -228,19 +232,19 @@ pub fn on_result(state: &mut State, msg: NbMsg) -> Vec<Effect> {
             if items.is_empty() {
                 state.toast("no incidents yet: N opens one", false);
             } else {
-                state.mode = Mode::IncidentPick { items, cursor: 0 };
+                state.ui.mode = Mode::IncidentPick { items, cursor: 0 };
             }
         }
         NbMsg::Exported(path) => {
             state.toast(format!("postmortem written: {}", path.display()), false)
         }
         NbMsg::Edited(result) => {
-            state.clear_screen = true;
+            state.ui.clear_screen = true;
             match result {
                 Ok(text) => {
-                    state.draft = text;
-                    if !matches!(state.mode, Mode::Note { .. }) {
-                        state.mode = Mode::Note {
+                    state.notebook.draft = text;
+                    if !matches!(state.ui.mode, Mode::Note { .. }) {
+                        state.ui.mode = Mode::Note {
                             from_notebook: false,
                         };
                     }
@@ -248,7 +252,9 @@ pub fn on_result(state: &mut State, msg: NbMsg) -> Vec<Effect> {
                 Err(e) => state.toast(e, true),
             }
         }
-        NbMsg::Failed(reason) => state.toast(reason, true),
+        NbMsg::Failed(reason) | NbMsg::Warning(reason) => {
+            state.toast(crate::safe_text::line(&reason).into_owned(), true)
+        }
     }
     Vec::new()
 }

@@ -27,7 +27,7 @@ fn is_move(cmd: Command) -> bool {
 
 /// `None` when the mode does not handle `cmd` (or no overlay is open): a global command.
 pub fn execute(state: &mut State, cmd: Command) -> Option<Vec<Effect>> {
-    match &mut state.mode {
+    match &mut state.ui.mode {
         Mode::Note { from_notebook } => {
             let back = *from_notebook;
             Some(notebook::in_editor(state, cmd, back))
@@ -45,20 +45,20 @@ pub fn execute(state: &mut State, cmd: Command) -> Option<Vec<Effect>> {
                 Command::Cancel | Command::Close => Vec::new(),
                 _ => return None,
             };
-            state.mode = Mode::Normal;
+            state.ui.mode = Mode::Normal;
             Some(effects)
         }
         Mode::IncidentPick { items, cursor } => {
             match cmd {
                 Command::Open | Command::Accept => {
                     let chosen = items.get(*cursor).map(|i| i.id.clone());
-                    state.mode = Mode::Notebook { scroll: 0 };
+                    state.ui.mode = Mode::Notebook { scroll: 0 };
                     if let Some(id) = chosen {
                         return Some(vec![Effect::Notebook(NbOp::Open { id })]);
                     }
                 }
-                Command::Close | Command::Cancel => state.mode = Mode::Normal,
-                Command::Quit => state.quit = true,
+                Command::Close | Command::Cancel => state.ui.mode = Mode::Normal,
+                Command::Quit => state.ui.quit = true,
                 c if is_move(c) => list_move(cursor, items.len(), c),
                 _ => return None,
             }
@@ -66,15 +66,18 @@ pub fn execute(state: &mut State, cmd: Command) -> Option<Vec<Effect>> {
         }
         Mode::Notebook { scroll } => {
             let len = state
+                .notebook
                 .incident
                 .as_ref()
                 .map(|i| i.timeline.len() + 12)
                 .unwrap_or(1);
             match cmd {
-                Command::Close | Command::Cancel | Command::Notebook => state.mode = Mode::Normal,
-                Command::Quit => state.quit = true,
+                Command::Close | Command::Cancel | Command::Notebook => {
+                    state.ui.mode = Mode::Normal
+                }
+                Command::Quit => state.ui.quit = true,
                 Command::Help => {
-                    state.mode = Mode::Help {
+                    state.ui.mode = Mode::Help {
                         query: String::new(),
                         cursor: 0,
                     }
@@ -90,10 +93,10 @@ pub fn execute(state: &mut State, cmd: Command) -> Option<Vec<Effect>> {
             Some(Vec::new())
         }
         Mode::Help { query, cursor } => {
-            let len = help::rows(&state.keymap, query).len();
+            let len = help::rows(&state.ui.keymap, query).len();
             match cmd {
                 Command::Cancel | Command::Close | Command::Accept | Command::Help => {
-                    state.mode = Mode::Normal
+                    state.ui.mode = Mode::Normal
                 }
                 c if is_move(c) => list_move(cursor, len, c),
                 _ => return None,
@@ -103,10 +106,10 @@ pub fn execute(state: &mut State, cmd: Command) -> Option<Vec<Effect>> {
         Mode::Palette { query, cursor } => {
             let matches = palette::matches(query);
             match cmd {
-                Command::Cancel | Command::Close => state.mode = Mode::Normal,
+                Command::Cancel | Command::Close => state.ui.mode = Mode::Normal,
                 Command::Accept => {
                     let chosen = matches.get(*cursor).copied();
-                    state.mode = Mode::Normal;
+                    state.ui.mode = Mode::Normal;
                     if let Some(c) = chosen.filter(|c| *c != Command::Palette) {
                         return Some(run_command(state, c));
                     }
@@ -123,8 +126,8 @@ pub fn execute(state: &mut State, cmd: Command) -> Option<Vec<Effect>> {
                         super::respond::pick(state, a, t);
                     }
                 }
-                Command::Close | Command::Cancel => state.mode = Mode::Normal,
-                Command::Quit => state.quit = true,
+                Command::Close | Command::Cancel => state.ui.mode = Mode::Normal,
+                Command::Quit => state.ui.quit = true,
                 c if is_move(c) => list_move(cursor, items.len(), c),
                 _ => return None,
             }
@@ -133,7 +136,7 @@ pub fn execute(state: &mut State, cmd: Command) -> Option<Vec<Effect>> {
         Mode::ActionPlan { .. } => match cmd {
             Command::Accept => Some(super::respond::accept(state)),
             Command::Cancel | Command::Close => {
-                state.mode = Mode::Normal;
+                state.ui.mode = Mode::Normal;
                 state.toast("action cancelled: nothing was called", false);
                 Some(Vec::new())
             }
@@ -149,7 +152,7 @@ pub fn execute(state: &mut State, cmd: Command) -> Option<Vec<Effect>> {
                     }
                 }
                 Command::Close | Command::Cancel => close(state),
-                Command::Quit => state.quit = true,
+                Command::Quit => state.ui.quit = true,
                 c if is_move(c) => list_move(cursor, entities.len(), c),
                 _ => return None,
             }
@@ -163,18 +166,18 @@ pub fn execute(state: &mut State, cmd: Command) -> Option<Vec<Effect>> {
                     let why = error.clone().unwrap_or_default();
                     state.toast(format!("filter not applied: {why}"), true);
                 }
-                Command::Accept => state.mode = Mode::Normal,
+                Command::Accept => state.ui.mode = Mode::Normal,
                 Command::Cancel => {
-                    if let Mode::Filter { all, .. } = state.mode {
+                    if let Mode::Filter { all, .. } = state.ui.mode {
                         if all {
-                            state.global_filter = None;
+                            state.view.global_filter = None;
                         } else {
-                            let f = state.focus;
+                            let f = state.view.focus;
                             state.pane_mut(f).filter = None;
                         }
                     }
-                    state.mode = Mode::Normal;
-                    state.dirty = true;
+                    state.ui.mode = Mode::Normal;
+                    state.view.dirty = true;
                 }
                 _ => return None,
             }
@@ -189,7 +192,7 @@ pub fn execute(state: &mut State, cmd: Command) -> Option<Vec<Effect>> {
                         let t = text.clone();
                         state.toast(format!("not found: {}", crate::safe_text::line(&t)), false);
                     }
-                    state.mode = Mode::Detail(d);
+                    state.ui.mode = Mode::Detail(d);
                 }
                 Command::Cancel | Command::Close => close(state),
                 _ => return None,
@@ -199,7 +202,7 @@ pub fn execute(state: &mut State, cmd: Command) -> Option<Vec<Effect>> {
         Mode::Detail(d) => {
             let last = d.lines.len().saturating_sub(1);
             let page = page(state).max(5);
-            let Mode::Detail(d) = &mut state.mode else {
+            let Mode::Detail(d) = &mut state.ui.mode else {
                 return Some(Vec::new());
             };
             match cmd {
@@ -211,7 +214,7 @@ pub fn execute(state: &mut State, cmd: Command) -> Option<Vec<Effect>> {
                 Command::Bottom => d.scroll = last,
                 Command::Search => {
                     let d = d.clone();
-                    state.mode = Mode::DetailSearch(d, String::new());
+                    state.ui.mode = Mode::DetailSearch(d, String::new());
                 }
                 Command::SearchNext | Command::SearchPrev if !d.matches.is_empty() => {
                     let n = d.matches.len();
@@ -225,14 +228,14 @@ pub fn execute(state: &mut State, cmd: Command) -> Option<Vec<Effect>> {
                 Command::SearchNext | Command::SearchPrev => {
                     state.toast("no search matches: / searches the detail", false)
                 }
-                Command::Close | Command::Cancel => state.mode = Mode::Normal,
+                Command::Close | Command::Cancel => state.ui.mode = Mode::Normal,
                 Command::Pivot => open_pivot_pick(state),
                 Command::CopyId | Command::CopyArn | Command::CopyJson => {
                     return Some(copy(state, cmd))
                 }
-                Command::Quit => state.quit = true,
+                Command::Quit => state.ui.quit = true,
                 Command::Help => {
-                    state.mode = Mode::Help {
+                    state.ui.mode = Mode::Help {
                         query: String::new(),
                         cursor: 0,
                     }

@@ -13,7 +13,7 @@ use crate::respond::{bind, Action, Target};
 /// The targets a row offers: the finding itself, then its entities, then the signal (notify).
 pub fn targets(state: &State) -> Vec<Target> {
     let mut out = Vec::new();
-    if state.focus == PaneId::Entities && !matches!(state.mode, Mode::Detail(_)) {
+    if state.view.focus == PaneId::Entities && !matches!(state.ui.mode, Mode::Detail(_)) {
         out.extend(state.selected_entity().and_then(Target::from_entity));
         return out;
     }
@@ -70,18 +70,18 @@ pub fn open(state: &mut State) {
         state.toast("no response action applies to this row", false);
         return;
     }
-    state.mode = Mode::ActionPick { items, cursor: 0 };
+    state.ui.mode = Mode::ActionPick { items, cursor: 0 };
 }
 
 /// The account and region of the selected row: its signal's, or for an entity row the one
 /// account (and region) of the signals that touch the entity.
 fn row_scope(state: &State) -> Result<(Option<String>, Option<String>), String> {
     let region = |r: Option<&String>| r.filter(|r| *r != "global").cloned();
-    if state.focus == PaneId::Entities && !matches!(state.mode, Mode::Detail(_)) {
+    if state.view.focus == PaneId::Entities && !matches!(state.ui.mode, Mode::Detail(_)) {
         let Some(e) = state.selected_entity() else {
             return Ok((None, None));
         };
-        let touching: Vec<&crate::model::Signal> = state.store.touching(e).collect();
+        let touching: Vec<&crate::model::Signal> = state.view.store.touching(e).collect();
         let account = bind::entity_account(touching.iter().filter_map(|s| s.account.as_deref()))?;
         let mut regions: Vec<String> = touching
             .iter()
@@ -102,9 +102,9 @@ fn row_scope(state: &State) -> Result<(Option<String>, Option<String>), String> 
 fn binding(state: &State) -> Result<(Option<String>, String, Option<String>), String> {
     let (account, region) = row_scope(state)?;
     let region = region
-        .or_else(|| state.action_region.clone())
+        .or_else(|| state.session.action_region.clone())
         .unwrap_or_else(|| crate::aws::session::FALLBACK_REGION.into());
-    let Some(live) = &state.live else {
+    let Some(live) = &state.session.live else {
         return Ok((account, region, None));
     };
     let known: Vec<bind::Known> = live
@@ -120,7 +120,7 @@ pub fn pick(state: &mut State, action: Action, target: Target) {
     let (account, region, profile) = match binding(state) {
         Ok(b) => b,
         Err(e) => {
-            state.mode = Mode::Normal;
+            state.ui.mode = Mode::Normal;
             state.toast(format!("{action}: {e}"), true);
             return;
         }
@@ -129,19 +129,19 @@ pub fn pick(state: &mut State, action: Action, target: Target) {
         account,
         region,
         profile,
-        incident: state.incident.as_ref().map(|i| i.id.clone()),
-        sns_topic: state.sns_topic.clone(),
+        incident: state.notebook.incident.as_ref().map(|i| i.id.clone()),
+        sns_topic: state.session.sns_topic.clone(),
     };
     match plan(action, &target, &ctx) {
         Ok(p) => {
-            state.mode = Mode::ActionPlan {
+            state.ui.mode = Mode::ActionPlan {
                 plan: Box::new(p),
                 typed: String::new(),
                 error: None,
             }
         }
         Err(e) => {
-            state.mode = Mode::Normal;
+            state.ui.mode = Mode::Normal;
             state.toast(e, true);
         }
     }
@@ -149,17 +149,17 @@ pub fn pick(state: &mut State, action: Action, target: Target) {
 
 /// Enter on the plan: runs it when confirmed.
 pub fn accept(state: &mut State) -> Vec<Effect> {
-    let Mode::ActionPlan { plan, typed, error } = &mut state.mode else {
+    let Mode::ActionPlan { plan, typed, error } = &mut state.ui.mode else {
         return Vec::new();
     };
     if let Some(word) = plan.confirm_word() {
-        if !(state.read_only && plan.mutating()) && typed.trim() != word {
+        if !(state.session.read_only && plan.mutating()) && typed.trim() != word {
             *error = Some(format!("type {word} exactly to confirm"));
             return Vec::new();
         }
     }
     let plan = plan.clone();
-    state.mode = Mode::Normal;
+    state.ui.mode = Mode::Normal;
     state.toast(
         format!(
             "running {} on {}…",
@@ -185,14 +185,18 @@ pub fn on_result(state: &mut State, r: ActionResult) -> Vec<Effect> {
         ));
     }
     state.toast(text, !ok);
-    state.dirty = true;
+    state.view.dirty = true;
     if r.outcome.status == Status::Refused || !r.executed {
         return Vec::new();
     }
-    match &state.incident {
+    match &state.notebook.incident {
         Some(i) => {
-            let entry = Entry::now(crate::respond::audit::entry(&r.plan, &r.outcome));
-            state.saving += 1;
+            let entry = Entry::by(
+                state.now,
+                &state.session.operator,
+                crate::respond::audit::entry(&r.plan, &r.outcome),
+            );
+            state.notebook.saving += 1;
             vec![Effect::Notebook(NbOp::Append {
                 id: i.id.clone(),
                 entry: Box::new(entry),
@@ -215,8 +219,8 @@ mod tests {
             "region":"us-east-1","createdAt":"2026-11-28T00:00:00Z","updatedAt":"2026-11-28T00:00:00Z",
             "title":"t","description":"d","resource":{"resourceType":"Instance","instanceDetails":{"instanceId":"i-0abc"}}});
         let (_, n) = normalize_record(f, &Options::default()).unwrap();
-        s.store.insert(n);
-        s.focus = PaneId::GuardDuty;
+        s.view.store.insert(n);
+        s.view.focus = PaneId::GuardDuty;
         s.pane_mut(PaneId::GuardDuty).rows = vec![0];
         s
     }
@@ -225,8 +229,8 @@ mod tests {
     fn the_picker_offers_the_finding_and_its_instance_and_confirmation_is_typed() {
         let mut s = state_with_finding();
         open(&mut s);
-        let Mode::ActionPick { items, .. } = &s.mode else {
-            panic!("{:?}", s.mode)
+        let Mode::ActionPick { items, .. } = &s.ui.mode else {
+            panic!("{:?}", s.ui.mode)
         };
         assert!(items.contains(&(
             Action::Archive,
@@ -246,12 +250,12 @@ mod tests {
             "only what applies"
         );
         pick(&mut s, iso.0, iso.1);
-        assert!(matches!(s.mode, Mode::ActionPlan { .. }));
-        if let Mode::ActionPlan { typed, .. } = &mut s.mode {
+        assert!(matches!(s.ui.mode, Mode::ActionPlan { .. }));
+        if let Mode::ActionPlan { typed, .. } = &mut s.ui.mode {
             typed.push_str("i-wrong");
         }
         assert!(accept(&mut s).is_empty(), "a wrong id runs nothing");
-        let Mode::ActionPlan { typed, error, .. } = &mut s.mode else {
+        let Mode::ActionPlan { typed, error, .. } = &mut s.ui.mode else {
             panic!()
         };
         assert!(error.as_deref().unwrap_or("").contains("i-0abc"));
@@ -260,7 +264,7 @@ mod tests {
         assert!(
             matches!(fx.as_slice(), [Effect::Respond(p)] if p.action == "isolate" && p.region == "us-east-1")
         );
-        assert_eq!(s.mode, Mode::Normal);
+        assert_eq!(s.ui.mode, Mode::Normal);
     }
 
     #[test]
@@ -273,13 +277,13 @@ mod tests {
             problem: None,
         };
         let mut s = state_with_finding();
-        s.live = Some(LiveStatus {
+        s.session.live = Some(LiveStatus {
             identities: vec![id("prod", "111122223333"), id("staging", "1")],
             ..Default::default()
         });
         pick(&mut s, Action::Isolate, Target::Instance("i-0abc".into()));
-        let Mode::ActionPlan { plan, .. } = &s.mode else {
-            panic!("{:?}", s.mode)
+        let Mode::ActionPlan { plan, .. } = &s.ui.mode else {
+            panic!("{:?}", s.ui.mode)
         };
         assert_eq!(plan.account.as_deref(), Some("1"));
         assert_eq!(plan.profile.as_deref(), Some("staging"));
@@ -288,14 +292,14 @@ mod tests {
             "account 1 (profile staging) · us-east-1"
         );
         // The row's account has no profile: refused, naming the account and the profiles.
-        s.mode = Mode::Normal;
-        s.live = Some(LiveStatus {
+        s.ui.mode = Mode::Normal;
+        s.session.live = Some(LiveStatus {
             identities: vec![id("prod", "111122223333")],
             ..Default::default()
         });
         pick(&mut s, Action::Isolate, Target::Instance("i-0abc".into()));
-        assert_eq!(s.mode, Mode::Normal);
-        let t = &s.toasts.last().unwrap().text;
+        assert_eq!(s.ui.mode, Mode::Normal);
+        let t = &s.ui.toasts.last().unwrap().text;
         assert!(
             t.contains("account 1") && t.contains("prod → 111122223333"),
             "{t}"
@@ -316,23 +320,35 @@ mod tests {
     #[test]
     fn r_p_and_t_act_from_the_detail_view() {
         let mut s = state_with_finding();
-        let id = s.store.signals()[0].id.clone();
-        s.mode = detail(id);
+        let id = s.view.store.signals()[0].id.clone();
+        s.ui.mode = detail(id);
         crate::app::commands::execute(&mut s, crate::keymap::Command::Respond);
-        assert!(matches!(s.mode, Mode::ActionPick { .. }), "{:?}", s.mode);
-        let id = s.store.signals()[0].id.clone();
-        s.mode = detail(id);
+        assert!(
+            matches!(s.ui.mode, Mode::ActionPick { .. }),
+            "{:?}",
+            s.ui.mode
+        );
+        let id = s.view.store.signals()[0].id.clone();
+        s.ui.mode = detail(id);
         crate::app::commands::execute(&mut s, crate::keymap::Command::Pin);
         assert!(
-            s.toasts.last().unwrap().text.contains("no incident open"),
+            s.ui.toasts
+                .last()
+                .unwrap()
+                .text
+                .contains("no incident open"),
             "{:?}",
-            s.toasts
+            s.ui.toasts
         );
         crate::app::commands::execute(&mut s, crate::keymap::Command::CloudTrailLookup);
         assert!(
-            s.toasts.last().unwrap().text.contains("CloudTrail lookups"),
+            s.ui.toasts
+                .last()
+                .unwrap()
+                .text
+                .contains("CloudTrail lookups"),
             "{:?}",
-            s.toasts
+            s.ui.toasts
         );
     }
 }

@@ -11,23 +11,26 @@ use serde_json::json;
 /// The principal the console runs as (the first profile's, from STS).
 pub fn principal(state: &State) -> Option<String> {
     state
+        .session
         .live
         .as_ref()
         .and_then(|l| l.identities.iter().find_map(|i| i.principal.clone()))
-        .or_else(|| state.principal_override.clone())
+        .or_else(|| state.session.principal_override.clone())
 }
 
 /// Routes the signals with these ids (new or changed).
 pub fn refresh(state: &mut State, ids: &[String]) {
-    let Some(rules) = &state.rules else { return };
+    let Some(rules) = &state.session.rules else {
+        return;
+    };
     for id in ids {
-        let route = state.store.get(id).and_then(|s| rules.route(s));
+        let route = state.view.store.get(id).and_then(|s| rules.route(s));
         match route {
             Some(r) => {
-                state.routes.insert(id.clone(), r);
+                state.session.routes.insert(id.clone(), r);
             }
             None => {
-                state.routes.remove(id);
+                state.session.routes.remove(id);
             }
         }
     }
@@ -35,7 +38,7 @@ pub fn refresh(state: &mut State, ids: &[String]) {
 
 /// The route that hides this signal from the current principal, if any.
 pub fn hiding<'a>(state: &'a State, s: &Signal) -> Option<&'a Route> {
-    let r = state.routes.get(&s.id)?;
+    let r = state.session.routes.get(&s.id)?;
     (!r.allows(principal(state).as_deref())).then_some(r)
 }
 
@@ -49,10 +52,11 @@ pub fn is_hidden(state: &State, s: &Signal) -> bool {
 pub fn hidden_positions(state: &State) -> Vec<u32> {
     let p = principal(state);
     let mut out: Vec<u32> = state
+        .session
         .routes
         .iter()
         .filter(|(_, r)| r.sensitive && !r.allows(p.as_deref()))
-        .filter_map(|(id, _)| state.store.position(id).map(|i| i as u32))
+        .filter_map(|(id, _)| state.view.store.position(id).map(|i| i as u32))
         .collect();
     out.sort_unstable();
     out
@@ -111,10 +115,10 @@ pub fn hidden_lines(s: &Signal, r: &Route, principal: Option<&str>) -> Vec<Strin
 
 /// An allowed principal opened a sensitive signal: that goes to the audit log.
 pub fn reveal(state: &State, s: &Signal) -> Vec<Effect> {
-    match state.routes.get(&s.id) {
+    match state.session.routes.get(&s.id) {
         Some(r) if r.sensitive => vec![Effect::Audit(json!({
-            "at": chrono::Utc::now(), "event": "reveal", "signal": s.id,
-            "caller": principal(state), "operator": crate::notebook::entry::author(),
+            "at": state.now, "event": "reveal", "signal": s.id,
+            "caller": principal(state), "operator": state.session.operator,
             "rules": r.rules,
         }))],
         _ => Vec::new(),
@@ -132,8 +136,8 @@ mod tests {
         let rules = format!(
             "[targets.security]\n[[rule]]\nname = \"creds\"\nmatch = {{ event_type = \"AWS_RISK_*\" }}\nroute = [\"security\"]\nsensitive = true\nallow = [\"{allow}\"]\n"
         );
-        s.rules = Some(crate::rules::Rules::parse(&rules, "test", None).unwrap());
-        s.live = Some(LiveStatus::default());
+        s.session.rules = Some(crate::rules::Rules::parse(&rules, "test", None).unwrap());
+        s.session.live = Some(LiveStatus::default());
         crate::app::live::on_live(
             &mut s,
             LiveEvent::Identity(Identity {
@@ -147,8 +151,8 @@ mod tests {
             "eventTypeCode":"AWS_RISK_CREDENTIALS_EXPOSED","eventTypeCategory":"issue","startTime":"2026-11-28T00:00:00Z",
             "service":"RISK","region":"us-east-1"});
         let (_, n) = crate::normalize::normalize_record(v, &Default::default()).unwrap();
-        s.store.insert(n);
-        let id = s.store.signals()[0].id.clone();
+        s.view.store.insert(n);
+        let id = s.view.store.signals()[0].id.clone();
         refresh(&mut s, &[id]);
         s
     }
@@ -156,7 +160,7 @@ mod tests {
     #[test]
     fn a_sensitive_signal_is_hidden_unless_the_principal_is_allowed() {
         let s = state("arn:aws:iam::1:user/bob", "arn:aws:iam::1:role/Security*");
-        let sig = &s.store.signals()[0];
+        let sig = &s.view.store.signals()[0];
         let r = hiding(&s, sig).expect("hidden from bob");
         let lines = hidden_lines(sig, r, principal(&s).as_deref());
         assert!(lines.iter().all(|l| !l.contains('{')), "no JSON: {lines:?}");
@@ -165,7 +169,7 @@ mod tests {
             "arn:aws:sts::1:assumed-role/SecurityOncall/alice",
             "arn:aws:sts::1:assumed-role/Security*",
         );
-        let sig = &s.store.signals()[0];
+        let sig = &s.view.store.signals()[0];
         assert!(hiding(&s, sig).is_none(), "shown to the allowed role");
         assert!(matches!(reveal(&s, sig).as_slice(), [Effect::Audit(v)] if v["event"] == "reveal"));
     }

@@ -1,4 +1,5 @@
-//! Everything the console knows, owned by one task. Drawing reads it; only `update` changes it.
+//! Everything the console knows, owned by one task, in four parts: the view, the notebook, the
+//! session and the screen's own state. Drawing reads it; only `update` changes it.
 
 use crate::keymap::keys::Chord;
 use crate::keymap::Keymap;
@@ -257,40 +258,31 @@ pub struct FeedStatus {
     pub initial_done: bool,
 }
 
+/// What is shown and how: the store, the panes' rows, cursors, sorts and filters, pivots.
 #[derive(Debug)]
-pub struct State {
+pub struct ViewState {
     pub store: Store,
     pub panes: [PaneView; 4],
     pub focus: PaneId,
     pub layout: Layout,
     /// The layout to return to when un-zooming.
     pub unzoomed: Layout,
-    pub mode: Mode,
     /// Pivot breadcrumb: every pane shows only signals touching all of these.
     pub pivots: Vec<Entity>,
     pub global_filter: Option<Query>,
-    /// "demo", "replay: 3 paths", later "profile prod / us-east-1".
-    pub source_label: String,
-    pub feed: FeedStatus,
-    pub now: DateTime<Utc>,
-    pub toasts: Vec<Toast>,
-    pub bell: bool,
-    pub pending_keys: Vec<Chord>,
-    pub keymap: Keymap,
-    /// Terminal size, for page sizes.
-    pub size: (u16, u16),
     /// The rows are out of date (data, filters, pivots or sorts changed).
     pub dirty: bool,
     /// The generation of the latest view pass asked for; results of other passes are dropped.
     pub view_gen: u64,
     /// (signals scanned, total) while a background pass is under way and has shown partial rows.
     pub view_progress: Option<(usize, usize)>,
-    /// Rows are computed by a background worker (the console); otherwise at once (tests).
-    pub background_view: bool,
-    pub quit: bool,
-    /// Measurement aid: stop after the first frame that shows data.
-    pub exit_after_first_frame: bool,
-    /// The incident this console writes to.
+    /// Rows are computed by a background worker (the console's loop); otherwise at once (tests).
+    pub background: bool,
+}
+
+/// The incident this console writes to, and what is on its way to the journal.
+#[derive(Debug, Default)]
+pub struct NotebookState {
     pub incident: Option<crate::notebook::Incident>,
     /// The note being written: kept when the editor closes, saved as a file on exit.
     pub draft: String,
@@ -298,8 +290,15 @@ pub struct State {
     pub saving: usize,
     /// The phase last asked for, until the journal confirms it.
     pub pending_phase: Option<crate::notebook::Phase>,
-    /// The screen must be fully redrawn (after $EDITOR had the terminal).
-    pub clear_screen: bool,
+}
+
+/// Where the data comes from and the rules of this session: set at start-up, then updated by
+/// what the sources say.
+#[derive(Debug)]
+pub struct Session {
+    /// "demo", "replay · PATH", "live · profile prod".
+    pub source_label: String,
+    pub feed: FeedStatus,
     /// Live AWS status (None for the demo and replays).
     pub live: Option<super::live::LiveStatus>,
     /// Live sessions without replayed files: how long signals are kept, and when that was last
@@ -317,55 +316,87 @@ pub struct State {
     pub principal_override: Option<String>,
     /// Signal id → its route, for the signals a rule matched.
     pub routes: std::collections::HashMap<String, crate::rules::Route>,
+    /// Ring the bell on new High/Critical signals.
+    pub bell: bool,
+    /// Who writes notes and runs actions (`user@host`), found once at start-up.
+    pub operator: String,
+}
+
+/// The screen's own state: the mode and its overlays, toasts, keys typed so far.
+#[derive(Debug)]
+pub struct UiState {
+    pub mode: Mode,
+    pub toasts: Vec<Toast>,
+    pub pending_keys: Vec<Chord>,
+    pub keymap: Keymap,
+    /// Terminal size, for page sizes.
+    pub size: (u16, u16),
+    /// The screen must be fully redrawn (after $EDITOR had the terminal).
+    pub clear_screen: bool,
+    pub quit: bool,
+}
+
+/// Everything the console knows, owned by one task. Drawing reads it; only `update` changes it.
+#[derive(Debug)]
+pub struct State {
+    /// The time as the loop last read it (ticks, feed messages, keys): `update` reads no clock.
+    pub now: DateTime<Utc>,
+    pub view: ViewState,
+    pub notebook: NotebookState,
+    pub session: Session,
+    pub ui: UiState,
 }
 
 impl State {
     pub fn new(source_label: impl Into<String>, keymap: Keymap, now: DateTime<Utc>) -> State {
         State {
-            store: Store::default(),
-            panes: Default::default(),
-            focus: PaneId::CloudTrail,
-            layout: Layout::Grid,
-            unzoomed: Layout::Grid,
-            mode: Mode::Normal,
-            pivots: Vec::new(),
-            global_filter: None,
-            source_label: source_label.into(),
-            feed: FeedStatus::default(),
             now,
-            toasts: Vec::new(),
-            bell: true,
-            pending_keys: Vec::new(),
-            keymap,
-            size: (160, 48),
-            dirty: true,
-            view_gen: 0,
-            view_progress: None,
-            background_view: false,
-            quit: false,
-            exit_after_first_frame: false,
-            incident: None,
-            draft: String::new(),
-            saving: 0,
-            pending_phase: None,
-            clear_screen: false,
-            live: None,
-            retention: None,
-            read_only: false,
-            sns_topic: None,
-            action_region: None,
-            rules: None,
-            principal_override: None,
-            routes: Default::default(),
+            view: ViewState {
+                store: Store::default(),
+                panes: Default::default(),
+                focus: PaneId::CloudTrail,
+                layout: Layout::Grid,
+                unzoomed: Layout::Grid,
+                pivots: Vec::new(),
+                global_filter: None,
+                dirty: true,
+                view_gen: 0,
+                view_progress: None,
+                background: false,
+            },
+            notebook: NotebookState::default(),
+            session: Session {
+                source_label: source_label.into(),
+                feed: FeedStatus::default(),
+                live: None,
+                retention: None,
+                read_only: false,
+                sns_topic: None,
+                action_region: None,
+                rules: None,
+                principal_override: None,
+                routes: Default::default(),
+                bell: true,
+                operator: "unknown".into(),
+            },
+            ui: UiState {
+                mode: Mode::Normal,
+                toasts: Vec::new(),
+                pending_keys: Vec::new(),
+                keymap,
+                size: (160, 48),
+                clear_screen: false,
+                quit: false,
+            },
         }
     }
 
     pub fn pane(&self, id: PaneId) -> &PaneView {
-        &self.panes[id.index()]
+        &self.view.panes[id.index()]
     }
 
     pub fn pane_mut(&mut self, id: PaneId) -> &mut PaneView {
-        &mut self.panes[id.index()]
+        &mut self.view.panes[id.index()]
     }
 
     /// The signal under the cursor of a signal pane.
@@ -373,7 +404,7 @@ impl State {
         let p = self.pane(id);
         p.rows
             .get(p.cursor)
-            .and_then(|i| self.store.signals().get(*i as usize))
+            .and_then(|i| self.view.store.signals().get(*i as usize))
     }
 
     pub fn selected_entity(&self) -> Option<&Entity> {
@@ -383,13 +414,16 @@ impl State {
 
     pub fn toast(&mut self, text: impl Into<String>, error: bool) {
         let secs = if error { 8 } else { 4 };
-        self.toasts.push(Toast {
-            text: text.into(),
-            error,
-            until: self.now + chrono::Duration::seconds(secs),
-        });
-        if self.toasts.len() > 4 {
-            self.toasts.remove(0);
+        let text = text.into();
+        let until = self.now + chrono::Duration::seconds(secs);
+        // The same message again (a failure met on every tick) stays one toast, kept up longer.
+        if let Some(t) = self.ui.toasts.iter_mut().find(|t| t.text == text) {
+            t.until = until;
+            return;
+        }
+        self.ui.toasts.push(Toast { text, error, until });
+        if self.ui.toasts.len() > 4 {
+            self.ui.toasts.remove(0);
         }
     }
 }

@@ -16,10 +16,10 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Feed(feed) => on_feed(state, feed),
         Msg::Tick(now) => {
             state.now = now;
-            state.toasts.retain(|t| t.until > now);
+            state.ui.toasts.retain(|t| t.until > now);
             super::live::expire(state);
             // Another console may have written to the incident: re-read it when it grew.
-            match &state.incident {
+            match &state.notebook.incident {
                 Some(i) => vec![Effect::Notebook(NbOp::Poll {
                     id: i.id.clone(),
                     known_bytes: i.journal_bytes,
@@ -29,12 +29,16 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::Notebook(m) => super::notebook::on_result(state, m),
         Msg::Action(r) => super::respond::on_result(state, *r),
+        Msg::View(r) => {
+            super::view::apply(state, *r);
+            Vec::new()
+        }
         Msg::Resize(w, h) => {
-            state.size = (w, h);
+            state.ui.size = (w, h);
             Vec::new()
         }
         Msg::Terminate => {
-            state.quit = true;
+            state.ui.quit = true;
             Vec::new()
         }
     }
@@ -46,7 +50,7 @@ fn on_feed(state: &mut State, feed: Feed) -> Vec<Effect> {
         Feed::Items(items) => {
             let mut alarming = false;
             let mut changed = Vec::new();
-            let routing = state.rules.is_some();
+            let routing = state.session.rules.is_some();
             for item in items {
                 let id = match (&item, routing) {
                     (crate::normalize::Normalized::Signal(s), true) => Some(s.id.clone()),
@@ -55,13 +59,14 @@ fn on_feed(state: &mut State, feed: Feed) -> Vec<Effect> {
                     }
                     _ => None,
                 };
-                let inserted = state.store.insert(item);
+                let inserted = state.view.store.insert(item);
                 if matches!(inserted, Insert::New | Insert::Updated) {
                     changed.extend(id);
                 }
                 // A new signal is appended: the last one is what just arrived.
-                if inserted == Insert::New && state.feed.initial_done {
+                if inserted == Insert::New && state.session.feed.initial_done {
                     alarming |= state
+                        .view
                         .store
                         .signals()
                         .last()
@@ -69,14 +74,14 @@ fn on_feed(state: &mut State, feed: Feed) -> Vec<Effect> {
                 }
             }
             super::routing::refresh(state, &changed);
-            state.feed.last_update = Some(state.now);
-            state.dirty = true;
-            if alarming && state.bell {
+            state.session.feed.last_update = Some(state.now);
+            state.view.dirty = true;
+            if alarming && state.session.bell {
                 effects.push(Effect::Bell);
             }
         }
         Feed::Progress { done, total } => {
-            state.feed.loading = if done < total {
+            state.session.feed.loading = if done < total {
                 Some((done, total))
             } else {
                 None
@@ -89,19 +94,19 @@ fn on_feed(state: &mut State, feed: Feed) -> Vec<Effect> {
                 crate::safe_text::line(&reason)
             );
             state.toast(text.clone(), true);
-            state.feed.failed.push(text);
+            state.session.feed.failed.push(text);
         }
-        Feed::Pending(n) => state.feed.pending = n,
+        Feed::Pending(n) => state.session.feed.pending = n,
         Feed::Loaded => {
-            state.store.finish();
-            state.feed.loading = None;
-            state.feed.initial_done = true;
-            state.feed.last_update = Some(state.now);
-            let len = state.store.len();
+            state.view.store.finish();
+            state.session.feed.loading = None;
+            state.session.feed.initial_done = true;
+            state.session.feed.last_update = Some(state.now);
+            let len = state.view.store.len();
             for p in PaneId::ALL {
                 state.pane_mut(p).seen_upto = len;
             }
-            state.dirty = true;
+            state.view.dirty = true;
         }
         Feed::Warning(w) => state.toast(crate::safe_text::line(&w).into_owned(), true),
         Feed::Live(ev) => effects.extend(super::live::on_live(state, ev)),

@@ -43,8 +43,8 @@ impl ViewQuery {
     pub fn of(state: &State) -> ViewQuery {
         ViewQuery {
             hidden: std::sync::Arc::new(super::routing::hidden_positions(state)),
-            pivots: state.pivots.clone(),
-            global: state.global_filter.clone(),
+            pivots: state.view.pivots.clone(),
+            global: state.view.global_filter.clone(),
             panes: PaneId::ALL.map(|p| {
                 let v = state.pane(p);
                 PaneQuery {
@@ -87,12 +87,12 @@ impl ViewJob {
         let pivot_ids = query
             .pivots
             .iter()
-            .map(|e| state.store.entity_id(e))
+            .map(|e| state.view.store.entity_id(e))
             .collect();
         ViewJob {
             gen,
             query,
-            snapshot: state.store.snapshot(),
+            snapshot: state.view.store.snapshot(),
             pivot_ids,
             now: state.now,
         }
@@ -137,11 +137,11 @@ impl ViewResult {
 /// Puts a result into the state, keeping each selection on the same item. Results of an older
 /// pass, or from before the store was rebuilt, are dropped.
 pub fn apply(state: &mut State, result: ViewResult) {
-    if result.gen != state.view_gen || result.epoch != state.store.snapshot_epoch() {
+    if result.gen != state.view.view_gen || result.epoch != state.view.store.snapshot_epoch() {
         return;
     }
     if let Some(why) = &result.failed {
-        state.view_progress = None;
+        state.view.view_progress = None;
         state.toast(
             format!(
                 "filtering failed ({}); the filter worker restarted — the rows are from the last good pass",
@@ -151,7 +151,7 @@ pub fn apply(state: &mut State, result: ViewResult) {
         );
         return;
     }
-    state.view_progress = (!result.is_final()).then_some((result.scanned, result.total));
+    state.view.view_progress = (!result.is_final()).then_some((result.scanned, result.total));
     let [health, guardduty, cloudtrail] = result.rows;
     for (pane, rows) in SIGNAL_PANES
         .into_iter()
@@ -161,7 +161,7 @@ pub fn apply(state: &mut State, result: ViewResult) {
             .pane(pane)
             .selected
             .as_ref()
-            .and_then(|id| state.store.position(id))
+            .and_then(|id| state.view.store.position(id))
             .map(|p| p as u32);
         let view = state.pane_mut(pane);
         let cursor = selected_pos
@@ -170,7 +170,14 @@ pub fn apply(state: &mut State, result: ViewResult) {
         view.rows = rows;
         view.cursor = cursor;
         let at = view.rows.get(cursor).copied();
-        let id = at.and_then(|i| state.store.signals().get(i as usize).map(|s| s.id.clone()));
+        let id = at.and_then(|i| {
+            state
+                .view
+                .store
+                .signals()
+                .get(i as usize)
+                .map(|s| s.id.clone())
+        });
         state.pane_mut(pane).selected = id;
     }
     if let Some((entity_rows, entity_total)) = result.entities {
@@ -194,9 +201,9 @@ pub fn apply(state: &mut State, result: ViewResult) {
 /// Recomputes every pane's rows here and now (tests, benchmarks, and consoles without a
 /// background worker).
 pub fn refresh(state: &mut State) {
-    state.view_gen += 1;
-    let job = ViewJob::from_state(state, state.view_gen);
-    state.dirty = false;
+    state.view.view_gen += 1;
+    let job = ViewJob::from_state(state, state.view.view_gen);
+    state.view.dirty = false;
     if let Some(result) = compute(&job, &|| false, &mut |_| {}, &mut EntityCache::default()) {
         apply(state, result);
     }
@@ -204,7 +211,7 @@ pub fn refresh(state: &mut State) {
 
 /// Asks for new rows: computed now, or by the background worker when the console has one.
 pub fn request(state: &mut State) {
-    if !state.background_view {
+    if !state.view.background {
         refresh(state);
     }
 }

@@ -159,7 +159,7 @@ pub fn run(paths: &[PathBuf]) -> Result<(), String> {
         .await?;
         println!(
             "{} signals; CloudTrail rows {}",
-            state.store.len(),
+            state.view.store.len(),
             state.pane(crate::app::state::PaneId::CloudTrail).rows.len()
         );
         Ok::<(), String>(())

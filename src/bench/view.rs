@@ -35,8 +35,8 @@ pub fn run(paths: &[PathBuf]) -> Result<(), String> {
         .max()
         .unwrap_or_default();
     let mut state = State::new("replay", Keymap::default_map(), now);
-    state.store = loaded.store;
-    state.size = (200, 60);
+    state.view.store = loaded.store;
+    state.ui.size = (200, 60);
     update(&mut state, Msg::Feed(Feed::Loaded));
 
     let rounds: usize = std::env::var("REFRESH_ROUNDS")
@@ -55,7 +55,7 @@ pub fn run(paths: &[PathBuf]) -> Result<(), String> {
     // Typing into a signal pane's filter leaves the entity rows as they were: the worker's cache
     // holds them from the first pass, as in the console.
     let mut cache = view::EntityCache::default();
-    let job = view::ViewJob::from_state(&state, state.view_gen);
+    let job = view::ViewJob::from_state(&state, state.view.view_gen);
     let _ = view::compute(&job, &|| false, &mut |_| {}, &mut cache);
     for filter in [
         "sev:>=medium bert",
@@ -65,12 +65,12 @@ pub fn run(paths: &[PathBuf]) -> Result<(), String> {
         "zzqx",
     ] {
         state.pane_mut(PaneId::CloudTrail).filter = crate::query::parse(filter).ok();
-        state.global_filter = None;
+        state.view.global_filter = None;
         let (mut snap, mut pass) = (Vec::new(), Vec::new());
         let mut rows = 0;
         for _ in 0..rounds {
             let t = Instant::now();
-            let job = view::ViewJob::from_state(&state, state.view_gen);
+            let job = view::ViewJob::from_state(&state, state.view.view_gen);
             snap.push(t.elapsed().as_secs_f64() * 1000.0);
             let t = Instant::now();
             if let Some(r) = view::compute(&job, &|| false, &mut |_| {}, &mut cache) {

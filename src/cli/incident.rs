@@ -168,9 +168,9 @@ pub fn run(action: IncidentAction) -> Result<(), String> {
             let (inc, _) = book.open(&id)?;
             let md = export::render(
                 &inc,
-                &export::template(crate::paths::config_dir().as_deref()),
+                &export::template(crate::paths::config_dir().as_deref())?,
                 redact,
-            );
+            )?;
             match output {
                 Some(path) => {
                     crate::private_files::write(&path, md.as_bytes())

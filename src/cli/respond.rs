@@ -103,7 +103,11 @@ pub fn run(a: RespondArgs) -> Result<i32, String> {
             data_dir: data.clone(),
         };
         let outcome = execute(&p, &clients, &env).await;
-        let audit = audit::record(&data, outcome.caller.as_deref(), read_only, &p, &outcome);
+        let (d, plan, o) = (data.clone(), p.clone(), outcome.clone());
+        let audit = audit::off_runtime(move || {
+            audit::record(&d, o.caller.as_deref(), read_only, &plan, &o)
+        })
+        .await;
         let mut timeline = None;
         if let (Some(id), true) = (&a.incident, outcome.status != Status::Refused) {
             let book = Book::at(&data);

@@ -122,8 +122,8 @@ pub fn run_console(origin: Origin, opts: &ConsoleOptions) -> Result<(), String> 
     runtime.block_on(async move {
         let now = chrono::Utc::now();
         let mut state = State::new(label, keymap, now);
-        state.bell = !opts.no_bell;
-        state.exit_after_first_frame = opts.exit_after_first_frame;
+        state.session.operator = crate::notebook::entry::author();
+        state.session.bell = !opts.no_bell;
         let (tx, rx) = unbounded_channel();
         for w in warnings {
             tracing::warn!("{w}");
@@ -135,24 +135,24 @@ pub fn run_console(origin: Origin, opts: &ConsoleOptions) -> Result<(), String> 
         if let Some(w) = settings_warning {
             let _ = tx.send(Feed::Warning(w));
         }
-        state.read_only = settings.read_only;
+        state.session.read_only = settings.read_only;
         match crate::rules::Rules::load(opts.rules.as_deref(), config_dir.as_deref()) {
-            Ok(r) => state.rules = Some(r),
+            Ok(r) => state.session.rules = Some(r),
             Err(e) => {
                 // Never the console down, and never sensitivity off: a file that does not load
                 // leaves the default rules in force (the file is named in the message).
                 let _ = tx.send(Feed::Warning(format!(
                     "rules not loaded: {e}; the default rules apply (sensitive signals stay hidden)"
                 )));
-                state.rules = Some(crate::rules::Rules::defaults());
+                state.session.rules = Some(crate::rules::Rules::defaults());
             }
         }
-        state.sns_topic = settings.sns_topic.clone();
+        state.session.sns_topic = settings.sns_topic.clone();
         match origin {
             Origin::Demo => {
                 // The demo's responder is on the security team (the default rules show
                 // sensitive signals to security roles).
-                state.principal_override =
+                state.session.principal_override =
                     Some("arn:aws:sts::111122223333:assumed-role/SecurityResponder/demo".into());
                 tokio::spawn(source::demo::run(tx.clone(), now));
             }
@@ -160,13 +160,13 @@ pub fn run_console(origin: Origin, opts: &ConsoleOptions) -> Result<(), String> 
                 std::thread::spawn(move || source::replay::feed::feed(paths, tx));
             }
             Origin::Live(opts, paths) => {
-                state.live = Some(Default::default());
-                state.read_only |= opts.read_only;
+                state.session.live = Some(Default::default());
+                state.session.read_only |= opts.read_only;
                 // Replayed files may be old on purpose: retention applies to live-only sessions.
                 if paths.is_empty() {
-                    state.retention = Some((opts.retain, None));
+                    state.session.retention = Some((opts.retain, None));
                 }
-                state.action_region = opts.regions.first().cloned();
+                state.session.action_region = opts.regions.first().cloned();
                 connection = Some(crate::respond::console::Connection {
                     profiles: opts.profiles.clone(),
                     endpoint: opts.endpoint_url.clone(),
@@ -195,7 +195,7 @@ pub fn run_console(origin: Origin, opts: &ConsoleOptions) -> Result<(), String> 
         let mut stdout = std::io::stdout();
         let (results_tx, results_rx) = unbounded_channel();
         let book = Book::default_location();
-        let read_only = state.read_only;
+        let read_only = state.session.read_only;
         let mut effects = |e: Effect| match e {
             Effect::Notebook(op) => {
                 let tx = results_tx.clone();
@@ -204,15 +204,14 @@ pub fn run_console(origin: Origin, opts: &ConsoleOptions) -> Result<(), String> 
                     Ok(book) => {
                         let book = book.clone();
                         tokio::task::spawn_blocking(move || {
-                            if let Some(m) =
-                                crate::notebook::runner::perform(&book, config.as_deref(), op)
+                            for m in crate::notebook::runner::perform(&book, config.as_deref(), op)
                             {
                                 let _ = tx.send(Msg::Notebook(m));
                             }
                         });
                     }
                     Err(e) => {
-                        let _ = tx.send(Msg::Notebook(NbMsg::Failed(e.clone())));
+                        let _ = tx.send(Msg::Notebook(NbMsg::Failed(e.to_string())));
                     }
                 }
             }
@@ -227,14 +226,22 @@ pub fn run_console(origin: Origin, opts: &ConsoleOptions) -> Result<(), String> 
             }
             Effect::Audit(record) => {
                 let data = paths::data_dir();
-                tokio::task::spawn_blocking(move || match data {
-                    Some(d) => {
-                        let path = crate::respond::audit::path(&d);
-                        if let Err(e) = crate::notebook::journal::append(&path, &record) {
-                            tracing::error!("audit log {}: {e}", path.display());
+                let tx = results_tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    // A reveal that is not in the audit log is said on screen, not only logged.
+                    let failed = match data {
+                        Some(d) => {
+                            let path = crate::respond::audit::path(&d);
+                            crate::notebook::journal::append(&path, &record)
+                                .err()
+                                .map(|e| format!("NOT in the audit log {}: {e}", path.display()))
                         }
+                        None => Some("NOT in the audit log: no data directory".to_string()),
+                    };
+                    if let Some(why) = failed {
+                        tracing::error!("{why}");
+                        let _ = tx.send(Msg::Feed(Feed::Warning(why)));
                     }
-                    None => tracing::error!("no data directory for the audit log"),
                 });
             }
             Effect::Lookup(l) => {
@@ -268,10 +275,14 @@ pub fn run_console(origin: Origin, opts: &ConsoleOptions) -> Result<(), String> 
             suspend: &mut suspend,
             reopen: &ratatui::crossterm::event::EventStream::new,
         };
-        let result = run_with(&mut terminal, &mut state, &theme, io, Some(hand_off)).await;
+        let options = run::LoopOptions {
+            hand_off: Some(hand_off),
+            exit_after_first_frame: opts.exit_after_first_frame,
+        };
+        let result = run_with(&mut terminal, &mut state, &theme, io, options).await;
         crate::panics::console_active(false);
         ratatui::restore();
-        keep_draft(&state.draft);
+        keep_draft(&state.notebook.draft);
         // The process ends next: freeing a million signals one by one would keep the responder
         // waiting seconds after `q` for nothing.
         std::mem::forget(state);

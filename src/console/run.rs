@@ -36,6 +36,23 @@ pub struct HandOff<'a, S> {
     pub reopen: &'a dyn Fn() -> S,
 }
 
+/// How the loop runs, beyond its inputs: the console's, not the state's.
+pub struct LoopOptions<'a, S> {
+    /// $EDITOR as a step of the loop (None: `EditExternal` goes to the effects like the rest).
+    pub hand_off: Option<HandOff<'a, S>>,
+    /// Measurement aid: stop after the first frame that shows data.
+    pub exit_after_first_frame: bool,
+}
+
+impl<S> Default for LoopOptions<'_, S> {
+    fn default() -> Self {
+        LoopOptions {
+            hand_off: None,
+            exit_after_first_frame: false,
+        }
+    }
+}
+
 fn apply(state: &mut State, msg: Msg, io: &mut Effects<'_>) {
     for e in update(state, msg) {
         match e {
@@ -93,10 +110,10 @@ where
     B: Backend,
     S: Stream<Item = std::io::Result<Event>> + Unpin,
 {
-    run_with(terminal, state, theme, io, None).await
+    run_with(terminal, state, theme, io, LoopOptions::default()).await
 }
 
-/// The loop. With `hand_off`, $EDITOR runs as a step of the loop: the input stream is dropped
+/// The loop. With a `hand_off`, $EDITOR runs as a step of the loop: the input stream is dropped
 /// first (crossterm's reader thread would otherwise take the editor's keys), the editor runs,
 /// a new stream is made, and the text comes back as `NbMsg::Edited`.
 pub async fn run_with<B, S>(
@@ -104,7 +121,7 @@ pub async fn run_with<B, S>(
     state: &mut State,
     theme: &Theme,
     io: Io<'_, S>,
-    mut hand_off: Option<HandOff<'_, S>>,
+    opts: LoopOptions<'_, S>,
 ) -> Result<(), String>
 where
     B: Backend,
@@ -119,6 +136,7 @@ where
         effects,
     } = io;
     let mut input = Some(input);
+    let mut hand_off = opts.hand_off;
     let mut fx = Effects {
         run: effects,
         edit_in_loop: hand_off.is_some(),
@@ -127,7 +145,7 @@ where
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     if let Ok(size) = terminal.size() {
-        state.size = (size.width, size.height);
+        state.ui.size = (size.width, size.height);
     }
     let mut feed_open = true;
     // Rows are filtered and sorted on a background thread. A pass runs until it finishes unless
@@ -135,7 +153,7 @@ where
     // picked up by the next pass, so a long load never starves the view of results.
     let mut worker = view_worker::ViewWorker::spawn()
         .map_err(|e| format!("cannot start the view thread: {e}"))?;
-    state.background_view = true;
+    state.view.background = true;
     let mut running: Option<view::ViewQuery> = None;
     // The query whose complete rows are on screen. Until the rows for a new query (a filter
     // just typed, a pivot) are in, keys of the normal mode wait in `held`: Enter must pivot on
@@ -151,7 +169,7 @@ where
             drop(input.take());
             let edited = (h.suspend)(&text);
             input = Some((h.reopen)());
-            state.clear_screen = true;
+            state.ui.clear_screen = true;
             apply(state, Msg::Notebook(NbMsg::Edited(edited)), &mut fx);
         }
         while !held.is_empty()
@@ -165,28 +183,30 @@ where
         if held.is_empty() {
             held_since = None;
         }
-        if state.dirty {
+        if state.view.dirty {
             let query = view::ViewQuery::of(state);
             if running.as_ref().is_none_or(|r| !r.same(&query)) {
-                state.view_gen += 1;
-                worker.submit(view::ViewJob::from_state(state, state.view_gen));
+                state.view.view_gen += 1;
+                worker.submit(view::ViewJob::from_state(state, state.view.view_gen));
                 running = Some(query);
-                state.dirty = false;
+                state.view.dirty = false;
             }
         }
-        if state.clear_screen {
+        if state.ui.clear_screen {
             // Another program had the terminal and the screen is blank now. A blank frame first
             // makes ratatui's idea of the screen match, so the next frame paints every cell.
             // (`Terminal::clear` would ask the terminal for the cursor position, and the input
             // reader swallows the answer.)
             let _ = terminal.draw(|f| f.render_widget(ratatui::widgets::Clear, f.area()));
-            state.clear_screen = false;
+            state.ui.clear_screen = false;
         }
         terminal
             .draw(|f| crate::ui::draw(f, state, theme))
             .map_err(|e| format!("drawing failed: {e}"))?;
-        let rows_shown = state.panes.iter().any(|p| !p.rows.is_empty());
-        if state.quit || (state.exit_after_first_frame && state.feed.initial_done && rows_shown) {
+        let rows_shown = state.view.panes.iter().any(|p| !p.rows.is_empty());
+        if state.ui.quit
+            || (opts.exit_after_first_frame && state.session.feed.initial_done && rows_shown)
+        {
             return Ok(());
         }
         tokio::select! {
@@ -199,7 +219,7 @@ where
                     if let Some(msg) = event_msg(ev) {
                         let hold = matches!(msg, Msg::Key(_))
                             && (!held.is_empty()
-                                || (state.mode == Mode::Normal
+                                || (state.ui.mode == Mode::Normal
                                     && rows_stale(state, shown.as_ref())));
                         if hold {
                             held_since.get_or_insert_with(std::time::Instant::now);
@@ -215,10 +235,10 @@ where
             _ = signals.recv() => apply(state, Msg::Terminate, &mut fx),
             Some(m) = results.recv() => apply(state, m, &mut fx),
             Some(r) = worker.results.recv() => {
-                if r.is_final() && r.gen == state.view_gen {
+                if r.is_final() && r.gen == state.view.view_gen {
                     shown = running.take();
                 }
-                view::apply(state, r);
+                apply(state, Msg::View(Box::new(r)), &mut fx);
             }
             f = feed.recv(), if feed_open => match f {
                 Some(f) => {

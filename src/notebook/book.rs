@@ -1,6 +1,7 @@
 //! Where incidents live: `<data dir>/incidents/<id>.jsonl`, one journal each.
 
 use super::entry::{Entry, EntryKind, Priority};
+use super::error::Error;
 use super::incident::Incident;
 use super::journal::{self, Problem};
 use chrono::Utc;
@@ -27,11 +28,8 @@ pub fn valid_id(id: &str) -> bool {
         && n.bytes().all(|b| b.is_ascii_digit())
 }
 
-fn bad_id(id: &str) -> String {
-    format!(
-        "'{}' is not an incident id (IR-YYYYMMDD-N; see `airc incident list`)",
-        crate::safe_text::line(id)
-    )
+fn bad_id(id: &str) -> Error {
+    Error::BadId(crate::safe_text::line(id).into_owned())
 }
 
 impl Book {
@@ -42,19 +40,19 @@ impl Book {
     }
 
     /// The platform data dir (or `AIRC_DATA_DIR`).
-    pub fn default_location() -> Result<Book, String> {
+    pub fn default_location() -> Result<Book, Error> {
         crate::paths::data_dir()
             .map(|d| Book::at(&d))
-            .ok_or_else(|| "no data directory for this user (set AIRC_DATA_DIR)".into())
+            .ok_or(Error::NoDataDir)
     }
 
     /// An incident that can be written to: a well-formed id whose journal exists.
-    pub fn check(&self, id: &str) -> Result<(), String> {
+    pub fn check(&self, id: &str) -> Result<(), Error> {
         if !valid_id(id) {
             return Err(bad_id(id));
         }
         if !self.path(id).is_file() {
-            return Err(format!("no incident {id} (see `airc incident list`)"));
+            return Err(Error::NoSuchIncident(id.to_string()));
         }
         Ok(())
     }
@@ -103,8 +101,8 @@ impl Book {
         severity: Priority,
         commander: &str,
         responders: Vec<String>,
-    ) -> Result<Incident, String> {
-        crate::private_files::dir(&self.dir).map_err(|e| format!("{}: {e}", self.dir.display()))?;
+    ) -> Result<Incident, Error> {
+        crate::private_files::dir(&self.dir).map_err(|e| Error::io(&self.dir, e))?;
         // The journal is created with create_new: two consoles opening an incident at the
         // same moment get two ids, never one shared journal.
         let mut id = self.next_id();
@@ -116,7 +114,7 @@ impl Book {
             match new.open(self.path(&id)) {
                 Ok(_) => break,
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => id = self.next_id(),
-                Err(e) => return Err(format!("{}: {e}", self.path(&id).display())),
+                Err(e) => return Err(Error::io(self.path(&id), e)),
             }
         }
         let entry = Entry::now(EntryKind::Opened {
@@ -126,40 +124,39 @@ impl Book {
             commander: commander.to_string(),
             responders,
         });
-        journal::append(&self.path(&id), &entry)
-            .map_err(|e| format!("{}: {e}", self.path(&id).display()))?;
+        journal::append(&self.path(&id), &entry).map_err(|e| Error::io(self.path(&id), e))?;
         self.open(&id).map(|(i, _)| i)
     }
 
-    pub fn open(&self, id: &str) -> Result<(Incident, Vec<Problem>), String> {
+    pub fn open(&self, id: &str) -> Result<(Incident, Vec<Problem>), Error> {
         if !valid_id(id) {
             return Err(bad_id(id));
         }
         let path = self.path(id);
-        let bytes =
-            std::fs::read(&path).map_err(|e| format!("incident {id}: {}: {e}", path.display()))?;
+        let bytes = std::fs::read(&path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => Error::NoSuchIncident(id.to_string()),
+            _ => Error::io(&path, e),
+        })?;
         let (entries, problems) = journal::parse(&bytes);
-        let mut inc = Incident::fold(&entries).ok_or_else(|| {
-            format!(
-                "incident {id}: {} does not start with an 'opened' entry",
-                path.display()
-            )
+        let mut inc = Incident::fold(&entries).ok_or_else(|| Error::NotAJournal {
+            id: id.to_string(),
+            path: path.clone(),
         })?;
         // The size of what was read, not a later stat: a write in between shows as growth.
         inc.journal_bytes = bytes.len() as u64;
         Ok((inc, problems))
     }
 
-    pub fn append(&self, id: &str, kind: EntryKind) -> Result<Entry, String> {
+    pub fn append(&self, id: &str, kind: EntryKind) -> Result<Entry, Error> {
         self.check(id)?;
         let path = self.path(id);
         let entry = Entry::now(kind);
-        journal::append(&path, &entry).map_err(|e| format!("{}: {e}", path.display()))?;
+        journal::append(&path, &entry).map_err(|e| Error::io(&path, e))?;
         Ok(entry)
     }
 
     /// Every incident that loads, newest id first; ones that do not load are reported.
-    pub fn list(&self) -> (Vec<Incident>, Vec<String>) {
+    pub fn list(&self) -> (Vec<Incident>, Vec<Error>) {
         let mut ok = Vec::new();
         let mut bad = Vec::new();
         for id in self.ids().into_iter().rev() {
@@ -194,10 +191,12 @@ mod tests {
         assert!(book
             .open("/tmp/x")
             .unwrap_err()
+            .to_string()
             .contains("not an incident id"));
         assert!(book
             .check("IR-20261130-1")
             .unwrap_err()
+            .to_string()
             .contains("no incident"));
         let a = book.create("a", Priority::P2, "me", vec![]).unwrap();
         let b = book.create("b", Priority::P2, "me", vec![]).unwrap();

@@ -210,8 +210,14 @@ pub struct Entry {
     pub kind: EntryKind,
 }
 
-/// `user@host` of the running process, for the `by` field.
+/// `user@host` of the running process, for the `by` field. Found once per process (it reads
+/// the environment and /etc/hostname) and kept.
 pub fn author() -> String {
+    static AUTHOR: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    AUTHOR.get_or_init(find_author).clone()
+}
+
+fn find_author() -> String {
     let user = std::env::var("USER")
         .or_else(|_| std::env::var("USERNAME"))
         .unwrap_or_else(|_| "unknown".into());
@@ -226,6 +232,16 @@ pub fn author() -> String {
 }
 
 impl Entry {
+    /// An entry at a given time by a given author (the console passes its clock and operator:
+    /// its `update` reads neither).
+    pub fn by(at: DateTime<Utc>, by: &str, kind: EntryKind) -> Entry {
+        Entry {
+            at,
+            by: by.to_string(),
+            kind,
+        }
+    }
+
     pub fn now(kind: EntryKind) -> Entry {
         Entry {
             at: Utc::now(),

@@ -10,12 +10,23 @@ use std::path::Path;
 
 pub const TEMPLATE: &str = include_str!("../../assets/postmortem.md");
 
-/// The template: the user's override when present, else the embedded one.
-pub fn template(config_dir: Option<&Path>) -> String {
-    config_dir
-        .map(|d| d.join("postmortem.md"))
-        .and_then(|p| std::fs::read_to_string(p).ok())
-        .unwrap_or_else(|| TEMPLATE.to_string())
+/// The template: the user's override when present, else the embedded one. An override that
+/// exists but cannot be read (permissions, not UTF-8) is an error, not a silent fallback.
+pub fn template(config_dir: Option<&Path>) -> Result<String, super::Error> {
+    let Some(path) = config_dir.map(|d| d.join("postmortem.md")) else {
+        return Ok(TEMPLATE.to_string());
+    };
+    match std::fs::read(&path) {
+        Ok(bytes) => String::from_utf8(bytes).map_err(|_| super::Error::Template {
+            path,
+            reason: "not UTF-8 text".into(),
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(TEMPLATE.to_string()),
+        Err(e) => Err(super::Error::Template {
+            path,
+            reason: e.to_string(),
+        }),
+    }
 }
 
 fn section(inc: &Incident, s: Section, prompt: &str) -> String {
@@ -183,7 +194,7 @@ fn evidence(inc: &Incident) -> String {
 }
 
 /// Renders the postmortem; `redact_ids` masks account ids, access keys and IPs consistently.
-pub fn render(inc: &Incident, template: &str, redact_ids: bool) -> String {
+pub fn render(inc: &Incident, template: &str, redact_ids: bool) -> Result<String, super::Error> {
     let fills: Vec<(&str, String)> = vec![
         ("title", text(&inc.title)),
         ("header", header(inc)),
@@ -249,6 +260,6 @@ pub fn render(inc: &Incident, template: &str, redact_ids: bool) -> String {
     if redact_ids {
         redact(&out)
     } else {
-        out
+        Ok(out)
     }
 }

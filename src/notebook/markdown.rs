@@ -62,9 +62,12 @@ pub fn prose(s: &str) -> String {
         .join("  \n")
 }
 
-fn patterns() -> &'static [(Regex, &'static str)] {
-    static P: OnceLock<Vec<(Regex, &'static str)>> = OnceLock::new();
-    P.get_or_init(|| {
+/// The patterns to mask, compiled once. They are constants, and a test compiles them; should
+/// one ever fail, redaction fails (and nothing unmasked is exported) rather than skip it.
+fn patterns() -> Result<&'static [(Regex, &'static str)], super::Error> {
+    type Compiled = Result<Vec<(Regex, &'static str)>, String>;
+    static P: OnceLock<Compiled> = OnceLock::new();
+    let compiled = P.get_or_init(|| {
         [
             (r"\b(?:AKIA|ASIA)[A-Z0-9]{16}\b", "KEY"),
             (r"\b\d{12}\b", "ACCOUNT"),
@@ -74,18 +77,22 @@ fn patterns() -> &'static [(Regex, &'static str)] {
             (r"(?:\b[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{1,4}){0,6})?::(?:[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{1,4}){0,6}\b)?", "IP"),
         ]
         .into_iter()
-        .filter_map(|(re, label)| Regex::new(re).ok().map(|r| (r, label)))
+        .map(|(re, label)| Regex::new(re).map(|r| (r, label)).map_err(|e| e.to_string()))
         .collect()
-    })
+    });
+    match compiled {
+        Ok(p) => Ok(p),
+        Err(e) => Err(super::Error::Redaction(e.clone())),
+    }
 }
 
 /// Masks access key ids, account ids (also inside ARNs) and IP addresses; the same value gets
 /// the same mask everywhere in the document.
-pub fn redact(doc: &str) -> String {
+pub fn redact(doc: &str) -> Result<String, super::Error> {
     let mut seen: HashMap<String, String> = HashMap::new();
     let mut counters: HashMap<&str, usize> = HashMap::new();
     let mut out = doc.to_string();
-    for (re, label) in patterns() {
+    for (re, label) in patterns()? {
         out = re
             .replace_all(&out, |c: &regex::Captures| {
                 let value = c[0].replace('\\', "");
@@ -99,7 +106,7 @@ pub fn redact(doc: &str) -> String {
             })
             .into_owned();
     }
-    out
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -125,7 +132,7 @@ mod tests {
     #[test]
     fn redaction_is_consistent() {
         let doc = "key AKIA4EXAMPLELEAKED01 in 111122223333 from 203.0.113.66, again AKIA4EXAMPLELEAKED01 and arn:aws:iam::111122223333:user/x and 2001:db8::1:2 and 444455556666 at 08:30:08";
-        let r = redact(doc);
+        let r = redact(doc).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(r.matches("KEY1").count(), 2);
         assert_eq!(r.matches("ACCOUNT1").count(), 2);
         assert!(

@@ -3,6 +3,7 @@
 
 pub mod book;
 pub mod entry;
+pub mod error;
 pub mod export;
 pub mod incident;
 pub mod journal;
@@ -12,5 +13,6 @@ pub mod runner;
 
 pub use book::Book;
 pub use entry::{Entry, EntryKind, Phase, Priority, Section};
+pub use error::Error;
 pub use incident::Incident;
 pub use ops::{IncidentSummary, NbMsg, NbOp};

@@ -20,6 +20,9 @@ pub enum NbMsg {
         entry: Box<Entry>,
     },
     Listed(Vec<IncidentSummary>),
+    /// Something the responder should know that did not stop the operation (damaged journal
+    /// lines skipped, incidents that do not load).
+    Warning(String),
     Exported(PathBuf),
     /// Text back from $EDITOR (or why not).
     Edited(Result<String, String>),

@@ -56,35 +56,34 @@ impl NewIncident {
     }
 }
 
-/// `None` when there is nothing to report (a poll that found no change, an editor request).
-pub fn perform(book: &Book, config_dir: Option<&Path>, op: NbOp) -> Option<NbMsg> {
-    Some(match op {
-        NbOp::Create { title } => match NewIncident::parse(&title).and_then(|n| {
-            book.create(
-                &n.title,
-                n.severity,
-                &n.commander.unwrap_or_else(author),
-                n.responders,
-            )
-        }) {
+/// The messages an operation answers with: none for a poll that found no change, a warning
+/// beside the result when something was skipped.
+pub fn perform(book: &Book, config_dir: Option<&Path>, op: NbOp) -> Vec<NbMsg> {
+    match op {
+        NbOp::Create { title } => vec![match NewIncident::parse(&title)
+            .map_err(super::Error::Input)
+            .and_then(|n| {
+                book.create(
+                    &n.title,
+                    n.severity,
+                    &n.commander.unwrap_or_else(author),
+                    n.responders,
+                )
+            }) {
             Ok(inc) => NbMsg::Opened(Box::new(inc)),
             Err(e) => NbMsg::Failed(format!("cannot open the incident: {e}")),
-        },
+        }],
         NbOp::Open { id } => match book.open(&id) {
             Ok((inc, problems)) => {
-                for p in problems {
-                    tracing::warn!("incident {id}: line {}: {}", p.line, p.reason);
-                }
-                NbMsg::Opened(Box::new(inc))
+                let mut out = vec![NbMsg::Opened(Box::new(inc))];
+                out.extend(skipped(&id, &problems));
+                out
             }
-            Err(e) => NbMsg::Failed(e),
+            Err(e) => vec![NbMsg::Failed(e.to_string())],
         },
         NbOp::List => {
             let (incidents, bad) = book.list();
-            for b in bad {
-                tracing::warn!("{b}");
-            }
-            NbMsg::Listed(
+            let mut out = vec![NbMsg::Listed(
                 incidents
                     .into_iter()
                     .map(|i| IncidentSummary {
@@ -94,43 +93,83 @@ pub fn perform(book: &Book, config_dir: Option<&Path>, op: NbOp) -> Option<NbMsg
                         phase: i.phase,
                     })
                     .collect(),
-            )
+            )];
+            if let Some(first) = bad.first() {
+                out.push(NbMsg::Warning(format!(
+                    "{} incident(s) do not load and are not listed: {first}",
+                    bad.len()
+                )));
+            }
+            out
         }
-        NbOp::Append { id, entry } => match journal::append(&book.path(&id), &entry) {
+        NbOp::Append { id, entry } => vec![match journal::append(&book.path(&id), &entry) {
             Ok(()) => NbMsg::Saved { id, entry },
             Err(e) => NbMsg::SaveFailed {
                 reason: format!("{}: {e}", book.path(&id).display()),
                 entry,
             },
-        },
-        NbOp::Export { id } => match export_to_file(book, config_dir, &id) {
+        }],
+        NbOp::Export { id } => vec![match export_to_file(book, config_dir, &id) {
             Ok(path) => NbMsg::Exported(path),
             Err(e) => NbMsg::Failed(format!("export failed: {e}")),
-        },
+        }],
         NbOp::Poll { id, known_bytes } => {
             // A stat per tick; the journal is read only when it grew.
-            let len = std::fs::metadata(book.path(&id)).ok()?.len();
+            let len = match std::fs::metadata(book.path(&id)) {
+                Ok(m) => m.len(),
+                Err(e) => {
+                    return vec![NbMsg::Failed(format!(
+                        "incident {id}: the journal cannot be read again ({e}); what is shown may be out of date"
+                    ))]
+                }
+            };
             if len <= known_bytes {
-                return None;
+                return Vec::new();
             }
-            NbMsg::Opened(Box::new(book.open(&id).ok()?.0))
+            match book.open(&id) {
+                Ok((inc, problems)) => {
+                    let mut out = vec![NbMsg::Opened(Box::new(inc))];
+                    out.extend(skipped(&id, &problems));
+                    out
+                }
+                Err(e) => vec![NbMsg::Failed(format!(
+                    "the incident changed on disk and cannot be read again: {e}"
+                ))],
+            }
         }
-        NbOp::EditExternal { .. } => return None,
-    })
+        NbOp::EditExternal { .. } => Vec::new(),
+    }
+}
+
+/// Damaged journal lines were skipped: say so (the first one, and how many).
+fn skipped(id: &str, problems: &[journal::Problem]) -> Option<NbMsg> {
+    let first = problems.first()?;
+    for p in problems {
+        tracing::warn!("incident {id}: line {}: {}", p.line, p.reason);
+    }
+    Some(NbMsg::Warning(format!(
+        "incident {id}: {} damaged journal line(s) skipped (line {}: {})",
+        problems.len(),
+        first.line,
+        first.reason
+    )))
 }
 
 /// Writes `<data dir>/exports/<id>-<time>.md` and returns its path.
-pub fn export_to_file(book: &Book, config_dir: Option<&Path>, id: &str) -> Result<PathBuf, String> {
+pub fn export_to_file(
+    book: &Book,
+    config_dir: Option<&Path>,
+    id: &str,
+) -> Result<PathBuf, super::Error> {
     let (inc, _) = book.open(id)?;
-    let md = export::render(&inc, &export::template(config_dir), false);
+    let md = export::render(&inc, &export::template(config_dir)?, false)?;
     let dir = book.dir.parent().unwrap_or(&book.dir).join("exports");
-    crate::private_files::dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    crate::private_files::dir(&dir).map_err(|e| super::Error::io(&dir, e))?;
     let path = dir.join(format!(
         "{id}-{}.md",
         chrono::Utc::now().format("%Y%m%dT%H%M%SZ")
     ));
-    crate::private_files::write(&path, md.as_bytes())
-        .map_err(|e| format!("{}: {e}", path.display()))?;
+    crate::private_files::write(&path, md.as_bytes()).map_err(|e| super::Error::io(&path, e))?;
     Ok(path)
 }
 
@@ -179,18 +218,64 @@ mod tests {
                 },
             )
         };
-        assert!(poll(mine.journal_bytes).is_none(), "nothing new");
+        assert!(poll(mine.journal_bytes).is_empty(), "nothing new");
         // The other console writes.
         let theirs = Entry::now(EntryKind::Note {
             text: "from the other console".into(),
         });
         journal::append(&book.path(&inc.id), &theirs).unwrap_or_else(|e| panic!("{e}"));
-        match poll(mine.journal_bytes) {
+        match poll(mine.journal_bytes).into_iter().next() {
             Some(NbMsg::Opened(i)) => assert!(i
                 .timeline
                 .iter()
                 .any(|t| t.text == "from the other console")),
             other => panic!("expected the re-read incident, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn damaged_lines_a_vanished_journal_and_a_bad_template_are_said() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let book = Book::at(dir.path());
+        let inc = book
+            .create("said", Priority::P2, "a", vec![])
+            .unwrap_or_else(|e| panic!("{e}"));
+        let path = book.path(&inc.id);
+        let mut bytes = std::fs::read(&path).unwrap_or_default();
+        bytes.extend_from_slice(b"{not json}\n");
+        std::fs::write(&path, &bytes).unwrap_or_else(|e| panic!("{e}"));
+        let open = perform(&book, None, NbOp::Open { id: inc.id.clone() });
+        assert!(matches!(open.first(), Some(NbMsg::Opened(_))), "{open:?}");
+        assert!(
+            matches!(open.get(1), Some(NbMsg::Warning(w)) if w.contains("1 damaged journal line")),
+            "{open:?}"
+        );
+        // The user's template exists but is not text: the export stops and names it.
+        let config = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(config.path().join("postmortem.md"), [0xff, 0xfe, 0x00])
+            .unwrap_or_else(|e| panic!("{e}"));
+        let export = perform(
+            &book,
+            Some(config.path()),
+            NbOp::Export { id: inc.id.clone() },
+        );
+        assert!(
+            matches!(export.first(), Some(NbMsg::Failed(m)) if m.contains("postmortem.md") && m.contains("not UTF-8")),
+            "{export:?}"
+        );
+        // The journal vanishes under a console that shows it: a poll says so.
+        std::fs::remove_file(&path).unwrap_or_else(|e| panic!("{e}"));
+        let poll = perform(
+            &book,
+            None,
+            NbOp::Poll {
+                id: inc.id.clone(),
+                known_bytes: 0,
+            },
+        );
+        assert!(
+            matches!(poll.first(), Some(NbMsg::Failed(m)) if m.contains("cannot be read again")),
+            "{poll:?}"
+        );
     }
 }

@@ -101,3 +101,13 @@ pub fn entry(plan: &Plan, outcome: &Outcome) -> crate::notebook::EntryKind {
             .collect(),
     }
 }
+
+/// Runs a synced write (audit records, evidence) on tokio's blocking pool, so an fsync never
+/// holds one of the runtime's worker threads, which the pollers share.
+pub async fn off_runtime<T: Send + 'static>(
+    write: impl FnOnce() -> Result<T, String> + Send + 'static,
+) -> Result<T, String> {
+    tokio::task::spawn_blocking(write)
+        .await
+        .map_err(|e| format!("the write did not finish: {e}"))?
+}

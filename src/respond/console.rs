@@ -79,7 +79,10 @@ pub async fn run(
         data_dir: data.clone(),
     };
     let outcome = execute(&plan, &clients, &env).await;
-    let audit = audit::record(&data, outcome.caller.as_deref(), read_only, &plan, &outcome);
+    let (p, o) = (plan.clone(), outcome.clone());
+    let audit =
+        audit::off_runtime(move || audit::record(&data, o.caller.as_deref(), read_only, &p, &o))
+            .await;
     ActionResult {
         plan: Box::new(plan),
         outcome,

@@ -2,11 +2,11 @@
 //! instance profile detach, stop, tags.
 
 use super::clients::Clients;
-use super::evidence;
 use super::execute::{fail, step, Done, Env, Step};
 use super::isolate::isolate;
 use super::plan::{Plan, TAG_KEY};
 use super::verify::Expect;
+use super::{audit, evidence};
 use super::{Action, Target};
 use aws_sdk_ec2::types::{
     AttributeBooleanValue, Filter, InstanceSpecification, ResourceType, Tag, TagSpecification,
@@ -111,12 +111,13 @@ pub async fn run(
             )
             .await?;
             let text = out.output().map(decode).unwrap_or_default();
-            match evidence::save(
-                &env.evidence_dir,
-                &format!("console-output-{id}-{stamp}.txt"),
-                &text,
-                &format!("console output of {id}"),
-            ) {
+            let (dir, name, what) = (
+                env.evidence_dir.clone(),
+                format!("console-output-{id}-{stamp}.txt"),
+                format!("console output of {id}"),
+            );
+            let saved = audit::off_runtime(move || evidence::save(&dir, &name, &text, &what)).await;
+            match saved {
                 Ok(e) => done.evidence.push(e),
                 Err(e) => fail(steps, "evidence", e),
             }
@@ -129,12 +130,14 @@ pub async fn run(
             .await
             {
                 let img = shot.image_data().map(decode).unwrap_or_default();
-                match evidence::save(
-                    &env.evidence_dir,
-                    &format!("console-screenshot-{id}-{stamp}.jpg"),
-                    &img,
-                    &format!("console screenshot of {id}"),
-                ) {
+                let (dir, name, what) = (
+                    env.evidence_dir.clone(),
+                    format!("console-screenshot-{id}-{stamp}.jpg"),
+                    format!("console screenshot of {id}"),
+                );
+                let saved =
+                    audit::off_runtime(move || evidence::save(&dir, &name, &img, &what)).await;
+                match saved {
                     Ok(e) => done.evidence.push(e),
                     Err(e) => fail(steps, "evidence", e),
                 }

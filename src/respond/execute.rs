@@ -215,7 +215,8 @@ pub async fn execute(plan: &Plan, c: &Clients, env: &Env) -> Outcome {
     }
     let mut intent = None;
     if plan.mutating() {
-        match audit::intent(&env.data_dir, caller.as_deref(), plan) {
+        let (dir, who, p) = (env.data_dir.clone(), caller.clone(), plan.clone());
+        match audit::off_runtime(move || audit::intent(&dir, who.as_deref(), &p)).await {
             Ok(id) => intent = Some(id),
             Err(e) => {
                 let mut o = Outcome::nothing(

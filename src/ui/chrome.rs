@@ -14,7 +14,7 @@ use ratatui::widgets::{Clear, Paragraph};
 use ratatui::Frame;
 
 pub fn draw_header(f: &mut Frame, state: &State, theme: &Theme, area: Rect) {
-    let counts = state.store.severity_counts();
+    let counts = state.view.store.severity_counts();
     let narrow = area.width < 140;
     // Severity counts first: they matter most and must survive a narrow terminal.
     let mut spans = vec![
@@ -37,7 +37,7 @@ pub fn draw_header(f: &mut Frame, state: &State, theme: &Theme, area: Rect) {
         spans.push(Span::styled(text, theme.severity(*sev)));
     }
     spans.push(Span::styled("│ ", theme.style("text.dim")));
-    if let Some(i) = &state.incident {
+    if let Some(i) = &state.notebook.incident {
         let tag = format!("{} {} {} ", i.id, i.severity, i.phase.label());
         used += tag.chars().count() + 2;
         spans.push(Span::styled(tag, theme.style("breadcrumb")));
@@ -45,7 +45,7 @@ pub fn draw_header(f: &mut Frame, state: &State, theme: &Theme, area: Rect) {
     }
     let room = (area.width as usize).saturating_sub(used + 2);
     spans.push(Span::styled(
-        fit(&state.source_label, room),
+        fit(&state.session.source_label, room),
         theme.style("header.source"),
     ));
     f.render_widget(Paragraph::new(Line::from(spans)), area);
@@ -54,7 +54,7 @@ pub fn draw_header(f: &mut Frame, state: &State, theme: &Theme, area: Rect) {
 pub fn draw_crumbs(f: &mut Frame, state: &State, theme: &Theme, area: Rect) {
     let mut spans = Vec::new();
     // A credentials problem outranks the breadcrumb: nothing updates until it is fixed.
-    if let Some(banner) = state.live.as_ref().and_then(|l| l.banner()) {
+    if let Some(banner) = state.session.live.as_ref().and_then(|l| l.banner()) {
         spans.push(Span::styled(
             fit(&banner, area.width as usize),
             theme.style("pane.error"),
@@ -62,9 +62,9 @@ pub fn draw_crumbs(f: &mut Frame, state: &State, theme: &Theme, area: Rect) {
         f.render_widget(Paragraph::new(Line::from(spans)), area);
         return;
     }
-    if !state.pivots.is_empty() {
+    if !state.view.pivots.is_empty() {
         spans.push(Span::styled(" pivot ", theme.style("breadcrumb")));
-        for (i, p) in state.pivots.iter().enumerate() {
+        for (i, p) in state.view.pivots.iter().enumerate() {
             if i > 0 {
                 spans.push(Span::styled(" › ", theme.style("text.dim")));
             }
@@ -78,7 +78,7 @@ pub fn draw_crumbs(f: &mut Frame, state: &State, theme: &Theme, area: Rect) {
             theme.style("text.dim"),
         ));
     }
-    if let Some(q) = &state.global_filter {
+    if let Some(q) = &state.view.global_filter {
         spans.push(Span::styled("  all panes: ", theme.style("text.dim")));
         spans.push(Span::styled(fit(&q.text, 60), theme.style("text.key")));
     }
@@ -86,7 +86,7 @@ pub fn draw_crumbs(f: &mut Frame, state: &State, theme: &Theme, area: Rect) {
 }
 
 fn hints(state: &State) -> Vec<(String, &'static str)> {
-    let (ctx, cmds): (Context, &[(Command, &'static str)]) = match &state.mode {
+    let (ctx, cmds): (Context, &[(Command, &'static str)]) = match &state.ui.mode {
         Mode::Detail(_) => (
             Context::Detail,
             &[
@@ -104,7 +104,7 @@ fn hints(state: &State) -> Vec<(String, &'static str)> {
             Context::List,
             &[(Command::Open, "plan"), (Command::Close, "cancel")],
         ),
-        _ if state.focus == PaneId::Entities => (
+        _ if state.view.focus == PaneId::Entities => (
             Context::Table,
             &[
                 (Command::Open, "pivot"),
@@ -129,24 +129,24 @@ fn hints(state: &State) -> Vec<(String, &'static str)> {
         ),
     };
     cmds.iter()
-        .filter_map(|(c, label)| state.keymap.key_for(ctx, *c).map(|k| (k, *label)))
+        .filter_map(|(c, label)| state.ui.keymap.key_for(ctx, *c).map(|k| (k, *label)))
         .collect()
 }
 
 pub fn draw_status(f: &mut Frame, state: &State, theme: &Theme, area: Rect) {
     let mut spans = vec![
         Span::styled(
-            format!(" {} ", state.mode.label()),
+            format!(" {} ", state.ui.mode.label()),
             theme.style("status.mode"),
         ),
         Span::raw(" "),
     ];
-    match &state.mode {
+    match &state.ui.mode {
         Mode::Filter { all, text, error } => {
             let scope = if *all {
                 "all panes"
             } else {
-                state.focus.title()
+                state.view.focus.title()
             };
             spans.push(Span::styled(
                 format!("filter {scope}: "),
@@ -186,18 +186,18 @@ pub fn draw_status(f: &mut Frame, state: &State, theme: &Theme, area: Rect) {
                 spans.push(Span::styled(k, theme.style("text.key")));
                 spans.push(Span::styled(format!(" {label}  "), theme.style("text.dim")));
             }
-            if !state.feed.failed.is_empty() {
+            if !state.session.feed.failed.is_empty() {
                 spans.push(Span::styled(
-                    format!(" {} files failed ", state.feed.failed.len()),
+                    format!(" {} files failed ", state.session.feed.failed.len()),
                     theme.style("pane.error"),
                 ));
             }
-            let fresh = match state.feed.last_update {
+            let fresh = match state.session.feed.last_update {
                 Some(t) => format!("updated {} ago", ago(state.now, t)),
                 None => "waiting for data".into(),
             };
             spans.push(Span::styled(format!(" {fresh}"), theme.style("text.dim")));
-            if !state.bell {
+            if !state.session.bell {
                 spans.push(Span::styled(" · bell off", theme.style("text.dim")));
             }
         }
@@ -207,7 +207,7 @@ pub fn draw_status(f: &mut Frame, state: &State, theme: &Theme, area: Rect) {
 
 pub fn draw_toasts(f: &mut Frame, state: &State, theme: &Theme, area: Rect) {
     let mut y = area.y + area.height.saturating_sub(1);
-    for t in state.toasts.iter().rev() {
+    for t in state.ui.toasts.iter().rev() {
         let text = format!(
             " {} ",
             fit(&t.text, (area.width as usize).saturating_sub(4).min(100))

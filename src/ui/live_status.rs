@@ -8,7 +8,7 @@ use crate::model::time::ago;
 /// The live source's state for a pane: when it last updated, and what is wrong where.
 /// `true` when something is wrong (the title turns to the error style).
 pub(super) fn live_text(state: &State, pane: PaneId) -> Option<(String, bool)> {
-    let live = state.live.as_ref()?;
+    let live = state.session.live.as_ref()?;
     let source = pane.source()?;
     let mut parts = Vec::new();
     let Some(h) = live.pane(source) else {
@@ -53,7 +53,7 @@ pub(super) fn live_text(state: &State, pane: PaneId) -> Option<(String, bool)> {
 
 /// What a live pane says when it has no rows: the problem, or that it is still polling.
 pub(super) fn live_empty(state: &State, pane: PaneId) -> Option<String> {
-    let h = state.live.as_ref()?.pane(pane.source()?)?;
+    let h = state.session.live.as_ref()?.pane(pane.source()?)?;
     if let Some((scope, why)) = h.problems.first() {
         return Some(format!("{scope}: {why}"));
     }

@@ -26,7 +26,7 @@ pub fn draw(f: &mut Frame, state: &State, theme: &Theme) {
             panes::draw_signals(f, state, theme, pane, rect);
         }
     }
-    match &state.mode {
+    match &state.ui.mode {
         Mode::Detail(d) => overlays::draw_detail(f, d, None, theme, a.body),
         Mode::DetailSearch(d, text) => overlays::draw_detail(f, d, Some(text), theme, a.body),
         Mode::Help { query, cursor } => {
@@ -50,7 +50,7 @@ pub fn draw(f: &mut Frame, state: &State, theme: &Theme) {
             plan,
             typed,
             error.as_deref(),
-            state.read_only,
+            state.session.read_only,
             theme,
             a.body,
         ),

@@ -23,6 +23,7 @@ fn framed<'a>(title: String, theme: &Theme) -> Block<'a> {
 
 fn key(state: &State, ctx: Context, cmd: Command) -> String {
     state
+        .ui
         .keymap
         .key_for(ctx, cmd)
         .unwrap_or_else(|| format!(":{}", cmd.name()))
@@ -30,7 +31,7 @@ fn key(state: &State, ctx: Context, cmd: Command) -> String {
 
 pub fn draw_notebook(f: &mut Frame, state: &State, scroll: usize, theme: &Theme, area: Rect) {
     f.render_widget(Clear, area);
-    let Some(inc) = &state.incident else {
+    let Some(inc) = &state.notebook.incident else {
         let block = framed(" Notebook ".into(), theme);
         let inner = block.inner(area);
         f.render_widget(block, area);
@@ -84,7 +85,7 @@ pub fn draw_notebook(f: &mut Frame, state: &State, scroll: usize, theme: &Theme,
             Span::styled(
                 format!(
                     "   (from the first pinned signal){}",
-                    if state.saving > 0 {
+                    if state.notebook.saving > 0 {
                         " · saving…"
                     } else {
                         ""
@@ -178,6 +179,7 @@ pub fn draw_note_editor(f: &mut Frame, state: &State, theme: &Theme, area: Rect)
     let r = centered(area, 70, 60);
     f.render_widget(Clear, r);
     let id = state
+        .notebook
         .incident
         .as_ref()
         .map(|i| i.id.as_str())
@@ -190,7 +192,7 @@ pub fn draw_note_editor(f: &mut Frame, state: &State, theme: &Theme, area: Rect)
     let block = framed(title, theme);
     let inner = block.inner(r);
     f.render_widget(block, r);
-    let text = format!("{}▏", crate::safe_text::text(&state.draft));
+    let text = format!("{}▏", crate::safe_text::text(&state.notebook.draft));
     let lines: Vec<Line> = text.lines().map(|l| Line::from(l.to_string())).collect();
     // Keep the end of the text (where the cursor is) in view.
     let skip = lines.len().saturating_sub(inner.height as usize);

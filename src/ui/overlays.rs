@@ -154,7 +154,7 @@ pub fn draw_help(
 ) {
     let r = centered(area, 80, 85);
     let desc_w = (r.width as usize).saturating_sub(39);
-    let rows: Vec<Line> = help::rows(&state.keymap, query)
+    let rows: Vec<Line> = help::rows(&state.ui.keymap, query)
         .iter()
         .map(|row| {
             Line::from(vec![
@@ -200,6 +200,7 @@ pub fn draw_palette(
         .iter()
         .map(|c| {
             let key = state
+                .ui
                 .keymap
                 .key_for(crate::keymap::Context::Table, *c)
                 .unwrap_or_default();

@@ -41,19 +41,19 @@ fn status_text(state: &State, pane: PaneId) -> String {
     if let Some(f) = &view.filter {
         parts.push(format!("filter: {}", fit(&f.text, 30)));
     }
-    if let Some((scanned, total)) = state.view_progress {
+    if let Some((scanned, total)) = state.view.view_progress {
         let pct = scanned * 100 / total.max(1);
         parts.push(format!("filtering {pct}%"));
     }
-    if let Some((done, total)) = state.feed.loading {
+    if let Some((done, total)) = state.session.feed.loading {
         parts.push(format!("loading {done}/{total} files"));
-    } else if state.feed.pending > 0 {
-        parts.push(format!("live: {} to come", state.feed.pending));
+    } else if state.session.feed.pending > 0 {
+        parts.push(format!("live: {} to come", state.session.feed.pending));
     }
-    if !state.feed.failed.is_empty() {
+    if !state.session.feed.failed.is_empty() {
         parts.push(format!(
             "{} files failed (see status)",
-            state.feed.failed.len()
+            state.session.feed.failed.len()
         ));
     }
     if let Some(live) = live_text(state, pane) {
@@ -63,7 +63,7 @@ fn status_text(state: &State, pane: PaneId) -> String {
 }
 
 fn block<'a>(state: &State, pane: PaneId, theme: &Theme, count: usize) -> Block<'a> {
-    let focused = state.focus == pane;
+    let focused = state.view.focus == pane;
     let border = if focused {
         theme.style("pane.focused")
     } else {
@@ -82,7 +82,7 @@ fn block<'a>(state: &State, pane: PaneId, theme: &Theme, count: usize) -> Block<
     if !status.is_empty() {
         let style = if live_bad {
             theme.style("pane.error")
-        } else if state.feed.loading.is_some() {
+        } else if state.session.feed.loading.is_some() {
             theme.style("pane.loading")
         } else {
             theme.style("text.dim")
@@ -116,9 +116,9 @@ pub fn draw_signals(f: &mut Frame, state: &State, theme: &Theme, pane: PaneId, a
     let inner_h = area.height.saturating_sub(3) as usize;
     let inner_w = area.width.saturating_sub(2);
     let start = offset(view.cursor, inner_h);
-    let signals = state.store.signals();
+    let signals = state.view.store.signals();
     let m = matcher();
-    let fuzzy: Vec<&str> = [view.filter.as_ref(), state.global_filter.as_ref()]
+    let fuzzy: Vec<&str> = [view.filter.as_ref(), state.view.global_filter.as_ref()]
         .into_iter()
         .flatten()
         .map(|q| q.fuzzy.as_str())
@@ -133,7 +133,7 @@ pub fn draw_signals(f: &mut Frame, state: &State, theme: &Theme, pane: PaneId, a
     };
     let time_w: u16 = if wide { 14 } else { 8 };
     // Who a rule routed the signal to, when rules are loaded and there is room.
-    let route_w: u16 = if state.rules.is_some() && inner_w >= 120 {
+    let route_w: u16 = if state.session.rules.is_some() && inner_w >= 120 {
         14
     } else {
         0
@@ -190,6 +190,7 @@ pub fn draw_signals(f: &mut Frame, state: &State, theme: &Theme, pane: PaneId, a
             }
             if route_w > 0 {
                 let to = state
+                    .session
                     .routes
                     .get(&s.id)
                     .map(|r| format!("→{}", r.targets.join(",")))
@@ -207,7 +208,7 @@ pub fn draw_signals(f: &mut Frame, state: &State, theme: &Theme, pane: PaneId, a
                 summary_w,
             )));
             let row = Row::new(cells);
-            if start + n == view.cursor && state.focus == pane {
+            if start + n == view.cursor && state.view.focus == pane {
                 row.style(theme.style("selection"))
             } else {
                 row
@@ -260,11 +261,11 @@ fn draw_empty(f: &mut Frame, state: &State, theme: &Theme, pane: PaneId, area: R
     let live = live_empty(state, pane);
     let text = if let Some(t) = live.as_deref() {
         t
-    } else if state.feed.loading.is_some() || !state.feed.initial_done {
+    } else if state.session.feed.loading.is_some() || !state.session.feed.initial_done {
         "loading…"
-    } else if state.pivots.is_empty()
-        && state.global_filter.is_none()
-        && state.pane(state.focus).filter.is_none()
+    } else if state.view.pivots.is_empty()
+        && state.view.global_filter.is_none()
+        && state.pane(state.view.focus).filter.is_none()
     {
         "no signals from this source"
     } else {
@@ -323,7 +324,7 @@ pub fn draw_entities(f: &mut Frame, state: &State, theme: &Theme, area: Rect) {
                     theme.style("text.dim"),
                 )),
             ]);
-            if start + n == view.cursor && state.focus == PaneId::Entities {
+            if start + n == view.cursor && state.view.focus == PaneId::Entities {
                 row.style(theme.style("selection"))
             } else {
                 row

@@ -42,11 +42,13 @@ impl Watcher {
                         self.incidents.insert(s.id.clone(), i.id.clone());
                         (format!("opened {}", i.id), Some(i.id))
                     })
+                    .map_err(String::from)
             }
             "pin" => match self.incidents.get(&s.id) {
                 Some(id) => book
                     .append(id, Entry::pin(s))
-                    .map(|_| (format!("pinned in {id}"), None)),
+                    .map(|_| (format!("pinned in {id}"), None))
+                    .map_err(String::from),
                 None => {
                     Err("no incident opened for this signal (add open-incident before pin)".into())
                 }

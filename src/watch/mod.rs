@@ -60,6 +60,8 @@ struct Watcher {
 
 /// Runs until the source ends (`--once`) or forever; returns the exit code.
 pub async fn run(o: WatchOptions) -> Result<i32, String> {
+    // Before any source starts: a dedup store that cannot be read stops the watch.
+    let seen = Seen::load(&o.data_dir)?;
     let (tx, mut rx) = unbounded_channel();
     let mut expected_scopes = 0usize;
     match &o.source {
@@ -89,7 +91,7 @@ pub async fn run(o: WatchOptions) -> Result<i32, String> {
         _ => (vec![profile], None),
     };
     let mut w = Watcher {
-        seen: Seen::load(&o.data_dir),
+        seen,
         sns: Some(clients.sns.clone()),
         connection: Some(crate::respond::console::Connection { profiles, endpoint }),
         known,

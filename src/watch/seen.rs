@@ -16,12 +16,24 @@ pub struct Seen {
 }
 
 impl Seen {
-    pub fn load(data_dir: &Path) -> Seen {
+    /// The store, or why it cannot be read. Only a missing file means "nothing handled yet":
+    /// a store that exists but cannot be read would send every signal again.
+    pub fn load(data_dir: &Path) -> Result<Seen, String> {
         let path = data_dir.join("watch-seen.jsonl");
         let mut keys = HashSet::new();
         let mut values = HashMap::new();
-        for v in std::fs::read_to_string(&path)
-            .unwrap_or_default()
+        let text = match std::fs::read(&path) {
+            Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+            Err(e) => {
+                return Err(format!(
+                    "the dedup store {} cannot be read ({e}); without it every signal would be \
+                     delivered again: fix its permissions or move it away",
+                    path.display()
+                ))
+            }
+        };
+        for v in text
             .lines()
             .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
         {
@@ -32,7 +44,7 @@ impl Seen {
                 keys.insert(k.to_string());
             }
         }
-        Seen { path, keys, values }
+        Ok(Seen { path, keys, values })
     }
 
     pub fn value(&self, k: &str) -> Option<&str> {
@@ -68,5 +80,29 @@ impl Seen {
                 crate::safe_text::json(&json!({"event": "dedup_store_failed", "reason": e}))
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_missing_store_means_nothing_handled() {
+        let d = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let mut seen = Seen::load(d.path()).unwrap_or_else(|e| panic!("{e}"));
+        seen.add_with("a@1".into(), Some("IR-1".into()))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let again = Seen::load(d.path()).unwrap_or_else(|e| panic!("{e}"));
+        assert!(again.contains("a@1") && again.value("a@1") == Some("IR-1"));
+        // A store that exists and cannot be read stops the watch instead of resending all.
+        let other = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        std::fs::create_dir(other.path().join("watch-seen.jsonl"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let err = Seen::load(other.path()).err().unwrap_or_default();
+        assert!(
+            err.contains("cannot be read") && err.contains("delivered again"),
+            "{err}"
+        );
     }
 }
