@@ -12,10 +12,6 @@ use common::moto::Moto;
 
 const REGION: &str = "us-east-1";
 
-fn creds() {
-    common::moto::creds("AKIAMOTOTESTING00001");
-}
-
 struct Fixture {
     c: Clients,
     dir: tempfile::TempDir,
@@ -74,7 +70,7 @@ fn done(o: &Outcome) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_action_moto_implements_changes_what_it_says() {
     let Some(moto) = Moto::start() else { return };
-    creds();
+    common::moto::creds("AKIAMOTOTESTING00001");
     let c = Clients::load(None, Some(REGION), Some(&moto.url)).await;
     let f = Fixture {
         c,
@@ -286,7 +282,7 @@ async fn every_action_moto_implements_changes_what_it_says() {
         .send()
         .await
         .unwrap();
-    let doc = urlencoding_decode(pol.policy_document());
+    let doc = common::moto::policy_text(pol.policy_document());
     assert!(doc.contains("\"Deny\"") && doc.contains("\"*\""), "{doc}");
     done(
         &f.run(Action::RevokeSessions, Target::Role("app".into()))
@@ -299,7 +295,7 @@ async fn every_action_moto_implements_changes_what_it_says() {
         .send()
         .await
         .unwrap();
-    assert!(urlencoding_decode(pol.policy_document()).contains("aws:TokenIssueTime"));
+    assert!(common::moto::policy_text(pol.policy_document()).contains("aws:TokenIssueTime"));
     done(&f.run(Action::Tag, Target::User("ci-deploy".into())).await);
     let t = iam
         .list_user_tags()
@@ -398,11 +394,4 @@ async fn every_action_moto_implements_changes_what_it_says() {
         .to_string();
     assert!(body.contains("Recon by 203.0.113.66"), "{body}");
     drop(moto);
-}
-
-/// IAM returns policy documents URL-encoded.
-fn urlencoding_decode(s: &str) -> String {
-    percent_encoding::percent_decode_str(s)
-        .decode_utf8_lossy()
-        .into_owned()
 }

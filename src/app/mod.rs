@@ -14,6 +14,7 @@ pub mod msg;
 pub mod notebook;
 pub mod overlay_commands;
 pub mod palette;
+pub mod pane;
 pub mod priority;
 pub mod respond;
 pub mod routing;

@@ -8,7 +8,7 @@ use super::clients::Clients;
 use super::evidence::Evidence;
 use super::plan::Plan;
 use super::verify::{self, Check, Expect};
-use super::{audit, ec2, iam_s3, Action};
+use super::{audit, ec2, guardduty, iam, s3, sns, Action, Target};
 use crate::aws::errors::classify;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_runtime_api::http::Response;
@@ -299,29 +299,41 @@ pub async fn execute(plan: &Plan, c: &Clients, env: &Env) -> Outcome {
 
 async fn run(
     action: Action,
-    target: &super::Target,
+    target: &Target,
     plan: &Plan,
     c: &Clients,
     env: &Env,
     steps: &mut Vec<Step>,
 ) -> Result<Done, ()> {
-    match action {
-        Action::Isolate
-        | Action::RestoreGroups
-        | Action::Protect
-        | Action::Snapshot
-        | Action::Capture
-        | Action::DetachProfile
-        | Action::Stop => ec2::run(action, target, plan, c, env, steps).await,
-        Action::Tag
-            if matches!(
-                target,
-                super::Target::Instance(_) | super::Target::Ec2Resource(_)
-            ) =>
-        {
+    // One runner per service.
+    match (action, target) {
+        (
+            Action::Isolate
+            | Action::RestoreGroups
+            | Action::Protect
+            | Action::Snapshot
+            | Action::Capture
+            | Action::DetachProfile
+            | Action::Stop,
+            _,
+        )
+        | (Action::Tag, Target::Instance(_) | Target::Ec2Resource(_)) => {
             ec2::run(action, target, plan, c, env, steps).await
         }
-        _ => iam_s3::run(action, target, plan, c, steps).await,
+        (Action::BlockPublicAccess, _) => s3::block_public_access(target.id(), c, steps).await,
+        (Action::Tag, Target::Bucket(id)) => {
+            let incident = plan.incident.as_deref().unwrap_or("none");
+            s3::tag_bucket(id, incident, c, steps).await
+        }
+        (
+            Action::Archive
+            | Action::Unarchive
+            | Action::FeedbackUseful
+            | Action::FeedbackNotUseful,
+            _,
+        ) => guardduty::run(action, target, plan, c, steps).await,
+        (Action::Notify, _) => sns::run(target, plan, c, steps).await,
+        _ => iam::run(action, target, plan, c, steps).await,
     }
 }
 

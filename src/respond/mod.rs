@@ -1,6 +1,7 @@
 //! Response actions: a catalog of what a responder can do to a target, a plan of the exact
 //! API calls (shown before anything runs), execution through the AWS SDK, and an audit record
-//! of every executed plan. The console (`R`) and `airc respond` share all of it.
+//! of every executed plan. The console (`R`) and `airc respond` share all of it. One runner per
+//! service: `ec2/` (with isolation and its read-backs), `iam`, `s3`, `guardduty`, `sns`.
 
 pub mod audit;
 pub mod bind;
@@ -9,15 +10,14 @@ pub mod console;
 pub mod ec2;
 pub mod evidence;
 pub mod execute;
-pub mod findings;
-pub mod iam_s3;
-pub mod isolate;
+pub mod guardduty;
+pub mod iam;
 pub mod plan;
 pub mod readback;
 pub mod result;
 pub mod s3;
+pub mod sns;
 pub mod verify;
-mod verify_ec2;
 
 use crate::model::{Entity, EntityKind};
 pub use result::ActionResult;

@@ -124,7 +124,7 @@ async fn read(e: &Expect, c: &Clients, steps: &mut Vec<Step>) -> Result<Check, (
         | Expect::Snapshots { .. }
         | Expect::NoProfile { .. }
         | Expect::Stopped { .. }
-        | Expect::Ec2Tag { .. } => super::verify_ec2::read(e, c, steps).await?,
+        | Expect::Ec2Tag { .. } => super::ec2::verify::read(e, c, steps).await?,
         Expect::KeyStatus { user, key, status } => {
             let out = step(
                 steps,

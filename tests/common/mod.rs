@@ -66,3 +66,41 @@ pub fn invictus_records() -> Vec<serde_json::Value> {
         })
         .collect()
 }
+
+/// `airc` with its data and config in `data`.
+pub fn airc_in(data: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_airc"));
+    c.env("AIRC_DATA_DIR", data).env("AIRC_CONFIG_DIR", data);
+    c
+}
+
+/// Runs `airc ARGS` against `data`, asserts it succeeded, returns its stdout.
+pub fn run_ok(data: &Path, args: &[&str]) -> String {
+    let out = airc_in(data)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// `airc incident new` in `data`; the new id.
+pub fn new_incident(data: &Path) -> String {
+    run_ok(
+        data,
+        &[
+            "incident",
+            "new",
+            "--title",
+            "durability",
+            "--severity",
+            "P1",
+        ],
+    )
+    .trim()
+    .to_string()
+}

@@ -191,3 +191,10 @@ pub fn security_topic(
     });
     (rt, topic, queue, sqs)
 }
+
+/// IAM returns policy documents URL-encoded.
+pub fn policy_text(s: &str) -> String {
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8_lossy()
+        .into_owned()
+}

@@ -1,6 +1,6 @@
 //! One handler per service, each answering from the world in its own protocol.
 
-use super::wire::{cbor_bytes, epoch, form, query_error, sts_identity};
+use super::wire::{cbor_bytes, epoch, query_error};
 use super::world::{page, FaultKind, World};
 use serde_json::{json, Value};
 
@@ -389,23 +389,4 @@ pub fn cloudtrail(w: &mut World, op: &str, region: &str, req: &Value) -> Answer 
             "application/x-amz-json-1.1",
         ),
     }
-}
-
-pub fn sts(w: &World, body: &[u8], access_key: &str) -> (String, Answer) {
-    let action = form(body)
-        .into_iter()
-        .find(|(k, _)| k == "Action")
-        .map(|(_, v)| v)
-        .unwrap_or_default();
-    let (account, arn) = w
-        .identities
-        .get(access_key)
-        .cloned()
-        .unwrap_or_else(|| w.default_identity.clone());
-    let answer = Answer {
-        status: 200,
-        headers: vec![("content-type", "text/xml".into())],
-        body: sts_identity(&account, &arn).into_bytes(),
-    };
-    (action, answer)
 }

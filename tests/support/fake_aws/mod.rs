@@ -11,6 +11,7 @@
 
 pub mod handlers;
 pub mod s3;
+pub mod sts;
 pub mod wire;
 pub mod world;
 
@@ -272,7 +273,7 @@ async fn handle(req: &Request, world: &Arc<Mutex<World>>) -> Answer {
             match service.as_str() {
                 "health" => handlers::health(&mut w, &op, &body),
                 "cloudtrail" => handlers::cloudtrail(&mut w, &op, &region, &body),
-                "sts" => handlers::sts(&w, &req.body, &key).1,
+                "sts" => sts::sts(&w, &req.body, &key).1,
                 "s3" => s3::handle(&op),
                 "guardduty" => {
                     handlers::guardduty(&mut w, &req.method, path, query, &region, &body).1

@@ -3,8 +3,8 @@
 //! rules are read and revoked first (a half-finished earlier isolation, or an edit by someone
 //! else, would otherwise leave egress open while the action reports success).
 
-use super::execute::{fail, step, Step};
-use super::plan::ISOLATION_GROUP;
+use super::super::execute::{fail, step, Step};
+use super::super::plan::ISOLATION_GROUP;
 use aws_sdk_ec2::types::{IpPermission, ResourceType, SecurityGroup};
 use serde_json::json;
 
@@ -72,8 +72,8 @@ pub async fn isolate(
         "ec2:DescribeSecurityGroups",
         json!({"group-name": ISOLATION_GROUP, "vpc-id": vpc}),
         ec2.describe_security_groups()
-            .filters(super::ec2::filter("group-name", ISOLATION_GROUP))
-            .filters(super::ec2::filter("vpc-id", &vpc))
+            .filters(super::filter("group-name", ISOLATION_GROUP))
+            .filters(super::filter("vpc-id", &vpc))
             .send(),
     )
     .await?;
@@ -88,7 +88,7 @@ pub async fn isolate(
                     .group_name(ISOLATION_GROUP)
                     .description("airc isolation: no inbound or outbound rules")
                     .vpc_id(&vpc)
-                    .tag_specifications(super::ec2::tags(ResourceType::SecurityGroup, incident))
+                    .tag_specifications(super::tags(ResourceType::SecurityGroup, incident))
                     .send(),
             )
             .await?;

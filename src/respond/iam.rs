@@ -1,5 +1,4 @@
-//! IAM actions (access keys, user quarantine, role session revocation, tags), and the dispatch
-//! to S3 (`s3`), GuardDuty and SNS (`findings`).
+//! IAM actions: access keys, user quarantine, role session revocation, user and role tags.
 
 use super::clients::Clients;
 use super::execute::{fail, step, Done, Step};
@@ -115,21 +114,9 @@ pub async fn run(
                 doc: want,
             });
         }
-        Action::BlockPublicAccess => done = super::s3::block_public_access(&id, c, steps).await?,
         Action::Tag => done = tag(target, &id, &incident, c, steps).await?,
-        Action::Archive
-        | Action::Unarchive
-        | Action::FeedbackUseful
-        | Action::FeedbackNotUseful => {
-            done = super::findings::guardduty(action, target, plan, c, steps).await?
-        }
-        Action::Notify => done = super::findings::notify(target, plan, c, steps).await?,
         _ => {
-            fail(
-                steps,
-                action.name(),
-                "not an IAM, S3, GuardDuty or SNS action",
-            );
+            fail(steps, action.name(), "not an IAM action");
             return Err(());
         }
     }
@@ -147,7 +134,6 @@ async fn tag(
     let user = match target {
         Target::User(_) => true,
         Target::Role(_) => false,
-        Target::Bucket(_) => return super::s3::tag_bucket(id, incident, c, steps).await,
         other => {
             fail(
                 steps,

@@ -1,9 +1,11 @@
 //! EC2 actions: isolate (and restore), termination protection, snapshots, console capture,
 //! instance profile detach, stop, tags.
 
+pub mod isolate;
+pub mod verify;
+
 use super::clients::Clients;
 use super::execute::{fail, step, Done, Env, Step};
-use super::isolate::isolate;
 use super::plan::{Plan, TAG_KEY};
 use super::verify::Expect;
 use super::{audit, evidence};
@@ -12,6 +14,7 @@ use aws_sdk_ec2::types::{
     AttributeBooleanValue, Filter, InstanceSpecification, ResourceType, Tag, TagSpecification,
 };
 use base64::Engine;
+use isolate::isolate;
 use serde_json::json;
 
 pub(super) fn tags(resource: ResourceType, incident: &str) -> TagSpecification {
@@ -51,7 +54,7 @@ pub async fn run(
             let Target::InstanceGroups(_, groups) = target else {
                 return Err(());
             };
-            super::isolate::restore(&id, groups, ec2, steps).await?;
+            isolate::restore(&id, groups, ec2, steps).await?;
             done.undo = Some(format!("airc respond isolate {id}"));
             done.expect = Some(Expect::Groups {
                 instance: id.clone(),

@@ -1,13 +1,17 @@
 //! The EC2 end states read back: isolation (every interface, the group's rules), groups put
 //! back, termination protection, snapshots, instance profile, stopped, tags.
 
-use super::clients::Clients;
-use super::execute::{step, Step};
-use super::plan::{ISOLATION_GROUP, TAG_KEY};
-use super::verify::{differs, ok, tag_check, Check, Expect};
+use super::super::clients::Clients;
+use super::super::execute::{step, Step};
+use super::super::plan::{ISOLATION_GROUP, TAG_KEY};
+use super::super::verify::{differs, ok, tag_check, Check, Expect};
 use serde_json::json;
 
-pub(super) async fn read(e: &Expect, c: &Clients, steps: &mut Vec<Step>) -> Result<Check, ()> {
+pub(in crate::respond) async fn read(
+    e: &Expect,
+    c: &Clients,
+    steps: &mut Vec<Step>,
+) -> Result<Check, ()> {
     Ok(match e {
         Expect::Isolated { instance, group } => isolated(instance, group, c, steps).await?,
         Expect::Groups { instance, groups } => {
@@ -175,7 +179,7 @@ async fn describe(
     match d.reservations().iter().flat_map(|r| r.instances()).next() {
         Some(i) => Ok(i.clone()),
         None => {
-            super::execute::fail(
+            super::super::execute::fail(
                 steps,
                 "ec2:DescribeInstances",
                 format!("instance {id} not found"),
