@@ -146,6 +146,14 @@ pub enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<std::ffi::OsString>,
     },
+    /// Print a shell completion script: `airc completions bash > /etc/bash_completion.d/airc`,
+    /// zsh into a directory of $fpath as `_airc`, fish into ~/.config/fish/completions/airc.fish.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff): `airc man > ~/.local/share/man/man1/airc.1`.
+    Man,
     /// Print the effective keymap (default, user file, --keymap) as TOML.
     Keys {
         #[arg(long, value_name = "FILE")]

@@ -72,6 +72,12 @@ pub fn main(started: std::time::Instant) -> ExitCode {
         },
         Some(Command::Bench { args }) => bench(&args),
         Some(Command::Keys { keymap }) => keys(keymap.as_deref()),
+        Some(Command::Completions { shell }) => {
+            use clap::CommandFactory;
+            clap_complete::generate(shell, &mut Cli::command(), "airc", &mut std::io::stdout());
+            ExitCode::SUCCESS
+        }
+        Some(Command::Man) => man(),
         None => match live::from_args(&cli.live) {
             Ok(opts) => console::run(
                 Origin::Live(Box::new(opts), cli.live.replay.clone()),
@@ -117,6 +123,21 @@ fn bench(args: &[std::ffi::OsString]) -> ExitCode {
         Err(e) => {
             eprintln!("airc: cannot run {}: {e}", exe.display());
             ExitCode::from(2)
+        }
+    }
+}
+
+/// `airc man`: the man page, generated from the same clap definitions as `--help`.
+fn man() -> ExitCode {
+    use clap::CommandFactory;
+    let page = clap_mangen::Man::new(Cli::command());
+    match page.render(&mut std::io::stdout()) {
+        Ok(()) => ExitCode::SUCCESS,
+        // `airc man | head`: the reader left, nothing went wrong.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("airc: cannot write the man page: {e}");
+            ExitCode::from(1)
         }
     }
 }
