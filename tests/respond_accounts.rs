@@ -121,7 +121,9 @@ async fn an_action_on_account_b_changes_b_and_nothing_in_a() {
     assert!(quarantined(&b).await, "B's ci-deploy is quarantined");
     assert!(!quarantined(&a).await, "A's ci-deploy is untouched");
     // A signal of an account no profile answers for is refused before any call.
-    let e = bind::profile_for(Some("999988887777"), &known).unwrap_err();
+    let e = bind::profile_for(Some("999988887777"), &known)
+        .unwrap_err()
+        .to_string();
     assert!(
         e.contains("999988887777") && e.contains("alpha") && e.contains("beta"),
         "{e}"

@@ -62,7 +62,7 @@ fn apply_live_filter(state: &mut State) {
             }
             state.view.dirty = true;
         }
-        Err(e) => *error = Some(e),
+        Err(e) => *error = Some(e.to_string()),
     }
 }
 

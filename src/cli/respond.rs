@@ -114,6 +114,7 @@ pub fn run(a: RespondArgs) -> Result<i32, String> {
             timeline = Some(book.append(id, audit::entry(&p, &outcome)).map(|_| ()));
         }
         // The outcome is printed whatever happens to the records after it.
+        let audit = audit.map_err(String::from);
         print_outcome(&p, &outcome, &audit, a.json);
         if let Err(e) = &audit {
             eprintln!("airc: the outcome is NOT in the audit log: {e}");

@@ -146,7 +146,7 @@ fn envelope_of(v: &Value) -> Envelope {
 }
 
 /// A PutEvents entry (`Detail` as a string, PascalCase keys) rewritten as an EventBridge event.
-fn put_events_to_eventbridge(v: &Value) -> Result<Value, String> {
+fn put_events_to_eventbridge(v: &Value) -> Result<Value, super::RecordError> {
     let detail = match get(v, "Detail") {
         Some(Value::String(s)) => serde_json::from_str::<Value>(s)
             .map_err(|e| format!("Detail is not valid JSON: {e}"))?,
@@ -178,7 +178,7 @@ fn signal(mut s: Signal, raw: Value, opts: &Options) -> Normalized {
     Normalized::Signal(Box::new(s))
 }
 
-fn health_part(kind: &str, piece: Value) -> Result<Normalized, String> {
+fn health_part(kind: &str, piece: Value) -> Result<Normalized, super::RecordError> {
     let arn = health::arn_of(kind, &piece).ok_or("Health record has no event ARN")?;
     Ok(Normalized::HealthPart {
         arn,
@@ -188,7 +188,10 @@ fn health_part(kind: &str, piece: Value) -> Result<Normalized, String> {
 
 /// Normalizes one record. `Err` carries a reason fit for the user ("CloudTrail record has no
 /// eventID"); an unrecognised record is an error too, with its top-level keys.
-pub fn normalize_record(v: Value, opts: &Options) -> Result<(RecordKind, Normalized), String> {
+pub fn normalize_record(
+    v: Value,
+    opts: &Options,
+) -> Result<(RecordKind, Normalized), super::RecordError> {
     let kind = classify(&v).ok_or_else(|| unrecognised(&v))?;
     let out = match kind {
         RecordKind::CloudTrail | RecordKind::CloudTrailLogstash => {
@@ -234,8 +237,8 @@ pub fn normalize_record(v: Value, opts: &Options) -> Result<(RecordKind, Normali
     Ok((kind, out))
 }
 
-fn unrecognised(v: &Value) -> String {
-    match v {
+fn unrecognised(v: &Value) -> super::RecordError {
+    super::RecordError::Unrecognised(match v {
         Value::Object(m) => {
             let keys: Vec<&str> = m.keys().take(8).map(String::as_str).collect();
             format!(
@@ -244,7 +247,7 @@ fn unrecognised(v: &Value) -> String {
             )
         }
         other => format!("expected a JSON object, found {}", type_name(other)),
-    }
+    })
 }
 
 pub fn type_name(v: &Value) -> &'static str {

@@ -8,7 +8,7 @@ use super::Envelope;
 use crate::model::{time, Entity, Signal, Source};
 use serde_json::Value;
 
-pub fn normalize(record: &Value, env: &Envelope) -> Result<Signal, String> {
+pub fn normalize(record: &Value, env: &Envelope) -> Result<Signal, super::RecordError> {
     let event_id = str_at(record, &["eventID"]).ok_or("CloudTrail record has no eventID")?;
     let event_name = str_at(record, &["eventName"]).ok_or("CloudTrail record has no eventName")?;
     let time_value = get(record, "eventTime")
@@ -94,11 +94,11 @@ fn summary(
 
 /// The CloudTrail record inside a LookupEvents `Event`: its `CloudTrailEvent` string when
 /// present and readable, otherwise a record rebuilt from the outer fields.
-pub fn from_lookup_event(event: &Value) -> Result<Value, String> {
+pub fn from_lookup_event(event: &Value) -> Result<Value, super::RecordError> {
     if let Some(inner) = get(event, "CloudTrailEvent") {
         return match inner {
             Value::String(s) => serde_json::from_str::<Value>(s)
-                .map_err(|e| format!("CloudTrailEvent is not valid JSON: {e}")),
+                .map_err(|e| format!("CloudTrailEvent is not valid JSON: {e}").into()),
             Value::Object(_) => Ok(inner.clone()),
             _ => Err("CloudTrailEvent is neither a string nor an object".into()),
         };

@@ -45,7 +45,10 @@ struct Fast<'a> {
 }
 
 /// `None` when the text is not a CloudTrail record this path understands.
-pub fn normalize(text: &str, opts: &Options) -> Option<Result<(RecordKind, Normalized), String>> {
+pub fn normalize(
+    text: &str,
+    opts: &Options,
+) -> Option<Result<(RecordKind, Normalized), super::RecordError>> {
     let f: Fast = serde_json::from_str(text).ok()?;
     if f.event_id.is_none()
         || f.event_name.is_none()

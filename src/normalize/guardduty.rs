@@ -5,7 +5,7 @@ use super::Envelope;
 use crate::model::{time, Entity, EntityKind, Severity, Signal, Source};
 use serde_json::Value;
 
-pub fn normalize(f: &Value, env: &Envelope) -> Result<Signal, String> {
+pub fn normalize(f: &Value, env: &Envelope) -> Result<Signal, super::RecordError> {
     let id = str_at(f, &["id"]).ok_or("GuardDuty finding has no id")?;
     let kind = str_at(f, &["type"]).ok_or("GuardDuty finding has no type")?;
     let score = f64_at(f, &["severity"]).ok_or("GuardDuty finding has no numeric severity")?;

@@ -136,7 +136,7 @@ pub fn severity_of(code: &str, category: Option<&str>) -> (Severity, String) {
 }
 
 /// Builds the signal for one event from everything known about it.
-pub fn from_parts(parts: &Value, catalog: Option<&Catalog>) -> Result<Signal, String> {
+pub fn from_parts(parts: &Value, catalog: Option<&Catalog>) -> Result<Signal, super::RecordError> {
     let eb = get(parts, PART_EVENTBRIDGE);
     let eb_detail = eb.and_then(|e| get(e, "detail"));
     let api_event = get(parts, PART_EVENT);

@@ -5,6 +5,7 @@ pub mod classify;
 pub mod cloudtrail;
 pub mod cloudtrail_entities;
 pub mod cloudtrail_risk;
+pub mod error;
 pub mod fast_cloudtrail;
 pub mod guardduty;
 pub mod health;
@@ -13,6 +14,7 @@ pub mod json_path;
 /// Abuse types and nested-JSON decoding are domain types; their old paths stay for callers.
 pub use crate::model::{abuse, nested};
 pub use classify::{normalize_record, Normalized, RecordKind};
+pub use error::RecordError;
 
 /// Context an EventBridge envelope (or the file) gives to the record inside it.
 #[derive(Debug, Clone, Default)]

@@ -13,7 +13,7 @@ use chrono::{DateTime, Duration, Utc};
 use fuzzy_matcher::skim::SkimMatcherV2;
 use fuzzy_matcher::FuzzyMatcher;
 use glob::Glob;
-pub use parse::parse;
+pub use parse::{parse, ParseError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Cmp {

@@ -27,28 +27,50 @@ fn tokens(input: &str) -> Vec<String> {
     out
 }
 
-fn duration(v: &str) -> Result<Duration, String> {
+/// Why filter text does not parse; shown under the filter line as typed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ParseError {
+    #[error("{0}: needs a value")]
+    NoValue(String),
+    #[error("unknown field '{field}' (fields: {known})")]
+    UnknownField { field: String, known: String },
+    #[error("source:{0}: expected health, guardduty or cloudtrail")]
+    Source(String),
+    #[error("since:{value}: {why}")]
+    Since { value: String, why: String },
+    #[error("{0}")]
+    Severity(String),
+}
+
+fn since_error(value: &str, why: impl Into<String>) -> ParseError {
+    ParseError::Since {
+        value: value.to_string(),
+        why: why.into(),
+    }
+}
+
+fn duration(v: &str) -> Result<Duration, ParseError> {
     let (num, unit) = v.split_at(v.find(|c: char| !c.is_ascii_digit()).unwrap_or(v.len()));
     let n: i64 = num
         .parse()
-        .map_err(|_| format!("since:{v}: expected a number and a unit, e.g. 2h"))?;
+        .map_err(|_| since_error(v, "expected a number and a unit, e.g. 2h"))?;
     let d = match unit {
         "s" => Duration::try_seconds(n),
         "m" | "" => Duration::try_minutes(n),
         "h" => Duration::try_hours(n),
         "d" => Duration::try_days(n),
         "w" => Duration::try_weeks(n),
-        _ => return Err(format!("since:{v}: unit must be s, m, h, d or w")),
+        _ => return Err(since_error(v, "unit must be s, m, h, d or w")),
     };
     // A filter reaching back past any log is a typo; it must be said, not overflow.
     d.filter(|d| *d <= Duration::days(MAX_SINCE_DAYS))
-        .ok_or_else(|| format!("since:{v}: too large (at most {MAX_SINCE_DAYS}d)"))
+        .ok_or_else(|| since_error(v, format!("too large (at most {MAX_SINCE_DAYS}d)")))
 }
 
 /// 100 years.
 const MAX_SINCE_DAYS: i64 = 36_525;
 
-fn severity(v: &str) -> Result<Cond, String> {
+fn severity(v: &str) -> Result<Cond, ParseError> {
     let (cmp, rest) = if let Some(r) = v.strip_prefix(">=") {
         (Cmp::Ge, r)
     } else if let Some(r) = v.strip_prefix("<=") {
@@ -62,12 +84,15 @@ fn severity(v: &str) -> Result<Cond, String> {
     } else {
         (Cmp::Eq, v)
     };
-    Ok(Cond::Severity(cmp, rest.parse::<Severity>()?))
+    Ok(Cond::Severity(
+        cmp,
+        rest.parse::<Severity>().map_err(ParseError::Severity)?,
+    ))
 }
 
-fn cond(field: &str, value: &str) -> Result<Cond, String> {
+fn cond(field: &str, value: &str) -> Result<Cond, ParseError> {
     if value.is_empty() {
-        return Err(format!("{field}: needs a value"));
+        return Err(ParseError::NoValue(field.to_string()));
     }
     let g = || Glob::new(value);
     Ok(match field.to_ascii_lowercase().as_str() {
@@ -90,9 +115,7 @@ fn cond(field: &str, value: &str) -> Result<Cond, String> {
                         || (v == "gd" && *s == Source::GuardDuty)
                         || (v == "ct" && *s == Source::CloudTrail)
                 })
-                .ok_or_else(|| {
-                    format!("source:{value}: expected health, guardduty or cloudtrail")
-                })?;
+                .ok_or_else(|| ParseError::Source(value.to_string()))?;
             Cond::Source(src)
         }
         "id" => Cond::Id(g()),
@@ -101,16 +124,16 @@ fn cond(field: &str, value: &str) -> Result<Cond, String> {
         "category" | "cat" => Cond::Category(g()),
         other => {
             let names: Vec<&str> = FIELDS.iter().map(|(n, _)| *n).collect();
-            return Err(format!(
-                "unknown field '{other}' (fields: {})",
-                names.join(", ")
-            ));
+            return Err(ParseError::UnknownField {
+                field: other.to_string(),
+                known: names.join(", "),
+            });
         }
     })
 }
 
 /// Parses filter text. Words without `field:` are fuzzy text; `-field:value` excludes.
-pub fn parse(input: &str) -> Result<Query, String> {
+pub fn parse(input: &str) -> Result<Query, ParseError> {
     let mut q = Query {
         text: input.to_string(),
         ..Query::default()
@@ -226,15 +249,29 @@ mod tests {
     fn errors_say_what_was_expected() {
         assert!(parse("sev:urgent")
             .unwrap_err()
+            .to_string()
             .contains("unknown severity"));
         assert!(parse("colour:red")
             .unwrap_err()
+            .to_string()
             .contains("unknown field 'colour'"));
-        assert!(parse("since:2y").unwrap_err().contains("unit must be"));
-        assert!(parse("since:100000000d").unwrap_err().contains("too large"));
+        assert!(parse("since:2y")
+            .unwrap_err()
+            .to_string()
+            .contains("unit must be"));
+        assert!(parse("since:100000000d")
+            .unwrap_err()
+            .to_string()
+            .contains("too large"));
         assert!(parse("since:99999999999999999999w").is_err());
         assert!(parse("since:36525d").is_ok());
-        assert!(parse("source:s3").unwrap_err().contains("expected health"));
-        assert!(parse("user:").unwrap_err().contains("needs a value"));
+        assert!(parse("source:s3")
+            .unwrap_err()
+            .to_string()
+            .contains("expected health"));
+        assert!(parse("user:")
+            .unwrap_err()
+            .to_string()
+            .contains("needs a value"));
     }
 }

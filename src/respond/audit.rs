@@ -35,8 +35,8 @@ pub fn record(
     read_only: bool,
     plan: &Plan,
     outcome: &Outcome,
-) -> Result<PathBuf, String> {
-    crate::private_files::dir(data_dir).map_err(|e| format!("{}: {e}", data_dir.display()))?;
+) -> Result<PathBuf, super::Error> {
+    crate::private_files::dir(data_dir).map_err(|e| super::Error::record(data_dir, e))?;
     let p = path(data_dir);
     let rec = Record {
         kind: "outcome",
@@ -50,14 +50,14 @@ pub fn record(
         plan,
         outcome,
     };
-    crate::notebook::journal::append(&p, &rec).map_err(|e| format!("{}: {e}", p.display()))?;
+    crate::notebook::journal::append(&p, &rec).map_err(|e| super::Error::record(&p, e))?;
     Ok(p)
 }
 
 /// Writes (and syncs) the intent to run `plan`; its id comes back and goes into the outcome.
 /// An error here means nothing may be changed.
-pub fn intent(data_dir: &Path, caller: Option<&str>, plan: &Plan) -> Result<String, String> {
-    crate::private_files::dir(data_dir).map_err(|e| format!("{}: {e}", data_dir.display()))?;
+pub fn intent(data_dir: &Path, caller: Option<&str>, plan: &Plan) -> Result<String, super::Error> {
+    crate::private_files::dir(data_dir).map_err(|e| super::Error::record(data_dir, e))?;
     let p = path(data_dir);
     let now = chrono::Utc::now();
     let id = format!(
@@ -78,7 +78,7 @@ pub fn intent(data_dir: &Path, caller: Option<&str>, plan: &Plan) -> Result<Stri
         "target": plan.target,
         "calls": plan.calls,
     });
-    crate::notebook::journal::append(&p, &rec).map_err(|e| format!("{}: {e}", p.display()))?;
+    crate::notebook::journal::append(&p, &rec).map_err(|e| super::Error::record(&p, e))?;
     Ok(id)
 }
 
@@ -105,9 +105,9 @@ pub fn entry(plan: &Plan, outcome: &Outcome) -> crate::notebook::EntryKind {
 /// Runs a synced write (audit records, evidence) on tokio's blocking pool, so an fsync never
 /// holds one of the runtime's worker threads, which the pollers share.
 pub async fn off_runtime<T: Send + 'static>(
-    write: impl FnOnce() -> Result<T, String> + Send + 'static,
-) -> Result<T, String> {
+    write: impl FnOnce() -> Result<T, super::Error> + Send + 'static,
+) -> Result<T, super::Error> {
     tokio::task::spawn_blocking(write)
         .await
-        .map_err(|e| format!("the write did not finish: {e}"))?
+        .map_err(|e| super::Error::Interrupted(e.to_string()))?
 }

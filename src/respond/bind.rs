@@ -9,7 +9,10 @@
 pub type Known = (String, Option<String>);
 
 /// (account, profile label) for a target in `account` (None: the signal did not say).
-pub fn profile_for(account: Option<&str>, known: &[Known]) -> Result<(String, String), String> {
+pub fn profile_for(
+    account: Option<&str>,
+    known: &[Known],
+) -> Result<(String, String), super::Error> {
     let checked: Vec<(&str, &str)> = known
         .iter()
         .filter_map(|(p, a)| a.as_deref().map(|a| (p.as_str(), a)))
@@ -30,44 +33,44 @@ pub fn profile_for(account: Option<&str>, known: &[Known]) -> Result<(String, St
         accounts.dedup();
         return match (accounts.as_slice(), checked.first()) {
             ([_], Some((p, a))) => Ok((a.to_string(), p.to_string())),
-            _ => Err(format!(
+            _ => Err(super::Error::Unbound(format!(
                 "refused: the row does not name its account and several could be meant ({})",
                 have()
-            )),
+            ))),
         };
     };
     if let Some((p, a)) = checked.iter().find(|(_, a)| *a == account) {
         return Ok((a.to_string(), p.to_string()));
     }
     if known.iter().any(|(_, a)| a.is_none()) {
-        return Err(format!(
+        return Err(super::Error::Unbound(format!(
             "refused: no checked profile answers for account {account} yet ({}); try again once \
              the credentials are checked",
             have()
-        ));
+        )));
     }
-    Err(format!(
+    Err(super::Error::Unbound(format!(
         "refused: no profile answers for account {account} (you have: {}); start airc with \
          --profile NAME for that account",
         have()
-    ))
+    )))
 }
 
 /// The account of an entity from the accounts of the signals that touch it: one account, or a
 /// refusal when the same name is seen in several (the same user name in prod and staging).
 pub fn entity_account<'a>(
     accounts: impl IntoIterator<Item = &'a str>,
-) -> Result<Option<String>, String> {
+) -> Result<Option<String>, super::Error> {
     let mut all: Vec<&str> = accounts.into_iter().collect();
     all.sort_unstable();
     all.dedup();
     match all.as_slice() {
         [] => Ok(None),
         [one] => Ok(Some(one.to_string())),
-        many => Err(format!(
+        many => Err(super::Error::Unbound(format!(
             "refused: this entity is seen in accounts {}: act from a row of the account you mean",
             many.join(", ")
-        )),
+        ))),
     }
 }
 
@@ -88,14 +91,19 @@ mod tests {
             profile_for(Some("222233334444"), &known()).unwrap(),
             ("222233334444".into(), "staging".into())
         );
-        let e = profile_for(Some("999988887777"), &known()).unwrap_err();
+        let e = profile_for(Some("999988887777"), &known())
+            .unwrap_err()
+            .to_string();
         assert!(
             e.contains("999988887777")
                 && e.contains("prod → 111122223333")
                 && e.contains("staging"),
             "{e}"
         );
-        assert!(profile_for(None, &known()).unwrap_err().contains("several"));
+        assert!(profile_for(None, &known())
+            .unwrap_err()
+            .to_string()
+            .contains("several"));
         assert_eq!(
             profile_for(None, &known()[..1]).unwrap(),
             ("111122223333".into(), "prod".into())
@@ -103,9 +111,11 @@ mod tests {
         let pending = vec![("prod".to_string(), None)];
         assert!(profile_for(Some("111122223333"), &pending)
             .unwrap_err()
+            .to_string()
             .contains("not checked yet"));
         assert!(profile_for(Some("1"), &[])
             .unwrap_err()
+            .to_string()
             .contains("no profiles"));
     }
 
@@ -113,6 +123,9 @@ mod tests {
     fn an_entity_in_two_accounts_is_refused() {
         assert_eq!(entity_account(["1", "1"]).unwrap(), Some("1".into()));
         assert_eq!(entity_account([]).unwrap(), None);
-        assert!(entity_account(["2", "1"]).unwrap_err().contains("1, 2"));
+        assert!(entity_account(["2", "1"])
+            .unwrap_err()
+            .to_string()
+            .contains("1, 2"));
     }
 }

@@ -86,7 +86,7 @@ pub async fn run(
     ActionResult {
         plan: Box::new(plan),
         outcome,
-        audit,
+        audit: audit.map_err(String::from),
         executed: true,
     }
 }

@@ -29,7 +29,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// Writes `bytes` as `dir/name` and records it in `dir/manifest.jsonl`.
-pub fn save(dir: &Path, name: &str, bytes: &[u8], what: &str) -> Result<Evidence, String> {
+pub fn save(dir: &Path, name: &str, bytes: &[u8], what: &str) -> Result<Evidence, super::Error> {
     // Names come from AWS ids: keep them to a safe alphabet.
     let clean: String = name
         .chars()
@@ -44,7 +44,7 @@ pub fn save(dir: &Path, name: &str, bytes: &[u8], what: &str) -> Result<Evidence
     // Written 0600 and synced before the manifest vouches for its hash; never over another
     // capture of the same second (`-2`, `-3`, … then).
     let path = crate::private_files::write_new(dir, &clean, bytes)
-        .map_err(|e| format!("{}: {e}", dir.join(&clean).display()))?;
+        .map_err(|e| super::Error::record(dir.join(&clean), e))?;
     let ev = Evidence {
         path: path.clone(),
         sha256: sha256_hex(bytes),
@@ -53,7 +53,7 @@ pub fn save(dir: &Path, name: &str, bytes: &[u8], what: &str) -> Result<Evidence
         at: chrono::Utc::now(),
     };
     crate::notebook::journal::append(&dir.join("manifest.jsonl"), &ev)
-        .map_err(|e| format!("{}: {e}", dir.join("manifest.jsonl").display()))?;
+        .map_err(|e| super::Error::record(dir.join("manifest.jsonl"), e))?;
     Ok(ev)
 }
 

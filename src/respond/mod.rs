@@ -8,6 +8,7 @@ pub mod bind;
 pub mod clients;
 pub mod console;
 pub mod ec2;
+pub mod error;
 pub mod evidence;
 pub mod execute;
 pub mod guardduty;
@@ -20,6 +21,7 @@ pub mod sns;
 pub mod verify;
 
 use crate::model::{Entity, EntityKind};
+pub use error::Error;
 pub use result::ActionResult;
 use std::fmt;
 
@@ -110,7 +112,7 @@ impl Target {
     /// Parses the command line's TARGET: `i-…`, `i-…:sg-1,sg-2`, `AKIA…`/`ASIA…`, `user/NAME`,
     /// `role/NAME`, IAM ARNs, `s3://BUCKET` or `bucket/NAME`, `vol-…`/`snap-…`/`sg-…`,
     /// `finding/ID` (or `finding/DETECTOR/ID`).
-    pub fn parse(s: &str) -> Result<Target, String> {
+    pub fn parse(s: &str) -> Result<Target, Error> {
         let s = s.trim();
         let after = |p: &str| {
             s.strip_prefix(p)
@@ -159,17 +161,17 @@ impl Target {
                 return Ok(Target::Role(name));
             }
         }
-        Err(format!(
+        Err(Error::BadTarget(format!(
             "'{s}' is not a target: use i-…, AKIA…, user/NAME, role/NAME, s3://BUCKET, \
              vol-…/snap-…/sg-…, or finding/ID"
-        ))
+        )))
     }
 
     /// Like `parse`, and for an ARN also the account and region it names: an ARN binds the
     /// action to its account (`arn:aws:iam::111122223333:user/x`,
     /// `arn:aws:ec2:eu-west-1:111122223333:instance/i-…`, `arn:aws:s3:::bucket`,
     /// `arn:aws:guardduty:REGION:ACCOUNT:detector/D/finding/F`).
-    pub fn parse_scoped(s: &str) -> Result<Scoped, String> {
+    pub fn parse_scoped(s: &str) -> Result<Scoped, Error> {
         let s = s.trim();
         let Some(rest) = s.strip_prefix("arn:") else {
             return Ok(Scoped {
@@ -180,13 +182,15 @@ impl Target {
         };
         let parts: Vec<&str> = rest.splitn(5, ':').collect();
         let [_partition, service, region, account, resource] = parts[..] else {
-            return Err(format!(
+            return Err(Error::BadTarget(format!(
                 "'{s}' is not an ARN (arn:aws:SERVICE:REGION:ACCOUNT:RESOURCE)"
-            ));
+            )));
         };
         let is_account = account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit());
         if !account.is_empty() && !is_account {
-            return Err(format!("'{s}': '{account}' is not an AWS account id"));
+            return Err(Error::BadTarget(format!(
+                "'{s}': '{account}' is not an AWS account id"
+            )));
         }
         let target = match service {
             "iam" => Target::parse(resource)?,
@@ -199,10 +203,18 @@ impl Target {
                         id: f.to_string(),
                         detector: Some(d.to_string()),
                     },
-                    _ => return Err(format!("'{s}' is not a GuardDuty finding ARN")),
+                    _ => {
+                        return Err(Error::BadTarget(format!(
+                            "'{s}' is not a GuardDuty finding ARN"
+                        )))
+                    }
                 }
             }
-            other => return Err(format!("'{s}': airc has no action for {other} resources")),
+            other => {
+                return Err(Error::BadTarget(format!(
+                    "'{s}': airc has no action for {other} resources"
+                )))
+            }
         };
         let some = |v: &str| (!v.is_empty()).then(|| v.to_string());
         Ok(Scoped {

@@ -132,9 +132,12 @@ fn when(mut c: Call, w: &'static str) -> Call {
     c
 }
 
-pub fn plan(action: Action, target: &Target, ctx: &PlanCtx) -> Result<Plan, String> {
+pub fn plan(action: Action, target: &Target, ctx: &PlanCtx) -> Result<Plan, super::Error> {
     if !action.applies(target) {
-        return Err(format!("{action} does not apply to {}", target.label()));
+        return Err(super::Error::NotApplicable(format!(
+            "{action} does not apply to {}",
+            target.label()
+        )));
     }
     let id = target.id().to_string();
     let incident = ctx.incident.clone();
@@ -156,9 +159,9 @@ pub fn plan(action: Action, target: &Target, ctx: &PlanCtx) -> Result<Plan, Stri
             Some("existing connections tracked by the old groups may survive; stop or capture if needed".into()),
         ),
         Action::RestoreGroups => {
-            let Target::InstanceGroups(_, groups) = target else { return Err("restore-groups needs i-…:sg-1,sg-2".into()) };
+            let Target::InstanceGroups(_, groups) = target else { return Err(super::Error::NotApplicable("restore-groups needs i-…:sg-1,sg-2".into())) };
             if groups.is_empty() {
-                return Err("restore-groups needs the groups to put back: i-…:sg-1,sg-2".into());
+                return Err(super::Error::NotApplicable("restore-groups needs the groups to put back: i-…:sg-1,sg-2".into()));
             }
             (vec![
                 call("ec2", "DescribeInstances", json!({"InstanceIds": [id]}), false),
@@ -249,7 +252,7 @@ pub fn plan(action: Action, target: &Target, ctx: &PlanCtx) -> Result<Plan, Stri
         }
         Action::Tag => {
             let Some(incident) = &incident else {
-                return Err("tag needs an incident: open one (N in the console) or pass --incident ID".into());
+                return Err(super::Error::NotApplicable("tag needs an incident: open one (N in the console) or pass --incident ID".into()));
             };
             let calls = match target {
                 Target::Instance(_) | Target::Ec2Resource(_) => vec![call("ec2", "CreateTags", json!({"Resources": [id], "Tags": {TAG_KEY: incident}}), true)],
@@ -259,13 +262,13 @@ pub fn plan(action: Action, target: &Target, ctx: &PlanCtx) -> Result<Plan, Stri
                     call("s3", "GetBucketTagging", json!({"Bucket": id}), false),
                     call("s3", "PutBucketTagging", json!({"Bucket": id, "Tagging": "<existing tags> + airc:incident"}), true),
                 ],
-                _ => return Err(format!("tag does not apply to {}", target.label())),
+                _ => return Err(super::Error::NotApplicable(format!("tag does not apply to {}", target.label()))),
             };
             (calls, format!("remove the tag {TAG_KEY}"), true, false, None)
         }
         Action::Notify => {
             let Some(topic) = &ctx.sns_topic else {
-                return Err("notify needs an SNS topic: set sns_topic in <config>/config.toml or pass --topic ARN".into());
+                return Err(super::Error::NotApplicable("notify needs an SNS topic: set sns_topic in <config>/config.toml or pass --topic ARN".into()));
             };
             (
                 vec![call("sns", "Publish", json!({"TopicArn": topic, "Subject": format!("airc: {}", target.label())}), true)],
@@ -378,6 +381,7 @@ mod tests {
         };
         assert!(plan(Action::Tag, &targets[0], &no_inc)
             .unwrap_err()
+            .to_string()
             .contains("incident"));
         assert!(plan(Action::DeactivateKey, &targets[0], &ctx()).is_err());
         let revoke = deny_all(Some("2026-11-28T00:00:00Z"));

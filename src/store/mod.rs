@@ -283,7 +283,7 @@ impl Store {
                 match health::from_parts(&parts, Some(&self.catalog)) {
                     Ok(s) => self.insert_signal(s),
                     Err(reason) => {
-                        self.pending_health.insert(arn, (parts, reason));
+                        self.pending_health.insert(arn, (parts, reason.to_string()));
                         Insert::Other
                     }
                 }
@@ -342,7 +342,7 @@ impl Store {
                         self.insert_signal(s);
                     }
                     Err(_) => {
-                        self.pending_health.insert(arn, (parts, reason));
+                        self.pending_health.insert(arn, (parts, reason.to_string()));
                     }
                 }
             }

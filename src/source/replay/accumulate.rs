@@ -72,7 +72,10 @@ impl Accumulator {
         };
         if classify(&v).is_none() {
             if self.unrecognised.len() < MAX_ERRORS {
-                let reason = normalize_record(v, &self.opts).err().unwrap_or_default();
+                let reason = normalize_record(v, &self.opts)
+                    .err()
+                    .map(|e| e.to_string())
+                    .unwrap_or_default();
                 self.unrecognised.push(FileError {
                     location: loc.to_string(),
                     reason,
@@ -85,7 +88,11 @@ impl Accumulator {
     }
 
     /// Counts and keeps one normalized record, or records why it failed.
-    fn take(&mut self, loc: Location, result: Result<(RecordKind, Normalized), String>) {
+    fn take(
+        &mut self,
+        loc: Location,
+        result: Result<(RecordKind, Normalized), crate::normalize::RecordError>,
+    ) {
         match result {
             Ok((kind, item)) => {
                 *self.report.kinds.entry(kind).or_default() += 1;
@@ -101,7 +108,7 @@ impl Accumulator {
                 }
                 self.items.push(item);
             }
-            Err(reason) => self.error(loc, reason),
+            Err(reason) => self.error(loc, reason.to_string()),
         }
     }
 
