@@ -215,6 +215,17 @@ mod tests {
     use crate::feed::Problem;
     use crate::keymap::Keymap;
 
+    /// A GuardDuty finding of `account`, updated at `at`.
+    fn finding(id: &str, account: &str, at: &str) -> crate::model::Signal {
+        crate::normalize::guardduty::normalize(
+            &serde_json::json!({"schemaVersion":"2.0","id":id,"type":"Recon:EC2/PortProbeUnprotectedPort",
+                "severity":5,"accountId":account,"region":"us-east-1","updatedAt":at,
+                "createdAt":at,"title":"t","description":"d","resource":{}}),
+            &Default::default(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"))
+    }
+
     fn state() -> State {
         State::new("live", Keymap::default(), chrono::Utc::now())
     }
@@ -282,13 +293,7 @@ mod tests {
             .session
             .source_label
             .contains("prod 111111111111 user/alice"));
-        let mut sig = crate::normalize::guardduty::normalize(
-            &serde_json::json!({"schemaVersion":"2.0","id":"f1","type":"Recon:EC2/PortProbeUnprotectedPort",
-                "severity":5,"accountId":"111111111111","region":"us-east-1","updatedAt":"2026-11-28T00:00:00Z",
-                "createdAt":"2026-11-28T00:00:00Z","title":"t","description":"d","resource":{}}),
-            &Default::default(),
-        )
-        .unwrap();
+        let mut sig = finding("f1", "111111111111", "2026-11-28T00:00:00Z");
         s.view.store.insert_signal(sig.clone());
         sig.id = "guardduty:f2".into();
         sig.account = Some("222222222222".into());
@@ -345,13 +350,7 @@ mod tests {
     #[test]
     fn a_live_session_drops_what_is_older_than_its_retention() {
         let mut s = state();
-        let mut sig = crate::normalize::guardduty::normalize(
-            &serde_json::json!({"schemaVersion":"2.0","id":"old","type":"Recon:EC2/PortProbeUnprotectedPort",
-                "severity":5,"accountId":"1","region":"us-east-1","updatedAt":"2026-11-01T00:00:00Z",
-                "createdAt":"2026-11-01T00:00:00Z","title":"t","description":"d","resource":{}}),
-            &Default::default(),
-        )
-        .unwrap();
+        let mut sig = finding("old", "1", "2026-11-01T00:00:00Z");
         s.view.store.insert_signal(sig.clone());
         sig.id = "guardduty:new".into();
         sig.time = s.now;

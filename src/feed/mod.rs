@@ -10,7 +10,7 @@ pub use problem::Problem;
 
 use crate::normalize::Normalized;
 
-/// Sent by sources (replay, demo, later AWS pollers).
+/// Sent by sources: replay, the demo and the live AWS pollers.
 #[derive(Debug)]
 pub enum Feed {
     Items(Vec<Normalized>),

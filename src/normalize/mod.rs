@@ -1,5 +1,5 @@
 //! Turns one JSON record of any supported shape into signals. Shared by replay, the demo and
-//! (later) the live AWS pollers, so every source gets the same severities and entities.
+//! the live AWS pollers, so every source gets the same severities and entities.
 
 pub mod classify;
 pub mod cloudtrail;

@@ -1,4 +1,4 @@
-//! Where signals come from: replayed files (and later the demo and live AWS).
+//! Where signals come from besides live AWS (`aws/`): replayed files and the built-in demo.
 
 pub mod demo;
 pub mod replay;

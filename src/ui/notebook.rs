@@ -94,34 +94,33 @@ pub fn draw_notebook(f: &mut Frame, state: &State, scroll: usize, theme: &Theme,
                 dim,
             ),
         ]),
-        Line::from(vec![
-            Span::styled(
-                format!("{} ", key(state, Context::Notebook, Command::Note)),
-                theme.style("text.key"),
-            ),
-            Span::styled("note  ", dim),
-            Span::styled(
-                format!("{} ", key(state, Context::Table, Command::Pin)),
-                theme.style("text.key"),
-            ),
-            Span::styled("pin (in a pane)  ", dim),
-            Span::styled(
-                format!(
-                    "{} {} ",
-                    key(state, Context::Notebook, Command::PhasePrev),
-                    key(state, Context::Notebook, Command::PhaseNext)
+        Line::from(
+            [
+                (key(state, Context::Notebook, Command::Note), "note"),
+                (key(state, Context::Table, Command::Pin), "pin (in a pane)"),
+                (
+                    format!(
+                        "{} {}",
+                        key(state, Context::Notebook, Command::PhasePrev),
+                        key(state, Context::Notebook, Command::PhaseNext)
+                    ),
+                    "phase",
                 ),
-                theme.style("text.key"),
-            ),
-            Span::styled("phase  ", dim),
-            Span::styled(
-                format!("{} ", key(state, Context::Notebook, Command::Export)),
-                theme.style("text.key"),
-            ),
-            Span::styled("export postmortem  ", dim),
-            Span::styled("esc ", theme.style("text.key")),
-            Span::styled("back", dim),
-        ]),
+                (
+                    key(state, Context::Notebook, Command::Export),
+                    "export postmortem",
+                ),
+                ("esc".to_string(), "back"),
+            ]
+            .into_iter()
+            .flat_map(|(k, what)| {
+                [
+                    Span::styled(format!("{k} "), theme.style("text.key")),
+                    Span::styled(format!("{what}  "), dim),
+                ]
+            })
+            .collect::<Vec<_>>(),
+        ),
         Line::default(),
         Line::from(Span::styled(
             format!("Timeline ({})", inc.timeline.len()),
