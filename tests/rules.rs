@@ -148,7 +148,8 @@ fn a_bad_rules_file_names_file_line_and_rule() {
         "my.toml",
         None,
     )
-    .unwrap_err();
+    .unwrap_err()
+    .to_string();
     assert!(
         e.contains("my.toml line 3") && e.contains("rule 'x'") && e.contains("unknown target 'b'"),
         "{e}"
@@ -158,7 +159,8 @@ fn a_bad_rules_file_names_file_line_and_rule() {
         "my.toml",
         None,
     )
-    .unwrap_err();
+    .unwrap_err()
+    .to_string();
     assert!(
         e.contains("rule 'y'") && e.contains("severity 'huge'"),
         "{e}"
@@ -168,9 +170,12 @@ fn a_bad_rules_file_names_file_line_and_rule() {
         "my.toml",
         None,
     )
-    .unwrap_err();
+    .unwrap_err()
+    .to_string();
     assert!(e.contains("allow_destructive"), "{e}");
-    let e = Rules::parse("[[rule]]\nname = 3\n", "my.toml", None).unwrap_err();
+    let e = Rules::parse("[[rule]]\nname = 3\n", "my.toml", None)
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("my.toml line 2"), "{e}");
     // A user file with only targets keeps the default rules and adds notifiers.
     let r = Rules::parse(

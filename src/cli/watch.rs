@@ -6,7 +6,8 @@ use super::WatchArgs;
 pub fn run(a: WatchArgs) -> Result<i32, String> {
     use crate::watch::{WatchOptions, WatchSource};
     let config_dir = crate::paths::config_dir();
-    let rules = crate::rules::Rules::load(a.rules.as_deref(), config_dir.as_deref())?;
+    let rules = crate::rules::Rules::load(a.rules.as_deref(), config_dir.as_deref())
+        .map_err(|e| e.to_string())?;
     let (settings, warning) = crate::settings::load(config_dir.as_deref());
     if let Some(w) = warning {
         eprintln!("airc: {w}");

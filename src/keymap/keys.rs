@@ -71,7 +71,7 @@ impl Chord {
         }
     }
 
-    pub fn parse(text: &str) -> Result<Chord, String> {
+    pub fn parse(text: &str) -> Result<Chord, KeyError> {
         let mut rest = text;
         let mut chord = Chord::plain(Code::Esc);
         loop {
@@ -108,9 +108,7 @@ impl Chord {
                 {
                     Code::F(n)
                 } else {
-                    return Err(format!(
-                        "'{text}' is not a key (try q, ctrl-c, shift-tab, pagedown, f5)"
-                    ));
+                    return Err(KeyError::NotAKey(text.to_string()));
                 }
             }
         };
@@ -231,15 +229,24 @@ impl fmt::Display for Chord {
     }
 }
 
+/// Key text that names no key.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum KeyError {
+    #[error("'{0}' is not a key (try q, ctrl-c, shift-tab, pagedown, f5)")]
+    NotAKey(String),
+    #[error("empty key")]
+    Empty,
+}
+
 /// A key sequence such as `g g`.
-pub fn parse_sequence(text: &str) -> Result<Vec<Chord>, String> {
+pub fn parse_sequence(text: &str) -> Result<Vec<Chord>, KeyError> {
     let parts: Vec<&str> = text.split(' ').filter(|p| !p.is_empty()).collect();
     if parts.is_empty() {
         // A lone space is the space key.
         return if text == " " {
             Ok(vec![Chord::plain(Code::Char(' '))])
         } else {
-            Err("empty key".into())
+            Err(KeyError::Empty)
         };
     }
     parts.into_iter().map(Chord::parse).collect()

@@ -11,6 +11,45 @@ use keys::{parse_sequence, sequence_to_string, Chord};
 use std::collections::BTreeMap;
 use std::path::Path;
 
+/// What is wrong with a keymap file, naming the file, the line and the key.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum Error {
+    #[error("{origin}:{line}: {message}")]
+    Syntax {
+        origin: String,
+        line: usize,
+        message: String,
+    },
+    #[error("{origin}:{line}: unknown context [{context}] (contexts: {known})")]
+    UnknownContext {
+        origin: String,
+        line: usize,
+        context: String,
+        known: String,
+    },
+    #[error("{origin}: [{context}] must be a table of \"key\" = \"command\"")]
+    NotATable { origin: String, context: String },
+    #[error("{origin}:{line}: [{context}] \"{key}\": {problem}")]
+    Binding {
+        origin: String,
+        line: usize,
+        context: String,
+        key: String,
+        problem: BindingProblem,
+    },
+}
+
+/// What is wrong with one `"key" = "command"` line.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum BindingProblem {
+    #[error("{0}")]
+    Key(keys::KeyError),
+    #[error("the command must be a string")]
+    NotAString,
+    #[error("unknown command '{0}' (see `airc keys` or the help overlay)")]
+    UnknownCommand(String),
+}
+
 pub const DEFAULT: &str = include_str!("../../keymaps/default.toml");
 
 /// Where a key is looked up. `Global` applies under every context except the text-typing ones
@@ -85,49 +124,52 @@ impl Keymap {
 
     /// Layers one file over this keymap. On any error the file is not applied at all and the
     /// error names the file, the line and the key.
-    pub fn merge_str(&mut self, origin: &str, text: &str) -> Result<(), String> {
+    pub fn merge_str(&mut self, origin: &str, text: &str) -> Result<(), Error> {
         let table: toml::Table = toml::from_str(text).map_err(|e| {
             let line = e
                 .span()
                 .map(|s| text[..s.start.min(text.len())].lines().count().max(1))
                 .unwrap_or(0);
-            format!("{origin}:{line}: {}", e.message())
+            Error::Syntax {
+                origin: origin.to_string(),
+                line,
+                message: e.message().to_string(),
+            }
         })?;
         let mut next = self.clone();
         for (ctx_name, entries) in table {
             let ctx = Context::from_name(&ctx_name).ok_or_else(|| {
                 let names: Vec<&str> = Context::ALL.iter().map(|c| c.name()).collect();
-                format!(
-                    "{origin}:{}: unknown context [{ctx_name}] (contexts: {})",
-                    line_of(text, &format!("[{ctx_name}]")),
-                    names.join(", ")
-                )
+                Error::UnknownContext {
+                    origin: origin.to_string(),
+                    line: line_of(text, &format!("[{ctx_name}]")),
+                    context: ctx_name.clone(),
+                    known: names.join(", "),
+                }
             })?;
-            let entries = entries.as_table().ok_or_else(|| {
-                format!("{origin}: [{ctx_name}] must be a table of \"key\" = \"command\"")
+            let entries = entries.as_table().ok_or_else(|| Error::NotATable {
+                origin: origin.to_string(),
+                context: ctx_name.clone(),
             })?;
             for (key, value) in entries {
-                let at = || {
-                    format!(
-                        "{origin}:{}: [{ctx_name}] \"{key}\"",
-                        line_of(text, &format!("\"{key}\""))
-                    )
+                let at = |problem: BindingProblem| Error::Binding {
+                    origin: origin.to_string(),
+                    line: line_of(text, &format!("\"{key}\"")),
+                    context: ctx_name.clone(),
+                    key: key.clone(),
+                    problem,
                 };
-                let seq = parse_sequence(key).map_err(|e| format!("{}: {e}", at()))?;
+                let seq = parse_sequence(key).map_err(|e| at(BindingProblem::Key(e)))?;
                 let name = value
                     .as_str()
-                    .ok_or_else(|| format!("{}: the command must be a string", at()))?;
+                    .ok_or_else(|| at(BindingProblem::NotAString))?;
                 let map = next.bindings.entry(ctx).or_default();
                 if name.is_empty() {
                     map.remove(&seq);
                     continue;
                 }
-                let cmd = Command::from_name(name).ok_or_else(|| {
-                    format!(
-                        "{}: unknown command '{name}' (see `airc keys` or the help overlay)",
-                        at()
-                    )
-                })?;
+                let cmd = Command::from_name(name)
+                    .ok_or_else(|| at(BindingProblem::UnknownCommand(name.to_string())))?;
                 map.insert(seq, cmd);
             }
         }
@@ -309,13 +351,15 @@ mod tests {
                 "my.toml",
                 "[table]\n\"j\" = \"down\"\n\"x\" = \"explode\"\n",
             )
-            .unwrap_err();
+            .unwrap_err()
+            .to_string();
         assert_eq!(err, "my.toml:3: [table] \"x\": unknown command 'explode' (see `airc keys` or the help overlay)");
         let err = k
             .merge_str("my.toml", "[table]\n\"ctrl-zz\" = \"down\"\n")
-            .unwrap_err();
+            .unwrap_err()
+            .to_string();
         assert!(err.starts_with("my.toml:2: [table] \"ctrl-zz\""), "{err}");
-        let err = k.merge_str("my.toml", "[tabel]\n").unwrap_err();
+        let err = k.merge_str("my.toml", "[tabel]\n").unwrap_err().to_string();
         assert!(
             err.starts_with("my.toml:1: unknown context [tabel]"),
             "{err}"

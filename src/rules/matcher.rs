@@ -19,8 +19,19 @@ pub struct Compiled {
     text: Option<String>,
 }
 
+/// A `match` value that means nothing.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MatchError {
+    #[error("source '{0}' is not health, guardduty or cloudtrail")]
+    Source(String),
+    #[error("severity '{0}' is not info, low, medium, high or critical")]
+    Severity(String),
+    #[error("tag '{0}' is not key=value")]
+    Tag(String),
+}
+
 impl Compiled {
-    pub fn new(d: &MatchDef) -> Result<Compiled, String> {
+    pub fn new(d: &MatchDef) -> Result<Compiled, MatchError> {
         let g = |v: &Option<String>| v.as_deref().map(Glob::new);
         let source = match d.source.as_deref() {
             None => None,
@@ -28,23 +39,22 @@ impl Compiled {
                 Source::ALL
                     .into_iter()
                     .find(|x| x.label() == s.to_ascii_lowercase())
-                    .ok_or_else(|| {
-                        format!("source '{s}' is not health, guardduty or cloudtrail")
-                    })?,
+                    .ok_or_else(|| MatchError::Source(s.to_string()))?,
             ),
         };
         let severity = match d.severity.as_deref() {
             None => None,
-            Some(s) => Some(s.parse::<Severity>().map_err(|_| {
-                format!("severity '{s}' is not info, low, medium, high or critical")
-            })?),
+            Some(s) => Some(
+                s.parse::<Severity>()
+                    .map_err(|_| MatchError::Severity(s.to_string()))?,
+            ),
         };
         let tag = match d.tag.as_deref() {
             None => None,
             Some(t) => {
                 let (k, v) = t
                     .split_once('=')
-                    .ok_or_else(|| format!("tag '{t}' is not key=value"))?;
+                    .ok_or_else(|| MatchError::Tag(t.to_string()))?;
                 Some((k.to_string(), v.to_string()))
             }
         };

@@ -119,16 +119,46 @@ fn line_of(text: &str, needle: &str) -> usize {
         .unwrap_or(0)
 }
 
-fn parse_file(text: &str, origin: &str) -> Result<FileDef, String> {
-    toml::from_str(text).map_err(|e| {
-        let line = e
+/// What is wrong with a rules file, naming the file, the line and the rule.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum Error {
+    #[error("{path}: {reason}")]
+    Read { path: String, reason: String },
+    #[error("{origin}{}: {message}", line.map(|l| format!(" line {l}")).unwrap_or_default())]
+    Syntax {
+        origin: String,
+        line: Option<usize>,
+        message: String,
+    },
+    #[error("{origin} line {line}: rule '{rule}': {problem}")]
+    Rule {
+        origin: String,
+        line: usize,
+        rule: String,
+        problem: RuleProblem,
+    },
+}
+
+/// What is wrong with one rule.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum RuleProblem {
+    #[error("routes to unknown target '{0}' (define [targets.{0}])")]
+    UnknownTarget(String),
+    #[error("unknown action '{0}'")]
+    UnknownAction(String),
+    #[error("'{0}' changes resources: it runs automatically only with allow_destructive = true")]
+    Destructive(String),
+    #[error("{0}")]
+    Match(#[from] matcher::MatchError),
+}
+
+fn parse_file(text: &str, origin: &str) -> Result<FileDef, Error> {
+    toml::from_str(text).map_err(|e| Error::Syntax {
+        origin: origin.to_string(),
+        line: e
             .span()
-            .map(|s| text[..s.start.min(text.len())].lines().count().max(1));
-        format!(
-            "{origin}{}: {}",
-            line.map(|l| format!(" line {l}")).unwrap_or_default(),
-            e.message()
-        )
+            .map(|s| text[..s.start.min(text.len())].lines().count().max(1)),
+        message: e.message().to_string(),
     })
 }
 
@@ -141,7 +171,7 @@ impl Rules {
 
     /// Parses a rules file; `base` supplies targets the file does not define (and the rules,
     /// when the file has none).
-    pub fn parse(text: &str, origin: &str, base: Option<&Rules>) -> Result<Rules, String> {
+    pub fn parse(text: &str, origin: &str, base: Option<&Rules>) -> Result<Rules, Error> {
         let file = parse_file(text, origin)?;
         let mut targets = base.map(|b| b.targets.clone()).unwrap_or_default();
         targets.extend(file.targets);
@@ -153,34 +183,29 @@ impl Rules {
         };
         let mut rules = Vec::new();
         for def in defs {
-            let at = |msg: String| {
-                format!(
-                    "{origin} line {}: rule '{}': {msg}",
-                    line_of(text, &format!("\"{}\"", def.name)),
-                    def.name
-                )
+            let at = |problem: RuleProblem| Error::Rule {
+                origin: origin.to_string(),
+                line: line_of(text, &format!("\"{}\"", def.name)),
+                rule: def.name.clone(),
+                problem,
             };
             for t in &def.route {
                 if !targets.contains_key(t) {
-                    return Err(at(format!(
-                        "routes to unknown target '{t}' (define [targets.{t}])"
-                    )));
+                    return Err(at(RuleProblem::UnknownTarget(t.clone())));
                 }
             }
             for a in def.actions.iter().chain(&def.suggest) {
                 let known = SAFE_ACTIONS.contains(&a.as_str()) || Action::from_name(a).is_some();
                 if !known {
-                    return Err(at(format!("unknown action '{a}'")));
+                    return Err(at(RuleProblem::UnknownAction(a.clone())));
                 }
             }
             for a in &def.actions {
                 if !SAFE_ACTIONS.contains(&a.as_str()) && !def.allow_destructive {
-                    return Err(at(format!(
-                        "'{a}' changes resources: it runs automatically only with allow_destructive = true"
-                    )));
+                    return Err(at(RuleProblem::Destructive(a.clone())));
                 }
             }
-            let m = matcher::Compiled::new(&def.when).map_err(at)?;
+            let m = matcher::Compiled::new(&def.when).map_err(|e| at(e.into()))?;
             let allow = def.allow.iter().map(|a| Glob::new(a)).collect();
             rules.push(Rule { def, m, allow });
         }
@@ -192,7 +217,7 @@ impl Rules {
     }
 
     /// `--rules FILE`, else `<config>/rules.toml`, else the defaults.
-    pub fn load(explicit: Option<&Path>, config_dir: Option<&Path>) -> Result<Rules, String> {
+    pub fn load(explicit: Option<&Path>, config_dir: Option<&Path>) -> Result<Rules, Error> {
         let defaults = Rules::defaults();
         let path = match explicit {
             Some(p) => Some(p.to_path_buf()),
@@ -203,8 +228,10 @@ impl Rules {
         match path {
             None => Ok(defaults),
             Some(p) => {
-                let text =
-                    std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))?;
+                let text = std::fs::read_to_string(&p).map_err(|e| Error::Read {
+                    path: p.display().to_string(),
+                    reason: e.to_string(),
+                })?;
                 Rules::parse(&text, &p.display().to_string(), Some(&defaults))
             }
         }

@@ -3,7 +3,12 @@
 use ratatui::style::Color;
 use std::collections::HashMap;
 
-pub fn resolve(value: &str, palette: &HashMap<String, String>) -> Result<Color, String> {
+/// A colour value that names nothing.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("'{0}' is not a palette name, a colour name, #rrggbb or 0-255")]
+pub struct BadColour(pub String);
+
+pub fn resolve(value: &str, palette: &HashMap<String, String>) -> Result<Color, BadColour> {
     let mut v = value;
     // A palette entry may name another palette entry; stop at 8 hops.
     for _ in 0..8 {
@@ -12,8 +17,7 @@ pub fn resolve(value: &str, palette: &HashMap<String, String>) -> Result<Color, 
             None => break,
         }
     }
-    parse(v)
-        .ok_or_else(|| format!("'{value}' is not a palette name, a colour name, #rrggbb or 0-255"))
+    parse(v).ok_or_else(|| BadColour(value.to_string()))
 }
 
 fn parse(v: &str) -> Option<Color> {

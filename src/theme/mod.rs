@@ -85,12 +85,40 @@ impl Theme {
     }
 }
 
+/// What is wrong with a theme, naming the file, the line and the style slot where there is one.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum Error {
+    #[error("{path}: {reason}")]
+    Read { path: String, reason: String },
+    #[error("no theme named '{name}' (built in: {builtin})")]
+    Unknown { name: String, builtin: String },
+    #[error("{origin}:{line}: {message}")]
+    Syntax {
+        origin: String,
+        line: usize,
+        message: String,
+    },
+    #[error("{origin}: inherits more than 8 levels (a cycle?)")]
+    TooDeep { origin: String },
+    #[error("{origin}: inherits '{name}', which is not an embedded theme")]
+    NotEmbedded { origin: String, name: String },
+    #[error("{origin}:{line}: styles.\"{slot}\": {reason}")]
+    Colour {
+        origin: String,
+        line: usize,
+        slot: String,
+        reason: color::BadColour,
+    },
+}
+
 /// Where a theme came from, for error messages.
-fn source_text(name: &str, config_dir: Option<&Path>) -> Result<(String, String), String> {
+fn source_text(name: &str, config_dir: Option<&Path>) -> Result<(String, String), Error> {
     let as_path = PathBuf::from(name);
     if name.ends_with(".toml") || name.contains('/') {
-        let text =
-            std::fs::read_to_string(&as_path).map_err(|e| format!("{}: {e}", as_path.display()))?;
+        let text = std::fs::read_to_string(&as_path).map_err(|e| Error::Read {
+            path: as_path.display().to_string(),
+            reason: e.to_string(),
+        })?;
         return Ok((as_path.display().to_string(), text));
     }
     if let Some(dir) = config_dir {
@@ -105,7 +133,10 @@ fn source_text(name: &str, config_dir: Option<&Path>) -> Result<(String, String)
         .map(|(n, t)| (format!("themes/{n}.toml (embedded)"), t.to_string()))
         .ok_or_else(|| {
             let names: Vec<&str> = EMBEDDED.iter().map(|(n, _)| *n).collect();
-            format!("no theme named '{name}' (built in: {})", names.join(", "))
+            Error::Unknown {
+                name: name.to_string(),
+                builtin: names.join(", "),
+            }
         })
 }
 
@@ -116,25 +147,29 @@ fn line_of(text: &str, needle: &str) -> usize {
         .unwrap_or(0)
 }
 
-fn parse_file(origin: &str, text: &str) -> Result<ThemeFile, String> {
+fn parse_file(origin: &str, text: &str) -> Result<ThemeFile, Error> {
     toml::from_str::<ThemeFile>(text).map_err(|e| {
         let line = e
             .span()
             .map(|s| text[..s.start.min(text.len())].lines().count().max(1))
             .unwrap_or(0);
-        format!("{origin}:{line}: {}", e.message())
+        Error::Syntax {
+            origin: origin.to_string(),
+            line,
+            message: e.message().to_string(),
+        }
     })
 }
 
 /// Loads a theme by name or file, following `inherits` (at most 8 levels).
-pub fn load_named(name: &str, config_dir: Option<&Path>) -> Result<Theme, String> {
+pub fn load_named(name: &str, config_dir: Option<&Path>) -> Result<Theme, Error> {
     let mut chain = Vec::new();
     let mut next = Some(name.to_string());
     while let Some(n) = next.take() {
         if chain.len() >= 8 {
-            return Err(format!(
-                "theme '{name}': inherits more than 8 levels (a cycle?)"
-            ));
+            return Err(Error::TooDeep {
+                origin: format!("theme '{name}'"),
+            });
         }
         let (origin, text) = source_text(&n, config_dir)?;
         let file = parse_file(&origin, &text)?;
@@ -145,18 +180,21 @@ pub fn load_named(name: &str, config_dir: Option<&Path>) -> Result<Theme, String
 }
 
 /// A theme from its text (tests and fuzzing): `inherits` may name only embedded themes.
-pub fn from_text(origin: &str, text: &str) -> Result<Theme, String> {
+pub fn from_text(origin: &str, text: &str) -> Result<Theme, Error> {
     let file = parse_file(origin, text)?;
     let mut next = file.inherits.clone();
     let mut chain = vec![(origin.to_string(), text.to_string(), file)];
     while let Some(n) = next.take() {
         if chain.len() >= 8 {
-            return Err(format!("{origin}: inherits more than 8 levels (a cycle?)"));
+            return Err(Error::TooDeep {
+                origin: origin.to_string(),
+            });
         }
         let Some((_, t)) = EMBEDDED.iter().find(|(e, _)| *e == n) else {
-            return Err(format!(
-                "{origin}: inherits '{n}', which is not an embedded theme"
-            ));
+            return Err(Error::NotEmbedded {
+                origin: origin.to_string(),
+                name: n,
+            });
         };
         let o = format!("themes/{n}.toml (embedded)");
         let f = parse_file(&o, t)?;
@@ -167,7 +205,7 @@ pub fn from_text(origin: &str, text: &str) -> Result<Theme, String> {
 }
 
 /// Merges a chain of theme files (the first one wins over those it inherits).
-fn build(name: &str, chain: Vec<(String, String, ThemeFile)>) -> Result<Theme, String> {
+fn build(name: &str, chain: Vec<(String, String, ThemeFile)>) -> Result<Theme, Error> {
     let mut palette: HashMap<String, String> = HashMap::new();
     let mut specs: Vec<(String, String, String, SlotSpec)> = Vec::new();
     let mut monochrome = false;
@@ -185,15 +223,17 @@ fn build(name: &str, chain: Vec<(String, String, ThemeFile)>) -> Result<Theme, S
     }
     let mut styles = HashMap::new();
     for (slot, origin, text, spec) in specs {
-        let colour = |c: &Option<String>| -> Result<Option<ratatui::style::Color>, String> {
+        let colour = |c: &Option<String>| -> Result<Option<ratatui::style::Color>, Error> {
             match c {
                 None => Ok(None),
-                Some(c) => color::resolve(c, &palette).map(Some).map_err(|e| {
-                    format!(
-                        "{origin}:{}: styles.\"{slot}\": {e}",
-                        line_of(&text, &format!("\"{slot}\""))
-                    )
-                }),
+                Some(c) => color::resolve(c, &palette)
+                    .map(Some)
+                    .map_err(|reason| Error::Colour {
+                        origin: origin.clone(),
+                        line: line_of(&text, &format!("\"{slot}\"")),
+                        slot: slot.clone(),
+                        reason,
+                    }),
             }
         };
         let mut style = Style::default();
@@ -300,10 +340,14 @@ mod tests {
             "inherits = \"dark\"\n[styles]\n\"selection\" = { fg = \"chartreuse-ish\" }\n",
         )
         .unwrap_or_default();
-        let err = load_named(&p.display().to_string(), None).unwrap_err();
+        let err = load_named(&p.display().to_string(), None)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("bad.toml:3: styles.\"selection\""), "{err}");
         std::fs::write(&p, "[styles]\n\"text\" = { colour = \"red\" }\n").unwrap_or_default();
-        let err = load_named(&p.display().to_string(), None).unwrap_err();
+        let err = load_named(&p.display().to_string(), None)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("bad.toml:2"), "{err}");
         let (t, warn) = select(Some(&p.display().to_string()), None, false);
         assert_eq!(t.name, "dark");
