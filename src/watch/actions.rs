@@ -37,16 +37,17 @@ impl Watcher {
         let result: Result<(String, Option<String>), String> = match action {
             "open-incident" => {
                 let title = format!("{rule}: {}", crate::safe_text::line(&s.title));
-                book.create(&title, Priority::P2, "airc watch", route.targets.clone())
-                    .map(|i| {
-                        self.incidents.insert(s.id.clone(), i.id.clone());
-                        (format!("opened {}", i.id), Some(i.id))
-                    })
-                    .map_err(String::from)
+                super::seen::synced_write(|| {
+                    book.create(&title, Priority::P2, "airc watch", route.targets.clone())
+                })
+                .map(|i| {
+                    self.incidents.insert(s.id.clone(), i.id.clone());
+                    (format!("opened {}", i.id), Some(i.id))
+                })
+                .map_err(String::from)
             }
             "pin" => match self.incidents.get(&s.id) {
-                Some(id) => book
-                    .append(id, Entry::pin(s))
+                Some(id) => super::seen::synced_write(|| book.append(id, Entry::pin(s)))
                     .map(|_| (format!("pinned in {id}"), None))
                     .map_err(String::from),
                 None => {

@@ -74,12 +74,22 @@ impl Seen {
     }
 
     pub(super) fn record(&mut self, k: String, value: Option<String>) {
-        if let Err(e) = self.add_with(k, value) {
+        if let Err(e) = synced_write(|| self.add_with(k, value)) {
             eprintln!(
                 "{}",
                 crate::safe_text::json(&json!({"event": "dedup_store_failed", "reason": e}))
             );
         }
+    }
+}
+
+/// A write that syncs to disk, kept off the watch's runtime workers (the pollers share them):
+/// on a multi-threaded runtime the worker hands its other tasks on while it waits.
+pub(super) fn synced_write<T>(write: impl FnOnce() -> T) -> T {
+    use tokio::runtime::{Handle, RuntimeFlavor};
+    match Handle::try_current().map(|h| h.runtime_flavor()) {
+        Ok(RuntimeFlavor::MultiThread) => tokio::task::block_in_place(write),
+        _ => write(),
     }
 }
 
