@@ -13,12 +13,7 @@ fn pin_respond_and_lookup_work_in_the_detail_view() {
         return;
     }
     let t = Tmux::start("detail-keys", "demo --no-bell");
-    t.wait_for("the console", |s| s.contains("CloudTrail ("));
-    t.keys(&["N"]);
-    t.wait_for("the title prompt", |s| s.contains("New incident"));
-    t.type_text("detail keys");
-    t.keys(&["Enter"]);
-    t.wait_for("the incident", |s| s.contains("P2 detected"));
+    t.demo_incident("detail keys");
     // P in the detail view pins the signal it shows.
     t.keys(&["3", "Enter"]);
     t.wait_for("the detail view", |s| s.contains("Detail ·"));
@@ -59,12 +54,7 @@ fn an_interactive_editor_gets_every_key_typed_into_it() {
     let _ = Command::new("chmod").arg("+x").arg(&editor).status();
     let env = format!("VISUAL={}", editor.display());
     let t = Tmux::start_with_env("editor", &env, "demo --no-bell");
-    t.wait_for("the console", |s| s.contains("CloudTrail ("));
-    t.keys(&["N"]);
-    t.wait_for("the title prompt", |s| s.contains("New incident"));
-    t.type_text("editor keys");
-    t.keys(&["Enter"]);
-    t.wait_for("the incident", |s| s.contains("P2 detected"));
+    t.demo_incident("editor keys");
     t.keys(&["a"]);
     t.wait_for("the note editor", |s| s.contains("Note for IR-"));
     t.type_text("first");

@@ -111,6 +111,16 @@ impl Tmux {
         }
     }
 
+    /// The demo console is up; `N`, the title, enter: an incident is open.
+    pub fn demo_incident(&self, title: &str) {
+        self.wait_for("the console", |s| s.contains("CloudTrail ("));
+        self.keys(&["N"]);
+        self.wait_for("the title prompt", |s| s.contains("New incident"));
+        self.type_text(title);
+        self.keys(&["Enter"]);
+        self.wait_for("the incident", |s| s.contains("P2 detected"));
+    }
+
     pub fn option(&self, fmt: &str) -> String {
         let out = Command::new("tmux")
             .args(["-L", &self.socket, "display-message", "-p", fmt])
