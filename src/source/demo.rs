@@ -90,13 +90,33 @@ fn item_time(item: &Normalized) -> Option<DateTime<Utc>> {
     }
 }
 
+/// What is wrong with the embedded scenario (a build defect: a test loads it).
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    #[error("{file}: {source}")]
+    Json {
+        file: &'static str,
+        #[source]
+        source: serde_json::Error,
+    },
+    #[error("demo scenario has no times")]
+    NoTimes,
+    #[error("{file}: {location}: {reason}")]
+    Record {
+        file: &'static str,
+        location: String,
+        reason: String,
+    },
+}
+
 /// The scenario with times shifted so its last event is at `now + LIVE_WINDOW` seconds,
 /// ordered by delivery time.
-pub fn scenario(now: DateTime<Utc>) -> Result<Vec<Timed>, String> {
+pub fn scenario(now: DateTime<Utc>) -> Result<Vec<Timed>, DemoError> {
     let mut docs = Vec::new();
     let mut latest: Option<DateTime<Utc>> = None;
     for (name, text) in FILES {
-        let mut v: Value = serde_json::from_str(text).map_err(|e| format!("{name}: {e}"))?;
+        let mut v: Value =
+            serde_json::from_str(text).map_err(|source| DemoError::Json { file: name, source })?;
         // The walker takes `&mut` for shifting; here it only reads.
         walk_times(&mut v, &mut |x| {
             if let Some(t) = x.as_str().and_then(time::parse_str) {
@@ -105,15 +125,20 @@ pub fn scenario(now: DateTime<Utc>) -> Result<Vec<Timed>, String> {
         });
         docs.push((name, v));
     }
-    let latest = latest.ok_or("demo scenario has no times")?;
+    let latest = latest.ok_or(DemoError::NoTimes)?;
     let delta = now + Duration::seconds(LIVE_WINDOW) - latest;
     let mut out = Vec::new();
     for (name, mut v) in docs {
         shift(&mut v, delta);
-        let bytes = serde_json::to_vec(&v).map_err(|e| format!("{name}: {e}"))?;
+        let bytes =
+            serde_json::to_vec(&v).map_err(|source| DemoError::Json { file: name, source })?;
         let file = read_bytes(name, &bytes, "", Options::default());
         if let Some(e) = file.report.errors.first() {
-            return Err(format!("{name}: {}: {}", e.location, e.reason));
+            return Err(DemoError::Record {
+                file: name,
+                location: e.location.clone(),
+                reason: e.reason.clone(),
+            });
         }
         for item in file.items {
             let at = item_time(&item).unwrap_or(now).max(now);

@@ -69,10 +69,10 @@ pub enum Element {
 
 impl Element {
     /// The record as a tree, whatever form it came in.
-    pub fn into_value(self) -> Result<Value, String> {
+    pub fn into_value(self) -> Result<Value, serde_json::Error> {
         match self {
             Element::Value(v) => Ok(v),
-            Element::Raw(r) => serde_json::from_str(r.get()).map_err(|e| e.to_string()),
+            Element::Raw(r) => serde_json::from_str(r.get()),
         }
     }
 }
