@@ -336,3 +336,28 @@ async fn one_region_throttled_while_another_works_then_recovers() {
         "nothing lost or doubled"
     );
 }
+
+/// A record the normalizer refuses (here: one without eventName) is skipped, the page goes on, and the
+/// console says so on screen; it used to be only in the log.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_record_that_cannot_be_read_is_skipped_and_said() {
+    let mut world = demo_world();
+    let mut bad = world.trail[0].clone();
+    bad["eventID"] = serde_json::json!("bad-record-1");
+    if let Some(o) = bad.as_object_mut() {
+        o.remove("eventName");
+    }
+    world.trail.push(bad);
+    let server = FakeAws::start(world);
+    let want = server.with(|w| w.trail.len()) - 1;
+    let mut s = Session::start(options(&server));
+    s.until(30, "the readable events and a notice for the other", |st| {
+        st.view.store.count(Source::CloudTrail) == want
+            && st.ui.toasts.iter().any(|t| {
+                t.error
+                    && t.text.contains("1 live record(s)")
+                    && t.text.contains("CloudTrail event")
+            })
+    })
+    .await;
+}

@@ -63,13 +63,17 @@ pub fn normalize_event(e: &Event) -> Option<(Normalized, Option<DateTime<Utc>>)>
     let when = e
         .event_time()
         .and_then(|t| DateTime::from_timestamp(t.secs(), t.subsec_nanos()));
-    let record = e
-        .cloud_trail_event()
-        .and_then(|s| serde_json::from_str::<Value>(s).ok())?;
+    let record = match serde_json::from_str::<Value>(e.cloud_trail_event()?) {
+        Ok(v) => v,
+        Err(err) => {
+            super::skipped::record("CloudTrail event", format!("not JSON: {err}"));
+            return None;
+        }
+    };
     match normalize_record(record, &Options::default()) {
         Ok((_, n)) => Some((n, when)),
         Err(err) => {
-            tracing::warn!("live CloudTrail event skipped: {err}");
+            super::skipped::record("CloudTrail event", err);
             None
         }
     }

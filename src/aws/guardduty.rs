@@ -75,7 +75,7 @@ fn normalize(v: Value) -> Option<Normalized> {
     match normalize_record(v, &Options::default()) {
         Ok((_, n)) => Some(n),
         Err(e) => {
-            tracing::warn!("live GuardDuty finding skipped: {e}");
+            super::skipped::record("GuardDuty finding", e);
             None
         }
     }

@@ -100,12 +100,13 @@ pub fn details_json(
     })
 }
 
-/// A piece through the same normalizer as files; a piece it refuses is logged, not fatal.
+/// A piece through the same normalizer as files; a piece it refuses is skipped and counted
+/// (`skipped`), not fatal.
 pub fn normalized(v: Value) -> Option<Normalized> {
     match normalize_record(v, &Options::default()) {
         Ok((_, n)) => Some(n),
         Err(e) => {
-            tracing::warn!("live Health piece skipped: {e}");
+            super::skipped::record("Health record", e);
             None
         }
     }

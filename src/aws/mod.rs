@@ -13,6 +13,7 @@ pub mod lake;
 pub mod limiter;
 pub mod poller;
 pub mod session;
+pub mod skipped;
 
 use crate::feed::Feed;
 use crate::feed::{Identity, LiveEvent};

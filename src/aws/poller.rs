@@ -48,6 +48,12 @@ pub(crate) async fn run(mut ctx: Ctx, mut p: impl Poll) {
             Ok(note) => {
                 failures = 0;
                 status(&ctx, &p, ScopeStatus::Ok { note });
+                if let Some((n, last)) = super::skipped::take() {
+                    ctx.send(LiveEvent::Notice {
+                        text: super::skipped::notice(n, &last),
+                        error: true,
+                    });
+                }
                 p.interval()
             }
             Err(problem) => {
