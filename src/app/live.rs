@@ -213,6 +213,11 @@ pub fn expire(state: &mut State) {
 mod tests {
     use super::*;
     use crate::feed::Problem;
+
+    /// What the live status says of a source's pane.
+    fn pane_health(s: &State, source: Source) -> Option<PaneHealth> {
+        s.session.live.as_ref().and_then(|l| l.pane(source))
+    }
     use crate::keymap::Keymap;
 
     /// A GuardDuty finding of `account`, updated at `at`.
@@ -248,13 +253,7 @@ mod tests {
             status,
         };
         on_live(&mut s, st(ScopeStatus::Ok { note: None }));
-        let first_ok = s
-            .session
-            .live
-            .as_ref()
-            .unwrap()
-            .pane(Source::GuardDuty)
-            .unwrap();
+        let first_ok = pane_health(&s, Source::GuardDuty).unwrap();
         assert!(first_ok.last_ok.is_some() && first_ok.problems.is_empty());
         on_live(
             &mut s,
@@ -265,24 +264,12 @@ mod tests {
             st(ScopeStatus::Problem(Problem::Throttled("x".into()))),
         );
         assert_eq!(s.ui.toasts.len(), 1, "one toast for a lasting problem");
-        let p = s
-            .session
-            .live
-            .as_ref()
-            .unwrap()
-            .pane(Source::GuardDuty)
-            .unwrap();
+        let p = pane_health(&s, Source::GuardDuty).unwrap();
         assert_eq!(p.problems.len(), 1);
         assert!(p.last_ok.is_some(), "the last good poll time is kept");
         on_live(&mut s, st(ScopeStatus::Ok { note: None }));
         assert!(s.ui.toasts.last().unwrap().text.contains("recovered"));
-        assert!(s
-            .session
-            .live
-            .as_ref()
-            .unwrap()
-            .pane(Source::Health)
-            .is_none());
+        assert!(pane_health(&s, Source::Health).is_none());
     }
 
     #[test]

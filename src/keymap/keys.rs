@@ -133,7 +133,7 @@ impl Chord {
         self
     }
 
-    /// The key event a terminal sends for this chord (tests and the bench type keys with it).
+    /// The key event a terminal sends for this chord (tests type keys with it).
     pub fn to_event(self) -> KeyEvent {
         let code = match self.code {
             Code::Char(c) => KeyCode::Char(c),
