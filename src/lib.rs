@@ -8,6 +8,7 @@ pub mod cli;
 pub mod feed;
 
 pub mod console;
+pub mod detect;
 
 pub mod inspect;
 pub mod keymap;

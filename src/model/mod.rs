@@ -1,6 +1,7 @@
 //! Domain types shared by everything: signals, severities, entities, time parsing.
 
 pub mod abuse;
+pub mod detection;
 pub mod entity;
 pub mod nested;
 pub mod raw;

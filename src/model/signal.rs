@@ -76,6 +76,13 @@ pub struct Signal {
     /// The original record (decoded on demand). `Raw::None` when the loader was told not to
     /// keep raw records (e.g. `airc inspect`).
     pub raw: super::Raw,
+    /// The detection rules this record matched (CloudTrail), highest level first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub detections: Vec<super::detection::Detection>,
+    /// What correlation rules need from this record, from the thread that matched it to the
+    /// store, which runs the correlations and drops it.
+    #[serde(skip)]
+    pub correlation_input: Option<Box<super::detection::CorrelationInput>>,
 }
 
 /// The most entities one GuardDuty finding or CloudTrail record keeps.

@@ -2,7 +2,7 @@
 //! `@timestamp`), and the inner record of an EventBridge envelope or a LookupEvents event.
 
 use super::cloudtrail_entities::extract;
-use super::cloudtrail_risk::assess;
+use super::cloudtrail_severity::assess;
 use super::json_path::{get, str_at};
 use super::Envelope;
 use crate::model::{time, Entity, Signal, Source};
@@ -16,7 +16,8 @@ pub fn normalize(record: &Value, env: &Envelope) -> Result<Signal, super::Record
         .ok_or("CloudTrail record has neither eventTime nor @timestamp")?;
     let time = time::parse_value(time_value)
         .ok_or_else(|| format!("unreadable eventTime {}", short(time_value)))?;
-    let (severity, severity_reason) = assess(record, event_name);
+    let matched = crate::detect::installed().match_record(record);
+    let (severity, severity_reason) = assess(record, event_name, &matched.detections);
     let (actor, found) = extract(record);
     let (entities, more) = super::cloudtrail_entities::capped(found);
     let source_short = str_at(record, &["eventSource"])
@@ -55,6 +56,8 @@ pub fn normalize(record: &Value, env: &Envelope) -> Result<Signal, super::Record
         affected: None,
         entities_more: more,
         raw: crate::model::Raw::None,
+        detections: matched.detections,
+        correlation_input: matched.correlation_input,
     })
 }
 
@@ -173,6 +176,7 @@ mod tests {
     #[test]
     fn lookup_events_without_the_inner_string_are_rebuilt() {
         let ev = json!({"EventId": "e9", "EventName": "StopLogging", "EventTime": 1644272617.0,
+                        "EventSource": "cloudtrail.amazonaws.com",
                         "Username": "eve", "AccessKeyId": "AKIAZZZZZZZZZZZZZZZZ"});
         let rec = from_lookup_event(&ev).unwrap_or_default();
         let s = normalize(&rec, &Envelope::default());

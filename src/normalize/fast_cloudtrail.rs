@@ -42,6 +42,17 @@ struct Fast<'a> {
     response_elements: Option<Value>,
     #[serde(default)]
     resources: Option<Value>,
+    // Read by detection rules only (`detect::fields::FAST_FIELDS` lists every field kept here).
+    #[serde(rename = "errorMessage", borrow, default)]
+    error_message: Option<Cow<'a, str>>,
+    #[serde(rename = "userAgent", borrow, default)]
+    user_agent: Option<Cow<'a, str>>,
+    #[serde(rename = "additionalEventData", default)]
+    additional: Option<Value>,
+    #[serde(rename = "serviceEventDetails", default)]
+    service_details: Option<Value>,
+    #[serde(rename = "sessionCredentialFromConsole", default)]
+    from_console: Option<Value>,
 }
 
 /// `None` when the text is not a CloudTrail record this path understands.
@@ -49,6 +60,9 @@ pub fn normalize(
     text: &str,
     opts: &Options,
 ) -> Option<Result<(RecordKind, Normalized), super::RecordError>> {
+    if crate::detect::installed().needs_full_record() {
+        return None;
+    }
     let f: Fast = serde_json::from_str(text).ok()?;
     if f.event_id.is_none()
         || f.event_name.is_none()
@@ -83,6 +97,11 @@ pub fn normalize(
     put("requestParameters", f.request_parameters);
     put("responseElements", f.response_elements);
     put("resources", f.resources);
+    put("errorMessage", s(f.error_message));
+    put("userAgent", s(f.user_agent));
+    put("additionalEventData", f.additional);
+    put("serviceEventDetails", f.service_details);
+    put("sessionCredentialFromConsole", f.from_console);
     let record = Value::Object(m);
     Some(
         cloudtrail::normalize(&record, &Envelope::default()).map(|mut sig| {

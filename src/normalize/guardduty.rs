@@ -57,6 +57,8 @@ pub fn normalize(f: &Value, env: &Envelope) -> Result<Signal, super::RecordError
         entities,
         affected: None,
         entities_more: more as u32,
+        detections: Vec::new(),
+        correlation_input: None,
         raw: crate::model::Raw::None,
     })
 }

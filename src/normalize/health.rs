@@ -277,6 +277,8 @@ pub fn from_parts(parts: &Value, catalog: Option<&Catalog>) -> Result<Signal, su
         entities,
         affected,
         entities_more: 0,
+        detections: Vec::new(),
+        correlation_input: None,
         raw: crate::model::Raw::tree(parts.clone()),
     })
 }

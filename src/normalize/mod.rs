@@ -4,7 +4,7 @@
 pub mod classify;
 pub mod cloudtrail;
 pub mod cloudtrail_entities;
-pub mod cloudtrail_risk;
+pub mod cloudtrail_severity;
 pub mod error;
 pub mod fast_cloudtrail;
 pub mod guardduty;

@@ -213,6 +213,8 @@ mod tests {
             entities: vec![],
             affected: None,
             entities_more: 0,
+            detections: Vec::new(),
+            correlation_input: None,
             raw: crate::model::Raw::None,
         };
         let route = Route {

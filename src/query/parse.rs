@@ -194,6 +194,8 @@ mod tests {
             ],
             affected: None,
             entities_more: 0,
+            detections: Vec::new(),
+            correlation_input: None,
             raw: crate::model::Raw::None,
         }
     }

@@ -52,6 +52,8 @@ pub struct Store {
     severity_counts: [usize; 5],
     /// Health pieces that cannot make a signal yet (no time known), waiting for the rest.
     pending_health: Map<String, (serde_json::Value, String)>,
+    /// Correlation rules' state (`detect`), fed one new signal at a time.
+    correlator: crate::detect::Correlator,
 }
 
 impl Store {
@@ -225,7 +227,8 @@ impl Store {
         self.index(i);
     }
 
-    pub fn insert_signal(&mut self, s: Signal) -> Insert {
+    pub fn insert_signal(&mut self, mut s: Signal) -> Insert {
+        let input = s.correlation_input.take();
         match self.find(&s.id) {
             Some(i) => {
                 // A finding seen again with a later update replaces the older copy.
@@ -248,11 +251,27 @@ impl Store {
                         self.collided.insert(s.id.clone(), i as u32);
                     }
                 }
+                if let Some(input) = input {
+                    self.correlate(&mut s, &input);
+                }
                 self.signals.push(s);
                 self.index(i);
                 Insert::New
             }
         }
+    }
+
+    /// Runs the correlation rules on a new signal (in arrival order); what they find joins its
+    /// detections and may raise its severity.
+    fn correlate(&mut self, s: &mut Signal, input: &crate::model::detection::CorrelationInput) {
+        let found = self.correlator.feed(s.time, input);
+        if found.is_empty() {
+            return;
+        }
+        s.detections.extend(found);
+        let current = (s.severity, std::mem::take(&mut s.severity_reason));
+        (s.severity, s.severity_reason) =
+            crate::normalize::cloudtrail_severity::raise(current, &s.detections);
     }
 
     fn insert_health(&mut self, arn: String, parts: serde_json::Value) -> Insert {

@@ -1,0 +1,88 @@
+//! Which record fields rules read: for the fast CloudTrail path (which keeps only some top-level
+//! fields) and for correlations (which need a few values carried to the store).
+
+use rsigma_parser::{CorrelationCondition, CorrelationRule, Detection, SigmaRule};
+use serde_json::Value;
+
+/// The top-level CloudTrail fields `normalize::fast_cloudtrail` keeps. A rule reading any other
+/// (or searching keywords through the whole record) makes records take the general path.
+pub const FAST_FIELDS: &[&str] = &[
+    "eventID",
+    "eventName",
+    "eventTime",
+    "@timestamp",
+    "eventSource",
+    "awsRegion",
+    "sourceIPAddress",
+    "recipientAccountId",
+    "errorCode",
+    "errorMessage",
+    "eventType",
+    "readOnly",
+    "userIdentity",
+    "userAgent",
+    "requestParameters",
+    "responseElements",
+    "additionalEventData",
+    "serviceEventDetails",
+    "sessionCredentialFromConsole",
+    "resources",
+];
+
+fn covered(field: &str) -> bool {
+    let top = field.split('.').next().unwrap_or(field);
+    FAST_FIELDS.contains(&top)
+}
+
+fn detection_covered(d: &Detection) -> bool {
+    match d {
+        Detection::AllOf(items) => items
+            .iter()
+            .all(|i| i.field.name.as_deref().is_some_and(covered)),
+        Detection::AnyOf(ds) | Detection::And(ds) => ds.iter().all(detection_covered),
+        Detection::Keywords(_) => false,
+        Detection::ArrayMatch { field, .. } => covered(field),
+        Detection::Conditional { named, .. } => named.values().all(detection_covered),
+    }
+}
+
+/// Whether every field the rule reads is one the fast path keeps.
+pub fn fast_path_covers(rule: &SigmaRule) -> bool {
+    rule.detection.named.values().all(detection_covered)
+}
+
+/// The fields a correlation groups or counts by (alias mappings resolved to the real fields).
+pub fn correlation_fields(c: &CorrelationRule) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for g in &c.group_by {
+        match c.aliases.iter().find(|a| &a.alias == g) {
+            Some(a) => out.extend(a.mapping.values().cloned()),
+            None => out.push(g.clone()),
+        }
+    }
+    if let CorrelationCondition::Threshold {
+        field: Some(fields),
+        ..
+    } = &c.condition
+    {
+        out.extend(fields.iter().cloned());
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The value at a dotted path as a string (numbers and booleans written out), when it is a
+/// scalar.
+pub fn string_at(record: &Value, path: &str) -> Option<String> {
+    let mut v = record;
+    for part in path.split('.') {
+        v = v.as_object()?.get(part)?;
+    }
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}

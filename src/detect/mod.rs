@@ -1,0 +1,175 @@
+//! Detections: Sigma rules matched against CloudTrail records.
+//!
+//! The rules are parsed and evaluated by `rsigma-parser` / `rsigma-eval` (MIT; the maintained
+//! Rust Sigma implementation that loads all of SigmaHQ's AWS rules, with modifiers, correlation
+//! rules and an inverted index over rules). What is written here is what the console needs on
+//! top: which rules apply (AWS CloudTrail log sources only), where each came from, what failed
+//! and why, the ATT&CK tags split out, and a match turned into a `Detection` on the signal.
+//!
+//! Single-event rules run where records are normalized (the replay reader threads, the live
+//! pollers); correlation rules run where signals enter the store, one event at a time
+//! (`Correlator`), so they are incremental and never re-scan the store.
+
+mod correlate;
+mod fields;
+pub mod load;
+pub mod pack;
+
+use crate::model::detection::{CorrelationInput, Detection, RuleInfo};
+use rsigma_eval::{Engine, JsonEvent};
+use rsigma_parser::{CorrelationRule, SigmaRule};
+use serde_json::{Map, Value};
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, OnceLock};
+
+pub use correlate::Correlator;
+pub use load::{Problem, Skipped};
+
+/// A loaded rule set: the compiled single-event rules, the correlation rules, and the report of
+/// what loaded, what did not and why.
+pub struct Detections {
+    engine: Engine,
+    /// Rule id (or title when it has none) → what a match shows.
+    infos: HashMap<String, Arc<RuleInfo>>,
+    /// Every rule that loaded, in load order (correlations included).
+    loaded: Vec<Arc<RuleInfo>>,
+    problems: Vec<Problem>,
+    skipped: Vec<Skipped>,
+    /// Correlation rules and the detection rules they reference (for each store's correlator).
+    correlations: Vec<CorrelationRule>,
+    referenced: Vec<SigmaRule>,
+    /// Ids of the rules correlations reference, and the fields they group or count by.
+    referenced_ids: HashSet<String>,
+    /// Rules referenced only by correlations that do not `generate` their matches: they feed
+    /// the correlation and are not shown on their own.
+    silent_ids: HashSet<String>,
+    correlation_fields: Vec<String>,
+    /// A rule reads a top-level field the fast CloudTrail path does not keep (or searches
+    /// keywords across the whole record): records then take the general path.
+    needs_full_record: bool,
+}
+
+/// The result of matching one record.
+#[derive(Debug, Default)]
+pub struct Matched {
+    pub detections: Vec<Detection>,
+    /// What correlation rules need, when a matched rule feeds one.
+    pub correlation_input: Option<Box<CorrelationInput>>,
+}
+
+impl Detections {
+    /// No rules at all (`--no-detections`, and the bench's baseline).
+    pub fn none() -> Detections {
+        load::Builder::default().finish()
+    }
+
+    /// The built-in pack alone.
+    pub fn builtin() -> Detections {
+        let mut b = load::Builder::default();
+        b.add_builtin();
+        b.finish()
+    }
+
+    /// The built-in pack, then every `.yml`/`.yaml` file under each path (a file or a folder).
+    pub fn with_paths(paths: &[std::path::PathBuf]) -> Detections {
+        let mut b = load::Builder::default();
+        b.add_builtin();
+        for p in paths {
+            b.add_path(p);
+        }
+        b.finish()
+    }
+
+    pub fn rules(&self) -> &[Arc<RuleInfo>] {
+        &self.loaded
+    }
+
+    pub fn problems(&self) -> &[Problem] {
+        &self.problems
+    }
+
+    pub fn skipped(&self) -> &[Skipped] {
+        &self.skipped
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.loaded.is_empty()
+    }
+
+    pub fn needs_full_record(&self) -> bool {
+        self.needs_full_record
+    }
+
+    pub fn info(&self, id: &str) -> Option<&Arc<RuleInfo>> {
+        self.infos.get(id)
+    }
+
+    /// The single-event rules that match a CloudTrail record.
+    pub fn match_record(&self, record: &Value) -> Matched {
+        if self.engine.rule_count() == 0 {
+            return Matched::default();
+        }
+        let event = JsonEvent::borrow(record);
+        let results = self.engine.evaluate(&event);
+        if results.is_empty() {
+            return Matched::default();
+        }
+        let mut out = Matched::default();
+        let mut feeds = Vec::new();
+        for r in &results {
+            let key = r.header.rule_id.as_deref().unwrap_or(&r.header.rule_title);
+            let Some(info) = self.infos.get(key) else {
+                continue;
+            };
+            if self.referenced_ids.contains(&info.id) {
+                feeds.push(info.id.clone());
+            }
+            if self.silent_ids.contains(&info.id) {
+                continue;
+            }
+            if !out.detections.iter().any(|d| d.rule.id == info.id) {
+                out.detections.push(Detection {
+                    rule: info.clone(),
+                    note: None,
+                });
+            }
+        }
+        out.detections
+            .sort_by(|a, b| b.rule.level.cmp(&a.rule.level));
+        if !feeds.is_empty() {
+            let mut m = Map::new();
+            for f in &self.correlation_fields {
+                if let Some(v) = fields::string_at(record, f) {
+                    m.insert(f.clone(), Value::String(v));
+                }
+            }
+            out.correlation_input = Some(Box::new(CorrelationInput {
+                rules: feeds,
+                fields: m,
+            }));
+        }
+        out
+    }
+
+    /// A fresh correlation state for one store (empty when no correlation rule loaded).
+    pub fn correlator(&self) -> Correlator {
+        Correlator::new(self)
+    }
+}
+
+static INSTALLED: OnceLock<Detections> = OnceLock::new();
+
+/// The rule set this process matches with: set once at start-up (`install`), the built-in pack
+/// when nothing was installed. One per process, like the allocator: every source and store
+/// must judge records by the same rules.
+pub fn installed() -> &'static Detections {
+    INSTALLED.get_or_init(Detections::builtin)
+}
+
+/// Installs the rule set; `Err` (giving it back) when one was already installed or used.
+pub fn install(d: Detections) -> Result<(), Box<Detections>> {
+    INSTALLED.set(d).map_err(Box::new)
+}
+
+#[cfg(test)]
+mod tests;

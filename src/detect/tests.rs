@@ -1,0 +1,173 @@
+use super::*;
+use crate::model::detection::CorrelationInput;
+use chrono::{DateTime, Duration, Utc};
+use serde_json::json;
+
+fn pack() -> Detections {
+    Detections::builtin()
+}
+
+fn names(m: &Matched) -> Vec<String> {
+    m.detections
+        .iter()
+        .map(|d| d.rule.name.clone().unwrap_or_default())
+        .collect()
+}
+
+#[test]
+fn the_builtin_pack_loads_whole() {
+    let d = pack();
+    assert_eq!(d.problems(), &[], "built-in rules that fail to load");
+    assert!(d.skipped().is_empty());
+    assert!(d.rules().len() >= 80, "{} rules", d.rules().len());
+    for r in d.rules() {
+        assert!(r.author.is_some(), "{} has no author", r.title);
+        assert!(!r.tactics.is_empty(), "{} has no ATT&CK tactic", r.title);
+        assert!(!r.techniques.is_empty(), "{} has no ATT&CK technique", r.title);
+        assert!(r.name.is_some(), "{} has no name", r.title);
+    }
+    // The pack reads only fields the fast CloudTrail path keeps.
+    assert!(!d.needs_full_record());
+}
+
+fn t0() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-01-15T02:00:00Z")
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_default()
+}
+
+/// Matches `rec`, then runs the correlator on it at `t0 + minutes`.
+fn step(d: &Detections, c: &mut Correlator, minutes: i64, rec: serde_json::Value) -> Vec<String> {
+    let m = d.match_record(&rec);
+    let mut out = names(&m);
+    if let Some(input) = m.correlation_input {
+        for det in c.feed(t0() + Duration::minutes(minutes), &input) {
+            out.push(det.rule.name.clone().unwrap_or_default());
+        }
+    }
+    out
+}
+
+fn denied(arn: &str) -> serde_json::Value {
+    json!({"eventSource": "iam.amazonaws.com", "eventName": "ListUsers", "errorCode": "AccessDenied",
+           "userIdentity": {"type": "IAMUser", "arn": arn}})
+}
+
+#[test]
+fn five_denials_in_ten_minutes_from_one_principal_is_a_burst() {
+    let d = pack();
+    let mut c = d.correlator();
+    let eve = "arn:aws:iam::1:user/eve";
+    for i in 0..4 {
+        let got = step(&d, &mut c, i, denied(eve));
+        assert!(got.contains(&"aws_access_denied".to_string()), "{got:?}");
+        assert!(!got.contains(&"aws_access_denied_burst".to_string()), "{i}: {got:?}");
+        // Another principal's denials do not add to eve's count.
+        let other = step(&d, &mut c, i, denied("arn:aws:iam::1:user/bob"));
+        assert!(!other.contains(&"aws_access_denied_burst".to_string()));
+    }
+    let got = step(&d, &mut c, 5, denied(eve));
+    assert!(got.contains(&"aws_access_denied_burst".to_string()), "{got:?}");
+}
+
+#[test]
+fn denials_spread_over_an_hour_are_not_a_burst() {
+    let d = pack();
+    let mut c = d.correlator();
+    for i in 0..8 {
+        let got = step(&d, &mut c, i * 11, denied("arn:aws:iam::1:user/eve"));
+        assert!(!got.contains(&"aws_access_denied_burst".to_string()), "{i}: {got:?}");
+    }
+}
+
+#[test]
+fn a_secrets_sweep_needs_ten_reads_in_five_minutes() {
+    let d = pack();
+    let mut c = d.correlator();
+    let read = |i: i64| {
+        json!({"eventSource": "secretsmanager.amazonaws.com", "eventName": "GetSecretValue",
+               "userIdentity": {"type": "AssumedRole", "arn": "arn:aws:sts::1:assumed-role/r/s"},
+               "requestParameters": {"secretId": format!("prod/{i}")}})
+    };
+    let mut fired = Vec::new();
+    for i in 0..10 {
+        let got = step(&d, &mut c, i / 3, read(i));
+        assert!(got.contains(&"aws_secretsmanager_secret_read".to_string()));
+        fired.push(got.contains(&"aws_secrets_sweep".to_string()));
+    }
+    assert_eq!(fired.iter().filter(|f| **f).count(), 1, "{fired:?}");
+    assert!(fired[9], "{fired:?}");
+}
+
+#[test]
+fn a_key_created_for_a_user_then_used_is_reported_once_used() {
+    let d = pack();
+    let mut c = d.correlator();
+    let create = json!({"eventSource": "iam.amazonaws.com", "eventName": "CreateAccessKey",
+        "userIdentity": {"type": "IAMUser", "arn": "arn:aws:iam::1:user/ci", "accessKeyId": "AKIALEAKED"},
+        "requestParameters": {"userName": "svc"},
+        "responseElements": {"accessKey": {"accessKeyId": "AKIANEWKEY", "userName": "svc"}}});
+    let got = step(&d, &mut c, 0, create);
+    assert!(got.contains(&"aws_iam_create_access_key".to_string()), "{got:?}");
+    // The correlation inputs are not shown on their own.
+    assert!(!got.iter().any(|n| n == "aws_access_key_created_for_user" || n == "aws_long_term_key_used"));
+    let use_other = json!({"eventSource": "sts.amazonaws.com", "eventName": "GetCallerIdentity",
+        "userIdentity": {"type": "IAMUser", "arn": "arn:aws:iam::1:user/ci", "accessKeyId": "AKIAOTHER"}});
+    assert!(!step(&d, &mut c, 5, use_other).contains(&"aws_new_access_key_used".to_string()));
+    let use_new = json!({"eventSource": "sts.amazonaws.com", "eventName": "GetCallerIdentity",
+        "userIdentity": {"type": "IAMUser", "arn": "arn:aws:iam::1:user/svc", "accessKeyId": "AKIANEWKEY"}});
+    let got = step(&d, &mut c, 7, use_new);
+    assert!(got.contains(&"aws_new_access_key_used".to_string()), "{got:?}");
+}
+
+#[test]
+fn iam_changes_after_a_password_only_sign_in() {
+    let d = pack();
+    let login = json!({"eventSource": "signin.amazonaws.com", "eventName": "ConsoleLogin",
+        "userIdentity": {"type": "IAMUser", "arn": "arn:aws:iam::1:user/dave"},
+        "additionalEventData": {"MFAUsed": "No"}, "responseElements": {"ConsoleLogin": "Success"}});
+    let change = json!({"eventSource": "iam.amazonaws.com", "eventName": "CreateUser",
+        "userIdentity": {"type": "IAMUser", "arn": "arn:aws:iam::1:user/dave"},
+        "requestParameters": {"userName": "x"}});
+    let mut c = d.correlator();
+    assert!(step(&d, &mut c, 0, login.clone()).contains(&"aws_console_login_without_mfa".to_string()));
+    let got = step(&d, &mut c, 20, change.clone());
+    assert!(got.contains(&"aws_no_mfa_login_then_iam_change".to_string()), "{got:?}");
+    // The other order, or two hours apart, is not the pattern.
+    let mut c = d.correlator();
+    assert!(!step(&d, &mut c, 0, change.clone()).contains(&"aws_no_mfa_login_then_iam_change".to_string()));
+    assert!(!step(&d, &mut c, 1, login.clone()).contains(&"aws_no_mfa_login_then_iam_change".to_string()));
+    let mut c = d.correlator();
+    step(&d, &mut c, 0, login);
+    assert!(!step(&d, &mut c, 121, change).contains(&"aws_no_mfa_login_then_iam_change".to_string()));
+}
+
+#[test]
+fn a_correlation_input_carries_only_the_grouped_fields() {
+    let d = pack();
+    let m = d.match_record(&denied("arn:aws:iam::1:user/eve"));
+    let input = m.correlation_input.map(|b| *b).unwrap_or_default();
+    assert_eq!(input.rules.len(), 1);
+    assert_eq!(
+        input.fields.get("userIdentity.arn"),
+        Some(&json!("arn:aws:iam::1:user/eve"))
+    );
+    assert!(!input.fields.contains_key("errorCode"));
+    let _: CorrelationInput = CorrelationInput::default();
+}
+
+#[test]
+fn user_rules_report_what_fails_and_skip_other_log_sources() {
+    let mut b = load::Builder::default();
+    b.add_text("good.yml", "title: t\nid: 11111111-1111-1111-1111-111111111111\nlogsource: {product: aws, service: cloudtrail}\ndetection: {sel: {eventName: X}, condition: sel}\nlevel: low\n");
+    b.add_text("windows.yml", "title: w\nlogsource: {product: windows, service: security}\ndetection: {sel: {EventID: 4625}, condition: sel}\n");
+    b.add_text("broken.yml", "title: b\nlogsource: {product: aws, service: cloudtrail}\ndetection: {sel: {eventName: X}, condition: sel and nope}\n");
+    b.add_text("notyaml.yml", "::: [");
+    let d = b.finish();
+    assert_eq!(d.rules().len(), 1);
+    assert_eq!(d.skipped().len(), 1);
+    assert_eq!(d.skipped()[0].file, "windows.yml");
+    let files: Vec<&str> = d.problems().iter().map(|p| p.file.as_str()).collect();
+    assert!(files.contains(&"broken.yml") && files.contains(&"notyaml.yml"), "{:?}", d.problems());
+    assert!(d.problems().iter().all(|p| !p.reason.is_empty()));
+}
