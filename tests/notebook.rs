@@ -34,6 +34,11 @@ fn scripted() -> Incident {
         region: Some("us-east-1".into()),
         entities: vec![Entity::new(EntityKind::AccessKey, "AKIA4EXAMPLELEAKED01")],
         raw: serde_json::json!({"eventName": title, "sourceIPAddress": "203.0.113.66"}),
+        detections: if title.contains("CreateAccessKey") {
+            vec!["Access key created (high, by airc contributors)".into()]
+        } else {
+            vec![]
+        },
     };
     let entries = vec![
         e(

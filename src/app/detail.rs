@@ -50,6 +50,37 @@ pub fn lines(s: &Signal, now: DateTime<Utc>) -> Vec<String> {
         field("Category", c.clone());
     }
     field("Id", s.id.clone());
+    if !s.detections.is_empty() {
+        out.push(String::new());
+        out.push(format!("Detections ({})", s.detections.len()));
+        for d in &s.detections {
+            let r = &d.rule;
+            let mut attack: Vec<&str> = r.tactics.iter().map(String::as_str).collect();
+            attack.extend(r.techniques.iter().map(String::as_str));
+            out.push(
+                line(&format!(
+                    "  {:<9}{} · {}",
+                    r.level.label().to_uppercase(),
+                    r.title,
+                    attack.join(" ")
+                ))
+                .into_owned(),
+            );
+            // Sigma's licence asks that the author be credited wherever a match is shown.
+            out.push(
+                line(&format!(
+                    "           by {} · {} · {}",
+                    r.author.as_deref().unwrap_or("unknown author"),
+                    r.name.as_deref().unwrap_or(&r.id),
+                    r.file
+                ))
+                .into_owned(),
+            );
+            if let Some(n) = &d.note {
+                out.push(line(&format!("           {n}")).into_owned());
+            }
+        }
+    }
     out.push(String::new());
     out.push(format!("Entities ({})", s.entities.len()));
     for e in &s.entities {

@@ -14,6 +14,13 @@ pub struct Cli {
     /// The most one replayed file (or zip entry) may decompress to, e.g. 500M, 4G (default 1G).
     #[arg(long, global = true, value_name = "SIZE", value_parser = parse_size)]
     pub max_file_size: Option<u64>,
+    /// Sigma rules to load on top of the built-in pack and <config>/detections/: a .yml file
+    /// or a folder of them (repeatable).
+    #[arg(long = "detections", global = true, value_name = "PATH")]
+    pub detections: Vec<PathBuf>,
+    /// Match no detection rules at all (not even the built-in pack).
+    #[arg(long, global = true)]
+    pub no_detections: bool,
     #[command(flatten)]
     pub live: LiveArgs,
     #[command(flatten)]
@@ -154,6 +161,12 @@ pub enum Command {
     },
     /// Print the man page (roff): `airc man > ~/.local/share/man/man1/airc.1`.
     Man,
+    /// The detection rules: `list` what loaded (and what did not, and why), `test` which rules
+    /// match which records of some files.
+    Detections {
+        #[command(subcommand)]
+        action: DetectionsAction,
+    },
     /// Print the effective keymap (default, user file, --keymap) as TOML.
     Keys {
         #[arg(long, value_name = "FILE")]
@@ -325,4 +338,22 @@ mod tests {
         assert!(super::parse_size("12Q").is_err());
         assert!(super::parse_size("99999999999999999999T").is_err());
     }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DetectionsAction {
+    /// Every loaded rule (file, level, tactics), then the ones that failed and why.
+    List {
+        /// Print one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Which rules match which records of these files (CloudTrail, any format airc reads).
+    Test {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Print one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
 }

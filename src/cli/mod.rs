@@ -3,6 +3,7 @@
 
 mod args;
 pub mod console;
+pub mod detections;
 pub mod incident;
 pub mod inspect;
 pub mod live;
@@ -42,6 +43,13 @@ pub fn main(started: std::time::Instant) -> ExitCode {
     if let Some(n) = cli.max_file_size {
         crate::source::replay::containers::set_max_file_bytes(n);
     }
+    detections::install(cli.no_detections, &cli.detections);
+    let listing = matches!(cli.command, Some(Command::Detections { .. }));
+    if !listing {
+        if let Some(line) = crate::detect::problems_line() {
+            eprintln!("airc: {line}");
+        }
+    }
     match cli.command {
         Some(Command::Demo { console: args }) => console::run(Origin::Demo, args, started),
         Some(Command::Replay {
@@ -78,6 +86,7 @@ pub fn main(started: std::time::Instant) -> ExitCode {
             ExitCode::SUCCESS
         }
         Some(Command::Man) => man(),
+        Some(Command::Detections { action }) => detections::run(action),
         None => match live::from_args(&cli.live) {
             Ok(opts) => console::run(
                 Origin::Live(Box::new(opts), cli.live.replay.clone()),

@@ -98,6 +98,7 @@ pub fn run_console(origin: Origin, opts: &ConsoleOptions) -> Result<(), String> 
         paths::no_color(),
     );
     warnings.extend(theme_warning);
+    warnings.extend(crate::detect::problems_line());
     let label = match &origin {
         Origin::Demo => "demo · account 111122223333 · us-east-1 (built-in scenario)".to_string(),
         Origin::Replay(paths) => {

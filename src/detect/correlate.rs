@@ -33,7 +33,10 @@ impl Default for Correlator {
 impl std::fmt::Debug for Correlator {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Correlator")
-            .field("correlations", &self.infos.values().filter(|i| i.correlation).count())
+            .field(
+                "correlations",
+                &self.infos.values().filter(|i| i.correlation).count(),
+            )
             .finish()
     }
 }

@@ -48,16 +48,21 @@ fn problem(file: &str, rule: Option<&str>, reason: impl Into<String>) -> Problem
 }
 
 fn is_cloudtrail(ls: &LogSource) -> bool {
-    let eq = |v: &Option<String>, want: &str| v.as_deref().is_some_and(|s| s.eq_ignore_ascii_case(want));
+    let eq =
+        |v: &Option<String>, want: &str| v.as_deref().is_some_and(|s| s.eq_ignore_ascii_case(want));
     eq(&ls.product, "aws") && eq(&ls.service, "cloudtrail")
 }
 
 fn describe(ls: &LogSource) -> String {
-    [("product", &ls.product), ("service", &ls.service), ("category", &ls.category)]
-        .iter()
-        .filter_map(|(k, v)| v.as_deref().map(|v| format!("{k}: {v}")))
-        .collect::<Vec<_>>()
-        .join(", ")
+    [
+        ("product", &ls.product),
+        ("service", &ls.service),
+        ("category", &ls.category),
+    ]
+    .iter()
+    .filter_map(|(k, v)| v.as_deref().map(|v| format!("{k}: {v}")))
+    .collect::<Vec<_>>()
+    .join(", ")
 }
 
 pub fn severity(level: Option<Level>) -> Severity {
@@ -89,8 +94,9 @@ impl Builder {
                 .filter(|e| e.file_type().is_file())
                 .map(|e| e.into_path())
                 .filter(|p| {
-                    p.extension()
-                        .is_some_and(|x| x.eq_ignore_ascii_case("yml") || x.eq_ignore_ascii_case("yaml"))
+                    p.extension().is_some_and(|x| {
+                        x.eq_ignore_ascii_case("yml") || x.eq_ignore_ascii_case("yaml")
+                    })
                 })
                 .collect();
             files.sort();
@@ -111,9 +117,13 @@ impl Builder {
             }
             Ok(_) => match std::fs::read_to_string(path) {
                 Ok(text) => self.add_text(&label, &text),
-                Err(e) => self.problems.push(problem(&label, None, format!("cannot read: {e}"))),
+                Err(e) => self
+                    .problems
+                    .push(problem(&label, None, format!("cannot read: {e}"))),
             },
-            Err(e) => self.problems.push(problem(&label, None, format!("cannot read: {e}"))),
+            Err(e) => self
+                .problems
+                .push(problem(&label, None, format!("cannot read: {e}"))),
         }
     }
 
@@ -237,7 +247,8 @@ fn add_correlations(
             .try_for_each(|(_, r)| check.add_rule(r))
             .and_then(|_| check.add_correlation(&corr));
         if let Err(e) = compiled {
-            d.problems.push(problem(&file, Some(&corr.title), e.to_string()));
+            d.problems
+                .push(problem(&file, Some(&corr.title), e.to_string()));
             continue;
         }
         let id = corr.id.clone().unwrap_or_else(|| corr.title.clone());

@@ -11,12 +11,13 @@
 //! (`Correlator`), so they are incremental and never re-scan the store.
 
 mod correlate;
+mod event;
 mod fields;
 pub mod load;
 pub mod pack;
 
 use crate::model::detection::{CorrelationInput, Detection, RuleInfo};
-use rsigma_eval::{Engine, JsonEvent};
+use rsigma_eval::Engine;
 use rsigma_parser::{CorrelationRule, SigmaRule};
 use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet};
@@ -109,7 +110,7 @@ impl Detections {
         if self.engine.rule_count() == 0 {
             return Matched::default();
         }
-        let event = JsonEvent::borrow(record);
+        let event = event::RecordEvent::new(record);
         let results = self.engine.evaluate(&event);
         if results.is_empty() {
             return Matched::default();
@@ -164,6 +165,18 @@ static INSTALLED: OnceLock<Detections> = OnceLock::new();
 /// must judge records by the same rules.
 pub fn installed() -> &'static Detections {
     INSTALLED.get_or_init(Detections::builtin)
+}
+
+/// One line for start-up when rules did not load: how many, the first, and where to see all.
+pub fn problems_line() -> Option<String> {
+    let d = installed();
+    let first = d.problems().first()?;
+    Some(format!(
+        "{} detection rule(s) or file(s) did not load, e.g. {}: {} (airc detections list shows all)",
+        d.problems().len(),
+        first.file,
+        first.reason
+    ))
 }
 
 /// Installs the rule set; `Err` (giving it back) when one was already installed or used.

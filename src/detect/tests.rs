@@ -23,7 +23,11 @@ fn the_builtin_pack_loads_whole() {
     for r in d.rules() {
         assert!(r.author.is_some(), "{} has no author", r.title);
         assert!(!r.tactics.is_empty(), "{} has no ATT&CK tactic", r.title);
-        assert!(!r.techniques.is_empty(), "{} has no ATT&CK technique", r.title);
+        assert!(
+            !r.techniques.is_empty(),
+            "{} has no ATT&CK technique",
+            r.title
+        );
         assert!(r.name.is_some(), "{} has no name", r.title);
     }
     // The pack reads only fields the fast CloudTrail path keeps.
@@ -61,13 +65,19 @@ fn five_denials_in_ten_minutes_from_one_principal_is_a_burst() {
     for i in 0..4 {
         let got = step(&d, &mut c, i, denied(eve));
         assert!(got.contains(&"aws_access_denied".to_string()), "{got:?}");
-        assert!(!got.contains(&"aws_access_denied_burst".to_string()), "{i}: {got:?}");
+        assert!(
+            !got.contains(&"aws_access_denied_burst".to_string()),
+            "{i}: {got:?}"
+        );
         // Another principal's denials do not add to eve's count.
         let other = step(&d, &mut c, i, denied("arn:aws:iam::1:user/bob"));
         assert!(!other.contains(&"aws_access_denied_burst".to_string()));
     }
     let got = step(&d, &mut c, 5, denied(eve));
-    assert!(got.contains(&"aws_access_denied_burst".to_string()), "{got:?}");
+    assert!(
+        got.contains(&"aws_access_denied_burst".to_string()),
+        "{got:?}"
+    );
 }
 
 #[test]
@@ -76,7 +86,10 @@ fn denials_spread_over_an_hour_are_not_a_burst() {
     let mut c = d.correlator();
     for i in 0..8 {
         let got = step(&d, &mut c, i * 11, denied("arn:aws:iam::1:user/eve"));
-        assert!(!got.contains(&"aws_access_denied_burst".to_string()), "{i}: {got:?}");
+        assert!(
+            !got.contains(&"aws_access_denied_burst".to_string()),
+            "{i}: {got:?}"
+        );
     }
 }
 
@@ -108,16 +121,24 @@ fn a_key_created_for_a_user_then_used_is_reported_once_used() {
         "requestParameters": {"userName": "svc"},
         "responseElements": {"accessKey": {"accessKeyId": "AKIANEWKEY", "userName": "svc"}}});
     let got = step(&d, &mut c, 0, create);
-    assert!(got.contains(&"aws_iam_create_access_key".to_string()), "{got:?}");
+    assert!(
+        got.contains(&"aws_iam_create_access_key".to_string()),
+        "{got:?}"
+    );
     // The correlation inputs are not shown on their own.
-    assert!(!got.iter().any(|n| n == "aws_access_key_created_for_user" || n == "aws_long_term_key_used"));
+    assert!(!got
+        .iter()
+        .any(|n| n == "aws_access_key_created_for_user" || n == "aws_long_term_key_used"));
     let use_other = json!({"eventSource": "sts.amazonaws.com", "eventName": "GetCallerIdentity",
         "userIdentity": {"type": "IAMUser", "arn": "arn:aws:iam::1:user/ci", "accessKeyId": "AKIAOTHER"}});
     assert!(!step(&d, &mut c, 5, use_other).contains(&"aws_new_access_key_used".to_string()));
     let use_new = json!({"eventSource": "sts.amazonaws.com", "eventName": "GetCallerIdentity",
         "userIdentity": {"type": "IAMUser", "arn": "arn:aws:iam::1:user/svc", "accessKeyId": "AKIANEWKEY"}});
     let got = step(&d, &mut c, 7, use_new);
-    assert!(got.contains(&"aws_new_access_key_used".to_string()), "{got:?}");
+    assert!(
+        got.contains(&"aws_new_access_key_used".to_string()),
+        "{got:?}"
+    );
 }
 
 #[test]
@@ -130,16 +151,25 @@ fn iam_changes_after_a_password_only_sign_in() {
         "userIdentity": {"type": "IAMUser", "arn": "arn:aws:iam::1:user/dave"},
         "requestParameters": {"userName": "x"}});
     let mut c = d.correlator();
-    assert!(step(&d, &mut c, 0, login.clone()).contains(&"aws_console_login_without_mfa".to_string()));
+    assert!(
+        step(&d, &mut c, 0, login.clone()).contains(&"aws_console_login_without_mfa".to_string())
+    );
     let got = step(&d, &mut c, 20, change.clone());
-    assert!(got.contains(&"aws_no_mfa_login_then_iam_change".to_string()), "{got:?}");
+    assert!(
+        got.contains(&"aws_no_mfa_login_then_iam_change".to_string()),
+        "{got:?}"
+    );
     // The other order, or two hours apart, is not the pattern.
     let mut c = d.correlator();
-    assert!(!step(&d, &mut c, 0, change.clone()).contains(&"aws_no_mfa_login_then_iam_change".to_string()));
-    assert!(!step(&d, &mut c, 1, login.clone()).contains(&"aws_no_mfa_login_then_iam_change".to_string()));
+    assert!(!step(&d, &mut c, 0, change.clone())
+        .contains(&"aws_no_mfa_login_then_iam_change".to_string()));
+    assert!(!step(&d, &mut c, 1, login.clone())
+        .contains(&"aws_no_mfa_login_then_iam_change".to_string()));
     let mut c = d.correlator();
     step(&d, &mut c, 0, login);
-    assert!(!step(&d, &mut c, 121, change).contains(&"aws_no_mfa_login_then_iam_change".to_string()));
+    assert!(
+        !step(&d, &mut c, 121, change).contains(&"aws_no_mfa_login_then_iam_change".to_string())
+    );
 }
 
 #[test]
@@ -168,6 +198,67 @@ fn user_rules_report_what_fails_and_skip_other_log_sources() {
     assert_eq!(d.skipped().len(), 1);
     assert_eq!(d.skipped()[0].file, "windows.yml");
     let files: Vec<&str> = d.problems().iter().map(|p| p.file.as_str()).collect();
-    assert!(files.contains(&"broken.yml") && files.contains(&"notyaml.yml"), "{:?}", d.problems());
+    assert!(
+        files.contains(&"broken.yml") && files.contains(&"notyaml.yml"),
+        "{:?}",
+        d.problems()
+    );
     assert!(d.problems().iter().all(|p| !p.reason.is_empty()));
+}
+
+/// One small rule per feature of the language the AWS rules use, each with a record that matches
+/// and one that just misses.
+#[test]
+fn each_modifier_matches_and_just_misses() {
+    let rule = |n: usize, detection: &str| {
+        format!(
+            "title: m{n}\nid: 00000000-0000-0000-0000-{n:012}\nlogsource: {{product: aws, service: cloudtrail}}\n\
+             detection:\n{detection}\nlevel: low\n"
+        )
+    };
+    let cases: Vec<(&str, serde_json::Value, serde_json::Value)> = vec![
+        ("  sel: {userAgent|contains: TruffleHog}\n  condition: sel",
+         json!({"userAgent": "x trufflehog/3"}), json!({"userAgent": "x truffle-hog"})),
+        ("  sel: {eventName|startswith: Delete}\n  condition: sel",
+         json!({"eventName": "DeleteTrail"}), json!({"eventName": "UndeleteTrail"})),
+        ("  sel: {userIdentity.arn|endswith: ':root'}\n  condition: sel",
+         json!({"userIdentity": {"arn": "arn:aws:iam::1:root"}}), json!({"userIdentity": {"arn": "arn:aws:iam::1:rootx"}})),
+        ("  sel: {userAgent|contains|all: [boto3, linux]}\n  condition: sel",
+         json!({"userAgent": "Boto3/1 os/linux"}), json!({"userAgent": "Boto3/1 os/macos"})),
+        ("  sel: {userIdentity.arn|re: '.+:assumed-role/aws:.+'}\n  condition: sel",
+         json!({"userIdentity": {"arn": "arn:aws:sts::1:assumed-role/aws:ec2-instance/i-1"}}),
+         json!({"userIdentity": {"arn": "arn:aws:sts::1:assumed-role/app/i-1"}})),
+        ("  sel: {sourceIPAddress|cidr: 203.0.113.0/24}\n  condition: sel",
+         json!({"sourceIPAddress": "203.0.113.66"}), json!({"sourceIPAddress": "203.0.114.66"})),
+        ("  sel: {requestParameters.userData|exists: true}\n  condition: sel",
+         json!({"requestParameters": {"userData": "x"}}), json!({"requestParameters": {"user": "x"}})),
+        ("  sel: {requestParameters.script|base64offset|contains: curl}\n  condition: sel",
+         json!({"requestParameters": {"script": "IyEvYmluL3NoCmN1cmwgaHR0cDovL3g="}}),
+         json!({"requestParameters": {"script": "IyEvYmluL3NoCndnZXQgaHR0cDovL3g="}})),
+        ("  sel: {eventName: DeleteBucket}\n  ok: {errorCode: null}\n  condition: sel and ok",
+         json!({"eventName": "DeleteBucket"}), json!({"eventName": "DeleteBucket", "errorCode": "AccessDenied"})),
+        ("  sel: {eventName: [StopLogging, DeleteTrail]}\n  condition: sel",
+         json!({"eventName": "DeleteTrail"}), json!({"eventName": "UpdateTrail"})),
+        ("  sel_a: {eventName: X}\n  sel_b: {eventName: Y}\n  condition: 1 of sel_*",
+         json!({"eventName": "Y"}), json!({"eventName": "Z"})),
+        ("  a: {eventName: X}\n  b: {awsRegion: us-east-1}\n  condition: all of them",
+         json!({"eventName": "X", "awsRegion": "us-east-1"}), json!({"eventName": "X", "awsRegion": "eu-west-1"})),
+        ("  sel: {eventName: X}\n  f1: {awsRegion: eu-west-1}\n  f2: {errorCode: AccessDenied}\n  condition: sel and not (f1 or f2)",
+         json!({"eventName": "X", "awsRegion": "us-east-1"}), json!({"eventName": "X", "errorCode": "AccessDenied"})),
+    ];
+    for (n, (detection, hit, miss)) in cases.into_iter().enumerate() {
+        let mut b = load::Builder::default();
+        b.add_text("case.yml", &rule(n, detection));
+        let d = b.finish();
+        assert_eq!(d.problems(), &[], "{detection}");
+        assert_eq!(
+            d.match_record(&hit).detections.len(),
+            1,
+            "{detection} should match {hit}"
+        );
+        assert!(
+            d.match_record(&miss).detections.is_empty(),
+            "{detection} should miss {miss}"
+        );
+    }
 }

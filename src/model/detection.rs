@@ -106,6 +106,47 @@ pub fn attack_tags(tags: &[String]) -> (Vec<String>, Vec<String>) {
     (tactics, techniques)
 }
 
+/// The ATT&CK tactic a GuardDuty finding type names by its threat purpose (the part before
+/// the colon: `Persistence:IAMUser/...`), when it names one.
+pub fn guardduty_tactic(finding_type: &str) -> Option<&'static str> {
+    let purpose = finding_type.split(':').next()?;
+    Some(match purpose {
+        "InitialAccess" => "initial-access",
+        "Execution" => "execution",
+        "Persistence" => "persistence",
+        "PrivilegeEscalation" => "privilege-escalation",
+        "DefenseEvasion" | "Stealth" => "defense-evasion",
+        "CredentialAccess" => "credential-access",
+        "Discovery" | "Recon" => "discovery",
+        "Exfiltration" => "exfiltration",
+        "Impact" | "CryptoCurrency" | "Cryptocurrency" => "impact",
+        "Backdoor" | "Trojan" => "command-and-control",
+        _ => return None,
+    })
+}
+
+/// The tactics of a signal: its detections' and, for a GuardDuty finding, its threat purpose's;
+/// in kill-chain order, each once.
+pub fn signal_tactics(s: &super::Signal) -> Vec<&str> {
+    let mut out: Vec<&str> = Vec::new();
+    for d in &s.detections {
+        for t in &d.rule.tactics {
+            if !out.contains(&t.as_str()) {
+                out.push(t);
+            }
+        }
+    }
+    if s.source == super::Source::GuardDuty {
+        if let Some(t) = guardduty_tactic(&s.kind) {
+            if !out.contains(&t) {
+                out.push(t);
+            }
+        }
+    }
+    out.sort_by_key(|t| TACTICS.iter().position(|x| x == t));
+    out
+}
+
 /// The highest level among the detections, if any.
 pub fn top_level(detections: &[Detection]) -> Option<Severity> {
     detections.iter().map(|d| d.rule.level).max()

@@ -59,15 +59,19 @@ mod tests {
 
     #[test]
     fn the_top_rule_sets_severity_and_reason() {
-        let (s, why) = sev(json!({"eventSource": "cloudtrail.amazonaws.com", "eventName": "StopLogging"}));
+        let (s, why) =
+            sev(json!({"eventSource": "cloudtrail.amazonaws.com", "eventName": "StopLogging"}));
         assert_eq!(s, Severity::Critical);
         assert_eq!(why, "rule: CloudTrail logging stopped");
-        let (s, why) = sev(json!({"eventSource": "ec2.amazonaws.com", "eventName": "DescribeInstances"}));
+        let (s, why) =
+            sev(json!({"eventSource": "ec2.amazonaws.com", "eventName": "DescribeInstances"}));
         assert_eq!((s, why.as_str()), (Severity::Info, "read-only call"));
         let (s, why) = sev(json!({"eventSource": "ec2.amazonaws.com", "eventName": "TagResource"}));
         assert_eq!((s, why.as_str()), (Severity::Low, "write call"));
-        let (s, _) = sev(json!({"eventSource": "s3.amazonaws.com", "eventName": "ListBuckets",
-            "userIdentity": {"type": "Root"}, "eventType": "AwsApiCall"}));
+        let (s, _) = sev(
+            json!({"eventSource": "s3.amazonaws.com", "eventName": "ListBuckets",
+            "userIdentity": {"type": "Root"}, "eventType": "AwsApiCall"}),
+        );
         assert_eq!(s, Severity::High);
     }
 }

@@ -181,6 +181,9 @@ pub enum EntryKind {
         #[serde(default)]
         entities: Vec<Entity>,
         raw: serde_json::Value,
+        /// The detection rules the signal matched, credited ("title (level, by author)").
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        detections: Vec<String>,
     },
     Affected {
         entity: Entity,
@@ -263,6 +266,7 @@ impl Entry {
             region: s.region.clone(),
             entities: s.entities.clone(),
             raw: s.raw.decoded(),
+            detections: s.detections.iter().map(|d| d.rule.credit()).collect(),
         }
     }
 }

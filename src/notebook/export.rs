@@ -176,16 +176,21 @@ fn evidence(inc: &Incident) -> String {
     if inc.evidence.is_empty() {
         return "_No evidence pinned._".into();
     }
-    let mut out = String::from("| Ref | Time (UTC) | Source | Severity | Signal | Signal id |\n|---|---|---|---|---|---|\n");
+    let mut out = String::from("| Ref | Time (UTC) | Source | Severity | Signal | Detections | Signal id |\n|---|---|---|---|---|---|---|\n");
     for e in &inc.evidence {
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} |",
             e.reference,
             when(e.time),
             e.source,
             e.severity,
             text(&e.title),
+            if e.detections.is_empty() {
+                "-".to_string()
+            } else {
+                text(&e.detections.join("; "))
+            },
             text(&e.signal_id)
         );
     }

@@ -21,6 +21,8 @@ pub struct Evidence {
     pub entities: Vec<Entity>,
     pub raw: serde_json::Value,
     pub pinned_by: String,
+    /// The detection rules it matched, credited.
+    pub detections: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -181,6 +183,7 @@ impl Incident {
                 region,
                 entities,
                 raw,
+                detections,
             } => {
                 if self.evidence.iter().any(|x| &x.signal_id == signal_id) {
                     return;
@@ -206,6 +209,7 @@ impl Incident {
                     entities: entities.clone(),
                     raw: raw.clone(),
                     pinned_by: e.by.clone(),
+                    detections: detections.clone(),
                 });
             }
             EntryKind::Affected { entity } => {

@@ -37,6 +37,10 @@ pub enum Cond {
     Since(Duration),
     Abuse(Glob),
     Category(Glob),
+    /// A detection rule's title, name or id.
+    Rule(Glob),
+    Tactic(Glob),
+    Technique(Glob),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -68,6 +72,9 @@ pub const FIELDS: &[(&str, &str)] = &[
         "category",
         "Health category / resource type / CloudTrail event type",
     ),
+    ("rule", "detection rule title, name or id, * wildcards"),
+    ("tactic", "ATT&CK tactic: persistence, defense-evasion, …"),
+    ("technique", "ATT&CK technique: T1078, T1098*"),
 ];
 
 #[derive(Debug, Clone, Default)]
@@ -127,6 +134,18 @@ impl Query {
             Cond::Since(d) => now.checked_sub_signed(*d).is_none_or(|t| s.time >= t),
             Cond::Abuse(g) => s.abuse.is_some_and(|a| g.is_match(a.label())),
             Cond::Category(g) => s.category.as_deref().is_some_and(|c| g.is_match(c)),
+            Cond::Rule(g) => s.detections.iter().any(|d| {
+                g.is_match(&d.rule.title)
+                    || g.is_match(&d.rule.id)
+                    || d.rule.name.as_deref().is_some_and(|n| g.is_match(n))
+            }),
+            Cond::Tactic(g) => crate::model::detection::signal_tactics(s)
+                .iter()
+                .any(|t| g.is_match(t) || g.is_match(&t.replace('-', "_"))),
+            Cond::Technique(g) => s
+                .detections
+                .iter()
+                .any(|d| d.rule.techniques.iter().any(|t| g.is_match(t))),
         }
     }
 

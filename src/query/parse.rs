@@ -122,6 +122,9 @@ fn cond(field: &str, value: &str) -> Result<Cond, ParseError> {
         "since" => Cond::Since(duration(value)?),
         "abuse" => Cond::Abuse(g()),
         "category" | "cat" => Cond::Category(g()),
+        "rule" | "detection" | "det" => Cond::Rule(g()),
+        "tactic" => Cond::Tactic(g()),
+        "technique" | "ttp" => Cond::Technique(g()),
         other => {
             let names: Vec<&str> = FIELDS.iter().map(|(n, _)| *n).collect();
             return Err(ParseError::UnknownField {
@@ -194,7 +197,20 @@ mod tests {
             ],
             affected: None,
             entities_more: 0,
-            detections: Vec::new(),
+            detections: vec![crate::model::detection::Detection {
+                rule: std::sync::Arc::new(crate::model::detection::RuleInfo {
+                    title: "Access key created".into(),
+                    id: "5d1e…".into(),
+                    name: Some("aws_iam_create_access_key".into()),
+                    level: Severity::High,
+                    author: Some("airc contributors".into()),
+                    tactics: vec!["persistence".into()],
+                    techniques: vec!["T1098.001".into()],
+                    file: "builtin:persistence.yml".into(),
+                    correlation: false,
+                }),
+                note: None,
+            }],
             correlation_input: None,
             raw: crate::model::Raw::None,
         }
@@ -226,6 +242,10 @@ mod tests {
         assert!(!hit("-user:alice"));
         assert!(hit("-source:health"));
         assert!(hit("user:\"alice\""));
+        assert!(hit("tactic:persistence") && !hit("tactic:impact"));
+        assert!(hit("technique:T1098*") && hit("technique:t1098.001") && !hit("technique:T1078*"));
+        assert!(hit("rule:*access*key*") && hit("rule:aws_iam_create_access_key"));
+        assert!(!hit("rule:StopLogging") && hit("-rule:StopLogging"));
     }
 
     #[test]

@@ -17,6 +17,8 @@ pub struct Compiled {
     entity: Option<Glob>,
     tag: Option<(String, String)>,
     text: Option<String>,
+    detection: Option<Glob>,
+    tactic: Option<Glob>,
 }
 
 /// A `match` value that means nothing.
@@ -70,6 +72,8 @@ impl Compiled {
             entity: g(&d.entity),
             tag,
             text: d.text.as_ref().map(|t| t.to_lowercase()),
+            detection: g(&d.detection),
+            tactic: g(&d.tactic),
         })
     }
 
@@ -101,6 +105,18 @@ impl Compiled {
                 .is_none_or(|(k, v)| has_tag(&s.raw.decoded(), k, v))
             && self.text.as_ref().is_none_or(|t| {
                 s.title.to_lowercase().contains(t) || s.summary.to_lowercase().contains(t)
+            })
+            && self.detection.as_ref().is_none_or(|g| {
+                s.detections.iter().any(|d| {
+                    g.is_match(&d.rule.title)
+                        || g.is_match(&d.rule.id)
+                        || d.rule.name.as_deref().is_some_and(|n| g.is_match(n))
+                })
+            })
+            && self.tactic.as_ref().is_none_or(|g| {
+                crate::model::detection::signal_tactics(s)
+                    .iter()
+                    .any(|t| g.is_match(t))
             })
     }
 }

@@ -48,6 +48,10 @@ pub struct MatchDef {
     pub entity: Option<String>,
     pub tag: Option<String>,
     pub text: Option<String>,
+    /// A detection rule that matched the signal (title, name or id; `*` wildcards).
+    pub detection: Option<String>,
+    /// An ATT&CK tactic of the signal (its detections', or a GuardDuty finding's purpose).
+    pub tactic: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]

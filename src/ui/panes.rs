@@ -138,7 +138,23 @@ pub fn draw_signals(f: &mut Frame, state: &State, theme: &Theme, pane: PaneId, a
     } else {
         0
     };
-    let fixed = 1 + 7 + 5 + time_w + kind_w + actor_w + route_w + 6 + u16::from(route_w > 0);
+    // CloudTrail: the top detection rule's title when wide, a marker when narrow.
+    let det_w: u16 = match pane {
+        PaneId::CloudTrail if wide => 24,
+        PaneId::CloudTrail => 1,
+        _ => 0,
+    };
+    let fixed = 1
+        + 7
+        + 5
+        + time_w
+        + kind_w
+        + actor_w
+        + route_w
+        + 6
+        + u16::from(route_w > 0)
+        + det_w
+        + u16::from(det_w > 0);
     let summary_w = inner_w.saturating_sub(fixed).max(8) as usize;
     let end = (start + inner_h).min(view.rows.len());
     let rows: Vec<Row> = view.rows[start..end]
@@ -187,6 +203,20 @@ pub fn draw_signals(f: &mut Frame, state: &State, theme: &Theme, pane: PaneId, a
                     _ => s.actor.clone().unwrap_or_else(|| "-".into()),
                 };
                 cells.push(Cell::from(fit(&text, actor_w as usize)));
+            }
+            if det_w > 0 {
+                let text = match s.detections.first() {
+                    None => String::new(),
+                    Some(_) if det_w == 1 || hidden.is_some() => "◆".to_string(),
+                    Some(d) if s.detections.len() > 1 => {
+                        format!("◆{} +{}", d.rule.title, s.detections.len() - 1)
+                    }
+                    Some(d) => format!("◆{}", d.rule.title),
+                };
+                cells.push(Cell::from(Span::styled(
+                    fit(&text, det_w as usize),
+                    theme.style("text.key"),
+                )));
             }
             if route_w > 0 {
                 let to = state
@@ -240,6 +270,10 @@ pub fn draw_signals(f: &mut Frame, state: &State, theme: &Theme, pane: PaneId, a
         } else {
             "principal"
         });
+    }
+    if det_w > 0 {
+        widths.push(Constraint::Length(det_w));
+        header.push(if det_w > 1 { "detection" } else { "" });
     }
     if route_w > 0 {
         widths.push(Constraint::Length(route_w));

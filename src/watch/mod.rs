@@ -291,6 +291,16 @@ impl Watcher {
             "rules": route.rules, "targets": route.targets, "sensitive": route.sensitive,
             "details_shown": route.allows(self.principal.as_deref()), "suggested_actions": route.suggest,
         });
+        // The detection rules, credited (Sigma's licence), only where details may be shown.
+        if route.allows(self.principal.as_deref()) && !s.detections.is_empty() {
+            line["detections"] = json!(s
+                .detections
+                .iter()
+                .map(|d| json!({"rule": d.rule.title, "id": d.rule.id, "level": d.rule.level.label(),
+                    "author": d.rule.author, "tactics": d.rule.tactics, "techniques": d.rule.techniques,
+                    "note": d.note}))
+                .collect::<Vec<_>>());
+        }
         if self.o.dry_run {
             line["would_send"] = json!(would);
         } else {
