@@ -140,7 +140,7 @@ pub fn draw_signals(f: &mut Frame, state: &State, theme: &Theme, pane: PaneId, a
     };
     // CloudTrail: the top detection rule's title when wide, a marker when narrow.
     let det_w: u16 = match pane {
-        PaneId::CloudTrail if wide => 24,
+        PaneId::CloudTrail if inner_w >= 140 => 24,
         PaneId::CloudTrail => 1,
         _ => 0,
     };
