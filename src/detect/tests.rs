@@ -173,6 +173,26 @@ fn iam_changes_after_a_password_only_sign_in() {
 }
 
 #[test]
+fn fifty_deletes_from_one_bucket_in_five_minutes_is_a_mass_deletion() {
+    let d = pack();
+    let mut c = d.correlator();
+    let del = |bucket: &str, i: i64| {
+        json!({"eventSource": "s3.amazonaws.com", "eventName": "DeleteObject",
+               "userIdentity": {"arn": "arn:aws:iam::1:user/x"},
+               "requestParameters": {"bucketName": bucket, "key": format!("k{i}")}})
+    };
+    let mut fired = 0;
+    for i in 0..49 {
+        // Another bucket's deletes do not count towards this one.
+        fired += step(&d, &mut c, i / 20, del("other", i)).len();
+        let got = step(&d, &mut c, i / 20, del("data", i));
+        assert!(got.is_empty(), "{i}: {got:?}");
+    }
+    assert_eq!(fired, 0);
+    assert_eq!(step(&d, &mut c, 3, del("data", 50)), ["aws_s3_mass_deletion"]);
+}
+
+#[test]
 fn a_correlation_input_carries_only_the_grouped_fields() {
     let d = pack();
     let m = d.match_record(&denied("arn:aws:iam::1:user/eve"));
