@@ -136,7 +136,7 @@ impl Detections {
             }
         }
         out.detections
-            .sort_by(|a, b| b.rule.level.cmp(&a.rule.level));
+            .sort_by_key(|d| std::cmp::Reverse(d.rule.level));
         if !feeds.is_empty() {
             let mut m = Map::new();
             for f in &self.correlation_fields {

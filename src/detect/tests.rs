@@ -189,7 +189,10 @@ fn fifty_deletes_from_one_bucket_in_five_minutes_is_a_mass_deletion() {
         assert!(got.is_empty(), "{i}: {got:?}");
     }
     assert_eq!(fired, 0);
-    assert_eq!(step(&d, &mut c, 3, del("data", 50)), ["aws_s3_mass_deletion"]);
+    assert_eq!(
+        step(&d, &mut c, 3, del("data", 50)),
+        ["aws_s3_mass_deletion"]
+    );
 }
 
 #[test]
