@@ -1,7 +1,6 @@
 //! Loading the detection rules at start-up, and `airc detections list|test`.
 
 use super::DetectionsAction;
-use crate::detect::Detections;
 use crate::safe_text::line;
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -11,9 +10,9 @@ use std::process::ExitCode;
 
 /// The rule set for this run: none (`--no-detections`), or the built-in pack, then
 /// `<config>/detections/` when it exists, then each `--detections` path.
-pub fn install(no_detections: bool, extra: &[PathBuf]) {
-    let d = if no_detections {
-        Detections::none()
+pub fn configure(no_detections: bool, extra: &[PathBuf]) {
+    let paths = if no_detections {
+        None
     } else {
         let mut paths: Vec<PathBuf> = crate::paths::config_dir()
             .map(|c| c.join("detections"))
@@ -21,10 +20,10 @@ pub fn install(no_detections: bool, extra: &[PathBuf]) {
             .into_iter()
             .collect();
         paths.extend(extra.iter().cloned());
-        Detections::with_paths(&paths)
+        Some(paths)
     };
-    if crate::detect::install(d).is_err() {
-        tracing::warn!("detection rules were already installed");
+    if !crate::detect::configure(paths) {
+        tracing::warn!("detection rules were already configured");
     }
 }
 

@@ -43,9 +43,13 @@ pub fn main(started: std::time::Instant) -> ExitCode {
     if let Some(n) = cli.max_file_size {
         crate::source::replay::containers::set_max_file_bytes(n);
     }
-    detections::install(cli.no_detections, &cli.detections);
-    let listing = matches!(cli.command, Some(Command::Detections { .. }));
-    if !listing {
+    detections::configure(cli.no_detections, &cli.detections);
+    // Rules that did not load are said by the commands that match records: the console as a
+    // line on screen, `detections list` in full, these two on stderr.
+    if matches!(
+        cli.command,
+        Some(Command::Inspect { .. } | Command::Watch(_))
+    ) {
         if let Some(line) = crate::detect::problems_line() {
             eprintln!("airc: {line}");
         }

@@ -83,7 +83,7 @@ impl Correlator {
     }
 
     /// The correlations this record completes (usually none).
-    pub fn feed(&mut self, time: DateTime<Utc>, input: &CorrelationInput) -> Vec<Detection> {
+    pub fn feed(&mut self, time: DateTime<Utc>, input: CorrelationInput) -> Vec<Detection> {
         let Some(engine) = self.engine.as_mut() else {
             return Vec::new();
         };
@@ -112,7 +112,7 @@ impl Correlator {
         if results.is_empty() {
             return Vec::new();
         }
-        let event_value = Value::Object(input.fields.clone());
+        let event_value = Value::Object(input.fields);
         let event = JsonEvent::borrow(&event_value);
         let out = engine.process_with_detections(&event, results, time.timestamp());
         out.iter()

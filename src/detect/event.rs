@@ -22,21 +22,12 @@ impl<'a> RecordEvent<'a> {
             inner: JsonEvent::borrow(value),
         }
     }
-
-    /// The value at a plain dotted path (no array steps), when it is there.
-    fn at(&self, path: &str) -> Option<&'a Value> {
-        let mut v = self.value;
-        for part in path.split('.') {
-            v = v.as_object()?.get(part)?;
-        }
-        Some(v)
-    }
 }
 
 impl Event for RecordEvent<'_> {
     fn get_field(&self, path: &str) -> Option<EventValue<'_>> {
         match self.inner.get_field(path)? {
-            EventValue::Map(m) => match self.at(path) {
+            EventValue::Map(m) => match super::fields::value_at(self.value, path) {
                 Some(v @ Value::Object(_)) => Some(EventValue::Str(Cow::Owned(v.to_string()))),
                 _ => Some(EventValue::Map(m)),
             },

@@ -93,16 +93,8 @@ impl Detections {
         &self.skipped
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.loaded.is_empty()
-    }
-
     pub fn needs_full_record(&self) -> bool {
         self.needs_full_record
-    }
-
-    pub fn info(&self, id: &str) -> Option<&Arc<RuleInfo>> {
-        self.infos.get(id)
     }
 
     /// The single-event rules that match a CloudTrail record.
@@ -158,13 +150,21 @@ impl Detections {
     }
 }
 
+/// Which rules this process loads: `None` is no rules at all, otherwise the built-in pack and
+/// these paths.
+static CONFIGURED: OnceLock<Option<Vec<std::path::PathBuf>>> = OnceLock::new();
 static INSTALLED: OnceLock<Detections> = OnceLock::new();
 
-/// The rule set this process matches with: set once at start-up (`install`), the built-in pack
-/// when nothing was installed. One per process, like the allocator: every source and store
-/// must judge records by the same rules.
+/// The rule set this process matches with, loaded on first use (commands that read no records
+/// never pay for compiling it): what `configure` named, the built-in pack when nothing was.
+/// One per process, like the allocator: every source and store must judge records by the same
+/// rules.
 pub fn installed() -> &'static Detections {
-    INSTALLED.get_or_init(Detections::builtin)
+    INSTALLED.get_or_init(|| match CONFIGURED.get() {
+        Some(None) => Detections::none(),
+        Some(Some(paths)) => Detections::with_paths(paths),
+        None => Detections::builtin(),
+    })
 }
 
 /// One line for start-up when rules did not load: how many, the first, and where to see all.
@@ -179,9 +179,10 @@ pub fn problems_line() -> Option<String> {
     ))
 }
 
-/// Installs the rule set; `Err` (giving it back) when one was already installed or used.
-pub fn install(d: Detections) -> Result<(), Box<Detections>> {
-    INSTALLED.set(d).map_err(Box::new)
+/// Names the rules to load (`None`: none at all); `false` when the rules were already
+/// configured or used.
+pub fn configure(paths: Option<Vec<std::path::PathBuf>>) -> bool {
+    INSTALLED.get().is_none() && CONFIGURED.set(paths).is_ok()
 }
 
 #[cfg(test)]

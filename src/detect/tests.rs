@@ -45,7 +45,7 @@ fn step(d: &Detections, c: &mut Correlator, minutes: i64, rec: serde_json::Value
     let m = d.match_record(&rec);
     let mut out = names(&m);
     if let Some(input) = m.correlation_input {
-        for det in c.feed(t0() + Duration::minutes(minutes), &input) {
+        for det in c.feed(t0() + Duration::minutes(minutes), *input) {
             out.push(det.rule.name.clone().unwrap_or_default());
         }
     }

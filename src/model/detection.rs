@@ -35,6 +35,17 @@ pub struct RuleInfo {
 }
 
 impl RuleInfo {
+    /// What a filter or a routing rule may name it by: title, id, name.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        [
+            Some(self.title.as_str()),
+            Some(self.id.as_str()),
+            self.name.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+    }
+
     /// "title (level, by author)" for one line of a view or a notification.
     pub fn credit(&self) -> String {
         match &self.author {

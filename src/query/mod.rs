@@ -134,11 +134,10 @@ impl Query {
             Cond::Since(d) => now.checked_sub_signed(*d).is_none_or(|t| s.time >= t),
             Cond::Abuse(g) => s.abuse.is_some_and(|a| g.is_match(a.label())),
             Cond::Category(g) => s.category.as_deref().is_some_and(|c| g.is_match(c)),
-            Cond::Rule(g) => s.detections.iter().any(|d| {
-                g.is_match(&d.rule.title)
-                    || g.is_match(&d.rule.id)
-                    || d.rule.name.as_deref().is_some_and(|n| g.is_match(n))
-            }),
+            Cond::Rule(g) => s
+                .detections
+                .iter()
+                .any(|d| d.rule.names().any(|n| g.is_match(n))),
             Cond::Tactic(g) => crate::model::detection::signal_tactics(s)
                 .iter()
                 .any(|t| g.is_match(t) || g.is_match(&t.replace('-', "_"))),

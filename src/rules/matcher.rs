@@ -107,11 +107,9 @@ impl Compiled {
                 s.title.to_lowercase().contains(t) || s.summary.to_lowercase().contains(t)
             })
             && self.detection.as_ref().is_none_or(|g| {
-                s.detections.iter().any(|d| {
-                    g.is_match(&d.rule.title)
-                        || g.is_match(&d.rule.id)
-                        || d.rule.name.as_deref().is_some_and(|n| g.is_match(n))
-                })
+                s.detections
+                    .iter()
+                    .any(|d| d.rule.names().any(|n| g.is_match(n)))
             })
             && self.tactic.as_ref().is_none_or(|g| {
                 crate::model::detection::signal_tactics(s)

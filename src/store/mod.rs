@@ -252,7 +252,7 @@ impl Store {
                     }
                 }
                 if let Some(input) = input {
-                    self.correlate(&mut s, &input);
+                    self.correlate(&mut s, *input);
                 }
                 self.signals.push(s);
                 self.index(i);
@@ -263,7 +263,7 @@ impl Store {
 
     /// Runs the correlation rules on a new signal (in arrival order); what they find joins its
     /// detections and may raise its severity.
-    fn correlate(&mut self, s: &mut Signal, input: &crate::model::detection::CorrelationInput) {
+    fn correlate(&mut self, s: &mut Signal, input: crate::model::detection::CorrelationInput) {
         let found = self.correlator.feed(s.time, input);
         if found.is_empty() {
             return;
