@@ -4,7 +4,7 @@
 use super::{fields, pack, Detections};
 use crate::model::detection::{attack_tags, RuleInfo};
 use crate::model::Severity;
-use rsigma_eval::{CorrelationConfig, CorrelationEngine, Engine};
+use rsigma_eval::{CorrelationConfig, CorrelationEngine};
 use rsigma_parser::{parse_sigma_yaml, CorrelationRule, Level, LogSource, SigmaRule};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
@@ -159,7 +159,7 @@ impl Builder {
     }
 
     pub fn finish(self) -> Detections {
-        let mut engine = Engine::new();
+        let mut engine = super::index::Engines::new();
         let mut problems = self.problems;
         let mut infos = HashMap::new();
         let mut loaded = Vec::new();
@@ -172,8 +172,8 @@ impl Builder {
                 problems.push(problem(&file, Some(&rule.title), reason));
                 continue;
             }
-            if let Err(e) = engine.add_rule(&rule) {
-                problems.push(problem(&file, Some(&rule.title), e.to_string()));
+            if let Err(e) = engine.add(&rule) {
+                problems.push(problem(&file, Some(&rule.title), e));
                 continue;
             }
             needs_full_record |= !fields::fast_path_covers(&rule);

@@ -13,11 +13,11 @@
 mod correlate;
 mod event;
 mod fields;
+mod index;
 pub mod load;
 pub mod pack;
 
 use crate::model::detection::{CorrelationInput, Detection, RuleInfo};
-use rsigma_eval::Engine;
 use rsigma_parser::{CorrelationRule, SigmaRule};
 use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet};
@@ -29,7 +29,7 @@ pub use load::{Problem, Skipped};
 /// A loaded rule set: the compiled single-event rules, the correlation rules, and the report of
 /// what loaded, what did not and why.
 pub struct Detections {
-    engine: Engine,
+    engine: index::Engines,
     /// Rule id (or title when it has none) → what a match shows.
     infos: HashMap<String, Arc<RuleInfo>>,
     /// Every rule that loaded, in load order (correlations included).
@@ -103,7 +103,8 @@ impl Detections {
             return Matched::default();
         }
         let event = event::RecordEvent::new(record);
-        let results = self.engine.evaluate(&event);
+        let name = record.get("eventName").and_then(serde_json::Value::as_str);
+        let results = self.engine.evaluate(&event, name);
         if results.is_empty() {
             return Matched::default();
         }
