@@ -21,6 +21,7 @@ use std::sync::Arc;
 pub struct Correlator {
     engine: Option<CorrelationEngine>,
     infos: HashMap<String, Arc<RuleInfo>>,
+    gate: super::gate::Gate,
 }
 
 impl Default for Correlator {
@@ -47,6 +48,7 @@ impl Correlator {
             return Correlator {
                 engine: None,
                 infos: HashMap::new(),
+                gate: Default::default(),
             };
         }
         let config = CorrelationConfig {
@@ -79,14 +81,18 @@ impl Correlator {
         Correlator {
             engine: Some(engine),
             infos,
+            gate: super::gate::Gate::new(&d.correlations, &d.referenced),
         }
     }
 
     /// The correlations this record completes (usually none).
-    pub fn feed(&mut self, time: DateTime<Utc>, input: CorrelationInput) -> Vec<Detection> {
+    pub fn feed(&mut self, time: DateTime<Utc>, mut input: CorrelationInput) -> Vec<Detection> {
         let Some(engine) = self.engine.as_mut() else {
             return Vec::new();
         };
+        if !self.gate.pass(time.timestamp(), &mut input) {
+            return Vec::new();
+        }
         let results: Vec<EvaluationResult> = input
             .rules
             .iter()

@@ -51,15 +51,25 @@ pub fn fast_path_covers(rule: &SigmaRule) -> bool {
     rule.detection.named.values().all(detection_covered)
 }
 
-/// The fields a correlation groups or counts by (alias mappings resolved to the real fields).
-pub fn correlation_fields(c: &CorrelationRule) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for g in &c.group_by {
-        match c.aliases.iter().find(|a| &a.alias == g) {
-            Some(a) => out.extend(a.mapping.values().cloned()),
-            None => out.push(g.clone()),
-        }
-    }
+/// The group-by fields of a correlation as they are named in the events of the rule
+/// `reference` (alias mappings resolved).
+pub fn group_fields(c: &CorrelationRule, reference: &str) -> Vec<String> {
+    c.group_by
+        .iter()
+        .map(|g| {
+            c.aliases
+                .iter()
+                .find(|a| &a.alias == g)
+                .and_then(|a| a.mapping.get(reference).cloned())
+                .unwrap_or_else(|| g.clone())
+        })
+        .collect()
+}
+
+/// The fields a correlation reads from the events of the rule `reference`: its group-by
+/// fields and the field it counts distinct values of.
+pub fn correlation_fields(c: &CorrelationRule, reference: &str) -> Vec<String> {
+    let mut out = group_fields(c, reference);
     if let CorrelationCondition::Threshold {
         field: Some(fields),
         ..

@@ -208,7 +208,7 @@ impl Builder {
             referenced: Vec::new(),
             referenced_ids: HashSet::new(),
             silent_ids: HashSet::new(),
-            correlation_fields: Vec::new(),
+            correlation_fields: HashMap::new(),
             needs_full_record,
         };
         add_correlations(&mut d, self.correlations, &by_ref);
@@ -257,9 +257,12 @@ fn add_correlations(
             d.problems.push(problem(&file, Some(&corr.title), reason));
             continue;
         }
-        for f in fields::correlation_fields(&corr) {
-            if !d.correlation_fields.contains(&f) {
-                d.correlation_fields.push(f);
+        for ((rid, _), reference) in refs.iter().zip(&corr.rules) {
+            let wanted = d.correlation_fields.entry(rid.clone()).or_default();
+            for f in fields::correlation_fields(&corr, reference) {
+                if !wanted.contains(&f) {
+                    wanted.push(f);
+                }
             }
         }
         for (rid, rule) in refs {

@@ -13,6 +13,7 @@
 mod correlate;
 mod event;
 mod fields;
+mod gate;
 mod index;
 pub mod load;
 pub mod pack;
@@ -44,7 +45,8 @@ pub struct Detections {
     /// Rules referenced only by correlations that do not `generate` their matches: they feed
     /// the correlation and are not shown on their own.
     silent_ids: HashSet<String>,
-    correlation_fields: Vec<String>,
+    /// Per rule correlations reference: the fields they read from its events.
+    correlation_fields: HashMap<String, Vec<String>>,
     /// A rule reads a top-level field the fast CloudTrail path does not keep (or searches
     /// keywords across the whole record): records then take the general path.
     needs_full_record: bool,
@@ -132,7 +134,11 @@ impl Detections {
             .sort_by_key(|d| std::cmp::Reverse(d.rule.level));
         if !feeds.is_empty() {
             let mut m = Map::new();
-            for f in &self.correlation_fields {
+            let wanted = feeds
+                .iter()
+                .filter_map(|id| self.correlation_fields.get(id))
+                .flatten();
+            for f in wanted {
                 if let Some(v) = fields::string_at(record, f) {
                     m.insert(f.clone(), Value::String(v));
                 }
