@@ -14,13 +14,12 @@ use rsigma_eval::{
     JsonEvent, ResultBody, RuleHeader, TimestampFallback,
 };
 use serde_json::Value;
-use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Correlation state for one store.
 pub struct Correlator {
     engine: Option<CorrelationEngine>,
-    infos: HashMap<String, Arc<RuleInfo>>,
+    infos: super::FastMap<String, Arc<RuleInfo>>,
     gate: super::gate::Gate,
 }
 
@@ -47,7 +46,7 @@ impl Correlator {
         if d.correlations.is_empty() {
             return Correlator {
                 engine: None,
-                infos: HashMap::new(),
+                infos: Default::default(),
                 gate: Default::default(),
             };
         }

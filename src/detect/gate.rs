@@ -8,22 +8,24 @@
 
 use crate::model::detection::CorrelationInput;
 use rsigma_parser::{CorrelationRule, CorrelationType, SigmaRule};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 /// More open windows than this and the gate stops dropping anything (exactness over savings).
 const MAX_OPEN: usize = 200_000;
 
-/// (correlation, the fields of the group in this rule's events).
-type Role = (usize, Vec<String>);
+use super::ordered::Role;
 
 #[derive(Debug, Default)]
 pub struct Gate {
-    leads: HashMap<String, Vec<Role>>,
+    pub(super) leads: super::FastMap<String, Vec<Role>>,
     /// Rules that are only ever a later step of ordered correlations.
-    follows: HashMap<String, Vec<Role>>,
+    pub(super) follows: super::FastMap<String, Vec<Role>>,
     spans: Vec<i64>,
-    opened: HashMap<(usize, Vec<String>), i64>,
+    /// Windows opened: a hash of (correlation, group values) → newest time. A collision only
+    /// lets an event through that the engine then judges itself.
+    opened: super::FastMap<u64, i64>,
     overflow: bool,
+    hasher: foldhash::fast::RandomState,
 }
 
 impl Gate {
@@ -59,17 +61,23 @@ impl Gate {
         g
     }
 
-    fn key(values: &serde_json::Map<String, serde_json::Value>, fields: &[String]) -> Vec<String> {
-        fields
-            .iter()
-            .map(|f| {
-                values
-                    .get(f)
-                    .and_then(|v| v.as_str())
-                    .unwrap_or("")
-                    .to_string()
-            })
-            .collect()
+    fn key(
+        hasher: &foldhash::fast::RandomState,
+        c: usize,
+        values: &serde_json::Map<String, serde_json::Value>,
+        fields: &[String],
+    ) -> u64 {
+        use std::hash::{BuildHasher, Hash, Hasher};
+        let mut h = hasher.build_hasher();
+        c.hash(&mut h);
+        for f in fields {
+            values
+                .get(f)
+                .and_then(|v| v.as_str())
+                .unwrap_or("")
+                .hash(&mut h);
+        }
+        h.finish()
     }
 
     /// Records the windows this event opens and drops the later-step rules no window is open
@@ -77,7 +85,7 @@ impl Gate {
     pub fn pass(&mut self, time: i64, input: &mut CorrelationInput) -> bool {
         for id in &input.rules {
             for (c, fields) in self.leads.get(id).into_iter().flatten() {
-                let k = (*c, Self::key(&input.fields, fields));
+                let k = Self::key(&self.hasher, *c, &input.fields, fields);
                 let t = self.opened.entry(k).or_insert(time);
                 *t = (*t).max(time);
             }
@@ -89,7 +97,8 @@ impl Gate {
             self.overflow |= self.opened.len() > MAX_OPEN;
         }
         if !self.overflow {
-            let (follows, opened, spans) = (&self.follows, &self.opened, &self.spans);
+            let (follows, opened, spans, hasher) =
+                (&self.follows, &self.opened, &self.spans, &self.hasher);
             let values = &input.fields;
             input.rules.retain(|id| {
                 let Some(roles) = follows.get(id) else {
@@ -97,7 +106,7 @@ impl Gate {
                 };
                 roles.iter().any(|(c, fields)| {
                     opened
-                        .get(&(*c, Self::key(values, fields)))
+                        .get(&Self::key(hasher, *c, values, fields))
                         .is_some_and(|t| (time - t).abs() <= spans[*c])
                 })
             });

@@ -11,7 +11,7 @@
 
 use rsigma_eval::{Engine, EvaluationResult, Event};
 use rsigma_parser::{ConditionExpr, Detection, Quantifier, SelectorPattern, SigmaRule, SigmaValue};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 /// Lower-case event names a detection or condition requires (None: it does not require one).
 type Names = Option<HashSet<String>>;
@@ -126,7 +126,7 @@ pub fn required_event_names(rule: &SigmaRule) -> Names {
 /// The engines: one for rules any record may match, one per event name.
 pub struct Engines {
     any: Engine,
-    by_event: HashMap<String, Engine>,
+    by_event: super::FastMap<String, Engine>,
     count: usize,
 }
 
@@ -134,7 +134,7 @@ impl Engines {
     pub fn new() -> Engines {
         Engines {
             any: Engine::new(),
-            by_event: HashMap::new(),
+            by_event: Default::default(),
             count: 0,
         }
     }

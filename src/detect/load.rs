@@ -161,10 +161,33 @@ impl Builder {
     pub fn finish(self) -> Detections {
         let mut engine = super::index::Engines::new();
         let mut problems = self.problems;
-        let mut infos = HashMap::new();
+        let mut infos = super::FastMap::default();
         let mut loaded = Vec::new();
         let mut by_ref: HashMap<String, (String, SigmaRule)> = HashMap::new();
         let mut needs_full_record = false;
+        // Rules that are only ever a later step of ordered correlations are kept aside
+        // (`ordered.rs`); they go into the engines once the correlations are known.
+        let mut later_refs: HashSet<&str> = HashSet::new();
+        let mut other_refs: HashSet<&str> = HashSet::new();
+        for (_, c) in &self.correlations {
+            let ordered = c.correlation_type == rsigma_parser::CorrelationType::TemporalOrdered;
+            for (k, r) in c.rules.iter().enumerate() {
+                if ordered && k > 0 {
+                    later_refs.insert(r);
+                } else {
+                    other_refs.insert(r);
+                }
+            }
+        }
+        let later_only = |r: &SigmaRule| {
+            let refs: Vec<&str> = [r.name.as_deref(), r.id.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect();
+            refs.iter().any(|x| later_refs.contains(x))
+                && !refs.iter().any(|x| other_refs.contains(x))
+        };
+        let mut later: Vec<SigmaRule> = Vec::new();
         for (file, rule) in self.rules {
             let id = rule.id.clone().unwrap_or_else(|| rule.title.clone());
             if infos.contains_key(&id) {
@@ -172,7 +195,15 @@ impl Builder {
                 problems.push(problem(&file, Some(&rule.title), reason));
                 continue;
             }
-            if let Err(e) = engine.add(&rule) {
+            let added = if later_only(&rule) {
+                let checked = rsigma_eval::Engine::new()
+                    .add_rule(&rule)
+                    .map_err(|e| e.to_string());
+                checked.map(|_| later.push(rule.clone()))
+            } else {
+                engine.add(&rule)
+            };
+            if let Err(e) = added {
                 problems.push(problem(&file, Some(&rule.title), e));
                 continue;
             }
@@ -206,12 +237,35 @@ impl Builder {
             skipped: self.skipped,
             correlations: Vec::new(),
             referenced: Vec::new(),
-            referenced_ids: HashSet::new(),
-            silent_ids: HashSet::new(),
-            correlation_fields: HashMap::new(),
+            referenced_ids: Default::default(),
+            silent_ids: Default::default(),
+            correlation_fields: Default::default(),
             needs_full_record,
+            ordered: Default::default(),
         };
-        add_correlations(&mut d, self.correlations, &by_ref);
+        let correlations = self.correlations;
+        add_correlations(&mut d, correlations, &by_ref);
+        let gate = super::gate::Gate::new(&d.correlations, &d.referenced);
+        for rule in later {
+            let id = rule.id.clone().unwrap_or_else(|| rule.title.clone());
+            // Its correlation did not load: it runs as a rule of its own.
+            let into = if gate.follows.contains_key(&id) {
+                &mut d.ordered.followers
+            } else {
+                &mut d.engine
+            };
+            if let Err(e) = into.add(&rule) {
+                tracing::warn!("rule {} not loaded: {e}", rule.title);
+            }
+        }
+        d.ordered.leads = gate.leads.clone();
+        for roles in gate.follows.values() {
+            for r in roles {
+                if !d.ordered.follow_roles.contains(r) {
+                    d.ordered.follow_roles.push(r.clone());
+                }
+            }
+        }
         d
     }
 }

@@ -16,12 +16,18 @@ mod fields;
 mod gate;
 mod index;
 pub mod load;
+mod ordered;
 pub mod pack;
 
 use crate::model::detection::{CorrelationInput, Detection, RuleInfo};
 use rsigma_parser::{CorrelationRule, SigmaRule};
 use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet};
+
+/// The matching path's maps are read once or more per record: a fast hasher (foldhash, seeded
+/// per process), not SipHash, which showed in the load profile.
+pub(crate) type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+pub(crate) type FastSet<K> = HashSet<K, foldhash::fast::RandomState>;
 use std::sync::{Arc, OnceLock};
 
 pub use correlate::Correlator;
@@ -32,7 +38,7 @@ pub use load::{Problem, Skipped};
 pub struct Detections {
     engine: index::Engines,
     /// Rule id (or title when it has none) → what a match shows.
-    infos: HashMap<String, Arc<RuleInfo>>,
+    infos: FastMap<String, Arc<RuleInfo>>,
     /// Every rule that loaded, in load order (correlations included).
     loaded: Vec<Arc<RuleInfo>>,
     problems: Vec<Problem>,
@@ -41,15 +47,17 @@ pub struct Detections {
     correlations: Vec<CorrelationRule>,
     referenced: Vec<SigmaRule>,
     /// Ids of the rules correlations reference, and the fields they group or count by.
-    referenced_ids: HashSet<String>,
+    referenced_ids: FastSet<String>,
     /// Rules referenced only by correlations that do not `generate` their matches: they feed
     /// the correlation and are not shown on their own.
-    silent_ids: HashSet<String>,
+    silent_ids: FastSet<String>,
     /// Per rule correlations reference: the fields they read from its events.
-    correlation_fields: HashMap<String, Vec<String>>,
+    correlation_fields: FastMap<String, Vec<String>>,
     /// A rule reads a top-level field the fast CloudTrail path does not keep (or searches
     /// keywords across the whole record): records then take the general path.
     needs_full_record: bool,
+    /// Later steps of ordered correlations, evaluated only for open groups.
+    ordered: ordered::Ordered,
 }
 
 /// The result of matching one record.
@@ -106,7 +114,17 @@ impl Detections {
         }
         let event = event::RecordEvent::new(record);
         let name = record.get("eventName").and_then(serde_json::Value::as_str);
-        let results = self.engine.evaluate(&event, name);
+        let mut results = self.engine.evaluate(&event, name);
+        if !self.ordered.leads.is_empty() {
+            let ids: Vec<&str> = results
+                .iter()
+                .map(|r| r.header.rule_id.as_deref().unwrap_or(&r.header.rule_title))
+                .collect();
+            self.ordered.opened_by(record, &ids);
+        }
+        if self.ordered.may_follow(record) {
+            results.extend(self.ordered.followers.evaluate(&event, name));
+        }
         if results.is_empty() {
             return Matched::default();
         }

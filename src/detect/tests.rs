@@ -285,3 +285,23 @@ fn each_modifier_matches_and_just_misses() {
         );
     }
 }
+
+/// The "key used" rule is evaluated in the readers only once the key's creation was read: a
+/// call with a key created elsewhere carries nothing to the correlations; after the creation,
+/// the same key's calls do, and another key's still do not.
+#[test]
+fn later_steps_are_matched_only_for_groups_an_earlier_step_opened() {
+    let d = Detections::builtin();
+    let used = |key: &str| {
+        json!({"eventSource": "sts.amazonaws.com", "eventName": "GetCallerIdentity",
+            "userIdentity": {"type": "IAMUser", "userName": "x", "accessKeyId": key}})
+    };
+    let feeds = |m: &Matched| m.correlation_input.as_ref().map(|i| i.rules.len()).unwrap_or(0);
+    assert_eq!(feeds(&d.match_record(&used("AKIAOLDKEY0000000001"))), 0);
+    let created = json!({"eventSource": "iam.amazonaws.com", "eventName": "CreateAccessKey",
+        "requestParameters": {"userName": "svc"},
+        "responseElements": {"accessKey": {"accessKeyId": "AKIANEWKEY0000000001", "userName": "svc"}}});
+    assert!(feeds(&d.match_record(&created)) > 0);
+    assert_eq!(feeds(&d.match_record(&used("AKIANEWKEY0000000001"))), 1);
+    assert_eq!(feeds(&d.match_record(&used("AKIAOLDKEY0000000002"))), 0);
+}
