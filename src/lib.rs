@@ -27,6 +27,7 @@ pub mod safe_text;
 pub mod settings;
 pub mod source;
 pub mod store;
+pub mod stories;
 pub mod theme;
 pub mod ui;
 pub mod watch;

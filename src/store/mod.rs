@@ -10,10 +10,12 @@ use std::hash::BuildHasher;
 mod chunked;
 mod sharded;
 mod snapshot;
+mod stories;
 pub use chunked::Chunked;
 use sharded::Sharded;
 use snapshot::signal_mask;
 pub use snapshot::{text_mask, Snapshot, SOURCE_SHIFT};
+pub use stories::StoryStep;
 
 /// The store's maps are keyed by strings from files and AWS: a fast hasher with a per-process
 /// random seed (foldhash) instead of SipHash, which dominated load and refresh profiles.
@@ -54,6 +56,8 @@ pub struct Store {
     pending_health: Map<String, (serde_json::Value, String)>,
     /// Correlation rules' state (`detect`), fed one new signal at a time.
     correlator: crate::detect::Correlator,
+    /// Attack stories, built as signals arrive (`stories`).
+    stories: crate::stories::Stories,
 }
 
 impl Store {
@@ -206,6 +210,7 @@ impl Store {
             }
         }
         self.version += 1;
+        self.add_to_stories(i);
     }
 
     fn unindex(&mut self, i: usize) {
@@ -316,10 +321,12 @@ impl Store {
         let before = old.len();
         let catalog = std::mem::take(&mut self.catalog);
         let pending = std::mem::take(&mut self.pending_health);
+        let stories = self.stories.emptied();
         *self = Store {
             catalog,
             pending_health: pending,
             epoch: self.epoch + 1,
+            stories,
             ..Store::default()
         };
         for s in old.iter().filter(|s| keep(s)) {
@@ -353,6 +360,7 @@ impl Store {
     /// Re-derives Health signals whose category was unknown when they arrived, now that every
     /// catalog file has been read.
     pub fn finish(&mut self) {
+        self.settle_stories();
         let pending: Vec<String> = self.pending_health.keys().cloned().collect();
         for arn in pending {
             if let Some((parts, reason)) = self.pending_health.remove(&arn) {

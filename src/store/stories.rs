@@ -1,0 +1,134 @@
+//! The store's side of attack stories: each new or updated signal goes to `stories`, with the
+//! entity ids and counts the store already keeps; reading them back names the entities.
+
+use super::Store;
+use crate::model::Entity;
+use crate::stories::{Config, Step, Stories, Story};
+
+/// One step of a story as shown.
+#[derive(Debug, Clone)]
+pub struct StoryStep<'a> {
+    pub signal: &'a crate::model::Signal,
+    /// The entity it shares with an earlier step.
+    pub via: Option<&'a Entity>,
+    /// Its details are withheld from this principal (sensitive).
+    pub hidden: bool,
+}
+
+impl Store {
+    /// An empty store whose stories use `config`.
+    pub fn with_stories(config: Config) -> Store {
+        Store {
+            stories: Stories::new(config),
+            ..Store::default()
+        }
+    }
+
+    pub(super) fn add_to_stories(&mut self, i: usize) {
+        let Some(ids) = self.signal_entities.get(i) else {
+            return;
+        };
+        let touching = &self.touching;
+        self.stories.add(
+            i as u32,
+            &self.signals[i],
+            ids,
+            |id| touching.get(id as usize).map_or(0, Vec::len),
+            self.signals.len(),
+        );
+        if self.stories.wants_settle() {
+            self.settle_stories();
+        }
+    }
+
+    /// Re-checks which entities are too common to join stories (after a load, and every few
+    /// thousand signals in stories).
+    pub fn settle_stories(&mut self) {
+        let touching = &self.touching;
+        self.stories.settle(
+            |id| touching.get(id as usize).map_or(0, Vec::len),
+            self.signals.len(),
+        );
+    }
+
+    /// Never join stories through `e` (the console's own principal).
+    pub fn exclude_from_stories(&mut self, e: Entity) {
+        self.stories.exclude(e);
+    }
+
+    /// Changes whenever a story does.
+    pub fn stories_version(&self) -> u64 {
+        self.stories.version()
+    }
+
+    /// Every story, best first.
+    pub fn stories(&self) -> Vec<Story> {
+        self.stories.list(|id| self.entities.get(id as usize))
+    }
+
+    /// A story as someone sees it who may not see the signals `hidden` accepts: its steps in
+    /// time order (signal, linking entity, hidden or not) and its principals, IPs and
+    /// resources from the visible steps only.
+    pub fn story_view(
+        &self,
+        story: &Story,
+        hidden: impl Fn(&crate::model::Signal) -> bool,
+    ) -> (Story, Vec<StoryStep<'_>>) {
+        self.view_of(story, self.stories.steps(story), &hidden)
+    }
+
+    /// `story_view` for many stories at once (one pass over the story members).
+    pub fn story_views(
+        &self,
+        stories: &[Story],
+        hidden: impl Fn(&crate::model::Signal) -> bool,
+    ) -> Vec<(Story, Vec<StoryStep<'_>>)> {
+        stories
+            .iter()
+            .zip(self.stories.all_steps(stories))
+            .map(|(story, steps)| self.view_of(story, steps, &hidden))
+            .collect()
+    }
+
+    fn view_of(
+        &self,
+        story: &Story,
+        steps: Vec<Step>,
+        hidden: &impl Fn(&crate::model::Signal) -> bool,
+    ) -> (Story, Vec<StoryStep<'_>>) {
+        let steps: Vec<StoryStep> = steps
+            .into_iter()
+            .filter_map(|Step { pos, via }| {
+                let signal = self.signals.get(pos as usize)?;
+                Some(StoryStep {
+                    signal,
+                    via: via.and_then(|id| self.entities.get(id as usize)),
+                    hidden: hidden(signal),
+                })
+            })
+            .collect();
+        let seen = story.seen_through(
+            steps
+                .iter()
+                .filter(|s| !s.hidden)
+                .flat_map(|s| s.signal.entities.iter()),
+        );
+        (seen, steps)
+    }
+
+    /// Store positions of a story's signals, ascending.
+    pub fn story_positions(&self, story: &Story) -> Vec<u32> {
+        self.stories.positions(story)
+    }
+
+    /// The story the signal at `pos` is part of, if any.
+    pub fn story_of(&self, pos: usize) -> Option<Story> {
+        self.stories
+            .story_of(pos as u32, |id| self.entities.get(id as usize))
+    }
+
+    /// A story by its id.
+    pub fn story(&self, id: &str) -> Option<Story> {
+        self.stories().into_iter().find(|s| s.id == id)
+    }
+}

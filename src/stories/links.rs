@@ -1,0 +1,123 @@
+//! Joining members through their entities, and the busy check that un-joins them.
+
+use super::{Agg, Links, Stories};
+
+impl Stories {
+    /// Puts member `m` (at `time`) on each entity's time line and joins it with its neighbours
+    /// there when they are within the gap and the entity is not busy.
+    pub(super) fn link(
+        &mut self,
+        m: u32,
+        time: i64,
+        entities: &[u32],
+        touching: &impl Fn(u32) -> usize,
+        total: usize,
+    ) {
+        for e in entities {
+            let busy_now = self.busy(touching(*e), total);
+            let links = self.by_entity.entry(*e).or_insert_with(|| Links {
+                by_time: Default::default(),
+                busy: busy_now,
+            });
+            let (before, after) = links.by_time.insert((time, m));
+            if links.busy {
+                continue;
+            }
+            let gap = self.config.gap_secs;
+            for (t, other) in before.into_iter().chain(after) {
+                if (t - time).abs() <= gap {
+                    self.union(m, other);
+                }
+            }
+        }
+    }
+
+    /// Re-checks which entities are busy now that the store holds `total` signals: a newly busy
+    /// entity's stories are split apart again (only those), a no-longer-busy one joins its
+    /// members. Cheap when nothing changed: one look per entity that is in a story.
+    pub fn settle(&mut self, touching: impl Fn(u32) -> usize, total: usize) {
+        self.since_settle = 0;
+        let mut now_busy = Vec::new();
+        let mut now_quiet = Vec::new();
+        for (e, links) in &self.by_entity {
+            let busy = self.busy(touching(*e), total);
+            if busy && !links.busy {
+                now_busy.push(*e);
+            } else if !busy && links.busy {
+                now_quiet.push(*e);
+            }
+        }
+        if now_busy.is_empty() && now_quiet.is_empty() {
+            return;
+        }
+        self.version += 1;
+        let mut affected = Vec::new();
+        for e in &now_busy {
+            let Some(links) = self.by_entity.get_mut(e) else {
+                continue;
+            };
+            links.busy = true;
+            let members: Vec<u32> = links.by_time.iter().map(|(_, m)| m).collect();
+            for m in members {
+                affected.push(self.find(m));
+            }
+        }
+        affected.sort_unstable();
+        affected.dedup();
+        if !affected.is_empty() {
+            self.rebuild(&affected);
+        }
+        for e in now_quiet {
+            let Some(links) = self.by_entity.get_mut(&e) else {
+                continue;
+            };
+            links.busy = false;
+            let pairs: Vec<(u32, u32)> = links
+                .by_time
+                .iter()
+                .zip(links.by_time.iter().skip(1))
+                .filter(|(a, b)| b.0 - a.0 <= self.config.gap_secs)
+                .map(|(a, b)| (a.1, b.1))
+                .collect();
+            for (a, b) in pairs {
+                self.union(a, b);
+            }
+        }
+    }
+
+    /// Forms the stories rooted at `roots` again from their members' links.
+    fn rebuild(&mut self, roots: &[u32]) {
+        let members: Vec<u32> = (0..self.members.len() as u32)
+            .filter(|m| roots.binary_search(&self.root_of(*m)).is_ok())
+            .collect();
+        for r in roots {
+            self.aggs.remove(r);
+        }
+        for m in &members {
+            let member = &mut self.members[*m as usize];
+            member.parent = *m;
+            let agg = Agg::of(member);
+            self.aggs.insert(*m, agg);
+        }
+        let gap = self.config.gap_secs;
+        for m in members {
+            let (time, entities) = {
+                let member = &self.members[m as usize];
+                (member.time, member.entities.clone())
+            };
+            for e in entities.iter() {
+                let Some(links) = self.by_entity.get(e) else {
+                    continue;
+                };
+                if links.busy {
+                    continue;
+                }
+                if let Some((t, other)) = links.by_time.after((time, m)) {
+                    if t - time <= gap {
+                        self.union(m, other);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,346 @@
+//! Attack stories: the signals that matter (a detection, a GuardDuty finding, a Health abuse or
+//! risk event) joined into candidate incidents when they share a strong entity — an access key,
+//! an IAM user, a role session, an instance, a bucket, a public source IP — within a time gap.
+//!
+//! Built incrementally, one signal at a time in any arrival order: each strong entity keeps its
+//! members sorted by time, and a new member joins (union-find) only its neighbours in time on
+//! each of its entities, which gives the same grouping as comparing every pair (single linkage).
+//! An entity that touches more than a set share of all signals (a busy automation user, a NAT
+//! address) is "busy" and joins nothing; `settle` re-checks that as the store grows and splits
+//! only the stories a newly busy entity had joined. No pass over the store, ever.
+
+use crate::model::{Entity, Severity, Signal, Source};
+use std::collections::HashMap;
+
+mod links;
+mod membership;
+mod summary;
+#[cfg(test)]
+mod tests;
+mod timeline;
+
+use membership::rank;
+pub use membership::{joins, strong};
+pub use summary::{Step, Story};
+
+type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
+/// How stories are formed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// Two signals sharing an entity join when at most this far apart (seconds).
+    pub gap_secs: i64,
+    /// An entity touching more than this share of all signals joins nothing…
+    pub busy_share: f64,
+    /// …once it touches at least this many (so a small replay's attacker key stays strong).
+    pub busy_floor: usize,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            gap_secs: 2 * 3600,
+            busy_share: 0.05,
+            busy_floor: 10_000,
+        }
+    }
+}
+
+/// A stable 64-bit hash of a signal id (FNV-1a), so a story's id is the same in every run and
+/// build; the store's hashers are seeded per process, which is right for them and wrong here.
+fn stable_hash(s: &str) -> u64 {
+    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// One signal of a story.
+#[derive(Debug, Clone)]
+struct Member {
+    /// Position in the store.
+    pos: u32,
+    time: i64,
+    id_hash: u64,
+    severity: Severity,
+    /// Bits over `model::detection::TACTICS`.
+    tactics: u16,
+    source: Source,
+    /// Store ids of its strong entities.
+    entities: Box<[u32]>,
+    /// Per entity: how well it explains a link (principal 2, resource 1, address 0).
+    ranks: Box<[u8]>,
+    parent: u32,
+}
+
+/// What a story holds, kept on its root member and merged on each join.
+#[derive(Debug, Clone)]
+struct Agg {
+    first: i64,
+    last: i64,
+    /// The earliest member's (time, id hash): the story's id.
+    earliest: (i64, u64),
+    count: u32,
+    severity: Severity,
+    tactics: u16,
+    sources: u8,
+    /// Distinct strong entities (store ids), at most `MAX_ENTITIES`.
+    entities: Vec<u32>,
+}
+
+const MAX_ENTITIES: usize = 64;
+
+impl Agg {
+    fn of(m: &Member) -> Agg {
+        Agg {
+            first: m.time,
+            last: m.time,
+            earliest: (m.time, m.id_hash),
+            count: 1,
+            severity: m.severity,
+            tactics: m.tactics,
+            sources: 1 << m.source.index(),
+            entities: m.entities.iter().take(MAX_ENTITIES).copied().collect(),
+        }
+    }
+
+    fn merge(&mut self, o: Agg) {
+        self.first = self.first.min(o.first);
+        self.last = self.last.max(o.last);
+        self.earliest = self.earliest.min(o.earliest);
+        self.count += o.count;
+        self.severity = self.severity.max(o.severity);
+        self.tactics |= o.tactics;
+        self.sources |= o.sources;
+        for e in o.entities {
+            if self.entities.len() >= MAX_ENTITIES {
+                break;
+            }
+            if !self.entities.contains(&e) {
+                self.entities.push(e);
+            }
+        }
+    }
+}
+
+/// An entity's members in time order, and whether it is busy (joins nothing).
+#[derive(Debug, Clone, Default)]
+struct Links {
+    by_time: timeline::Timeline,
+    busy: bool,
+}
+
+static CONFIGURED: std::sync::OnceLock<Config> = std::sync::OnceLock::new();
+
+/// Sets the configuration every store of this process uses (`--story-gap`), once, at start-up.
+/// False when it was already set.
+pub fn configure(config: Config) -> bool {
+    CONFIGURED.set(config).is_ok()
+}
+
+fn configured() -> Config {
+    CONFIGURED.get().cloned().unwrap_or_default()
+}
+
+/// The stories of one store.
+#[derive(Debug)]
+pub struct Stories {
+    config: Config,
+    members: Vec<Member>,
+    /// Only on roots.
+    aggs: Map<u32, Agg>,
+    by_pos: Map<u32, u32>,
+    by_entity: Map<u32, Links>,
+    /// Entities that never join (the console's own caller).
+    excluded: Vec<Entity>,
+    /// Bumped on every change, so views know when to re-rank.
+    version: u64,
+    /// Additions since the busy check last ran.
+    since_settle: usize,
+    /// The newest member's time: what recency is measured against.
+    newest: i64,
+}
+
+impl Default for Stories {
+    fn default() -> Stories {
+        Stories::new(configured())
+    }
+}
+
+fn tactic_bits(s: &Signal) -> u16 {
+    crate::model::detection::signal_tactics(s)
+        .into_iter()
+        .filter_map(|t| {
+            crate::model::detection::TACTICS
+                .iter()
+                .position(|x| *x == t)
+        })
+        .fold(0, |m, i| m | (1 << i))
+}
+
+impl Stories {
+    pub fn new(config: Config) -> Stories {
+        Stories {
+            config,
+            members: Vec::new(),
+            aggs: Map::default(),
+            by_pos: Map::default(),
+            by_entity: Map::default(),
+            excluded: Vec::new(),
+            version: 0,
+            since_settle: 0,
+            newest: 0,
+        }
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// A fresh set with the same configuration and exclusions (the store was rebuilt).
+    pub fn emptied(&self) -> Stories {
+        Stories {
+            excluded: self.excluded.clone(),
+            ..Stories::new(self.config.clone())
+        }
+    }
+
+    /// Never join stories through `e` (e.g. the responder's own principal).
+    pub fn exclude(&mut self, e: Entity) {
+        if !self.excluded.contains(&e) {
+            self.excluded.push(e);
+        }
+    }
+
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
+    /// Signals in stories (candidates included).
+    pub fn members(&self) -> usize {
+        self.members.len()
+    }
+
+    fn busy(&self, touching: usize, total: usize) -> bool {
+        touching >= self.config.busy_floor
+            && touching as f64 > self.config.busy_share * total as f64
+    }
+
+    /// Adds (or updates) the signal at store position `pos`. `ids` are its entities' store ids
+    /// (same order as `s.entities`); `touching(id)` how many signals touch an entity; `total`
+    /// how many signals the store holds.
+    pub fn add(
+        &mut self,
+        pos: u32,
+        s: &Signal,
+        ids: &[u32],
+        touching: impl Fn(u32) -> usize,
+        total: usize,
+    ) {
+        if !joins(s) {
+            return;
+        }
+        let (strong_ids, ranks): (Vec<u32>, Vec<u8>) = s
+            .entities
+            .iter()
+            .zip(ids)
+            .filter(|(e, _)| strong(e) && !self.excluded.contains(e))
+            .map(|(e, id)| (*id, rank(e.kind)))
+            .unzip();
+        let time = s.time.timestamp();
+        self.newest = self.newest.max(time);
+        let m = match self.by_pos.get(&pos) {
+            Some(m) => {
+                // Seen before (a finding updated): raise what it brings, link new entities.
+                let m = *m;
+                let member = &mut self.members[m as usize];
+                member.severity = member.severity.max(s.severity);
+                member.tactics |= tactic_bits(s);
+                let (severity, tactics) = (member.severity, member.tactics);
+                let root = self.find(m);
+                if let Some(a) = self.aggs.get_mut(&root) {
+                    a.severity = a.severity.max(severity);
+                    a.tactics |= tactics;
+                }
+                let known = self.members[m as usize].entities.clone();
+                let (new, new_ranks): (Vec<u32>, Vec<u8>) = strong_ids
+                    .into_iter()
+                    .zip(ranks)
+                    .filter(|(e, _)| !known.contains(e))
+                    .unzip();
+                if !new.is_empty() {
+                    let member = &mut self.members[m as usize];
+                    member.entities = [&known[..], &new[..]].concat().into_boxed_slice();
+                    member.ranks = [&member.ranks[..], &new_ranks[..]]
+                        .concat()
+                        .into_boxed_slice();
+                    self.link(m, time, &new, &touching, total);
+                }
+                self.version += 1;
+                return;
+            }
+            None => self.members.len() as u32,
+        };
+        let member = Member {
+            pos,
+            time,
+            id_hash: stable_hash(&s.id),
+            severity: s.severity,
+            tactics: tactic_bits(s),
+            source: s.source,
+            entities: strong_ids.clone().into_boxed_slice(),
+            ranks: ranks.into_boxed_slice(),
+            parent: m,
+        };
+        self.aggs.insert(m, Agg::of(&member));
+        self.members.push(member);
+        self.by_pos.insert(pos, m);
+        self.link(m, time, &strong_ids, &touching, total);
+        self.version += 1;
+        self.since_settle += 1;
+    }
+
+    /// Whether enough has arrived since the busy check that it should run again.
+    pub fn wants_settle(&self) -> bool {
+        self.since_settle >= 4096
+    }
+
+    fn find(&mut self, mut m: u32) -> u32 {
+        let mut root = m;
+        while self.members[root as usize].parent != root {
+            root = self.members[root as usize].parent;
+        }
+        while self.members[m as usize].parent != root {
+            let next = self.members[m as usize].parent;
+            self.members[m as usize].parent = root;
+            m = next;
+        }
+        root
+    }
+
+    /// The root of `m` without compressing paths (for readers).
+    fn root_of(&self, mut m: u32) -> u32 {
+        while self.members[m as usize].parent != m {
+            m = self.members[m as usize].parent;
+        }
+        m
+    }
+
+    fn union(&mut self, a: u32, b: u32) {
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra == rb {
+            return;
+        }
+        let size = |s: &Self, r: u32| s.aggs.get(&r).map_or(1, |a| a.count);
+        let (big, small) = if size(self, ra) >= size(self, rb) {
+            (ra, rb)
+        } else {
+            (rb, ra)
+        };
+        self.members[small as usize].parent = big;
+        if let Some(agg) = self.aggs.remove(&small) {
+            if let Some(b) = self.aggs.get_mut(&big) {
+                b.merge(agg);
+            }
+        }
+    }
+}
