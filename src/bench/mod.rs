@@ -5,6 +5,7 @@
 
 mod corpus;
 mod keys;
+mod stories;
 mod view;
 
 use clap::{Parser, Subcommand};
@@ -37,6 +38,12 @@ pub enum Bench {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
+    /// Load PATH, then time adding 1,000 story signals to it (against an empty store) and
+    /// ranking its stories.
+    Stories {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
     /// Run the console loop on PATH and time keypress to frame while it loads.
     Keys {
         #[arg(required = true)]
@@ -55,6 +62,7 @@ pub fn run(bench: Bench) -> Result<(), String> {
         } => corpus::run(&out, events, plain, per_file, source),
         Bench::View { paths } => view::run(&paths),
         Bench::Keys { paths } => keys::run(&paths),
+        Bench::Stories { paths } => stories::run(&paths),
     }
 }
 

@@ -21,6 +21,10 @@ pub struct Cli {
     /// Match no detection rules at all (not even the built-in pack).
     #[arg(long, global = true)]
     pub no_detections: bool,
+    /// Attack stories join two signals sharing an entity when at most this far apart.
+    #[arg(long, global = true, value_name = "DURATION", default_value = "2h",
+          value_parser = humantime::parse_duration)]
+    pub story_gap: std::time::Duration,
     #[command(flatten)]
     pub live: LiveArgs,
     #[command(flatten)]
@@ -166,6 +170,22 @@ pub enum Command {
     Detections {
         #[command(subcommand)]
         action: DetectionsAction,
+    },
+    /// Attack stories: the signals of some files (or the demo) grouped into candidate
+    /// incidents by the entities they share, best first, each with its timeline.
+    Stories {
+        /// Files or directories (read recursively); .json, .jsonl, .json.gz and .zip.
+        #[arg(required_unless_present = "demo")]
+        paths: Vec<PathBuf>,
+        /// The built-in demo scenario instead of files.
+        #[arg(long, conflicts_with = "paths")]
+        demo: bool,
+        /// Print one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+        /// Steps shown per story in text (all of them in JSON).
+        #[arg(long, default_value_t = 40)]
+        steps: usize,
     },
     /// Print the effective keymap (default, user file, --keymap) as TOML.
     Keys {

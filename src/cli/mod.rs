@@ -8,6 +8,7 @@ pub mod incident;
 pub mod inspect;
 pub mod live;
 pub mod respond;
+pub mod stories;
 pub mod watch;
 
 use crate::console::Origin;
@@ -44,11 +45,15 @@ pub fn main(started: std::time::Instant) -> ExitCode {
         crate::source::replay::containers::set_max_file_bytes(n);
     }
     detections::configure(cli.no_detections, &cli.detections);
+    crate::stories::configure(crate::stories::Config {
+        gap_secs: cli.story_gap.as_secs().min(i64::MAX as u64) as i64,
+        ..Default::default()
+    });
     // Rules that did not load are said by the commands that match records: the console as a
     // line on screen, `detections list` in full, these two on stderr.
     if matches!(
         cli.command,
-        Some(Command::Inspect { .. } | Command::Watch(_))
+        Some(Command::Inspect { .. } | Command::Watch(_) | Command::Stories { .. })
     ) {
         if let Some(line) = crate::detect::problems_line() {
             eprintln!("airc: {line}");
@@ -91,6 +96,12 @@ pub fn main(started: std::time::Instant) -> ExitCode {
         }
         Some(Command::Man) => man(),
         Some(Command::Detections { action }) => detections::run(action),
+        Some(Command::Stories {
+            paths,
+            demo,
+            json,
+            steps,
+        }) => stories::run(&paths, demo, json, steps),
         None => match live::from_args(&cli.live) {
             Ok(opts) => console::run(
                 Origin::Live(Box::new(opts), cli.live.replay.clone()),
