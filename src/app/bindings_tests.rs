@@ -54,6 +54,10 @@ fn mid(mut s: State) -> State {
         | Mode::IncidentPick { cursor, .. }
         | Mode::ActionPick { cursor, .. } => *cursor = 1,
         Mode::Notebook { scroll } => *scroll = 2,
+        Mode::Stories(v) => {
+            v.cursor = 1;
+            v.scroll = 3;
+        }
         _ => {}
     }
     s
@@ -98,7 +102,7 @@ fn run(s: &mut State, cmd: Command) {
     }
 }
 
-const MODES: usize = 13;
+const MODES: usize = 14;
 
 fn with(cmds: &[Command]) -> State {
     let mut s = base();
@@ -131,8 +135,43 @@ fn mode(i: usize) -> State {
         9 => with(&[Command::Notebook]),
         10 => incident_pick(),
         11 => action_pick(),
-        _ => action_plan(),
+        12 => action_plan(),
+        _ => stories(),
     }
+}
+
+/// The Stories view with three stories to move between: the demo's, and two lone critical
+/// findings about instances nothing else touches.
+fn stories() -> State {
+    let mut s = base();
+    let finding = s
+        .view
+        .store
+        .signals()
+        .iter()
+        .find(|x| x.source == crate::model::Source::GuardDuty)
+        .cloned()
+        .unwrap_or_else(|| panic!("no finding in the demo"));
+    let lone = (0..2)
+        .map(|i| {
+            let mut f = finding.clone();
+            f.id = format!("guardduty:lone{i}");
+            f.severity = crate::model::Severity::Critical;
+            f.entities = vec![Entity::new(
+                EntityKind::Instance,
+                format!("i-0123456789abcdef{i}"),
+            )];
+            crate::normalize::Normalized::Signal(Box::new(f))
+        })
+        .collect();
+    update(&mut s, Msg::Feed(Feed::Items(lone)));
+    run(&mut s, Command::Stories);
+    assert!(
+        matches!(&s.ui.mode, Mode::Stories(_)) && s.view.stories.len() == 3,
+        "{} stories",
+        s.view.stories.len()
+    );
+    s
 }
 
 fn incident_pick() -> State {

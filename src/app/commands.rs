@@ -149,7 +149,8 @@ pub(super) fn close(state: &mut State) {
         Mode::PivotPick { back, .. } => *back,
         Mode::DetailSearch(d, _) => Mode::Detail(d),
         Mode::Normal => {
-            if state.view.pivots.pop().is_some() {
+            // Entity pivots sit on top of a story pivot: they go first.
+            if state.view.pivots.pop().is_some() || state.view.story_pivot.take().is_some() {
                 state.view.dirty = true;
             }
             Mode::Normal
@@ -315,6 +316,7 @@ pub(super) fn global_command(state: &mut State, cmd: Command) -> Vec<Effect> {
             };
             state.toast(text, false);
         }
+        Command::Stories => super::stories::open(state),
         Command::ToggleBell => {
             state.session.bell = !state.session.bell;
             let on = if state.session.bell { "on" } else { "off" };

@@ -17,6 +17,7 @@ pub(super) fn context(mode: &Mode) -> Context {
             Context::List
         }
         Mode::Notebook { .. } => Context::Notebook,
+        Mode::Stories(_) => Context::Stories,
         Mode::Note { .. } => Context::Editor,
         Mode::Filter { .. }
         | Mode::DetailSearch(..)

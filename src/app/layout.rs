@@ -15,6 +15,7 @@ pub struct Areas {
 
 pub fn areas(state: &State, area: Rect) -> Areas {
     let has_crumbs = !state.view.pivots.is_empty()
+        || state.view.story_pivot.is_some()
         || state.view.global_filter.is_some()
         || matches!(state.ui.mode, Mode::Filter { all: true, .. })
         || state

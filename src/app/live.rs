@@ -104,6 +104,15 @@ pub fn on_live(state: &mut State, ev: LiveEvent) -> Vec<Effect> {
                 live.identities.push(id.clone());
             }
             state.session.source_label = live.label();
+            // The responder's own calls (isolating, reading back) touch the attacker's
+            // resources: they never join attack stories.
+            if let Some(me) = id
+                .principal
+                .as_deref()
+                .and_then(crate::model::Entity::from_arn)
+            {
+                state.view.store.exclude_from_stories(me);
+            }
             // The same profile now answers for another account: nothing from the old account
             // may stay on screen as if it were the new one.
             if let (Some(old), Some(new)) = (old_account, id.account.as_ref()) {

@@ -19,6 +19,7 @@ pub mod priority;
 pub mod respond;
 pub mod routing;
 pub mod state;
+pub mod stories;
 pub mod update;
 pub mod view;
 mod view_pass;

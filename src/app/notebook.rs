@@ -28,8 +28,8 @@ fn append(state: &mut State, kind: EntryKind) -> Vec<Effect> {
 }
 
 /// The gate for pins: a hidden signal is pinned as its id and kind only; pinning a sensitive
-/// signal one may see writes a reveal record to the audit log.
-fn pin_signal(state: &mut State, s: &crate::model::Signal) -> Vec<Effect> {
+/// signal one may see writes a reveal record to the audit log. The entry, and the effects.
+pub(super) fn pin_entry(state: &State, s: &crate::model::Signal) -> (EntryKind, Vec<Effect>) {
     let hidden = super::routing::is_hidden(state, s);
     let mut kind = Entry::pin(s);
     if hidden {
@@ -49,11 +49,16 @@ fn pin_signal(state: &mut State, s: &crate::model::Signal) -> Vec<Effect> {
             *raw = serde_json::Value::Null;
         }
     }
-    let mut fx = if hidden {
+    let fx = if hidden {
         Vec::new()
     } else {
         super::routing::reveal(state, s)
     };
+    (kind, fx)
+}
+
+fn pin_signal(state: &mut State, s: &crate::model::Signal) -> Vec<Effect> {
+    let (kind, mut fx) = pin_entry(state, s);
     fx.extend(append(state, kind));
     fx
 }

@@ -246,6 +246,7 @@ pub fn execute(state: &mut State, cmd: Command) -> Option<Vec<Effect>> {
             }
             Some(Vec::new())
         }
+        Mode::Stories(_) => super::stories::execute(state, cmd),
         Mode::Normal => None,
     }
 }

@@ -59,6 +59,8 @@ pub enum Mode {
         items: Vec<crate::app::msg::IncidentSummary>,
         cursor: usize,
     },
+    /// The attack stories, ranked, and the selected one's timeline.
+    Stories(Box<super::stories::StoriesView>),
     /// Choosing a response action for the selected row.
     ActionPick {
         items: Vec<(crate::respond::Action, crate::respond::Target)>,
@@ -85,6 +87,7 @@ impl Mode {
             Mode::NewIncident { .. } => "NEW INCIDENT",
             Mode::Note { .. } => "NOTE",
             Mode::Notebook { .. } => "NOTEBOOK",
+            Mode::Stories(_) => "STORIES",
             Mode::IncidentPick { .. } => "INCIDENTS",
             Mode::ActionPick { .. } => "ACTION",
             Mode::ActionPlan { .. } => "PLAN",
@@ -124,6 +127,11 @@ pub struct ViewState {
     pub unzoomed: Layout,
     /// Pivot breadcrumb: every pane shows only signals touching all of these.
     pub pivots: Vec<Entity>,
+    /// Every pane shows only this story's signals (with the entity pivots on top).
+    pub story_pivot: Option<super::stories::StoryPivot>,
+    /// The stories as last ranked (for the Stories view), and the store's stories version then.
+    pub stories: Vec<crate::stories::Story>,
+    pub stories_version: Option<u64>,
     pub global_filter: Option<Query>,
     /// The rows are out of date (data, filters, pivots or sorts changed).
     pub dirty: bool,
@@ -213,6 +221,9 @@ impl State {
                 layout: Layout::Grid,
                 unzoomed: Layout::Grid,
                 pivots: Vec::new(),
+                story_pivot: None,
+                stories: Vec::new(),
+                stories_version: None,
                 global_filter: None,
                 dirty: true,
                 view_gen: 0,

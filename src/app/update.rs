@@ -74,6 +74,7 @@ fn on_feed(state: &mut State, feed: Feed) -> Vec<Effect> {
                 }
             }
             super::routing::refresh(state, &changed);
+            super::stories::sync(state);
             state.session.feed.last_update = Some(state.now);
             state.view.dirty = true;
             if alarming && state.session.bell {
@@ -99,6 +100,7 @@ fn on_feed(state: &mut State, feed: Feed) -> Vec<Effect> {
         Feed::Pending(n) => state.session.feed.pending = n,
         Feed::Loaded => {
             state.view.store.finish();
+            super::stories::sync(state);
             state.session.feed.loading = None;
             state.session.feed.initial_done = true;
             state.session.feed.last_update = Some(state.now);

@@ -33,6 +33,8 @@ pub struct ViewQuery {
     /// pass. They show as rows (that they exist) but never match a pivot or a filter term and
     /// never count towards an entity.
     pub hidden: std::sync::Arc<Vec<u32>>,
+    /// A story pivot: its id and its signals' store positions (sorted).
+    pub story: Option<(String, std::sync::Arc<Vec<u32>>)>,
 }
 
 fn same_filter(a: &Option<Query>, b: &Option<Query>) -> bool {
@@ -44,6 +46,11 @@ impl ViewQuery {
         ViewQuery {
             hidden: std::sync::Arc::new(super::routing::hidden_positions(state)),
             pivots: state.view.pivots.clone(),
+            story: state
+                .view
+                .story_pivot
+                .as_ref()
+                .map(|p| (p.id.clone(), p.positions.clone())),
             global: state.view.global_filter.clone(),
             panes: PaneId::ALL.map(|p| {
                 let v = state.pane(p);
@@ -60,6 +67,7 @@ impl ViewQuery {
     /// because more data arrived.
     pub fn same(&self, other: &ViewQuery) -> bool {
         self.pivots == other.pivots
+            && self.story == other.story
             && self.hidden == other.hidden
             && same_filter(&self.global, &other.global)
             && self.panes.iter().zip(&other.panes).all(|(a, b)| {

@@ -86,16 +86,24 @@ fn scan(job: &ViewJob, pivots: &[u32], entity_terms: Option<&Option<Query>>, c: 
     // The masks are read in order; a signal itself only when a filter could accept it.
     let hidden = &q.hidden;
     let no_terms = |f: &Option<Query>| f.as_ref().is_none_or(|q| q.is_empty());
+    let story = q.story.as_ref().map(|(_, p)| p.as_slice());
     for (k, mask) in c.masks.iter().enumerate() {
         if !pivots.iter().all(|p| c.entities[k].contains(p)) {
             continue;
         }
         let i = (c.start + k) as u32;
+        if story.is_some_and(|p| p.binary_search(&i).is_err()) {
+            continue;
+        }
         let slot = (*mask >> SOURCE_SHIFT) as usize;
         // The gate: a hidden signal is a row (it exists) only where nothing asks about its
         // content; it never answers a pivot or a term, and never counts for an entity.
         if !hidden.is_empty() && hidden.binary_search(&i).is_ok() {
-            if pivots.is_empty() && no_terms(&q.global) && no_terms(&q.panes[slot].filter) {
+            if pivots.is_empty()
+                && story.is_none()
+                && no_terms(&q.global)
+                && no_terms(&q.panes[slot].filter)
+            {
                 out.rows[slot].push(i);
             }
             continue;
@@ -137,6 +145,7 @@ struct EntityKey {
     epoch: u64,
     version: u64,
     pivots: Vec<Entity>,
+    story: Option<(String, std::sync::Arc<Vec<u32>>)>,
     global: String,
     filter: String,
 }
@@ -148,6 +157,7 @@ fn entity_key(job: &ViewJob) -> EntityKey {
         epoch: job.snapshot.epoch,
         version: job.snapshot.version,
         pivots: job.query.pivots.clone(),
+        story: job.query.story.clone(),
         global: text(&job.query.global),
         filter: text(&job.query.panes[PaneId::Entities.index()].filter),
     }

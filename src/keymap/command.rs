@@ -66,6 +66,7 @@ commands! {
     IncidentNew => "incident_new", "Open a new incident (type its title)";
     IncidentOpen => "incident_open", "Switch to another incident (or reopen a closed one)";
     Notebook => "notebook", "Show the incident notebook: timeline, metrics, affected entities";
+    Stories => "stories", "Show attack stories: signals joined by the entities they share, ranked (enter pivots, N opens an incident)";
     Pin => "pin", "Pin the selected signal as evidence (an entity: as affected)";
     Note => "note", "Write a timestamped note in the incident";
     SaveNote => "save_note", "Save the note being written";

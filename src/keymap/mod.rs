@@ -61,17 +61,19 @@ pub enum Context {
     Detail,
     List,
     Notebook,
+    Stories,
     Input,
     Editor,
 }
 
 impl Context {
-    pub const ALL: [Context; 7] = [
+    pub const ALL: [Context; 8] = [
         Context::Global,
         Context::Table,
         Context::Detail,
         Context::List,
         Context::Notebook,
+        Context::Stories,
         Context::Input,
         Context::Editor,
     ];
@@ -83,6 +85,7 @@ impl Context {
             Context::Detail => "detail",
             Context::List => "list",
             Context::Notebook => "notebook",
+            Context::Stories => "stories",
             Context::Input => "input",
             Context::Editor => "editor",
         }

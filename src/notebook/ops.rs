@@ -43,6 +43,13 @@ pub enum NbOp {
     Create {
         title: String,
     },
+    /// A new incident with its first entries (evidence, affected entities, a note), written
+    /// in order after the `opened` entry: an incident opened from an attack story.
+    CreateWith {
+        title: String,
+        severity: super::Priority,
+        entries: Vec<super::Entry>,
+    },
     Open {
         id: String,
     },

@@ -73,6 +73,11 @@ pub fn perform(book: &Book, config_dir: Option<&Path>, op: NbOp) -> Vec<NbMsg> {
             Ok(inc) => NbMsg::Opened(Box::new(inc)),
             Err(e) => NbMsg::Failed(format!("cannot open the incident: {e}")),
         }],
+        NbOp::CreateWith {
+            title,
+            severity,
+            entries,
+        } => create_with(book, &title, severity, &entries),
         NbOp::Open { id } => match book.open(&id) {
             Ok((inc, problems)) => {
                 let mut out = vec![NbMsg::Opened(Box::new(inc))];
@@ -139,6 +144,39 @@ pub fn perform(book: &Book, config_dir: Option<&Path>, op: NbOp) -> Vec<NbMsg> {
         }
         NbOp::EditExternal { .. } => Vec::new(),
     }
+}
+
+/// Creates an incident and writes `entries` into it, each synced; the incident as folded after.
+/// A write that fails stops there and says how far it got (the incident stays open).
+fn create_with(
+    book: &Book,
+    title: &str,
+    severity: Priority,
+    entries: &[super::Entry],
+) -> Vec<NbMsg> {
+    let inc = match book.create(title, severity, &author(), Vec::new()) {
+        Ok(inc) => inc,
+        Err(e) => return vec![NbMsg::Failed(format!("cannot open the incident: {e}"))],
+    };
+    let path = book.path(&inc.id);
+    let mut out = Vec::new();
+    for (i, entry) in entries.iter().enumerate() {
+        if let Err(e) = journal::append(&path, entry) {
+            out.push(NbMsg::Failed(format!(
+                "incident {}: {} of {} entries written, then {}: {e}",
+                inc.id,
+                i,
+                entries.len(),
+                path.display()
+            )));
+            break;
+        }
+    }
+    match book.open(&inc.id) {
+        Ok((inc, _)) => out.insert(0, NbMsg::Opened(Box::new(inc))),
+        Err(e) => out.push(NbMsg::Failed(e.to_string())),
+    }
+    out
 }
 
 /// Damaged journal lines were skipped: say so (the first one, and how many).

@@ -62,10 +62,16 @@ pub fn draw_crumbs(f: &mut Frame, state: &State, theme: &Theme, area: Rect) {
         f.render_widget(Paragraph::new(Line::from(spans)), area);
         return;
     }
-    if !state.view.pivots.is_empty() {
+    if !state.view.pivots.is_empty() || state.view.story_pivot.is_some() {
         spans.push(Span::styled(" pivot ", theme.style("breadcrumb")));
+        if let Some(s) = &state.view.story_pivot {
+            spans.push(Span::styled(
+                format!(" story {} ({} signals) ", s.id, s.positions.len()),
+                theme.style("text.key"),
+            ));
+        }
         for (i, p) in state.view.pivots.iter().enumerate() {
-            if i > 0 {
+            if i > 0 || state.view.story_pivot.is_some() {
                 spans.push(Span::styled(" › ", theme.style("text.dim")));
             }
             spans.push(Span::styled(
@@ -103,6 +109,16 @@ fn hints(state: &State) -> Vec<(String, &'static str)> {
         Mode::ActionPick { .. } => (
             Context::List,
             &[(Command::Open, "plan"), (Command::Close, "cancel")],
+        ),
+        Mode::Stories(_) => (
+            Context::Stories,
+            &[
+                (Command::Down, "next story"),
+                (Command::Open, "pivot on it"),
+                (Command::IncidentNew, "open an incident"),
+                (Command::PageDown, "scroll timeline"),
+                (Command::Close, "back"),
+            ],
         ),
         _ if state.view.focus == PaneId::Entities => (
             Context::Table,

@@ -6,6 +6,7 @@ pub mod live_status;
 pub mod notebook;
 pub mod overlays;
 pub mod panes;
+pub mod stories;
 pub mod text;
 
 use crate::app::layout;
@@ -39,6 +40,7 @@ pub fn draw(f: &mut Frame, state: &State, theme: &Theme) {
             entities, cursor, ..
         } => overlays::draw_pivot_pick(f, entities, *cursor, theme, a.body),
         Mode::Notebook { scroll } => notebook::draw_notebook(f, state, *scroll, theme, a.body),
+        Mode::Stories(v) => stories::draw(f, state, v, theme, a.body),
         Mode::Note { .. } => notebook::draw_note_editor(f, state, theme, a.body),
         Mode::NewIncident { title } => notebook::draw_new_incident(f, title, theme, a.body),
         Mode::IncidentPick { items, cursor } => {

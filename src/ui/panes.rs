@@ -298,6 +298,7 @@ fn draw_empty(f: &mut Frame, state: &State, theme: &Theme, pane: PaneId, area: R
     } else if state.session.feed.loading.is_some() || !state.session.feed.initial_done {
         "loading…"
     } else if state.view.pivots.is_empty()
+        && state.view.story_pivot.is_none()
         && state.view.global_filter.is_none()
         && state.pane(state.view.focus).filter.is_none()
     {

@@ -1,0 +1,291 @@
+//! Attack stories in the console: the Stories view (ranked list and the selected story's
+//! timeline), pivoting every pane on a story, and opening an incident from one. Stories are
+//! shown through the gate: a hidden signal is a step of its kind only, and its entities are
+//! not among the story's principals and resources.
+
+use super::commands::list_move;
+use super::msg::{Effect, NbOp};
+use super::state::{Mode, PaneId, State};
+use crate::keymap::Command;
+use crate::model::{Entity, Severity};
+use crate::notebook::{Entry, EntryKind, Priority};
+use crate::stories::Story;
+use std::sync::Arc;
+
+/// Every pane narrowed to one story's signals.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoryPivot {
+    pub id: String,
+    /// Store positions, ascending.
+    pub positions: Arc<Vec<u32>>,
+    /// A position in the story: finds it again after it grew or joined another.
+    anchor: u32,
+    /// The store's stories version the positions were taken at.
+    version: u64,
+}
+
+/// One step of the selected story's timeline.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StepRow {
+    pub pos: u32,
+    pub via: Option<Entity>,
+    pub hidden: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoriesView {
+    pub cursor: usize,
+    /// First timeline row shown.
+    pub scroll: usize,
+    /// The selected story's steps, in time order.
+    pub steps: Vec<StepRow>,
+}
+
+/// At most this many of a story's signals are pinned when an incident is opened from it (the
+/// most severe, then the earliest); the note says how many more the story holds.
+pub const MAX_PINS: usize = 200;
+
+fn ranked(state: &State) -> Vec<Story> {
+    let store = &state.view.store;
+    store
+        .story_views(&store.stories(), |x| super::routing::is_hidden(state, x))
+        .into_iter()
+        .map(|(s, _)| s)
+        .collect()
+}
+
+fn steps_of(state: &State, story: Option<&Story>) -> Vec<StepRow> {
+    let Some(story) = story else {
+        return Vec::new();
+    };
+    let store = &state.view.store;
+    store
+        .story_view(story, |x| super::routing::is_hidden(state, x))
+        .1
+        .iter()
+        .filter_map(|s| {
+            Some(StepRow {
+                pos: store.position(&s.signal.id)? as u32,
+                via: s.via.cloned(),
+                hidden: s.hidden,
+            })
+        })
+        .collect()
+}
+
+pub fn open(state: &mut State) {
+    state.view.stories = ranked(state);
+    state.view.stories_version = Some(state.view.store.stories_version());
+    let steps = steps_of(state, state.view.stories.first());
+    state.ui.mode = Mode::Stories(Box::new(StoriesView {
+        cursor: 0,
+        scroll: 0,
+        steps,
+    }));
+}
+
+/// After new data: re-ranks the open Stories view and re-reads the story pivot's signals, only
+/// when the stories changed.
+pub fn sync(state: &mut State) {
+    let version = state.view.store.stories_version();
+    if let Some(p) = &state.view.story_pivot {
+        if p.version != version {
+            let (anchor, id) = (p.anchor, p.id.clone());
+            let positions = state
+                .view
+                .store
+                .story_of(anchor as usize)
+                .map(|s| state.view.store.story_positions(&s))
+                .unwrap_or_default();
+            state.view.story_pivot = Some(StoryPivot {
+                id,
+                positions: Arc::new(positions),
+                anchor,
+                version,
+            });
+            state.view.dirty = true;
+        }
+    }
+    if matches!(state.ui.mode, Mode::Stories(_)) && state.view.stories_version != Some(version) {
+        let selected = selected(state).map(|s| s.id.clone());
+        state.view.stories = ranked(state);
+        state.view.stories_version = Some(version);
+        let cursor = selected
+            .and_then(|id| state.view.stories.iter().position(|s| s.id == id))
+            .unwrap_or(0);
+        let steps = steps_of(state, state.view.stories.get(cursor));
+        if let Mode::Stories(v) = &mut state.ui.mode {
+            v.steps = steps;
+            v.cursor = cursor;
+        }
+    }
+}
+
+fn selected(state: &State) -> Option<&Story> {
+    match &state.ui.mode {
+        Mode::Stories(v) => state.view.stories.get(v.cursor),
+        _ => None,
+    }
+}
+
+/// Every pane shows the story's signals only; backspace steps out.
+fn pivot(state: &mut State, story: &Story) {
+    let positions = state.view.store.story_positions(story);
+    let Some(anchor) = positions.first().copied() else {
+        return;
+    };
+    state.toast(format!("pivot: story {}", story.id), false);
+    state.view.story_pivot = Some(StoryPivot {
+        id: story.id.clone(),
+        positions: Arc::new(positions),
+        anchor,
+        version: state.view.store.stories_version(),
+    });
+    for p in PaneId::ALL {
+        state.pane_mut(p).cursor = 0;
+    }
+    state.view.dirty = true;
+    state.ui.mode = Mode::Normal;
+}
+
+fn priority(s: Severity) -> Priority {
+    match s {
+        Severity::Critical => Priority::P1,
+        Severity::High => Priority::P2,
+        Severity::Medium => Priority::P3,
+        _ => Priority::P4,
+    }
+}
+
+/// A new incident holding the story: its signals pinned (through the gate), its entities
+/// affected, a note saying where it came from. The first signal is the detection time.
+fn incident(state: &State, story: &Story, steps: &[StepRow]) -> Vec<Effect> {
+    let store = &state.view.store;
+    let mut chosen: Vec<&StepRow> = steps.iter().collect();
+    if chosen.len() > MAX_PINS {
+        let sev = |r: &StepRow| store.signals().get(r.pos as usize).map(|s| s.severity);
+        // Stable: equal severities keep time order, so the earliest win.
+        chosen.sort_by_key(|r| std::cmp::Reverse(sev(r)));
+        chosen.truncate(MAX_PINS);
+        chosen.sort_by_key(|r| r.pos_time(store));
+    }
+    let mut fx = Vec::new();
+    let mut entries = Vec::new();
+    let by = |kind| Entry::by(state.now, &state.session.operator, kind);
+    let who = story
+        .principals
+        .iter()
+        .find(|e| e.kind != crate::model::EntityKind::AccessKey)
+        .or(story.principals.first())
+        .map(|e| e.id.clone())
+        .unwrap_or_else(|| "unknown principal".into());
+    let tactics = if story.tactics.is_empty() {
+        String::new()
+    } else {
+        format!(", {}", story.tactics.join(" → "))
+    };
+    entries.push(by(EntryKind::Note {
+        text: format!(
+            "Opened from attack story {} (score {}, {} signals from {} to {}{tactics}). {}",
+            story.id,
+            story.score,
+            story.signals,
+            story.first.format("%Y-%m-%d %H:%M:%S UTC"),
+            story.last.format("%Y-%m-%d %H:%M:%S UTC"),
+            if steps.len() > chosen.len() {
+                format!(
+                    "{} of its signals are pinned (the most severe); `airc stories` lists all.",
+                    chosen.len()
+                )
+            } else {
+                "Every signal of it is pinned.".to_string()
+            }
+        ),
+    }));
+    for r in chosen {
+        if let Some(s) = store.signals().get(r.pos as usize) {
+            let (kind, reveal) = super::notebook::pin_entry(state, s);
+            fx.extend(reveal);
+            entries.push(by(kind));
+        }
+    }
+    for e in story
+        .principals
+        .iter()
+        .chain(&story.resources)
+        .chain(&story.ips)
+    {
+        entries.push(by(EntryKind::Affected { entity: e.clone() }));
+    }
+    let title = format!(
+        "Attack story {}: {who} ({} signals, {} tactics)",
+        story.id,
+        story.signals,
+        story.tactics.len()
+    );
+    fx.push(Effect::Notebook(NbOp::CreateWith {
+        title: crate::safe_text::line(&title).into_owned(),
+        severity: priority(story.severity),
+        entries,
+    }));
+    fx
+}
+
+impl StepRow {
+    fn pos_time(&self, store: &crate::store::Store) -> (chrono::DateTime<chrono::Utc>, u32) {
+        let t = store
+            .signals()
+            .get(self.pos as usize)
+            .map(|s| s.time)
+            .unwrap_or_default();
+        (t, self.pos)
+    }
+}
+
+/// Commands in the Stories view; `None` for the ones it leaves to the global layer.
+pub fn execute(state: &mut State, cmd: Command) -> Option<Vec<Effect>> {
+    let Mode::Stories(v) = &state.ui.mode else {
+        return None;
+    };
+    let (cursor, len) = (v.cursor, state.view.stories.len());
+    match cmd {
+        Command::Up | Command::Down | Command::Top | Command::Bottom => {
+            let mut c = cursor;
+            list_move(&mut c, len, cmd);
+            let steps = steps_of(state, state.view.stories.get(c));
+            if let Mode::Stories(v) = &mut state.ui.mode {
+                v.cursor = c;
+                v.scroll = 0;
+                v.steps = steps;
+            }
+        }
+        Command::PageDown | Command::PageUp => {
+            let page = usize::from(state.ui.size.1 / 3).max(5);
+            if let Mode::Stories(v) = &mut state.ui.mode {
+                let last = v.steps.len().saturating_sub(1);
+                v.scroll = if cmd == Command::PageDown {
+                    (v.scroll + page).min(last)
+                } else {
+                    v.scroll.saturating_sub(page)
+                };
+            }
+        }
+        Command::Open | Command::Accept => match state.view.stories.get(cursor).cloned() {
+            Some(s) => pivot(state, &s),
+            None => state.toast("no story to pivot on", false),
+        },
+        Command::IncidentNew => {
+            let Some(story) = state.view.stories.get(cursor).cloned() else {
+                state.toast("no story selected", false);
+                return Some(Vec::new());
+            };
+            let steps = v.steps.clone();
+            state.ui.mode = Mode::Normal;
+            return Some(incident(state, &story, &steps));
+        }
+        Command::Close | Command::Cancel | Command::Stories => state.ui.mode = Mode::Normal,
+        Command::Quit => state.ui.quit = true,
+        _ => return None,
+    }
+    Some(Vec::new())
+}
