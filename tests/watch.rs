@@ -291,3 +291,50 @@ fn dry_run_sends_nothing_and_remembers_nothing() {
         "no incident opened"
     );
 }
+
+/// A story rule pages once per story: the demo's attack reaches three tactics, the command
+/// notifier gets the story (not each of its signals), and a second run sends nothing. A rule
+/// asking for more tactics than the story has never fires.
+#[test]
+fn a_story_reaching_three_tactics_is_sent_once() {
+    let data = tempfile::tempdir().unwrap();
+    let got = data.path().join("paged.txt");
+    let rules = data.path().join("rules.toml");
+    std::fs::write(
+        &rules,
+        format!(
+            "[targets.security]\nnotify = [{{ command = \"cat >> {} && echo >> {}\" }}]\n\
+             [[rule]]\nname = \"three-tactics\"\nmatch = {{ story_tactics = 3 }}\nroute = [\"security\"]\n\
+             [[rule]]\nname = \"never\"\nmatch = {{ story_tactics = 20 }}\nroute = [\"security\"]\n",
+            got.display(),
+            got.display()
+        ),
+    )
+    .unwrap();
+    let out = watch(data.path(), &rules, &[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stories: Vec<serde_json::Value> = lines(&out)
+        .into_iter()
+        .filter(|l| l["event"] == "story")
+        .collect();
+    assert_eq!(stories.len(), 1, "{stories:#?}");
+    let s = &stories[0];
+    assert_eq!(s["rules"], serde_json::json!(["three-tactics"]));
+    assert!(s["tactics"].as_array().map_or(0, Vec::len) >= 3, "{s}");
+    assert!(s["story"].as_str().unwrap_or("").starts_with("S-"));
+    assert_eq!(s["deliveries"][0]["ok"], true, "{s}");
+    let paged = std::fs::read_to_string(&got).unwrap();
+    assert_eq!(paged.lines().count(), 1, "{paged}");
+    assert!(paged.contains("attack_story") && paged.contains(s["story"].as_str().unwrap()));
+    // No routed line: the signals themselves match no rule.
+    assert!(lines(&out).iter().all(|l| l["event"] != "routed"));
+
+    let again = watch(data.path(), &rules, &[]);
+    assert!(again.status.success());
+    assert!(lines(&again).iter().all(|l| l["event"] != "story"));
+    assert_eq!(std::fs::read_to_string(&got).unwrap(), paged);
+}

@@ -61,6 +61,34 @@ impl Message {
         }
     }
 
+    /// An attack story that met a story rule: what it is, how bad, who and what it involves
+    /// (as seen by the principal: `story` comes through the gate), and the signal that made it.
+    pub fn of_story(story: &crate::stories::Story, s: &Signal, route: &Route) -> Message {
+        let subject = format!(
+            "[{}] attack story {}: score {}, {} tactics, {} signals",
+            story.severity.label(),
+            story.id,
+            story.score,
+            story.tactics.len(),
+            story.signals
+        );
+        let body = json!({
+            "event_type": "attack_story", "story": story.id, "score": story.score, "severity": story.severity.label(),
+            "first": story.first, "last": story.last, "signals": story.signals,
+            "tactics": story.tactics, "principals": story.principals, "ips": story.ips,
+            "resources": story.resources, "latest_signal": s.id,
+            "rules": route.rules, "targets": route.targets, "suggested_actions": route.suggest,
+        });
+        Message {
+            subject: sns_subject(&subject),
+            body,
+            source: "story".into(),
+            severity: story.severity.label().into(),
+            event_type: "attack_story".into(),
+            targets: route.targets.clone(),
+        }
+    }
+
     /// The body as text, cut to fit SNS (the summary shortened first).
     pub fn text(&self, max: usize) -> String {
         let t = self.body.to_string();

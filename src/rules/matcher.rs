@@ -19,6 +19,8 @@ pub struct Compiled {
     text: Option<String>,
     detection: Option<Glob>,
     tactic: Option<Glob>,
+    story_score: Option<u32>,
+    story_tactics: Option<usize>,
 }
 
 /// A `match` value that means nothing.
@@ -74,10 +76,30 @@ impl Compiled {
             text: d.text.as_ref().map(|t| t.to_lowercase()),
             detection: g(&d.detection),
             tactic: g(&d.tactic),
+            story_score: d.story_score,
+            story_tactics: d.story_tactics,
         })
     }
 
-    pub fn matches(&self, s: &Signal) -> bool {
+    /// The rule asks about the signal's attack story.
+    pub fn needs_story(&self) -> bool {
+        self.story_score.is_some() || self.story_tactics.is_some()
+    }
+
+    /// `matches`, with the signal's story for the story keys (a story key never holds
+    /// without one).
+    pub fn matches_in(&self, s: &Signal, story: Option<&crate::stories::Story>) -> bool {
+        let story_ok = match story {
+            None => !self.needs_story(),
+            Some(st) => {
+                self.story_score.is_none_or(|min| st.score >= min)
+                    && self.story_tactics.is_none_or(|min| st.tactics.len() >= min)
+            }
+        };
+        story_ok && self.matches(s)
+    }
+
+    fn matches(&self, s: &Signal) -> bool {
         let opt = |g: &Option<Glob>, v: Option<&str>| {
             g.as_ref().is_none_or(|g| v.is_some_and(|v| g.is_match(v)))
         };

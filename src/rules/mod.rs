@@ -52,6 +52,10 @@ pub struct MatchDef {
     pub detection: Option<String>,
     /// An ATT&CK tactic of the signal (its detections', or a GuardDuty finding's purpose).
     pub tactic: Option<String>,
+    /// The signal's attack story scores at least this much (`airc watch`: sent once per story).
+    pub story_score: Option<u32>,
+    /// The signal's attack story spans at least this many ATT&CK tactics (sent once per story).
+    pub story_tactics: Option<usize>,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -115,6 +119,8 @@ pub struct Route {
     pub suggest: Vec<String>,
     /// ARN globs allowed to see details (any matching rule's list).
     pub allow: Vec<String>,
+    /// The attack story a story rule (`story_score`, `story_tactics`) matched, by id.
+    pub story: Option<String>,
 }
 
 fn line_of(text: &str, needle: &str) -> usize {
@@ -241,11 +247,42 @@ impl Rules {
         }
     }
 
+    /// Where a signal goes. Rules about its story (`story_score`, `story_tactics`) never
+    /// match here: `route_story` asks them.
     pub fn route(&self, s: &crate::model::Signal) -> Option<Route> {
+        self.route_in(s, None, false)
+    }
+
+    /// The rules about a signal's story that its story now meets (only those), with the story
+    /// id on the route: `airc watch` sends this once per story and rule.
+    pub fn route_story(
+        &self,
+        s: &crate::model::Signal,
+        story: &crate::stories::Story,
+    ) -> Option<Route> {
+        let mut r = self.route_in(s, Some(story), true)?;
+        r.story = Some(story.id.clone());
+        Some(r)
+    }
+
+    fn route_in(
+        &self,
+        s: &crate::model::Signal,
+        story: Option<&crate::stories::Story>,
+        story_rules_only: bool,
+    ) -> Option<Route> {
         let mut r = Route::default();
         let mut stopped = false;
         for rule in &self.rules {
-            if !rule.m.matches(s) {
+            if !rule.m.matches_in(s, story) {
+                continue;
+            }
+            if story_rules_only && !rule.m.needs_story() {
+                // Sensitivity still comes from every rule the signal matches.
+                r.sensitive |= rule.def.sensitive;
+                if rule.def.sensitive {
+                    r.allow.extend(rule.def.allow.iter().cloned());
+                }
                 continue;
             }
             // Sensitivity is decided by every matching rule, before and regardless of `stop`:

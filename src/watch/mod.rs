@@ -17,6 +17,7 @@ use std::time::Duration;
 
 mod actions;
 mod seen;
+mod story;
 pub use seen::Seen;
 use tokio::sync::mpsc::unbounded_channel;
 
@@ -151,6 +152,13 @@ pub async fn run(o: WatchOptions) -> Result<i32, String> {
                     if w.principal.is_none() {
                         w.principal = i.principal.clone();
                     }
+                    if let Some(me) = i
+                        .principal
+                        .as_deref()
+                        .and_then(crate::model::Entity::from_arn)
+                    {
+                        w.store.exclude_from_stories(me);
+                    }
                     let known = w.known.get_or_insert_with(Vec::new);
                     known.retain(|(p, _)| *p != i.profile);
                     known.push((i.profile.clone(), i.account.clone()));
@@ -222,6 +230,7 @@ impl Watcher {
         let Some(s) = self.store.get(id).cloned() else {
             return;
         };
+        self.story(&s).await;
         let key = Seen::key(&s);
         if self.seen.contains(&key) {
             return;

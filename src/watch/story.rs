@@ -1,0 +1,84 @@
+//! Story rules in `airc watch`: when a new signal makes its attack story meet a rule's
+//! `story_score` or `story_tactics`, the story is sent to the rule's targets once (per story and
+//! rule, remembered in the dedup store across restarts), as one `story` JSON line.
+
+use super::{emit, Watcher};
+use crate::notify::{self, Message};
+use serde_json::json;
+
+impl Watcher {
+    pub(super) async fn story(&mut self, s: &crate::model::Signal) {
+        let Some(pos) = self.store.position(&s.id) else {
+            return;
+        };
+        let Some(story) = self.store.story_of(pos) else {
+            return;
+        };
+        let Some(route) = self.o.rules.route_story(s, &story) else {
+            return;
+        };
+        let key = format!("story {} {}", story.id, route.rules.join(","));
+        if self.seen.contains(&key) {
+            return;
+        }
+        // The gate: what the principal may not see of the story's signals stays out of it.
+        let principal = self.principal.clone();
+        let rules = &self.o.rules;
+        let (seen_story, _) = self.store.story_view(&story, |x| {
+            rules
+                .route(x)
+                .is_some_and(|r| !r.allows(principal.as_deref()))
+        });
+        let msg = Message::of_story(&seen_story, s, &route);
+        let mut deliveries = Vec::new();
+        let mut complete = true;
+        for t in &route.targets {
+            let notifiers = rules
+                .targets
+                .get(t)
+                .map(|x| x.notify.clone())
+                .unwrap_or_default();
+            for n in &notifiers {
+                let what = notify::describe(n);
+                if self.o.dry_run {
+                    deliveries
+                        .push(json!({"target": t, "notifier": what, "would_send": msg.subject}));
+                    continue;
+                }
+                if self.o.read_only && n.sns.is_some() {
+                    complete = false;
+                    deliveries.push(
+                        json!({"target": t, "notifier": what, "ok": false, "skipped": true,
+                        "detail": "read-only: an SNS publish is an AWS write; not sent"}),
+                    );
+                    continue;
+                }
+                let d = notify::deliver(
+                    t,
+                    n,
+                    &msg,
+                    self.sns.as_ref(),
+                    self.o.attempts,
+                    self.o.backoff,
+                )
+                .await;
+                if !d.ok {
+                    complete = false;
+                    self.failures += 1;
+                }
+                deliveries.push(json!(d));
+            }
+        }
+        emit(json!({
+            "event": "story", "story": seen_story.id, "score": seen_story.score,
+            "severity": seen_story.severity.label(), "tactics": seen_story.tactics,
+            "signals": seen_story.signals, "first": seen_story.first, "last": seen_story.last,
+            "principals": seen_story.principals, "ips": seen_story.ips,
+            "resources": seen_story.resources, "signal": s.id, "rules": route.rules,
+            "targets": route.targets, "deliveries": deliveries,
+        }));
+        if !self.o.dry_run && complete {
+            self.seen.record(key, None);
+        }
+    }
+}
