@@ -26,6 +26,7 @@ pub const FAST_FIELDS: &[&str] = &[
     "additionalEventData",
     "serviceEventDetails",
     "sessionCredentialFromConsole",
+    "status",
     "resources",
 ];
 

@@ -53,6 +53,10 @@ struct Fast<'a> {
     service_details: Option<Value>,
     #[serde(rename = "sessionCredentialFromConsole", default)]
     from_console: Option<Value>,
+    /// Not a CloudTrail field, but SigmaHQ's SAML-provider rule reads it (from SIEM exports
+    /// that add it); kept so that rule does not send every record down the general path.
+    #[serde(default)]
+    status: Option<Value>,
 }
 
 /// `None` when the text is not a CloudTrail record this path understands.
@@ -102,6 +106,7 @@ pub fn normalize(
     put("additionalEventData", f.additional);
     put("serviceEventDetails", f.service_details);
     put("sessionCredentialFromConsole", f.from_console);
+    put("status", f.status);
     let record = Value::Object(m);
     Some(
         cloudtrail::normalize(&record, &Envelope::default()).map(|mut sig| {
