@@ -53,6 +53,10 @@ async fn demo_arrives_live_keys_drive_the_panes_and_q_quits() {
 
     let driver = async {
         tokio::time::sleep(Duration::from_secs(2)).await;
+        // Rows come from a view thread that runs in real time while this test's clock is
+        // paused: give it a real second to put the loaded signals on screen (on a busy machine
+        // the first keys otherwise met a pane the thread had not filled yet).
+        let _ = tokio::task::spawn_blocking(|| std::thread::sleep(Duration::from_secs(1))).await;
         // Before the live window ends, some events are still to come.
         for ev in [k('2'), k('y'), k('4'), k('/')] {
             let _ = key_tx.send(ev);
