@@ -93,6 +93,53 @@ pub fn run(paths: &[PathBuf]) -> Result<(), String> {
         let into_empty = insert_all(&mut empty, &b);
         rounds.push((into_big, into_empty));
     }
+    // The stories alone, without the rest of the store: the same 1,000 into stories built from
+    // every signal of the store, and into empty stories.
+    let ids = |s: &Signal| -> Vec<u32> {
+        s.entities
+            .iter()
+            .map(|e| store.entity_id(e).unwrap_or(u32::MAX))
+            .collect()
+    };
+    let touching = |id: u32| {
+        store
+            .entity_at(id)
+            .map_or(0, |e| store.touching_positions(e).len())
+    };
+    let total = store.len();
+    let mut full = crate::stories::Stories::default();
+    let t = Instant::now();
+    for (i, s) in store.signals().iter().enumerate() {
+        full.add(i as u32, s, &ids(s), touching, total);
+    }
+    full.settle(touching, total);
+    println!(
+        "stories alone over the {total} signals: {:.0} ms ({} members)",
+        t.elapsed().as_secs_f64() * 1000.0,
+        full.members()
+    );
+    for round in 0..3 {
+        let add = |stories: &mut crate::stories::Stories, base: usize| {
+            let t = Instant::now();
+            for (i, s) in batch.iter().enumerate() {
+                stories.add(
+                    (base + round * 1000 + i) as u32,
+                    s,
+                    &ids(s),
+                    touching,
+                    total,
+                );
+            }
+            t.elapsed().as_secs_f64() * 1000.0
+        };
+        let into_full = add(&mut full, total);
+        let mut empty = crate::stories::Stories::default();
+        let into_empty = add(&mut empty, 0);
+        println!(
+            "1,000 story signals, stories alone: into stories of {total} signals {into_full:.2} ms, into empty stories {into_empty:.2} ms (ratio {:.2})",
+            into_full / into_empty.max(1e-9)
+        );
+    }
     for (big, empty) in &rounds {
         println!(
             "1,000 story signals: into the {}-signal store {big:.2} ms, into an empty store \

@@ -47,6 +47,10 @@ pub fn main(started: std::time::Instant) -> ExitCode {
     detections::configure(cli.no_detections, &cli.detections);
     crate::stories::configure(crate::stories::Config {
         gap_secs: cli.story_gap.as_secs().min(i64::MAX as u64) as i64,
+        enabled: !matches!(
+            cli.command,
+            Some(Command::Inspect { .. } | Command::Detections { .. })
+        ),
         ..Default::default()
     });
     // Rules that did not load are said by the commands that match records: the console as a

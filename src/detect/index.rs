@@ -1,5 +1,6 @@
-//! Rules bucketed by the CloudTrail `eventName` they require, so a record is evaluated only
-//! against the rules that could match it.
+//! Rules bucketed by the CloudTrail `eventName` they require (or, for the few that require
+//! none, their `errorCode`, `userIdentity.type` or `eventSource`), so a record is evaluated
+//! only against the rules that could match it.
 //!
 //! `rsigma-eval` has an inverted index of its own, but it gives up on any rule with a filter
 //! that has no exact value (`filter: userAgent|contains: …`, which most CloudTrail rules have)
@@ -42,13 +43,11 @@ fn plain(v: &SigmaValue) -> Option<String> {
     }
 }
 
-fn detection_names(d: &Detection) -> Names {
+fn detection_names(d: &Detection, field: &str) -> Names {
     match d {
         Detection::AllOf(items) => items
             .iter()
-            .filter(|i| {
-                i.field.name.as_deref() == Some("eventName") && i.field.modifiers.is_empty()
-            })
+            .filter(|i| i.field.name.as_deref() == Some(field) && i.field.modifiers.is_empty())
             .map(|i| {
                 i.values
                     .iter()
@@ -57,11 +56,14 @@ fn detection_names(d: &Detection) -> Names {
             })
             .fold(None, both),
         Detection::AnyOf(ds) => {
-            let mut it = ds.iter().map(detection_names);
+            let mut it = ds.iter().map(|d| detection_names(d, field));
             let first = it.next().flatten();
             it.fold(first, either)
         }
-        Detection::And(ds) => ds.iter().map(detection_names).fold(None, both),
+        Detection::And(ds) => ds
+            .iter()
+            .map(|d| detection_names(d, field))
+            .fold(None, both),
         _ => None,
     }
 }
@@ -75,13 +77,16 @@ fn glob_match(pattern: &str, name: &str) -> bool {
     }
 }
 
-fn condition_names(c: &ConditionExpr, rule: &SigmaRule) -> Names {
+fn condition_names(c: &ConditionExpr, rule: &SigmaRule, field: &str) -> Names {
     let named = &rule.detection.named;
     match c {
-        ConditionExpr::Identifier(id) => named.get(id).and_then(detection_names),
-        ConditionExpr::And(xs) => xs.iter().map(|x| condition_names(x, rule)).fold(None, both),
+        ConditionExpr::Identifier(id) => named.get(id).and_then(|d| detection_names(d, field)),
+        ConditionExpr::And(xs) => xs
+            .iter()
+            .map(|x| condition_names(x, rule, field))
+            .fold(None, both),
         ConditionExpr::Or(xs) => {
-            let mut it = xs.iter().map(|x| condition_names(x, rule));
+            let mut it = xs.iter().map(|x| condition_names(x, rule, field));
             let first = it.next().flatten();
             it.fold(first, either)
         }
@@ -100,7 +105,7 @@ fn condition_names(c: &ConditionExpr, rule: &SigmaRule) -> Names {
             ids.sort();
             let mut sets = ids
                 .into_iter()
-                .map(|k| named.get(k).and_then(detection_names));
+                .map(|k| named.get(k).and_then(|d| detection_names(d, field)));
             match quantifier {
                 Quantifier::All => sets.fold(None, both),
                 _ => {
@@ -112,43 +117,76 @@ fn condition_names(c: &ConditionExpr, rule: &SigmaRule) -> Names {
     }
 }
 
-/// The event names (lower case) a rule can match, or None when it could match any.
-pub fn required_event_names(rule: &SigmaRule) -> Names {
+/// The values (lower case) `field` must have for the rule to match, or None when it could
+/// match any.
+pub fn required_values(rule: &SigmaRule, field: &str) -> Names {
     let mut it = rule
         .detection
         .conditions
         .iter()
-        .map(|c| condition_names(c, rule));
+        .map(|c| condition_names(c, rule, field));
     let first = it.next().flatten();
     it.fold(first, either).filter(|s| !s.is_empty())
 }
 
-/// The engines: one for rules any record may match, one per event name.
+/// The event names (lower case) a rule can match, or None when it could match any.
+#[cfg(test)]
+pub fn required_event_names(rule: &SigmaRule) -> Names {
+    required_values(rule, "eventName")
+}
+
+/// The fields rules are bucketed by, in order of preference: a rule goes under the first one
+/// whose values its condition requires (almost always the event name; the rest catch rules
+/// about errors, kinds of principal or a whole service).
+const KEYS: [&str; 4] = ["eventName", "errorCode", "userIdentity.type", "eventSource"];
+
+/// The engines: per key field, one per value; and one for rules any record may match.
 pub struct Engines {
     any: Engine,
-    by_event: super::FastMap<String, Engine>,
+    by_key: [super::FastMap<String, Engine>; 4],
     count: usize,
+}
+
+/// The engine for a value, compared in lower case (as Sigma compares); lowered on the stack,
+/// since this runs for every record.
+fn lookup<'a>(map: &'a super::FastMap<String, Engine>, v: &str) -> Option<&'a Engine> {
+    if !v.bytes().any(|b| b.is_ascii_uppercase()) {
+        return map.get(v);
+    }
+    let mut buf = [0u8; 96];
+    match buf.get_mut(..v.len()) {
+        Some(b) => {
+            b.copy_from_slice(v.as_bytes());
+            b.make_ascii_lowercase();
+            std::str::from_utf8(b).ok().and_then(|s| map.get(s))
+        }
+        None => map.get(&v.to_ascii_lowercase()),
+    }
 }
 
 impl Engines {
     pub fn new() -> Engines {
         Engines {
             any: Engine::new(),
-            by_event: Default::default(),
+            by_key: Default::default(),
             count: 0,
         }
     }
 
     /// Adds a rule to the engines it belongs in; the error is the engine's (it does not load).
     pub fn add(&mut self, rule: &SigmaRule) -> Result<(), String> {
-        match required_event_names(rule) {
+        // Compiled once first, so a rule that does not load is one error, not one per value.
+        Engine::new().add_rule(rule).map_err(|e| e.to_string())?;
+        let keyed = KEYS
+            .iter()
+            .enumerate()
+            .find_map(|(k, f)| required_values(rule, f).map(|v| (k, v)));
+        match keyed {
             None => self.any.add_rule(rule).map_err(|e| e.to_string())?,
-            Some(names) => {
-                // Compiled once first, so a rule that does not load is one error, not one per name.
-                Engine::new().add_rule(rule).map_err(|e| e.to_string())?;
-                for n in names {
-                    self.by_event
-                        .entry(n)
+            Some((k, values)) => {
+                for v in values {
+                    self.by_key[k]
+                        .entry(v)
                         .or_default()
                         .add_rule(rule)
                         .map_err(|e| e.to_string())?;
@@ -163,21 +201,25 @@ impl Engines {
         self.count
     }
 
-    /// Every rule that matches the event, whose `eventName` is `event_name`.
-    pub fn evaluate(&self, event: &impl Event, event_name: Option<&str>) -> Vec<EvaluationResult> {
+    /// Every rule that matches the event (`record` is the same record, for the key fields).
+    pub fn evaluate(
+        &self,
+        event: &impl Event,
+        record: &serde_json::Value,
+    ) -> Vec<EvaluationResult> {
         let mut out = if self.any.rule_count() > 0 {
             self.any.evaluate(event)
         } else {
             Vec::new()
         };
-        if let Some(engine) = event_name.and_then(|n| {
-            if n.bytes().any(|b| b.is_ascii_uppercase()) {
-                self.by_event.get(&n.to_ascii_lowercase())
-            } else {
-                self.by_event.get(n)
+        for (k, field) in KEYS.iter().enumerate() {
+            if self.by_key[k].is_empty() {
+                continue;
             }
-        }) {
-            out.extend(engine.evaluate(event));
+            let value = super::fields::value_at(record, field).and_then(|v| v.as_str());
+            if let Some(engine) = value.and_then(|v| lookup(&self.by_key[k], v)) {
+                out.extend(engine.evaluate(event));
+            }
         }
         out
     }
@@ -259,7 +301,7 @@ mod tests {
         for r in &rules {
             if one.add_rule(r).is_ok() {
                 many.add(r).unwrap();
-                keyed += usize::from(required_event_names(r).is_some());
+                keyed += usize::from(KEYS.iter().any(|f| required_values(r, f).is_some()));
             }
         }
         assert!(
@@ -293,7 +335,7 @@ mod tests {
                 t
             };
             let a = titles(one.evaluate(&ev));
-            let b = titles(many.evaluate(&ev, rec["eventName"].as_str()));
+            let b = titles(many.evaluate(&ev, rec));
             matched += usize::from(!a.is_empty());
             assert_eq!(a, b, "{rec}");
         }

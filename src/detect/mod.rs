@@ -113,9 +113,8 @@ impl Detections {
             return Matched::default();
         }
         let event = event::RecordEvent::new(record);
-        let name = record.get("eventName").and_then(serde_json::Value::as_str);
-        let mut results = self.engine.evaluate(&event, name);
-        if !self.ordered.leads.is_empty() {
+        let mut results = self.engine.evaluate(&event, record);
+        if !results.is_empty() && !self.ordered.leads.is_empty() {
             let ids: Vec<&str> = results
                 .iter()
                 .map(|r| r.header.rule_id.as_deref().unwrap_or(&r.header.rule_title))
@@ -123,7 +122,7 @@ impl Detections {
             self.ordered.opened_by(record, &ids);
         }
         if self.ordered.may_follow(record) {
-            results.extend(self.ordered.followers.evaluate(&event, name));
+            results.extend(self.ordered.followers.evaluate(&event, record));
         }
         if results.is_empty() {
             return Matched::default();

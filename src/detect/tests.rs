@@ -296,7 +296,12 @@ fn later_steps_are_matched_only_for_groups_an_earlier_step_opened() {
         json!({"eventSource": "sts.amazonaws.com", "eventName": "GetCallerIdentity",
             "userIdentity": {"type": "IAMUser", "userName": "x", "accessKeyId": key}})
     };
-    let feeds = |m: &Matched| m.correlation_input.as_ref().map(|i| i.rules.len()).unwrap_or(0);
+    let feeds = |m: &Matched| {
+        m.correlation_input
+            .as_ref()
+            .map(|i| i.rules.len())
+            .unwrap_or(0)
+    };
     assert_eq!(feeds(&d.match_record(&used("AKIAOLDKEY0000000001"))), 0);
     let created = json!({"eventSource": "iam.amazonaws.com", "eventName": "CreateAccessKey",
         "requestParameters": {"userName": "svc"},

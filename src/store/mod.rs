@@ -77,6 +77,11 @@ impl Store {
         }
     }
 
+    /// The entity with this id.
+    pub fn entity_at(&self, id: u32) -> Option<&Entity> {
+        self.entities.get(id as usize)
+    }
+
     /// The id an entity has in snapshots, when any signal ever touched it.
     pub fn entity_id(&self, e: &Entity) -> Option<u32> {
         self.entity_ids.get(e).copied()

@@ -34,6 +34,9 @@ pub struct Config {
     pub busy_share: f64,
     /// …once it touches at least this many (so a small replay's attacker key stays strong).
     pub busy_floor: usize,
+    /// Stories are built at all (`airc inspect` and `airc detections` show none: they skip the
+    /// work).
+    pub enabled: bool,
 }
 
 impl Default for Config {
@@ -42,6 +45,7 @@ impl Default for Config {
             gap_secs: 2 * 3600,
             busy_share: 0.05,
             busy_floor: 10_000,
+            enabled: true,
         }
     }
 }
@@ -236,7 +240,7 @@ impl Stories {
         touching: impl Fn(u32) -> usize,
         total: usize,
     ) {
-        if !joins(s) {
+        if !self.config.enabled || !joins(s) {
             return;
         }
         let (strong_ids, ranks): (Vec<u32>, Vec<u8>) = s

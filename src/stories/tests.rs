@@ -277,6 +277,7 @@ fn a_busy_entity_splits_the_stories_it_joined_and_a_quiet_one_joins_again() {
         gap_secs: 7200,
         busy_share: 0.5,
         busy_floor: 3,
+        enabled: true,
     };
     let mut f = Fixture::with(config);
     // Two attackers behind one shared address, each with its own key.
