@@ -253,6 +253,32 @@ mod tests {
         })
     }
 
+    /// The responder's own principal (alice here) never joins attack stories: two high
+    /// findings that share only her user stay two stories; sharing another user, they join.
+    #[test]
+    fn the_consoles_own_principal_never_joins_stories() {
+        let mut s = state();
+        on_live(&mut s, ident("111122223333"));
+        let with = |id: &str, user: &str| {
+            let mut f = finding(id, "111122223333", "2026-01-15T02:00:00Z");
+            f.severity = crate::model::Severity::High;
+            f.entities = vec![crate::model::Entity::new(
+                crate::model::EntityKind::IamUser,
+                user,
+            )];
+            crate::normalize::Normalized::Signal(Box::new(f))
+        };
+        for (id, user) in [
+            ("a", "alice"),
+            ("b", "alice"),
+            ("c", "mallory"),
+            ("d", "mallory"),
+        ] {
+            s.view.store.insert(with(id, user));
+        }
+        assert_eq!(s.view.store.stories().len(), 3);
+    }
+
     #[test]
     fn status_changes_toast_once_and_recover() {
         let mut s = state();
