@@ -88,6 +88,15 @@ pub fn open(state: &mut State) {
 /// when the stories changed.
 pub fn sync(state: &mut State) {
     let version = state.view.store.stories_version();
+    let recent = state
+        .view
+        .stories_synced
+        .is_some_and(|t| state.now - t < chrono::Duration::seconds(1));
+    let loading = !state.session.feed.initial_done || state.session.feed.loading.is_some();
+    if recent && loading {
+        return;
+    }
+    state.view.stories_synced = Some(state.now);
     if let Some(p) = &state.view.story_pivot {
         if p.version != version {
             let (anchor, id) = (p.anchor, p.id.clone());

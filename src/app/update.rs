@@ -100,9 +100,9 @@ fn on_feed(state: &mut State, feed: Feed) -> Vec<Effect> {
         Feed::Pending(n) => state.session.feed.pending = n,
         Feed::Loaded => {
             state.view.store.finish();
-            super::stories::sync(state);
             state.session.feed.loading = None;
             state.session.feed.initial_done = true;
+            super::stories::sync(state);
             state.session.feed.last_update = Some(state.now);
             let len = state.view.store.len();
             for p in PaneId::ALL {
