@@ -3,7 +3,7 @@
 
 use super::Store;
 use crate::model::Entity;
-use crate::stories::{Config, Step, Stories, Story};
+use crate::stories::{Step, Story};
 
 /// One step of a story as shown.
 #[derive(Debug, Clone)]
@@ -16,14 +16,6 @@ pub struct StoryStep<'a> {
 }
 
 impl Store {
-    /// An empty store whose stories use `config`.
-    pub fn with_stories(config: Config) -> Store {
-        Store {
-            stories: Stories::new(config),
-            ..Store::default()
-        }
-    }
-
     pub(super) fn add_to_stories(&mut self, i: usize) {
         let Some(ids) = self.signal_entities.get(i) else {
             return;
@@ -125,10 +117,5 @@ impl Store {
     pub fn story_of(&self, pos: usize) -> Option<Story> {
         self.stories
             .story_of(pos as u32, |id| self.entities.get(id as usize))
-    }
-
-    /// A story by its id.
-    pub fn story(&self, id: &str) -> Option<Story> {
-        self.stories().into_iter().find(|s| s.id == id)
     }
 }

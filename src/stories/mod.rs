@@ -196,10 +196,6 @@ impl Stories {
         }
     }
 
-    pub fn config(&self) -> &Config {
-        &self.config
-    }
-
     /// A fresh set with the same configuration and exclusions (the store was rebuilt).
     pub fn emptied(&self) -> Stories {
         Stories {

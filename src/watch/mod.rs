@@ -7,15 +7,17 @@
 
 use crate::feed::Feed;
 use crate::feed::{LiveEvent, ScopeStatus};
-use crate::notify::{self, Message};
+use crate::notify::Message;
 use crate::rules::Rules;
 use crate::store::{Insert, Store};
+use deliver::Delivered;
 use serde_json::json;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
 use std::time::Duration;
 
 mod actions;
+mod deliver;
 mod seen;
 mod story;
 pub use seen::Seen;
@@ -239,62 +241,11 @@ impl Watcher {
             return;
         };
         let msg = Message::of(&s, &route, self.principal.as_deref());
-        let mut deliveries = Vec::new();
-        let mut would = Vec::new();
-        let mut complete = true;
-        for t in &route.targets {
-            let notifiers = self
-                .o
-                .rules
-                .targets
-                .get(t)
-                .map(|x| x.notify.clone())
-                .unwrap_or_default();
-            for n in &notifiers {
-                let what = notify::describe(n);
-                if self.o.dry_run {
-                    would.push(json!({"target": t, "notifier": what, "subject": msg.subject}));
-                    continue;
-                }
-                let dkey = format!("deliver {t} {what} {key}");
-                if self.seen.contains(&dkey) {
-                    deliveries.push(json!({"target": t, "notifier": what, "ok": true, "detail": "already delivered"}));
-                    continue;
-                }
-                if self.o.read_only && n.sns.is_some() {
-                    // An SNS publish is an AWS write: read-only blocks it, and it stays owed
-                    // (not recorded) for a run that may write.
-                    complete = false;
-                    deliveries.push(
-                        json!({"target": t, "notifier": what, "ok": false, "skipped": true,
-                        "detail": "read-only: an SNS publish is an AWS write; not sent"}),
-                    );
-                    continue;
-                }
-                let d = notify::deliver(
-                    t,
-                    n,
-                    &msg,
-                    self.sns.as_ref(),
-                    self.o.attempts,
-                    self.o.backoff,
-                )
-                .await;
-                if d.ok {
-                    self.seen.record(dkey, None);
-                } else {
-                    complete = false;
-                    self.failures += 1;
-                    eprintln!(
-                        "{}",
-                        crate::safe_text::json(
-                            &json!({"event": "delivery_failed", "signal": s.id, "delivery": d})
-                        )
-                    );
-                }
-                deliveries.push(json!(d));
-            }
-        }
+        let Delivered {
+            deliveries,
+            would,
+            mut complete,
+        } = self.deliver_all(&route.targets, &msg, &key, &s.id).await;
         let mut line = json!({
             "event": "routed", "signal": s.id, "severity": s.severity.label(), "event_type": s.kind,
             "rules": route.rules, "targets": route.targets, "sensitive": route.sensitive,

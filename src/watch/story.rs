@@ -3,7 +3,7 @@
 //! rule, remembered in the dedup store across restarts), as one `story` JSON line.
 
 use super::{emit, Watcher};
-use crate::notify::{self, Message};
+use crate::notify::Message;
 use serde_json::json;
 
 impl Watcher {
@@ -30,54 +30,18 @@ impl Watcher {
                 .is_some_and(|r| !r.allows(principal.as_deref()))
         });
         let msg = Message::of_story(&seen_story, s, &route);
-        let mut deliveries = Vec::new();
-        let mut complete = true;
-        for t in &route.targets {
-            let notifiers = rules
-                .targets
-                .get(t)
-                .map(|x| x.notify.clone())
-                .unwrap_or_default();
-            for n in &notifiers {
-                let what = notify::describe(n);
-                if self.o.dry_run {
-                    deliveries
-                        .push(json!({"target": t, "notifier": what, "would_send": msg.subject}));
-                    continue;
-                }
-                if self.o.read_only && n.sns.is_some() {
-                    complete = false;
-                    deliveries.push(
-                        json!({"target": t, "notifier": what, "ok": false, "skipped": true,
-                        "detail": "read-only: an SNS publish is an AWS write; not sent"}),
-                    );
-                    continue;
-                }
-                let d = notify::deliver(
-                    t,
-                    n,
-                    &msg,
-                    self.sns.as_ref(),
-                    self.o.attempts,
-                    self.o.backoff,
-                )
-                .await;
-                if !d.ok {
-                    complete = false;
-                    self.failures += 1;
-                }
-                deliveries.push(json!(d));
-            }
-        }
+        let sent = self
+            .deliver_all(&route.targets, &msg, &key, &seen_story.id)
+            .await;
         emit(json!({
             "event": "story", "story": seen_story.id, "score": seen_story.score,
             "severity": seen_story.severity.label(), "tactics": seen_story.tactics,
             "signals": seen_story.signals, "first": seen_story.first, "last": seen_story.last,
             "principals": seen_story.principals, "ips": seen_story.ips,
             "resources": seen_story.resources, "signal": s.id, "rules": route.rules,
-            "targets": route.targets, "deliveries": deliveries,
+            "targets": route.targets, "deliveries": sent.deliveries, "would_send": sent.would,
         }));
-        if !self.o.dry_run && complete {
+        if !self.o.dry_run && sent.complete {
             self.seen.record(key, None);
         }
     }
