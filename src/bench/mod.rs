@@ -5,6 +5,7 @@
 
 mod corpus;
 mod keys;
+mod matching;
 mod stories;
 mod view;
 
@@ -44,6 +45,19 @@ pub enum Bench {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
+    /// Time detection rules per record on one thread: none, the built-in pack, the pack with
+    /// `--rules`, and each file of `--rules` on its own.
+    Match {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        #[arg(long, default_value_t = 200_000)]
+        records: usize,
+        /// Also time each file of `--rules` on its own over the pack.
+        #[arg(long)]
+        each: bool,
+    },
     /// Run the console loop on PATH and time keypress to frame while it loads.
     Keys {
         #[arg(required = true)]
@@ -63,6 +77,12 @@ pub fn run(bench: Bench) -> Result<(), String> {
         Bench::View { paths } => view::run(&paths),
         Bench::Keys { paths } => keys::run(&paths),
         Bench::Stories { paths } => stories::run(&paths),
+        Bench::Match {
+            paths,
+            rules,
+            records,
+            each,
+        } => matching::run(&paths, rules.as_deref(), records, each),
     }
 }
 

@@ -83,19 +83,9 @@ pub fn correlation_fields(c: &CorrelationRule, reference: &str) -> Vec<String> {
     out
 }
 
-/// The value at a plain dotted path (object keys only, no array steps).
-pub fn value_at<'a>(record: &'a Value, path: &str) -> Option<&'a Value> {
-    let mut v = record;
-    for part in path.split('.') {
-        v = v.as_object()?.get(part)?;
-    }
-    Some(v)
-}
-
-/// The value at a dotted path as a string (numbers and booleans written out), when it is a
-/// scalar.
-pub fn string_at(record: &Value, path: &str) -> Option<String> {
-    match value_at(record, path)? {
+/// A scalar as a string (numbers and booleans written out).
+pub fn scalar_string(v: Option<&Value>) -> Option<String> {
+    match v? {
         Value::String(s) => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),
         Value::Bool(b) => Some(b.to_string()),

@@ -1,6 +1,7 @@
 //! Rules bucketed by the CloudTrail `eventName` they require (or, for the few that require
-//! none, their `errorCode`, `userIdentity.type` or `eventSource`), so a record is evaluated
-//! only against the rules that could match it.
+//! none, their `errorCode`, `userIdentity.type`, `eventSource` or `userAgent`, or else the
+//! presence of an `errorCode`), so a record is evaluated only against the rules that could
+//! match it.
 //!
 //! `rsigma-eval` has an inverted index of its own, but it gives up on any rule with a filter
 //! that has no exact value (`filter: userAgent|contains: …`, which most CloudTrail rules have)
@@ -10,140 +11,32 @@
 //! whose condition does not require one goes into the bucket evaluated for every record) and
 //! keeping one engine per event name costs one hash lookup per record.
 
-use rsigma_eval::{Engine, EvaluationResult, Event};
-use rsigma_parser::{ConditionExpr, Detection, Quantifier, SelectorPattern, SigmaRule, SigmaValue};
-use std::collections::HashSet;
-
-/// Lower-case event names a detection or condition requires (None: it does not require one).
-type Names = Option<HashSet<String>>;
-
-fn both(a: Names, b: Names) -> Names {
-    match (a, b) {
-        (Some(a), Some(b)) => Some(a.intersection(&b).cloned().collect()),
-        (x, None) | (None, x) => x,
-    }
-}
-
-fn either(a: Names, b: Names) -> Names {
-    match (a, b) {
-        (Some(mut a), Some(b)) => {
-            a.extend(b);
-            Some(a)
-        }
-        _ => None,
-    }
-}
-
-fn plain(v: &SigmaValue) -> Option<String> {
-    match v {
-        SigmaValue::String(s) if !s.original.contains(['*', '?', '\\']) => {
-            Some(s.original.to_ascii_lowercase())
-        }
-        _ => None,
-    }
-}
-
-fn detection_names(d: &Detection, field: &str) -> Names {
-    match d {
-        Detection::AllOf(items) => items
-            .iter()
-            .filter(|i| i.field.name.as_deref() == Some(field) && i.field.modifiers.is_empty())
-            .map(|i| {
-                i.values
-                    .iter()
-                    .map(plain)
-                    .collect::<Option<HashSet<String>>>()
-            })
-            .fold(None, both),
-        Detection::AnyOf(ds) => {
-            let mut it = ds.iter().map(|d| detection_names(d, field));
-            let first = it.next().flatten();
-            it.fold(first, either)
-        }
-        Detection::And(ds) => ds
-            .iter()
-            .map(|d| detection_names(d, field))
-            .fold(None, both),
-        _ => None,
-    }
-}
-
-fn glob_match(pattern: &str, name: &str) -> bool {
-    match pattern.split_once('*') {
-        None => pattern == name,
-        Some((pre, post)) => {
-            name.len() >= pre.len() + post.len() && name.starts_with(pre) && name.ends_with(post)
-        }
-    }
-}
-
-fn condition_names(c: &ConditionExpr, rule: &SigmaRule, field: &str) -> Names {
-    let named = &rule.detection.named;
-    match c {
-        ConditionExpr::Identifier(id) => named.get(id).and_then(|d| detection_names(d, field)),
-        ConditionExpr::And(xs) => xs
-            .iter()
-            .map(|x| condition_names(x, rule, field))
-            .fold(None, both),
-        ConditionExpr::Or(xs) => {
-            let mut it = xs.iter().map(|x| condition_names(x, rule, field));
-            let first = it.next().flatten();
-            it.fold(first, either)
-        }
-        ConditionExpr::Not(_) => None,
-        ConditionExpr::Selector {
-            quantifier,
-            pattern,
-        } => {
-            let mut ids: Vec<&String> = named
-                .keys()
-                .filter(|k| match pattern {
-                    SelectorPattern::Them => !k.starts_with('_'),
-                    SelectorPattern::Pattern(p) => glob_match(p, k),
-                })
-                .collect();
-            ids.sort();
-            let mut sets = ids
-                .into_iter()
-                .map(|k| named.get(k).and_then(|d| detection_names(d, field)));
-            match quantifier {
-                Quantifier::All => sets.fold(None, both),
-                _ => {
-                    let first = sets.next().flatten();
-                    sets.fold(first, either)
-                }
-            }
-        }
-    }
-}
-
-/// The values (lower case) `field` must have for the rule to match, or None when it could
-/// match any.
-pub fn required_values(rule: &SigmaRule, field: &str) -> Names {
-    let mut it = rule
-        .detection
-        .conditions
-        .iter()
-        .map(|c| condition_names(c, rule, field));
-    let first = it.next().flatten();
-    it.fold(first, either).filter(|s| !s.is_empty())
-}
-
-/// The event names (lower case) a rule can match, or None when it could match any.
-#[cfg(test)]
-pub fn required_event_names(rule: &SigmaRule) -> Names {
-    required_values(rule, "eventName")
-}
+use super::event::RecordEvent;
+use super::requires::{required_values, requires_field};
+use rsigma_eval::{Engine, EvaluationResult};
+use rsigma_parser::SigmaRule;
 
 /// The fields rules are bucketed by, in order of preference: a rule goes under the first one
 /// whose values its condition requires (almost always the event name; the rest catch rules
-/// about errors, kinds of principal or a whole service).
-const KEYS: [&str; 4] = ["eventName", "errorCode", "userIdentity.type", "eventSource"];
+/// about errors, kinds of principal, a whole service or a tool's user agent).
+const KEYS: [&str; 5] = [
+    "eventName",
+    "errorCode",
+    "userIdentity.type",
+    "eventSource",
+    "userAgent",
+];
 
-/// The engines: per key field, one per value; and one for rules any record may match.
+/// A rule that requires no value of a key field but cannot match without `errorCode` (`errorCode
+/// |contains: AccessDenied`) is evaluated only for records that have one: most calls succeed.
+const PRESENT: &str = "errorCode";
+
+/// The engines: per key field, one per value; one for rules that need an error code; one for
+/// rules any record may match.
 pub struct Engines {
     any: Engine,
-    by_key: [super::FastMap<String, Engine>; 4],
+    with_error: Engine,
+    by_key: [super::FastMap<String, Engine>; KEYS.len()],
     count: usize,
 }
 
@@ -168,6 +61,7 @@ impl Engines {
     pub fn new() -> Engines {
         Engines {
             any: Engine::new(),
+            with_error: Engine::new(),
             by_key: Default::default(),
             count: 0,
         }
@@ -182,6 +76,9 @@ impl Engines {
             .enumerate()
             .find_map(|(k, f)| required_values(rule, f).map(|v| (k, v)));
         match keyed {
+            None if requires_field(rule, PRESENT) => {
+                self.with_error.add_rule(rule).map_err(|e| e.to_string())?
+            }
             None => self.any.add_rule(rule).map_err(|e| e.to_string())?,
             Some((k, values)) => {
                 for v in values {
@@ -201,22 +98,21 @@ impl Engines {
         self.count
     }
 
-    /// Every rule that matches the event (`record` is the same record, for the key fields).
-    pub fn evaluate(
-        &self,
-        event: &impl Event,
-        record: &serde_json::Value,
-    ) -> Vec<EvaluationResult> {
+    /// Every rule that matches the event.
+    pub fn evaluate(&self, event: &RecordEvent) -> Vec<EvaluationResult> {
         let mut out = if self.any.rule_count() > 0 {
             self.any.evaluate(event)
         } else {
             Vec::new()
         };
+        if self.with_error.rule_count() > 0 && event.value(PRESENT).is_some_and(|v| !v.is_null()) {
+            out.extend(self.with_error.evaluate(event));
+        }
         for (k, field) in KEYS.iter().enumerate() {
             if self.by_key[k].is_empty() {
                 continue;
             }
-            let value = super::fields::value_at(record, field).and_then(|v| v.as_str());
+            let value = event.value(field).and_then(|v| v.as_str());
             if let Some(engine) = value.and_then(|v| lookup(&self.by_key[k], v)) {
                 out.extend(engine.evaluate(event));
             }
@@ -228,53 +124,6 @@ impl Engines {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn rule(yaml: &str) -> SigmaRule {
-        let c = rsigma_parser::parse_sigma_yaml(yaml).unwrap();
-        c.rules.into_iter().next().unwrap()
-    }
-
-    fn names(yaml: &str) -> Option<Vec<String>> {
-        required_event_names(&rule(yaml)).map(|s| {
-            let mut v: Vec<String> = s.into_iter().collect();
-            v.sort();
-            v
-        })
-    }
-
-    const HEAD: &str = "title: t\nlogsource: {product: aws, service: cloudtrail}\n";
-
-    #[test]
-    fn event_names_a_condition_requires() {
-        let n = |det: &str| names(&format!("{HEAD}detection:\n{det}"));
-        assert_eq!(
-            n("  sel: {eventName: [CreateUser, DeleteUser]}\n  filter: {userAgent|contains: x}\n  condition: sel and not filter\n"),
-            Some(vec!["createuser".into(), "deleteuser".into()])
-        );
-        assert_eq!(
-            n("  a: {eventName: StopLogging}\n  b: {eventName: DeleteTrail}\n  condition: a or b\n"),
-            Some(vec!["deletetrail".into(), "stoplogging".into()])
-        );
-        assert_eq!(
-            n("  sel_a: {eventName: StopLogging}\n  sel_b: {eventName: DeleteTrail}\n  condition: 1 of sel_*\n"),
-            Some(vec!["deletetrail".into(), "stoplogging".into()])
-        );
-        // Not required: an OR branch without a name, a wildcard, a modifier, a negation.
-        assert_eq!(
-            n("  a: {eventName: X}\n  b: {errorCode: AccessDenied}\n  condition: a or b\n"),
-            None
-        );
-        assert_eq!(n("  a: {eventName: 'Delete*'}\n  condition: a\n"), None);
-        assert_eq!(
-            n("  a: {eventName|contains: Delete}\n  condition: a\n"),
-            None
-        );
-        assert_eq!(n("  a: {eventName: X}\n  condition: not a\n"), None);
-        assert_eq!(
-            n("  a: {eventName: X}\n  b: {errorCode: AccessDenied}\n  condition: a and b\n"),
-            Some(vec!["x".into()])
-        );
-    }
 
     /// The buckets change which rules are evaluated, never what matches: the same matches as
     /// one engine holding every rule, over the pack's cases and the real datasets (and
@@ -335,7 +184,7 @@ mod tests {
                 t
             };
             let a = titles(one.evaluate(&ev));
-            let b = titles(many.evaluate(&ev, rec));
+            let b = titles(many.evaluate(&ev));
             matched += usize::from(!a.is_empty());
             assert_eq!(a, b, "{rec}");
         }

@@ -18,6 +18,7 @@ mod index;
 pub mod load;
 mod ordered;
 pub mod pack;
+mod requires;
 
 use crate::model::detection::{CorrelationInput, Detection, RuleInfo};
 use rsigma_parser::{CorrelationRule, SigmaRule};
@@ -113,16 +114,16 @@ impl Detections {
             return Matched::default();
         }
         let event = event::RecordEvent::new(record);
-        let mut results = self.engine.evaluate(&event, record);
+        let mut results = self.engine.evaluate(&event);
         if !results.is_empty() && !self.ordered.leads.is_empty() {
             let ids: Vec<&str> = results
                 .iter()
                 .map(|r| r.header.rule_id.as_deref().unwrap_or(&r.header.rule_title))
                 .collect();
-            self.ordered.opened_by(record, &ids);
+            self.ordered.opened_by(&event, &ids);
         }
-        if self.ordered.may_follow(record) {
-            results.extend(self.ordered.followers.evaluate(&event, record));
+        if self.ordered.may_follow(&event) {
+            results.extend(self.ordered.followers.evaluate(&event));
         }
         if results.is_empty() {
             return Matched::default();
@@ -156,7 +157,7 @@ impl Detections {
                 .filter_map(|id| self.correlation_fields.get(id))
                 .flatten();
             for f in wanted {
-                if let Some(v) = fields::string_at(record, f) {
+                if let Some(v) = fields::scalar_string(event.value(f)) {
                     m.insert(f.clone(), Value::String(v));
                 }
             }

@@ -10,7 +10,7 @@
 //! the store's correlation engine, which sees events in arrival order, could not have ordered
 //! them either.
 
-use super::fields::value_at;
+use super::event::RecordEvent;
 use super::index::Engines;
 use super::{FastMap, FastSet};
 use serde_json::Value;
@@ -47,11 +47,11 @@ impl Default for Ordered {
 }
 
 impl Ordered {
-    fn key(&self, c: usize, record: &Value, fields: &[String]) -> u64 {
+    fn key(&self, c: usize, record: &RecordEvent, fields: &[String]) -> u64 {
         let mut h = self.hasher.build_hasher();
         c.hash(&mut h);
         for f in fields {
-            match value_at(record, f) {
+            match record.value(f) {
                 Some(Value::String(s)) => s.as_str().hash(&mut h),
                 Some(v) => v.to_string().hash(&mut h),
                 None => "".hash(&mut h),
@@ -61,7 +61,7 @@ impl Ordered {
     }
 
     /// Registers the groups this record's matched rules open.
-    pub fn opened_by(&self, record: &Value, rule_ids: &[&str]) {
+    pub fn opened_by(&self, record: &RecordEvent, rule_ids: &[&str]) {
         let keys: Vec<u64> = rule_ids
             .iter()
             .filter_map(|id| self.leads.get(*id))
@@ -79,7 +79,7 @@ impl Ordered {
     }
 
     /// Whether the later-step rules could matter for this record.
-    pub fn may_follow(&self, record: &Value) -> bool {
+    pub fn may_follow(&self, record: &RecordEvent) -> bool {
         if self.followers.rule_count() == 0 {
             return false;
         }
