@@ -36,7 +36,7 @@ pub(super) fn copy(state: &mut State, what: Command) -> Vec<Effect> {
             serde_json::to_string_pretty(&s.raw.decoded()).unwrap_or_default(),
         ),
         (_, None) => match state.selected_entity() {
-            Some(e) if state.view.focus == PaneId::Entities => e.id.clone(),
+            Some(e) if state.view.focus == PaneId::Entities => e.id.to_string(),
             _ => return Vec::new(),
         },
         _ => return Vec::new(),

@@ -30,14 +30,14 @@ pub fn lines(s: &Signal, now: DateTime<Utc>) -> Vec<String> {
         ),
     );
     if let Some(a) = &s.actor {
-        field("Who", a.clone());
+        field("Who", a.to_string());
     }
     let mut where_ = Vec::new();
     if let Some(a) = &s.account {
         where_.push(format!("account {a}"));
     }
     if let Some(r) = &s.region {
-        where_.push(r.clone());
+        where_.push(r.to_string());
     }
     if !where_.is_empty() {
         field("Where", where_.join(" · "));
@@ -47,7 +47,7 @@ pub fn lines(s: &Signal, now: DateTime<Utc>) -> Vec<String> {
         field("Abuse", abuse.label().to_string());
     }
     if let Some(c) = &s.category {
-        field("Category", c.clone());
+        field("Category", c.to_string());
     }
     field("Id", s.id.clone());
     if !s.detections.is_empty() {

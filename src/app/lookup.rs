@@ -14,7 +14,7 @@ pub fn lookup_key(e: &crate::model::Entity) -> Option<(crate::aws::LookupKey, St
         K::Ip | K::Account => return None,
         _ => LookupKey::ResourceName,
     };
-    Some((key, e.id.clone()))
+    Some((key, e.id.to_string()))
 }
 
 /// `T`: LookupEvents on the selected row's access key, user or resource (in that order of
@@ -47,10 +47,10 @@ pub fn lookup(state: &mut State) -> Vec<Effect> {
         .min_by_key(|e| rank(e))
         .cloned();
     let (key, value) = match &best {
-        Some(e) => lookup_key(e).unwrap_or((crate::aws::LookupKey::ResourceName, e.id.clone())),
+        Some(e) => lookup_key(e).unwrap_or((crate::aws::LookupKey::ResourceName, e.id.to_string())),
         None => match state.selected_signal(state.view.focus) {
             Some(s) if s.source == Source::CloudTrail => {
-                (crate::aws::LookupKey::EventName, s.kind.clone())
+                (crate::aws::LookupKey::EventName, s.kind.to_string())
             }
             _ => {
                 state.toast("nothing on this row that LookupEvents can search by", false);

@@ -76,7 +76,7 @@ pub fn open(state: &mut State) {
 /// The account and region of the selected row: its signal's, or for an entity row the one
 /// account (and region) of the signals that touch the entity.
 fn row_scope(state: &State) -> Result<(Option<String>, Option<String>), String> {
-    let region = |r: Option<&String>| r.filter(|r| *r != "global").cloned();
+    let region = |r: Option<&str>| r.filter(|r| *r != "global").map(str::to_string);
     if state.view.focus == PaneId::Entities && !matches!(state.ui.mode, Mode::Detail(_)) {
         let Some(e) = state.selected_entity() else {
             return Ok((None, None));
@@ -85,14 +85,19 @@ fn row_scope(state: &State) -> Result<(Option<String>, Option<String>), String> 
         let account = bind::entity_account(touching.iter().filter_map(|s| s.account.as_deref()))?;
         let mut regions: Vec<String> = touching
             .iter()
-            .filter_map(|s| region(s.region.as_ref()))
+            .filter_map(|s| region(s.region.as_deref()))
             .collect();
         regions.sort();
         regions.dedup();
         return Ok((account, (regions.len() == 1).then(|| regions.remove(0))));
     }
     Ok(super::commands::row_signal(state)
-        .map(|s| (s.account.clone(), region(s.region.as_ref())))
+        .map(|s| {
+            (
+                s.account.as_deref().map(str::to_string),
+                region(s.region.as_deref()),
+            )
+        })
         .unwrap_or((None, None)))
 }
 

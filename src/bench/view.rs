@@ -107,22 +107,33 @@ pub fn run(paths: &[PathBuf]) -> Result<(), String> {
 fn memory(store: &crate::store::Store) {
     use crate::model::{Entity, Signal};
     let n = store.len().max(1);
-    let opt = |s: &Option<String>| s.as_ref().map_or(0, String::capacity);
+    // A `Text` is counted once per allocation, however many signals share it.
+    let mut seen = std::collections::HashSet::new();
+    let mut text = |t: &crate::model::Text| {
+        if seen.insert(t.heap_id()) {
+            16 + t.len()
+        } else {
+            0
+        }
+    };
     let (mut strings, mut entities, mut blocks) =
         (0usize, 0usize, std::collections::HashMap::new());
     let mut entity_refs = 0usize;
     for s in store.signals().iter() {
-        strings += s.id.capacity()
-            + s.severity_reason.capacity()
-            + s.kind.capacity()
-            + s.title.capacity()
-            + s.summary.capacity()
-            + opt(&s.account)
-            + opt(&s.region)
-            + opt(&s.actor)
-            + opt(&s.category);
-        entities += s.entities.capacity() * std::mem::size_of::<Entity>()
-            + s.entities.iter().map(|e| e.id.capacity()).sum::<usize>();
+        strings += s.id.capacity() + s.summary.capacity();
+        for t in [&s.severity_reason, &s.kind, &s.title] {
+            strings += text(t);
+        }
+        for t in [&s.account, &s.region, &s.actor, &s.category]
+            .into_iter()
+            .flatten()
+        {
+            strings += text(t);
+        }
+        entities += s.entities.capacity() * std::mem::size_of::<Entity>();
+        for e in &s.entities {
+            entities += text(&e.id);
+        }
         entity_refs += s.entities.len();
         if let Some((at, len)) = s.raw.packed_block() {
             blocks.insert(at, len);

@@ -66,7 +66,7 @@ impl fmt::Display for EntityKind {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Entity {
     pub kind: EntityKind,
-    pub id: String,
+    pub id: super::Text,
 }
 
 impl fmt::Display for Entity {
@@ -94,7 +94,7 @@ pub fn is_account_id(s: &str) -> bool {
 }
 
 impl Entity {
-    pub fn new(kind: EntityKind, id: impl Into<String>) -> Entity {
+    pub fn new(kind: EntityKind, id: impl Into<super::Text>) -> Entity {
         Entity {
             kind,
             id: id.into(),

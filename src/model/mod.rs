@@ -7,9 +7,11 @@ pub mod nested;
 pub mod raw;
 pub mod severity;
 pub mod signal;
+pub mod text;
 pub mod time;
 
 pub use entity::{Entity, EntityKind};
 pub use raw::Raw;
 pub use severity::Severity;
 pub use signal::{Signal, Source};
+pub use text::Text;

@@ -1,6 +1,6 @@
 //! The normalized signal every source produces.
 
-use super::{Entity, Severity};
+use super::{Entity, Severity, Text};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -52,20 +52,20 @@ pub struct Signal {
     pub updated: Option<DateTime<Utc>>,
     pub severity: Severity,
     /// Why this severity (the risk-table rule, the GuardDuty score, the Health category).
-    pub severity_reason: String,
+    pub severity_reason: Text,
     /// Event name, finding type or Health event type code.
-    pub kind: String,
-    pub title: String,
+    pub kind: Text,
+    pub title: Text,
     /// One line: who did what to what, from where.
     pub summary: String,
-    pub account: Option<String>,
-    pub region: Option<String>,
+    pub account: Option<Text>,
+    pub region: Option<Text>,
     /// Principal that acted (CloudTrail) or the principal in the finding.
-    pub actor: Option<String>,
+    pub actor: Option<Text>,
     /// Health abuse classification, when the event is an abuse report.
     pub abuse: Option<crate::model::abuse::AbuseType>,
     /// Health event category (issue, scheduledChange, …) when known.
-    pub category: Option<String>,
+    pub category: Option<Text>,
     pub entities: Vec<Entity>,
     /// Health: how many entities the event affects (DescribeEntityAggregates), when known.
     #[serde(default)]

@@ -5,7 +5,7 @@ use super::cloudtrail_entities::extract;
 use super::cloudtrail_severity::assess;
 use super::json_path::{get, str_at};
 use super::Envelope;
-use crate::model::{time, Entity, Signal, Source};
+use crate::model::{time, Entity, Signal, Source, Text};
 use serde_json::Value;
 
 pub fn normalize(record: &Value, env: &Envelope) -> Result<Signal, super::RecordError> {
@@ -30,28 +30,33 @@ pub fn normalize(record: &Value, env: &Envelope) -> Result<Signal, super::Record
     let region = str_at(record, &["awsRegion"])
         .map(str::to_string)
         .or_else(|| env.region.clone());
-    let summary = summary(
+    let mut summary = summary(
         record,
         actor.as_deref(),
         event_name,
         source_short,
         &entities,
     );
+    // Built by pushing, so with spare capacity; held for as long as the signal is.
+    summary.shrink_to_fit();
+    let mut id = String::with_capacity("cloudtrail:".len() + event_id.len());
+    id.push_str("cloudtrail:");
+    id.push_str(event_id);
     Ok(Signal {
-        id: format!("cloudtrail:{event_id}"),
+        id,
         source: Source::CloudTrail,
         time,
         updated: None,
         severity,
         severity_reason,
-        kind: event_name.to_string(),
-        title: format!("{source_short}:{event_name}"),
+        kind: event_name.into(),
+        title: format!("{source_short}:{event_name}").into(),
         summary,
-        account,
-        region,
-        actor,
+        account: account.map(Text::from),
+        region: region.map(Text::from),
+        actor: actor.map(Text::from),
         abuse: None,
-        category: str_at(record, &["eventType"]).map(str::to_string),
+        category: str_at(record, &["eventType"]).map(Text::from),
         entities,
         affected: None,
         entities_more: more,
@@ -82,7 +87,9 @@ fn summary(
         crate::model::EntityKind::AssumedRole,
     ];
     if let Some(target) = entities.iter().find(|e| {
-        !caller_kinds.contains(&e.kind) && Some(e.id.as_str()) != actor && !who.starts_with(&e.id)
+        !caller_kinds.contains(&e.kind)
+            && Some(e.id.as_str()) != actor
+            && !who.starts_with(e.id.as_str())
     }) {
         s.push_str(&format!(" on {target}"));
     }

@@ -25,7 +25,7 @@ pub fn principal(record: &Value) -> (Option<String>, Vec<Entity>) {
         "IAMUser" => {
             let user = str_at(ui, &["userName"])
                 .map(str::to_string)
-                .or_else(|| arn.and_then(Entity::from_arn).map(|e| e.id));
+                .or_else(|| arn.and_then(Entity::from_arn).map(|e| e.id.to_string()));
             if let Some(u) = &user {
                 out.push(Entity::new(EntityKind::IamUser, u.clone()));
             }
@@ -38,7 +38,7 @@ pub fn principal(record: &Value) -> (Option<String>, Vec<Entity>) {
             let session = arn
                 .and_then(Entity::from_arn)
                 .filter(|e| e.kind == EntityKind::AssumedRole);
-            let name = session.as_ref().map(|e| e.id.clone());
+            let name = session.as_ref().map(|e| e.id.to_string());
             out.extend(session);
             name
         }
@@ -136,6 +136,8 @@ pub fn extract(record: &Value) -> (Option<String>, Vec<Entity>) {
 pub fn capped(mut found: Vec<Entity>) -> (Vec<Entity>, u32) {
     let more = found.len().saturating_sub(MAX_ENTITIES) as u32;
     found.truncate(MAX_ENTITIES);
+    // Held for as long as the signal is: no spare capacity (a million signals' worth of it).
+    found.shrink_to_fit();
     (found, more)
 }
 

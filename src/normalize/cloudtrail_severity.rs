@@ -4,7 +4,7 @@
 
 use super::json_path::get;
 use crate::model::detection::Detection;
-use crate::model::Severity;
+use crate::model::{Severity, Text};
 use serde_json::Value;
 
 /// Whether the record is a read: its `readOnly` flag, or by the event name when it has none.
@@ -19,18 +19,18 @@ fn read_only(record: &Value, event_name: &str) -> bool {
 }
 
 /// The severity and the reason shown for it; the reason names the rules at the top level.
-pub fn assess(record: &Value, event_name: &str, detections: &[Detection]) -> (Severity, String) {
+pub fn assess(record: &Value, event_name: &str, detections: &[Detection]) -> (Severity, Text) {
     let base = if read_only(record, event_name) {
-        (Severity::Info, "read-only call".to_string())
+        (Severity::Info, Text::from("read-only call"))
     } else {
-        (Severity::Low, "write call".to_string())
+        (Severity::Low, Text::from("write call"))
     };
     raise(base, detections)
 }
 
 /// `current` raised by the detections: the top level wins, and the rules at that level are
 /// named ("rule: A; rule: B").
-pub fn raise(current: (Severity, String), detections: &[Detection]) -> (Severity, String) {
+pub fn raise(current: (Severity, Text), detections: &[Detection]) -> (Severity, Text) {
     let Some(top) = detections.iter().map(|d| d.rule.level).max() else {
         return current;
     };
@@ -42,7 +42,7 @@ pub fn raise(current: (Severity, String), detections: &[Detection]) -> (Severity
         .filter(|d| d.rule.level == top)
         .map(|d| format!("rule: {}", d.rule.title))
         .collect();
-    (top, names.join("; "))
+    (top, Text::from(names.join("; ")))
 }
 
 #[cfg(test)]
@@ -54,7 +54,8 @@ mod tests {
     fn sev(rec: serde_json::Value) -> (Severity, String) {
         let d = Detections::builtin();
         let name = rec["eventName"].as_str().unwrap_or("").to_string();
-        assess(&rec, &name, &d.match_record(&rec).detections)
+        let (sev, why) = assess(&rec, &name, &d.match_record(&rec).detections);
+        (sev, why.to_string())
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use super::json_path::{array_at, f64_at, get, path, str_at};
 use super::Envelope;
-use crate::model::{time, Entity, EntityKind, Severity, Signal, Source};
+use crate::model::{time, Entity, EntityKind, Severity, Signal, Source, Text};
 use serde_json::Value;
 
 pub fn normalize(f: &Value, env: &Envelope) -> Result<Signal, super::RecordError> {
@@ -41,19 +41,22 @@ pub fn normalize(f: &Value, env: &Envelope) -> Result<Signal, super::RecordError
         severity_reason: format!(
             "GuardDuty severity {score}{}",
             if archived { " (archived)" } else { "" }
-        ),
-        kind: kind.to_string(),
-        title,
+        )
+        .into(),
+        kind: kind.into(),
+        title: title.into(),
         summary,
         account: str_at(f, &["accountId"])
             .map(str::to_string)
-            .or_else(|| env.account.clone()),
+            .or_else(|| env.account.clone())
+            .map(Text::from),
         region: str_at(f, &["region"])
             .map(str::to_string)
-            .or_else(|| env.region.clone()),
-        actor,
+            .or_else(|| env.region.clone())
+            .map(Text::from),
+        actor: actor.map(Text::from),
         abuse: None,
-        category: str_at(f, &["resource", "resourceType"]).map(str::to_string),
+        category: str_at(f, &["resource", "resourceType"]).map(Text::from),
         entities,
         affected: None,
         entities_more: more as u32,

@@ -6,7 +6,7 @@
 
 use super::abuse::AbuseType;
 use super::json_path::{array_at, get, str_at};
-use crate::model::{time, Entity, EntityKind, Severity, Signal, Source};
+use crate::model::{time, Entity, EntityKind, Severity, Signal, Source, Text};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 
@@ -265,15 +265,15 @@ pub fn from_parts(parts: &Value, catalog: Option<&Catalog>) -> Result<Signal, su
         time,
         updated,
         severity,
-        severity_reason,
-        title: code.clone(),
-        kind: code,
+        severity_reason: severity_reason.into(),
+        title: Text::from(&code),
+        kind: code.into(),
         summary,
-        account,
-        region,
+        account: account.map(Text::from),
+        region: region.map(Text::from),
         actor: None,
         abuse,
-        category,
+        category: category.map(Text::from),
         entities,
         affected,
         entities_more: 0,

@@ -56,7 +56,7 @@ impl Message {
             body,
             source: s.source.label().into(),
             severity: s.severity.label().into(),
-            event_type: s.kind.clone(),
+            event_type: s.kind.to_string(),
             targets: route.targets.clone(),
         }
     }
@@ -229,7 +229,7 @@ mod tests {
             time: chrono::Utc::now(),
             updated: None,
             severity: crate::model::Severity::High,
-            severity_reason: String::new(),
+            severity_reason: Default::default(),
             kind: "AWS_ABUSE_DOS_REPORT".into(),
             title: "t".into(),
             summary: "victim 198.51.100.7 reports a flood".into(),

@@ -181,7 +181,7 @@ mod tests {
                 .unwrap_or_default(),
             updated: None,
             severity: Severity::High,
-            severity_reason: String::new(),
+            severity_reason: Default::default(),
             kind: "CreateAccessKey".into(),
             title: "iam:CreateAccessKey".into(),
             summary: "alice called iam:CreateAccessKey on iam_user:mallory from 203.0.113.9".into(),

@@ -227,13 +227,13 @@ impl Target {
     /// The target for an entity of the console, when an action can take it.
     pub fn from_entity(e: &Entity) -> Option<Target> {
         Some(match e.kind {
-            EntityKind::Instance => Target::Instance(e.id.clone()),
-            EntityKind::AccessKey => Target::AccessKey(e.id.clone()),
-            EntityKind::IamUser => Target::User(e.id.clone()),
-            EntityKind::IamRole => Target::Role(e.id.clone()),
-            EntityKind::Bucket => Target::Bucket(e.id.clone()),
+            EntityKind::Instance => Target::Instance(e.id.to_string()),
+            EntityKind::AccessKey => Target::AccessKey(e.id.to_string()),
+            EntityKind::IamUser => Target::User(e.id.to_string()),
+            EntityKind::IamRole => Target::Role(e.id.to_string()),
+            EntityKind::Bucket => Target::Bucket(e.id.to_string()),
             EntityKind::Volume | EntityKind::Snapshot | EntityKind::SecurityGroup => {
-                Target::Ec2Resource(e.id.clone())
+                Target::Ec2Resource(e.id.to_string())
             }
             _ => return None,
         })

@@ -28,7 +28,7 @@ fn signal(id: &str, minute: i64, sev: Severity, tactic: Option<&str>, ents: &[En
         time: Utc.timestamp_opt(1_700_000_000 + minute * 60, 0).unwrap(),
         updated: None,
         severity: sev,
-        severity_reason: String::new(),
+        severity_reason: Default::default(),
         kind: "X".into(),
         title: id.into(),
         summary: String::new(),

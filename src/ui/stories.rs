@@ -141,7 +141,7 @@ fn draw_timeline(f: &mut Frame, state: &State, v: &StoriesView, theme: &Theme, a
         } else {
             let rules: Vec<&str> = s.detections.iter().map(|d| d.rule.title.as_str()).collect();
             if rules.is_empty() {
-                s.title.clone()
+                s.title.to_string()
             } else {
                 format!("{} [{}]", s.title, rules.join("; "))
             }

@@ -112,7 +112,8 @@ impl Watcher {
             account: Some(account),
             region: s
                 .region
-                .clone()
+                .as_deref()
+                .map(str::to_string)
                 .filter(|r| r != "global")
                 .or_else(|| self.o.aws.1.clone())
                 .unwrap_or_else(|| crate::aws::session::FALLBACK_REGION.into()),

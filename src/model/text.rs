@@ -1,0 +1,215 @@
+//! `Text`: the immutable, shared string a signal holds for the values that repeat across
+//! records (event names, titles, severity reasons, accounts, regions, principals, entity ids).
+//!
+//! A `String` costs 24 bytes plus its own heap block in every signal; a million CloudTrail
+//! events name a few hundred event names, a handful of accounts and regions, and the same
+//! principals and resources over and over. `Text` is an `Arc<str>` (16 bytes) and equal values
+//! made on one thread share one allocation through a small per-thread cache.
+//!
+//! Why by hand: the interning crates keep one global table behind locks (`internment`,
+//! `lasso`'s threaded rodeo) or never free (`ustr`); values here are made on the file-parsing
+//! threads, where a lock per string showed in profiles, and come from attacker-controlled input,
+//! so the table must stay bounded. A per-thread cache, cleared when full, does both; a value
+//! made on two threads is at worst held twice.
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::borrow::Borrow;
+use std::cell::RefCell;
+use std::collections::HashSet;
+use std::fmt;
+use std::ops::Deref;
+use std::sync::Arc;
+
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Text(Arc<str>);
+
+/// Values longer than this are not looked up in the cache (descriptions, long ARNs rarely
+/// repeat exactly, and hashing them would cost more than it saves).
+const MAX_CACHED_LEN: usize = 160;
+/// Entries a thread's cache holds before it is emptied and starts over.
+const MAX_CACHED: usize = 1 << 16;
+
+type Cache = HashSet<Arc<str>, foldhash::fast::RandomState>;
+
+thread_local! {
+    static CACHE: RefCell<Cache> = RefCell::new(Cache::default());
+}
+
+impl Text {
+    pub fn new(s: &str) -> Text {
+        if s.len() > MAX_CACHED_LEN {
+            return Text(Arc::from(s));
+        }
+        CACHE.with(|c| {
+            let Ok(mut c) = c.try_borrow_mut() else {
+                return Text(Arc::from(s));
+            };
+            if let Some(a) = c.get(s) {
+                return Text(Arc::clone(a));
+            }
+            if c.len() >= MAX_CACHED {
+                c.clear();
+            }
+            let a: Arc<str> = Arc::from(s);
+            c.insert(Arc::clone(&a));
+            Text(a)
+        })
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The address of the shared allocation (memory accounting counts each once).
+    pub fn heap_id(&self) -> usize {
+        self.0.as_ptr() as usize
+    }
+
+    /// Whether two values share one allocation (for the tests of the cache).
+    pub fn shares(&self, other: &Text) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Default for Text {
+    fn default() -> Self {
+        Text::new("")
+    }
+}
+
+impl Deref for Text {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for Text {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Borrow<str> for Text {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for Text {
+    fn from(s: &str) -> Text {
+        Text::new(s)
+    }
+}
+
+impl From<String> for Text {
+    fn from(s: String) -> Text {
+        Text::new(&s)
+    }
+}
+
+impl From<&String> for Text {
+    fn from(s: &String) -> Text {
+        Text::new(s)
+    }
+}
+
+impl From<Text> for String {
+    fn from(t: Text) -> String {
+        t.0.to_string()
+    }
+}
+
+impl fmt::Display for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&*self.0, f)
+    }
+}
+
+impl fmt::Debug for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl PartialEq<str> for Text {
+    fn eq(&self, other: &str) -> bool {
+        &*self.0 == other
+    }
+}
+
+impl PartialEq<&str> for Text {
+    fn eq(&self, other: &&str) -> bool {
+        &*self.0 == *other
+    }
+}
+
+impl PartialEq<String> for Text {
+    fn eq(&self, other: &String) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl PartialEq<Text> for str {
+    fn eq(&self, other: &Text) -> bool {
+        self == &*other.0
+    }
+}
+
+impl PartialEq<Text> for &str {
+    fn eq(&self, other: &Text) -> bool {
+        *self == &*other.0
+    }
+}
+
+impl PartialEq<Text> for String {
+    fn eq(&self, other: &Text) -> bool {
+        **self == *other.0
+    }
+}
+
+impl Serialize for Text {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Text, D::Error> {
+        let s = std::borrow::Cow::<'de, str>::deserialize(d)?;
+        Ok(Text::new(&s))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn equal_values_share_one_allocation_and_read_as_strings() {
+        let a = Text::new("GetObject");
+        let b = Text::from(String::from("GetObject"));
+        assert!(a.shares(&b));
+        assert_eq!(a, "GetObject");
+        assert_eq!(format!("{a} {a:?}"), "GetObject \"GetObject\"");
+        assert_eq!(
+            serde_json::to_string(&a).ok().as_deref(),
+            Some("\"GetObject\"")
+        );
+        let back: Text = serde_json::from_str("\"GetObject\"").unwrap_or_default();
+        assert!(back.shares(&a));
+        let long = "x".repeat(MAX_CACHED_LEN + 1);
+        assert!(!Text::new(&long).shares(&Text::new(&long)));
+        assert_eq!(Text::new(&long), Text::new(&long));
+    }
+
+    #[test]
+    fn the_cache_stays_bounded_under_unique_values() {
+        for i in 0..(MAX_CACHED + 10) {
+            Text::new(&format!("10.0.{}.{}", i / 256, i % 256));
+        }
+        assert!(CACHE.with(|c| c.borrow().len()) <= MAX_CACHED);
+        let a = Text::new("after");
+        assert!(a.shares(&Text::new("after")));
+    }
+}

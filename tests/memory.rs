@@ -1,0 +1,94 @@
+//! Memory per CloudTrail event, checked at a small scale so a regression fails the build.
+//!
+//! 50,000 real-shaped events (`airc bench corpus`, the Invictus records with ids, times and
+//! addresses varied) are loaded the way the console loads a replay (originals kept, packed);
+//! a counting allocator gives the bytes still held afterwards. It counts what was asked for,
+//! not the allocator's rounding or its free pages, so it is steadier than resident memory and
+//! a little under it; BENCHMARKS.md has the resident figures at 1M events.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicIsize, Ordering::Relaxed};
+
+struct Counting;
+
+static LIVE: AtomicIsize = AtomicIsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
+        let p = unsafe { System.alloc(l) };
+        if !p.is_null() {
+            LIVE.fetch_add(l.size() as isize, Relaxed);
+        }
+        p
+    }
+    unsafe fn alloc_zeroed(&self, l: Layout) -> *mut u8 {
+        let p = unsafe { System.alloc_zeroed(l) };
+        if !p.is_null() {
+            LIVE.fetch_add(l.size() as isize, Relaxed);
+        }
+        p
+    }
+    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
+        unsafe { System.dealloc(p, l) };
+        LIVE.fetch_sub(l.size() as isize, Relaxed);
+    }
+    unsafe fn realloc(&self, p: *mut u8, l: Layout, new: usize) -> *mut u8 {
+        let q = unsafe { System.realloc(p, l, new) };
+        if !q.is_null() {
+            LIVE.fetch_add(new as isize - l.size() as isize, Relaxed);
+        }
+        q
+    }
+}
+
+#[global_allocator]
+static ALLOC: Counting = Counting;
+
+const EVENTS: u64 = 50_000;
+/// Bytes held per event after the load (debug build, as the test command runs it). Measured
+/// 2026-11-30: 1,055 B per event, 1,268 B of JSON each, the same on every run. The bound leaves
+/// room for small changes, not for a regression; a cut that lands lowers it.
+const MAX_BYTES_PER_EVENT: i64 = 1_100;
+
+#[test]
+fn fifty_thousand_events_stay_within_their_memory_bound() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let corpus = dir.path().join("corpus");
+    airc::bench::run(airc::bench::Bench::Corpus {
+        out: corpus.clone(),
+        events: EVENTS,
+        plain: true,
+        per_file: 2000,
+        source: None,
+    })
+    .expect("corpus");
+    let json: u64 = walkdir::WalkDir::new(&corpus)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.metadata().ok())
+        .filter(|m| m.is_file())
+        .map(|m| m.len())
+        .sum();
+    // Rules compiled and thread pools started before the baseline: they do not grow with events.
+    let _ = airc::detect::installed();
+    let before = LIVE.load(Relaxed);
+    let loaded = airc::source::replay::load(
+        &[corpus],
+        airc::normalize::Options { keep_raw: true },
+        &airc::source::replay::Progress::default(),
+    );
+    let held = (LIVE.load(Relaxed) - before) as i64;
+    let n = loaded.store.len() as i64;
+    assert_eq!(n, EVENTS as i64, "every event loaded");
+    let per_event = held / n;
+    println!(
+        "{n} events, {} B of JSON each: {per_event} B held per event ({:.2}× the JSON)",
+        json as i64 / n,
+        held as f64 / json as f64
+    );
+    assert!(
+        per_event <= MAX_BYTES_PER_EVENT,
+        "{per_event} B per event, bound {MAX_BYTES_PER_EVENT} B: memory per event regressed"
+    );
+    drop(loaded);
+}
