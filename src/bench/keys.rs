@@ -162,6 +162,9 @@ pub fn run(paths: &[PathBuf]) -> Result<(), String> {
             state.view.store.len(),
             state.pane(crate::app::state::PaneId::CloudTrail).rows.len()
         );
+        if let Some((now, peak)) = super::resident_mb() {
+            println!("resident memory with them loaded: {now} MB (peak during the load {peak} MB)");
+        }
         Ok::<(), String>(())
     })?;
     let flushes = flushes.lock().map(|f| f.clone()).unwrap_or_default();

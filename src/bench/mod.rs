@@ -86,6 +86,18 @@ pub fn run(bench: Bench) -> Result<(), String> {
     }
 }
 
+/// This process's resident memory now and at its peak, in MB (Linux: /proc/self/status).
+fn resident_mb() -> Option<(u64, u64)> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kb = |key: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(key))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+    };
+    Some((kb("VmRSS:")? / 1000, kb("VmHWM:")? / 1000))
+}
+
 /// Prints median, p95 and max of a set of times in milliseconds.
 fn stats(label: &str, mut ms: Vec<f64>) {
     if ms.is_empty() {

@@ -27,6 +27,9 @@ pub fn run(paths: &[PathBuf]) -> Result<(), String> {
         loaded.json_bytes as f64 / 1e6 / secs.max(1e-9)
     );
     memory(&loaded.store);
+    if let Some((now, peak)) = super::resident_mb() {
+        println!("resident memory after the load: {now} MB (peak {peak} MB)");
+    }
     let now = loaded
         .store
         .signals()

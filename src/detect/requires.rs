@@ -130,7 +130,8 @@ pub fn required_event_names(rule: &SigmaRule) -> Names {
 }
 
 /// Whether a detection cannot match a record without `field` (a non-null value): one of its
-/// items tests the field against values (none null, empty or only wildcards; no `exists`).
+/// items tests the field against values (none null, empty or only wildcards; no `exists`, no
+/// `neq`, which a missing field may satisfy, no `fieldref`).
 fn detection_requires(d: &Detection, field: &str) -> bool {
     match d {
         Detection::AllOf(items) => items.iter().any(|i| {
@@ -139,7 +140,11 @@ fn detection_requires(d: &Detection, field: &str) -> bool {
                 && i.values.iter().all(|v| {
                     matches!(v, SigmaValue::String(s) if !s.original.trim_matches(['*', '?']).is_empty())
                 })
-                && !i.field.modifiers.contains(&Modifier::Exists)
+                && !i
+                    .field
+                    .modifiers
+                    .iter()
+                    .any(|m| matches!(m, Modifier::Exists | Modifier::Neq | Modifier::FieldRef))
         }),
         Detection::AnyOf(ds) => !ds.is_empty() && ds.iter().all(|d| detection_requires(d, field)),
         Detection::And(ds) => ds.iter().any(|d| detection_requires(d, field)),
@@ -263,5 +268,6 @@ mod tests {
         assert!(!needs("  a: {errorCode|exists: true}\n  condition: a\n"));
         assert!(!needs("  a: {errorCode: '*'}\n  condition: a\n"));
         assert!(!needs("  a: {errorCode: ''}\n  condition: a\n"));
+        assert!(!needs("  a: {errorCode|neq: X}\n  condition: a\n"));
     }
 }
