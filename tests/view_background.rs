@@ -203,3 +203,77 @@ async fn rows_come_while_file_parsing_keeps_the_shared_thread_pool_busy() {
     assert_eq!(r.rows[2].len(), 20_000);
     assert!(t.elapsed() < Duration::from_secs(6));
 }
+
+/// More entities than the Entities pane keeps: the rows are exactly the riskiest
+/// `MAX_ENTITY_ROWS` of all of them, in order (worst severity, then most signals, then most
+/// recent, then the entity), and the total counts every entity in view. Most addresses appear
+/// in one read-only call, so the pass ranks only those at or above the severity the top rows
+/// reach; this checks that skipping the rest changes nothing.
+#[test]
+fn entity_rows_are_the_riskiest_of_more_than_the_pane_keeps() {
+    use airc::model::{Entity, Severity};
+    use std::collections::HashMap;
+    let now = Utc
+        .with_ymd_and_hms(2024, 1, 2, 0, 0, 0)
+        .single()
+        .unwrap_or_default();
+    let mut state = State::new("test", Keymap::default_map(), now);
+    for i in 0..30_000usize {
+        // 29,703 writes (low or worse) and 297 reads: more low-or-worse addresses than the pane
+        // keeps, so the read-only ones cannot be among the rows and are not ranked.
+        let name = match i {
+            _ if i % 101 == 0 => "StopLogging",
+            _ if i % 101 == 1 => "GetObject",
+            _ => "DeleteObject",
+        };
+        let rec = json!({"eventID": format!("e{i}"), "eventName": name,
+            "eventSource": "s3.amazonaws.com", "awsRegion": "us-east-1",
+            "eventTime": format!("2024-01-01T{:02}:{:02}:{:02}Z", i / 3600 % 24, i / 60 % 60, i % 60),
+            "sourceIPAddress": format!("198.{}.{}.{}", i / 65536 % 256, i / 256 % 256, i % 256),
+            "userIdentity": {"type": "IAMUser", "userName": format!("u{}", i % 50)}});
+        match normalize_record(rec, &Options::default()) {
+            Ok((_, item)) => {
+                state.view.store.insert(item);
+            }
+            Err(e) => panic!("test record rejected: {e}"),
+        }
+    }
+    let job = ViewJob::from_state(&state, 1);
+    let done = compute_every(
+        &job,
+        &|| false,
+        &mut |_| {},
+        Duration::ZERO,
+        &mut EntityCache::default(),
+    )
+    .unwrap_or_else(|| panic!("pass gave up"));
+    let (rows, total) = done.entities.unwrap_or_default();
+    // By hand: every entity of every signal, ranked.
+    let mut all: HashMap<Entity, (Severity, usize, chrono::DateTime<Utc>)> = HashMap::new();
+    for s in state.view.store.signals().iter() {
+        for e in &s.entities {
+            let a = all.entry(e.clone()).or_insert((Severity::Info, 0, s.time));
+            a.0 = a.0.max(s.severity);
+            a.1 += 1;
+            a.2 = a.2.max(s.time);
+        }
+    }
+    let mut ranked: Vec<_> = all.into_iter().collect();
+    ranked.sort_by(|(ea, a), (eb, b)| {
+        b.0.cmp(&a.0)
+            .then(b.1.cmp(&a.1))
+            .then(b.2.cmp(&a.2))
+            .then(ea.cmp(eb))
+    });
+    assert_eq!(total, ranked.len());
+    assert!(total > airc::app::view::MAX_ENTITY_ROWS);
+    assert_eq!(rows.len(), airc::app::view::MAX_ENTITY_ROWS);
+    let want: Vec<&Entity> = ranked.iter().take(rows.len()).map(|(e, _)| e).collect();
+    let got: Vec<&Entity> = rows.iter().map(|r| &r.entity).collect();
+    assert_eq!(got, want);
+    assert!(rows.iter().all(|r| r.max_severity >= Severity::Low));
+    assert!(
+        ranked.iter().any(|(_, a)| a.0 == Severity::Info),
+        "some are below the floor"
+    );
+}

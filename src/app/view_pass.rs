@@ -318,43 +318,61 @@ fn entity_rows(job: &ViewJob, in_view: &[u32]) -> (Vec<EntityRow>, usize) {
                 acc
             },
         )
-        .reduce(
-            || vec![empty; n],
-            |mut a, b| {
-                for (x, y) in a.iter_mut().zip(b) {
-                    for k in 0..3 {
-                        x.counts[k] += y.counts[k];
-                    }
-                    x.last_seen = x.last_seen.max(y.last_seen);
-                    x.max_severity = x.max_severity.max(y.max_severity);
+        // `reduce_with`: no identity array of every entity to allocate and zero for the merge.
+        .reduce_with(|mut a, b| {
+            for (x, y) in a.iter_mut().zip(b) {
+                for k in 0..3 {
+                    x.counts[k] += y.counts[k];
                 }
-                a
-            },
-        );
+                x.last_seen = x.last_seen.max(y.last_seen);
+                x.max_severity = x.max_severity.max(y.max_severity);
+            }
+            a
+        })
+        .unwrap_or_else(|| vec![empty; n]);
     let fuzzy = job.query.panes[PaneId::Entities.index()]
         .filter
         .as_ref()
         .map(|q| q.fuzzy.clone())
         .unwrap_or_default();
     let mut rows: Vec<EntityRow> = Vec::new();
+    let shown = |id: usize| {
+        fuzzy.is_empty() || crate::query::fuzzy_accepts(&snap.entities[id].to_string(), &fuzzy)
+    };
+    // Rows are ordered by severity first: count the entities in view per severity, and only
+    // those at or above the lowest severity the top MAX_ENTITY_ROWS reach are ranked (at 1M
+    // entities, mostly addresses seen once in read-only calls, ranking them all was most of a
+    // full pass).
+    let mut per_severity = [0usize; 5];
+    for (id, a) in acc.iter().enumerate() {
+        if a.last_seen.is_some() && shown(id) {
+            per_severity[a.max_severity as usize] += 1;
+        }
+    }
+    let total: usize = per_severity.iter().sum();
+    let mut floor = Severity::Info;
+    let mut above = 0;
+    for sev in Severity::ALL.iter().rev() {
+        above += per_severity[*sev as usize];
+        if above >= MAX_ENTITY_ROWS {
+            floor = *sev;
+            break;
+        }
+    }
     let mut kept: Vec<(Severity, [usize; 3], DateTime<Utc>, u32)> = acc
         .iter()
         .enumerate()
         .filter_map(|(id, a)| {
             let last = a.last_seen?;
-            Some((
+            (a.max_severity >= floor).then_some((
                 a.max_severity,
                 a.counts.map(|c| c as usize),
                 last,
                 id as u32,
             ))
         })
-        .filter(|(.., id)| {
-            fuzzy.is_empty()
-                || crate::query::fuzzy_accepts(&snap.entities[*id as usize].to_string(), &fuzzy)
-        })
+        .filter(|(.., id)| fuzzy.is_empty() || shown(*id as usize))
         .collect();
-    let total = kept.len();
     let order = |a: &(Severity, [usize; 3], DateTime<Utc>, u32),
                  b: &(Severity, [usize; 3], DateTime<Utc>, u32)| {
         by_risk(
