@@ -11,21 +11,15 @@ use chrono::{TimeZone, Utc};
 use serde_json::json;
 use std::time::Duration;
 
-/// A state holding `n` CloudTrail events, one user in ten named bert.
-fn state_with(n: usize) -> State {
+/// A state holding the CloudTrail events `record(i)` for `i` in `0..n`.
+fn state_of(n: usize, record: impl Fn(usize) -> serde_json::Value) -> State {
     let now = Utc
         .with_ymd_and_hms(2024, 1, 2, 0, 0, 0)
         .single()
         .unwrap_or_default();
     let mut state = State::new("test", Keymap::default_map(), now);
     for i in 0..n {
-        let user = if i % 10 == 0 { "bert" } else { "alice" };
-        let rec = json!({"eventID": format!("e{i}"), "eventName": "GetObject",
-            "eventSource": "s3.amazonaws.com", "awsRegion": "us-east-1",
-            "eventTime": format!("2024-01-01T{:02}:{:02}:{:02}Z", i / 3600 % 24, i / 60 % 60, i % 60),
-            "sourceIPAddress": format!("198.51.100.{}", i % 200),
-            "userIdentity": {"type": "IAMUser", "userName": user}});
-        match normalize_record(rec, &Options::default()) {
+        match normalize_record(record(i), &Options::default()) {
             Ok((_, item)) => {
                 state.view.store.insert(item);
             }
@@ -33,6 +27,18 @@ fn state_with(n: usize) -> State {
         }
     }
     state
+}
+
+/// A state holding `n` CloudTrail events, one user in ten named bert.
+fn state_with(n: usize) -> State {
+    state_of(n, |i| {
+        let user = if i % 10 == 0 { "bert" } else { "alice" };
+        json!({"eventID": format!("e{i}"), "eventName": "GetObject",
+            "eventSource": "s3.amazonaws.com", "awsRegion": "us-east-1",
+            "eventTime": format!("2024-01-01T{:02}:{:02}:{:02}Z", i / 3600 % 24, i / 60 % 60, i % 60),
+            "sourceIPAddress": format!("198.51.100.{}", i % 200),
+            "userIdentity": {"type": "IAMUser", "userName": user}})
+    })
 }
 
 #[test]
@@ -213,12 +219,7 @@ async fn rows_come_while_file_parsing_keeps_the_shared_thread_pool_busy() {
 fn entity_rows_are_the_riskiest_of_more_than_the_pane_keeps() {
     use airc::model::{Entity, Severity};
     use std::collections::HashMap;
-    let now = Utc
-        .with_ymd_and_hms(2024, 1, 2, 0, 0, 0)
-        .single()
-        .unwrap_or_default();
-    let mut state = State::new("test", Keymap::default_map(), now);
-    for i in 0..30_000usize {
+    let state = state_of(30_000, |i| {
         // 29,703 writes (low or worse) and 297 reads: more low-or-worse addresses than the pane
         // keeps, so the read-only ones cannot be among the rows and are not ranked.
         let name = match i {
@@ -226,18 +227,12 @@ fn entity_rows_are_the_riskiest_of_more_than_the_pane_keeps() {
             _ if i % 101 == 1 => "GetObject",
             _ => "DeleteObject",
         };
-        let rec = json!({"eventID": format!("e{i}"), "eventName": name,
+        json!({"eventID": format!("e{i}"), "eventName": name,
             "eventSource": "s3.amazonaws.com", "awsRegion": "us-east-1",
             "eventTime": format!("2024-01-01T{:02}:{:02}:{:02}Z", i / 3600 % 24, i / 60 % 60, i % 60),
             "sourceIPAddress": format!("198.{}.{}.{}", i / 65536 % 256, i / 256 % 256, i % 256),
-            "userIdentity": {"type": "IAMUser", "userName": format!("u{}", i % 50)}});
-        match normalize_record(rec, &Options::default()) {
-            Ok((_, item)) => {
-                state.view.store.insert(item);
-            }
-            Err(e) => panic!("test record rejected: {e}"),
-        }
-    }
+            "userIdentity": {"type": "IAMUser", "userName": format!("u{}", i % 50)}})
+    });
     let job = ViewJob::from_state(&state, 1);
     let done = compute_every(
         &job,

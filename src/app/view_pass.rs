@@ -336,9 +336,17 @@ fn entity_rows(job: &ViewJob, in_view: &[u32]) -> (Vec<EntityRow>, usize) {
         .map(|q| q.fuzzy.clone())
         .unwrap_or_default();
     let mut rows: Vec<EntityRow> = Vec::new();
-    let shown = |id: usize| {
-        fuzzy.is_empty() || crate::query::fuzzy_accepts(&snap.entities[id].to_string(), &fuzzy)
-    };
+    // The entity filter's answer per entity, taken once (None: no filter, every entity shown).
+    let accepted: Option<Vec<bool>> = (!fuzzy.is_empty()).then(|| {
+        acc.iter()
+            .enumerate()
+            .map(|(id, a)| {
+                a.last_seen.is_some()
+                    && crate::query::fuzzy_accepts(&snap.entities[id].to_string(), &fuzzy)
+            })
+            .collect()
+    });
+    let shown = |id: usize| accepted.as_ref().is_none_or(|a| a[id]);
     // Rows are ordered by severity first: count the entities in view per severity, and only
     // those at or above the lowest severity the top MAX_ENTITY_ROWS reach are ranked (at 1M
     // entities, mostly addresses seen once in read-only calls, ranking them all was most of a
@@ -371,7 +379,7 @@ fn entity_rows(job: &ViewJob, in_view: &[u32]) -> (Vec<EntityRow>, usize) {
                 id as u32,
             ))
         })
-        .filter(|(.., id)| fuzzy.is_empty() || shown(*id as usize))
+        .filter(|(.., id)| shown(*id as usize))
         .collect();
     let order = |a: &(Severity, [usize; 3], DateTime<Utc>, u32),
                  b: &(Severity, [usize; 3], DateTime<Utc>, u32)| {

@@ -26,11 +26,16 @@ impl XorShift {
     }
 }
 
-fn records(source: &Path) -> Vec<Value> {
+/// The CloudTrail records of the `.json` log files under `source`, in file name order, at most
+/// `limit` of them.
+pub(super) fn records(source: &Path, limit: usize) -> Vec<Value> {
     let mut files: Vec<PathBuf> = walk(source);
     files.sort();
     let mut out = Vec::new();
     for f in files {
+        if out.len() >= limit {
+            break;
+        }
         let Ok(bytes) = std::fs::read(&f) else {
             continue;
         };
@@ -38,7 +43,7 @@ fn records(source: &Path) -> Vec<Value> {
             continue;
         };
         if let Some(recs) = v.get("Records").and_then(Value::as_array) {
-            out.extend(recs.iter().cloned());
+            out.extend(recs.iter().take(limit - out.len()).cloned());
         }
     }
     out
@@ -129,7 +134,7 @@ pub fn run(
         Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/fixtures/datasets/invictus-aws-dataset/CloudTrail")
     });
-    let pool = records(&source);
+    let pool = records(&source, usize::MAX);
     if pool.is_empty() {
         return Err(format!("no CloudTrail records under {}", source.display()));
     }

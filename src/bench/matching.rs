@@ -5,8 +5,8 @@
 //!
 //! `airc bench match /tmp/corpus1m --rules ../shared/datasets/sigma-aws/rules`
 //!
-//! One thread and the records already parsed make this steadier than timing whole loads, which
-//! move ±10% on this machine; `airc inspect` gives the end-to-end ratio.
+//! One thread and the records already in memory make this steadier than timing whole loads,
+//! which move ±10% on this machine; `airc inspect` gives the end-to-end ratio.
 
 use crate::detect::Detections;
 use serde_json::Value;
@@ -18,27 +18,8 @@ use std::time::Instant;
 fn records(paths: &[PathBuf], limit: usize) -> Vec<String> {
     let mut out = Vec::new();
     for p in paths {
-        for e in walkdir::WalkDir::new(p)
-            .sort_by_file_name()
-            .into_iter()
-            .flatten()
-        {
-            if out.len() >= limit {
-                return out;
-            }
-            if !e.file_type().is_file() {
-                continue;
-            }
-            let Ok(bytes) = std::fs::read(e.path()) else {
-                continue;
-            };
-            if let Ok(Value::Object(mut doc)) = serde_json::from_slice::<Value>(&bytes) {
-                if let Some(Value::Array(rs)) = doc.remove("Records") {
-                    let room = limit - out.len();
-                    out.extend(rs.iter().take(room).map(|r| r.to_string()));
-                }
-            }
-        }
+        let found = super::corpus::records(p, limit - out.len());
+        out.extend(found.iter().map(|r| r.to_string()));
     }
     out
 }

@@ -100,18 +100,10 @@ impl<'a> RecordEvent<'a> {
     /// The value at a plain dotted path (object keys only), without a lookup by name for the
     /// fields of `FAST_FIELDS`.
     pub fn value(&self, path: &str) -> Option<&'a Value> {
-        let (first, rest) = match path.split_once('.') {
-            Some((a, b)) => (a, Some(b)),
-            None => (path, None),
-        };
-        let mut v = match slot(first) {
-            Some(i) => self.top[i]?,
-            None => self.value.as_object()?.get(first)?,
-        };
-        for part in rest.into_iter().flat_map(|r| r.split('.')) {
-            v = v.as_object()?.get(part)?;
+        match self.walk(path) {
+            Walk::Found(v) => Some(v),
+            Walk::Missing | Walk::Array => None,
         }
-        Some(v)
     }
 }
 

@@ -62,6 +62,21 @@ fn detection_names(d: &Detection, field: &str) -> Names {
     }
 }
 
+/// The named detections a selector (`1 of sel_*`, `all of them`) stands for, in name order.
+fn selected<'a>(rule: &'a SigmaRule, pattern: &SelectorPattern) -> Vec<&'a Detection> {
+    let mut named: Vec<(&String, &Detection)> = rule
+        .detection
+        .named
+        .iter()
+        .filter(|(k, _)| match pattern {
+            SelectorPattern::Them => !k.starts_with('_'),
+            SelectorPattern::Pattern(p) => glob_match(p, k),
+        })
+        .collect();
+    named.sort_by(|a, b| a.0.cmp(b.0));
+    named.into_iter().map(|(_, d)| d).collect()
+}
+
 fn glob_match(pattern: &str, name: &str) -> bool {
     match pattern.split_once('*') {
         None => pattern == name,
@@ -89,17 +104,9 @@ fn condition_names(c: &ConditionExpr, rule: &SigmaRule, field: &str) -> Names {
             quantifier,
             pattern,
         } => {
-            let mut ids: Vec<&String> = named
-                .keys()
-                .filter(|k| match pattern {
-                    SelectorPattern::Them => !k.starts_with('_'),
-                    SelectorPattern::Pattern(p) => glob_match(p, k),
-                })
-                .collect();
-            ids.sort();
-            let mut sets = ids
+            let mut sets = selected(rule, pattern)
                 .into_iter()
-                .map(|k| named.get(k).and_then(|d| detection_names(d, field)));
+                .map(|d| detection_names(d, field));
             match quantifier {
                 Quantifier::All => sets.fold(None, both),
                 _ => {
@@ -167,14 +174,7 @@ fn condition_requires(c: &ConditionExpr, rule: &SigmaRule, field: &str) -> bool 
             quantifier,
             pattern,
         } => {
-            let ds: Vec<&Detection> = named
-                .iter()
-                .filter(|(k, _)| match pattern {
-                    SelectorPattern::Them => !k.starts_with('_'),
-                    SelectorPattern::Pattern(p) => glob_match(p, k),
-                })
-                .map(|(_, d)| d)
-                .collect();
+            let ds = selected(rule, pattern);
             match quantifier {
                 Quantifier::All => ds.iter().any(|d| detection_requires(d, field)),
                 _ => !ds.is_empty() && ds.iter().all(|d| detection_requires(d, field)),

@@ -266,7 +266,7 @@ pub fn from_parts(parts: &Value, catalog: Option<&Catalog>) -> Result<Signal, su
         updated,
         severity,
         severity_reason: severity_reason.into(),
-        title: Text::from(&code),
+        title: Text::new(&code),
         kind: code.into(),
         summary,
         account: account.map(Text::from),
