@@ -3,8 +3,9 @@
 //!
 //! A `String` costs 24 bytes plus its own heap block in every signal; a million CloudTrail
 //! events name a few hundred event names, a handful of accounts and regions, and the same
-//! principals and resources over and over. `Text` is an `Arc<str>` (16 bytes) and equal values
-//! made on one thread share one allocation through a small per-thread cache.
+//! principals and resources over and over. `Text` is an `arcstr::ArcStr` (one pointer, 8 bytes:
+//! the length lives in the shared allocation, where `Arc<str>` holds it in every copy) and
+//! equal values made on one thread share one allocation through a small per-thread cache.
 //!
 //! Why by hand: the interning crates keep one global table behind locks (`internment`,
 //! `lasso`'s threaded rodeo) or never free (`ustr`); values here are made on the file-parsing
@@ -18,10 +19,10 @@ use std::cell::RefCell;
 use std::collections::HashSet;
 use std::fmt;
 use std::ops::Deref;
-use std::sync::Arc;
+use arcstr::ArcStr;
 
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Text(Arc<str>);
+pub struct Text(ArcStr);
 
 /// Values longer than this are not looked up in the cache (descriptions, long ARNs rarely
 /// repeat exactly, and hashing them would cost more than it saves).
@@ -29,7 +30,7 @@ const MAX_CACHED_LEN: usize = 160;
 /// Entries a thread's cache holds before it is emptied and starts over.
 const MAX_CACHED: usize = 1 << 16;
 
-type Cache = HashSet<Arc<str>, foldhash::fast::RandomState>;
+type Cache = HashSet<ArcStr, foldhash::fast::RandomState>;
 
 thread_local! {
     static CACHE: RefCell<Cache> = RefCell::new(Cache::default());
@@ -38,20 +39,20 @@ thread_local! {
 impl Text {
     pub fn new(s: &str) -> Text {
         if s.len() > MAX_CACHED_LEN {
-            return Text(Arc::from(s));
+            return Text(ArcStr::from(s));
         }
         CACHE.with(|c| {
             let Ok(mut c) = c.try_borrow_mut() else {
-                return Text(Arc::from(s));
+                return Text(ArcStr::from(s));
             };
             if let Some(a) = c.get(s) {
-                return Text(Arc::clone(a));
+                return Text(a.clone());
             }
             if c.len() >= MAX_CACHED {
                 c.clear();
             }
-            let a: Arc<str> = Arc::from(s);
-            c.insert(Arc::clone(&a));
+            let a = ArcStr::from(s);
+            c.insert(a.clone());
             Text(a)
         })
     }
@@ -67,7 +68,7 @@ impl Text {
 
     /// Whether two values share one allocation (for the tests of the cache).
     pub fn shares(&self, other: &Text) -> bool {
-        Arc::ptr_eq(&self.0, &other.0)
+        ArcStr::ptr_eq(&self.0, &other.0)
     }
 }
 
@@ -147,6 +148,7 @@ mod tests {
         let long = "x".repeat(MAX_CACHED_LEN + 1);
         assert!(!Text::new(&long).shares(&Text::new(&long)));
         assert_eq!(Text::new(&long), Text::new(&long));
+        assert_eq!(std::mem::size_of::<Option<Text>>(), 8);
     }
 
     #[test]
