@@ -157,7 +157,7 @@ fn stories() -> State {
             let mut f = finding.clone();
             f.id = format!("guardduty:lone{i}");
             f.severity = crate::model::Severity::Critical;
-            f.entities = vec![Entity::new(
+            f.entities = thin_vec::thin_vec![Entity::new(
                 EntityKind::Instance,
                 format!("i-0123456789abcdef{i}"),
             )];

@@ -132,7 +132,7 @@ pub(super) fn current_entities(state: &State) -> Vec<Entity> {
     // The gate: a hidden signal's entities are its content.
     row_signal(state)
         .filter(|s| !super::routing::is_hidden(state, s))
-        .map(|s| s.entities.clone())
+        .map(|s| s.entities.to_vec())
         .unwrap_or_default()
 }
 

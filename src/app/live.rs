@@ -262,7 +262,7 @@ mod tests {
         let with = |id: &str, user: &str| {
             let mut f = finding(id, "111122223333", "2026-01-15T02:00:00Z");
             f.severity = crate::model::Severity::High;
-            f.entities = vec![crate::model::Entity::new(
+            f.entities = thin_vec::thin_vec![crate::model::Entity::new(
                 crate::model::EntityKind::IamUser,
                 user,
             )];

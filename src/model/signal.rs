@@ -66,7 +66,7 @@ pub struct Signal {
     pub abuse: Option<crate::model::abuse::AbuseType>,
     /// Health event category (issue, scheduledChange, …) when known.
     pub category: Option<Text>,
-    pub entities: Vec<Entity>,
+    pub entities: thin_vec::ThinVec<Entity>,
     /// Health: how many entities the event affects (DescribeEntityAggregates), when known.
     #[serde(default)]
     pub affected: Option<u32>,
@@ -77,8 +77,8 @@ pub struct Signal {
     /// keep raw records (e.g. `airc inspect`).
     pub raw: super::Raw,
     /// The detection rules this record matched (CloudTrail), highest level first.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub detections: Vec<super::detection::Detection>,
+    #[serde(default, skip_serializing_if = "thin_vec::ThinVec::is_empty")]
+    pub detections: thin_vec::ThinVec<super::detection::Detection>,
     /// What correlation rules need from this record, from the thread that matched it to the
     /// store, which runs the correlations and drops it.
     #[serde(skip)]

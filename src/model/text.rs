@@ -14,12 +14,12 @@
 //! and stays bounded; a value made on two threads is at worst held twice. (Not measured against
 //! those crates.)
 
+use arcstr::ArcStr;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::cell::RefCell;
 use std::collections::HashSet;
 use std::fmt;
 use std::ops::Deref;
-use arcstr::ArcStr;
 
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Text(ArcStr);

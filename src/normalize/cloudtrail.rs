@@ -57,11 +57,11 @@ pub fn normalize(record: &Value, env: &Envelope) -> Result<Signal, super::Record
         actor: actor.map(Text::from),
         abuse: None,
         category: str_at(record, &["eventType"]).map(Text::from),
-        entities,
+        entities: entities.into(),
         affected: None,
         entities_more: more,
         raw: crate::model::Raw::None,
-        detections: matched.detections,
+        detections: matched.detections.into(),
         correlation_input: matched.correlation_input,
     })
 }

@@ -57,10 +57,10 @@ pub fn normalize(f: &Value, env: &Envelope) -> Result<Signal, super::RecordError
         actor: actor.map(Text::from),
         abuse: None,
         category: str_at(f, &["resource", "resourceType"]).map(Text::from),
-        entities,
+        entities: entities.into(),
         affected: None,
         entities_more: more as u32,
-        detections: Vec::new(),
+        detections: thin_vec::ThinVec::new(),
         correlation_input: None,
         raw: crate::model::Raw::None,
     })

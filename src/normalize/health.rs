@@ -274,10 +274,10 @@ pub fn from_parts(parts: &Value, catalog: Option<&Catalog>) -> Result<Signal, su
         actor: None,
         abuse,
         category: category.map(Text::from),
-        entities,
+        entities: entities.into(),
         affected,
         entities_more: 0,
-        detections: Vec::new(),
+        detections: thin_vec::ThinVec::new(),
         correlation_input: None,
         raw: crate::model::Raw::tree(parts.clone()),
     })

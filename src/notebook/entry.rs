@@ -264,7 +264,7 @@ impl Entry {
             summary: s.summary.clone(),
             account: s.account.as_deref().map(str::to_string),
             region: s.region.as_deref().map(str::to_string),
-            entities: s.entities.clone(),
+            entities: s.entities.to_vec(),
             raw: s.raw.decoded(),
             detections: s.detections.iter().map(|d| d.rule.credit()).collect(),
         }

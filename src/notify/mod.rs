@@ -238,10 +238,10 @@ mod tests {
             actor: None,
             abuse: None,
             category: None,
-            entities: vec![],
+            entities: thin_vec::ThinVec::new(),
             affected: None,
             entities_more: 0,
-            detections: Vec::new(),
+            detections: thin_vec::ThinVec::new(),
             correlation_input: None,
             raw: crate::model::Raw::None,
         };

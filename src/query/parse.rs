@@ -190,14 +190,14 @@ mod tests {
             actor: Some("alice".into()),
             abuse: None,
             category: Some("AwsApiCall".into()),
-            entities: vec![
+            entities: thin_vec::thin_vec![
                 Entity::new(EntityKind::AccessKey, "AKIAEXAMPLEEXAMPLE12"),
                 Entity::new(EntityKind::IamUser, "alice"),
                 Entity::new(EntityKind::Ip, "203.0.113.9"),
             ],
             affected: None,
             entities_more: 0,
-            detections: vec![crate::model::detection::Detection {
+            detections: thin_vec::thin_vec![crate::model::detection::Detection {
                 rule: std::sync::Arc::new(crate::model::detection::RuleInfo {
                     title: "Access key created".into(),
                     id: "5d1e…".into(),

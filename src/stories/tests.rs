@@ -37,7 +37,7 @@ fn signal(id: &str, minute: i64, sev: Severity, tactic: Option<&str>, ents: &[En
         actor: None,
         abuse: None,
         category: None,
-        entities: ents.to_vec(),
+        entities: ents.iter().cloned().collect(),
         affected: None,
         entities_more: 0,
         raw: crate::model::Raw::None,
