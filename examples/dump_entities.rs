@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 fn main() {
     let paths: Vec<PathBuf> = std::env::args().skip(1).map(PathBuf::from).collect();
-    let loaded = load(&paths, Options { keep_raw: false }, &Progress::default());
+    let loaded = load(&paths, Options::without_raw(), &Progress::default());
     let mut ents: Vec<_> = loaded.store.entities().collect();
     ents.sort_by(|a, b| {
         (a.0.kind, std::cmp::Reverse(a.1), &a.0.id).cmp(&(

@@ -137,7 +137,7 @@ impl Report {
 
 pub fn run(paths: &[PathBuf]) -> Report {
     let start = Instant::now();
-    let loaded = replay::load(paths, Options { keep_raw: false }, &Progress::default());
+    let loaded = replay::load(paths, Options::without_raw(), &Progress::default());
     Report {
         loaded,
         seconds: start.elapsed().as_secs_f64(),

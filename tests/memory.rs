@@ -74,7 +74,7 @@ fn fifty_thousand_events_stay_within_their_memory_bound() {
     let before = LIVE.load(Relaxed);
     let loaded = airc::source::replay::load(
         &[corpus],
-        airc::normalize::Options { keep_raw: true },
+        airc::normalize::Options::console(),
         &airc::source::replay::Progress::default(),
     );
     let held = (LIVE.load(Relaxed) - before) as i64;

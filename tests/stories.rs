@@ -13,7 +13,7 @@ use std::collections::BTreeSet;
 fn load_dir(path: &std::path::Path) -> Store {
     load(
         &[path.to_path_buf()],
-        Options { keep_raw: false },
+        Options::without_raw(),
         &Progress::default(),
     )
     .store

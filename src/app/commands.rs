@@ -56,29 +56,11 @@ fn open_detail(state: &mut State) -> Vec<Effect> {
     };
     match signal {
         Some(s) => {
-            let (lines, effects) = match super::routing::hiding(state, &s) {
-                Some(r) => (
-                    super::routing::hidden_lines(
-                        &s,
-                        r,
-                        super::routing::principal(state).as_deref(),
-                    ),
-                    Vec::new(),
-                ),
-                None => {
-                    let mut lines = detail::lines(&s, state.now);
-                    if let Some(r) = state.session.routes.get(&s.id) {
-                        let at = lines
-                            .iter()
-                            .position(String::is_empty)
-                            .unwrap_or(lines.len());
-                        for (i, l) in super::routing::route_lines(r).into_iter().enumerate() {
-                            lines.insert(at + i, l);
-                        }
-                    }
-                    (lines, super::routing::reveal(state, &s))
-                }
-            };
+            let (lines, mut effects) = detail_lines(state, &s);
+            if super::routing::hiding(state, &s).is_none() {
+                let wanted = super::records::unread(state, [&s]);
+                effects.extend(super::records::wait_for(state, wanted, None));
+            }
             state.ui.mode = Mode::Detail(Box::new(DetailState {
                 signal_id: s.id,
                 lines,
@@ -95,6 +77,56 @@ fn open_detail(state: &mut State) -> Vec<Effect> {
                 pivot_on(state, e);
             }
             Vec::new()
+        }
+    }
+}
+
+/// The detail view's lines for `s` (withheld when sensitive), and the audit of a reveal.
+fn detail_lines(state: &State, s: &crate::model::Signal) -> (Vec<String>, Vec<Effect>) {
+    if let Some(r) = super::routing::hiding(state, s) {
+        let principal = super::routing::principal(state);
+        return (
+            super::routing::hidden_lines(s, r, principal.as_deref()),
+            Vec::new(),
+        );
+    }
+    let mut lines = detail::lines(s, state.now);
+    if let Some(why) = super::records::failure(state, &s.id) {
+        if s.raw.file_span().is_some() {
+            lines.pop();
+            lines.push(format!(
+                "(the original record cannot be read: {})",
+                crate::safe_text::line(why)
+            ));
+        }
+    }
+    if let Some(r) = state.session.routes.get(&s.id) {
+        let at = lines
+            .iter()
+            .position(String::is_empty)
+            .unwrap_or(lines.len());
+        for (i, l) in super::routing::route_lines(r).into_iter().enumerate() {
+            lines.insert(at + i, l);
+        }
+    }
+    (lines, super::routing::reveal(state, s))
+}
+
+/// Rebuilds the open detail view's lines (its record arrived), keeping scroll and search.
+pub(super) fn refresh_detail(state: &mut State) {
+    let Mode::Detail(d) = &state.ui.mode else {
+        return;
+    };
+    let Some(s) = state.view.store.get(&d.signal_id).cloned() else {
+        return;
+    };
+    let (lines, _) = detail_lines(state, &s);
+    if let Mode::Detail(d) = &mut state.ui.mode {
+        d.scroll = d.scroll.min(lines.len().saturating_sub(1));
+        d.lines = lines;
+        if !d.search.is_empty() {
+            d.matches = detail::search(&d.lines, &d.search);
+            d.current = d.current.min(d.matches.len().saturating_sub(1));
         }
     }
 }

@@ -8,6 +8,20 @@ use crate::keymap::Command;
 
 pub(super) fn copy(state: &mut State, what: Command) -> Vec<Effect> {
     let signal = super::commands::row_signal(state).cloned();
+    // The JSON and the ARN come from the original record: read it first when it is in a file.
+    if let Some(s) = signal.as_ref().filter(|_| what != Command::CopyId) {
+        let wanted = super::records::unread(state, [s]);
+        if !wanted.is_empty() && !super::routing::is_hidden(state, s) {
+            return super::records::wait_for(state, wanted, Some(what));
+        }
+        if let Some(why) =
+            super::records::failure(state, &s.id).filter(|_| s.raw.file_span().is_some())
+        {
+            let why = format!("not copied: the original record cannot be read: {why}");
+            state.toast(crate::safe_text::line(&why).into_owned(), true);
+            return Vec::new();
+        }
+    }
     // Copying a sensitive record one may see is a reveal: it goes to the audit log.
     let reveal = match (&signal, what) {
         (Some(s), Command::CopyJson) if !super::routing::is_hidden(state, s) => {

@@ -94,6 +94,13 @@ pub fn lines(s: &Signal, now: DateTime<Utc>) -> Vec<String> {
     }
     out.push(String::new());
     out.push(JSON_HEADER.to_string());
+    if let Some(span) = s.raw.file_span() {
+        out.push(format!(
+            "(reading the original record from {} …)",
+            line(&span.file.path.display().to_string())
+        ));
+        return out;
+    }
     let json = serde_json::to_string_pretty(&s.raw.decoded())
         .unwrap_or_else(|e| format!("(cannot print: {e})"));
     out.extend(json.lines().map(|l| line(l).into_owned()));

@@ -16,6 +16,7 @@ pub mod overlay_commands;
 pub mod palette;
 pub mod pane;
 pub mod priority;
+pub mod records;
 pub mod respond;
 pub mod routing;
 pub mod state;

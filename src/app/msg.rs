@@ -22,6 +22,9 @@ pub enum Msg {
     Action(Box<ActionResult>),
     /// Rows from the background view pass.
     View(Box<super::view::ViewResult>),
+    /// Original records read back from their files (`Effect::ReadRecords`): each signal id with
+    /// the record's text or why it could not be read.
+    Records(Vec<(String, Result<String, String>)>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -37,4 +40,6 @@ pub enum Effect {
     Audit(serde_json::Value),
     /// Run a confirmed response plan (refused inside when read-only).
     Respond(Box<crate::respond::plan::Plan>),
+    /// Read these signals' original records back from their files (`Msg::Records`).
+    ReadRecords(Vec<(String, crate::model::raw::FileSpan)>),
 }

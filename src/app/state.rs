@@ -211,6 +211,8 @@ pub struct State {
     pub notebook: NotebookState,
     pub session: Session,
     pub ui: UiState,
+    /// Original records being read back from replayed files.
+    pub records: super::records::Reads,
 }
 
 impl State {
@@ -258,6 +260,7 @@ impl State {
                 clear_screen: false,
                 quit: false,
             },
+            records: Default::default(),
         }
     }
 

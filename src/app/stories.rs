@@ -173,8 +173,8 @@ fn priority(s: Severity) -> Priority {
 
 /// A new incident holding the story: its signals pinned (through the gate), its entities
 /// affected, a note saying where it came from. The first signal is the detection time.
-fn incident(state: &State, story: &Story, steps: &[StepRow]) -> Vec<Effect> {
-    let store = &state.view.store;
+/// The steps an incident opened from a story pins: all, or the `MAX_PINS` most severe.
+fn chosen<'a>(store: &crate::store::Store, steps: &'a [StepRow]) -> Vec<&'a StepRow> {
     let mut chosen: Vec<&StepRow> = steps.iter().collect();
     if chosen.len() > MAX_PINS {
         let sev = |r: &StepRow| store.signals().get(r.pos as usize).map(|s| s.severity);
@@ -183,6 +183,12 @@ fn incident(state: &State, story: &Story, steps: &[StepRow]) -> Vec<Effect> {
         chosen.truncate(MAX_PINS);
         chosen.sort_by_key(|r| r.pos_time(store));
     }
+    chosen
+}
+
+fn incident(state: &State, story: &Story, steps: &[StepRow]) -> Vec<Effect> {
+    let store = &state.view.store;
+    let chosen = chosen(store, steps);
     let mut fx = Vec::new();
     let mut entries = Vec::new();
     let by = |kind| Entry::by(state.now, &state.session.operator, kind);
@@ -294,6 +300,18 @@ pub fn execute(state: &mut State, cmd: Command) -> Option<Vec<Effect>> {
                 return Some(Vec::new());
             };
             let steps = v.steps.clone();
+            // Its pins keep the original records: read those in files first.
+            let wanted = {
+                let store = &state.view.store;
+                let pinned = chosen(store, &steps)
+                    .into_iter()
+                    .filter_map(|r| store.signals().get(r.pos as usize))
+                    .filter(|s| !super::routing::is_hidden(state, s));
+                super::records::unread(state, pinned)
+            };
+            if !wanted.is_empty() {
+                return Some(super::records::wait_for(state, wanted, Some(cmd)));
+            }
             state.ui.mode = Mode::Normal;
             return Some(incident(state, &story, &steps));
         }

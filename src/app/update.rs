@@ -9,10 +9,13 @@ use crate::store::Insert;
 
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     match msg {
-        Msg::Key(key) => match resolve(state, key) {
-            Some(cmd) => execute(state, cmd),
-            None => Vec::new(),
-        },
+        Msg::Key(key) => {
+            super::records::on_key(state);
+            match resolve(state, key) {
+                Some(cmd) => execute(state, cmd),
+                None => Vec::new(),
+            }
+        }
         Msg::Feed(feed) => on_feed(state, feed),
         Msg::Tick(now) => {
             state.now = now;
@@ -33,6 +36,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             super::view::apply(state, *r);
             Vec::new()
         }
+        Msg::Records(read) => super::records::on_read(state, read),
         Msg::Resize(w, h) => {
             state.ui.size = (w, h);
             Vec::new()

@@ -89,7 +89,7 @@ pub fn run(paths: &[PathBuf]) -> Result<(), String> {
         let (feed_tx, feed) = unbounded_channel();
         let done = Arc::clone(&loaded_at);
         std::thread::spawn(move || {
-            crate::source::replay::feed::feed(paths, feed_tx);
+            crate::source::replay::feed::feed(paths, crate::normalize::Options::console(), feed_tx);
             if let Ok(mut d) = done.lock() {
                 *d = Some(Instant::now());
             }

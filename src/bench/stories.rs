@@ -25,7 +25,7 @@ fn insert_all(store: &mut Store, batch: &[Signal]) -> f64 {
 
 pub fn run(paths: &[PathBuf]) -> Result<(), String> {
     let t = Instant::now();
-    let loaded = load(paths, Options { keep_raw: false }, &Progress::default());
+    let loaded = load(paths, Options::without_raw(), &Progress::default());
     let load_s = t.elapsed().as_secs_f64();
     let mut store = loaded.store;
     println!(

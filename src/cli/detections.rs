@@ -105,7 +105,7 @@ fn list(as_json: bool) -> ExitCode {
 fn test(paths: &[PathBuf], as_json: bool) -> ExitCode {
     let loaded = crate::source::replay::load(
         paths,
-        crate::normalize::Options { keep_raw: false },
+        crate::normalize::Options::without_raw(),
         &Default::default(),
     );
     let signals = loaded.store.signals();

@@ -27,7 +27,7 @@ fn load(paths: &[PathBuf], demo: bool) -> Result<(Store, usize), String> {
     }
     let loaded = crate::source::replay::load(
         paths,
-        crate::normalize::Options { keep_raw: false },
+        crate::normalize::Options::without_raw(),
         &Default::default(),
     );
     let failed = loaded

@@ -42,7 +42,11 @@ pub fn perform(effect: Effect, out: &mut dyn Write) {
             "\x1b]52;c;{}\x07",
             base64::engine::general_purpose::STANDARD.encode(text)
         ),
-        Effect::Notebook(_) | Effect::Lookup(_) | Effect::Respond(_) | Effect::Audit(_) => return,
+        Effect::Notebook(_)
+        | Effect::Lookup(_)
+        | Effect::Respond(_)
+        | Effect::Audit(_)
+        | Effect::ReadRecords(_) => return,
     };
     let _ = out.write_all(bytes.as_bytes());
     let _ = out.flush();
@@ -149,6 +153,12 @@ pub fn run_console(origin: Origin, opts: &ConsoleOptions) -> Result<(), String> 
             }
         }
         state.session.sns_topic = settings.sns_topic.clone();
+        // Replayed log files' records are read back from their files when opened, unless a
+        // routing rule matches tags (it reads every record as it arrives).
+        let replay_options = match &state.session.rules {
+            Some(r) if r.read_records() => crate::normalize::Options::default(),
+            _ => crate::normalize::Options::console(),
+        };
         match origin {
             Origin::Demo => {
                 // The demo's responder is on the security team (the default rules show
@@ -158,7 +168,7 @@ pub fn run_console(origin: Origin, opts: &ConsoleOptions) -> Result<(), String> 
                 tokio::spawn(source::demo::run(tx.clone(), now));
             }
             Origin::Replay(paths) => {
-                std::thread::spawn(move || source::replay::feed::feed(paths, tx));
+                std::thread::spawn(move || source::replay::feed::feed(paths, replay_options, tx));
             }
             Origin::Live(opts, paths) => {
                 state.session.live = Some(Default::default());
@@ -177,7 +187,9 @@ pub fn run_console(origin: Origin, opts: &ConsoleOptions) -> Result<(), String> 
                     // Live data never "finishes loading": what arrives from now on is news.
                     let _ = tx.send(Feed::Loaded);
                 } else {
-                    std::thread::spawn(move || source::replay::feed::feed(paths, tx));
+                    std::thread::spawn(move || {
+                        source::replay::feed::feed(paths, replay_options, tx)
+                    });
                 }
             }
         }
@@ -243,6 +255,16 @@ pub fn run_console(origin: Origin, opts: &ConsoleOptions) -> Result<(), String> 
                         tracing::error!("{why}");
                         let _ = tx.send(Msg::Feed(Feed::Warning(why)));
                     }
+                });
+            }
+            Effect::ReadRecords(wanted) => {
+                let tx = results_tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let read = wanted
+                        .into_iter()
+                        .map(|(id, span)| (id, source::replay::reread::read(&span)))
+                        .collect();
+                    let _ = tx.send(Msg::Records(read));
                 });
             }
             Effect::Lookup(l) => {

@@ -7,6 +7,11 @@
 //! LZ4-compressed block (about 64 KiB of JSON, a few dozen records) that their signals share,
 //! so a million CloudTrail events keep their originals in a fraction of the memory. Opening one
 //! decompresses its block (tens of microseconds).
+//!
+//! A CloudTrail log file's records need not be held at all: `Raw::File` keeps where the record's
+//! bytes sit in the file (after decompression) and a hash of them; the console reads them back
+//! off its input task when a responder opens, copies or pins the record, and refuses when the
+//! file changed since it was loaded.
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
@@ -24,6 +29,39 @@ pub enum Raw {
     Tree(Box<Value>),
     /// Compact JSON text inside a compressed block shared with neighbouring records.
     Packed(Packed),
+    /// The record's place in the file it was read from; read back on demand by the source layer
+    /// (`source::replay::reread`). Shows as nothing until then.
+    File(FileSpan),
+}
+
+/// A file records were read from, and how to open it again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordFile {
+    pub path: std::path::PathBuf,
+    /// The entry inside a zip archive, when the records came from one.
+    pub entry: Option<String>,
+    /// The content (the file, or the zip entry) is gzip-compressed.
+    pub gzip: bool,
+    /// Size and modification time when loaded: a file that changed since is not read back.
+    pub size: u64,
+    pub modified: Option<std::time::SystemTime>,
+}
+
+/// Where one record's bytes are in its file's decompressed content.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileSpan {
+    pub file: Arc<RecordFile>,
+    pub offset: u64,
+    pub len: u32,
+    /// `span_hash` of the bytes when loaded.
+    pub hash: u32,
+}
+
+/// The hash a `FileSpan` keeps of its bytes: not a defence against a forger (the file itself is
+/// the evidence), it catches a changed file or a wrong offset before a wrong record is shown.
+pub fn span_hash(bytes: &[u8]) -> u32 {
+    use std::hash::BuildHasher;
+    foldhash::fast::FixedState::with_seed(0x6169_7263).hash_one(bytes) as u32
 }
 
 /// JSON text of about this many bytes is compressed together.
@@ -51,6 +89,9 @@ impl PartialEq for Raw {
         match (self, other) {
             (Raw::None, Raw::None) => true,
             (Raw::Tree(a), Raw::Tree(b)) => a == b,
+            (Raw::File(a), Raw::File(b)) => {
+                Arc::ptr_eq(&a.file, &b.file) && (a.offset, a.len) == (b.offset, b.len)
+            }
             (a, b) => matches!((a.text(), b.text()), (Some(x), Some(y)) if x == y),
         }
     }
@@ -147,7 +188,15 @@ impl Raw {
         match self {
             Raw::Text(t) => Some(Cow::Borrowed(t)),
             Raw::Packed(p) => p.text().map(Cow::Owned),
-            Raw::None | Raw::Tree(_) => None,
+            Raw::None | Raw::Tree(_) | Raw::File(_) => None,
+        }
+    }
+
+    /// The place in a file to read the record back from, while it has not been.
+    pub fn file_span(&self) -> Option<&FileSpan> {
+        match self {
+            Raw::File(f) => Some(f),
+            _ => None,
         }
     }
 
@@ -156,7 +205,7 @@ impl Raw {
     /// view shows, copies, pins and exports. Every path that shows a record goes through here.
     pub fn decoded(&self) -> Value {
         let mut v = match self {
-            Raw::None => Value::Null,
+            Raw::None | Raw::File(_) => Value::Null,
             Raw::Text(_) | Raw::Packed(_) => self
                 .text()
                 .and_then(|t| serde_json::from_str::<Value>(&t).ok())

@@ -138,7 +138,7 @@ mod tests {
                 .unwrap_or_default();
             for rec in v["Records"].as_array().cloned().unwrap_or_default() {
                 let text = rec.to_string();
-                let opts = Options { keep_raw: false };
+                let opts = Options::without_raw();
                 let fast = normalize(&text, &opts).map(|r| r.map(|(k, n)| (k, format!("{n:?}"))));
                 let slow = normalize_record(rec, &opts).map(|(k, n)| (k, format!("{n:?}")));
                 assert_eq!(fast, Some(slow), "{text}");

@@ -28,10 +28,34 @@ pub struct Options {
     /// Keep the decoded original record on every signal (the detail view needs it;
     /// `airc inspect` does not). Health parts are always kept: the join needs them.
     pub keep_raw: bool,
+    /// For a log file read from disk: keep each CloudTrail record's place in the file instead of
+    /// its text (`Raw::File`); the console reads it back when a responder opens it.
+    pub file_spans: bool,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { keep_raw: true }
+        Options {
+            keep_raw: true,
+            file_spans: false,
+        }
+    }
+}
+
+impl Options {
+    /// What the console keeps of replayed files: every original, log files' records as their
+    /// place in the file.
+    pub fn console() -> Options {
+        Options {
+            keep_raw: true,
+            file_spans: true,
+        }
+    }
+    /// Signals without their original records (`airc inspect`, counts, benchmarks).
+    pub fn without_raw() -> Options {
+        Options {
+            keep_raw: false,
+            file_spans: false,
+        }
     }
 }

@@ -81,6 +81,11 @@ impl Compiled {
         })
     }
 
+    /// The rule reads the original record (tags): it needs it in memory.
+    pub fn needs_record(&self) -> bool {
+        self.tag.is_some()
+    }
+
     /// The rule asks about the signal's attack story.
     pub fn needs_story(&self) -> bool {
         self.story_score.is_some() || self.story_tactics.is_some()

@@ -249,6 +249,12 @@ impl Rules {
 
     /// Where a signal goes. Rules about its story (`story_score`, `story_tactics`) never
     /// match here: `route_story` asks them.
+    /// Some rule matches tags, which live in the original records: a replay for these rules
+    /// keeps the records in memory rather than their places in files.
+    pub fn read_records(&self) -> bool {
+        self.rules.iter().any(|r| r.m.needs_record())
+    }
+
     pub fn route(&self, s: &crate::model::Signal) -> Option<Route> {
         self.route_in(s, None, false)
     }

@@ -87,6 +87,18 @@ impl Store {
         self.entity_ids.get(e).copied()
     }
 
+    /// Replaces a signal's original record (one read back from its file); false when there is
+    /// no such signal.
+    pub fn set_raw(&mut self, id: &str, raw: crate::model::Raw) -> bool {
+        match self.find(id).and_then(|i| self.signals.get_mut(i)) {
+            Some(s) => {
+                s.raw = raw;
+                true
+            }
+            None => false,
+        }
+    }
+
     fn find(&self, id: &str) -> Option<usize> {
         let h = self.id_hasher.hash_one(id);
         match self.by_id.get(&h) {

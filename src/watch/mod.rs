@@ -73,7 +73,9 @@ pub async fn run(o: WatchOptions) -> Result<i32, String> {
         }
         WatchSource::Files(paths) => {
             let paths = paths.clone();
-            std::thread::spawn(move || crate::source::replay::feed::feed(paths, tx));
+            std::thread::spawn(move || {
+                crate::source::replay::feed::feed(paths, Default::default(), tx)
+            });
         }
         WatchSource::Live(opts) => {
             let regions = opts.regions.len().max(1);

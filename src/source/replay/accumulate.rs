@@ -3,12 +3,14 @@
 
 use super::document::{self, DocInfo, Element, Location, Shape};
 use super::{FileError, FileOutput, FileReport, FileStatus};
+use crate::model::raw::{span_hash, FileSpan, Raw, RecordFile};
 use crate::model::Source;
 use crate::normalize::{
     classify::classify, fast_cloudtrail, normalize_record, Normalized, Options, RecordKind,
 };
 use serde_json::Value;
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 /// Collects what the records of one file turn into.
 pub(super) struct Accumulator {
@@ -21,14 +23,18 @@ pub(super) struct Accumulator {
     failed_set: usize,
     /// Errors past `MAX_ERRORS`, counted only.
     more_errors: usize,
+    /// The file on disk the records come from, when they can be read back from it
+    /// (`Options::file_spans`).
+    file: Option<Arc<RecordFile>>,
 }
 
 /// More than this many errors in one file are summarised.
 const MAX_ERRORS: usize = 20;
 
 impl Accumulator {
-    pub(super) fn new(name: &str, opts: Options) -> Accumulator {
+    pub(super) fn new(name: &str, opts: Options, file: Option<Arc<RecordFile>>) -> Accumulator {
         Accumulator {
+            file: file.filter(|_| opts.file_spans && opts.keep_raw),
             report: FileReport::new(name.into()),
             items: Vec::new(),
             opts,
@@ -61,6 +67,32 @@ impl Accumulator {
             return;
         }
         let v = match element {
+            Element::Raw(raw) if loc.span.is_some() && self.file.is_some() => {
+                let text = raw.get();
+                let place = |file: &Arc<RecordFile>, (offset, len): (u64, u32)| {
+                    Raw::File(FileSpan {
+                        file: Arc::clone(file),
+                        offset,
+                        len,
+                        hash: span_hash(text.as_bytes()),
+                    })
+                };
+                let opts = Options::without_raw();
+                match fast_cloudtrail::normalize(text, &opts) {
+                    Some(mut result) => {
+                        if let (Ok((_, Normalized::Signal(s))), Some(file), Some(span)) =
+                            (&mut result, &self.file, loc.span)
+                        {
+                            s.raw = place(file, span);
+                        }
+                        return self.take(loc, result);
+                    }
+                    None => match serde_json::from_str::<Value>(text) {
+                        Ok(v) => v,
+                        Err(e) => return self.error(loc, format!("not JSON: {e}")),
+                    },
+                }
+            }
             Element::Raw(raw) => match fast_cloudtrail::normalize(raw.get(), &self.opts) {
                 Some(result) => return self.take(loc, result),
                 None => match serde_json::from_str::<Value>(raw.get()) {

@@ -47,6 +47,9 @@ pub struct Location {
     pub line: Option<usize>,
     /// The array key the record came from (`Records`, `failedSet`…).
     pub key: Option<&'static str>,
+    /// A log file's record read from memory: where its bytes start in the (decompressed)
+    /// content, and how many there are.
+    pub span: Option<(u64, u32)>,
 }
 
 impl fmt::Display for Location {
@@ -62,12 +65,12 @@ impl fmt::Display for Location {
 /// One record as it comes out of a document: a parsed tree, or (for a log file's `Records`) its
 /// raw text, which the CloudTrail fast path parses without building a tree.
 #[derive(Debug)]
-pub enum Element {
+pub enum Element<'a> {
     Value(Value),
-    Raw(Box<serde_json::value::RawValue>),
+    Raw(&'a serde_json::value::RawValue),
 }
 
-impl Element {
+impl Element<'_> {
     /// The record as a tree, whatever form it came in.
     pub fn into_value(self) -> Result<Value, serde_json::Error> {
         match self {
@@ -77,7 +80,7 @@ impl Element {
     }
 }
 
-pub type Sink<'s> = dyn FnMut(Location, Element) + 's;
+pub type Sink<'s> = dyn FnMut(Location, Element<'_>) + 's;
 
 /// Longest first line that is tried as a JSON Lines record before the file is read as one
 /// document (an S3 log file is one long line).
@@ -127,6 +130,7 @@ fn doc_error(e: serde_json::Error, line_offset: usize) -> DocError {
 const MAX_LINE_ERRORS: usize = 100;
 
 pub fn read_slice(bytes: &[u8], sink: &mut Sink<'_>) -> (Option<DocInfo>, Vec<DocError>) {
+    let base = Some(bytes.as_ptr() as usize);
     let bytes = bytes
         .strip_prefix(b"\xEF\xBB\xBF".as_slice())
         .unwrap_or(bytes);
@@ -143,6 +147,7 @@ pub fn read_slice(bytes: &[u8], sink: &mut Sink<'_>) -> (Option<DocInfo>, Vec<Do
                 sink: &mut *sink,
                 index: &mut index,
                 line: Some(n + 1),
+                base,
             };
             match top.deserialize(&mut de).and_then(|r| de.end().map(|_| r)) {
                 Ok(r) => {
@@ -169,7 +174,7 @@ pub fn read_slice(bytes: &[u8], sink: &mut Sink<'_>) -> (Option<DocInfo>, Vec<Do
         );
     }
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    read_values(&mut de, &mut index, sink, &mut errors)
+    read_values(&mut de, &mut index, base, sink, &mut errors)
 }
 
 /// The same over a reader, for files too large to hold in memory.
@@ -178,12 +183,13 @@ pub fn read_stream<R: Read>(reader: R, sink: &mut Sink<'_>) -> (Option<DocInfo>,
         serde_json::Deserializer::from_reader(std::io::BufReader::with_capacity(1 << 20, reader));
     let mut index = 0;
     let mut errors = Vec::new();
-    read_values(&mut de, &mut index, sink, &mut errors)
+    read_values(&mut de, &mut index, None, sink, &mut errors)
 }
 
 fn read_values<'de, R: serde_json::de::Read<'de>>(
     de: &mut serde_json::Deserializer<R>,
     index: &mut usize,
+    base: Option<usize>,
     sink: &mut Sink<'_>,
     errors: &mut Vec<DocError>,
 ) -> (Option<DocInfo>, Vec<DocError>) {
@@ -205,6 +211,7 @@ fn read_values<'de, R: serde_json::de::Read<'de>>(
             sink: &mut *sink,
             index: &mut *index,
             line: None,
+            base,
         })
         .deserialize(&mut *de)
         {

@@ -13,7 +13,7 @@ use tokio::sync::mpsc::UnboundedSender;
 const FEED_PART: usize = 256;
 
 /// Feeds a replay: each file's signals as soon as it is read, progress, failures, then Loaded.
-pub fn feed(paths: Vec<PathBuf>, tx: UnboundedSender<Feed>) {
+pub fn feed(paths: Vec<PathBuf>, opts: Options, tx: UnboundedSender<Feed>) {
     let progress = Progress::default();
     let finished = AtomicBool::new(false);
     std::thread::scope(|scope| {
@@ -27,7 +27,7 @@ pub fn feed(paths: Vec<PathBuf>, tx: UnboundedSender<Feed>) {
                 std::thread::sleep(Duration::from_millis(200));
             }
         });
-        load_streaming(&paths, Options::default(), &progress, &|out: FileOutput| {
+        load_streaming(&paths, opts, &progress, &|out: FileOutput| {
             if out.report.status == FileStatus::Failed {
                 let first = out
                     .report

@@ -6,8 +6,10 @@ pub mod containers;
 pub mod document;
 pub mod feed;
 pub mod file_report;
+pub mod reread;
 mod seeds;
 
+use crate::model::raw::RecordFile;
 use crate::normalize::{Normalized, Options};
 use crate::store::Store;
 use accumulate::Accumulator;
@@ -104,12 +106,20 @@ pub fn load(paths: &[PathBuf], opts: Options, progress: &Progress) -> Loaded {
 /// Reads one path from disk: a plain file, a `.gz`, or every entry of a `.zip`.
 pub fn read_path(path: &Path, opts: Options) -> Vec<FileOutput> {
     let name = path.display().to_string();
-    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    let meta = std::fs::metadata(path).ok();
+    let size = meta.as_ref().map(|m| m.len()).unwrap_or(0);
     let ext = extension(&name);
+    let origin = RecordFile {
+        path: std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()),
+        entry: None,
+        gzip: ext == "gz",
+        size,
+        modified: meta.and_then(|m| m.modified().ok()),
+    };
     if ext == "zip" {
         let outs = std::fs::File::open(path)
             .map_err(|e| e.to_string())
-            .and_then(|f| read_zip(&name, std::io::BufReader::new(f), opts));
+            .and_then(|f| read_zip_of(&name, std::io::BufReader::new(f), opts, Some(&origin)));
         return match outs {
             Ok(mut outs) => {
                 let n = outs.len().max(1) as u64;
@@ -127,7 +137,10 @@ pub fn read_path(path: &Path, opts: Options) -> Vec<FileOutput> {
     let gz = ext == "gz";
     let container = if gz { "gzip" } else { "" };
     let mut out = match containers::open(path, gz) {
-        Ok((Content::Bytes(b), hit)) => capped(read_bytes(&name, &b, container, opts), &hit, false),
+        Ok((Content::Bytes(b), hit)) => {
+            let file = Some(Arc::new(origin));
+            capped(read_bytes_of(&name, &b, container, opts, file), &hit, false)
+        }
         Ok((Content::Stream(r), hit)) => capped(read_stream(&name, r, container, opts), &hit, true),
         Err(e) => FileOutput {
             report: FileReport::new(name.clone()).fail("read", e.to_string()),
@@ -177,6 +190,16 @@ pub fn read_zip<R: Read + Seek>(
     r: R,
     opts: Options,
 ) -> Result<Vec<FileOutput>, String> {
+    read_zip_of(name, r, opts, None)
+}
+
+/// `read_zip` of a zip file on disk (`origin`), whose entries' records can be read back.
+fn read_zip_of<R: Read + Seek>(
+    name: &str,
+    r: R,
+    opts: Options,
+    origin: Option<&RecordFile>,
+) -> Result<Vec<FileOutput>, String> {
     let mut archive =
         zip::ZipArchive::new(r).map_err(|e| format!("not a readable zip archive: {e}"))?;
     let mut outs = Vec::new();
@@ -196,15 +219,19 @@ pub fn read_zip<R: Read + Seek>(
             continue;
         }
         let label = format!("{name}!{}", entry.name());
-        let out = if extension(&label) == "gz" {
-            read_reader(
-                &label,
-                flate2::read::MultiGzDecoder::new(entry),
-                "zip › gzip",
-                opts,
-            )
+        let gzip = extension(&label) == "gz";
+        let file = origin.map(|o| {
+            Arc::new(RecordFile {
+                entry: Some(entry.name().to_string()),
+                gzip,
+                ..o.clone()
+            })
+        });
+        let out = if gzip {
+            let r = flate2::read::MultiGzDecoder::new(entry);
+            read_reader_of(&label, r, "zip › gzip", opts, file)
         } else {
-            read_reader(&label, entry, "zip", opts)
+            read_reader_of(&label, entry, "zip", opts, file)
         };
         outs.push(out);
     }
@@ -214,6 +241,16 @@ pub fn read_zip<R: Read + Seek>(
 /// Reads decompressed content from any reader, capped at `max_file_bytes`: in memory up to
 /// `IN_MEMORY`, streamed beyond.
 pub fn read_reader(label: &str, r: impl Read, container: &str, opts: Options) -> FileOutput {
+    read_reader_of(label, r, container, opts, None)
+}
+
+fn read_reader_of(
+    label: &str,
+    r: impl Read,
+    container: &str,
+    opts: Options,
+    file: Option<Arc<RecordFile>>,
+) -> FileOutput {
     let mut capped_r = containers::Capped::new(r, containers::max_file_bytes());
     let hit = capped_r.hit.clone();
     let mut buf = Vec::new();
@@ -227,7 +264,7 @@ pub fn read_reader(label: &str, r: impl Read, container: &str, opts: Options) ->
             items: vec![],
         },
         Ok(_) if (buf.len() as u64) < containers::IN_MEMORY => {
-            read_bytes(label, &buf, container, opts)
+            read_bytes_of(label, &buf, container, opts, file)
         }
         Ok(_) => {
             streamed = true;
@@ -254,6 +291,18 @@ const JSON_EXTENSIONS: &[&str] = &["json", "jsonl", "ndjson", "gz", "zip"];
 
 /// Reads an in-memory file. Public for the fuzz target and tests.
 pub fn read_bytes(name: &str, bytes: &[u8], container: &str, opts: Options) -> FileOutput {
+    read_bytes_of(name, bytes, container, opts, None)
+}
+
+/// `read_bytes` of content read from `file` on disk: a log file's records can be read back from
+/// it (`Options::file_spans`).
+fn read_bytes_of(
+    name: &str,
+    bytes: &[u8],
+    container: &str,
+    opts: Options,
+    file: Option<Arc<RecordFile>>,
+) -> FileOutput {
     let first = bytes
         .iter()
         .take(4096)
@@ -282,14 +331,15 @@ pub fn read_bytes(name: &str, bytes: &[u8], container: &str, opts: Options) -> F
             items: vec![],
         };
     }
-    let mut acc = Accumulator::new(name, opts);
+    let mut acc = Accumulator::new(name, opts, file);
     acc.report.json_bytes = bytes.len() as u64;
     let (info, errors) = document::read_slice(bytes, &mut |loc, v| acc.record(loc, v));
     acc.finish(info, errors, container)
 }
 
 fn read_stream(name: &str, r: impl Read, container: &str, opts: Options) -> FileOutput {
-    let mut acc = Accumulator::new(name, opts);
+    // Streamed (larger than `IN_MEMORY`): the records' places are not known, they stay in memory.
+    let mut acc = Accumulator::new(name, opts, None);
     let counted = Arc::new(AtomicU64::new(0));
     let reader = CountingReader {
         inner: r,

@@ -11,6 +11,9 @@ pub(super) struct Top<'a, 's> {
     pub(super) sink: &'a mut Sink<'s>,
     pub(super) index: &'a mut usize,
     pub(super) line: Option<usize>,
+    /// Where the content starts in memory, when it is read from a slice: a log file's records
+    /// are then borrowed from it and their place in it kept (`Location::span`).
+    pub(super) base: Option<usize>,
 }
 
 pub(super) struct TopResult {
@@ -41,6 +44,7 @@ impl<'de> Visitor<'de> for Top<'_, '_> {
                     index: *self.index,
                     line: self.line,
                     key: None,
+                    span: None,
                 },
                 Element::Value(v),
             );
@@ -67,6 +71,7 @@ impl<'de> Visitor<'de> for Top<'_, '_> {
                     sink: &mut *self.sink,
                     index: &mut *self.index,
                     key: k,
+                    base: self.base,
                 };
                 if let Some(not_array) = map.next_value_seed(seed)? {
                     out.rest.insert(key, not_array);
@@ -78,6 +83,7 @@ impl<'de> Visitor<'de> for Top<'_, '_> {
                     sink: &mut *self.sink,
                     index: &mut *self.index,
                     line: self.line,
+                    base: self.base,
                 })?;
                 if inner.streamed.is_some() {
                     out.streamed = inner.streamed;
@@ -98,6 +104,7 @@ struct Records<'a, 's> {
     sink: &'a mut Sink<'s>,
     index: &'a mut usize,
     key: &'static str,
+    base: Option<usize>,
 }
 
 impl<'de> DeserializeSeed<'de> for Records<'_, '_> {
@@ -123,22 +130,34 @@ impl<'de> Visitor<'de> for Records<'_, '_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Option<Value>, A::Error> {
         let mut i = 0;
         loop {
-            // A log file's records stay raw text: most are CloudTrail records for the fast path.
-            let element = if self.key == "Records" {
-                seq.next_element::<Box<serde_json::value::RawValue>>()?
-                    .map(Element::Raw)
-            } else {
-                seq.next_element::<Value>()?.map(Element::Value)
+            let location = |span| Location {
+                index: i,
+                line: None,
+                key: Some(self.key),
+                span,
             };
-            let Some(element) = element else { break };
-            (self.sink)(
-                Location {
-                    index: i,
-                    line: None,
-                    key: Some(self.key),
-                },
-                element,
-            );
+            // A log file's records stay raw text: most are CloudTrail records for the fast path.
+            // Read from memory they are borrowed, and where they sit is kept.
+            if self.key != "Records" {
+                let Some(v) = seq.next_element::<Value>()? else {
+                    break;
+                };
+                (self.sink)(location(None), Element::Value(v));
+            } else if let Some(base) = self.base {
+                let Some(raw) = seq.next_element::<&'de serde_json::value::RawValue>()? else {
+                    break;
+                };
+                let text = raw.get();
+                let span = (text.as_ptr() as usize).checked_sub(base).and_then(|at| {
+                    Some((u64::try_from(at).ok()?, u32::try_from(text.len()).ok()?))
+                });
+                (self.sink)(location(span), Element::Raw(raw));
+            } else {
+                let Some(raw) = seq.next_element::<Box<serde_json::value::RawValue>>()? else {
+                    break;
+                };
+                (self.sink)(location(None), Element::Raw(&raw));
+            }
             i += 1;
             *self.index += 1;
         }
@@ -172,6 +191,7 @@ pub(super) fn finish(
                     index: *index,
                     line,
                     key: None,
+                    span: None,
                 },
                 Element::Value(Value::Object(result.rest)),
             );
