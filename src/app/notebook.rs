@@ -60,7 +60,8 @@ pub(super) fn pin_entry(state: &State, s: &crate::model::Signal) -> (EntryKind, 
 fn pin_signal(state: &mut State, s: &crate::model::Signal) -> Vec<Effect> {
     // The pin keeps the original record: read it first when it is in a file.
     let wanted = super::records::unread(state, [s]);
-    if !wanted.is_empty() && !super::routing::is_hidden(state, s) {
+    let attached = state.notebook.incident.is_some();
+    if attached && !wanted.is_empty() && !super::routing::is_hidden(state, s) {
         return super::records::wait_for(state, wanted, Some(Command::Pin));
     }
     let (kind, mut fx) = pin_entry(state, s);

@@ -174,3 +174,31 @@ fn a_file_gone_since_the_load_is_said_and_nothing_wrong_is_copied() {
         .last()
         .is_some_and(|t| t.text.contains("not copied")));
 }
+
+#[test]
+fn a_pin_keeps_the_record_read_from_the_file() {
+    use crate::notebook::{Entry, EntryKind, Incident, Priority};
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = write_log(dir.path());
+    let pinned = |file: bool| {
+        let mut state = console(&path, file);
+        state.notebook.incident = Incident::fold(&[Entry::now(EntryKind::Opened {
+            id: "INC-1".into(),
+            title: "t".into(),
+            severity: Priority::P2,
+            commander: "tester".into(),
+            responders: Vec::new(),
+        })]);
+        let fx = execute(&mut state, Command::Pin);
+        serve(&mut state, fx).into_iter().find_map(|e| match e {
+            Effect::Notebook(crate::app::msg::NbOp::Append { entry, .. }) => match entry.kind {
+                EntryKind::Pinned { raw, .. } => Some(raw),
+                _ => None,
+            },
+            _ => None,
+        })
+    };
+    let from_file = pinned(true);
+    assert!(from_file.as_ref().is_some_and(|r| r["eventID"] == "e1"), "{from_file:?}");
+    assert_eq!(from_file, pinned(false));
+}

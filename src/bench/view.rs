@@ -18,7 +18,7 @@ use std::time::Instant;
 
 pub fn run(paths: &[PathBuf]) -> Result<(), String> {
     let t = Instant::now();
-    let loaded = load(paths, Options::default(), &Progress::default());
+    let loaded = load(paths, Options::console(), &Progress::default());
     let secs = t.elapsed().as_secs_f64();
     println!(
         "ingest: {} signals in {secs:.1} s, {:.0} MB/s of JSON (read, parse, normalize, entity \
@@ -121,7 +121,7 @@ fn memory(store: &crate::store::Store) {
     };
     let (mut strings, mut entities, mut blocks) =
         (0usize, 0usize, std::collections::HashMap::new());
-    let mut entity_refs = 0usize;
+    let (mut entity_refs, mut in_files) = (0usize, 0usize);
     for s in store.signals().iter() {
         strings += s.id.capacity() + s.summary.capacity();
         for t in [&s.severity_reason, &s.kind, &s.title] {
@@ -133,7 +133,10 @@ fn memory(store: &crate::store::Store) {
         {
             strings += text(t);
         }
-        entities += s.entities.capacity() * std::mem::size_of::<Entity>();
+        // A thin vector's length and capacity live in its heap block (none when empty).
+        if s.entities.capacity() > 0 {
+            entities += 16 + s.entities.capacity() * std::mem::size_of::<Entity>();
+        }
         for e in &s.entities {
             entities += text(&e.id);
         }
@@ -141,6 +144,7 @@ fn memory(store: &crate::store::Store) {
         if let Some((at, len)) = s.raw.packed_block() {
             blocks.insert(at, len);
         }
+        in_files += usize::from(s.raw.file_span().is_some());
     }
     let structs = n * std::mem::size_of::<Signal>();
     let raw: usize = blocks.values().sum();
@@ -148,13 +152,14 @@ fn memory(store: &crate::store::Store) {
     let per = |b: usize| b / n;
     println!(
         "memory per signal: struct {} B, strings {} B, entities {} B ({:.1} per signal), \
-         raw records {} B ({} shared LZ4 blocks), store index ~{} B; total ~{} MB",
+         raw records {} B ({} shared LZ4 blocks; {} records read back from their files), store index ~{} B; total ~{} MB",
         per(structs),
         per(strings),
         per(entities),
         entity_refs as f64 / n as f64,
         per(raw),
         blocks.len(),
+        in_files,
         per(index),
         (structs + strings + entities + raw + index) / 1_000_000
     );
