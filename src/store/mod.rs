@@ -40,8 +40,9 @@ pub struct Store {
     version: u64,
     entities: Chunked<Entity>,
     entity_ids: Sharded<Entity, u32>,
-    /// Per entity id: store positions of the signals touching it.
-    touching: Vec<Vec<u32>>,
+    /// Per entity id: store positions of the signals touching it. In chunks, like the signals:
+    /// one flat vector of 10M lists would move 240 MB, on the input task, each time it grew.
+    touching: Chunked<Vec<u32>>,
     /// Signal id → position, keyed by the id's 64-bit hash so the ids are not held twice (a
     /// million ids are ~70 MB); the rare id whose hash another id already has goes to `collided`.
     by_id: Sharded<u64, u32>,
@@ -164,7 +165,7 @@ impl Store {
     pub fn entities(&self) -> impl Iterator<Item = (&Entity, usize)> {
         self.entities
             .iter()
-            .zip(&self.touching)
+            .zip(self.touching.iter())
             .filter(|(_, t)| !t.is_empty())
             .map(|(e, t)| (e, t.len()))
     }
@@ -210,7 +211,9 @@ impl Store {
                     id
                 }
             };
-            self.touching[id as usize].push(i as u32);
+            if let Some(list) = self.touching.get_mut(id as usize) {
+                list.push(i as u32);
+            }
             ids.push(id);
         }
         let ids = ids.into_boxed_slice();
