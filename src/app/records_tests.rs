@@ -199,6 +199,9 @@ fn a_pin_keeps_the_record_read_from_the_file() {
         })
     };
     let from_file = pinned(true);
-    assert!(from_file.as_ref().is_some_and(|r| r["eventID"] == "e1"), "{from_file:?}");
+    assert!(
+        from_file.as_ref().is_some_and(|r| r["eventID"] == "e1"),
+        "{from_file:?}"
+    );
     assert_eq!(from_file, pinned(false));
 }
