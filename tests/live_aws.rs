@@ -73,15 +73,15 @@ async fn health_every_call_feeds_the_health_pane() {
     };
     let exposed = sig(restricted);
     assert!(
-        exposed.summary.contains("restricted"),
+        exposed.summary().contains("restricted"),
         "{}",
-        exposed.summary
+        exposed.summary()
     );
     let retire = sig("AWS_EC2_INSTANCE_RETIREMENT_SCHEDULED");
     assert!(!retire.entities.is_empty(), "affected entities joined");
     assert_eq!(retire.affected, Some(retire.entities.len() as u32));
     assert_eq!(retire.account.as_deref(), Some("111122223333"));
-    assert!(!retire.summary.contains("restricted"));
+    assert!(!retire.summary().contains("restricted"));
     let agg = &s.state.session.live.as_ref().unwrap().health_aggregates;
     assert_eq!(agg.iter().map(|(_, n)| n).sum::<u64>(), 5);
     // Later polls ask only for what changed since the last poll.

@@ -68,7 +68,7 @@ fn the_demo_forms_exactly_one_story_from_the_leaked_key_to_the_public_bucket() {
             assert!(
                 !ids.contains(s.id.as_str()),
                 "background in the story: {}",
-                s.summary
+                s.summary()
             );
         }
     }

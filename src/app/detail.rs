@@ -42,7 +42,7 @@ pub fn lines(s: &Signal, now: DateTime<Utc>) -> Vec<String> {
     if !where_.is_empty() {
         field("Where", where_.join(" · "));
     }
-    field("What", s.summary.clone());
+    field("What", s.summary().into_owned());
     if let Some(abuse) = s.abuse {
         field("Abuse", abuse.label().to_string());
     }

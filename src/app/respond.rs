@@ -48,7 +48,7 @@ pub fn targets(state: &State) -> Vec<Target> {
     }
     out.push(Target::Signal {
         id: s.id.clone(),
-        summary: s.summary.clone(),
+        summary: s.summary().into_owned(),
     });
     out
 }

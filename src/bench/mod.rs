@@ -98,7 +98,8 @@ fn resident_mb() -> Option<(u64, u64)> {
     Some((kb("VmRSS:")? / 1000, kb("VmHWM:")? / 1000))
 }
 
-/// Prints median, p95 and max of a set of times in milliseconds.
+/// Prints median, p95, max and min of a set of times in milliseconds (the min is the steadiest
+/// figure on a shared machine).
 fn stats(label: &str, mut ms: Vec<f64>) {
     if ms.is_empty() {
         println!("{label}: nothing measured");
@@ -107,9 +108,10 @@ fn stats(label: &str, mut ms: Vec<f64>) {
     ms.sort_by(|a, b| a.total_cmp(b));
     let n = ms.len();
     println!(
-        "{label}: n={n} median {:.3} ms, p95 {:.3} ms, max {:.3} ms",
+        "{label}: n={n} median {:.3} ms, p95 {:.3} ms, max {:.3} ms, min {:.3} ms",
         ms[n / 2],
         ms[(n * 95 / 100).min(n - 1)],
-        ms[n - 1]
+        ms[n - 1],
+        ms[0]
     );
 }

@@ -123,7 +123,13 @@ fn memory(store: &crate::store::Store) {
         (0usize, 0usize, std::collections::HashMap::new());
     let (mut entity_refs, mut in_files) = (0usize, 0usize);
     for s in store.signals().iter() {
-        strings += s.id.capacity() + s.summary.capacity();
+        strings += s.id.capacity();
+        if let crate::model::Summary::Text(t) = &s.summary {
+            strings += t.len();
+        }
+        for t in s.summary.texts() {
+            strings += text(t);
+        }
         for t in [&s.severity_reason, &s.kind, &s.title] {
             strings += text(t);
         }

@@ -60,7 +60,7 @@ fn step_json(s: &StoryStep) -> serde_json::Value {
     json!({
         "signal": s.signal.id, "time": s.signal.time.to_rfc3339(),
         "source": s.signal.source.label(), "severity": s.signal.severity.label(),
-        "kind": s.signal.kind, "title": s.signal.title, "summary": s.signal.summary,
+        "kind": s.signal.kind, "title": s.signal.title, "summary": s.signal.summary(),
         "via": s.via.map(|e| e.to_string()),
         "detections": s.signal.detections.iter().map(|d| d.rule.credit()).collect::<Vec<_>>(),
     })

@@ -7,6 +7,7 @@ pub mod nested;
 pub mod raw;
 pub mod severity;
 pub mod signal;
+pub mod summary;
 pub mod text;
 pub mod time;
 
@@ -14,4 +15,5 @@ pub use entity::{Entity, EntityKind};
 pub use raw::Raw;
 pub use severity::Severity;
 pub use signal::{Signal, Source};
+pub use summary::Summary;
 pub use text::Text;

@@ -40,7 +40,7 @@ impl fmt::Display for Source {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Signal {
     /// Stable across reloads: `cloudtrail:<eventID>`, `guardduty:<finding id>`,
     /// `health:<event ARN>`.
@@ -56,8 +56,8 @@ pub struct Signal {
     /// Event name, finding type or Health event type code.
     pub kind: Text,
     pub title: Text,
-    /// One line: who did what to what, from where.
-    pub summary: String,
+    /// One line: who did what to what, from where (read it with `summary()`).
+    pub summary: super::Summary,
     pub account: Option<Text>,
     pub region: Option<Text>,
     /// Principal that acted (CloudTrail) or the principal in the finding.
@@ -68,20 +68,16 @@ pub struct Signal {
     pub category: Option<Text>,
     pub entities: thin_vec::ThinVec<Entity>,
     /// Health: how many entities the event affects (DescribeEntityAggregates), when known.
-    #[serde(default)]
     pub affected: Option<u32>,
     /// Entities found past `MAX_ENTITIES` and not kept (counted only).
-    #[serde(default)]
     pub entities_more: u32,
     /// The original record (decoded on demand). `Raw::None` when the loader was told not to
     /// keep raw records (e.g. `airc inspect`).
     pub raw: super::Raw,
     /// The detection rules this record matched (CloudTrail), highest level first.
-    #[serde(default, skip_serializing_if = "thin_vec::ThinVec::is_empty")]
     pub detections: thin_vec::ThinVec<super::detection::Detection>,
     /// What correlation rules need from this record, from the thread that matched it to the
     /// store, which runs the correlations and drops it.
-    #[serde(skip)]
     pub correlation_input: Option<Box<super::detection::CorrelationInput>>,
 }
 

@@ -30,15 +30,7 @@ pub fn normalize(record: &Value, env: &Envelope) -> Result<Signal, super::Record
     let region = str_at(record, &["awsRegion"])
         .map(str::to_string)
         .or_else(|| env.region.clone());
-    let mut summary = summary(
-        record,
-        actor.as_deref(),
-        event_name,
-        source_short,
-        &entities,
-    );
-    // Built by pushing, so with spare capacity; held for as long as the signal is.
-    summary.shrink_to_fit();
+    let summary = summary(record, actor.as_deref(), &entities);
     let mut id = String::with_capacity("cloudtrail:".len() + event_id.len());
     id.push_str("cloudtrail:");
     id.push_str(event_id);
@@ -71,35 +63,26 @@ fn short(v: &Value) -> String {
     s.chars().take(60).collect()
 }
 
-fn summary(
-    record: &Value,
-    actor: Option<&str>,
-    event: &str,
-    service: &str,
-    entities: &[Entity],
-) -> String {
+/// "{who} called {service}:{event}[ on {target}][ from {ip}][ → {error}]", kept as what the
+/// signal does not already hold (`model::Summary`).
+fn summary(record: &Value, actor: Option<&str>, entities: &[Entity]) -> crate::model::Summary {
     let who = actor.unwrap_or("unknown principal");
-    let mut s = format!("{who} called {service}:{event}");
     // The first entity that is not the caller is the call's target.
     let caller_kinds = [
         crate::model::EntityKind::AccessKey,
         crate::model::EntityKind::Ip,
         crate::model::EntityKind::AssumedRole,
     ];
-    if let Some(target) = entities.iter().find(|e| {
+    let target = entities.iter().find(|e| {
         !caller_kinds.contains(&e.kind)
             && Some(e.id.as_str()) != actor
             && !who.starts_with(e.id.as_str())
-    }) {
-        s.push_str(&format!(" on {target}"));
-    }
-    if let Some(ip) = str_at(record, &["sourceIPAddress"]) {
-        s.push_str(&format!(" from {ip}"));
-    }
-    if let Some(err) = str_at(record, &["errorCode"]) {
-        s.push_str(&format!(" → {err}"));
-    }
-    s
+    });
+    crate::model::Summary::call(
+        target,
+        str_at(record, &["sourceIPAddress"]),
+        str_at(record, &["errorCode"]),
+    )
 }
 
 /// The CloudTrail record inside a LookupEvents `Event`: its `CloudTrailEvent` string when
@@ -159,7 +142,7 @@ mod tests {
         assert_eq!(s.id, "cloudtrail:e1");
         assert_eq!(s.time.to_rfc3339(), "2020-09-14T00:44:23+00:00");
         assert_eq!(
-            s.summary,
+            s.summary(),
             "pedro called s3:GetObject on bucket:mordor-bank from 1.2.3.4"
         );
         assert_eq!(s.account.as_deref(), Some("123456789123"));

@@ -45,7 +45,7 @@ pub fn normalize(f: &Value, env: &Envelope) -> Result<Signal, super::RecordError
         .into(),
         kind: kind.into(),
         title: title.into(),
-        summary,
+        summary: crate::model::Summary::text(summary),
         account: str_at(f, &["accountId"])
             .map(str::to_string)
             .or_else(|| env.account.clone())
@@ -230,7 +230,7 @@ mod tests {
         assert_eq!(a, b);
         let a = a.unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(a.severity, Severity::High);
-        assert_eq!(a.summary, "An API was invoked.");
+        assert_eq!(a.summary(), "An API was invoked.");
         let ids: Vec<String> = a.entities.iter().map(|e| e.to_string()).collect();
         assert_eq!(
             ids,

@@ -268,7 +268,7 @@ pub fn from_parts(parts: &Value, catalog: Option<&Catalog>) -> Result<Signal, su
         severity_reason: severity_reason.into(),
         title: Text::new(&code),
         kind: code.into(),
-        summary,
+        summary: crate::model::Summary::text(summary),
         account: account.map(Text::from),
         region: region.map(Text::from),
         actor: None,
@@ -307,7 +307,7 @@ mod tests {
 
         let only_entities = from_parts(&ent, None).unwrap_or_else(|e| panic!("{e}"));
         assert!(only_entities
-            .summary
+            .summary()
             .contains("known only from DescribeAffectedEntities"));
         assert_eq!(only_entities.kind, "AWS_EC2_INSTANCE_RETIREMENT_SCHEDULED");
 
@@ -320,10 +320,10 @@ mod tests {
         let a = from_parts(&merged, None).unwrap_or_else(|e| panic!("{e}"));
         let b = from_parts(&other_order, None).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(
-            (a.summary.as_str(), a.severity, a.account.as_deref()),
-            (b.summary.as_str(), b.severity, b.account.as_deref())
+            (a.summary(), a.severity, a.account.as_deref()),
+            (b.summary(), b.severity, b.account.as_deref())
         );
-        assert_eq!(a.summary, "EC2: Your instance will be retired.");
+        assert_eq!(a.summary(), "EC2: Your instance will be retired.");
         assert_eq!(a.severity, Severity::Low);
         assert_eq!(
             a.entities,

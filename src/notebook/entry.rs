@@ -261,7 +261,7 @@ impl Entry {
             signal_time: s.time,
             severity: s.severity,
             title: s.title.to_string(),
-            summary: s.summary.clone(),
+            summary: s.summary().into_owned(),
             account: s.account.as_deref().map(str::to_string),
             region: s.region.as_deref().map(str::to_string),
             entities: s.entities.to_vec(),

@@ -35,7 +35,7 @@ impl Message {
     pub fn of(s: &Signal, route: &Route, principal: Option<&str>) -> Message {
         let shown = route.allows(principal);
         let summary = if shown {
-            s.summary.clone()
+            s.summary().into_owned()
         } else {
             format!(
                 "sensitive: details withheld (rules {}); open it in airc as an allowed principal",
@@ -232,7 +232,7 @@ mod tests {
             severity_reason: Default::default(),
             kind: "AWS_ABUSE_DOS_REPORT".into(),
             title: "t".into(),
-            summary: "victim 198.51.100.7 reports a flood".into(),
+            summary: crate::model::Summary::text("victim 198.51.100.7 reports a flood"),
             account: None,
             region: None,
             actor: None,

@@ -156,7 +156,7 @@ impl Query {
         if self.fuzzy.is_empty() {
             return Some(Hit::default());
         }
-        if let Some((_, positions)) = matcher.fuzzy_indices(&s.summary, &self.fuzzy) {
+        if let Some((_, positions)) = matcher.fuzzy_indices(&s.summary(), &self.fuzzy) {
             return Some(Hit {
                 summary_positions: positions,
             });
@@ -180,7 +180,24 @@ impl Query {
         if !self.terms_hold(s, now) {
             return false;
         }
-        if self.fuzzy.is_empty() || fuzzy_accepts(&s.summary, &self.fuzzy) {
+        if self.fuzzy.is_empty() {
+            return true;
+        }
+        // The summary's pieces in order, as if joined (a CloudTrail summary is not held whole).
+        // A CloudTrail summary is not held whole: its pieces are joined in a reused buffer and
+        // scanned once (scanning each short piece on its own costs more than the copy).
+        let found = SUMMARY.with(|b| {
+            let Ok(mut b) = b.try_borrow_mut() else {
+                return fuzzy_accepts(&s.summary(), &self.fuzzy);
+            };
+            b.clear();
+            s.summary_until(|part| {
+                b.push_str(part);
+                false
+            });
+            fuzzy_accepts(&b, &self.fuzzy)
+        });
+        if found {
             return true;
         }
         // As `matches`: title, actor and id joined by spaces.
@@ -239,6 +256,11 @@ fn advance<'n>(hay: &str, needle: &'n str) -> &'n str {
         }
     }
     left
+}
+
+thread_local! {
+    /// A CloudTrail summary, joined for one scan (`Query::accepts`).
+    static SUMMARY: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
 }
 
 /// Whether the fuzzy matcher would match `needle` in `hay` (see `advance`).

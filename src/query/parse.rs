@@ -184,7 +184,9 @@ mod tests {
             severity_reason: Default::default(),
             kind: "CreateAccessKey".into(),
             title: "iam:CreateAccessKey".into(),
-            summary: "alice called iam:CreateAccessKey on iam_user:mallory from 203.0.113.9".into(),
+            summary: crate::model::Summary::text(
+                "alice called iam:CreateAccessKey on iam_user:mallory from 203.0.113.9",
+            ),
             account: Some("111122223333".into()),
             region: Some("us-east-1".into()),
             actor: Some("alice".into()),
@@ -254,7 +256,7 @@ mod tests {
         let q = parse("mallory sev:high").unwrap_or_default();
         assert_eq!(q.fuzzy, "mallory");
         let h = q.matches(&signal(), now, &matcher()).unwrap_or_default();
-        let s = signal().summary;
+        let s = signal().summary().into_owned();
         let picked: String = h
             .summary_positions
             .iter()

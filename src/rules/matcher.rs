@@ -131,7 +131,7 @@ impl Compiled {
                 .as_ref()
                 .is_none_or(|(k, v)| has_tag(&s.raw.decoded(), k, v))
             && self.text.as_ref().is_none_or(|t| {
-                s.title.to_lowercase().contains(t) || s.summary.to_lowercase().contains(t)
+                s.title.to_lowercase().contains(t) || s.summary().to_lowercase().contains(t)
             })
             && self.detection.as_ref().is_none_or(|g| {
                 s.detections

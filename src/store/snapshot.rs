@@ -40,7 +40,12 @@ fn char_bit(b: u8) -> u64 {
 pub const SOURCE_SHIFT: u32 = 62;
 
 pub(super) fn signal_mask(s: &Signal) -> u64 {
-    let text = text_mask(&s.summary)
+    let mut summary = 0;
+    s.summary_until(|p| {
+        summary |= text_mask(p);
+        false
+    });
+    let text = summary
         | text_mask(&s.title)
         | text_mask(s.actor.as_deref().unwrap_or(""))
         | text_mask(&s.id);

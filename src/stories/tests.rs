@@ -31,7 +31,7 @@ fn signal(id: &str, minute: i64, sev: Severity, tactic: Option<&str>, ents: &[En
         severity_reason: Default::default(),
         kind: "X".into(),
         title: id.into(),
-        summary: String::new(),
+        summary: crate::model::Summary::text(""),
         account: None,
         region: None,
         actor: None,

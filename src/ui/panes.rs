@@ -166,12 +166,12 @@ pub fn draw_signals(f: &mut Frame, state: &State, theme: &Theme, pane: PaneId, a
             let hidden = crate::app::routing::hiding(state, s);
             let summary = match hidden {
                 Some(r) => std::borrow::Cow::Owned(crate::app::routing::hidden_summary(r)),
-                None => std::borrow::Cow::Borrowed(s.summary.as_str()),
+                None => s.summary(),
             };
             let positions = fuzzy
                 .first()
                 .filter(|_| hidden.is_none())
-                .and_then(|q| m.fuzzy_indices(&s.summary, q))
+                .and_then(|q| m.fuzzy_indices(&summary, q))
                 .map(|(_, p)| p)
                 .unwrap_or_default();
             let mut cells = vec![
