@@ -24,6 +24,7 @@ pub mod stories;
 pub mod update;
 pub mod view;
 mod view_pass;
+mod view_sort;
 pub mod view_worker;
 
 pub use msg::{Effect, Feed, Msg};

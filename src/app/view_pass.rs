@@ -2,11 +2,12 @@
 //! and the entities they touch ranked by risk. Runs on the view worker's thread (or in place
 //! for `view::refresh`), scanning in parallel waves so it can stop or show partial rows.
 
-use super::state::{EntityRow, PaneId, SortKey};
+use super::state::{EntityRow, PaneId};
 use super::view::{ViewJob, ViewResult};
+use super::view_sort::sorted;
 use crate::model::{Entity, Severity, Signal};
 use crate::query::Query;
-use crate::store::{Chunked, SOURCE_SHIFT};
+use crate::store::SOURCE_SHIFT;
 use chrono::{DateTime, Utc};
 use rayon::prelude::*;
 use std::cmp::Ordering;
@@ -25,47 +26,6 @@ pub(super) const SIGNAL_PANES: [PaneId; 3] =
 fn passes(q: &Option<Query>, s: &Signal, mask: u64, now: DateTime<Utc>) -> bool {
     q.as_ref()
         .is_none_or(|q| q.is_empty() || q.accepts_masked(s, mask, now))
-}
-
-/// Sorts by a key taken once per row (not once per comparison): a million random reads into
-/// the signals instead of twenty million. Ties go to time, then arrival order.
-fn sort_keyed<'a, K: Ord + Send>(
-    rows: &mut Vec<u32>,
-    signals: &'a Chunked<Signal>,
-    key: impl Fn(&'a Signal) -> K + Sync,
-) {
-    let mut keyed: Vec<(K, DateTime<Utc>, u32)> = rows
-        .par_iter()
-        .map(|i| {
-            let s = &signals[*i as usize];
-            (key(s), s.time, *i)
-        })
-        .collect();
-    keyed.par_sort_unstable();
-    rows.clear();
-    rows.extend(keyed.into_iter().map(|(_, _, i)| i));
-}
-
-fn sort_rows(rows: &mut Vec<u32>, signals: &Chunked<Signal>, key: SortKey, desc: bool) {
-    match key {
-        SortKey::Time => sort_keyed(rows, signals, |_| ()),
-        SortKey::Severity => sort_keyed(rows, signals, |s| s.severity),
-        SortKey::Kind => sort_keyed(rows, signals, |s| s.kind.as_str()),
-        SortKey::Actor => sort_keyed(rows, signals, |s| s.actor.as_deref()),
-        SortKey::Region => sort_keyed(rows, signals, |s| s.region.as_deref()),
-    }
-    if desc {
-        rows.reverse();
-    }
-}
-
-fn sorted(job: &ViewJob, rows: &[Vec<u32>; 3]) -> [Vec<u32>; 3] {
-    let mut out = rows.clone();
-    for (slot, pane) in SIGNAL_PANES.iter().enumerate() {
-        let q = &job.query.panes[pane.index()];
-        sort_rows(&mut out[slot], &job.snapshot.signals, q.sort, q.descending);
-    }
-    out
 }
 
 /// Chunks scanned in parallel between two looks at cancellation (64k signals).
