@@ -57,10 +57,8 @@ fn open_detail(state: &mut State) -> Vec<Effect> {
     match signal {
         Some(s) => {
             let (lines, mut effects) = detail_lines(state, &s);
-            if super::routing::hiding(state, &s).is_none() {
-                let wanted = super::records::unread(state, [&s]);
-                effects.extend(super::records::wait_for(state, wanted, None));
-            }
+            let wanted = super::records::unread(state, [&s]);
+            effects.extend(super::records::wait_for(state, wanted, None));
             state.ui.mode = Mode::Detail(Box::new(DetailState {
                 signal_id: s.id,
                 lines,

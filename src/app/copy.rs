@@ -11,7 +11,7 @@ pub(super) fn copy(state: &mut State, what: Command) -> Vec<Effect> {
     // The JSON and the ARN come from the original record: read it first when it is in a file.
     if let Some(s) = signal.as_ref().filter(|_| what != Command::CopyId) {
         let wanted = super::records::unread(state, [s]);
-        if !wanted.is_empty() && !super::routing::is_hidden(state, s) {
+        if !wanted.is_empty() {
             return super::records::wait_for(state, wanted, Some(what));
         }
         if let Some(why) =

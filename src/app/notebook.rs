@@ -61,7 +61,7 @@ fn pin_signal(state: &mut State, s: &crate::model::Signal) -> Vec<Effect> {
     // The pin keeps the original record: read it first when it is in a file.
     let wanted = super::records::unread(state, [s]);
     let attached = state.notebook.incident.is_some();
-    if attached && !wanted.is_empty() && !super::routing::is_hidden(state, s) {
+    if attached && !wanted.is_empty() {
         return super::records::wait_for(state, wanted, Some(Command::Pin));
     }
     let (kind, mut fx) = pin_entry(state, s);

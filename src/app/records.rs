@@ -21,7 +21,8 @@ pub struct Reads {
     failed: HashMap<String, String>,
 }
 
-/// The records among `signals` still to be read from their files.
+/// The records among `signals` still to be read from their files. A sensitive signal the
+/// responder may not see is never read: its record is not shown, copied or pinned anyway.
 pub fn unread<'a>(
     state: &State,
     signals: impl IntoIterator<Item = &'a Signal>,
@@ -29,6 +30,7 @@ pub fn unread<'a>(
     signals
         .into_iter()
         .filter(|s| !state.records.failed.contains_key(&s.id))
+        .filter(|s| !super::routing::is_hidden(state, s))
         .filter_map(|s| Some((s.id.clone(), s.raw.file_span()?.clone())))
         .collect()
 }

@@ -305,8 +305,7 @@ pub fn execute(state: &mut State, cmd: Command) -> Option<Vec<Effect>> {
                 let store = &state.view.store;
                 let pinned = chosen(store, &steps)
                     .into_iter()
-                    .filter_map(|r| store.signals().get(r.pos as usize))
-                    .filter(|s| !super::routing::is_hidden(state, s));
+                    .filter_map(|r| store.signals().get(r.pos as usize));
                 super::records::unread(state, pinned)
             };
             if !wanted.is_empty() {
