@@ -16,7 +16,7 @@ ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src")
 # From the bottom up. A module may import its own layer's peers only if no cycle results, and
 # any layer below it; never a layer above.
 LAYERS = [
-    ["model", "safe_text", "private_files", "panics", "paths"],
+    ["model", "safe_text", "private_files", "panics", "paths", "allocator"],
     ["normalize", "query", "store", "feed", "detect", "stories"],
     ["aws", "source", "rules", "notify", "respond", "notebook", "keymap", "theme", "settings",
      "inspect"],

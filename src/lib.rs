@@ -1,6 +1,7 @@
 //! airc: the AWS incident response console. The binary is thin; everything lives here so tests,
 //! benches and fuzz targets reach it.
 
+pub mod allocator;
 pub mod app;
 pub mod aws;
 pub mod bench;

@@ -154,11 +154,23 @@ fn memory(store: &crate::store::Store) {
     }
     let structs = n * std::mem::size_of::<Signal>();
     let raw: usize = blocks.values().sum();
-    let index = entity_refs * 4 * 2 + n * (16 + 8 + 8 + 16);
+    // The entity table: per entity its copy (16 B), a 4-byte id in the lookup table (~8 B with
+    // its load factor) and its touching positions (16 B, a heap block past one signal); per
+    // signal its entity ids (a boxed slice), its letter mask and its id hash in `by_id`.
+    let (mut distinct, mut once, mut many_refs) = (0usize, 0usize, 0usize);
+    for (_, count) in store.entities() {
+        distinct += 1;
+        once += usize::from(count == 1);
+        if count > 1 {
+            many_refs += 16 + count * 4;
+        }
+    }
+    let index = distinct * (16 + 8 + 16) + many_refs + entity_refs * 4 + n * (16 + 8 + 16);
     let per = |b: usize| b / n;
     println!(
         "memory per signal: struct {} B, strings {} B, entities {} B ({:.1} per signal), \
-         raw records {} B ({} shared LZ4 blocks; {} records read back from their files), store index ~{} B; total ~{} MB",
+         raw records {} B ({} shared LZ4 blocks; {} records read back from their files), store index ~{} B \
+         ({} distinct entities, {} of them touched by one signal); total ~{} MB",
         per(structs),
         per(strings),
         per(entities),
@@ -167,6 +179,8 @@ fn memory(store: &crate::store::Store) {
         blocks.len(),
         in_files,
         per(index),
+        distinct,
+        once,
         (structs + strings + entities + raw + index) / 1_000_000
     );
 }

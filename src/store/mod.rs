@@ -8,11 +8,13 @@ use std::collections::{BTreeMap, HashMap};
 use std::hash::BuildHasher;
 
 mod chunked;
+mod entity_table;
 mod health_parts;
 mod sharded;
 mod snapshot;
 mod stories;
 pub use chunked::Chunked;
+use entity_table::EntityTable;
 use sharded::Sharded;
 use snapshot::signal_mask;
 pub use snapshot::{text_mask, Snapshot, SOURCE_SHIFT};
@@ -39,11 +41,8 @@ pub struct Store {
     signal_entities: Chunked<Box<[u32]>>,
     masks: Chunked<u64>,
     version: u64,
-    entities: Chunked<Entity>,
-    entity_ids: Sharded<Entity, u32>,
-    /// Per entity id: store positions of the signals touching it. In chunks, like the signals:
-    /// one flat vector of 10M lists would move 240 MB, on the input task, each time it grew.
-    touching: Chunked<Vec<u32>>,
+    /// Every entity, its id, and the signals touching it.
+    table: EntityTable,
     /// Signal id → position, keyed by the id's 64-bit hash so the ids are not held twice (a
     /// million ids are ~70 MB); the rare id whose hash another id already has goes to `collided`.
     by_id: Sharded<u64, u32>,
@@ -72,7 +71,7 @@ impl Store {
         Snapshot {
             signals: self.signals.clone(),
             signal_entities: self.signal_entities.clone(),
-            entities: self.entities.clone(),
+            entities: self.table.entities().clone(),
             masks: self.masks.clone(),
             epoch: self.epoch,
             version: self.version,
@@ -81,12 +80,12 @@ impl Store {
 
     /// The entity with this id.
     pub fn entity_at(&self, id: u32) -> Option<&Entity> {
-        self.entities.get(id as usize)
+        self.table.get(id)
     }
 
     /// The id an entity has in snapshots, when any signal ever touched it.
     pub fn entity_id(&self, e: &Entity) -> Option<u32> {
-        self.entity_ids.get(e).copied()
+        self.table.id(e)
     }
 
     /// Replaces a signal's original record (one read back from its file); false when there is
@@ -157,18 +156,12 @@ impl Store {
     /// Store positions of the signals touching `entity`.
     pub fn touching_positions(&self, entity: &Entity) -> &[u32] {
         self.entity_id(entity)
-            .and_then(|id| self.touching.get(id as usize))
-            .map(Vec::as_slice)
-            .unwrap_or(&[])
+            .map_or(&[], |id| self.table.touching(id))
     }
 
     /// Every distinct entity some signal touches, with how many signals touch it.
     pub fn entities(&self) -> impl Iterator<Item = (&Entity, usize)> {
-        self.entities
-            .iter()
-            .zip(self.touching.iter())
-            .filter(|(_, t)| !t.is_empty())
-            .map(|(e, t)| (e, t.len()))
+        self.table.counts().filter(|(_, n)| *n > 0)
     }
 
     pub fn entity_counts(&self) -> BTreeMap<EntityKind, usize> {
@@ -202,19 +195,8 @@ impl Store {
         self.severity_counts[s.severity as usize] += 1;
         let mut ids = Vec::with_capacity(s.entities.len());
         for e in &s.entities {
-            let id = match self.entity_ids.get(e) {
-                Some(id) => *id,
-                None => {
-                    let id = self.entities.len() as u32;
-                    self.entities.push(e.clone());
-                    self.entity_ids.insert(e.clone(), id);
-                    self.touching.push(Vec::new());
-                    id
-                }
-            };
-            if let Some(list) = self.touching.get_mut(id as usize) {
-                list.push(i as u32);
-            }
+            let id = self.table.intern(e);
+            self.table.add_touch(id, i as u32);
             ids.push(id);
         }
         let ids = ids.into_boxed_slice();
@@ -239,9 +221,7 @@ impl Store {
         self.severity_counts[sev] = self.severity_counts[sev].saturating_sub(1);
         let ids = self.signal_entities.get(i).cloned().unwrap_or_default();
         for id in ids.iter() {
-            if let Some(list) = self.touching.get_mut(*id as usize) {
-                list.retain(|x| *x as usize != i);
-            }
+            self.table.remove_touch(*id, i as u32);
         }
     }
 

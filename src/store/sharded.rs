@@ -32,11 +32,6 @@ impl<K: Hash + Eq, V> Sharded<K, V> {
         self.shards[self.shard(k)].get(k)
     }
 
-    pub fn insert(&mut self, k: K, v: V) -> Option<V> {
-        let s = self.shard(&k);
-        self.shards[s].insert(k, v)
-    }
-
     pub fn entry(&mut self, k: K) -> std::collections::hash_map::Entry<'_, K, V> {
         let s = self.shard(&k);
         self.shards[s].entry(k)
@@ -51,7 +46,7 @@ mod tests {
     fn keys_spread_over_the_parts_and_are_found_again() {
         let mut m: Sharded<u64, u64> = Sharded::default();
         for i in 0..10_000 {
-            m.insert(i * 7919, i);
+            m.entry(i * 7919).or_insert(i);
         }
         for i in 0..10_000 {
             assert_eq!(m.get(&(i * 7919)), Some(&i));

@@ -20,12 +20,12 @@ impl Store {
         let Some(ids) = self.signal_entities.get(i) else {
             return;
         };
-        let touching = &self.touching;
+        let table = &self.table;
         self.stories.add(
             i as u32,
             &self.signals[i],
             ids,
-            |id| touching.get(id as usize).map_or(0, Vec::len),
+            |id| table.count(id),
             self.signals.len(),
         );
         if self.stories.wants_settle() {
@@ -36,11 +36,9 @@ impl Store {
     /// Re-checks which entities are too common to join stories (after a load, and every few
     /// thousand signals in stories).
     pub fn settle_stories(&mut self) {
-        let touching = &self.touching;
-        self.stories.settle(
-            |id| touching.get(id as usize).map_or(0, Vec::len),
-            self.signals.len(),
-        );
+        let table = &self.table;
+        self.stories
+            .settle(|id| table.count(id), self.signals.len());
     }
 
     /// Never join stories through `e` (the console's own principal).
@@ -55,7 +53,7 @@ impl Store {
 
     /// Every story, best first.
     pub fn stories(&self) -> Vec<Story> {
-        self.stories.list(|id| self.entities.get(id as usize))
+        self.stories.list(|id| self.table.get(id))
     }
 
     /// A story as someone sees it who may not see the signals `hidden` accepts: its steps in
@@ -94,7 +92,7 @@ impl Store {
                 let signal = self.signals.get(pos as usize)?;
                 Some(StoryStep {
                     signal,
-                    via: via.and_then(|id| self.entities.get(id as usize)),
+                    via: via.and_then(|id| self.table.get(id)),
                     hidden: hidden(signal),
                 })
             })
@@ -115,7 +113,6 @@ impl Store {
 
     /// The story the signal at `pos` is part of, if any.
     pub fn story_of(&self, pos: usize) -> Option<Story> {
-        self.stories
-            .story_of(pos as u32, |id| self.entities.get(id as usize))
+        self.stories.story_of(pos as u32, |id| self.table.get(id))
     }
 }

@@ -38,7 +38,7 @@ fn an_id_whose_hash_is_taken_is_still_found() {
     put(&mut s, ct("a", "alice"));
     // Pretend "cloudtrail:b" hashes like "cloudtrail:a".
     let h = s.id_hasher.hash_one("cloudtrail:b");
-    s.by_id.insert(h, 0);
+    s.by_id.entry(h).or_insert(0);
     assert_eq!(s.get("cloudtrail:b"), None);
     assert_eq!(put(&mut s, ct("b", "bob")), Insert::New);
     assert_eq!(put(&mut s, ct("b", "bob")), Insert::Duplicate);

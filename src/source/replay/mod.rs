@@ -77,6 +77,8 @@ pub fn load_streaming(
         }
         progress.files_done.fetch_add(1, Ordering::Relaxed);
     });
+    // The parsing threads go quiet now, holding the pages their trees and buffers emptied.
+    crate::allocator::release_freed_pages_everywhere();
 }
 
 /// Loads every file under `paths` into a fresh store; reports in path order.

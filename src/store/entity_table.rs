@@ -1,0 +1,217 @@
+//! The store's entity table: every distinct entity a signal touched, numbered in the order they
+//! were first seen (the ids snapshots and stories use), the id of an entity, and the store
+//! positions of the signals touching each.
+//!
+//! A replay of a busy day names about one new entity per event (most source addresses, request
+//! ids and sessions appear once), so this table's cost per entity is a cost per event. A map
+//! keyed by the entity held a second copy of it with padding (~40 B per entry at a typical load
+//! factor) and a `Vec` of positions was 24 B plus a heap block even for an entity touched once.
+//! Here the lookup table holds only the 4-byte ids and hashes and compares through the entity
+//! list (`hashbrown::HashTable`), and a single position is kept inline.
+
+use super::Chunked;
+use crate::model::Entity;
+use hashbrown::HashTable;
+use std::hash::BuildHasher;
+use thin_vec::ThinVec;
+
+/// Lookup tables (by the top bits of the hash): each grows on its own, so a rehash stops the
+/// console's task for a sixteenth of the table (see `sharded.rs`).
+const SHARDS: usize = 16;
+
+#[derive(Debug)]
+pub struct EntityTable {
+    entities: Chunked<Entity>,
+    ids: Vec<HashTable<u32>>,
+    hasher: foldhash::fast::RandomState,
+    touching: Chunked<Touching>,
+}
+
+/// The store positions of the signals touching one entity, in insertion order.
+#[derive(Debug, Clone, Default)]
+enum Touching {
+    #[default]
+    None,
+    One(u32),
+    Many(ThinVec<u32>),
+}
+
+impl Touching {
+    fn positions(&self) -> &[u32] {
+        match self {
+            Touching::None => &[],
+            Touching::One(p) => std::slice::from_ref(p),
+            Touching::Many(v) => v,
+        }
+    }
+
+    fn push(&mut self, pos: u32) {
+        *self = match std::mem::take(self) {
+            Touching::None => Touching::One(pos),
+            Touching::One(p) => Touching::Many(thin_vec::thin_vec![p, pos]),
+            Touching::Many(mut v) => {
+                v.push(pos);
+                Touching::Many(v)
+            }
+        };
+    }
+
+    fn remove(&mut self, pos: u32) {
+        *self = match std::mem::take(self) {
+            Touching::One(p) if p != pos => Touching::One(p),
+            Touching::Many(mut v) => {
+                v.retain(|p| *p != pos);
+                match v.len() {
+                    0 => Touching::None,
+                    1 => Touching::One(v[0]),
+                    _ => Touching::Many(v),
+                }
+            }
+            _ => Touching::None,
+        };
+    }
+}
+
+impl Default for EntityTable {
+    fn default() -> Self {
+        EntityTable {
+            entities: Chunked::default(),
+            ids: (0..SHARDS).map(|_| HashTable::new()).collect(),
+            hasher: foldhash::fast::RandomState::default(),
+            touching: Chunked::default(),
+        }
+    }
+}
+
+impl EntityTable {
+    fn hash(&self, e: &Entity) -> u64 {
+        self.hasher.hash_one(e)
+    }
+
+    fn shard(hash: u64) -> usize {
+        (hash >> 60) as usize % SHARDS
+    }
+
+    /// Every entity seen, by id (shared with snapshots).
+    pub fn entities(&self) -> &Chunked<Entity> {
+        &self.entities
+    }
+
+    pub fn get(&self, id: u32) -> Option<&Entity> {
+        self.entities.get(id as usize)
+    }
+
+    /// The id of `e`, when a signal ever touched it.
+    pub fn id(&self, e: &Entity) -> Option<u32> {
+        let h = self.hash(e);
+        let entities = &self.entities;
+        self.ids[Self::shard(h)]
+            .find(h, |id| entities.get(*id as usize) == Some(e))
+            .copied()
+    }
+
+    /// The id of `e`, numbering it when it is new.
+    pub fn intern(&mut self, e: &Entity) -> u32 {
+        let h = self.hash(e);
+        let (entities, hasher) = (&self.entities, &self.hasher);
+        let table = &mut self.ids[Self::shard(h)];
+        if let Some(id) = table.find(h, |id| entities.get(*id as usize) == Some(e)) {
+            return *id;
+        }
+        let id = entities.len() as u32;
+        table.insert_unique(h, id, |id| {
+            entities.get(*id as usize).map_or(0, |e| hasher.hash_one(e))
+        });
+        self.entities.push(e.clone());
+        self.touching.push(Touching::None);
+        id
+    }
+
+    /// Store positions of the signals touching the entity `id`.
+    pub fn touching(&self, id: u32) -> &[u32] {
+        self.touching
+            .get(id as usize)
+            .map_or(&[], Touching::positions)
+    }
+
+    /// How many signals touch the entity `id`.
+    pub fn count(&self, id: u32) -> usize {
+        self.touching(id).len()
+    }
+
+    pub fn add_touch(&mut self, id: u32, pos: u32) {
+        if let Some(t) = self.touching.get_mut(id as usize) {
+            t.push(pos);
+        }
+    }
+
+    pub fn remove_touch(&mut self, id: u32, pos: u32) {
+        if let Some(t) = self.touching.get_mut(id as usize) {
+            t.remove(pos);
+        }
+    }
+
+    /// Every entity with how many signals touch it (none included).
+    pub fn counts(&self) -> impl Iterator<Item = (&Entity, usize)> {
+        self.entities
+            .iter()
+            .zip(self.touching.iter())
+            .map(|(e, t)| (e, t.positions().len()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::EntityKind;
+
+    fn ip(i: u32) -> Entity {
+        Entity::new(
+            EntityKind::Ip,
+            std::net::Ipv4Addr::from(i).to_string().as_str(),
+        )
+    }
+
+    #[test]
+    fn entities_are_numbered_once_and_found_again_across_growth() {
+        let mut t = EntityTable::default();
+        for i in 0..20_000 {
+            assert_eq!(t.intern(&ip(i)), i);
+        }
+        for i in (0..20_000).rev() {
+            assert_eq!(t.intern(&ip(i)), i, "interned again");
+            assert_eq!(t.id(&ip(i)), Some(i));
+            assert_eq!(t.get(i), Some(&ip(i)));
+        }
+        assert_eq!(t.id(&ip(20_000)), None);
+        assert_eq!(
+            t.id(&Entity::new(EntityKind::Account, "0.0.0.1")),
+            None,
+            "kind counts"
+        );
+        assert!(t.ids.iter().all(|s| s.len() > 1000), "uneven shards");
+    }
+
+    #[test]
+    fn touching_lists_keep_order_through_one_and_many() {
+        let mut t = EntityTable::default();
+        let a = t.intern(&ip(1));
+        assert_eq!(t.touching(a), &[] as &[u32]);
+        t.add_touch(a, 7);
+        assert_eq!(t.touching(a), &[7]);
+        t.add_touch(a, 3);
+        t.add_touch(a, 9);
+        assert_eq!(t.touching(a), &[7, 3, 9]);
+        t.remove_touch(a, 3);
+        assert_eq!(t.touching(a), &[7, 9]);
+        t.remove_touch(a, 7);
+        assert_eq!(t.touching(a), &[9]);
+        t.remove_touch(a, 1);
+        assert_eq!(t.touching(a), &[9], "removing a position it lacks keeps it");
+        t.remove_touch(a, 9);
+        assert_eq!(t.count(a), 0);
+        assert_eq!(t.touching(99), &[] as &[u32], "unknown id");
+        let counts: Vec<usize> = t.counts().map(|(_, n)| n).collect();
+        assert_eq!(counts, vec![0]);
+    }
+}
