@@ -117,7 +117,7 @@ fn the_selection_stays_on_its_signal_when_rows_change() {
     let id = state.view.store.signals()[state.pane(PaneId::CloudTrail).rows[123] as usize]
         .id
         .clone();
-    state.pane_mut(PaneId::CloudTrail).selected = Some(id.clone());
+    state.pane_mut(PaneId::CloudTrail).selected = Some(id.to_string());
     // Sorting the other way moves the row; the cursor follows it.
     state.pane_mut(PaneId::CloudTrail).descending = false;
     refresh(&mut state);

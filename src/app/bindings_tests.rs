@@ -155,7 +155,7 @@ fn stories() -> State {
     let lone = (0..2)
         .map(|i| {
             let mut f = finding.clone();
-            f.id = format!("guardduty:lone{i}");
+            f.id = format!("guardduty:lone{i}").into();
             f.severity = crate::model::Severity::Critical;
             f.entities = thin_vec::thin_vec![Entity::new(
                 EntityKind::Instance,

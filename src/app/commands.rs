@@ -33,7 +33,7 @@ fn sync_selected(state: &mut State) {
     let selected = if focus == PaneId::Entities {
         state.selected_entity().map(Entity::to_string)
     } else {
-        state.selected_signal(focus).map(|s| s.id.clone())
+        state.selected_signal(focus).map(|s| s.id.to_string())
     };
     state.pane_mut(focus).selected = selected;
 }
@@ -60,7 +60,7 @@ fn open_detail(state: &mut State) -> Vec<Effect> {
             let wanted = super::records::unread(state, [&s]);
             effects.extend(super::records::wait_for(state, wanted, None));
             state.ui.mode = Mode::Detail(Box::new(DetailState {
-                signal_id: s.id,
+                signal_id: s.id.into(),
                 lines,
                 scroll: 0,
                 search: String::new(),
@@ -98,7 +98,7 @@ fn detail_lines(state: &State, s: &crate::model::Signal) -> (Vec<String>, Vec<Ef
             ));
         }
     }
-    if let Some(r) = state.session.routes.get(&s.id) {
+    if let Some(r) = state.session.routes.get(&*s.id) {
         let at = lines
             .iter()
             .position(String::is_empty)

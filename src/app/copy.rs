@@ -33,13 +33,13 @@ pub(super) fn copy(state: &mut State, what: Command) -> Vec<Effect> {
         (Command::CopyId, Some(s)) => {
             s.id.split_once(':')
                 .map(|(_, id)| id.to_string())
-                .unwrap_or(s.id)
+                .unwrap_or(s.id.into())
         }
         (Command::CopyArn, Some(s)) if super::routing::is_hidden(state, &s) => {
             state.toast("sensitive: your principal may not copy its details", true);
             return Vec::new();
         }
-        (Command::CopyArn, Some(s)) => arn_of(&s).unwrap_or(s.id),
+        (Command::CopyArn, Some(s)) => arn_of(&s).unwrap_or(s.id.into()),
         (Command::CopyJson, Some(s)) if super::routing::hiding(state, &s).is_some() => {
             state.toast("sensitive: your principal may not copy its details", true);
             return Vec::new();

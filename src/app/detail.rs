@@ -49,7 +49,7 @@ pub fn lines(s: &Signal, now: DateTime<Utc>) -> Vec<String> {
     if let Some(c) = &s.category {
         field("Category", c.to_string());
     }
-    field("Id", s.id.clone());
+    field("Id", s.id.to_string());
     if !s.detections.is_empty() {
         out.push(String::new());
         out.push(format!("Detections ({})", s.detections.len()));

@@ -29,9 +29,9 @@ pub fn unread<'a>(
 ) -> Vec<(String, FileSpan)> {
     signals
         .into_iter()
-        .filter(|s| !state.records.failed.contains_key(&s.id))
+        .filter(|s| !state.records.failed.contains_key(&*s.id))
         .filter(|s| !super::routing::is_hidden(state, s))
-        .filter_map(|s| Some((s.id.clone(), s.raw.file_span()?.clone())))
+        .filter_map(|s| Some((s.id.to_string(), s.raw.file_span()?.clone())))
         .collect()
 }
 

@@ -47,7 +47,7 @@ pub fn targets(state: &State) -> Vec<Target> {
         }
     }
     out.push(Target::Signal {
-        id: s.id.clone(),
+        id: s.id.to_string(),
         summary: s.summary().into_owned(),
     });
     out
@@ -326,7 +326,7 @@ mod tests {
     fn r_p_and_t_act_from_the_detail_view() {
         let mut s = state_with_finding();
         let id = s.view.store.signals()[0].id.clone();
-        s.ui.mode = detail(id);
+        s.ui.mode = detail(id.into());
         crate::app::commands::execute(&mut s, crate::keymap::Command::Respond);
         assert!(
             matches!(s.ui.mode, Mode::ActionPick { .. }),
@@ -334,7 +334,7 @@ mod tests {
             s.ui.mode
         );
         let id = s.view.store.signals()[0].id.clone();
-        s.ui.mode = detail(id);
+        s.ui.mode = detail(id.into());
         crate::app::commands::execute(&mut s, crate::keymap::Command::Pin);
         assert!(
             s.ui.toasts

@@ -57,7 +57,7 @@ fn on_feed(state: &mut State, feed: Feed) -> Vec<Effect> {
             let routing = state.session.rules.is_some();
             for item in items {
                 let id = match (&item, routing) {
-                    (crate::normalize::Normalized::Signal(s), true) => Some(s.id.clone()),
+                    (crate::normalize::Normalized::Signal(s), true) => Some(s.id.to_string()),
                     (crate::normalize::Normalized::HealthPart { arn, .. }, true) => {
                         Some(format!("health:{arn}"))
                     }

@@ -184,7 +184,7 @@ pub fn apply(state: &mut State, result: ViewResult) {
                 .store
                 .signals()
                 .get(i as usize)
-                .map(|s| s.id.clone())
+                .map(|s| s.id.to_string())
         });
         state.pane_mut(pane).selected = id;
     }

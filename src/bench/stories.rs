@@ -87,7 +87,7 @@ pub fn run(paths: &[PathBuf]) -> Result<(), String> {
     let batch: Vec<Signal> = (0..1000)
         .map(|i| {
             let mut s = members[i % members.len()].clone();
-            s.id = format!("{}#bench{i}", s.id);
+            s.id = format!("{}#bench{i}", s.id).into();
             s
         })
         .collect();
@@ -95,7 +95,7 @@ pub fn run(paths: &[PathBuf]) -> Result<(), String> {
     for round in 0..3 {
         let mut b = batch.clone();
         for s in &mut b {
-            s.id.push_str(&format!("-{round}"));
+            s.id = format!("{}-{round}", s.id).into();
         }
         let into_big = insert_all(&mut store, &b);
         let mut empty = Store::default();

@@ -35,7 +35,7 @@ pub fn normalize(record: &Value, env: &Envelope) -> Result<Signal, super::Record
     id.push_str("cloudtrail:");
     id.push_str(event_id);
     Ok(Signal {
-        id,
+        id: id.into_boxed_str(),
         source: Source::CloudTrail,
         time,
         updated: None,
@@ -139,7 +139,7 @@ mod tests {
             Ok(s) => s,
             Err(e) => panic!("{e}"),
         };
-        assert_eq!(s.id, "cloudtrail:e1");
+        assert_eq!(&*s.id, "cloudtrail:e1");
         assert_eq!(s.time.to_rfc3339(), "2020-09-14T00:44:23+00:00");
         assert_eq!(
             s.summary(),

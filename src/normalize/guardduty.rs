@@ -33,7 +33,7 @@ pub fn normalize(f: &Value, env: &Envelope) -> Result<Signal, super::RecordError
         .and_then(Value::as_bool)
         .unwrap_or(false);
     Ok(Signal {
-        id: format!("guardduty:{id}"),
+        id: format!("guardduty:{id}").into(),
         source: Source::GuardDuty,
         time,
         updated,

@@ -260,7 +260,7 @@ pub fn from_parts(parts: &Value, catalog: Option<&Catalog>) -> Result<Signal, su
         ),
     };
     Ok(Signal {
-        id: format!("health:{arn}"),
+        id: format!("health:{arn}").into(),
         source: Source::Health,
         time,
         updated,

@@ -256,7 +256,7 @@ impl Entry {
     /// The entry for pinning a signal as evidence.
     pub fn pin(s: &crate::model::Signal) -> EntryKind {
         EntryKind::Pinned {
-            signal_id: s.id.clone(),
+            signal_id: s.id.to_string(),
             source: s.source,
             signal_time: s.time,
             severity: s.severity,

@@ -103,7 +103,7 @@ impl Store {
     fn find(&self, id: &str) -> Option<usize> {
         let h = self.id_hasher.hash_one(id);
         match self.by_id.get(&h) {
-            Some(i) if self.signals.get(*i as usize).is_some_and(|s| s.id == id) => {
+            Some(i) if self.signals.get(*i as usize).is_some_and(|s| &*s.id == id) => {
                 Some(*i as usize)
             }
             Some(_) => self.collided.get(id).map(|i| *i as usize),
@@ -248,13 +248,13 @@ impl Store {
             }
             None => {
                 let i = self.signals.len();
-                let h = self.id_hasher.hash_one(s.id.as_str());
+                let h = self.id_hasher.hash_one(&*s.id);
                 match self.by_id.entry(h) {
                     std::collections::hash_map::Entry::Vacant(v) => {
                         v.insert(i as u32);
                     }
                     std::collections::hash_map::Entry::Occupied(_) => {
-                        self.collided.insert(s.id.clone(), i as u32);
+                        self.collided.insert(s.id.to_string(), i as u32);
                     }
                 }
                 if let Some(input) = input {

@@ -30,7 +30,7 @@ impl Watcher {
         if self.seen.contains(&akey) {
             // Done on an earlier pass; an incident it opened is still the signal's.
             if let Some(id) = self.seen.value(&akey) {
-                self.incidents.insert(s.id.clone(), id.to_string());
+                self.incidents.insert(s.id.to_string(), id.to_string());
             }
             return true;
         }
@@ -41,12 +41,12 @@ impl Watcher {
                     book.create(&title, Priority::P2, "airc watch", route.targets.clone())
                 })
                 .map(|i| {
-                    self.incidents.insert(s.id.clone(), i.id.clone());
+                    self.incidents.insert(s.id.to_string(), i.id.clone());
                     (format!("opened {}", i.id), Some(i.id))
                 })
                 .map_err(String::from)
             }
-            "pin" => match self.incidents.get(&s.id) {
+            "pin" => match self.incidents.get(&*s.id) {
                 Some(id) => super::seen::synced_write(|| book.append(id, Entry::pin(s)))
                     .map(|_| (format!("pinned in {id}"), None))
                     .map_err(String::from),
@@ -118,7 +118,7 @@ impl Watcher {
                 .or_else(|| self.o.aws.1.clone())
                 .unwrap_or_else(|| crate::aws::session::FALLBACK_REGION.into()),
             profile: Some(profile),
-            incident: self.incidents.get(&s.id).cloned(),
+            incident: self.incidents.get(&*s.id).cloned(),
             sns_topic: None,
         };
         let p = plan(action, &target, &ctx)?;

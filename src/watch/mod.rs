@@ -123,7 +123,7 @@ pub async fn run(o: WatchOptions) -> Result<i32, String> {
                 Feed::Items(items) => {
                     for item in items {
                         let id = match &item {
-                            crate::normalize::Normalized::Signal(s) => Some(s.id.clone()),
+                            crate::normalize::Normalized::Signal(s) => Some(s.id.to_string()),
                             crate::normalize::Normalized::HealthPart { arn, .. } => {
                                 Some(format!("health:{arn}"))
                             }
