@@ -6,24 +6,18 @@
 //! ids and sessions appear once), so this table's cost per entity is a cost per event. A map
 //! keyed by the entity held a second copy of it with padding (~40 B per entry at a typical load
 //! factor) and a `Vec` of positions was 24 B plus a heap block even for an entity touched once.
-//! Here the lookup table holds only the 4-byte ids and hashes and compares through the entity
-//! list (`hashbrown::HashTable`), and a single position is kept inline.
+//! Here the lookup holds only the 4-byte ids (`sharded::Positions`) and a single position is kept
+//! inline.
 
+use super::sharded::Positions;
 use super::Chunked;
 use crate::model::Entity;
-use hashbrown::HashTable;
-use std::hash::BuildHasher;
 use thin_vec::ThinVec;
 
-/// Lookup tables (by the top bits of the hash): each grows on its own, so a rehash stops the
-/// console's task for a sixteenth of the table (see `sharded.rs`).
-const SHARDS: usize = 16;
-
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct EntityTable {
     entities: Chunked<Entity>,
-    ids: Vec<HashTable<u32>>,
-    hasher: foldhash::fast::RandomState,
+    ids: Positions,
     touching: Chunked<Touching>,
 }
 
@@ -72,26 +66,7 @@ impl Touching {
     }
 }
 
-impl Default for EntityTable {
-    fn default() -> Self {
-        EntityTable {
-            entities: Chunked::default(),
-            ids: (0..SHARDS).map(|_| HashTable::new()).collect(),
-            hasher: foldhash::fast::RandomState::default(),
-            touching: Chunked::default(),
-        }
-    }
-}
-
 impl EntityTable {
-    fn hash(&self, e: &Entity) -> u64 {
-        self.hasher.hash_one(e)
-    }
-
-    fn shard(hash: u64) -> usize {
-        (hash >> 60) as usize % SHARDS
-    }
-
     /// Every entity seen, by id (shared with snapshots).
     pub fn entities(&self) -> &Chunked<Entity> {
         &self.entities
@@ -103,27 +78,20 @@ impl EntityTable {
 
     /// The id of `e`, when a signal ever touched it.
     pub fn id(&self, e: &Entity) -> Option<u32> {
-        let h = self.hash(e);
         let entities = &self.entities;
-        self.ids[Self::shard(h)]
-            .find(h, |id| entities.get(*id as usize) == Some(e))
-            .copied()
+        self.ids.find(e, |id| entities.get(id as usize))
     }
 
     /// The id of `e`, numbering it when it is new.
     pub fn intern(&mut self, e: &Entity) -> u32 {
-        let h = self.hash(e);
-        let (entities, hasher) = (&self.entities, &self.hasher);
-        let table = &mut self.ids[Self::shard(h)];
-        if let Some(id) = table.find(h, |id| entities.get(*id as usize) == Some(e)) {
-            return *id;
+        if let Some(id) = self.id(e) {
+            return id;
         }
-        let id = entities.len() as u32;
-        table.insert_unique(h, id, |id| {
-            entities.get(*id as usize).map_or(0, |e| hasher.hash_one(e))
-        });
+        let id = self.entities.len() as u32;
         self.entities.push(e.clone());
         self.touching.push(Touching::None);
+        let entities = &self.entities;
+        self.ids.insert(e, id, |id| entities.get(id as usize));
         id
     }
 
@@ -189,7 +157,6 @@ mod tests {
             None,
             "kind counts"
         );
-        assert!(t.ids.iter().all(|s| s.len() > 1000), "uneven shards");
     }
 
     #[test]

@@ -5,7 +5,6 @@ use crate::model::{Entity, EntityKind, Signal, Source};
 use crate::normalize::health::Catalog;
 use crate::normalize::Normalized;
 use std::collections::{BTreeMap, HashMap};
-use std::hash::BuildHasher;
 
 mod chunked;
 mod entity_table;
@@ -15,7 +14,7 @@ mod snapshot;
 mod stories;
 pub use chunked::Chunked;
 use entity_table::EntityTable;
-use sharded::Sharded;
+use sharded::Positions;
 use snapshot::signal_mask;
 pub use snapshot::{text_mask, Snapshot, SOURCE_SHIFT};
 pub use stories::StoryStep;
@@ -43,11 +42,8 @@ pub struct Store {
     version: u64,
     /// Every entity, its id, and the signals touching it.
     table: EntityTable,
-    /// Signal id → position, keyed by the id's 64-bit hash so the ids are not held twice (a
-    /// million ids are ~70 MB); the rare id whose hash another id already has goes to `collided`.
-    by_id: Sharded<u64, u32>,
-    collided: Map<String, u32>,
-    id_hasher: foldhash::fast::RandomState,
+    /// Signal id → position (the ids are not held twice).
+    by_id: Positions,
     epoch: u64,
     catalog: Catalog,
     duplicates: usize,
@@ -101,14 +97,10 @@ impl Store {
     }
 
     fn find(&self, id: &str) -> Option<usize> {
-        let h = self.id_hasher.hash_one(id);
-        match self.by_id.get(&h) {
-            Some(i) if self.signals.get(*i as usize).is_some_and(|s| &*s.id == id) => {
-                Some(*i as usize)
-            }
-            Some(_) => self.collided.get(id).map(|i| *i as usize),
-            None => None,
-        }
+        let signals = &self.signals;
+        self.by_id
+            .find(id, |i| signals.get(i as usize).map(|s| &*s.id))
+            .map(|i| i as usize)
     }
 
     /// Changes each time the store is rebuilt (positions then name other signals).
@@ -248,15 +240,10 @@ impl Store {
             }
             None => {
                 let i = self.signals.len();
-                let h = self.id_hasher.hash_one(&*s.id);
-                match self.by_id.entry(h) {
-                    std::collections::hash_map::Entry::Vacant(v) => {
-                        v.insert(i as u32);
-                    }
-                    std::collections::hash_map::Entry::Occupied(_) => {
-                        self.collided.insert(s.id.to_string(), i as u32);
-                    }
-                }
+                let signals = &self.signals;
+                self.by_id.insert(&*s.id, i as u32, |i| {
+                    signals.get(i as usize).map(|s| &*s.id)
+                });
                 if let Some(input) = input {
                     self.correlate(&mut s, *input);
                 }

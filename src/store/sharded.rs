@@ -1,40 +1,67 @@
-//! A hash map split into 16 maps by the top bits of the key's hash. Each part grows on its own,
-//! so when a million-entry map doubles, the console's task stops for a sixteenth of the rehash
-//! (a few milliseconds) instead of all of it (measured ~100 ms at a million ids, long enough to
-//! drop keypresses while a replay loads).
+//! A hash index of positions into a list the owner keeps (signals by id, entities by value):
+//! it holds only the 4-byte positions and hashes and compares through the owner's list, where a
+//! map keyed by the value held a second copy of it (or, keyed by a 64-bit hash, 16 bytes a slot
+//! and a side map for colliding hashes) — at a million signals ~20 MB for the id index alone.
+//!
+//! Split into 16 tables by the top bits of the hash: each grows on its own, so when a
+//! million-entry index doubles, the console's task stops for a sixteenth of the rehash (a few
+//! milliseconds) instead of all of it (measured ~100 ms at a million ids, long enough to drop
+//! keypresses while a replay loads).
 
-use std::collections::HashMap;
+use hashbrown::HashTable;
 use std::hash::{BuildHasher, Hash};
 
-type State = foldhash::fast::RandomState;
+const SHARDS: usize = 16;
 
 #[derive(Debug)]
-pub struct Sharded<K, V> {
-    shards: Vec<HashMap<K, V, State>>,
-    hasher: State,
+pub struct Positions {
+    shards: Vec<HashTable<u32>>,
+    hasher: foldhash::fast::RandomState,
 }
 
-impl<K, V> Default for Sharded<K, V> {
+impl Default for Positions {
     fn default() -> Self {
-        Sharded {
-            shards: (0..16).map(|_| HashMap::default()).collect(),
-            hasher: State::default(),
+        Positions {
+            shards: (0..SHARDS).map(|_| HashTable::new()).collect(),
+            hasher: foldhash::fast::RandomState::default(),
         }
     }
 }
 
-impl<K: Hash + Eq, V> Sharded<K, V> {
-    fn shard<Q: Hash + ?Sized>(&self, k: &Q) -> usize {
-        (self.hasher.hash_one(k) >> 60) as usize
+impl Positions {
+    fn shard(hash: u64) -> usize {
+        (hash >> 60) as usize % SHARDS
     }
 
-    pub fn get(&self, k: &K) -> Option<&V> {
-        self.shards[self.shard(k)].get(k)
+    /// The position holding `v`; `value` reads the owner's list.
+    pub fn find<'a, Q: Hash + PartialEq + ?Sized + 'a>(
+        &self,
+        v: &Q,
+        value: impl Fn(u32) -> Option<&'a Q>,
+    ) -> Option<u32> {
+        let h = self.hasher.hash_one(v);
+        self.shards[Self::shard(h)]
+            .find(h, |p| value(*p) == Some(v))
+            .copied()
     }
 
-    pub fn entry(&mut self, k: K) -> std::collections::hash_map::Entry<'_, K, V> {
-        let s = self.shard(&k);
-        self.shards[s].entry(k)
+    /// Adds `pos`, which holds `v` (not held before); `value` reads the owner's list when a
+    /// table grows.
+    pub fn insert<'a, Q: Hash + ?Sized + 'a>(
+        &mut self,
+        v: &Q,
+        pos: u32,
+        value: impl Fn(u32) -> Option<&'a Q>,
+    ) {
+        let hasher = &self.hasher;
+        let h = hasher.hash_one(v);
+        self.shards[Self::shard(h)]
+            .insert_unique(h, pos, |p| value(*p).map_or(0, |v| hasher.hash_one(v)));
+    }
+
+    #[cfg(test)]
+    pub fn shard_sizes(&self) -> Vec<usize> {
+        self.shards.iter().map(HashTable::len).collect()
     }
 }
 
@@ -43,16 +70,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn keys_spread_over_the_parts_and_are_found_again() {
-        let mut m: Sharded<u64, u64> = Sharded::default();
-        for i in 0..10_000 {
-            m.entry(i * 7919).or_insert(i);
+    fn positions_spread_over_the_parts_and_are_found_again() {
+        let values: Vec<u64> = (0..10_000).map(|i| i * 7919).collect();
+        let mut m = Positions::default();
+        for (pos, v) in values.iter().enumerate() {
+            m.insert(v, pos as u32, |p| values.get(p as usize));
         }
-        for i in 0..10_000 {
-            assert_eq!(m.get(&(i * 7919)), Some(&i));
+        for (pos, v) in values.iter().enumerate() {
+            assert_eq!(m.find(v, |p| values.get(p as usize)), Some(pos as u32));
         }
-        assert_eq!(m.get(&1), None);
-        assert!(m.shards.iter().all(|s| s.len() > 400), "uneven parts");
-        assert_eq!(m.shards.iter().map(HashMap::len).sum::<usize>(), 10_000);
+        assert_eq!(m.find(&1, |p| values.get(p as usize)), None);
+        assert!(m.shard_sizes().iter().all(|n| *n > 400), "uneven parts");
+        assert_eq!(m.shard_sizes().iter().sum::<usize>(), 10_000);
+    }
+
+    #[test]
+    fn a_position_past_the_list_is_never_a_match() {
+        let values = ["a", "b"];
+        let mut m = Positions::default();
+        m.insert("a", 0, |p| values.get(p as usize).copied());
+        m.insert("z", 7, |p| values.get(p as usize).copied());
+        assert_eq!(m.find("a", |p| values.get(p as usize).copied()), Some(0));
+        assert_eq!(m.find("z", |p| values.get(p as usize).copied()), None);
     }
 }

@@ -33,18 +33,22 @@ fn duplicates_count_once_and_the_index_answers_per_entity() {
 }
 
 #[test]
-fn an_id_whose_hash_is_taken_is_still_found() {
+fn ids_are_found_again_across_the_index_growing() {
     let mut s = Store::default();
-    put(&mut s, ct("a", "alice"));
-    // Pretend "cloudtrail:b" hashes like "cloudtrail:a".
-    let h = s.id_hasher.hash_one("cloudtrail:b");
-    s.by_id.entry(h).or_insert(0);
-    assert_eq!(s.get("cloudtrail:b"), None);
-    assert_eq!(put(&mut s, ct("b", "bob")), Insert::New);
-    assert_eq!(put(&mut s, ct("b", "bob")), Insert::Duplicate);
-    assert_eq!(s.get("cloudtrail:b").map(|x| &*x.id), Some("cloudtrail:b"));
-    assert_eq!(s.position("cloudtrail:b"), Some(1));
-    assert_eq!(s.len(), 2);
+    for i in 0..5_000 {
+        assert_eq!(put(&mut s, ct(&format!("e{i}"), "alice")), Insert::New);
+    }
+    for i in (0..5_000).rev() {
+        let id = format!("cloudtrail:e{i}");
+        assert_eq!(s.position(&id), Some(i));
+        assert_eq!(s.get(&id).map(|x| &*x.id), Some(id.as_str()));
+        assert_eq!(
+            put(&mut s, ct(&format!("e{i}"), "alice")),
+            Insert::Duplicate
+        );
+    }
+    assert_eq!(s.get("cloudtrail:e5000"), None);
+    assert_eq!(s.len(), 5_000);
 }
 
 #[test]
