@@ -228,7 +228,7 @@ fn guardduty_and_health_in_every_shape() {
     let abuse =
         store.get("health:arn:aws:health:global::event/ABUSE/AWS_ABUSE_PORT_SCANNING_REPORT/A1");
     assert_eq!(
-        abuse.map(|s| (s.severity, s.abuse, s.time.to_rfc3339())),
+        abuse.map(|s| (s.severity, s.abuse(), s.time.to_rfc3339())),
         Some((
             High,
             Some(airc::normalize::abuse::AbuseType::PortScanning),

@@ -29,7 +29,7 @@ async fn health_every_call_feeds_the_health_pane() {
                 .signals()
                 .iter()
                 .filter(|x| x.source == Source::Health)
-                .all(|x| x.affected.is_some())
+                .all(|x| x.affected().is_some())
             && st
                 .session
                 .live
@@ -79,7 +79,7 @@ async fn health_every_call_feeds_the_health_pane() {
     );
     let retire = sig("AWS_EC2_INSTANCE_RETIREMENT_SCHEDULED");
     assert!(!retire.entities.is_empty(), "affected entities joined");
-    assert_eq!(retire.affected, Some(retire.entities.len() as u32));
+    assert_eq!(retire.affected(), Some(retire.entities.len() as u32));
     assert_eq!(retire.account.as_deref(), Some("111122223333"));
     assert!(!retire.summary().contains("restricted"));
     let agg = &s.state.session.live.as_ref().unwrap().health_aggregates;

@@ -145,7 +145,7 @@ fn licensed_fixtures_load_with_exact_counts_and_entities() {
         .iter()
         .find(|s| s.kind == "AWS_ABUSE_DOS_REPORT")
         .unwrap_or_else(|| panic!("DoS abuse report not loaded"));
-    assert_eq!(dos.abuse, Some(airc::normalize::abuse::AbuseType::Dos));
+    assert_eq!(dos.abuse(), Some(airc::normalize::abuse::AbuseType::Dos));
     assert_eq!(dos.severity, airc::model::Severity::High);
 }
 

@@ -18,7 +18,7 @@ fn signals() -> Vec<(Signal, Value)> {
             if let Ok((_, Normalized::Signal(s))) =
                 normalize_record(rec.clone(), &Options::default())
             {
-                out.push((*s, rec));
+                out.push((s.signal, rec));
             }
         }
     }

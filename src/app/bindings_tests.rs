@@ -161,7 +161,7 @@ fn stories() -> State {
                 EntityKind::Instance,
                 format!("i-0123456789abcdef{i}"),
             )];
-            crate::normalize::Normalized::Signal(Box::new(f))
+            crate::normalize::Normalized::signal(f)
         })
         .collect();
     update(&mut s, Msg::Feed(Feed::Items(lone)));

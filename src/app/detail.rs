@@ -43,7 +43,7 @@ pub fn lines(s: &Signal, now: DateTime<Utc>) -> Vec<String> {
         field("Where", where_.join(" · "));
     }
     field("What", s.summary().into_owned());
-    if let Some(abuse) = s.abuse {
+    if let Some(abuse) = s.abuse() {
         field("Abuse", abuse.label().to_string());
     }
     if let Some(c) = &s.category {
@@ -86,10 +86,10 @@ pub fn lines(s: &Signal, now: DateTime<Utc>) -> Vec<String> {
     for e in &s.entities {
         out.push(format!("  {:<15}{}", e.kind.label(), line(&e.id)));
     }
-    if s.entities_more > 0 {
+    if s.entities_more() > 0 {
         out.push(format!(
             "  … and {} more not kept (the JSON below has them all)",
-            s.entities_more
+            s.entities_more()
         ));
     }
     out.push(String::new());

@@ -266,7 +266,7 @@ mod tests {
                 crate::model::EntityKind::IamUser,
                 user,
             )];
-            crate::normalize::Normalized::Signal(Box::new(f))
+            crate::normalize::Normalized::signal(f)
         };
         for (id, user) in [
             ("a", "alice"),
@@ -376,7 +376,7 @@ mod tests {
         s.view.store.insert_signal(sig.clone());
         sig.id = "guardduty:new".into();
         sig.time = s.now;
-        sig.updated = Some(s.now);
+        sig.rare_mut().updated = Some(s.now);
         s.view.store.insert_signal(sig);
         s.pane_mut(PaneId::GuardDuty).rows = vec![0, 1];
         expire(&mut s);

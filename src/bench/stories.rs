@@ -18,7 +18,7 @@ use std::time::Instant;
 fn insert_all(store: &mut Store, batch: &[Signal]) -> f64 {
     let t = Instant::now();
     for s in batch {
-        store.insert(Normalized::Signal(Box::new(s.clone())));
+        store.insert(Normalized::signal(s.clone()));
     }
     t.elapsed().as_secs_f64() * 1000.0
 }

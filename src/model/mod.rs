@@ -14,6 +14,6 @@ pub mod time;
 pub use entity::{Entity, EntityKind};
 pub use raw::Raw;
 pub use severity::Severity;
-pub use signal::{Signal, Source};
+pub use signal::{Rare, Signal, Source};
 pub use summary::Summary;
 pub use text::Text;

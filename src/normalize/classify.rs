@@ -51,10 +51,47 @@ impl fmt::Display for RecordKind {
     }
 }
 
+/// A signal on its way to the store, with what the correlation rules need from its record: the
+/// store runs them (`detect`) and drops it, so the signals it keeps do not carry the field. Reads
+/// as the signal (`Deref`).
+#[derive(Debug, Clone)]
+pub struct Arriving {
+    pub signal: Signal,
+    pub correlation: Option<Box<crate::model::detection::CorrelationInput>>,
+}
+
+impl From<Signal> for Arriving {
+    fn from(signal: Signal) -> Self {
+        Arriving {
+            signal,
+            correlation: None,
+        }
+    }
+}
+
+impl std::ops::Deref for Arriving {
+    type Target = Signal;
+    fn deref(&self) -> &Signal {
+        &self.signal
+    }
+}
+
+impl std::ops::DerefMut for Arriving {
+    fn deref_mut(&mut self) -> &mut Signal {
+        &mut self.signal
+    }
+}
+
+impl Normalized {
+    pub fn signal(s: impl Into<Arriving>) -> Normalized {
+        Normalized::Signal(Box::new(s.into()))
+    }
+}
+
 /// What one record became.
 #[derive(Debug)]
 pub enum Normalized {
-    Signal(Box<Signal>),
+    Signal(Box<Arriving>),
     /// A piece of a Health event, to be joined with the other pieces by ARN.
     HealthPart {
         arn: String,
@@ -170,7 +207,8 @@ fn put_events_to_eventbridge(v: &Value) -> Result<Value, super::RecordError> {
     Ok(Value::Object(out))
 }
 
-fn signal(mut s: Signal, raw: Value, opts: &Options) -> Normalized {
+fn signal(s: impl Into<Arriving>, raw: Value, opts: &Options) -> Normalized {
+    let mut s = s.into();
     // Kept as compact text; nested JSON is decoded when someone looks at it.
     if opts.keep_raw {
         s.raw = crate::model::Raw::text_of(&raw);

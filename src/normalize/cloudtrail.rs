@@ -5,10 +5,10 @@ use super::cloudtrail_entities::extract;
 use super::cloudtrail_severity::assess;
 use super::json_path::{get, str_at};
 use super::Envelope;
-use crate::model::{time, Entity, Signal, Source, Text};
+use crate::model::{time, Entity, Rare, Signal, Source, Text};
 use serde_json::Value;
 
-pub fn normalize(record: &Value, env: &Envelope) -> Result<Signal, super::RecordError> {
+pub fn normalize(record: &Value, env: &Envelope) -> Result<super::Arriving, super::RecordError> {
     let event_id = str_at(record, &["eventID"]).ok_or("CloudTrail record has no eventID")?;
     let event_name = str_at(record, &["eventName"]).ok_or("CloudTrail record has no eventName")?;
     let time_value = get(record, "eventTime")
@@ -34,11 +34,15 @@ pub fn normalize(record: &Value, env: &Envelope) -> Result<Signal, super::Record
     let mut id = String::with_capacity("cloudtrail:".len() + event_id.len());
     id.push_str("cloudtrail:");
     id.push_str(event_id);
-    Ok(Signal {
+    let signal = Signal {
         id: id.into_boxed_str(),
         source: Source::CloudTrail,
         time,
-        updated: None,
+        rare: Rare {
+            entities_more: more,
+            ..Rare::default()
+        }
+        .boxed(),
         severity,
         severity_reason,
         kind: event_name.into(),
@@ -47,14 +51,14 @@ pub fn normalize(record: &Value, env: &Envelope) -> Result<Signal, super::Record
         account: account.map(Text::from),
         region: region.map(Text::from),
         actor: actor.map(Text::from),
-        abuse: None,
         category: str_at(record, &["eventType"]).map(Text::from),
         entities: entities.into(),
-        affected: None,
-        entities_more: more,
         raw: crate::model::Raw::None,
         detections: matched.detections.into(),
-        correlation_input: matched.correlation_input,
+    };
+    Ok(super::Arriving {
+        signal,
+        correlation: matched.correlation_input,
     })
 }
 

@@ -2,7 +2,7 @@
 
 use super::json_path::{array_at, f64_at, get, path, str_at};
 use super::Envelope;
-use crate::model::{time, Entity, EntityKind, Severity, Signal, Source, Text};
+use crate::model::{time, Entity, EntityKind, Rare, Severity, Signal, Source, Text};
 use serde_json::Value;
 
 pub fn normalize(f: &Value, env: &Envelope) -> Result<Signal, super::RecordError> {
@@ -36,7 +36,12 @@ pub fn normalize(f: &Value, env: &Envelope) -> Result<Signal, super::RecordError
         id: format!("guardduty:{id}").into(),
         source: Source::GuardDuty,
         time,
-        updated,
+        rare: Rare {
+            updated,
+            entities_more: more as u32,
+            ..Rare::default()
+        }
+        .boxed(),
         severity: Severity::from_guardduty(score),
         severity_reason: format!(
             "GuardDuty severity {score}{}",
@@ -55,13 +60,9 @@ pub fn normalize(f: &Value, env: &Envelope) -> Result<Signal, super::RecordError
             .or_else(|| env.region.clone())
             .map(Text::from),
         actor: actor.map(Text::from),
-        abuse: None,
         category: str_at(f, &["resource", "resourceType"]).map(Text::from),
         entities: entities.into(),
-        affected: None,
-        entities_more: more as u32,
         detections: thin_vec::ThinVec::new(),
-        correlation_input: None,
         raw: crate::model::Raw::None,
     })
 }
@@ -265,6 +266,6 @@ mod tests {
             t.elapsed()
         );
         assert_eq!(s.entities.len(), crate::model::signal::MAX_ENTITIES);
-        assert!(s.entities_more >= 700, "{}", s.entities_more);
+        assert!(s.entities_more() >= 700, "{}", s.entities_more());
     }
 }

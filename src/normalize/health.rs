@@ -6,7 +6,7 @@
 
 use super::abuse::AbuseType;
 use super::json_path::{array_at, get, str_at};
-use crate::model::{time, Entity, EntityKind, Severity, Signal, Source, Text};
+use crate::model::{time, Entity, EntityKind, Rare, Severity, Signal, Source, Text};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 
@@ -263,7 +263,13 @@ pub fn from_parts(parts: &Value, catalog: Option<&Catalog>) -> Result<Signal, su
         id: format!("health:{arn}").into(),
         source: Source::Health,
         time,
-        updated,
+        rare: Rare {
+            updated,
+            abuse,
+            affected,
+            entities_more: 0,
+        }
+        .boxed(),
         severity,
         severity_reason: severity_reason.into(),
         title: Text::new(&code),
@@ -272,13 +278,9 @@ pub fn from_parts(parts: &Value, catalog: Option<&Catalog>) -> Result<Signal, su
         account: account.map(Text::from),
         region: region.map(Text::from),
         actor: None,
-        abuse,
         category: category.map(Text::from),
         entities: entities.into(),
-        affected,
-        entities_more: 0,
         detections: thin_vec::ThinVec::new(),
-        correlation_input: None,
         raw: crate::model::Raw::tree(parts.clone()),
     })
 }

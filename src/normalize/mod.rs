@@ -13,7 +13,7 @@ pub mod json_path;
 
 /// Abuse types and nested-JSON decoding are domain types; their old paths stay for callers.
 pub use crate::model::{abuse, nested};
-pub use classify::{normalize_record, Normalized, RecordKind};
+pub use classify::{normalize_record, Arriving, Normalized, RecordKind};
 pub use error::RecordError;
 
 /// Context an EventBridge envelope (or the file) gives to the record inside it.

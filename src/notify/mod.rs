@@ -227,7 +227,7 @@ mod tests {
             id: "health:a".into(),
             source: crate::model::Source::Health,
             time: chrono::Utc::now(),
-            updated: None,
+            rare: None,
             severity: crate::model::Severity::High,
             severity_reason: Default::default(),
             kind: "AWS_ABUSE_DOS_REPORT".into(),
@@ -236,13 +236,9 @@ mod tests {
             account: None,
             region: None,
             actor: None,
-            abuse: None,
             category: None,
             entities: thin_vec::ThinVec::new(),
-            affected: None,
-            entities_more: 0,
             detections: thin_vec::ThinVec::new(),
-            correlation_input: None,
             raw: crate::model::Raw::None,
         };
         let route = Route {

@@ -132,7 +132,7 @@ impl Query {
             Cond::Source(src) => s.source == *src,
             Cond::Id(g) => g.is_match(&s.id),
             Cond::Since(d) => now.checked_sub_signed(*d).is_none_or(|t| s.time >= t),
-            Cond::Abuse(g) => s.abuse.is_some_and(|a| g.is_match(a.label())),
+            Cond::Abuse(g) => s.abuse().is_some_and(|a| g.is_match(a.label())),
             Cond::Category(g) => s.category.as_deref().is_some_and(|c| g.is_match(c)),
             Cond::Rule(g) => s
                 .detections

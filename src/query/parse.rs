@@ -179,7 +179,7 @@ mod tests {
                 .with_ymd_and_hms(2024, 1, 1, 12, 0, 0)
                 .single()
                 .unwrap_or_default(),
-            updated: None,
+            rare: None,
             severity: Severity::High,
             severity_reason: Default::default(),
             kind: "CreateAccessKey".into(),
@@ -190,15 +190,12 @@ mod tests {
             account: Some("111122223333".into()),
             region: Some("us-east-1".into()),
             actor: Some("alice".into()),
-            abuse: None,
             category: Some("AwsApiCall".into()),
             entities: thin_vec::thin_vec![
                 Entity::new(EntityKind::AccessKey, "AKIAEXAMPLEEXAMPLE12"),
                 Entity::new(EntityKind::IamUser, "alice"),
                 Entity::new(EntityKind::Ip, "203.0.113.9"),
             ],
-            affected: None,
-            entities_more: 0,
             detections: thin_vec::thin_vec![crate::model::detection::Detection {
                 rule: std::sync::Arc::new(crate::model::detection::RuleInfo {
                     title: "Access key created".into(),
@@ -213,7 +210,6 @@ mod tests {
                 }),
                 note: None,
             }],
-            correlation_input: None,
             raw: crate::model::Raw::None,
         }
     }

@@ -111,7 +111,7 @@ impl Compiled {
         self.source.is_none_or(|x| x == s.source)
             && opt(&self.event_type, Some(&s.kind))
             && self.abuse.as_ref().is_none_or(|g| {
-                s.abuse
+                s.abuse()
                     .is_some_and(|a| g.is_match(&format!("{a:?}")) || g.is_match(a.label()))
             })
             && self.severity.is_none_or(|min| s.severity >= min)

@@ -166,7 +166,7 @@ impl Store {
 
     pub fn insert(&mut self, item: Normalized) -> Insert {
         match item {
-            Normalized::Signal(s) => self.insert_signal(*s),
+            Normalized::Signal(s) => self.insert_arriving(*s),
             Normalized::HealthPart { arn, parts } => self.insert_health(arn, parts),
             Normalized::EventType { code, category } => {
                 self.catalog.insert(code, category);
@@ -225,12 +225,19 @@ impl Store {
         self.index(i);
     }
 
-    pub fn insert_signal(&mut self, mut s: Signal) -> Insert {
-        let input = s.correlation_input.take();
+    pub fn insert_signal(&mut self, s: Signal) -> Insert {
+        self.insert_arriving(s.into())
+    }
+
+    fn insert_arriving(&mut self, a: crate::normalize::Arriving) -> Insert {
+        let crate::normalize::Arriving {
+            signal: mut s,
+            correlation: input,
+        } = a;
         match self.find(&s.id) {
             Some(i) => {
                 // A finding seen again with a later update replaces the older copy.
-                if s.updated.is_some() && s.updated > self.signals[i].updated {
+                if s.updated().is_some() && s.updated() > self.signals[i].updated() {
                     self.replace(i, s);
                     Insert::Updated
                 } else {
@@ -290,7 +297,7 @@ impl Store {
     /// Drops the signals last updated before `cutoff`, once a tenth of the store (or 100,000
     /// signals) is that old, so the rebuild is amortised; how many went.
     pub fn expire(&mut self, cutoff: chrono::DateTime<chrono::Utc>) -> usize {
-        let old = |s: &Signal| s.updated.unwrap_or(s.time) < cutoff;
+        let old = |s: &Signal| s.updated().unwrap_or(s.time) < cutoff;
         let expired = self.signals.iter().filter(|s| old(s)).count();
         if expired == 0 || (expired * 10 < self.len() && expired < 100_000) {
             return 0;

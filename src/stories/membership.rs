@@ -24,7 +24,7 @@ pub fn joins(s: &Signal) -> bool {
             !s.detections.is_empty() || CREDENTIAL_ISSUING.contains(&s.kind.as_str())
         }
         Source::Health => {
-            s.abuse.is_some()
+            s.abuse().is_some()
                 || s.kind.starts_with("AWS_RISK_")
                 || s.kind.contains("SECURITY_NOTIFICATION")
         }

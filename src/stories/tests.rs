@@ -26,7 +26,7 @@ fn signal(id: &str, minute: i64, sev: Severity, tactic: Option<&str>, ents: &[En
         id: id.into(),
         source: Source::CloudTrail,
         time: Utc.timestamp_opt(1_700_000_000 + minute * 60, 0).unwrap(),
-        updated: None,
+        rare: None,
         severity: sev,
         severity_reason: Default::default(),
         kind: "X".into(),
@@ -35,14 +35,10 @@ fn signal(id: &str, minute: i64, sev: Severity, tactic: Option<&str>, ents: &[En
         account: None,
         region: None,
         actor: None,
-        abuse: None,
         category: None,
         entities: ents.iter().cloned().collect(),
-        affected: None,
-        entities_more: 0,
         raw: crate::model::Raw::None,
         detections: tactic.map(|t| rule(sev, t)).into_iter().collect(),
-        correlation_input: None,
     }
 }
 

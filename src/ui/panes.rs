@@ -196,7 +196,7 @@ pub fn draw_signals(f: &mut Frame, state: &State, theme: &Theme, pane: PaneId, a
                 )),
             ];
             if actor_w > 0 {
-                let text = match (pane, s.affected) {
+                let text = match (pane, s.affected()) {
                     _ if hidden.is_some() => "-".to_string(),
                     (PaneId::Health, Some(n)) => n.to_string(),
                     (PaneId::Health, None) => "-".to_string(),

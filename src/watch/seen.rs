@@ -52,7 +52,7 @@ impl Seen {
     }
 
     pub fn key(s: &Signal) -> String {
-        format!("{}@{}", s.id, s.updated.unwrap_or(s.time).to_rfc3339())
+        format!("{}@{}", s.id, s.updated().unwrap_or(s.time).to_rfc3339())
     }
 
     pub fn contains(&self, k: &str) -> bool {
