@@ -29,7 +29,9 @@ impl Store {
             self.signals.len(),
         );
         if self.stories.wants_settle() {
-            self.settle_stories();
+            let table = &self.table;
+            self.stories
+                .settle_some(|id| table.count(id), self.signals.len());
         }
     }
 

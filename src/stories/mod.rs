@@ -12,6 +12,8 @@
 use crate::model::{Entity, Severity, Signal, Source};
 use std::collections::HashMap;
 
+#[cfg(test)]
+mod busy_tests;
 mod links;
 mod membership;
 mod summary;
@@ -160,6 +162,9 @@ pub struct Stories {
     version: u64,
     /// Additions since the busy check last ran.
     since_settle: usize,
+    /// The keys of `by_entity`, in the order they were added (`settle_some` walks them).
+    linked: Vec<u32>,
+    settle_cursor: usize,
     /// The newest member's time: what recency is measured against.
     newest: i64,
 }
@@ -192,6 +197,8 @@ impl Stories {
             excluded: Vec::new(),
             version: 0,
             since_settle: 0,
+            linked: Vec::new(),
+            settle_cursor: 0,
             newest: 0,
         }
     }

@@ -4,7 +4,7 @@ use crate::model::EntityKind;
 use chrono::{TimeZone, Utc};
 use std::sync::Arc;
 
-fn rule(level: Severity, tactic: &str) -> Detection {
+pub(super) fn rule(level: Severity, tactic: &str) -> Detection {
     Detection {
         rule: Arc::new(RuleInfo {
             title: format!("{tactic} rule"),
@@ -21,7 +21,13 @@ fn rule(level: Severity, tactic: &str) -> Detection {
     }
 }
 
-fn signal(id: &str, minute: i64, sev: Severity, tactic: Option<&str>, ents: &[Entity]) -> Signal {
+pub(super) fn signal(
+    id: &str,
+    minute: i64,
+    sev: Severity,
+    tactic: Option<&str>,
+    ents: &[Entity],
+) -> Signal {
     Signal {
         id: id.into(),
         source: Source::CloudTrail,
@@ -42,16 +48,16 @@ fn signal(id: &str, minute: i64, sev: Severity, tactic: Option<&str>, ents: &[En
     }
 }
 
-fn key(k: &str) -> Entity {
+pub(super) fn key(k: &str) -> Entity {
     Entity::new(EntityKind::AccessKey, k)
 }
-fn ip(a: &str) -> Entity {
+pub(super) fn ip(a: &str) -> Entity {
     Entity::new(EntityKind::Ip, a)
 }
 
 /// A tiny store: entity ids, touching counts, and the stories.
 #[derive(Default)]
-struct Fixture {
+pub(super) struct Fixture {
     entities: Vec<Entity>,
     touching: Vec<usize>,
     total: usize,
@@ -59,14 +65,14 @@ struct Fixture {
 }
 
 impl Fixture {
-    fn with(config: Config) -> Fixture {
+    pub(super) fn with(config: Config) -> Fixture {
         Fixture {
             stories: Stories::new(config),
             ..Fixture::default()
         }
     }
 
-    fn add(&mut self, s: &Signal) {
+    pub(super) fn add(&mut self, s: &Signal) {
         let mut ids = Vec::new();
         for e in &s.entities {
             let id = match self.entities.iter().position(|x| x == e) {
@@ -87,9 +93,15 @@ impl Fixture {
             .add(pos, s, &ids, |id| touching[id as usize], self.total);
     }
 
-    fn settle(&mut self) {
+    pub(super) fn settle(&mut self) {
         let touching = self.touching.clone();
         self.stories.settle(|id| touching[id as usize], self.total);
+    }
+
+    pub(super) fn settle_slice(&mut self, slice: usize) {
+        let touching = self.touching.clone();
+        self.stories
+            .settle_slice(|id| touching[id as usize], self.total, slice);
     }
 
     fn list(&self) -> Vec<Story> {
@@ -97,7 +109,7 @@ impl Fixture {
     }
 
     /// Each story as the sorted ids of its signals (positions are the order of `add`).
-    fn groups(&self, names: &[&str]) -> Vec<Vec<String>> {
+    pub(super) fn groups(&self, names: &[&str]) -> Vec<Vec<String>> {
         let mut out: Vec<Vec<String>> = self
             .list()
             .iter()
@@ -117,7 +129,7 @@ impl Fixture {
     }
 }
 
-const H: Severity = Severity::High;
+pub(super) const H: Severity = Severity::High;
 const M: Severity = Severity::Medium;
 
 #[test]
@@ -264,58 +276,6 @@ fn the_responders_own_principal_never_joins() {
     ));
     f.add(&signal("b", 1, H, Some("impact"), &[me]));
     assert_eq!(f.list().len(), 2);
-}
-
-#[test]
-fn a_busy_entity_splits_the_stories_it_joined_and_a_quiet_one_joins_again() {
-    let busy_ip = ip("198.51.100.1");
-    let config = Config {
-        gap_secs: 7200,
-        busy_share: 0.5,
-        busy_floor: 3,
-        enabled: true,
-    };
-    let mut f = Fixture::with(config);
-    // Two attackers behind one shared address, each with its own key.
-    f.add(&signal(
-        "a1",
-        0,
-        H,
-        Some("impact"),
-        &[key("AKIAAAAAAAAAAAAAAAA1"), busy_ip.clone()],
-    ));
-    f.add(&signal(
-        "b1",
-        1,
-        H,
-        Some("impact"),
-        &[key("AKIAAAAAAAAAAAAAAAA2"), busy_ip.clone()],
-    ));
-    f.add(&signal(
-        "a2",
-        2,
-        H,
-        Some("impact"),
-        &[key("AKIAAAAAAAAAAAAAAAA1"), busy_ip.clone()],
-    ));
-    let names = ["a1", "b1", "a2", "x1", "x2", "x3", "x4", "x5", "x6", "x7"];
-    assert_eq!(
-        f.groups(&names).len(),
-        1,
-        "joined through the address at first"
-    );
-    f.settle();
-    assert_eq!(
-        f.groups(&names),
-        vec![vec!["a1".to_string(), "a2".into()], vec!["b1".into()]],
-        "the address touches 3 of 3 signals: busy, the stories split by key"
-    );
-    // Everyday signals elsewhere make the address rare again: it joins once more.
-    for i in 0..7 {
-        f.add(&signal(&format!("x{i}"), 10 + i, Severity::Info, None, &[]));
-    }
-    f.settle();
-    assert_eq!(f.groups(&names).len(), 1);
 }
 
 #[test]
