@@ -47,7 +47,7 @@ impl Stories {
     pub fn settle(&mut self, touching: impl Fn(u32) -> usize, total: usize) {
         self.since_settle = 0;
         let (mut now_busy, mut now_quiet) = (Vec::new(), Vec::new());
-        for (e, links) in &self.by_entity {
+        for (e, links) in self.by_entity.iter() {
             let busy = self.busy(touching(*e), total);
             if busy && !links.busy {
                 now_busy.push(*e);

@@ -10,12 +10,12 @@
 //! only the stories a newly busy entity had joined. No pass over the store, ever.
 
 use crate::model::{Entity, Severity, Signal, Source};
-use std::collections::HashMap;
 
 #[cfg(test)]
 mod busy_tests;
 mod links;
 mod membership;
+mod split;
 mod summary;
 #[cfg(test)]
 mod tests;
@@ -23,9 +23,8 @@ mod timeline;
 
 use membership::rank;
 pub use membership::{joins, strong};
+use split::{Segments, SplitMap};
 pub use summary::{Step, Story};
-
-type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 /// How stories are formed.
 #[derive(Debug, Clone, PartialEq)]
@@ -151,11 +150,11 @@ fn configured() -> Config {
 #[derive(Debug)]
 pub struct Stories {
     config: Config,
-    members: Vec<Member>,
+    members: Segments<Member>,
     /// Only on roots.
-    aggs: Map<u32, Agg>,
-    by_pos: Map<u32, u32>,
-    by_entity: Map<u32, Links>,
+    aggs: SplitMap<Agg>,
+    by_pos: SplitMap<u32>,
+    by_entity: SplitMap<Links>,
     /// Entities that never join (the console's own caller).
     excluded: Vec<Entity>,
     /// Bumped on every change, so views know when to re-rank.
@@ -190,10 +189,10 @@ impl Stories {
     pub fn new(config: Config) -> Stories {
         Stories {
             config,
-            members: Vec::new(),
-            aggs: Map::default(),
-            by_pos: Map::default(),
-            by_entity: Map::default(),
+            members: Segments::default(),
+            aggs: SplitMap::default(),
+            by_pos: SplitMap::default(),
+            by_entity: SplitMap::default(),
             excluded: Vec::new(),
             version: 0,
             since_settle: 0,
