@@ -5,6 +5,23 @@ use super::{Agg, Links, Stories};
 /// Entities `settle_some` checks at a time.
 const SETTLE_SLICE: usize = 32_768;
 
+/// Entities whose busy state a check found changed.
+#[derive(Default)]
+struct Changes {
+    now_busy: Vec<u32>,
+    now_quiet: Vec<u32>,
+}
+
+impl Changes {
+    fn note(&mut self, e: u32, was_busy: bool, busy: bool) {
+        if busy && !was_busy {
+            self.now_busy.push(e);
+        } else if !busy && was_busy {
+            self.now_quiet.push(e);
+        }
+    }
+}
+
 impl Stories {
     /// Puts member `m` (at `time`) on each entity's time line and joins it with its neighbours
     /// there when they are within the gap and the entity is not busy.
@@ -46,16 +63,11 @@ impl Stories {
     /// members. Cheap when nothing changed: one look per entity that is in a story.
     pub fn settle(&mut self, touching: impl Fn(u32) -> usize, total: usize) {
         self.since_settle = 0;
-        let (mut now_busy, mut now_quiet) = (Vec::new(), Vec::new());
+        let mut changes = Changes::default();
         for (e, links) in self.by_entity.iter() {
-            let busy = self.busy(touching(*e), total);
-            if busy && !links.busy {
-                now_busy.push(*e);
-            } else if !busy && links.busy {
-                now_quiet.push(*e);
-            }
+            changes.note(*e, links.busy, self.busy(touching(*e), total));
         }
-        self.apply(now_busy, now_quiet);
+        self.apply(changes);
     }
 
     /// `settle` over the next `SETTLE_SLICE` entities only (in the order they joined, wrapping
@@ -74,25 +86,24 @@ impl Stories {
     ) {
         self.since_settle = 0;
         let n = self.linked.len();
-        let (mut now_busy, mut now_quiet) = (Vec::new(), Vec::new());
+        let mut changes = Changes::default();
         for k in 0..n.min(slice) {
             let e = self.linked[(self.settle_cursor + k) % n];
             if let Some(links) = self.by_entity.get(&e) {
-                let busy = self.busy(touching(e), total);
-                if busy && !links.busy {
-                    now_busy.push(e);
-                } else if !busy && links.busy {
-                    now_quiet.push(e);
-                }
+                changes.note(e, links.busy, self.busy(touching(e), total));
             }
         }
         if n > 0 {
             self.settle_cursor = (self.settle_cursor + slice) % n;
         }
-        self.apply(now_busy, now_quiet);
+        self.apply(changes);
     }
 
-    fn apply(&mut self, now_busy: Vec<u32>, now_quiet: Vec<u32>) {
+    fn apply(&mut self, changes: Changes) {
+        let Changes {
+            now_busy,
+            now_quiet,
+        } = changes;
         if now_busy.is_empty() && now_quiet.is_empty() {
             return;
         }

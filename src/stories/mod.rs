@@ -162,7 +162,7 @@ pub struct Stories {
     /// Additions since the busy check last ran.
     since_settle: usize,
     /// The keys of `by_entity`, in the order they were added (`settle_some` walks them).
-    linked: Vec<u32>,
+    linked: Segments<u32>,
     settle_cursor: usize,
     /// The newest member's time: what recency is measured against.
     newest: i64,
@@ -196,7 +196,7 @@ impl Stories {
             excluded: Vec::new(),
             version: 0,
             since_settle: 0,
-            linked: Vec::new(),
+            linked: Segments::default(),
             settle_cursor: 0,
             newest: 0,
         }
