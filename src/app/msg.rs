@@ -42,4 +42,6 @@ pub enum Effect {
     Respond(Box<crate::respond::plan::Plan>),
     /// Read these signals' original records back from their files (`Msg::Records`).
     ReadRecords(Vec<(String, crate::model::raw::FileSpan)>),
+    /// A load ended: hand the pages the store's tables outgrew while it grew back to the OS.
+    ReleaseMemory,
 }

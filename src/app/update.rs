@@ -104,9 +104,7 @@ fn on_feed(state: &mut State, feed: Feed) -> Vec<Effect> {
         Feed::Pending(n) => state.session.feed.pending = n,
         Feed::Loaded => {
             state.view.store.finish();
-            // The store's tables grew a part at a time while loading; the parts they outgrew
-            // go back to the OS now (an allocator hint: no state changes).
-            crate::allocator::release_freed_pages();
+            effects.push(Effect::ReleaseMemory);
             state.session.feed.loading = None;
             state.session.feed.initial_done = true;
             super::stories::sync(state);

@@ -142,7 +142,12 @@ pub fn run(paths: &[PathBuf]) -> Result<(), String> {
         let mut terminal = Terminal::new(backend).map_err(|e| e.to_string())?;
         let mut state = State::new("replay", Keymap::default_map(), Utc::now());
         let theme = Theme::default_for(false);
-        let mut effects = |_e: Effect| {};
+        // The console's own handling of the one effect that changes what is measured.
+        let mut effects = |e: Effect| {
+            if e == Effect::ReleaseMemory {
+                crate::allocator::release_freed_pages();
+            }
+        };
         run_loop(
             &mut terminal,
             &mut state,

@@ -38,6 +38,10 @@ pub struct ConsoleOptions {
 pub fn perform(effect: Effect, out: &mut dyn Write) {
     let bytes = match effect {
         Effect::Bell => "\x07".to_string(),
+        Effect::ReleaseMemory => {
+            crate::allocator::release_freed_pages();
+            return;
+        }
         Effect::Copy(text) => format!(
             "\x1b]52;c;{}\x07",
             base64::engine::general_purpose::STANDARD.encode(text)

@@ -58,7 +58,7 @@ impl<V> SplitMap<V> {
     }
 }
 
-/// A list that grows by segments of 65,536 items and never moves what it holds.
+/// A list that grows by segments of up to 65,536 items: growing moves at most one segment.
 #[derive(Debug)]
 pub struct Segments<T> {
     segments: Vec<Vec<T>>,
@@ -82,11 +82,9 @@ impl<T> Segments<T> {
     pub fn push(&mut self, v: T) {
         match self.segments.last_mut() {
             Some(s) if s.len() < SEGMENT => s.push(v),
-            _ => {
-                let mut s = Vec::with_capacity(SEGMENT);
-                s.push(v);
-                self.segments.push(s);
-            }
+            // A new segment grows like a `Vec` up to its size (a small replay's stories stay
+            // small; the largest copy is one segment's).
+            _ => self.segments.push(vec![v]),
         }
         self.len += 1;
     }
