@@ -20,18 +20,11 @@ impl Store {
         let Some(ids) = self.signal_entities.get(i) else {
             return;
         };
-        let table = &self.table;
-        self.stories.add(
-            i as u32,
-            &self.signals[i],
-            ids,
-            |id| table.count(id),
-            self.signals.len(),
-        );
+        let count = |id| self.table.count(id);
+        self.stories
+            .add(i as u32, &self.signals[i], ids, count, self.signals.len());
         if self.stories.wants_settle() {
-            let table = &self.table;
-            self.stories
-                .settle_some(|id| table.count(id), self.signals.len());
+            self.stories.settle_some(count, self.signals.len());
         }
     }
 

@@ -5,38 +5,33 @@ use super::tests::{ip, key, signal, Fixture, H};
 use super::Config;
 use crate::model::Severity;
 
-#[test]
-fn a_busy_entity_splits_the_stories_it_joined_and_a_quiet_one_joins_again() {
+/// Two attackers behind one shared address, each with its own key: signals a1, b1, a2 (keys 1,
+/// 2, 1). The address touches 3 of 3 signals, busy under this configuration. Entities join in
+/// the order key 1, the address, key 2.
+fn shared_address() -> Fixture {
     let busy_ip = ip("198.51.100.1");
-    let config = Config {
+    let mut f = Fixture::with(Config {
         gap_secs: 7200,
         busy_share: 0.5,
         busy_floor: 3,
         enabled: true,
-    };
-    let mut f = Fixture::with(config);
-    // Two attackers behind one shared address, each with its own key.
-    f.add(&signal(
-        "a1",
-        0,
-        H,
-        Some("impact"),
-        &[key("AKIAAAAAAAAAAAAAAAA1"), busy_ip.clone()],
-    ));
-    f.add(&signal(
-        "b1",
-        1,
-        H,
-        Some("impact"),
-        &[key("AKIAAAAAAAAAAAAAAAA2"), busy_ip.clone()],
-    ));
-    f.add(&signal(
-        "a2",
-        2,
-        H,
-        Some("impact"),
-        &[key("AKIAAAAAAAAAAAAAAAA1"), busy_ip.clone()],
-    ));
+    });
+    for (name, minute, k) in [("a1", 0, "1"), ("b1", 1, "2"), ("a2", 2, "1")] {
+        let k = key(&format!("AKIAAAAAAAAAAAAAAAA{k}"));
+        f.add(&signal(
+            name,
+            minute,
+            H,
+            Some("impact"),
+            &[k, busy_ip.clone()],
+        ));
+    }
+    f
+}
+
+#[test]
+fn a_busy_entity_splits_the_stories_it_joined_and_a_quiet_one_joins_again() {
+    let mut f = shared_address();
     let names = ["a1", "b1", "a2", "x1", "x2", "x3", "x4", "x5", "x6", "x7"];
     assert_eq!(
         f.groups(&names).len(),
@@ -59,24 +54,7 @@ fn a_busy_entity_splits_the_stories_it_joined_and_a_quiet_one_joins_again() {
 
 #[test]
 fn a_check_in_slices_reaches_what_the_whole_check_does_within_a_round() {
-    let busy_ip = ip("198.51.100.1");
-    let mut f = Fixture::with(Config {
-        gap_secs: 7200,
-        busy_share: 0.5,
-        busy_floor: 3,
-        enabled: true,
-    });
-    // Entities join in the order key 1, the address, key 2.
-    for (name, minute, k) in [("a1", 0, "1"), ("b1", 1, "2"), ("a2", 2, "1")] {
-        let k = key(&format!("AKIAAAAAAAAAAAAAAAA{k}"));
-        f.add(&signal(
-            name,
-            minute,
-            H,
-            Some("impact"),
-            &[k, busy_ip.clone()],
-        ));
-    }
+    let mut f = shared_address();
     let names = ["a1", "b1", "a2", "x0", "x1", "x2", "x3", "x4", "x5", "x6"];
     f.settle_slice(1);
     assert_eq!(

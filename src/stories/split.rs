@@ -2,8 +2,8 @@
 //! millions of members, entity links and roots; a `Vec` that doubles copies all of them in one
 //! step and a hash map that grows rehashes all of them, on the console's task while a replay
 //! loads (measured: 171 ms for the member list at a million members, 128 ms for the entity
-//! links, 52 ms for the position map). Here a list grows by fixed segments and a map by one of
-//! 256 parts, so no step moves more than a small share.
+//! links, 52 ms for the position map). Here a list grows by segments of at most 65,536 items and a
+//! map by one of 256 parts, so no step moves more than a small share.
 
 use std::collections::hash_map::{Entry, HashMap};
 use std::ops::{Index, IndexMut};
