@@ -6,23 +6,28 @@
 //! `rsigma-eval` compares strings with strings only, so those rules would never match. Written
 //! here because it is a question of how CloudTrail is stored, not of the Sigma language.
 
+use super::fields::FAST_FIELDS;
+use super::record::{Field, Record, Slots};
 use rsigma_eval::{Event, EventValue, JsonEvent};
-use serde_json::Value;
+use serde_json::{Map, Value};
 use std::borrow::Cow;
+use std::cell::OnceCell;
 
 pub struct RecordEvent<'a> {
-    value: &'a Value,
-    inner: JsonEvent<'a>,
-    /// The top-level fields of `FAST_FIELDS`, found in one pass over the record: the bucket
-    /// keys and correlation groups are read for every record, and a lookup by name in the
-    /// record's map (a B-tree of ~20 string keys) was a third of what matching cost.
-    top: [Option<&'a Value>; FAST_FIELDS.len()],
+    /// The record parsed whole (the general path); `None` for a record read field by field.
+    whole: Option<&'a Value>,
+    inner: Option<JsonEvent<'a>>,
+    /// The top-level fields of `FAST_FIELDS`, each in its own slot: the bucket keys and
+    /// correlation groups are read for every record, and a lookup by name in the record's map
+    /// (a B-tree of ~20 string keys) was a third of what matching cost.
+    top: Slots<'a>,
     /// A top-level key holds a dot (`"userIdentity.type": …`, as some exports flatten): then
     /// `get_field` leaves every path to `rsigma-eval`, which looks such keys up first.
     dotted: bool,
+    /// A record read field by field, as one JSON object, for what only `rsigma-eval` answers
+    /// (paths through arrays or with indexes, keywords); made when first asked.
+    rebuilt: OnceCell<JsonEvent<'static>>,
 }
-
-use super::fields::FAST_FIELDS;
 
 /// The slot of a top-level field: a `match` (the compiler dispatches on length first), since
 /// it runs for every key of every record.
@@ -60,16 +65,45 @@ impl<'a> RecordEvent<'a> {
         if let Some(m) = value.as_object() {
             for (k, v) in m {
                 match slot(k) {
-                    Some(i) => top[i] = Some(v),
+                    Some(i) => top[i] = Some(Field::Json(v)),
                     None => dotted |= k.contains('.'),
                 }
             }
         }
         RecordEvent {
-            value,
-            inner: JsonEvent::borrow(value),
+            whole: Some(value),
+            inner: Some(JsonEvent::borrow(value)),
             top,
             dotted,
+            rebuilt: OnceCell::new(),
+        }
+    }
+
+    /// The event of a record: its whole value when it was parsed whole, else its fields.
+    pub fn of(record: &Record<'a>) -> Self {
+        match record.whole() {
+            Some(v) => RecordEvent::new(v),
+            None => RecordEvent {
+                whole: None,
+                inner: None,
+                top: *record.slots(),
+                dotted: false,
+                rebuilt: OnceCell::new(),
+            },
+        }
+    }
+
+    /// The record as `rsigma-eval`'s own event.
+    fn json(&self) -> &JsonEvent<'_> {
+        match &self.inner {
+            Some(e) => e,
+            None => self.rebuilt.get_or_init(|| {
+                let fields = FAST_FIELDS.iter().zip(&self.top);
+                let m: Map<String, Value> = fields
+                    .filter_map(|(k, f)| Some((k.to_string(), f.as_ref()?.to_value())))
+                    .collect();
+                JsonEvent::owned(Value::Object(m))
+            }),
         }
     }
 
@@ -79,27 +113,31 @@ impl<'a> RecordEvent<'a> {
         let first = parts.next().unwrap_or(path);
         let found = match slot(first) {
             Some(i) => self.top[i],
-            None => self.value.as_object().and_then(|m| m.get(first)),
+            None => self
+                .whole
+                .and_then(Value::as_object)
+                .and_then(|m| m.get(first))
+                .map(Field::Json),
         };
-        let Some(mut v) = found else {
+        let Some(mut f) = found else {
             return Walk::Missing;
         };
         for part in parts {
-            v = match v {
-                Value::Object(m) => match m.get(part) {
-                    Some(next) => next,
+            f = match f {
+                Field::Json(Value::Object(m)) => match m.get(part) {
+                    Some(next) => Field::Json(next),
                     None => return Walk::Missing,
                 },
-                Value::Array(_) => return Walk::Array,
+                Field::Json(Value::Array(_)) => return Walk::Array,
                 _ => return Walk::Missing,
             };
         }
-        Walk::Found(v)
+        Walk::Found(f)
     }
 
     /// The value at a plain dotted path (object keys only), without a lookup by name for the
     /// fields of `FAST_FIELDS`.
-    pub fn value(&self, path: &str) -> Option<&'a Value> {
+    pub fn value(&self, path: &str) -> Option<Field<'a>> {
         match self.walk(path) {
             Walk::Found(v) => Some(v),
             Walk::Missing | Walk::Array => None,
@@ -108,7 +146,7 @@ impl<'a> RecordEvent<'a> {
 }
 
 enum Walk<'a> {
-    Found(&'a Value),
+    Found(Field<'a>),
     Missing,
     /// The path crosses an array (Sigma then matches any element).
     Array,
@@ -118,19 +156,24 @@ impl Event for RecordEvent<'_> {
     /// What `JsonEvent::get_field` answers, without its allocations for the common case (a
     /// dotted path through objects only): it parses every dotted path into a vector of steps
     /// and collects into another, per field per rule per record. Paths with indexes or escapes,
-    /// and paths that cross an array, are left to it.
+    /// and paths that cross an array, are left to it. An object reads as its JSON text.
     fn get_field(&self, path: &str) -> Option<EventValue<'_>> {
         if !self.dotted && !path.contains(['[', '\\']) {
             match self.walk(path) {
-                Walk::Found(Value::Object(_)) => {}
-                Walk::Found(v) => return Some(EventValue::from(v)),
+                Walk::Found(Field::Json(v @ Value::Object(_))) => {
+                    return Some(EventValue::Str(Cow::Owned(v.to_string())))
+                }
+                Walk::Found(Field::Json(v)) => return Some(EventValue::from(v)),
+                Walk::Found(Field::Str(s)) => return Some(EventValue::Str(Cow::Borrowed(s))),
                 Walk::Missing => return None,
                 Walk::Array => {}
             }
         }
-        match self.inner.get_field(path)? {
+        match self.json().get_field(path)? {
             EventValue::Map(m) => match self.value(path) {
-                Some(v @ Value::Object(_)) => Some(EventValue::Str(Cow::Owned(v.to_string()))),
+                Some(Field::Json(v @ Value::Object(_))) => {
+                    Some(EventValue::Str(Cow::Owned(v.to_string())))
+                }
                 _ => Some(EventValue::Map(m)),
             },
             other => Some(other),
@@ -138,19 +181,19 @@ impl Event for RecordEvent<'_> {
     }
 
     fn any_string_value(&self, pred: &dyn Fn(&str) -> bool) -> bool {
-        self.inner.any_string_value(pred)
+        self.json().any_string_value(pred)
     }
 
     fn all_string_values(&self) -> Vec<Cow<'_, str>> {
-        self.inner.all_string_values()
+        self.json().all_string_values()
     }
 
     fn to_json(&self) -> Value {
-        self.inner.to_json()
+        self.json().to_json()
     }
 
     fn field_keys(&self) -> Vec<Cow<'_, str>> {
-        self.inner.field_keys()
+        self.json().field_keys()
     }
 }
 
@@ -167,13 +210,23 @@ mod tests {
         let rec = serde_json::json!({"eventName": "X", "userIdentity": {"type": "Root",
             "sessionContext": {"sessionIssuer": {"type": "Role"}}}, "other": {"a": 1}});
         let ev = RecordEvent::new(&rec);
-        assert_eq!(ev.value("eventName"), Some(&Value::from("X")));
-        assert_eq!(ev.value("userIdentity.type"), Some(&Value::from("Root")));
         assert_eq!(
-            ev.value("userIdentity.sessionContext.sessionIssuer.type"),
-            Some(&Value::from("Role"))
+            ev.value("eventName").map(Field::to_value),
+            Some(Value::from("X"))
         );
-        assert_eq!(ev.value("other.a"), Some(&Value::from(1)));
+        assert_eq!(
+            ev.value("userIdentity.type").map(Field::to_value),
+            Some(Value::from("Root"))
+        );
+        assert_eq!(
+            ev.value("userIdentity.sessionContext.sessionIssuer.type")
+                .map(Field::to_value),
+            Some(Value::from("Role"))
+        );
+        assert_eq!(
+            ev.value("other.a").map(Field::to_value),
+            Some(Value::from(1))
+        );
         assert_eq!(ev.value("errorCode"), None);
         assert_eq!(ev.value("userIdentity.type.x"), None);
     }
@@ -241,10 +294,30 @@ mod tests {
         ];
         for rec in &records {
             let ev = RecordEvent::new(rec);
+            // As the fast path reads it: only its fields, strings borrowed, null as absent.
+            let kept: serde_json::Map<String, Value> = FAST_FIELDS
+                .iter()
+                .filter_map(|k| {
+                    Some((k.to_string(), rec.get(*k).filter(|v| !v.is_null())?.clone()))
+                })
+                .collect();
+            let kept = Value::Object(kept);
+            let top = std::array::from_fn(|i| {
+                kept.get(FAST_FIELDS[i]).map(|v| match v {
+                    Value::String(s) => Field::Str(s),
+                    v => Field::Json(v),
+                })
+            });
+            let fields = Record::from_fields(top);
+            let fast = RecordEvent::of(&fields);
             for p in paths {
                 let got = ev.get_field(p).map(|v| format!("{v:?}"));
                 assert_eq!(got, reference(rec, p), "{p} in {rec}");
+                let got = fast.get_field(p).map(|v| format!("{v:?}"));
+                assert_eq!(got, reference(&kept, p), "{p} in {kept} (fields)");
             }
+            let words = |e: &dyn Event| e.all_string_values().len();
+            assert_eq!(words(&fast), words(&JsonEvent::borrow(&kept)));
         }
     }
 }

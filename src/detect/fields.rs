@@ -1,6 +1,7 @@
 //! Which record fields rules read: for the fast CloudTrail path (which keeps only some top-level
 //! fields) and for correlations (which need a few values carried to the store).
 
+use super::record::Field;
 use rsigma_parser::{CorrelationCondition, CorrelationRule, Detection, SigmaRule};
 use serde_json::Value;
 
@@ -84,8 +85,15 @@ pub fn correlation_fields(c: &CorrelationRule, reference: &str) -> Vec<String> {
 }
 
 /// A scalar as a string (numbers and booleans written out).
-pub fn scalar_string(v: Option<&Value>) -> Option<String> {
+pub fn scalar_string(v: Option<Field>) -> Option<String> {
     match v? {
+        Field::Str(s) => Some(s.to_string()),
+        Field::Json(v) => json_scalar_string(v),
+    }
+}
+
+fn json_scalar_string(v: &Value) -> Option<String> {
+    match v {
         Value::String(s) => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),
         Value::Bool(b) => Some(b.to_string()),

@@ -18,6 +18,7 @@ mod index;
 pub mod load;
 mod ordered;
 pub mod pack;
+pub mod record;
 mod requires;
 
 use crate::model::detection::{CorrelationInput, Detection, RuleInfo};
@@ -32,6 +33,7 @@ pub(crate) type FastSet<K> = HashSet<K, foldhash::fast::RandomState>;
 use std::sync::{Arc, OnceLock};
 
 pub use correlate::Correlator;
+pub use fields::FAST_FIELDS;
 pub use load::{Problem, Skipped};
 
 /// A loaded rule set: the compiled single-event rules, the correlation rules, and the report of
@@ -113,7 +115,18 @@ impl Detections {
         if self.engine.rule_count() == 0 {
             return Matched::default();
         }
-        let event = event::RecordEvent::new(record);
+        self.match_event(&event::RecordEvent::new(record))
+    }
+
+    /// The single-event rules that match a record read field by field (or parsed whole).
+    pub fn match_fields(&self, record: &record::Record) -> Matched {
+        if self.engine.rule_count() == 0 {
+            return Matched::default();
+        }
+        self.match_event(&event::RecordEvent::of(record))
+    }
+
+    fn match_event(&self, event: &event::RecordEvent) -> Matched {
         let mut results = self.engine.evaluate(&event);
         if !results.is_empty() && !self.ordered.leads.is_empty() {
             let ids: Vec<&str> = results

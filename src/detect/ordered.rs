@@ -12,6 +12,7 @@
 
 use super::event::RecordEvent;
 use super::index::Engines;
+use super::record::Field;
 use super::{FastMap, FastSet};
 use serde_json::Value;
 use std::hash::{BuildHasher, Hash, Hasher};
@@ -52,8 +53,9 @@ impl Ordered {
         c.hash(&mut h);
         for f in fields {
             match record.value(f) {
-                Some(Value::String(s)) => s.as_str().hash(&mut h),
-                Some(v) => v.to_string().hash(&mut h),
+                Some(Field::Str(s)) => s.hash(&mut h),
+                Some(Field::Json(Value::String(s))) => s.as_str().hash(&mut h),
+                Some(Field::Json(v)) => v.to_string().hash(&mut h),
                 None => "".hash(&mut h),
             }
         }

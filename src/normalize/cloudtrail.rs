@@ -5,29 +5,60 @@ use super::cloudtrail_entities::extract;
 use super::cloudtrail_severity::assess;
 use super::json_path::{get, str_at};
 use super::Envelope;
+use crate::detect::record::{Field, Record, Top};
 use crate::model::{time, Entity, Rare, Signal, Source, Text};
 use serde_json::Value;
 
 pub fn normalize(record: &Value, env: &Envelope) -> Result<super::Arriving, super::RecordError> {
-    let event_id = str_at(record, &["eventID"]).ok_or("CloudTrail record has no eventID")?;
-    let event_name = str_at(record, &["eventName"]).ok_or("CloudTrail record has no eventName")?;
-    let time_value = get(record, "eventTime")
-        .or_else(|| get(record, "@timestamp"))
+    normalize_fields(&of_value(record), env)
+}
+
+/// A record parsed whole, its top-level fields looked up as every shape here is read (either
+/// case of the first letter, null as absent).
+pub fn of_value(record: &Value) -> Record<'_> {
+    let top = std::array::from_fn(|i| get(record, crate::detect::FAST_FIELDS[i]).map(Field::Json));
+    Record::with_whole(top, record)
+}
+
+/// A CloudTrail record → its signal, from its top-level fields.
+pub fn normalize_fields(
+    record: &Record,
+    env: &Envelope,
+) -> Result<super::Arriving, super::RecordError> {
+    let event_id = record
+        .str(Top::EventId)
+        .ok_or("CloudTrail record has no eventID")?;
+    let event_name = record
+        .str(Top::EventName)
+        .ok_or("CloudTrail record has no eventName")?;
+    let time_value = record
+        .get(Top::EventTime)
+        .or_else(|| record.get(Top::Timestamp))
         .ok_or("CloudTrail record has neither eventTime nor @timestamp")?;
-    let time = time::parse_value(time_value)
-        .ok_or_else(|| format!("unreadable eventTime {}", short(time_value)))?;
-    let matched = crate::detect::installed().match_record(record);
+    let time = match time_value {
+        Field::Json(v) => time::parse_value(v),
+        Field::Str(s) => time::parse_value(&Value::from(s)),
+    }
+    .ok_or_else(|| format!("unreadable eventTime {}", short(&time_value.to_value())))?;
+    let matched = crate::detect::installed().match_fields(record);
     let (severity, severity_reason) = assess(record, event_name, &matched.detections);
     let (actor, found) = extract(record);
     let (entities, more) = super::cloudtrail_entities::capped(found);
-    let source_short = str_at(record, &["eventSource"])
+    let source_short = record
+        .str(Top::EventSource)
         .map(|s| s.trim_end_matches(".amazonaws.com"))
         .unwrap_or("?");
-    let account = str_at(record, &["recipientAccountId"])
-        .or_else(|| str_at(record, &["userIdentity", "accountId"]))
+    let account = record
+        .str(Top::RecipientAccountId)
+        .or_else(|| {
+            record
+                .json(Top::UserIdentity)
+                .and_then(|ui| str_at(ui, &["accountId"]))
+        })
         .map(str::to_string)
         .or_else(|| env.account.clone());
-    let region = str_at(record, &["awsRegion"])
+    let region = record
+        .str(Top::AwsRegion)
         .map(str::to_string)
         .or_else(|| env.region.clone());
     let summary = summary(record, actor.as_deref(), &entities);
@@ -51,7 +82,7 @@ pub fn normalize(record: &Value, env: &Envelope) -> Result<super::Arriving, supe
         account: account.map(Text::from),
         region: region.map(Text::from),
         actor: actor.map(Text::from),
-        category: str_at(record, &["eventType"]).map(Text::from),
+        category: record.str(Top::EventType).map(Text::from),
         entities: entities.into(),
         raw: crate::model::Raw::None,
         detections: matched.detections.into(),
@@ -69,7 +100,7 @@ fn short(v: &Value) -> String {
 
 /// "{who} called {service}:{event}[ on {target}][ from {ip}][ → {error}]", kept as what the
 /// signal does not already hold (`model::Summary`).
-fn summary(record: &Value, actor: Option<&str>, entities: &[Entity]) -> crate::model::Summary {
+fn summary(record: &Record, actor: Option<&str>, entities: &[Entity]) -> crate::model::Summary {
     let who = actor.unwrap_or("unknown principal");
     // The first entity that is not the caller is the call's target.
     let caller_kinds = [
@@ -84,8 +115,8 @@ fn summary(record: &Value, actor: Option<&str>, entities: &[Entity]) -> crate::m
     });
     crate::model::Summary::call(
         target,
-        str_at(record, &["sourceIPAddress"]),
-        str_at(record, &["errorCode"]),
+        record.str(Top::SourceIp),
+        record.str(Top::ErrorCode),
     )
 }
 

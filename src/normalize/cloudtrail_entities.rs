@@ -1,7 +1,8 @@
 //! Entities touched by one CloudTrail record: the principal (`userIdentity`), the caller's IP,
 //! the `resources` list, and ids found in `requestParameters` / `responseElements`.
 
-use super::json_path::{get, str_at};
+use super::json_path::str_at;
+use crate::detect::record::{Record, Top};
 use crate::model::entity::{is_access_key_id, is_account_id};
 use crate::model::{Entity, EntityKind};
 use serde_json::Value;
@@ -11,8 +12,8 @@ use std::net::IpAddr;
 pub const MAX_ENTITIES: usize = 64;
 
 /// The principal as a short display name, and the entities it stands for.
-pub fn principal(record: &Value) -> (Option<String>, Vec<Entity>) {
-    let Some(ui) = get(record, "userIdentity") else {
+pub fn principal(record: &Record) -> (Option<String>, Vec<Entity>) {
+    let Some(ui) = record.json(Top::UserIdentity) else {
         return (None, vec![]);
     };
     let mut out = Vec::new();
@@ -60,7 +61,7 @@ pub fn principal(record: &Value) -> (Option<String>, Vec<Entity>) {
             .or_else(|| str_at(ui, &["invokedBy"]).map(str::to_string)),
     };
     // A principal from another account is worth a pivot of its own.
-    let home = str_at(record, &["recipientAccountId"]);
+    let home = record.str(Top::RecipientAccountId);
     if let (Some(theirs), Some(ours)) = (str_at(ui, &["accountId"]), home) {
         if theirs != ours && is_account_id(theirs) && kind != "Root" {
             out.push(Entity::new(EntityKind::Account, theirs));
@@ -111,22 +112,29 @@ fn walk(v: &Value, key: &str, event_source: &str, out: &mut Vec<Entity>, depth: 
     }
 }
 
-pub fn extract(record: &Value) -> (Option<String>, Vec<Entity>) {
+pub fn extract(record: &Record) -> (Option<String>, Vec<Entity>) {
     let (actor, mut out) = principal(record);
-    if let Some(ip) = str_at(record, &["sourceIPAddress"]).filter(|s| s.parse::<IpAddr>().is_ok()) {
+    if let Some(ip) = record
+        .str(Top::SourceIp)
+        .filter(|s| s.parse::<IpAddr>().is_ok())
+    {
         out.push(Entity::new(EntityKind::Ip, ip));
     }
-    let event_source = str_at(record, &["eventSource"]).unwrap_or("");
-    for res in super::json_path::array_at(record, &["resources"]) {
+    let event_source = record.str(Top::EventSource).unwrap_or("");
+    let resources = record.json(Top::Resources).and_then(Value::as_array);
+    for res in resources.map(Vec::as_slice).unwrap_or(&[]) {
         if let Some(e) = str_at(res, &["ARN"]).and_then(Entity::from_arn) {
             if !out.contains(&e) {
                 out.push(e);
             }
         }
     }
-    for section in ["requestParameters", "responseElements"] {
-        if let Some(v) = get(record, section) {
-            walk(v, section, event_source, &mut out, 0);
+    for (section, name) in [
+        (Top::RequestParameters, "requestParameters"),
+        (Top::ResponseElements, "responseElements"),
+    ] {
+        if let Some(v) = record.json(section) {
+            walk(v, name, event_source, &mut out, 0);
         }
     }
     (actor, out)
@@ -162,7 +170,7 @@ mod tests {
             "responseElements": {"accessKey": {"accessKeyId": "AKIAYYYYYYYYYYYYYYYY", "userName": "mallory"}},
             "resources": [{"ARN": "arn:aws:ec2:us-east-1:111111111111:instance/i-0abcdef1234567890"}]
         });
-        let (actor, ents) = extract(&rec);
+        let (actor, ents) = extract(&crate::normalize::cloudtrail::of_value(&rec));
         assert_eq!(actor.as_deref(), Some("Deploy/ci-run"));
         let ids: Vec<String> = ents.iter().map(|e| e.to_string()).collect();
         assert_eq!(
@@ -186,7 +194,7 @@ mod tests {
             "sourceIPAddress": "AWS Internal",
             "userIdentity": {"type": "IAMUser", "userName": "bert-jan", "accessKeyId": "HIDDEN_DUE_TO_SECURITY_REASONS"}
         });
-        let (actor, ents) = extract(&rec);
+        let (actor, ents) = extract(&crate::normalize::cloudtrail::of_value(&rec));
         assert_eq!(actor.as_deref(), Some("bert-jan"));
         assert_eq!(ents, vec![Entity::new(EntityKind::IamUser, "bert-jan")]);
     }

@@ -2,16 +2,17 @@
 //! matched (`detect`, the built-in pack and the user's Sigma rules), and without any, a
 //! read-only call is informational and a write is low.
 
-use super::json_path::get;
+use crate::detect::record::{Field, Record, Top};
 use crate::model::detection::Detection;
 use crate::model::{Severity, Text};
 use serde_json::Value;
 
 /// Whether the record is a read: its `readOnly` flag, or by the event name when it has none.
-fn read_only(record: &Value, event_name: &str) -> bool {
-    match get(record, "readOnly") {
-        Some(Value::Bool(b)) => *b,
-        Some(Value::String(s)) => s == "true",
+fn read_only(record: &Record, event_name: &str) -> bool {
+    match record.get(Top::ReadOnly) {
+        Some(Field::Json(Value::Bool(b))) => *b,
+        Some(Field::Str(s)) => s == "true",
+        Some(Field::Json(Value::String(s))) => s == "true",
         _ => ["Get", "List", "Describe", "Head", "Lookup"]
             .iter()
             .any(|p| event_name.starts_with(p)),
@@ -19,7 +20,7 @@ fn read_only(record: &Value, event_name: &str) -> bool {
 }
 
 /// The severity and the reason shown for it; the reason names the rules at the top level.
-pub fn assess(record: &Value, event_name: &str, detections: &[Detection]) -> (Severity, Text) {
+pub fn assess(record: &Record, event_name: &str, detections: &[Detection]) -> (Severity, Text) {
     let base = if read_only(record, event_name) {
         (Severity::Info, Text::from("read-only call"))
     } else {
@@ -54,7 +55,8 @@ mod tests {
     fn sev(rec: serde_json::Value) -> (Severity, String) {
         let d = Detections::builtin();
         let name = rec["eventName"].as_str().unwrap_or("").to_string();
-        let (sev, why) = assess(&rec, &name, &d.match_record(&rec).detections);
+        let fields = crate::normalize::cloudtrail::of_value(&rec);
+        let (sev, why) = assess(&fields, &name, &d.match_record(&rec).detections);
         (sev, why.to_string())
     }
 
