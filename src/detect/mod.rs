@@ -127,16 +127,16 @@ impl Detections {
     }
 
     fn match_event(&self, event: &event::RecordEvent) -> Matched {
-        let mut results = self.engine.evaluate(&event);
+        let mut results = self.engine.evaluate(event);
         if !results.is_empty() && !self.ordered.leads.is_empty() {
             let ids: Vec<&str> = results
                 .iter()
                 .map(|r| r.header.rule_id.as_deref().unwrap_or(&r.header.rule_title))
                 .collect();
-            self.ordered.opened_by(&event, &ids);
+            self.ordered.opened_by(event, &ids);
         }
-        if self.ordered.may_follow(&event) {
-            results.extend(self.ordered.followers.evaluate(&event));
+        if self.ordered.may_follow(event) {
+            results.extend(self.ordered.followers.evaluate(event));
         }
         if results.is_empty() {
             return Matched::default();
