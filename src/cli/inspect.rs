@@ -10,9 +10,13 @@ pub fn run(paths: &[PathBuf], json: bool) -> ExitCode {
     } else {
         print!("{}", report.to_text());
     }
-    if report.failed() > 0 {
+    let code = if report.failed() > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    }
+    };
+    // The process ends here: freeing a million signals one by one would only delay the exit
+    // (~0.1 s at 1M); the OS takes the memory back at once.
+    std::mem::forget(report);
+    code
 }
