@@ -57,6 +57,12 @@ impl Text {
         })
     }
 
+    /// A value written in the program (`arcstr::literal!`): no allocation, no lookup, and its
+    /// copies touch no counter.
+    pub const fn literal(s: ArcStr) -> Text {
+        Text(s)
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }

@@ -22,9 +22,12 @@ fn read_only(record: &Record, event_name: &str) -> bool {
 /// The severity and the reason shown for it; the reason names the rules at the top level.
 pub fn assess(record: &Record, event_name: &str, detections: &[Detection]) -> (Severity, Text) {
     let base = if read_only(record, event_name) {
-        (Severity::Info, Text::from("read-only call"))
+        (
+            Severity::Info,
+            Text::literal(arcstr::literal!("read-only call")),
+        )
     } else {
-        (Severity::Low, Text::from("write call"))
+        (Severity::Low, Text::literal(arcstr::literal!("write call")))
     };
     raise(base, detections)
 }
