@@ -9,15 +9,16 @@
 //! collecting once on every thread when a load ends costs nothing measurable.
 //! Under another allocator (the test binaries) mimalloc's heaps are empty and this does nothing.
 
-/// Keeps this process (and what it starts) on 4 KiB pages: no transparent huge pages.
+/// Keeps this process (and what it starts) on 4 KiB pages: no transparent huge pages. For
+/// `airc inspect`, a batch read with no keys to answer.
 ///
 /// mimalloc asks the kernel for 2 MiB pages on its regions (`MADV_HUGEPAGE`), so every first
 /// touch of a region zeroes 2 MiB and every purge that later faults back in zeroes it again.
-/// Measured on a 1M-event replay: `airc inspect` 1.1–1.7 s → 0.4–0.5 s of system time and
-/// 4.5–5.0 → 4.2–4.6 s wall; the console 595–609 → 558–567 MB resident after the load; view
-/// passes 4–6 % slower (more TLB misses: full pass median 54 → 57 ms, `bert` 86 → 90 ms).
-/// Memory per event is what this console is short of; the passes stay well inside a frame's
-/// budget. The same as `MIMALLOC_ALLOW_THP=0`, without relying on the environment.
+/// Measured on a 1M-event replay: `airc inspect` 1.1–1.7 s → 0.4–0.5 s of system time, 4.5–5.0
+/// → 4.2–4.6 s wall. The console stays on huge pages: with small ones it held 5–8 % less at a
+/// million events, but at ten million keys pressed while loading waited up to 106, 188 and 381
+/// ms in three runs of four (huge pages: 36 and 44 ms in two), and its view passes ran 4–6 %
+/// slower.
 pub fn use_small_pages() {
     #[cfg(target_os = "linux")]
     // SAFETY: PR_SET_THP_DISABLE takes plain integers and only sets a flag on this process.

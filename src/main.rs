@@ -15,6 +15,5 @@ fn main() -> std::process::ExitCode {
     unsafe {
         libc::umask(0o077);
     }
-    airc::allocator::use_small_pages();
     airc::cli::main(started)
 }

@@ -6,7 +6,6 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
     use clap::Parser;
-    airc::allocator::use_small_pages();
     let cli = airc::bench::BenchCli::parse();
     match airc::bench::run(cli.bench) {
         Ok(()) => std::process::ExitCode::SUCCESS,

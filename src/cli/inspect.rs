@@ -4,6 +4,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 pub fn run(paths: &[PathBuf], json: bool) -> ExitCode {
+    // A batch read with no keys to answer: small pages cost it less (`allocator.rs`).
+    crate::allocator::use_small_pages();
     let report = crate::inspect::run(paths);
     if json {
         println!("{}", crate::safe_text::json(&report.to_json()));
