@@ -17,8 +17,8 @@
 use arcstr::ArcStr;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::cell::RefCell;
-use std::collections::HashSet;
 use std::fmt;
+use std::hash::BuildHasher;
 use std::ops::Deref;
 
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -29,8 +29,56 @@ pub struct Text(ArcStr);
 const MAX_CACHED_LEN: usize = 160;
 /// Entries a thread's cache holds before it is emptied and starts over.
 const MAX_CACHED: usize = 1 << 16;
+/// Slots of the small table looked at first.
+const FRONT: usize = 1024;
 
-type Cache = HashSet<ArcStr, foldhash::fast::RandomState>;
+/// A thread's values: all of them (up to `MAX_CACHED`) in `table`, and in `front`, by hash, the
+/// last value seen twice at each slot. Event names, accounts and regions come back record after
+/// record; the table also holds a stream of values seen once (most source addresses), and a
+/// lookup in it missed the processor's caches often enough to cost as much as a new
+/// allocation.
+struct Cache {
+    hasher: foldhash::fast::RandomState,
+    front: Vec<Option<ArcStr>>,
+    table: hashbrown::HashTable<ArcStr>,
+}
+
+impl Default for Cache {
+    fn default() -> Self {
+        Cache {
+            hasher: foldhash::fast::RandomState::default(),
+            front: vec![None; FRONT],
+            table: hashbrown::HashTable::new(),
+        }
+    }
+}
+
+impl Cache {
+    fn get(&mut self, s: &str) -> ArcStr {
+        let h = self.hasher.hash_one(s);
+        let slot = h as usize % FRONT;
+        if let Some(a) = self.front.get(slot).and_then(Option::as_ref) {
+            if a.as_str() == s {
+                return a.clone();
+            }
+        }
+        if let Some(a) = self.table.find(h, |a| a.as_str() == s) {
+            let a = a.clone();
+            if let Some(f) = self.front.get_mut(slot) {
+                *f = Some(a.clone());
+            }
+            return a;
+        }
+        if self.table.len() >= MAX_CACHED {
+            self.table.clear();
+        }
+        let a = ArcStr::from(s);
+        let hasher = &self.hasher;
+        self.table
+            .insert_unique(h, a.clone(), |v| hasher.hash_one(v.as_str()));
+        a
+    }
+}
 
 thread_local! {
     static CACHE: RefCell<Cache> = RefCell::new(Cache::default());
@@ -41,19 +89,9 @@ impl Text {
         if s.len() > MAX_CACHED_LEN {
             return Text(ArcStr::from(s));
         }
-        CACHE.with(|c| {
-            let Ok(mut c) = c.try_borrow_mut() else {
-                return Text(ArcStr::from(s));
-            };
-            if let Some(a) = c.get(s) {
-                return Text(a.clone());
-            }
-            if c.len() >= MAX_CACHED {
-                c.clear();
-            }
-            let a = ArcStr::from(s);
-            c.insert(a.clone());
-            Text(a)
+        CACHE.with(|c| match c.try_borrow_mut() {
+            Ok(mut c) => Text(c.get(s)),
+            Err(_) => Text(ArcStr::from(s)),
         })
     }
 
@@ -162,7 +200,7 @@ mod tests {
         for i in 0..(MAX_CACHED + 10) {
             Text::new(&format!("10.0.{}.{}", i / 256, i % 256));
         }
-        assert!(CACHE.with(|c| c.borrow().len()) <= MAX_CACHED);
+        assert!(CACHE.with(|c| c.borrow().table.len()) <= MAX_CACHED);
         let a = Text::new("after");
         assert!(a.shares(&Text::new("after")));
     }

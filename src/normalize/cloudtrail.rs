@@ -55,12 +55,12 @@ pub fn normalize_fields(
                 .json(Top::UserIdentity)
                 .and_then(|ui| str_at(ui, &["accountId"]))
         })
-        .map(str::to_string)
-        .or_else(|| env.account.clone());
+        .or(env.account.as_deref())
+        .map(Text::new);
     let region = record
         .str(Top::AwsRegion)
-        .map(str::to_string)
-        .or_else(|| env.region.clone());
+        .or(env.region.as_deref())
+        .map(Text::new);
     let summary = summary(record, actor.as_deref(), &entities);
     let mut id = String::with_capacity("cloudtrail:".len() + event_id.len());
     id.push_str("cloudtrail:");
@@ -77,10 +77,10 @@ pub fn normalize_fields(
         severity,
         severity_reason,
         kind: event_name.into(),
-        title: format!("{source_short}:{event_name}").into(),
+        title: title(source_short, event_name),
         summary,
-        account: account.map(Text::from),
-        region: region.map(Text::from),
+        account,
+        region,
         actor: actor.map(Text::from),
         category: record.str(Top::EventType).map(Text::from),
         entities: entities.into(),
@@ -90,6 +90,25 @@ pub fn normalize_fields(
     Ok(super::Arriving {
         signal,
         correlation: matched.correlation_input,
+    })
+}
+
+thread_local! {
+    static TITLE: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+/// "{service}:{event}", put together in a buffer the thread reuses (it is made for every record
+/// and almost always already interned).
+fn title(source: &str, event_name: &str) -> Text {
+    TITLE.with(|t| match t.try_borrow_mut() {
+        Ok(mut t) => {
+            t.clear();
+            t.push_str(source);
+            t.push(':');
+            t.push_str(event_name);
+            Text::new(&t)
+        }
+        Err(_) => Text::from(format!("{source}:{event_name}")),
     })
 }
 

@@ -84,14 +84,17 @@ impl EntityTable {
 
     /// The id of `e`, numbering it when it is new.
     pub fn intern(&mut self, e: &Entity) -> u32 {
-        if let Some(id) = self.id(e) {
+        let h = self.ids.hash(e);
+        let entities = &self.entities;
+        if let Some(id) = self.ids.find_hashed(h, e, |id| entities.get(id as usize)) {
             return id;
         }
         let id = self.entities.len() as u32;
         self.entities.push(e.clone());
         self.touching.push(Touching::None);
         let entities = &self.entities;
-        self.ids.insert(e, id, |id| entities.get(id as usize));
+        self.ids
+            .insert_hashed(h, id, |id| entities.get(id as usize));
         id
     }
 

@@ -234,7 +234,12 @@ impl Store {
             signal: mut s,
             correlation: input,
         } = a;
-        match self.find(&s.id) {
+        let h = self.by_id.hash(&*s.id);
+        let signals = &self.signals;
+        let found = self
+            .by_id
+            .find_hashed(h, &*s.id, |i| signals.get(i as usize).map(|s| &*s.id));
+        match found.map(|i| i as usize) {
             Some(i) => {
                 // A finding seen again with a later update replaces the older copy.
                 if s.updated().is_some() && s.updated() > self.signals[i].updated() {
@@ -248,9 +253,8 @@ impl Store {
             None => {
                 let i = self.signals.len();
                 let signals = &self.signals;
-                self.by_id.insert(&*s.id, i as u32, |i| {
-                    signals.get(i as usize).map(|s| &*s.id)
-                });
+                self.by_id
+                    .insert_hashed(h, i as u32, |i| signals.get(i as usize).map(|s| &*s.id));
                 if let Some(input) = input {
                     self.correlate(&mut s, *input);
                 }

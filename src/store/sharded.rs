@@ -35,13 +35,28 @@ impl Positions {
         (hash >> 32) as usize % SHARDS
     }
 
+    /// The hash `find_hashed` and `insert_hashed` take: a value looked up and then added is
+    /// hashed once.
+    pub fn hash<Q: Hash + ?Sized>(&self, v: &Q) -> u64 {
+        self.hasher.hash_one(v)
+    }
+
     /// The position holding `v`; `value` reads the owner's list.
     pub fn find<'a, Q: Hash + PartialEq + ?Sized + 'a>(
         &self,
         v: &Q,
         value: impl Fn(u32) -> Option<&'a Q>,
     ) -> Option<u32> {
-        let h = self.hasher.hash_one(v);
+        self.find_hashed(self.hash(v), v, value)
+    }
+
+    /// `find` with `v`'s hash (`hash`).
+    pub fn find_hashed<'a, Q: PartialEq + ?Sized + 'a>(
+        &self,
+        h: u64,
+        v: &Q,
+        value: impl Fn(u32) -> Option<&'a Q>,
+    ) -> Option<u32> {
         self.shards[Self::shard(h)]
             .find(h, |p| value(*p) == Some(v))
             .copied()
@@ -49,14 +64,24 @@ impl Positions {
 
     /// Adds `pos`, which holds `v` (not held before); `value` reads the owner's list when a
     /// table grows.
+    #[cfg(test)]
     pub fn insert<'a, Q: Hash + ?Sized + 'a>(
         &mut self,
         v: &Q,
         pos: u32,
         value: impl Fn(u32) -> Option<&'a Q>,
     ) {
+        self.insert_hashed(self.hash(v), pos, value)
+    }
+
+    /// `insert` with the value's hash (`hash`).
+    pub fn insert_hashed<'a, Q: Hash + ?Sized + 'a>(
+        &mut self,
+        h: u64,
+        pos: u32,
+        value: impl Fn(u32) -> Option<&'a Q>,
+    ) {
         let hasher = &self.hasher;
-        let h = hasher.hash_one(v);
         self.shards[Self::shard(h)]
             .insert_unique(h, pos, |p| value(*p).map_or(0, |v| hasher.hash_one(v)));
     }
