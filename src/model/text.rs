@@ -39,7 +39,8 @@ const FRONT: usize = 1024;
 /// allocation.
 struct Cache {
     hasher: foldhash::fast::RandomState,
-    front: Vec<Option<ArcStr>>,
+    /// Each with its hash: a slot holding another value is passed over without reading it.
+    front: Vec<(u64, Option<ArcStr>)>,
     table: hashbrown::HashTable<ArcStr>,
 }
 
@@ -47,7 +48,7 @@ impl Default for Cache {
     fn default() -> Self {
         Cache {
             hasher: foldhash::fast::RandomState::default(),
-            front: vec![None; FRONT],
+            front: vec![(0, None); FRONT],
             table: hashbrown::HashTable::new(),
         }
     }
@@ -57,15 +58,15 @@ impl Cache {
     fn get(&mut self, s: &str) -> ArcStr {
         let h = self.hasher.hash_one(s);
         let slot = h as usize % FRONT;
-        if let Some(a) = self.front.get(slot).and_then(Option::as_ref) {
-            if a.as_str() == s {
+        if let Some((fh, Some(a))) = self.front.get(slot) {
+            if *fh == h && a.as_str() == s {
                 return a.clone();
             }
         }
         if let Some(a) = self.table.find(h, |a| a.as_str() == s) {
             let a = a.clone();
             if let Some(f) = self.front.get_mut(slot) {
-                *f = Some(a.clone());
+                *f = (h, Some(a.clone()));
             }
             return a;
         }
