@@ -97,9 +97,8 @@ impl Store {
     }
 
     fn find(&self, id: &str) -> Option<usize> {
-        let signals = &self.signals;
         self.by_id
-            .find(id, |i| signals.get(i as usize).map(|s| &*s.id))
+            .find(id, id_at(&self.signals))
             .map(|i| i as usize)
     }
 
@@ -235,10 +234,7 @@ impl Store {
             correlation: input,
         } = a;
         let h = self.by_id.hash(&*s.id);
-        let signals = &self.signals;
-        let found = self
-            .by_id
-            .find_hashed(h, &*s.id, |i| signals.get(i as usize).map(|s| &*s.id));
+        let found = self.by_id.find_hashed(h, &*s.id, id_at(&self.signals));
         match found.map(|i| i as usize) {
             Some(i) => {
                 // A finding seen again with a later update replaces the older copy.
@@ -252,9 +248,7 @@ impl Store {
             }
             None => {
                 let i = self.signals.len();
-                let signals = &self.signals;
-                self.by_id
-                    .insert_hashed(h, i as u32, |i| signals.get(i as usize).map(|s| &*s.id));
+                self.by_id.insert_hashed(h, i as u32, id_at(&self.signals));
                 if let Some(input) = input {
                     self.correlate(&mut s, *input);
                 }
@@ -308,6 +302,11 @@ impl Store {
         }
         self.retain(|s| !old(s))
     }
+}
+
+/// The id of the signal at a position, for the id lookup (`sharded::Positions`).
+fn id_at<'a>(signals: &'a Chunked<Signal>) -> impl Fn(u32) -> Option<&'a str> + 'a {
+    move |i| signals.get(i as usize).map(|s| &*s.id)
 }
 
 #[cfg(test)]
