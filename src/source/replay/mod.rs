@@ -6,6 +6,9 @@ pub mod containers;
 pub mod document;
 pub mod feed;
 pub mod file_report;
+#[cfg(test)]
+mod order_tests;
+mod ordered;
 pub mod reread;
 mod seeds;
 
@@ -15,7 +18,6 @@ use crate::store::Store;
 use accumulate::Accumulator;
 use containers::{extension, Content};
 pub use file_report::{FileError, FileReport, FileStatus};
-use rayon::prelude::*;
 use std::io::{Read, Seek};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
@@ -44,8 +46,8 @@ pub struct FileOutput {
     pub items: Vec<Normalized>,
 }
 
-/// Reads every file under `paths` in parallel and hands each file's output to `on_file` as soon
-/// as it is read (in completion order). The console feeds its store this way while loading.
+/// Reads every file under `paths` in parallel and hands each file's output to `on_file` in the
+/// order the files were found (`ordered`), one at a time, as soon as its turn comes. The console feeds its store this way while loading.
 pub fn load_streaming(
     paths: &[PathBuf],
     opts: Options,
@@ -54,8 +56,13 @@ pub fn load_streaming(
 ) {
     let found = containers::discover(paths);
     progress.files_total.store(found.len(), Ordering::Relaxed);
-    found.into_par_iter().for_each(|entry| {
-        let outs = match entry {
+    // Read ahead by a few files a thread: enough that a thread rarely waits for its turn, few
+    // enough that the outputs waiting for theirs stay small.
+    let ahead = 4 * rayon::current_num_threads().max(1);
+    ordered::for_each_in_order(
+        found,
+        ahead,
+        |entry| match entry {
             // A reader that panics on a hostile file fails that file, never the load.
             Ok(path) => std::panic::catch_unwind(|| read_path(&path, opts)).unwrap_or_else(|p| {
                 vec![FileOutput {
@@ -68,15 +75,17 @@ pub fn load_streaming(
                 report: FileReport::new(name).fail("open", reason),
                 items: vec![],
             }],
-        };
-        progress
-            .bytes_done
-            .fetch_add(outs.iter().map(|o| o.report.bytes).sum(), Ordering::Relaxed);
-        for out in outs {
-            on_file(out);
-        }
-        progress.files_done.fetch_add(1, Ordering::Relaxed);
-    });
+        },
+        |outs| {
+            progress
+                .bytes_done
+                .fetch_add(outs.iter().map(|o| o.report.bytes).sum(), Ordering::Relaxed);
+            for out in outs {
+                on_file(out);
+            }
+            progress.files_done.fetch_add(1, Ordering::Relaxed);
+        },
+    );
     // The parsing threads go quiet now, holding the pages their trees and buffers emptied.
     crate::allocator::release_freed_pages_everywhere();
 }
