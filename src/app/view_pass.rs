@@ -48,7 +48,11 @@ fn scan(job: &ViewJob, pivots: &[u32], entity_terms: Option<&Option<Query>>, c: 
     let no_terms = |f: &Option<Query>| f.as_ref().is_none_or(|q| q.is_empty());
     let story = q.story.as_ref().map(|(_, p)| p.as_slice());
     for (k, mask) in c.masks.iter().enumerate() {
-        if !pivots.iter().all(|p| c.entities[k].contains(p)) {
+        if !pivots.is_empty()
+            && !pivots
+                .iter()
+                .all(|p| c.signals[k].entities.iter().any(|e| e.slot() == *p))
+        {
             continue;
         }
         let i = (c.start + k) as u32;
@@ -86,7 +90,6 @@ fn scan(job: &ViewJob, pivots: &[u32], entity_terms: Option<&Option<Query>>, c: 
 struct Chunk<'a> {
     start: usize,
     signals: &'a [Signal],
-    entities: &'a [Box<[u32]>],
     masks: &'a [u64],
 }
 
@@ -163,14 +166,12 @@ pub fn compute_every(
         let chunks: Vec<Chunk> = snap
             .signals
             .slices()
-            .zip(snap.signal_entities.slices())
             .zip(snap.masks.slices())
-            .map(|((signals, entities), masks)| {
+            .map(|(signals, masks)| {
                 start += signals.len();
                 Chunk {
                     start: start - signals.len(),
                     signals,
-                    entities,
                     masks,
                 }
             })
@@ -267,8 +268,8 @@ fn entity_rows(job: &ViewJob, in_view: &[u32]) -> (Vec<EntityRow>, usize) {
                 for p in part {
                     let s = &snap.signals[*p as usize];
                     let slot = s.source.index();
-                    for id in snap.signal_entities[*p as usize].iter() {
-                        if let Some(a) = acc.get_mut(*id as usize) {
+                    for e in s.entities.iter() {
+                        if let Some(a) = acc.get_mut(e.slot() as usize) {
                             a.counts[slot] += 1;
                             a.last_seen = a.last_seen.max(Some(s.time));
                             a.max_severity = a.max_severity.max(s.severity);

@@ -156,7 +156,8 @@ fn memory(store: &crate::store::Store) {
     let raw: usize = blocks.values().sum();
     // The entity table: per entity its copy (16 B), a 4-byte id in the lookup table (~8 B with
     // its load factor) and its touching positions (16 B, a heap block past one signal); per
-    // signal its entity ids (a boxed slice), its letter mask and its position in `by_id` (~8 B).
+    // signal its letter mask and its position in `by_id` (~8 B). A signal's entity ids sit in
+    // its entities' padding (`Entity::slot`), counted with them.
     let (mut distinct, mut once, mut many_refs) = (0usize, 0usize, 0usize);
     for (_, count) in store.entities() {
         distinct += 1;
@@ -165,7 +166,7 @@ fn memory(store: &crate::store::Store) {
             many_refs += 16 + count * 4;
         }
     }
-    let index = distinct * (16 + 8 + 16) + many_refs + entity_refs * 4 + n * (16 + 8 + 8);
+    let index = distinct * (16 + 8 + 16) + many_refs + n * (8 + 8);
     let per = |b: usize| b / n;
     println!(
         "memory per signal: struct {} B, strings {} B, entities {} B ({:.1} per signal), \

@@ -39,6 +39,21 @@ impl Summary {
         Summary::Text(s.into())
     }
 
+    /// Makes a call's target share the text of the equal entity in `entities` (the store's
+    /// copy), so the copy it was made with can go.
+    pub fn share_target(&mut self, entities: &[super::Entity]) {
+        if let Summary::Call(c) = self {
+            if let Some(t) = &mut c.target {
+                if let Some(e) = entities
+                    .iter()
+                    .find(|e| e.kind == c.target_kind && e.id == *t)
+                {
+                    *t = e.id.clone();
+                }
+            }
+        }
+    }
+
     pub fn call(
         target: Option<&super::Entity>,
         from: Option<&str>,

@@ -96,6 +96,12 @@ impl Text {
         })
     }
 
+    /// A copy in an allocation of the calling thread's own, never looked up in or added to its
+    /// cache (the store re-homes what it keeps, see `Store::index`).
+    pub fn copied(s: &str) -> Text {
+        Text(ArcStr::from(s))
+    }
+
     /// A value written in the program (`arcstr::literal!`): no allocation, no lookup, and its
     /// copies touch no counter.
     pub const fn literal(s: ArcStr) -> Text {

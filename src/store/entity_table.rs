@@ -11,7 +11,7 @@
 
 use super::sharded::Positions;
 use super::Chunked;
-use crate::model::Entity;
+use crate::model::{Entity, Text};
 use thin_vec::ThinVec;
 
 #[derive(Debug, Default)]
@@ -90,7 +90,9 @@ impl EntityTable {
             return id;
         }
         let id = self.entities.len() as u32;
-        self.entities.push(e.clone());
+        // A copy of the entity's text made here, on the store's thread: the parsing thread's
+        // copy goes with the record's other temporaries instead of pinning its page.
+        self.entities.push(Entity::new(e.kind, Text::copied(&e.id)));
         self.touching.push(Touching::None);
         let entities = &self.entities;
         self.ids

@@ -36,8 +36,8 @@ pub enum Insert {
 
 #[derive(Debug, Default)]
 pub struct Store {
+    /// Each signal's entities carry their numbers in `table` (`Entity::slot`).
     signals: Chunked<Signal>,
-    signal_entities: Chunked<Box<[u32]>>,
     masks: Chunked<u64>,
     version: u64,
     /// Every entity, its id, and the signals touching it.
@@ -55,6 +55,8 @@ pub struct Store {
     correlator: crate::detect::Correlator,
     /// Attack stories, built as signals arrive (`stories`).
     stories: crate::stories::Stories,
+    /// A signal's entity numbers on their way to `stories` (reused).
+    story_ids: Vec<u32>,
 }
 
 impl Store {
@@ -66,7 +68,6 @@ impl Store {
     pub fn snapshot(&self) -> Snapshot {
         Snapshot {
             signals: self.signals.clone(),
-            signal_entities: self.signal_entities.clone(),
             entities: self.table.entities().clone(),
             masks: self.masks.clone(),
             epoch: self.epoch,
@@ -180,24 +181,46 @@ impl Store {
         self.severity_counts
     }
 
-    /// Indexes the signal at `i` (just pushed or just replaced): severity count, entity ids.
-    fn index(&mut self, i: usize) {
-        let s = &self.signals[i];
+    /// Indexes a signal about to be placed at `i` (pushed or replacing another): severity
+    /// count, its entities numbered in the table (`Entity::slot`) and the positions touching
+    /// them; returns its letter mask.
+    fn index(&mut self, s: &mut Signal, i: usize) -> u64 {
         self.severity_counts[s.severity as usize] += 1;
-        let mut ids = Vec::with_capacity(s.entities.len());
-        for e in &s.entities {
+        // What the store keeps of a signal is allocated anew here, on its own thread: made on a
+        // parsing thread, each long-lived piece would pin a page that otherwise held only the
+        // record's temporaries (parse trees, buffers), and those pages would stay resident.
+        s.id = Box::from(&*s.id);
+        let mut entities = thin_vec::ThinVec::with_capacity(s.entities.len());
+        for e in s.entities.iter() {
             let id = self.table.intern(e);
             self.table.add_touch(id, i as u32);
-            ids.push(id);
+            let mut kept = self.table.get(id).cloned().unwrap_or_else(|| e.clone());
+            kept.set_slot(id);
+            entities.push(kept);
         }
-        let ids = ids.into_boxed_slice();
-        let mask = signal_mask(&self.signals[i]);
-        if i == self.signal_entities.len() {
-            self.signal_entities.push(ids);
+        s.summary.share_target(&entities);
+        s.entities = entities;
+        signal_mask(s)
+    }
+
+    fn unindex(&mut self, i: usize) {
+        let s = &self.signals[i];
+        let sev = s.severity as usize;
+        self.severity_counts[sev] = self.severity_counts[sev].saturating_sub(1);
+        for e in s.entities.iter() {
+            self.table.remove_touch(e.slot(), i as u32);
+        }
+    }
+
+    /// Places a signal at `i` (indexed, see `index`): at the end, or over the one there.
+    fn place(&mut self, i: usize, mut s: Signal) {
+        let mask = self.index(&mut s, i);
+        if i == self.signals.len() {
+            self.signals.push(s);
             self.masks.push(mask);
         } else {
-            if let Some(slot) = self.signal_entities.get_mut(i) {
-                *slot = ids;
+            if let Some(slot) = self.signals.get_mut(i) {
+                *slot = s;
             }
             if let Some(slot) = self.masks.get_mut(i) {
                 *slot = mask;
@@ -207,21 +230,9 @@ impl Store {
         self.add_to_stories(i);
     }
 
-    fn unindex(&mut self, i: usize) {
-        let sev = self.signals[i].severity as usize;
-        self.severity_counts[sev] = self.severity_counts[sev].saturating_sub(1);
-        let ids = self.signal_entities.get(i).cloned().unwrap_or_default();
-        for id in ids.iter() {
-            self.table.remove_touch(*id, i as u32);
-        }
-    }
-
     fn replace(&mut self, i: usize, s: Signal) {
         self.unindex(i);
-        if let Some(slot) = self.signals.get_mut(i) {
-            *slot = s;
-        }
-        self.index(i);
+        self.place(i, s);
     }
 
     pub fn insert_signal(&mut self, s: Signal) -> Insert {
@@ -252,8 +263,7 @@ impl Store {
                 if let Some(input) = input {
                     self.correlate(&mut s, *input);
                 }
-                self.signals.push(s);
-                self.index(i);
+                self.place(i, s);
                 Insert::New
             }
         }

@@ -8,9 +8,8 @@ use crate::model::{Entity, Signal};
 /// started, shared with the store (see `Chunked`).
 #[derive(Debug, Clone, Default)]
 pub struct Snapshot {
+    /// Each signal's entities carry their ids in `entities` (`Entity::slot`).
     pub signals: Chunked<Signal>,
-    /// Per signal, at the same position: the ids of its entities in `entities`.
-    pub signal_entities: Chunked<Box<[u32]>>,
     /// Every entity seen, by id.
     pub entities: Chunked<Entity>,
     /// Per signal: `text_mask` of its text and its source (see `Store::masks`).

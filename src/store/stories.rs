@@ -17,12 +17,17 @@ pub struct StoryStep<'a> {
 
 impl Store {
     pub(super) fn add_to_stories(&mut self, i: usize) {
-        let Some(ids) = self.signal_entities.get(i) else {
+        let Some(s) = self.signals.get(i) else {
             return;
         };
+        // The entity numbers in a reused buffer: no allocation for each signal.
+        let mut ids = std::mem::take(&mut self.story_ids);
+        ids.clear();
+        ids.extend(s.entities.iter().map(Entity::slot));
         let count = |id| self.table.count(id);
         self.stories
-            .add(i as u32, &self.signals[i], ids, count, self.signals.len());
+            .add(i as u32, s, &ids, count, self.signals.len());
+        self.story_ids = ids;
         if self.stories.wants_settle() {
             self.stories.settle_some(count, self.signals.len());
         }

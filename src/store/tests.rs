@@ -79,6 +79,37 @@ fn a_newer_finding_replaces_the_older_and_moves_the_index() {
             .count(),
         1
     );
+    slots_name_their_entities(&s);
+}
+
+/// Every stored signal's entities carry their number in the entity table, as a snapshot reads
+/// it, and the table lists the signal among those touching it.
+fn slots_name_their_entities(s: &Store) {
+    let snap = s.snapshot();
+    for (i, sig) in snap.signals.iter().enumerate() {
+        for e in sig.entities.iter() {
+            assert_eq!(snap.entities.get(e.slot() as usize), Some(e), "{e}");
+            assert!(s.touching_positions(e).contains(&(i as u32)), "{e}");
+        }
+    }
+}
+
+#[test]
+fn stored_entities_carry_their_table_numbers_through_duplicates_and_rebuilds() {
+    let mut s = Store::default();
+    for i in 0..3_000 {
+        put(&mut s, ct(&format!("e{i}"), &format!("user{}", i % 700)));
+    }
+    put(&mut s, ct("e5", "user5"));
+    slots_name_their_entities(&s);
+    let gone = s.retain(|x| !x.id.ends_with('7'));
+    assert_eq!(gone, 300);
+    slots_name_their_entities(&s);
+    assert_eq!(
+        s.touching(&Entity::new(EntityKind::IamUser, "user7"))
+            .count(),
+        0
+    );
 }
 
 #[test]
