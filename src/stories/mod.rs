@@ -88,8 +88,9 @@ struct Agg {
     severity: Severity,
     tactics: u16,
     sources: u8,
-    /// Distinct strong entities (store ids), at most `MAX_ENTITIES`.
-    entities: Vec<u32>,
+    /// Distinct strong entities (store ids), at most `MAX_ENTITIES` (a thin vector: most
+    /// stories are one member, each an `Agg`).
+    entities: thin_vec::ThinVec<u32>,
 }
 
 const MAX_ENTITIES: usize = 64;
