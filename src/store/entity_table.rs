@@ -18,7 +18,9 @@ use thin_vec::ThinVec;
 pub struct EntityTable {
     entities: Chunked<Entity>,
     ids: Positions,
-    touching: Chunked<Touching>,
+    /// Not shared with snapshots (they read the entities only): plain segments, so adding a
+    /// position is an index, not a copy-on-write check of a shared chunk.
+    touching: crate::stories::Segments<Touching>,
 }
 
 /// The store positions of the signals touching one entity, in insertion order.
@@ -98,6 +100,12 @@ impl EntityTable {
         self.ids
             .insert_hashed(h, id, |id| entities.get(id as usize));
         id
+    }
+
+    /// Room for `n` more entities in the lookup.
+    pub fn reserve(&mut self, n: usize) {
+        let entities = &self.entities;
+        self.ids.reserve(n, |id| entities.get(id as usize));
     }
 
     /// Store positions of the signals touching the entity `id`.

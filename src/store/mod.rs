@@ -108,6 +108,13 @@ impl Store {
         self.epoch
     }
 
+    /// Room for about `n` more signals (and as many entities) in the indexes, so a load that
+    /// knows roughly how much is coming does not grow them on the way.
+    pub fn reserve(&mut self, n: usize) {
+        self.by_id.reserve(n, id_at(&self.signals));
+        self.table.reserve(n);
+    }
+
     /// Position of a signal by id.
     pub fn position(&self, id: &str) -> Option<usize> {
         self.find(id)

@@ -86,6 +86,22 @@ impl Positions {
             .insert_unique(h, pos, |p| value(*p).map_or(0, |v| hasher.hash_one(v)));
     }
 
+    /// Room for `n` more positions in all, spread over the tables as the hashes spread them:
+    /// a load that knows about how many values are coming skips the tables' growth, and each
+    /// growth re-hashes every value it moves by reading it back from the owner's list.
+    pub fn reserve<'a, Q: Hash + ?Sized + 'a>(
+        &mut self,
+        n: usize,
+        value: impl Fn(u32) -> Option<&'a Q>,
+    ) {
+        let hasher = &self.hasher;
+        for shard in &mut self.shards {
+            shard.reserve(n / SHARDS + 1, |p| {
+                value(*p).map_or(0, |v| hasher.hash_one(v))
+            });
+        }
+    }
+
     #[cfg(test)]
     pub fn shard_sizes(&self) -> Vec<usize> {
         self.shards.iter().map(HashTable::len).collect()
@@ -109,6 +125,11 @@ mod tests {
         assert_eq!(m.find(&1, |p| values.get(p as usize)), None);
         assert!(m.shard_sizes().iter().all(|n| *n > 10), "uneven parts");
         assert_eq!(m.shard_sizes().iter().sum::<usize>(), 10_000);
+        // Reserving with values already in: they are re-hashed through the list and found.
+        m.reserve(100_000, |p| values.get(p as usize));
+        for (pos, v) in values.iter().enumerate() {
+            assert_eq!(m.find(v, |p| values.get(p as usize)), Some(pos as u32));
+        }
     }
 
     #[test]

@@ -23,7 +23,8 @@ mod timeline;
 
 use membership::rank;
 pub use membership::{joins, strong};
-use split::{Segments, SplitMap};
+pub(crate) use split::Segments;
+use split::SplitMap;
 pub use summary::{Step, Story};
 
 /// How stories are formed.

@@ -79,6 +79,18 @@ impl<T> Segments<T> {
         self.len
     }
 
+    pub fn get(&self, i: usize) -> Option<&T> {
+        self.segments.get(i / SEGMENT)?.get(i % SEGMENT)
+    }
+
+    pub fn get_mut(&mut self, i: usize) -> Option<&mut T> {
+        self.segments.get_mut(i / SEGMENT)?.get_mut(i % SEGMENT)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &T> {
+        self.segments.iter().flatten()
+    }
+
     pub fn push(&mut self, v: T) {
         match self.segments.last_mut() {
             Some(s) if s.len() < SEGMENT => s.push(v),
@@ -135,6 +147,13 @@ mod tests {
         assert_eq!(s[SEGMENT], SEGMENT);
         s[SEGMENT * 2 + 4] = 1;
         assert_eq!(s[SEGMENT * 2 + 4], 1);
+        assert_eq!(s.get(SEGMENT), Some(&SEGMENT));
+        assert_eq!(s.get(SEGMENT * 2 + 5), None);
+        if let Some(x) = s.get_mut(3) {
+            *x = 9;
+        }
+        assert_eq!(s.iter().nth(3), Some(&9));
+        assert_eq!(s.iter().count(), SEGMENT * 2 + 5);
         assert_eq!(s.segments.len(), 3);
     }
 }

@@ -29,6 +29,8 @@ pub struct Progress {
     pub files_total: AtomicUsize,
     pub files_done: AtomicUsize,
     pub bytes_done: AtomicU64,
+    /// The files' sizes on disk, known before the first is read.
+    pub bytes_total: AtomicU64,
 }
 
 pub struct Loaded {
@@ -56,6 +58,13 @@ pub fn load_streaming(
 ) {
     let found = containers::discover(paths);
     progress.files_total.store(found.len(), Ordering::Relaxed);
+    let sizes = found
+        .iter()
+        .flatten()
+        .filter_map(|p| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum();
+    progress.bytes_total.store(sizes, Ordering::Relaxed);
     // Read ahead by a few files a thread: enough that a thread rarely waits for its turn, few
     // enough that the outputs waiting for theirs stay small.
     let ahead = 4 * rayon::current_num_threads().max(1);
@@ -96,6 +105,11 @@ pub fn load(paths: &[PathBuf], opts: Options, progress: &Progress) -> Loaded {
     load_streaming(paths, opts, progress, &|out: FileOutput| {
         // A poisoned lock means another file's merge panicked: keep going with what is there.
         let mut guard = acc.lock().unwrap_or_else(|p| p.into_inner());
+        if guard.1.is_empty() {
+            guard.0.reserve(expected_records(
+                progress.bytes_total.load(Ordering::Relaxed),
+            ));
+        }
         for item in out.items {
             guard.0.insert(item);
         }
@@ -112,6 +126,16 @@ pub fn load(paths: &[PathBuf], opts: Options, progress: &Progress) -> Loaded {
         bytes,
         json_bytes,
     }
+}
+
+/// About how many records files of this many bytes hold, for reserving the store's indexes: a
+/// CloudTrail record is about a kilobyte of JSON (1,268 B in the bench corpus; compressed files
+/// hold more a byte, so they get less room than they need and the indexes grow the rest).
+/// Capped, so a guess wrong by far (large Health or GuardDuty documents) costs at most ~50 MB.
+fn expected_records(bytes: u64) -> usize {
+    const RECORD: u64 = 1_000;
+    const MOST: u64 = 4_000_000;
+    (bytes / RECORD).min(MOST) as usize
 }
 
 /// Reads one path from disk: a plain file, a `.gz`, or every entry of a `.zip`.
