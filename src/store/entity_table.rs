@@ -18,54 +18,22 @@ use thin_vec::ThinVec;
 pub struct EntityTable {
     entities: Chunked<Entity>,
     ids: Positions,
-    /// Not shared with snapshots (they read the entities only): plain segments, so adding a
-    /// position is an index, not a copy-on-write check of a shared chunk.
-    touching: crate::stories::Segments<Touching>,
+    /// Per entity, the signals touching it (see `Touching`). Not shared with snapshots (they
+    /// read the entities only): plain segments, so adding a position is an index, not a
+    /// copy-on-write check of a shared chunk.
+    touching: crate::stories::Segments<u32>,
+    /// The positions of entities touched by more than one signal, all of them, in order.
+    spill: crate::stories::Segments<ThinVec<u32>>,
 }
 
-/// The store positions of the signals touching one entity, in insertion order.
-#[derive(Debug, Clone, Default)]
-enum Touching {
-    #[default]
-    None,
-    One(u32),
-    Many(ThinVec<u32>),
-}
+/// What `touching` holds for an entity, in 4 bytes (an enum of none, one position inline or a
+/// list was 16, for every entity, and most are touched once): `NONE`; a position below
+/// `MANY`, the one signal touching it; or `MANY | i`, its positions at `spill[i]`.
+struct Touching;
 
 impl Touching {
-    fn positions(&self) -> &[u32] {
-        match self {
-            Touching::None => &[],
-            Touching::One(p) => std::slice::from_ref(p),
-            Touching::Many(v) => v,
-        }
-    }
-
-    fn push(&mut self, pos: u32) {
-        *self = match std::mem::take(self) {
-            Touching::None => Touching::One(pos),
-            Touching::One(p) => Touching::Many(thin_vec::thin_vec![p, pos]),
-            Touching::Many(mut v) => {
-                v.push(pos);
-                Touching::Many(v)
-            }
-        };
-    }
-
-    fn remove(&mut self, pos: u32) {
-        *self = match std::mem::take(self) {
-            Touching::One(p) if p != pos => Touching::One(p),
-            Touching::Many(mut v) => {
-                v.retain(|p| *p != pos);
-                match v.len() {
-                    0 => Touching::None,
-                    1 => Touching::One(v[0]),
-                    _ => Touching::Many(v),
-                }
-            }
-            _ => Touching::None,
-        };
-    }
+    const NONE: u32 = u32::MAX;
+    const MANY: u32 = 1 << 31;
 }
 
 impl EntityTable {
@@ -95,7 +63,7 @@ impl EntityTable {
         // A copy of the entity's text made here, on the store's thread: the parsing thread's
         // copy goes with the record's other temporaries instead of pinning its page.
         self.entities.push(Entity::new(e.kind, Text::copied(&e.id)));
-        self.touching.push(Touching::None);
+        self.touching.push(Touching::NONE);
         let entities = &self.entities;
         self.ids
             .insert_hashed(h, id, |id| entities.get(id as usize));
@@ -110,9 +78,15 @@ impl EntityTable {
 
     /// Store positions of the signals touching the entity `id`.
     pub fn touching(&self, id: u32) -> &[u32] {
-        self.touching
-            .get(id as usize)
-            .map_or(&[], Touching::positions)
+        match self.touching.get(id as usize) {
+            None => &[],
+            Some(&Touching::NONE) => &[],
+            Some(t) if *t & Touching::MANY == 0 => std::slice::from_ref(t),
+            Some(t) => self
+                .spill
+                .get((*t & !Touching::MANY) as usize)
+                .map_or(&[], |v| v.as_slice()),
+        }
     }
 
     /// How many signals touch the entity `id`.
@@ -121,23 +95,60 @@ impl EntityTable {
     }
 
     pub fn add_touch(&mut self, id: u32, pos: u32) {
-        if let Some(t) = self.touching.get_mut(id as usize) {
-            t.push(pos);
+        let Some(t) = self.touching.get_mut(id as usize) else {
+            return;
+        };
+        if *t == Touching::NONE && pos < Touching::MANY {
+            *t = pos;
+            return;
         }
+        if *t != Touching::NONE && *t & Touching::MANY != 0 {
+            if let Some(v) = self.spill.get_mut((*t & !Touching::MANY) as usize) {
+                v.push(pos);
+            }
+            return;
+        }
+        let mut v = ThinVec::with_capacity(2);
+        if *t != Touching::NONE {
+            v.push(*t);
+        }
+        v.push(pos);
+        *t = Touching::MANY | self.spill.len() as u32;
+        self.spill.push(v);
     }
 
     pub fn remove_touch(&mut self, id: u32, pos: u32) {
-        if let Some(t) = self.touching.get_mut(id as usize) {
-            t.remove(pos);
+        let Some(t) = self.touching.get_mut(id as usize) else {
+            return;
+        };
+        if *t == Touching::NONE {
+            return;
         }
+        if *t & Touching::MANY == 0 {
+            if *t == pos {
+                *t = Touching::NONE;
+            }
+            return;
+        }
+        let Some(v) = self.spill.get_mut((*t & !Touching::MANY) as usize) else {
+            return;
+        };
+        v.retain(|p| *p != pos);
+        // Back inline when one is left (the spill slot stays, emptied: rare, and 8 bytes).
+        match v.as_slice() {
+            [] => *t = Touching::NONE,
+            [one] if *one < Touching::MANY => *t = *one,
+            _ => return,
+        }
+        *v = ThinVec::new();
     }
 
     /// Every entity with how many signals touch it (none included).
     pub fn counts(&self) -> impl Iterator<Item = (&Entity, usize)> {
         self.entities
             .iter()
-            .zip(self.touching.iter())
-            .map(|(e, t)| (e, t.positions().len()))
+            .enumerate()
+            .map(|(id, e)| (e, self.count(id as u32)))
     }
 }
 
@@ -193,5 +204,15 @@ mod tests {
         assert_eq!(t.touching(99), &[] as &[u32], "unknown id");
         let counts: Vec<usize> = t.counts().map(|(_, n)| n).collect();
         assert_eq!(counts, vec![0]);
+        // Back to many after being one again; a position too large to keep inline is listed.
+        t.add_touch(a, 4);
+        t.add_touch(a, 5);
+        assert_eq!(t.touching(a), &[4, 5]);
+        let b = t.intern(&ip(2));
+        t.add_touch(b, Touching::MANY + 1);
+        assert_eq!(t.touching(b), &[Touching::MANY + 1]);
+        t.remove_touch(b, Touching::MANY + 1);
+        assert_eq!(t.count(b), 0);
+        assert_eq!(t.touching(a), &[4, 5], "another entity's list untouched");
     }
 }

@@ -87,10 +87,6 @@ impl<T> Segments<T> {
         self.segments.get_mut(i / SEGMENT)?.get_mut(i % SEGMENT)
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = &T> {
-        self.segments.iter().flatten()
-    }
-
     pub fn push(&mut self, v: T) {
         match self.segments.last_mut() {
             Some(s) if s.len() < SEGMENT => s.push(v),
@@ -152,8 +148,7 @@ mod tests {
         if let Some(x) = s.get_mut(3) {
             *x = 9;
         }
-        assert_eq!(s.iter().nth(3), Some(&9));
-        assert_eq!(s.iter().count(), SEGMENT * 2 + 5);
+        assert_eq!(s[3], 9);
         assert_eq!(s.segments.len(), 3);
     }
 }
