@@ -155,7 +155,7 @@ fn memory(store: &crate::store::Store) {
     let structs = n * std::mem::size_of::<Signal>();
     let raw: usize = blocks.values().sum();
     // The entity table: per entity its copy (16 B), a 4-byte id in the lookup table (~8 B with
-    // its load factor) and its touching positions (16 B, a heap block past one signal); per
+    // its load factor) and who touches it (4 B, and a list kept apart past one signal); per
     // signal its letter mask and its position in `by_id` (~8 B). A signal's entity ids sit in
     // its entities' padding (`Entity::slot`), counted with them.
     let (mut distinct, mut once, mut many_refs) = (0usize, 0usize, 0usize);
@@ -163,10 +163,10 @@ fn memory(store: &crate::store::Store) {
         distinct += 1;
         once += usize::from(count == 1);
         if count > 1 {
-            many_refs += 16 + count * 4;
+            many_refs += 24 + count * 4;
         }
     }
-    let index = distinct * (16 + 8 + 16) + many_refs + n * (8 + 8);
+    let index = distinct * (16 + 8 + 4) + many_refs + n * (8 + 8);
     let per = |b: usize| b / n;
     println!(
         "memory per signal: struct {} B, strings {} B, entities {} B ({:.1} per signal), \
