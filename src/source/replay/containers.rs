@@ -226,3 +226,24 @@ pub fn bounded(mut r: Box<dyn Read + Send>, hint: u64) -> io::Result<Content> {
     }
     Ok(Content::Stream(Box::new(io::Cursor::new(buf).chain(r))))
 }
+
+/// About how many records files of this many bytes hold, for reserving the store's indexes: a
+/// CloudTrail record is about a kilobyte of JSON (1,268 B in the bench corpus; compressed files
+/// hold more a byte, so they get less room than they need and the indexes grow the rest).
+/// Capped at 2M records: a guess wrong by far (large Health or GuardDuty documents) costs at
+/// most ~45 MB of empty index slots (two indexes, 256 tables each, 5 bytes a slot).
+pub fn expected_records(bytes: u64) -> usize {
+    const RECORD: u64 = 1_000;
+    const MOST: u64 = 2_000_000;
+    (bytes / RECORD).min(MOST) as usize
+}
+
+#[cfg(test)]
+mod expected_tests {
+    #[test]
+    fn the_guess_is_a_record_a_kilobyte_and_capped() {
+        assert_eq!(super::expected_records(0), 0);
+        assert_eq!(super::expected_records(1_268_000_000), 1_268_000);
+        assert_eq!(super::expected_records(u64::MAX), 2_000_000);
+    }
+}

@@ -106,7 +106,7 @@ pub fn load(paths: &[PathBuf], opts: Options, progress: &Progress) -> Loaded {
         // A poisoned lock means another file's merge panicked: keep going with what is there.
         let mut guard = acc.lock().unwrap_or_else(|p| p.into_inner());
         if guard.1.is_empty() {
-            guard.0.reserve(expected_records(
+            guard.0.reserve(containers::expected_records(
                 progress.bytes_total.load(Ordering::Relaxed),
             ));
         }
@@ -126,16 +126,6 @@ pub fn load(paths: &[PathBuf], opts: Options, progress: &Progress) -> Loaded {
         bytes,
         json_bytes,
     }
-}
-
-/// About how many records files of this many bytes hold, for reserving the store's indexes: a
-/// CloudTrail record is about a kilobyte of JSON (1,268 B in the bench corpus; compressed files
-/// hold more a byte, so they get less room than they need and the indexes grow the rest).
-/// Capped, so a guess wrong by far (large Health or GuardDuty documents) costs at most ~50 MB.
-fn expected_records(bytes: u64) -> usize {
-    const RECORD: u64 = 1_000;
-    const MOST: u64 = 4_000_000;
-    (bytes / RECORD).min(MOST) as usize
 }
 
 /// Reads one path from disk: a plain file, a `.gz`, or every entry of a `.zip`.
