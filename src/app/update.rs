@@ -77,6 +77,8 @@ fn on_feed(state: &mut State, feed: Feed) -> Vec<Effect> {
                         .is_some_and(|s| s.severity >= Severity::High);
                 }
             }
+            // The room a replay's `Expect` asked for, four of the indexes' tables at a time.
+            state.view.store.prepare(4);
             super::routing::refresh(state, &changed);
             super::stories::sync(state);
             state.session.feed.last_update = Some(state.now);
@@ -102,6 +104,7 @@ fn on_feed(state: &mut State, feed: Feed) -> Vec<Effect> {
             state.session.feed.failed.push(text);
         }
         Feed::Pending(n) => state.session.feed.pending = n,
+        Feed::Expect(n) => state.view.store.reserve(n),
         Feed::Loaded => {
             state.view.store.finish();
             effects.push(Effect::ReleaseMemory);

@@ -18,6 +18,9 @@ pub enum Feed {
         done: usize,
         total: usize,
     },
+    /// About this many records are coming (a replay's files' sizes): the store makes room for
+    /// them before they arrive, so its indexes do not grow between two keys.
+    Expect(usize),
     FileFailed {
         path: String,
         reason: String,

@@ -72,8 +72,13 @@ impl EntityTable {
 
     /// Room for `n` more entities in the lookup.
     pub fn reserve(&mut self, n: usize) {
+        self.ids.reserve(n);
+    }
+
+    /// See `Positions::prepare`.
+    pub fn prepare(&mut self, tables: usize) -> bool {
         let entities = &self.entities;
-        self.ids.reserve(n, |id| entities.get(id as usize));
+        self.ids.prepare(tables, |id| entities.get(id as usize))
     }
 
     /// Store positions of the signals touching the entity `id`.

@@ -108,11 +108,19 @@ impl Store {
         self.epoch
     }
 
-    /// Room for about `n` more signals (and as many entities) in the indexes, so a load that
-    /// knows roughly how much is coming does not grow them on the way.
+    /// Room for about `n` signals (and as many entities) in the indexes, so a load that knows
+    /// roughly how much is coming does not grow them on the way (see `Positions::reserve`):
+    /// made by `prepare`, a few of their tables at a time.
     pub fn reserve(&mut self, n: usize) {
-        self.by_id.reserve(n, id_at(&self.signals));
+        self.by_id.reserve(n);
         self.table.reserve(n);
+    }
+
+    /// Makes the room `reserve` asked for in up to `tables` more tables of each index; false
+    /// once it is all there.
+    pub fn prepare(&mut self, tables: usize) -> bool {
+        let ids = self.by_id.prepare(tables, id_at(&self.signals));
+        self.table.prepare(tables) || ids
     }
 
     /// Position of a signal by id.

@@ -164,3 +164,22 @@ fn expiry_waits_for_a_tenth_of_the_store_then_drops_what_is_old() {
     put(&mut s, ct("late-old", "carol"));
     assert_eq!(s.expire(cutoff), 0, "under a tenth: not yet");
 }
+
+#[test]
+fn room_made_a_few_tables_at_a_time_while_signals_arrive_keeps_every_id_found() {
+    let mut s = Store::default();
+    s.reserve(200_000);
+    let mut rounds = 0;
+    for i in 0..3_000 {
+        put(&mut s, ct(&format!("e{i}"), &format!("user{}", i % 50)));
+        if i % 10 == 0 && s.prepare(4) {
+            rounds += 1;
+        }
+    }
+    assert_eq!(rounds, 256 / 4 - 1, "the last round says it is done");
+    assert!(!s.prepare(4));
+    for i in 0..3_000 {
+        assert_eq!(s.position(&format!("cloudtrail:e{i}")), Some(i));
+    }
+    slots_name_their_entities(&s);
+}

@@ -230,11 +230,12 @@ pub fn bounded(mut r: Box<dyn Read + Send>, hint: u64) -> io::Result<Content> {
 /// About how many records files of this many bytes hold, for reserving the store's indexes: a
 /// CloudTrail record is about a kilobyte of JSON (1,268 B in the bench corpus; compressed files
 /// hold more a byte, so they get less room than they need and the indexes grow the rest).
-/// Capped at 2M records: a guess wrong by far (large Health or GuardDuty documents) costs at
-/// most ~45 MB of empty index slots (two indexes, 256 tables each, 5 bytes a slot).
+/// A guess wrong by far (large Health or GuardDuty documents) costs at most ~10 bytes of empty
+/// index slots (two indexes, 5 bytes a slot) per kilobyte on disk: 1 % of the files' size.
 pub fn expected_records(bytes: u64) -> usize {
     const RECORD: u64 = 1_000;
-    const MOST: u64 = 2_000_000;
+    // Store positions are 4 bytes.
+    const MOST: u64 = u32::MAX as u64 / 2;
     (bytes / RECORD).min(MOST) as usize
 }
 
@@ -244,6 +245,6 @@ mod expected_tests {
     fn the_guess_is_a_record_a_kilobyte_and_capped() {
         assert_eq!(super::expected_records(0), 0);
         assert_eq!(super::expected_records(1_268_000_000), 1_268_000);
-        assert_eq!(super::expected_records(u64::MAX), 2_000_000);
+        assert_eq!(super::expected_records(u64::MAX), u32::MAX as usize / 2);
     }
 }

@@ -27,7 +27,12 @@ pub fn feed(paths: Vec<PathBuf>, opts: Options, tx: UnboundedSender<Feed>) {
                 std::thread::sleep(Duration::from_millis(200));
             }
         });
+        let expected = AtomicBool::new(false);
         load_streaming(&paths, opts, &progress, &|out: FileOutput| {
+            if !expected.swap(true, Ordering::Relaxed) {
+                let bytes = progress.bytes_total.load(Ordering::Relaxed);
+                let _ = tx.send(Feed::Expect(super::containers::expected_records(bytes)));
+            }
             if out.report.status == FileStatus::Failed {
                 let first = out
                     .report
