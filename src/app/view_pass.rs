@@ -48,10 +48,9 @@ fn scan(job: &ViewJob, pivots: &[u32], entity_terms: Option<&Option<Query>>, c: 
     let no_terms = |f: &Option<Query>| f.as_ref().is_none_or(|q| q.is_empty());
     let story = q.story.as_ref().map(|(_, p)| p.as_slice());
     for (k, mask) in c.masks.iter().enumerate() {
-        if !pivots.is_empty()
-            && !pivots
-                .iter()
-                .all(|p| c.signals[k].entities.iter().any(|e| e.slot() == *p))
+        if !pivots
+            .iter()
+            .all(|p| c.signals[k].entities.iter().any(|e| e.slot() == *p))
         {
             continue;
         }

@@ -30,8 +30,7 @@ pub fn feed(paths: Vec<PathBuf>, opts: Options, tx: UnboundedSender<Feed>) {
         let expected = AtomicBool::new(false);
         load_streaming(&paths, opts, &progress, &|out: FileOutput| {
             if !expected.swap(true, Ordering::Relaxed) {
-                let bytes = progress.bytes_total.load(Ordering::Relaxed);
-                let _ = tx.send(Feed::Expect(super::containers::expected_records(bytes)));
+                let _ = tx.send(Feed::Expect(progress.expected_records()));
             }
             if out.report.status == FileStatus::Failed {
                 let first = out

@@ -33,6 +33,14 @@ pub struct Progress {
     pub bytes_total: AtomicU64,
 }
 
+impl Progress {
+    /// About how many records the files hold (`containers::expected_records`), once
+    /// `bytes_total` is known (from the first file handed on).
+    pub fn expected_records(&self) -> usize {
+        containers::expected_records(self.bytes_total.load(Ordering::Relaxed))
+    }
+}
+
 pub struct Loaded {
     pub files: Vec<FileReport>,
     pub store: Store,
@@ -105,10 +113,10 @@ pub fn load(paths: &[PathBuf], opts: Options, progress: &Progress) -> Loaded {
     load_streaming(paths, opts, progress, &|out: FileOutput| {
         // A poisoned lock means another file's merge panicked: keep going with what is there.
         let mut guard = acc.lock().unwrap_or_else(|p| p.into_inner());
+        // Before the first file: the indexes' room, all of it at once (no keys to answer).
         if guard.1.is_empty() {
-            guard.0.reserve(containers::expected_records(
-                progress.bytes_total.load(Ordering::Relaxed),
-            ));
+            guard.0.reserve(progress.expected_records());
+            guard.0.prepare(usize::MAX);
         }
         for item in out.items {
             guard.0.insert(item);
