@@ -67,38 +67,13 @@ impl Accumulator {
             return;
         }
         let v = match element {
-            Element::Raw(raw) if loc.span.is_some() && self.file.is_some() => {
-                let text = raw.get();
-                let place = |file: &Arc<RecordFile>, (offset, len): (u64, u32)| {
-                    Raw::File(FileSpan {
-                        file: Arc::clone(file),
-                        offset,
-                        len,
-                        hash: span_hash(text.as_bytes()),
-                    })
-                };
-                let opts = Options::without_raw();
-                match fast_cloudtrail::normalize(text, &opts) {
-                    Some(mut result) => {
-                        if let (Ok((_, Normalized::Signal(s))), Some(file), Some(span)) =
-                            (&mut result, &self.file, loc.span)
-                        {
-                            s.raw = place(file, span);
-                        }
-                        return self.take(loc, result);
-                    }
-                    None => match serde_json::from_str::<Value>(text) {
-                        Ok(v) => v,
-                        Err(e) => return self.error(loc, format!("not JSON: {e}")),
-                    },
-                }
-            }
-            Element::Raw(raw) => match fast_cloudtrail::normalize(raw.get(), &self.opts) {
-                Some(result) => return self.take(loc, result),
-                None => match serde_json::from_str::<Value>(raw.get()) {
-                    Ok(v) => v,
-                    Err(e) => return self.error(loc, format!("not JSON: {e}")),
-                },
+            Element::Raw(raw) => match self.fast(loc, raw.get(), None) {
+                Some(v) => v,
+                None => return,
+            },
+            Element::Fast(text, parsed) => match self.fast(loc, text, Some(parsed)) {
+                Some(v) => v,
+                None => return,
             },
             Element::Value(v) => v,
         };
@@ -117,6 +92,50 @@ impl Accumulator {
         }
         let result = normalize_record(v, &self.opts);
         self.take(loc, result);
+    }
+
+    /// A record's text through the CloudTrail fast path (`parsed` when it was parsed as it was
+    /// found); `None` when it is kept or its error recorded, or the record as a tree for the
+    /// general path when the fast path does not read it.
+    fn fast(
+        &mut self,
+        loc: Location,
+        text: &str,
+        parsed: Option<fast_cloudtrail::Parsed<'_>>,
+    ) -> Option<Value> {
+        // Read back from its file when it can be: then not kept in memory.
+        let file = self.file.clone().zip(loc.span);
+        let opts = match file {
+            Some(_) => Options::without_raw(),
+            None => self.opts,
+        };
+        let result = match parsed {
+            Some(parsed) => fast_cloudtrail::normalize_parsed(parsed, text, &opts),
+            None => fast_cloudtrail::normalize(text, &opts),
+        };
+        match result {
+            Some(mut result) => {
+                if let (Ok((_, Normalized::Signal(s))), Some((file, (offset, len)))) =
+                    (&mut result, file)
+                {
+                    s.raw = Raw::File(FileSpan {
+                        file,
+                        offset,
+                        len,
+                        hash: span_hash(text.as_bytes()),
+                    });
+                }
+                self.take(loc, result);
+                None
+            }
+            None => match serde_json::from_str::<Value>(text) {
+                Ok(v) => Some(v),
+                Err(e) => {
+                    self.error(loc, format!("not JSON: {e}"));
+                    None
+                }
+            },
+        }
     }
 
     /// Counts and keeps one normalized record, or records why it failed.

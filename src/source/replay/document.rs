@@ -65,9 +65,15 @@ impl fmt::Display for Location {
 /// One record as it comes out of a document: a parsed tree, or (for a log file's `Records`) its
 /// raw text, which the CloudTrail fast path parses without building a tree.
 #[derive(Debug)]
+// `Fast` is large (its fields' slots), but an element lives on the stack for one call to a
+// sink; boxing it would be an allocation a record.
+#[allow(clippy::large_enum_variant)]
 pub enum Element<'a> {
     Value(Value),
     Raw(&'a serde_json::value::RawValue),
+    /// A log file's record parsed by the CloudTrail fast path as its end was found
+    /// (`log_file`): its text and its fields.
+    Fast(&'a str, crate::normalize::fast_cloudtrail::Parsed<'a>),
 }
 
 impl Element<'_> {
@@ -76,6 +82,7 @@ impl Element<'_> {
         match self {
             Element::Value(v) => Ok(v),
             Element::Raw(r) => serde_json::from_str(r.get()),
+            Element::Fast(text, _) => serde_json::from_str(text),
         }
     }
 }
@@ -178,7 +185,25 @@ pub fn read_slice(bytes: &[u8], sink: &mut Sink<'_>) -> (Option<DocInfo>, Vec<Do
         );
     }
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    read_values(&mut de, &mut index, base, sink, &mut errors)
+    // A CloudTrail log file is read in one pass; anything it does not expect (another shape,
+    // bad JSON) is read again the general way, which reports errors where they are and hands on
+    // only the records after those already handed on.
+    let mut skip = 0;
+    if let Some(base) = base.filter(|_| crate::normalize::fast_cloudtrail::usable()) {
+        match super::log_file::read_records(bytes, base, sink) {
+            Ok(_) => {
+                let shape = Shape::Wrapped("Records");
+                let placebo = false;
+                return (Some(DocInfo { shape, placebo }), errors);
+            }
+            Err(handed_on) => skip = handed_on,
+        }
+    }
+    let mut rest = |loc: Location, element: Element<'_>| match skip {
+        0 => sink(loc, element),
+        _ => skip -= 1,
+    };
+    read_values(&mut de, &mut index, base, &mut rest, &mut errors)
 }
 
 /// The same over a reader, for files too large to hold in memory.

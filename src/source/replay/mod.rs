@@ -6,6 +6,7 @@ pub mod containers;
 pub mod document;
 pub mod feed;
 pub mod file_report;
+mod log_file;
 #[cfg(test)]
 mod order_tests;
 mod ordered;
