@@ -290,7 +290,7 @@ fn a_health_event_with_ten_thousand_entities_joins_fast() {
         .store
         .signals()
         .iter()
-        .find(|s| s.id.ends_with("AWS_EC2_X_1"))
+        .find(|s| s.id.to_string().ends_with("AWS_EC2_X_1"))
         .cloned()
         .expect("the joined event");
     let instances = s

@@ -51,18 +51,18 @@ fn the_demo_forms_exactly_one_story_from_the_leaked_key_to_the_public_bucket() {
     assert_eq!(stories.len(), 1, "{stories:#?}");
     let story = &stories[0];
     let members = signals_of(&store, story);
-    let ids: BTreeSet<&str> = members.iter().map(|s| &*s.id).collect();
+    let ids: BTreeSet<&airc::model::SignalId> = members.iter().map(|s| &s.id).collect();
     // Every attacker step with a detection or a finding is in it…
     let attacker = ["ci-deploy", "svc-backup2", "ops-admin/sync-job"];
     for s in store.signals().iter() {
         let by_attacker = attacker.iter().any(|a| actor(s).contains(a));
         if by_attacker && !s.detections.is_empty() {
-            assert!(ids.contains(&*s.id), "attacker step left out: {}", s.title);
+            assert!(ids.contains(&s.id), "attacker step left out: {}", s.title);
         }
         // …and nothing alice or bob did.
         if actor(s).contains("alice") || actor(s).ends_with("bob") {
             assert!(
-                !ids.contains(&*s.id),
+                !ids.contains(&s.id),
                 "background in the story: {}",
                 s.summary()
             );
@@ -110,7 +110,7 @@ fn invictus_is_one_attack_story_and_benjamins_reads() {
     let main = &stories[0];
     let members = signals_of(&store, main);
     assert!(main.principals.iter().any(|e| e.id == "bert-jan"));
-    let sessions: BTreeSet<&str> = store
+    let sessions: BTreeSet<&airc::model::SignalId> = store
         .signals()
         .iter()
         .filter(|s| {
@@ -120,10 +120,10 @@ fn invictus_is_one_attack_story_and_benjamins_reads() {
                         && e.id.starts_with("stratus-red-team")
                 })
         })
-        .map(|s| &*s.id)
+        .map(|s| &s.id)
         .collect();
     assert!(sessions.len() >= 10, "{}", sessions.len());
-    let in_main: BTreeSet<&str> = members.iter().map(|s| &*s.id).collect();
+    let in_main: BTreeSet<&airc::model::SignalId> = members.iter().map(|s| &s.id).collect();
     for id in &sessions {
         assert!(
             in_main.contains(id),

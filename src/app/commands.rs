@@ -60,7 +60,7 @@ fn open_detail(state: &mut State) -> Vec<Effect> {
             let wanted = super::records::unread(state, [&s]);
             effects.extend(super::records::wait_for(state, wanted, None));
             state.ui.mode = Mode::Detail(Box::new(DetailState {
-                signal_id: s.id.into(),
+                signal_id: s.id.to_string(),
                 lines,
                 scroll: 0,
                 search: String::new(),
@@ -89,7 +89,7 @@ fn detail_lines(state: &State, s: &crate::model::Signal) -> (Vec<String>, Vec<Ef
         );
     }
     let mut lines = detail::lines(s, state.now);
-    if let Some(why) = super::records::failure(state, &s.id) {
+    if let Some(why) = super::records::failure(state, &s.id.as_str()) {
         if s.raw.file_span().is_some() {
             lines.pop();
             lines.push(format!(
@@ -98,7 +98,7 @@ fn detail_lines(state: &State, s: &crate::model::Signal) -> (Vec<String>, Vec<Ef
             ));
         }
     }
-    if let Some(r) = state.session.routes.get(&*s.id) {
+    if let Some(r) = state.session.routes.get(&*s.id.as_str()) {
         let at = lines
             .iter()
             .position(String::is_empty)

@@ -15,7 +15,7 @@ pub(super) fn copy(state: &mut State, what: Command) -> Vec<Effect> {
             return super::records::wait_for(state, wanted, Some(what));
         }
         if let Some(why) =
-            super::records::failure(state, &s.id).filter(|_| s.raw.file_span().is_some())
+            super::records::failure(state, &s.id.as_str()).filter(|_| s.raw.file_span().is_some())
         {
             let why = format!("not copied: the original record cannot be read: {why}");
             state.toast(crate::safe_text::line(&why).into_owned(), true);
@@ -31,15 +31,16 @@ pub(super) fn copy(state: &mut State, what: Command) -> Vec<Effect> {
     };
     let text = match (what, signal) {
         (Command::CopyId, Some(s)) => {
-            s.id.split_once(':')
+            let id = s.id.to_string();
+            id.split_once(':')
                 .map(|(_, id)| id.to_string())
-                .unwrap_or(s.id.into())
+                .unwrap_or(id)
         }
         (Command::CopyArn, Some(s)) if super::routing::is_hidden(state, &s) => {
             state.toast("sensitive: your principal may not copy its details", true);
             return Vec::new();
         }
-        (Command::CopyArn, Some(s)) => arn_of(&s).unwrap_or(s.id.into()),
+        (Command::CopyArn, Some(s)) => arn_of(&s).unwrap_or(s.id.to_string()),
         (Command::CopyJson, Some(s)) if super::routing::hiding(state, &s).is_some() => {
             state.toast("sensitive: your principal may not copy its details", true);
             return Vec::new();
@@ -99,7 +100,7 @@ fn arn_of(s: &crate::model::Signal) -> Option<String> {
         .or_else(|| find("/describeEvents/arn"))
         .or_else(|| find("/userIdentity/arn"))
         .or_else(|| find("/detail/userIdentity/arn"))
-        .or_else(|| s.id.strip_prefix("health:").map(str::to_string))
+        .or_else(|| s.id.as_str().strip_prefix("health:").map(str::to_string))
 }
 
 #[cfg(test)]

@@ -384,7 +384,7 @@ mod tests {
         s.session.retention = Some((std::time::Duration::from_secs(86_400), None));
         expire(&mut s);
         assert_eq!(s.view.store.len(), 1);
-        assert_eq!(&*s.view.store.signals()[0].id, "guardduty:new");
+        assert_eq!(s.view.store.signals()[0].id, "guardduty:new");
         assert!(s.pane(PaneId::GuardDuty).rows.is_empty() && s.view.dirty);
         assert!(s.ui.toasts.last().unwrap().text.contains("older than 1day"));
     }

@@ -32,7 +32,7 @@ pub fn targets(state: &State) -> Vec<Target> {
             .and_then(|a| a.split("detector/").nth(1))
             .and_then(|r| r.split('/').next())
             .map(String::from);
-        if let Some(fid) = s.id.strip_prefix("guardduty:") {
+        if let Some(fid) = s.id.as_str().strip_prefix("guardduty:") {
             out.push(Target::Finding {
                 id: fid.to_string(),
                 detector,
@@ -325,16 +325,16 @@ mod tests {
     #[test]
     fn r_p_and_t_act_from_the_detail_view() {
         let mut s = state_with_finding();
-        let id = s.view.store.signals()[0].id.clone();
-        s.ui.mode = detail(id.into());
+        let id = s.view.store.signals()[0].id.to_string();
+        s.ui.mode = detail(id);
         crate::app::commands::execute(&mut s, crate::keymap::Command::Respond);
         assert!(
             matches!(s.ui.mode, Mode::ActionPick { .. }),
             "{:?}",
             s.ui.mode
         );
-        let id = s.view.store.signals()[0].id.clone();
-        s.ui.mode = detail(id.into());
+        let id = s.view.store.signals()[0].id.to_string();
+        s.ui.mode = detail(id);
         crate::app::commands::execute(&mut s, crate::keymap::Command::Pin);
         assert!(
             s.ui.toasts

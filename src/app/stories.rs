@@ -70,7 +70,7 @@ fn steps_of(state: &State, story: Option<&Story>) -> Vec<StepRow> {
         .iter()
         .filter_map(|s| {
             Some(StepRow {
-                pos: store.position(&s.signal.id)? as u32,
+                pos: store.position_of(&s.signal.id)? as u32,
                 via: s.via.cloned(),
                 hidden: s.hidden,
             })

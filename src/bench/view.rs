@@ -123,7 +123,9 @@ fn memory(store: &crate::store::Store) {
         (0usize, 0usize, std::collections::HashMap::new());
     let (mut entity_refs, mut in_files) = (0usize, 0usize);
     for s in store.signals().iter() {
-        strings += s.id.len();
+        if let crate::model::SignalId::Text(t) = &s.id {
+            strings += t.len();
+        }
         if let crate::model::Summary::Text(t) = &s.summary {
             strings += t.len();
         }

@@ -44,7 +44,7 @@ impl fmt::Display for Source {
 pub struct Signal {
     /// Stable across reloads: `cloudtrail:<eventID>`, `guardduty:<finding id>`,
     /// `health:<event ARN>`.
-    pub id: Box<str>,
+    pub id: super::SignalId,
     pub source: Source,
     /// When it happened (event time, finding's last update, Health start time).
     pub time: DateTime<Utc>,

@@ -62,11 +62,8 @@ pub fn normalize_fields(
         .or(env.region.as_deref())
         .map(Text::new);
     let summary = summary(record, actor.as_deref(), &entities);
-    let mut id = String::with_capacity("cloudtrail:".len() + event_id.len());
-    id.push_str("cloudtrail:");
-    id.push_str(event_id);
     let signal = Signal {
-        id: id.into_boxed_str(),
+        id: crate::model::SignalId::cloudtrail(event_id),
         source: Source::CloudTrail,
         time,
         rare: Rare {
@@ -193,7 +190,7 @@ mod tests {
             Ok(s) => s,
             Err(e) => panic!("{e}"),
         };
-        assert_eq!(&*s.id, "cloudtrail:e1");
+        assert_eq!(s.id, "cloudtrail:e1");
         assert_eq!(s.time.to_rfc3339(), "2020-09-14T00:44:23+00:00");
         assert_eq!(
             s.summary(),

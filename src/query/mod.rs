@@ -130,7 +130,7 @@ impl Query {
                     || any_entity(&[EntityKind::Account], g)
             }
             Cond::Source(src) => s.source == *src,
-            Cond::Id(g) => g.is_match(&s.id),
+            Cond::Id(g) => s.id.with_str(|id| g.is_match(id)),
             Cond::Since(d) => now.checked_sub_signed(*d).is_none_or(|t| s.time >= t),
             Cond::Abuse(g) => s.abuse().is_some_and(|a| g.is_match(a.label())),
             Cond::Category(g) => s.category.as_deref().is_some_and(|c| g.is_match(c)),
@@ -201,13 +201,7 @@ impl Query {
             return true;
         }
         // As `matches`: title, actor and id joined by spaces.
-        let parts = [
-            s.title.as_str(),
-            " ",
-            s.actor.as_deref().unwrap_or(""),
-            " ",
-            &s.id,
-        ];
+        let parts = [s.title.as_str(), " ", s.actor.as_deref().unwrap_or(""), " "];
         let mut left = self.fuzzy.as_str();
         for part in parts {
             left = advance(part, left);
@@ -215,7 +209,7 @@ impl Query {
                 return true;
             }
         }
-        false
+        s.id.with_str(|id| advance(id, left).is_empty())
     }
 
     fn terms_hold(&self, s: &Signal, now: DateTime<Utc>) -> bool {

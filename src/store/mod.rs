@@ -99,7 +99,7 @@ impl Store {
 
     fn find(&self, id: &str) -> Option<usize> {
         self.by_id
-            .find(id, id_at(&self.signals))
+            .find(&crate::model::SignalId::new(id), id_at(&self.signals))
             .map(|i| i as usize)
     }
 
@@ -126,6 +126,13 @@ impl Store {
     /// Position of a signal by id.
     pub fn position(&self, id: &str) -> Option<usize> {
         self.find(id)
+    }
+
+    /// The same for an id as signals hold it.
+    pub fn position_of(&self, id: &crate::model::SignalId) -> Option<usize> {
+        self.by_id
+            .find(id, id_at(&self.signals))
+            .map(|i| i as usize)
     }
 
     pub fn len(&self) -> usize {
@@ -204,7 +211,9 @@ impl Store {
         // What the store keeps of a signal is allocated anew here, on its own thread: made on a
         // parsing thread, each long-lived piece would pin a page that otherwise held only the
         // record's temporaries (parse trees, buffers), and those pages would stay resident.
-        s.id = Box::from(&*s.id);
+        if let crate::model::SignalId::Text(t) = &mut s.id {
+            *t = Box::from(&**t);
+        }
         let mut entities = thin_vec::ThinVec::with_capacity(s.entities.len());
         for e in s.entities.iter() {
             let id = self.table.intern(e);
@@ -259,8 +268,8 @@ impl Store {
             signal: mut s,
             correlation: input,
         } = a;
-        let h = self.by_id.hash(&*s.id);
-        let found = self.by_id.find_hashed(h, &*s.id, id_at(&self.signals));
+        let h = self.by_id.hash(&s.id);
+        let found = self.by_id.find_hashed(h, &s.id, id_at(&self.signals));
         match found.map(|i| i as usize) {
             Some(i) => {
                 // A finding seen again with a later update replaces the older copy.
@@ -330,8 +339,10 @@ impl Store {
 }
 
 /// The id of the signal at a position, for the id lookup (`sharded::Positions`).
-fn id_at<'a>(signals: &'a Chunked<Signal>) -> impl Fn(u32) -> Option<&'a str> + 'a {
-    move |i| signals.get(i as usize).map(|s| &*s.id)
+fn id_at<'a>(
+    signals: &'a Chunked<Signal>,
+) -> impl Fn(u32) -> Option<&'a crate::model::SignalId> + 'a {
+    move |i| signals.get(i as usize).map(|s| &s.id)
 }
 
 #[cfg(test)]

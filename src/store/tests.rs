@@ -23,7 +23,7 @@ fn duplicates_count_once_and_the_index_answers_per_entity() {
     assert_eq!(s.len(), 3);
     assert_eq!(s.duplicates(), 1);
     let alice = Entity::new(EntityKind::IamUser, "alice");
-    let ids: Vec<&str> = s.touching(&alice).map(|x| &*x.id).collect();
+    let ids: Vec<String> = s.touching(&alice).map(|x| x.id.to_string()).collect();
     assert_eq!(ids, ["cloudtrail:a", "cloudtrail:b"]);
     assert_eq!(s.entity_counts().get(&EntityKind::IamUser), Some(&2));
     assert_eq!(
@@ -41,7 +41,7 @@ fn ids_are_found_again_across_the_index_growing() {
     for i in (0..5_000).rev() {
         let id = format!("cloudtrail:e{i}");
         assert_eq!(s.position(&id), Some(i));
-        assert_eq!(s.get(&id).map(|x| &*x.id), Some(id.as_str()));
+        assert_eq!(s.get(&id).map(|x| x.id.to_string()), Some(id.clone()));
         assert_eq!(
             put(&mut s, ct(&format!("e{i}"), "alice")),
             Insert::Duplicate
@@ -102,7 +102,7 @@ fn stored_entities_carry_their_table_numbers_through_duplicates_and_rebuilds() {
     }
     put(&mut s, ct("e5", "user5"));
     slots_name_their_entities(&s);
-    let gone = s.retain(|x| !x.id.ends_with('7'));
+    let gone = s.retain(|x| !x.id.to_string().ends_with('7'));
     assert_eq!(gone, 300);
     slots_name_their_entities(&s);
     assert_eq!(

@@ -291,7 +291,7 @@ impl Stories {
         let member = Member {
             pos,
             time,
-            id_hash: stable_hash(&s.id),
+            id_hash: s.id.with_str(stable_hash),
             severity: s.severity,
             tactics: tactic_bits(s),
             source: s.source,

@@ -222,7 +222,7 @@ pub fn draw_signals(f: &mut Frame, state: &State, theme: &Theme, pane: PaneId, a
                 let to = state
                     .session
                     .routes
-                    .get(&*s.id)
+                    .get(&*s.id.as_str())
                     .map(|r| format!("→{}", r.targets.join(",")))
                     .unwrap_or_default();
                 cells.push(Cell::from(Span::styled(

@@ -46,7 +46,7 @@ impl Watcher {
                 })
                 .map_err(String::from)
             }
-            "pin" => match self.incidents.get(&*s.id) {
+            "pin" => match self.incidents.get(&*s.id.as_str()) {
                 Some(id) => super::seen::synced_write(|| book.append(id, Entry::pin(s)))
                     .map(|_| (format!("pinned in {id}"), None))
                     .map_err(String::from),
@@ -118,7 +118,7 @@ impl Watcher {
                 .or_else(|| self.o.aws.1.clone())
                 .unwrap_or_else(|| crate::aws::session::FALLBACK_REGION.into()),
             profile: Some(profile),
-            incident: self.incidents.get(&*s.id).cloned(),
+            incident: self.incidents.get(&*s.id.as_str()).cloned(),
             sns_topic: None,
         };
         let p = plan(action, &target, &ctx)?;

@@ -247,7 +247,9 @@ impl Watcher {
             deliveries,
             would,
             mut complete,
-        } = self.deliver_all(&route.targets, &msg, &key, &s.id).await;
+        } = self
+            .deliver_all(&route.targets, &msg, &key, &s.id.as_str())
+            .await;
         let mut line = json!({
             "event": "routed", "signal": s.id, "severity": s.severity.label(), "event_type": s.kind,
             "rules": route.rules, "targets": route.targets, "sensitive": route.sensitive,

@@ -8,7 +8,7 @@ use serde_json::json;
 
 impl Watcher {
     pub(super) async fn story(&mut self, s: &crate::model::Signal) {
-        let Some(pos) = self.store.position(&s.id) else {
+        let Some(pos) = self.store.position_of(&s.id) else {
             return;
         };
         let Some(story) = self.store.story_of(pos) else {

@@ -41,7 +41,12 @@ fn the_store_gets_files_in_path_order_however_the_threads_finish() {
                 &Progress::default(),
             )
         });
-        let ids: Vec<&str> = loaded.store.signals().iter().map(|s| &*s.id).collect();
+        let ids: Vec<String> = loaded
+            .store
+            .signals()
+            .iter()
+            .map(|s| s.id.to_string())
+            .collect();
         assert_eq!(ids.len(), sizes.iter().sum::<usize>());
         let mut sorted = ids.clone();
         sorted.sort_unstable();

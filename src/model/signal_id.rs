@@ -1,0 +1,254 @@
+//! A signal's id: `cloudtrail:<eventID>`, `guardduty:<finding id>`, `health:<event ARN>`.
+//! CloudTrail's event ids are UUIDs written the usual way (36 characters of lower-case hex and
+//! hyphens), and CloudTrail records are nearly all of a large replay: such an id is kept as its
+//! 16 bytes inside the signal, where its text took a 48-byte heap block of its own (40 bytes a
+//! signal less, with the 8 the id's slot grows by). Any other id is kept as written. Written by
+//! hand rather than with a UUID crate: what matters is the exact text round trip (upper-case or
+//! braced UUIDs stay text), which is the few lines below.
+
+use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+use std::cmp::Ordering;
+use std::fmt;
+
+const CLOUDTRAIL: &str = "cloudtrail:";
+/// Where the hyphens of a UUID's text are.
+const HYPHENS: [usize; 4] = [8, 13, 18, 23];
+const UUID_LEN: usize = 36;
+
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub enum SignalId {
+    /// `cloudtrail:` and a lower-case UUID, as the UUID's 16 bytes.
+    CloudTrailUuid([u8; 16]),
+    Text(Box<str>),
+}
+
+fn hex(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        _ => None,
+    }
+}
+
+/// The 16 bytes of a lower-case UUID's text, or `None` when `s` is anything else.
+fn uuid(s: &str) -> Option<[u8; 16]> {
+    let s = s.as_bytes();
+    if s.len() != UUID_LEN || HYPHENS.iter().any(|&h| s[h] != b'-') {
+        return None;
+    }
+    let mut out = [0u8; 16];
+    let mut digits = s.iter().enumerate().filter(|(i, _)| !HYPHENS.contains(i));
+    for byte in &mut out {
+        let (_, hi) = digits.next()?;
+        let (_, lo) = digits.next()?;
+        *byte = (hex(*hi)? << 4) | hex(*lo)?;
+    }
+    Some(out)
+}
+
+impl SignalId {
+    pub fn new(id: &str) -> SignalId {
+        match id.strip_prefix(CLOUDTRAIL).and_then(uuid) {
+            Some(bytes) => SignalId::CloudTrailUuid(bytes),
+            None => SignalId::Text(id.into()),
+        }
+    }
+
+    /// `cloudtrail:<event_id>`.
+    pub fn cloudtrail(event_id: &str) -> SignalId {
+        match uuid(event_id) {
+            Some(bytes) => SignalId::CloudTrailUuid(bytes),
+            None => SignalId::Text(format!("{CLOUDTRAIL}{event_id}").into()),
+        }
+    }
+
+    /// The id's text (written out, 47 bytes, for a UUID).
+    pub fn as_str(&self) -> Cow<'_, str> {
+        match self {
+            SignalId::Text(t) => Cow::Borrowed(t),
+            SignalId::CloudTrailUuid(_) => Cow::Owned(self.to_string()),
+        }
+    }
+
+    pub fn starts_with(&self, prefix: &str) -> bool {
+        match self {
+            SignalId::Text(t) => t.starts_with(prefix),
+            SignalId::CloudTrailUuid(_) => self.with_str(|s| s.starts_with(prefix)),
+        }
+    }
+}
+
+/// The text of `cloudtrail:` and the UUID of `bytes`.
+fn uuid_text(bytes: &[u8; 16]) -> [u8; CLOUDTRAIL.len() + UUID_LEN] {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut text = [0u8; CLOUDTRAIL.len() + UUID_LEN];
+    text[..CLOUDTRAIL.len()].copy_from_slice(CLOUDTRAIL.as_bytes());
+    let mut at = CLOUDTRAIL.len();
+    for (i, b) in bytes.iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            text[at] = b'-';
+            at += 1;
+        }
+        text[at] = DIGITS[usize::from(b >> 4)];
+        text[at + 1] = DIGITS[usize::from(b & 15)];
+        at += 2;
+    }
+    text
+}
+
+impl SignalId {
+    /// Calls `f` with the id's text, written on the stack for a UUID: for the paths that read
+    /// every signal's id (filters, letter masks), where `as_str` would allocate.
+    pub fn with_str<R>(&self, f: impl FnOnce(&str) -> R) -> R {
+        match self {
+            SignalId::Text(t) => f(t),
+            SignalId::CloudTrailUuid(bytes) => {
+                let text = uuid_text(bytes);
+                // Only ASCII is written.
+                f(std::str::from_utf8(&text).unwrap_or_default())
+            }
+        }
+    }
+}
+
+impl fmt::Display for SignalId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.with_str(|s| f.write_str(s))
+    }
+}
+
+impl fmt::Debug for SignalId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.with_str(|s| fmt::Debug::fmt(s, f))
+    }
+}
+
+/// In the order of the ids' text (a UUID's hex digits sort as its bytes do).
+impl Ord for SignalId {
+    fn cmp(&self, other: &Self) -> Ordering {
+        match (self, other) {
+            (SignalId::CloudTrailUuid(a), SignalId::CloudTrailUuid(b)) => a.cmp(b),
+            (SignalId::Text(a), SignalId::Text(b)) => a.cmp(b),
+            _ => self.with_str(|a| other.with_str(|b| a.cmp(b))),
+        }
+    }
+}
+
+impl PartialOrd for SignalId {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq<str> for SignalId {
+    fn eq(&self, other: &str) -> bool {
+        match self {
+            SignalId::Text(t) => &**t == other,
+            SignalId::CloudTrailUuid(b) => {
+                other.strip_prefix(CLOUDTRAIL).and_then(uuid).as_ref() == Some(b)
+            }
+        }
+    }
+}
+
+impl PartialEq<&str> for SignalId {
+    fn eq(&self, other: &&str) -> bool {
+        *self == **other
+    }
+}
+
+impl From<&str> for SignalId {
+    fn from(id: &str) -> SignalId {
+        SignalId::new(id)
+    }
+}
+
+impl From<String> for SignalId {
+    fn from(id: String) -> SignalId {
+        SignalId::new(&id)
+    }
+}
+
+impl From<&SignalId> for String {
+    fn from(id: &SignalId) -> String {
+        id.to_string()
+    }
+}
+
+impl Serialize for SignalId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.with_str(|text| s.serialize_str(text))
+    }
+}
+
+impl<'de> Deserialize<'de> for SignalId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(SignalId::new(&Cow::<str>::deserialize(d)?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cloudtrail_uuid_is_kept_in_its_bytes_and_read_back_as_written() {
+        let text = "cloudtrail:3e9f1c2a-0b4d-4e5f-8a6b-7c8d9e0f1a2b";
+        let id = SignalId::new(text);
+        assert!(matches!(id, SignalId::CloudTrailUuid(_)));
+        assert_eq!(id.to_string(), text);
+        assert_eq!(id.as_str(), text);
+        assert_eq!(
+            id,
+            SignalId::cloudtrail("3e9f1c2a-0b4d-4e5f-8a6b-7c8d9e0f1a2b")
+        );
+        assert_eq!(id, *text);
+        assert!(id.starts_with("cloudtrail:3e9f"));
+        assert_eq!(format!("{id:?}"), format!("{text:?}"));
+        assert_eq!(
+            serde_json::to_string(&id).ok(),
+            serde_json::to_string(text).ok()
+        );
+        let back: Option<SignalId> = serde_json::from_str(&format!("{text:?}")).ok();
+        assert_eq!(back, Some(id));
+    }
+
+    #[test]
+    fn anything_else_stays_text_exactly() {
+        for text in [
+            "cloudtrail:3E9F1C2A-0B4D-4E5F-8A6B-7C8D9E0F1A2B",
+            "cloudtrail:3e9f1c2a0b4d4e5f8a6b7c8d9e0f1a2b",
+            "cloudtrail:3e9f1c2a-0b4d-4e5f-8a6b-7c8d9e0f1a2",
+            "cloudtrail:3e9f1c2a-0b4d-4e5f-8a6b-7c8d9e0f1a2bb",
+            "cloudtrail:3e9f1c2a-0b4d-4e5f-8a6b-7c8d9e0f1a2g",
+            "cloudtrail:3e9f1c2a-0b4d-4e5f-8a6b+7c8d9e0f1a2b",
+            "guardduty:3e9f1c2a-0b4d-4e5f-8a6b-7c8d9e0f1a2b",
+            "cloudtrail:e1",
+            "cloudtrail:é9f1c2a-0b4d-4e5f-8a6b-7c8d9e0f1a2",
+            "",
+        ] {
+            let id = SignalId::new(text);
+            assert!(matches!(id, SignalId::Text(_)), "{text}");
+            assert_eq!((id.to_string(), id == *text), (text.to_string(), true));
+        }
+    }
+
+    #[test]
+    fn ids_sort_as_their_text_does() {
+        let mut texts = vec![
+            "cloudtrail:ffffffff-0000-0000-0000-000000000000",
+            "cloudtrail:00000000-0000-0000-0000-00000000000a",
+            "cloudtrail:00000000-0000-0000-0000-000000000009",
+            "cloudtrail:e1",
+            "cloudtrail:Z",
+            "guardduty:x",
+            "cloudtrail:0",
+        ];
+        let mut ids: Vec<SignalId> = texts.iter().map(|t| SignalId::new(t)).collect();
+        texts.sort();
+        ids.sort();
+        let sorted: Vec<String> = ids.iter().map(|i| i.to_string()).collect();
+        assert_eq!(sorted, texts);
+    }
+}
