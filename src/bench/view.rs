@@ -123,9 +123,7 @@ fn memory(store: &crate::store::Store) {
         (0usize, 0usize, std::collections::HashMap::new());
     let (mut entity_refs, mut in_files) = (0usize, 0usize);
     for s in store.signals().iter() {
-        if let crate::model::SignalId::Text(t) = &s.id {
-            strings += t.len();
-        }
+        strings += s.id.heap_len();
         if let crate::model::Summary::Text(t) = &s.summary {
             strings += t.len();
         }

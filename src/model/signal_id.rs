@@ -16,8 +16,12 @@ const CLOUDTRAIL: &str = "cloudtrail:";
 const HYPHENS: [usize; 4] = [8, 13, 18, 23];
 const UUID_LEN: usize = 36;
 
+/// The forms are private so that one text has one form: equality and hashing compare forms.
 #[derive(Clone, PartialEq, Eq, Hash)]
-pub enum SignalId {
+pub struct SignalId(Form);
+
+#[derive(Clone, PartialEq, Eq, Hash)]
+enum Form {
     /// `cloudtrail:` and a lower-case UUID, as the UUID's 16 bytes.
     CloudTrailUuid([u8; 16]),
     Text(Box<str>),
@@ -50,31 +54,46 @@ fn uuid(s: &str) -> Option<[u8; 16]> {
 impl SignalId {
     pub fn new(id: &str) -> SignalId {
         match id.strip_prefix(CLOUDTRAIL).and_then(uuid) {
-            Some(bytes) => SignalId::CloudTrailUuid(bytes),
-            None => SignalId::Text(id.into()),
+            Some(bytes) => SignalId(Form::CloudTrailUuid(bytes)),
+            None => SignalId(Form::Text(id.into())),
         }
     }
 
     /// `cloudtrail:<event_id>`.
     pub fn cloudtrail(event_id: &str) -> SignalId {
         match uuid(event_id) {
-            Some(bytes) => SignalId::CloudTrailUuid(bytes),
-            None => SignalId::Text(format!("{CLOUDTRAIL}{event_id}").into()),
+            Some(bytes) => SignalId(Form::CloudTrailUuid(bytes)),
+            None => SignalId(Form::Text(format!("{CLOUDTRAIL}{event_id}").into())),
         }
     }
 
     /// The id's text (written out, 47 bytes, for a UUID).
     pub fn as_str(&self) -> Cow<'_, str> {
-        match self {
-            SignalId::Text(t) => Cow::Borrowed(t),
-            SignalId::CloudTrailUuid(_) => Cow::Owned(self.to_string()),
+        match &self.0 {
+            Form::Text(t) => Cow::Borrowed(t),
+            Form::CloudTrailUuid(_) => Cow::Owned(self.to_string()),
+        }
+    }
+
+    /// Bytes the id holds on the heap (its text, unless it is a UUID).
+    pub fn heap_len(&self) -> usize {
+        match &self.0 {
+            Form::Text(t) => t.len(),
+            Form::CloudTrailUuid(_) => 0,
+        }
+    }
+
+    /// Moves the id's text (if it has one) into a block allocated by the calling thread.
+    pub fn reallocate(&mut self) {
+        if let Form::Text(t) = &mut self.0 {
+            *t = Box::from(&**t);
         }
     }
 
     pub fn starts_with(&self, prefix: &str) -> bool {
-        match self {
-            SignalId::Text(t) => t.starts_with(prefix),
-            SignalId::CloudTrailUuid(_) => self.with_str(|s| s.starts_with(prefix)),
+        match &self.0 {
+            Form::Text(t) => t.starts_with(prefix),
+            Form::CloudTrailUuid(_) => self.with_str(|s| s.starts_with(prefix)),
         }
     }
 }
@@ -101,9 +120,9 @@ impl SignalId {
     /// Calls `f` with the id's text, written on the stack for a UUID: for the paths that read
     /// every signal's id (filters, letter masks), where `as_str` would allocate.
     pub fn with_str<R>(&self, f: impl FnOnce(&str) -> R) -> R {
-        match self {
-            SignalId::Text(t) => f(t),
-            SignalId::CloudTrailUuid(bytes) => {
+        match &self.0 {
+            Form::Text(t) => f(t),
+            Form::CloudTrailUuid(bytes) => {
                 let text = uuid_text(bytes);
                 // Only ASCII is written.
                 f(std::str::from_utf8(&text).unwrap_or_default())
@@ -127,9 +146,9 @@ impl fmt::Debug for SignalId {
 /// In the order of the ids' text (a UUID's hex digits sort as its bytes do).
 impl Ord for SignalId {
     fn cmp(&self, other: &Self) -> Ordering {
-        match (self, other) {
-            (SignalId::CloudTrailUuid(a), SignalId::CloudTrailUuid(b)) => a.cmp(b),
-            (SignalId::Text(a), SignalId::Text(b)) => a.cmp(b),
+        match (&self.0, &other.0) {
+            (Form::CloudTrailUuid(a), Form::CloudTrailUuid(b)) => a.cmp(b),
+            (Form::Text(a), Form::Text(b)) => a.cmp(b),
             _ => self.with_str(|a| other.with_str(|b| a.cmp(b))),
         }
     }
@@ -143,9 +162,9 @@ impl PartialOrd for SignalId {
 
 impl PartialEq<str> for SignalId {
     fn eq(&self, other: &str) -> bool {
-        match self {
-            SignalId::Text(t) => &**t == other,
-            SignalId::CloudTrailUuid(b) => {
+        match &self.0 {
+            Form::Text(t) => &**t == other,
+            Form::CloudTrailUuid(b) => {
                 other.strip_prefix(CLOUDTRAIL).and_then(uuid).as_ref() == Some(b)
             }
         }
@@ -196,7 +215,7 @@ mod tests {
     fn a_cloudtrail_uuid_is_kept_in_its_bytes_and_read_back_as_written() {
         let text = "cloudtrail:3e9f1c2a-0b4d-4e5f-8a6b-7c8d9e0f1a2b";
         let id = SignalId::new(text);
-        assert!(matches!(id, SignalId::CloudTrailUuid(_)));
+        assert!(matches!(id.0, Form::CloudTrailUuid(_)));
         assert_eq!(id.to_string(), text);
         assert_eq!(id.as_str(), text);
         assert_eq!(
@@ -229,9 +248,14 @@ mod tests {
             "",
         ] {
             let id = SignalId::new(text);
-            assert!(matches!(id, SignalId::Text(_)), "{text}");
+            assert!(matches!(id.0, Form::Text(_)), "{text}");
             assert_eq!((id.to_string(), id == *text), (text.to_string(), true));
         }
+    }
+
+    #[test]
+    fn an_id_takes_24_bytes_in_a_signal() {
+        assert_eq!(std::mem::size_of::<SignalId>(), 24);
     }
 
     #[test]

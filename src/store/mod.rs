@@ -211,9 +211,7 @@ impl Store {
         // What the store keeps of a signal is allocated anew here, on its own thread: made on a
         // parsing thread, each long-lived piece would pin a page that otherwise held only the
         // record's temporaries (parse trees, buffers), and those pages would stay resident.
-        if let crate::model::SignalId::Text(t) = &mut s.id {
-            *t = Box::from(&**t);
-        }
+        s.id.reallocate();
         let mut entities = thin_vec::ThinVec::with_capacity(s.entities.len());
         for e in s.entities.iter() {
             let id = self.table.intern(e);
