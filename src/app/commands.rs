@@ -89,7 +89,7 @@ fn detail_lines(state: &State, s: &crate::model::Signal) -> (Vec<String>, Vec<Ef
         );
     }
     let mut lines = detail::lines(s, state.now);
-    if let Some(why) = super::records::failure(state, &s.id.as_str()) {
+    if let Some(why) = s.id.with_str(|id| super::records::failure(state, id)) {
         if s.raw.file_span().is_some() {
             lines.pop();
             lines.push(format!(
@@ -98,7 +98,7 @@ fn detail_lines(state: &State, s: &crate::model::Signal) -> (Vec<String>, Vec<Ef
             ));
         }
     }
-    if let Some(r) = state.session.routes.get(&*s.id.as_str()) {
+    if let Some(r) = s.id.with_str(|id| state.session.routes.get(id)) {
         let at = lines
             .iter()
             .position(String::is_empty)

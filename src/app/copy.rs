@@ -15,7 +15,8 @@ pub(super) fn copy(state: &mut State, what: Command) -> Vec<Effect> {
             return super::records::wait_for(state, wanted, Some(what));
         }
         if let Some(why) =
-            super::records::failure(state, &s.id.as_str()).filter(|_| s.raw.file_span().is_some())
+            s.id.with_str(|id| super::records::failure(state, id))
+                .filter(|_| s.raw.file_span().is_some())
         {
             let why = format!("not copied: the original record cannot be read: {why}");
             state.toast(crate::safe_text::line(&why).into_owned(), true);

@@ -29,7 +29,7 @@ pub fn unread<'a>(
 ) -> Vec<(String, FileSpan)> {
     signals
         .into_iter()
-        .filter(|s| !state.records.failed.contains_key(&*s.id.as_str()))
+        .filter(|s| !s.id.with_str(|id| state.records.failed.contains_key(id)))
         .filter(|s| !super::routing::is_hidden(state, s))
         .filter_map(|s| Some((s.id.to_string(), s.raw.file_span()?.clone())))
         .collect()

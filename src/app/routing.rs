@@ -38,7 +38,7 @@ pub fn refresh(state: &mut State, ids: &[String]) {
 
 /// The route that hides this signal from the current principal, if any.
 pub fn hiding<'a>(state: &'a State, s: &Signal) -> Option<&'a Route> {
-    let r = state.session.routes.get(&*s.id.as_str())?;
+    let r = s.id.with_str(|id| state.session.routes.get(id))?;
     (!r.allows(principal(state).as_deref())).then_some(r)
 }
 
@@ -115,7 +115,7 @@ pub fn hidden_lines(s: &Signal, r: &Route, principal: Option<&str>) -> Vec<Strin
 
 /// An allowed principal opened a sensitive signal: that goes to the audit log.
 pub fn reveal(state: &State, s: &Signal) -> Vec<Effect> {
-    match state.session.routes.get(&*s.id.as_str()) {
+    match s.id.with_str(|id| state.session.routes.get(id)) {
         Some(r) if r.sensitive => vec![Effect::Audit(json!({
             "at": state.now, "event": "reveal", "signal": s.id,
             "caller": principal(state), "operator": state.session.operator,

@@ -189,12 +189,6 @@ impl From<String> for SignalId {
     }
 }
 
-impl From<&SignalId> for String {
-    fn from(id: &SignalId) -> String {
-        id.to_string()
-    }
-}
-
 impl Serialize for SignalId {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         self.with_str(|text| s.serialize_str(text))

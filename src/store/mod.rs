@@ -98,9 +98,7 @@ impl Store {
     }
 
     fn find(&self, id: &str) -> Option<usize> {
-        self.by_id
-            .find(&crate::model::SignalId::new(id), id_at(&self.signals))
-            .map(|i| i as usize)
+        self.position_of(&crate::model::SignalId::new(id))
     }
 
     /// Changes each time the store is rebuilt (positions then name other signals).

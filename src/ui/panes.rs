@@ -219,12 +219,10 @@ pub fn draw_signals(f: &mut Frame, state: &State, theme: &Theme, pane: PaneId, a
                 )));
             }
             if route_w > 0 {
-                let to = state
-                    .session
-                    .routes
-                    .get(&*s.id.as_str())
-                    .map(|r| format!("→{}", r.targets.join(",")))
-                    .unwrap_or_default();
+                let to =
+                    s.id.with_str(|id| state.session.routes.get(id))
+                        .map(|r| format!("→{}", r.targets.join(",")))
+                        .unwrap_or_default();
                 cells.push(Cell::from(Span::styled(
                     fit(&to, route_w as usize),
                     theme.style("text.key"),

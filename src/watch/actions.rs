@@ -46,7 +46,7 @@ impl Watcher {
                 })
                 .map_err(String::from)
             }
-            "pin" => match self.incidents.get(&*s.id.as_str()) {
+            "pin" => match s.id.with_str(|id| self.incidents.get(id)) {
                 Some(id) => super::seen::synced_write(|| book.append(id, Entry::pin(s)))
                     .map(|_| (format!("pinned in {id}"), None))
                     .map_err(String::from),
@@ -118,7 +118,7 @@ impl Watcher {
                 .or_else(|| self.o.aws.1.clone())
                 .unwrap_or_else(|| crate::aws::session::FALLBACK_REGION.into()),
             profile: Some(profile),
-            incident: self.incidents.get(&*s.id.as_str()).cloned(),
+            incident: s.id.with_str(|id| self.incidents.get(id)).cloned(),
             sns_topic: None,
         };
         let p = plan(action, &target, &ctx)?;

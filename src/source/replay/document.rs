@@ -184,7 +184,6 @@ pub fn read_slice(bytes: &[u8], sink: &mut Sink<'_>) -> (Option<DocInfo>, Vec<Do
             errors,
         );
     }
-    let mut de = serde_json::Deserializer::from_slice(bytes);
     // A CloudTrail log file is read in one pass; anything it does not expect (another shape,
     // bad JSON) is read again the general way, which reports errors where they are and hands on
     // only the records after those already handed on.
@@ -203,6 +202,7 @@ pub fn read_slice(bytes: &[u8], sink: &mut Sink<'_>) -> (Option<DocInfo>, Vec<Do
         0 => sink(loc, element),
         _ => skip -= 1,
     };
+    let mut de = serde_json::Deserializer::from_slice(bytes);
     read_values(&mut de, &mut index, base, &mut rest, &mut errors)
 }
 
