@@ -68,7 +68,7 @@ async fn health_every_call_feeds_the_health_pane() {
     let sig = |code: &str| {
         signals
             .iter()
-            .find(|x| x.kind == code)
+            .find(|x| x.kind() == code)
             .unwrap_or_else(|| panic!("{code}"))
     };
     let exposed = sig(restricted);
@@ -80,7 +80,7 @@ async fn health_every_call_feeds_the_health_pane() {
     let retire = sig("AWS_EC2_INSTANCE_RETIREMENT_SCHEDULED");
     assert!(!retire.entities.is_empty(), "affected entities joined");
     assert_eq!(retire.affected(), Some(retire.entities.len() as u32));
-    assert_eq!(retire.account.as_deref(), Some("111122223333"));
+    assert_eq!(retire.account(), Some("111122223333"));
     assert!(!retire.summary().contains("restricted"));
     let agg = &s.state.session.live.as_ref().unwrap().health_aggregates;
     assert_eq!(agg.iter().map(|(_, n)| n).sum::<u64>(), 5);
@@ -168,7 +168,7 @@ async fn guardduty_batches_of_50_and_incremental_polls() {
         .store
         .get("guardduty:member-finding")
         .expect("member finding");
-    assert_eq!(m.account.as_deref(), Some("444455556666"));
+    assert_eq!(m.account(), Some("444455556666"));
     // Raw JSON kept as GuardDuty sent it, for the detail view.
     let f = s
         .state

@@ -235,7 +235,7 @@ async fn organization_view_uses_the_organization_calls_and_tags_accounts() {
     }
     assert!(server.requests("health", "DescribeEvents").is_empty());
     let sig = s.state.view.store.get(&format!("health:{arn}")).unwrap();
-    assert_eq!(sig.account.as_deref(), Some("444455556666"));
+    assert_eq!(sig.account(), Some("444455556666"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -317,7 +317,7 @@ async fn a_profile_switching_account_never_shows_old_data_as_new() {
             .store
             .signals()
             .iter()
-            .all(|x| x.account.as_deref() != Some("111122223333")),
+            .all(|x| x.account() != Some("111122223333")),
         "signals of the old account are gone"
     );
     assert!(s

@@ -143,7 +143,7 @@ fn licensed_fixtures_load_with_exact_counts_and_entities() {
         .store
         .signals()
         .iter()
-        .find(|s| s.kind == "AWS_ABUSE_DOS_REPORT")
+        .find(|s| s.kind() == "AWS_ABUSE_DOS_REPORT")
         .unwrap_or_else(|| panic!("DoS abuse report not loaded"));
     assert_eq!(dos.abuse(), Some(airc::normalize::abuse::AbuseType::Dos));
     assert_eq!(dos.severity, airc::model::Severity::High);
@@ -160,7 +160,7 @@ fn health_pieces_from_separate_files_are_joined() {
         .unwrap_or_else(|| panic!("{id} missing"));
     // DescribeEvents gave the type, DescribeEventDetails the description, the entities file
     // the instance: all three on one signal.
-    assert_eq!(s.kind, "AWS_EC2_PERSISTENT_INSTANCE_RETIREMENT_SCHEDULED");
+    assert_eq!(s.kind(), "AWS_EC2_PERSISTENT_INSTANCE_RETIREMENT_SCHEDULED");
     assert!(
         s.raw.decoded().get("describeEventDetails").is_some()
             && s.raw.decoded().get("describeAffectedEntities").is_some(),

@@ -40,14 +40,19 @@ fn every_default_rule_routes_real_events_where_the_seed_says() {
     let dos = &by_rule["abuse-dos"];
     for s in dos {
         let r = rules.route(s).unwrap();
-        assert_eq!(r.targets, vec!["network-oncall", "security"], "{}", s.kind);
+        assert_eq!(
+            r.targets,
+            vec!["network-oncall", "security"],
+            "{}",
+            s.kind()
+        );
         assert!(r.sensitive && r.rules == vec!["abuse-dos"]);
     }
     // Port scanning (the demo) falls to the abuse catch-all: security.
     let other = &by_rule["abuse-other"];
     assert!(other
         .iter()
-        .any(|s| s.kind.starts_with("AWS_ABUSE_PORT_SCANNING")));
+        .any(|s| s.kind().starts_with("AWS_ABUSE_PORT_SCANNING")));
     // Exposed credentials: security, deactivation suggested, an incident opened and pinned.
     let creds = &by_rule["credentials-exposed"];
     let r = rules.route(creds[0]).unwrap();
@@ -194,7 +199,7 @@ fn a_bad_rules_file_names_file_line_and_rule() {
 fn sensitivity_holds_against_session_names_and_stop() {
     let s = signals(&[demo()])
         .into_iter()
-        .find(|s| s.kind.contains("AWS_RISK_CREDENTIALS_EXPOSED"))
+        .find(|s| s.kind().contains("AWS_RISK_CREDENTIALS_EXPOSED"))
         .expect("the demo's exposed key");
     let defaults = Rules::defaults();
     let r = defaults.route(&s).expect("routed");

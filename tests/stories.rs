@@ -57,7 +57,7 @@ fn the_demo_forms_exactly_one_story_from_the_leaked_key_to_the_public_bucket() {
     for s in store.signals().iter() {
         let by_attacker = attacker.iter().any(|a| actor(s).contains(a));
         if by_attacker && !s.detections.is_empty() {
-            assert!(ids.contains(&s.id), "attacker step left out: {}", s.title);
+            assert!(ids.contains(&s.id), "attacker step left out: {}", s.title());
         }
         // …and nothing alice or bob did.
         if actor(s).contains("alice") || actor(s).ends_with("bob") {
@@ -68,17 +68,14 @@ fn the_demo_forms_exactly_one_story_from_the_leaked_key_to_the_public_bucket() {
             );
         }
     }
-    let first = members
-        .iter()
-        .min_by_key(|s| s.time)
-        .map(|s| s.kind.as_str());
+    let first = members.iter().min_by_key(|s| s.time).map(|s| s.kind());
     assert_eq!(
         first,
         Some("GetCallerIdentity"),
         "it starts with the leaked key's first call"
     );
     assert!(
-        members.iter().any(|s| s.kind == "PutBucketPolicy"),
+        members.iter().any(|s| s.kind() == "PutBucketPolicy"),
         "it reaches the public bucket"
     );
     assert!(members
@@ -143,11 +140,11 @@ fn invictus_is_one_attack_story_and_benjamins_reads() {
         .map(|(_, s)| s)
         .collect();
     assert_eq!(outside.len(), 1);
-    assert_eq!(outside[0].kind, "ConsoleLogin");
+    assert_eq!(outside[0].kind(), "ConsoleLogin");
     assert!(actor(outside[0]).contains("stratus-red-team-nmfalu"));
     assert!(members.iter().all(|s| !actor(s).contains("benjamin")));
     let other = signals_of(&store, &stories[1]);
-    let kinds: BTreeSet<&str> = other.iter().map(|s| s.kind.as_str()).collect();
+    let kinds: BTreeSet<&str> = other.iter().map(|s| s.kind()).collect();
     assert_eq!(
         kinds,
         BTreeSet::from(["GetAccountAuthorizationDetails", "ListUsers"])
@@ -168,9 +165,9 @@ fn otrf_is_one_story_of_the_stolen_instance_credentials() {
     let stories = store.stories();
     assert_eq!(stories.len(), 1, "{stories:#?}");
     let members = signals_of(&store, &stories[0]);
-    let buckets = members.iter().filter(|s| s.kind == "ListBuckets").count();
+    let buckets = members.iter().filter(|s| s.kind() == "ListBuckets").count();
     assert_eq!(buckets, 2);
-    assert!(members.iter().any(|s| s.kind == "AssumeRole"));
+    assert!(members.iter().any(|s| s.kind() == "AssumeRole"));
     assert!(members.iter().all(|s| !actor(s).contains("pedro")));
     assert!(stories[0]
         .principals

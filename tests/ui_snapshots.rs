@@ -141,7 +141,7 @@ fn pivot_on_the_leaked_key_from_a_finding() {
         .pane(PaneId::Health)
         .rows
         .iter()
-        .map(|i| state.view.store.signals()[*i as usize].kind.to_string())
+        .map(|i| state.view.store.signals()[*i as usize].kind().to_string())
         .collect();
     assert_eq!(health, ["AWS_RISK_CREDENTIALS_EXPOSED"]);
     let screen = render(&state);

@@ -120,7 +120,7 @@ pub fn on_live(state: &mut State, ev: LiveEvent) -> Vec<Effect> {
                     let removed = state
                         .view
                         .store
-                        .retain(|s| s.account.as_deref() != Some(old.as_str()));
+                        .retain(|s| s.account() != Some(old.as_str()));
                     store_shrunk(state);
                     state.toast(
                         format!(
@@ -318,7 +318,7 @@ mod tests {
         let mut sig = finding("f1", "111111111111", "2026-11-28T00:00:00Z");
         s.view.store.insert_signal(sig.clone());
         sig.id = "guardduty:f2".into();
-        sig.account = Some("222222222222".into());
+        sig.facets_mut().account = Some("222222222222".into());
         s.view.store.insert_signal(sig);
         // The pane shows both; its cursor is on the second (position 1).
         s.pane_mut(PaneId::GuardDuty).rows = vec![0, 1];
@@ -336,10 +336,7 @@ mod tests {
         }
         assert!(s.selected_signal(PaneId::GuardDuty).is_none());
         assert!(s.view.dirty, "a new pass is asked for");
-        assert_eq!(
-            s.view.store.signals()[0].account.as_deref(),
-            Some("222222222222")
-        );
+        assert_eq!(s.view.store.signals()[0].account(), Some("222222222222"));
         assert!(s
             .ui
             .toasts

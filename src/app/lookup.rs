@@ -50,7 +50,7 @@ pub fn lookup(state: &mut State) -> Vec<Effect> {
         Some(e) => lookup_key(e).unwrap_or((crate::aws::LookupKey::ResourceName, e.id.to_string())),
         None => match state.selected_signal(state.view.focus) {
             Some(s) if s.source == Source::CloudTrail => {
-                (crate::aws::LookupKey::EventName, s.kind.to_string())
+                (crate::aws::LookupKey::EventName, s.kind().to_string())
             }
             _ => {
                 state.toast("nothing on this row that LookupEvents can search by", false);

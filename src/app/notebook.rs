@@ -41,7 +41,7 @@ pub(super) fn pin_entry(state: &State, s: &crate::model::Signal) -> (EntryKind, 
             ..
         } = &mut kind
         {
-            *title = s.kind.to_string();
+            *title = s.kind().to_string();
             *summary =
                 "sensitive: details withheld (only the principals its rule allows may see them)"
                     .into();

@@ -82,22 +82,14 @@ fn row_scope(state: &State) -> Result<(Option<String>, Option<String>), String> 
             return Ok((None, None));
         };
         let touching: Vec<&crate::model::Signal> = state.view.store.touching(e).collect();
-        let account = bind::entity_account(touching.iter().filter_map(|s| s.account.as_deref()))?;
-        let mut regions: Vec<String> = touching
-            .iter()
-            .filter_map(|s| region(s.region.as_deref()))
-            .collect();
+        let account = bind::entity_account(touching.iter().filter_map(|s| s.account()))?;
+        let mut regions: Vec<String> = touching.iter().filter_map(|s| region(s.region())).collect();
         regions.sort();
         regions.dedup();
         return Ok((account, (regions.len() == 1).then(|| regions.remove(0))));
     }
     Ok(super::commands::row_signal(state)
-        .map(|s| {
-            (
-                s.account.as_deref().map(str::to_string),
-                region(s.region.as_deref()),
-            )
-        })
+        .map(|s| (s.account().map(str::to_string), region(s.region())))
         .unwrap_or((None, None)))
 }
 

@@ -86,7 +86,7 @@ pub fn route_lines(r: &Route) -> Vec<String> {
 /// The detail view of a signal the principal may not see: what it is, never what it says.
 pub fn hidden_lines(s: &Signal, r: &Route, principal: Option<&str>) -> Vec<String> {
     let mut out = vec![
-        format!("Source   {} · {}", s.source, s.kind),
+        format!("Source   {} · {}", s.source, s.kind()),
         format!("Id       {}", s.id),
         String::new(),
         format!(

@@ -202,7 +202,7 @@ mod tests {
         let crate::normalize::Normalized::Signal(s) = n else {
             panic!("not a signal")
         };
-        assert_eq!(s.kind, "CreateAccessKey");
+        assert_eq!(s.kind(), "CreateAccessKey");
         let q = statement(
             "arn:aws:cloudtrail:us-east-1:1:eventdatastore/eds-1",
             Utc::now(),

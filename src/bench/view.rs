@@ -112,6 +112,7 @@ fn memory(store: &crate::store::Store) {
     let n = store.len().max(1);
     // A `Text` is counted once per allocation, however many signals share it.
     let mut seen = std::collections::HashSet::new();
+    let mut facets_seen = std::collections::HashSet::new();
     let mut text = |t: &crate::model::Text| {
         if seen.insert(t.heap_id()) {
             16 + t.len()
@@ -130,13 +131,17 @@ fn memory(store: &crate::store::Store) {
         for t in s.summary.texts() {
             strings += text(t);
         }
-        for t in [&s.severity_reason, &s.kind, &s.title] {
-            strings += text(t);
+        if facets_seen.insert(s.facets.heap_id()) {
+            strings += 16 + std::mem::size_of::<crate::model::FacetFields>();
+            let f = &*s.facets;
+            for t in [&f.severity_reason, &f.kind, &f.title] {
+                strings += text(t);
+            }
+            for t in [&f.account, &f.region, &f.category].into_iter().flatten() {
+                strings += text(t);
+            }
         }
-        for t in [&s.account, &s.region, &s.actor, &s.category]
-            .into_iter()
-            .flatten()
-        {
+        if let Some(t) = &s.actor {
             strings += text(t);
         }
         // A thin vector's length and capacity live in its heap block (none when empty).

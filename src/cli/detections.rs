@@ -132,7 +132,7 @@ fn test(paths: &[PathBuf], as_json: bool) -> ExitCode {
             "matched": hits.len(),
             "by_rule": by_rule,
             "matches": hits.iter().map(|s| json!({
-                "signal": s.id, "time": s.time.to_rfc3339(), "event": s.kind,
+                "signal": s.id, "time": s.time.to_rfc3339(), "event": s.kind(),
                 "actor": s.actor, "severity": s.severity.label(),
                 "rules": s.detections.iter().map(|d| json!({
                     "title": d.rule.title, "id": d.rule.id, "level": d.rule.level.label(),
@@ -149,7 +149,7 @@ fn test(paths: &[PathBuf], as_json: bool) -> ExitCode {
                 o,
                 "{}  {:<32} {}  → {}",
                 s.time.format("%Y-%m-%d %H:%M:%S"),
-                line(&s.title),
+                line(&s.title()),
                 line(&s.id.as_str()),
                 line(&rules.join("; "))
             );

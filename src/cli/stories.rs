@@ -55,12 +55,12 @@ fn list(v: &[crate::model::Entity]) -> String {
 fn step_json(s: &StoryStep) -> serde_json::Value {
     if s.hidden {
         return json!({"signal": s.signal.id, "time": s.signal.time.to_rfc3339(),
-            "kind": s.signal.kind, "sensitive": true});
+            "kind": s.signal.kind(), "sensitive": true});
     }
     json!({
         "signal": s.signal.id, "time": s.signal.time.to_rfc3339(),
         "source": s.signal.source.label(), "severity": s.signal.severity.label(),
-        "kind": s.signal.kind, "title": s.signal.title, "summary": s.signal.summary(),
+        "kind": s.signal.kind(), "title": s.signal.title(), "summary": s.signal.summary(),
         "via": s.via.map(|e| e.to_string()),
         "detections": s.signal.detections.iter().map(|d| d.rule.credit()).collect::<Vec<_>>(),
     })
@@ -69,14 +69,14 @@ fn step_json(s: &StoryStep) -> serde_json::Value {
 fn step_text(o: &mut String, s: &StoryStep) {
     let sig = s.signal;
     let what = if s.hidden {
-        format!("{} (sensitive: details withheld)", line(&sig.kind))
+        format!("{} (sensitive: details withheld)", line(&sig.kind()))
     } else {
         let rules: Vec<&str> = sig
             .detections
             .iter()
             .map(|d| d.rule.title.as_str())
             .collect();
-        let mut t = line(&sig.title).into_owned();
+        let mut t = line(&sig.title()).into_owned();
         if !rules.is_empty() {
             let _ = write!(t, " [{}]", line(&rules.join("; ")));
         }

@@ -3,6 +3,7 @@
 pub mod abuse;
 pub mod detection;
 pub mod entity;
+pub mod facets;
 pub mod nested;
 pub mod raw;
 pub mod severity;
@@ -13,6 +14,7 @@ pub mod text;
 pub mod time;
 
 pub use entity::{Entity, EntityKind};
+pub use facets::{FacetFields, Facets};
 pub use raw::Raw;
 pub use severity::Severity;
 pub use signal::{Rare, Signal, Source};

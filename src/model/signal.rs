@@ -49,19 +49,13 @@ pub struct Signal {
     /// When it happened (event time, finding's last update, Health start time).
     pub time: DateTime<Utc>,
     pub severity: Severity,
-    /// Why this severity (the risk-table rule, the GuardDuty score, the Health category).
-    pub severity_reason: Text,
-    /// Event name, finding type or Health event type code.
-    pub kind: Text,
-    pub title: Text,
+    /// Kind, title, severity reason, account, region and category: one block shared with
+    /// every signal that has the same ones (read them with `kind()`, `account()`, …).
+    pub facets: super::Facets,
     /// One line: who did what to what, from where (read it with `summary()`).
     pub summary: super::Summary,
-    pub account: Option<Text>,
-    pub region: Option<Text>,
     /// Principal that acted (CloudTrail) or the principal in the finding.
     pub actor: Option<Text>,
-    /// Health event category (issue, scheduledChange, …) when known.
-    pub category: Option<Text>,
     pub entities: thin_vec::ThinVec<Entity>,
     /// What only some signals have (read it with `updated()`, `abuse()`, `affected()`,
     /// `entities_more()`).
@@ -98,6 +92,38 @@ impl Rare {
 pub const MAX_ENTITIES: usize = 256;
 
 impl Signal {
+    /// Event name, finding type or Health event type code.
+    pub fn kind(&self) -> &str {
+        &self.facets.kind
+    }
+
+    pub fn title(&self) -> &str {
+        &self.facets.title
+    }
+
+    /// Why this severity (the risk-table rule, the GuardDuty score, the Health category).
+    pub fn severity_reason(&self) -> &str {
+        &self.facets.severity_reason
+    }
+
+    pub fn account(&self) -> Option<&str> {
+        self.facets.account.as_deref()
+    }
+
+    pub fn region(&self) -> Option<&str> {
+        self.facets.region.as_deref()
+    }
+
+    /// Health event category, CloudTrail event type or GuardDuty resource type, when known.
+    pub fn category(&self) -> Option<&str> {
+        self.facets.category.as_deref()
+    }
+
+    /// The shared fields, to change one (copied first when other signals share them).
+    pub fn facets_mut(&mut self) -> &mut super::facets::FacetFields {
+        self.facets.make_mut()
+    }
+
     pub fn updated(&self) -> Option<DateTime<Utc>> {
         self.rare.as_ref().and_then(|r| r.updated)
     }

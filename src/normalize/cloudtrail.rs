@@ -72,14 +72,16 @@ pub fn normalize_fields(
         }
         .boxed(),
         severity,
-        severity_reason,
-        kind: event_name.into(),
-        title: title(source_short, event_name),
+        facets: crate::model::Facets::new(crate::model::FacetFields {
+            severity_reason,
+            kind: event_name.into(),
+            title: title(source_short, event_name),
+            account,
+            region,
+            category: record.str(Top::EventType).map(Text::from),
+        }),
         summary,
-        account,
-        region,
         actor: actor.map(Text::from),
-        category: record.str(Top::EventType).map(Text::from),
         entities: entities.into(),
         raw: crate::model::Raw::None,
         detections: matched.detections.into(),
@@ -196,7 +198,7 @@ mod tests {
             s.summary(),
             "pedro called s3:GetObject on bucket:mordor-bank from 1.2.3.4"
         );
-        assert_eq!(s.account.as_deref(), Some("123456789123"));
+        assert_eq!(s.account(), Some("123456789123"));
     }
 
     #[test]

@@ -43,24 +43,26 @@ pub fn normalize(f: &Value, env: &Envelope) -> Result<Signal, super::RecordError
         }
         .boxed(),
         severity: Severity::from_guardduty(score),
-        severity_reason: format!(
-            "GuardDuty severity {score}{}",
-            if archived { " (archived)" } else { "" }
-        )
-        .into(),
-        kind: kind.into(),
-        title: title.into(),
+        facets: crate::model::Facets::new(crate::model::FacetFields {
+            severity_reason: format!(
+                "GuardDuty severity {score}{}",
+                if archived { " (archived)" } else { "" }
+            )
+            .into(),
+            kind: kind.into(),
+            title: title.into(),
+            account: str_at(f, &["accountId"])
+                .map(str::to_string)
+                .or_else(|| env.account.clone())
+                .map(Text::from),
+            region: str_at(f, &["region"])
+                .map(str::to_string)
+                .or_else(|| env.region.clone())
+                .map(Text::from),
+            category: str_at(f, &["resource", "resourceType"]).map(Text::from),
+        }),
         summary: crate::model::Summary::text(summary),
-        account: str_at(f, &["accountId"])
-            .map(str::to_string)
-            .or_else(|| env.account.clone())
-            .map(Text::from),
-        region: str_at(f, &["region"])
-            .map(str::to_string)
-            .or_else(|| env.region.clone())
-            .map(Text::from),
         actor: actor.map(Text::from),
-        category: str_at(f, &["resource", "resourceType"]).map(Text::from),
         entities: entities.into(),
         detections: thin_vec::ThinVec::new(),
         raw: crate::model::Raw::None,

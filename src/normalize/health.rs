@@ -271,14 +271,16 @@ pub fn from_parts(parts: &Value, catalog: Option<&Catalog>) -> Result<Signal, su
         }
         .boxed(),
         severity,
-        severity_reason: severity_reason.into(),
-        title: Text::new(&code),
-        kind: code.into(),
+        facets: crate::model::Facets::new(crate::model::FacetFields {
+            severity_reason: severity_reason.into(),
+            title: Text::new(&code),
+            kind: code.into(),
+            account: account.map(Text::from),
+            region: region.map(Text::from),
+            category: category.map(Text::from),
+        }),
         summary: crate::model::Summary::text(summary),
-        account: account.map(Text::from),
-        region: region.map(Text::from),
         actor: None,
-        category: category.map(Text::from),
         entities: entities.into(),
         detections: thin_vec::ThinVec::new(),
         raw: crate::model::Raw::tree(parts.clone()),
@@ -311,7 +313,10 @@ mod tests {
         assert!(only_entities
             .summary()
             .contains("known only from DescribeAffectedEntities"));
-        assert_eq!(only_entities.kind, "AWS_EC2_INSTANCE_RETIREMENT_SCHEDULED");
+        assert_eq!(
+            only_entities.kind(),
+            "AWS_EC2_INSTANCE_RETIREMENT_SCHEDULED"
+        );
 
         let mut merged = ent.clone();
         merge_parts(&mut merged, det.clone());
@@ -322,8 +327,8 @@ mod tests {
         let a = from_parts(&merged, None).unwrap_or_else(|e| panic!("{e}"));
         let b = from_parts(&other_order, None).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(
-            (a.summary(), a.severity, a.account.as_deref()),
-            (b.summary(), b.severity, b.account.as_deref())
+            (a.summary(), a.severity, a.account()),
+            (b.summary(), b.severity, b.account())
         );
         assert_eq!(a.summary(), "EC2: Your instance will be retired.");
         assert_eq!(a.severity, Severity::Low);
@@ -366,11 +371,11 @@ mod tests {
         )]
         .into();
         let s = from_parts(&ent, Some(&cat)).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(s.category.as_deref(), Some("accountNotification"));
+        assert_eq!(s.category(), Some("accountNotification"));
         assert_eq!(
             s.entities,
             vec![Entity::new(EntityKind::Account, "123456789012")]
         );
-        assert_eq!(s.region, Some("global".into()));
+        assert_eq!(s.region(), Some("global".into()));
     }
 }

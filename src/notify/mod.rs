@@ -42,11 +42,11 @@ impl Message {
                 route.rules.join(", ")
             )
         };
-        let subject = format!("[{}] {} {}", s.severity.label(), s.source, s.kind);
+        let subject = format!("[{}] {} {}", s.severity.label(), s.source, s.kind());
         let body = json!({
             "id": s.id, "source": s.source, "time": s.time, "severity": s.severity.label(),
-            "event_type": s.kind, "title": if shown { s.title.clone() } else { s.kind.clone() },
-            "summary": summary, "account": s.account, "region": s.region,
+            "event_type": s.kind(), "title": if shown { s.title() } else { s.kind() },
+            "summary": summary, "account": s.account(), "region": s.region(),
             "entities": if shown { json!(s.entities) } else { json!([]) },
             "sensitive": route.sensitive, "rules": route.rules, "targets": route.targets,
             "suggested_actions": route.suggest,
@@ -56,7 +56,7 @@ impl Message {
             body,
             source: s.source.label().into(),
             severity: s.severity.label().into(),
-            event_type: s.kind.to_string(),
+            event_type: s.kind().to_string(),
             targets: route.targets.clone(),
         }
     }
@@ -229,14 +229,16 @@ mod tests {
             time: chrono::Utc::now(),
             rare: None,
             severity: crate::model::Severity::High,
-            severity_reason: Default::default(),
-            kind: "AWS_ABUSE_DOS_REPORT".into(),
-            title: "t".into(),
+            facets: crate::model::Facets::new(crate::model::FacetFields {
+                severity_reason: Default::default(),
+                kind: "AWS_ABUSE_DOS_REPORT".into(),
+                title: "t".into(),
+                account: None,
+                region: None,
+                category: None,
+            }),
             summary: crate::model::Summary::text("victim 198.51.100.7 reports a flood"),
-            account: None,
-            region: None,
             actor: None,
-            category: None,
             entities: thin_vec::ThinVec::new(),
             detections: thin_vec::ThinVec::new(),
             raw: crate::model::Raw::None,

@@ -110,7 +110,7 @@ impl Query {
                 Cmp::Ge => s.severity >= *sev,
                 Cmp::Gt => s.severity > *sev,
             },
-            Cond::Kind(g) => g.is_match(&s.kind) || g.is_match(&s.title),
+            Cond::Kind(g) => g.is_match(&s.kind()) || g.is_match(&s.title()),
             Cond::User(g) => {
                 s.actor.as_deref().is_some_and(|a| g.is_match(a))
                     || any_entity(
@@ -124,16 +124,15 @@ impl Query {
             }
             Cond::Entity(Some(kind), g) => any_entity(&[*kind], g),
             Cond::Entity(None, g) => any_entity(&[], g),
-            Cond::Region(g) => s.region.as_deref().is_some_and(|r| g.is_match(r)),
+            Cond::Region(g) => s.region().is_some_and(|r| g.is_match(r)),
             Cond::Account(g) => {
-                s.account.as_deref().is_some_and(|a| g.is_match(a))
-                    || any_entity(&[EntityKind::Account], g)
+                s.account().is_some_and(|a| g.is_match(a)) || any_entity(&[EntityKind::Account], g)
             }
             Cond::Source(src) => s.source == *src,
             Cond::Id(g) => s.id.with_str(|id| g.is_match(id)),
             Cond::Since(d) => now.checked_sub_signed(*d).is_none_or(|t| s.time >= t),
             Cond::Abuse(g) => s.abuse().is_some_and(|a| g.is_match(a.label())),
-            Cond::Category(g) => s.category.as_deref().is_some_and(|c| g.is_match(c)),
+            Cond::Category(g) => s.category().is_some_and(|c| g.is_match(c)),
             Cond::Rule(g) => s
                 .detections
                 .iter()
@@ -161,7 +160,12 @@ impl Query {
                 summary_positions: positions,
             });
         }
-        let other = format!("{} {} {}", s.title, s.actor.as_deref().unwrap_or(""), s.id);
+        let other = format!(
+            "{} {} {}",
+            s.title(),
+            s.actor.as_deref().unwrap_or(""),
+            s.id
+        );
         matcher
             .fuzzy_match(&other, &self.fuzzy)
             .map(|_| Hit::default())
@@ -201,7 +205,7 @@ impl Query {
             return true;
         }
         // As `matches`: title, actor and id joined by spaces.
-        let parts = [s.title.as_str(), " ", s.actor.as_deref().unwrap_or(""), " "];
+        let parts = [s.title(), " ", s.actor.as_deref().unwrap_or(""), " "];
         let mut left = self.fuzzy.as_str();
         for part in parts {
             left = advance(part, left);

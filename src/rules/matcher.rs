@@ -109,15 +109,15 @@ impl Compiled {
             g.as_ref().is_none_or(|g| v.is_some_and(|v| g.is_match(v)))
         };
         self.source.is_none_or(|x| x == s.source)
-            && opt(&self.event_type, Some(&s.kind))
+            && opt(&self.event_type, Some(&s.kind()))
             && self.abuse.as_ref().is_none_or(|g| {
                 s.abuse()
                     .is_some_and(|a| g.is_match(&format!("{a:?}")) || g.is_match(a.label()))
             })
             && self.severity.is_none_or(|min| s.severity >= min)
             && opt(&self.service, service_of(s).as_deref())
-            && opt(&self.region, s.region.as_deref())
-            && opt(&self.account, s.account.as_deref())
+            && opt(&self.region, s.region())
+            && opt(&self.account, s.account())
             && self
                 .entity_kind
                 .as_ref()
@@ -131,7 +131,7 @@ impl Compiled {
                 .as_ref()
                 .is_none_or(|(k, v)| has_tag(&s.raw.decoded(), k, v))
             && self.text.as_ref().is_none_or(|t| {
-                s.title.to_lowercase().contains(t) || s.summary().to_lowercase().contains(t)
+                s.title().to_lowercase().contains(t) || s.summary().to_lowercase().contains(t)
             })
             && self.detection.as_ref().is_none_or(|g| {
                 s.detections
@@ -151,13 +151,13 @@ impl Compiled {
 pub fn service_of(s: &Signal) -> Option<String> {
     match s.source {
         Source::Health => s
-            .kind
+            .kind()
             .strip_prefix("AWS_")
             .and_then(|r| r.split('_').next())
             .map(String::from),
-        Source::CloudTrail => s.title.split_once(':').map(|(svc, _)| svc.to_string()),
+        Source::CloudTrail => s.title().split_once(':').map(|(svc, _)| svc.to_string()),
         Source::GuardDuty => s
-            .kind
+            .kind()
             .split_once(':')
             .and_then(|(_, r)| r.split('/').next())
             .map(String::from),

@@ -209,11 +209,11 @@ mod tests {
         assert!(store
             .signals()
             .iter()
-            .any(|s| s.kind == "AWS_RISK_CREDENTIALS_EXPOSED"));
+            .any(|s| s.kind() == "AWS_RISK_CREDENTIALS_EXPOSED"));
         assert!(store
             .signals()
             .iter()
-            .any(|s| s.kind == "AWS_ABUSE_PORT_SCANNING_REPORT"));
+            .any(|s| s.kind() == "AWS_ABUSE_PORT_SCANNING_REPORT"));
         // The leaked key joins all three sources.
         let key =
             crate::model::Entity::new(crate::model::EntityKind::AccessKey, "AKIA4EXAMPLELEAKED01");

@@ -76,7 +76,7 @@ impl Store {
         }
         let pending: Vec<usize> = (0..self.signals.len())
             .filter(|i| {
-                self.signals[*i].source == Source::Health && self.signals[*i].category.is_none()
+                self.signals[*i].source == Source::Health && self.signals[*i].category().is_none()
             })
             .collect();
         for i in pending {

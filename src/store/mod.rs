@@ -297,9 +297,13 @@ impl Store {
             return;
         }
         s.detections.extend(found);
-        let current = (s.severity, std::mem::take(&mut s.severity_reason));
-        (s.severity, s.severity_reason) =
+        let current = (s.severity, s.facets.severity_reason.clone());
+        let (severity, reason) =
             crate::normalize::cloudtrail_severity::raise(current, &s.detections);
+        if reason != s.facets.severity_reason {
+            s.facets_mut().severity_reason = reason;
+        }
+        s.severity = severity;
     }
 
     /// Keeps only the signals `keep` accepts (the index is rebuilt); returns how many went.

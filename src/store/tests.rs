@@ -124,12 +124,9 @@ fn health_pieces_join_and_the_catalog_applies_at_the_end() {
         &mut s,
         json!({"service": "BILLING", "code": "AWS_BILLING_NOTIFICATION", "category": "accountNotification"}),
     );
-    assert_eq!(s.signals()[0].category, None);
+    assert_eq!(s.signals()[0].category(), None);
     s.finish();
-    assert_eq!(
-        s.signals()[0].category.as_deref(),
-        Some("accountNotification")
-    );
+    assert_eq!(s.signals()[0].category(), Some("accountNotification"));
     put(
         &mut s,
         json!({"arn": arn, "eventTypeCode": "AWS_BILLING_NOTIFICATION", "eventTypeCategory": "accountNotification", "startTime": 1.6e9}),

@@ -137,13 +137,13 @@ fn draw_timeline(f: &mut Frame, state: &State, v: &StoriesView, theme: &Theme, a
             continue;
         };
         let what = if step.hidden {
-            format!("{} (sensitive: details hidden)", s.kind)
+            format!("{} (sensitive: details hidden)", s.kind())
         } else {
             let rules: Vec<&str> = s.detections.iter().map(|d| d.rule.title.as_str()).collect();
             if rules.is_empty() {
-                s.title.to_string()
+                s.title().to_string()
             } else {
-                format!("{} [{}]", s.title, rules.join("; "))
+                format!("{} [{}]", s.title(), rules.join("; "))
             }
         };
         let via = match (&step.via, step.hidden) {

@@ -36,7 +36,7 @@ impl Watcher {
         }
         let result: Result<(String, Option<String>), String> = match action {
             "open-incident" => {
-                let title = format!("{rule}: {}", crate::safe_text::line(&s.title));
+                let title = format!("{rule}: {}", crate::safe_text::line(&s.title()));
                 super::seen::synced_write(|| {
                     book.create(&title, Priority::P2, "airc watch", route.targets.clone())
                 })
@@ -107,11 +107,11 @@ impl Watcher {
             .find(|t| action.applies(t))
             .ok_or_else(|| format!("{name}: nothing in this signal it applies to"))?;
         let known = self.known().await;
-        let (account, profile) = crate::respond::bind::profile_for(s.account.as_deref(), &known)?;
+        let (account, profile) = crate::respond::bind::profile_for(s.account(), &known)?;
         let ctx = PlanCtx {
             account: Some(account),
             region: s
-                .region
+                .region()
                 .as_deref()
                 .map(str::to_string)
                 .filter(|r| r != "global")

@@ -251,7 +251,7 @@ impl Watcher {
             .deliver_all(&route.targets, &msg, &key, &s.id.as_str())
             .await;
         let mut line = json!({
-            "event": "routed", "signal": s.id, "severity": s.severity.label(), "event_type": s.kind,
+            "event": "routed", "signal": s.id, "severity": s.severity.label(), "event_type": s.kind(),
             "rules": route.rules, "targets": route.targets, "sensitive": route.sensitive,
             "details_shown": route.allows(self.principal.as_deref()), "suggested_actions": route.suggest,
         });

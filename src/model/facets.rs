@@ -1,0 +1,171 @@
+//! `Facets`: the texts a signal shares with thousands of others — what it is (kind, title), why
+//! its severity, where (account, region) and its category — held as one shared block.
+//!
+//! Each of these is a `Text` already shared between signals, but six pointers are 48 bytes in
+//! every signal; ten million CloudTrail records name a few thousand combinations of them. One
+//! pointer to a block shared by every signal with the same six values is 8 bytes a signal and
+//! 64 bytes a combination.
+//!
+//! Why by hand: the combinations come from attacker-controlled input, so they are shared
+//! through a bounded per-thread cache (as `Text` is) rather than a global interner that never
+//! forgets. The cache is keyed by the six texts' allocations, which the per-thread `Text` cache
+//! already shares: a lookup hashes six addresses, not the strings. Two equal blocks made apart
+//! (another thread, or texts not shared) are still equal: equality compares the values.
+
+use super::Text;
+use std::cell::RefCell;
+use std::hash::BuildHasher;
+use std::ops::Deref;
+use std::sync::Arc;
+
+/// The values; read them through `Signal`'s accessors or `Signal::facets`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FacetFields {
+    /// Event name, finding type or Health event type code.
+    pub kind: Text,
+    pub title: Text,
+    /// Why this severity (the risk-table rule, the GuardDuty score, the Health category).
+    pub severity_reason: Text,
+    pub account: Option<Text>,
+    pub region: Option<Text>,
+    /// Health event category (issue, scheduledChange, …), CloudTrail event type, GuardDuty
+    /// resource type, when known.
+    pub category: Option<Text>,
+}
+
+/// One shared `FacetFields`.
+#[derive(Debug, Clone)]
+pub struct Facets(Arc<FacetFields>);
+
+impl PartialEq for Facets {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0) || *self.0 == *other.0
+    }
+}
+
+impl Eq for Facets {}
+
+impl Deref for Facets {
+    type Target = FacetFields;
+    fn deref(&self) -> &FacetFields {
+        &self.0
+    }
+}
+
+impl Default for Facets {
+    fn default() -> Self {
+        Facets::new(FacetFields::default())
+    }
+}
+
+/// Blocks a thread's cache holds before it is emptied and starts over.
+const MAX_CACHED: usize = 1 << 14;
+
+type Key = [usize; 6];
+
+struct Cache {
+    hasher: foldhash::fast::RandomState,
+    table: hashbrown::HashTable<(Key, Facets)>,
+}
+
+thread_local! {
+    static CACHE: RefCell<Cache> = RefCell::new(Cache {
+        hasher: foldhash::fast::RandomState::default(),
+        table: hashbrown::HashTable::new(),
+    });
+}
+
+fn key(f: &FacetFields) -> Key {
+    let opt = |t: &Option<Text>| t.as_ref().map_or(0, Text::heap_id);
+    [
+        f.kind.heap_id(),
+        f.title.heap_id(),
+        f.severity_reason.heap_id(),
+        opt(&f.account),
+        opt(&f.region),
+        opt(&f.category),
+    ]
+}
+
+impl Facets {
+    /// The block for these values: one the calling thread made before for the same texts, or a
+    /// new one.
+    pub fn new(fields: FacetFields) -> Facets {
+        let k = key(&fields);
+        let made = |fields| Facets(Arc::new(fields));
+        CACHE.with(|c| {
+            let Ok(mut c) = c.try_borrow_mut() else {
+                return made(fields);
+            };
+            let h = c.hasher.hash_one(k);
+            if let Some((_, f)) = c.table.find(h, |(key, _)| *key == k) {
+                return f.clone();
+            }
+            if c.table.len() >= MAX_CACHED {
+                c.table.clear();
+            }
+            let f = made(fields);
+            let Cache { hasher, table } = &mut *c;
+            table.insert_unique(h, (k, f.clone()), |(key, _)| hasher.hash_one(key));
+            f
+        })
+    }
+
+    /// The values to change, copied first when other signals share them.
+    pub fn make_mut(&mut self) -> &mut FacetFields {
+        Arc::make_mut(&mut self.0)
+    }
+
+    /// Whether two signals share one block (for the tests of the cache).
+    pub fn shares(&self, other: &Facets) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+
+    /// The address of the shared block (memory accounting counts each once).
+    pub fn heap_id(&self) -> usize {
+        Arc::as_ptr(&self.0) as usize
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(kind: &str, account: &str) -> FacetFields {
+        FacetFields {
+            kind: Text::new(kind),
+            title: Text::new(&format!("s3:{kind}")),
+            severity_reason: Text::new("read"),
+            account: Some(Text::new(account)),
+            region: Some(Text::new("us-east-1")),
+            category: None,
+        }
+    }
+
+    #[test]
+    fn equal_values_share_one_block_and_others_do_not() {
+        let a = Facets::new(fields("GetObject", "111122223333"));
+        let b = Facets::new(fields("GetObject", "111122223333"));
+        let c = Facets::new(fields("GetObject", "444455556666"));
+        assert!(a.shares(&b));
+        assert_eq!(a, b);
+        assert!(!a.shares(&c));
+        assert_ne!(a, c);
+        assert_eq!(std::mem::size_of::<Facets>(), 8);
+    }
+
+    #[test]
+    fn equal_values_in_unshared_texts_are_equal_and_a_change_copies() {
+        let mut a = Facets::new(fields("PutObject", "1"));
+        let mut other = fields("PutObject", "1");
+        other.kind = Text::copied("PutObject");
+        let b = Facets::new(other);
+        assert!(!a.shares(&b));
+        assert_eq!(a, b);
+        let before = a.clone();
+        a.make_mut().severity_reason = Text::new("escalated");
+        assert_eq!(&*before.severity_reason, "read");
+        assert_eq!(&*a.severity_reason, "escalated");
+        assert_eq!(a.kind, before.kind);
+    }
+}
