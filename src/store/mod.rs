@@ -218,7 +218,6 @@ impl Store {
             kept.set_slot(id);
             entities.push(kept);
         }
-        s.summary.share_target(&entities);
         s.entities = entities;
         signal_mask(s)
     }
