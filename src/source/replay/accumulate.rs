@@ -104,7 +104,9 @@ impl Accumulator {
         parsed: Option<fast_cloudtrail::Parsed<'_>>,
     ) -> Option<Value> {
         // Read back from its file when it can be: then not kept in memory.
-        let file = self.file.clone().zip(loc.span);
+        // Past what a span holds (a record over 16 MiB): kept in memory instead.
+        let file = (self.file.clone().zip(loc.span))
+            .filter(|(_, (offset, len))| FileSpan::fits(*offset, *len));
         let opts = match file {
             Some(_) => Options::without_raw(),
             None => self.opts,
@@ -118,12 +120,10 @@ impl Accumulator {
                 if let (Ok((_, Normalized::Signal(s))), Some((file, (offset, len)))) =
                     (&mut result, file)
                 {
-                    s.raw = Raw::File(FileSpan {
-                        file,
-                        offset,
-                        len,
-                        hash: span_hash(text.as_bytes()),
-                    });
+                    if let Some(span) = FileSpan::new(file, offset, len, span_hash(text.as_bytes()))
+                    {
+                        s.raw = Raw::File(span);
+                    }
                 }
                 self.take(loc, result);
                 None

@@ -21,11 +21,11 @@ pub fn read(span: &FileSpan) -> Result<String, String> {
     let f = std::fs::File::open(&file.path).map_err(|e| format!("cannot open {shown}: {e}"))?;
     let mut bytes = Vec::new();
     let read = match &file.entry {
-        None if !file.gzip => span_of(seek(f, span.offset)?, 0, span.len, &mut bytes),
+        None if !file.gzip => span_of(seek(f, span.offset())?, 0, span.len(), &mut bytes),
         None => span_of(
             gunzip(std::io::BufReader::new(f)),
-            span.offset,
-            span.len,
+            span.offset(),
+            span.len(),
             &mut bytes,
         ),
         Some(entry) => {
@@ -35,23 +35,23 @@ pub fn read(span: &FileSpan) -> Result<String, String> {
                 .by_name(entry)
                 .map_err(|e| format!("{shown}: entry {entry}: {e}"))?;
             if file.gzip {
-                span_of(gunzip(r), span.offset, span.len, &mut bytes)
+                span_of(gunzip(r), span.offset(), span.len(), &mut bytes)
             } else {
-                span_of(r, span.offset, span.len, &mut bytes)
+                span_of(r, span.offset(), span.len(), &mut bytes)
             }
         }
     };
     read.map_err(|e| format!("cannot read the record from {shown}: {e}"))?;
-    if bytes.len() != span.len as usize {
+    if bytes.len() != span.len() as usize {
         return Err(format!(
             "{shown} ends before the record (byte {} of the content)",
-            span.offset
+            span.offset()
         ));
     }
     if span_hash(&bytes) != span.hash {
         return Err(format!(
             "the record at byte {} of {shown} is not the one loaded: the file was rewritten",
-            span.offset
+            span.offset()
         ));
     }
     String::from_utf8(bytes).map_err(|_| format!("the record in {shown} is not UTF-8"))

@@ -52,7 +52,7 @@ fn check_all(path: &Path, content: &[u8]) -> usize {
     assert_eq!(spans.len(), records.len(), "{}", path.display());
     for (span, record) in spans.iter().zip(&records) {
         let text = read(span).unwrap_or_else(|e| panic!("{e}"));
-        let (at, len) = (span.offset as usize, span.len as usize);
+        let (at, len) = (span.offset() as usize, span.len() as usize);
         assert_eq!(text.as_bytes(), &content[at..at + len], "byte-for-byte");
         assert_eq!(
             &serde_json::from_str::<Value>(&text).unwrap_or_default(),
@@ -86,7 +86,7 @@ fn records_are_read_back_byte_for_byte_from_plain_gzip_and_zip_files() {
     assert_eq!(spans.len(), 2 * check_all(&plain, &content));
     for span in [&spans[0], &spans[spans.len() - 1]] {
         let text = read(span).unwrap_or_else(|e| panic!("{e}"));
-        let (at, len) = (span.offset as usize, span.len as usize);
+        let (at, len) = (span.offset() as usize, span.len() as usize);
         assert_eq!(text.as_bytes(), &content[at..at + len]);
     }
 }
@@ -104,7 +104,7 @@ fn a_changed_file_is_refused_not_misread() {
     // Same size, same modification time, other bytes where the record was.
     let when = std::fs::metadata(&path).and_then(|m| m.modified()).ok();
     let mut changed = content.clone();
-    let at = span.offset as usize + 20;
+    let at = span.offset() as usize + 20;
     changed[at] = if changed[at] == b'x' { b'y' } else { b'x' };
     std::fs::write(&path, &changed).unwrap_or_default();
     if let (Some(t), Ok(f)) = (when, std::fs::File::options().write(true).open(&path)) {
@@ -136,5 +136,42 @@ fn only_the_console_keeps_places_in_files() {
     assert!(
         !kept.is_empty() && kept.iter().all(|k| !k),
         "kept in memory"
+    );
+}
+
+#[test]
+fn a_record_past_what_a_span_holds_is_kept_in_memory_and_shows_as_written() {
+    // 17 MiB of request parameters: past a span's 16 MiB, so the record is held, not placed.
+    let big = "x".repeat(17 << 20);
+    let records = serde_json::json!({"Records": [
+        {"eventID": "00000000-0000-4000-8000-000000000001", "eventName": "PutObject",
+         "eventTime": "2024-01-01T00:00:00Z", "eventSource": "s3.amazonaws.com",
+         "requestParameters": {"key": big}},
+        {"eventID": "00000000-0000-4000-8000-000000000002", "eventName": "GetObject",
+         "eventTime": "2024-01-01T00:00:01Z", "eventSource": "s3.amazonaws.com"},
+    ]});
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.path().join("trail.json");
+    std::fs::write(&path, records.to_string()).unwrap_or_default();
+    let signals: Vec<_> = read_path(&path, Options::console())
+        .into_iter()
+        .flat_map(|o| o.items)
+        .filter_map(|i| match i {
+            Normalized::Signal(s) => Some(s),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(signals.len(), 2);
+    let (held, placed) = (&signals[0], &signals[1]);
+    assert!(held.raw.file_span().is_none());
+    let text = held.raw.text().unwrap_or_default();
+    assert_eq!(
+        serde_json::from_str::<Value>(&text).unwrap_or_default(),
+        records["Records"][0]
+    );
+    let span = placed.raw.file_span().unwrap_or_else(|| panic!("placed"));
+    assert_eq!(
+        serde_json::from_str::<Value>(&read(span).unwrap_or_default()).unwrap_or_default(),
+        records["Records"][1]
     );
 }
