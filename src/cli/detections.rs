@@ -149,7 +149,7 @@ fn test(paths: &[PathBuf], as_json: bool) -> ExitCode {
                 o,
                 "{}  {:<32} {}  → {}",
                 s.time.format("%Y-%m-%d %H:%M:%S"),
-                line(&s.title()),
+                line(s.title()),
                 line(&s.id.as_str()),
                 line(&rules.join("; "))
             );

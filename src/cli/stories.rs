@@ -69,14 +69,14 @@ fn step_json(s: &StoryStep) -> serde_json::Value {
 fn step_text(o: &mut String, s: &StoryStep) {
     let sig = s.signal;
     let what = if s.hidden {
-        format!("{} (sensitive: details withheld)", line(&sig.kind()))
+        format!("{} (sensitive: details withheld)", line(sig.kind()))
     } else {
         let rules: Vec<&str> = sig
             .detections
             .iter()
             .map(|d| d.rule.title.as_str())
             .collect();
-        let mut t = line(&sig.title()).into_owned();
+        let mut t = line(sig.title()).into_owned();
         if !rules.is_empty() {
             let _ = write!(t, " [{}]", line(&rules.join("; ")));
         }

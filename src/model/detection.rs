@@ -148,7 +148,7 @@ pub fn signal_tactics(s: &super::Signal) -> Vec<&str> {
         }
     }
     if s.source == super::Source::GuardDuty {
-        if let Some(t) = guardduty_tactic(&s.kind()) {
+        if let Some(t) = guardduty_tactic(s.kind()) {
             if !out.contains(&t) {
                 out.push(t);
             }

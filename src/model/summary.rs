@@ -79,7 +79,7 @@ impl Signal {
             Summary::Call(c) => c,
         };
         let who = self.actor.as_deref().unwrap_or("unknown principal");
-        if f(who) || f(" called ") || f(&self.title()) {
+        if f(who) || f(" called ") || f(self.title()) {
             return true;
         }
         if let Some(e) = self.entities.get(usize::from(c.target)) {

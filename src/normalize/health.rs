@@ -376,6 +376,6 @@ mod tests {
             s.entities,
             vec![Entity::new(EntityKind::Account, "123456789012")]
         );
-        assert_eq!(s.region(), Some("global".into()));
+        assert_eq!(s.region(), Some("global"));
     }
 }

@@ -110,7 +110,7 @@ impl Query {
                 Cmp::Ge => s.severity >= *sev,
                 Cmp::Gt => s.severity > *sev,
             },
-            Cond::Kind(g) => g.is_match(&s.kind()) || g.is_match(&s.title()),
+            Cond::Kind(g) => g.is_match(s.kind()) || g.is_match(s.title()),
             Cond::User(g) => {
                 s.actor.as_deref().is_some_and(|a| g.is_match(a))
                     || any_entity(

@@ -109,7 +109,7 @@ impl Compiled {
             g.as_ref().is_none_or(|g| v.is_some_and(|v| g.is_match(v)))
         };
         self.source.is_none_or(|x| x == s.source)
-            && opt(&self.event_type, Some(&s.kind()))
+            && opt(&self.event_type, Some(s.kind()))
             && self.abuse.as_ref().is_none_or(|g| {
                 s.abuse()
                     .is_some_and(|a| g.is_match(&format!("{a:?}")) || g.is_match(a.label()))

@@ -192,9 +192,9 @@ pub fn draw_signals(f: &mut Frame, state: &State, theme: &Theme, pane: PaneId, a
                 // A hidden signal shows what it is (its kind), never what it says.
                 Cell::from(fit(
                     if hidden.is_some() {
-                        &s.kind()
+                        s.kind()
                     } else {
-                        &s.title()
+                        s.title()
                     },
                     kind_w as usize,
                 )),

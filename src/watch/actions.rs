@@ -36,7 +36,7 @@ impl Watcher {
         }
         let result: Result<(String, Option<String>), String> = match action {
             "open-incident" => {
-                let title = format!("{rule}: {}", crate::safe_text::line(&s.title()));
+                let title = format!("{rule}: {}", crate::safe_text::line(s.title()));
                 super::seen::synced_write(|| {
                     book.create(&title, Priority::P2, "airc watch", route.targets.clone())
                 })
@@ -112,7 +112,6 @@ impl Watcher {
             account: Some(account),
             region: s
                 .region()
-                .as_deref()
                 .map(str::to_string)
                 .filter(|r| r != "global")
                 .or_else(|| self.o.aws.1.clone())
