@@ -56,7 +56,7 @@ fn the_demo_forms_exactly_one_story_from_the_leaked_key_to_the_public_bucket() {
     let attacker = ["ci-deploy", "svc-backup2", "ops-admin/sync-job"];
     for s in store.signals().iter() {
         let by_attacker = attacker.iter().any(|a| actor(s).contains(a));
-        if by_attacker && !s.detections.is_empty() {
+        if by_attacker && !s.detections().is_empty() {
             assert!(ids.contains(&s.id), "attacker step left out: {}", s.title());
         }
         // …and nothing alice or bob did.
@@ -111,7 +111,7 @@ fn invictus_is_one_attack_story_and_benjamins_reads() {
         .signals()
         .iter()
         .filter(|s| {
-            !s.detections.is_empty()
+            !s.detections().is_empty()
                 && s.entities.iter().any(|e| {
                     e.kind == airc::model::EntityKind::AssumedRole
                         && e.id.starts_with("stratus-red-team")
@@ -136,7 +136,7 @@ fn invictus_is_one_attack_story_and_benjamins_reads() {
         .signals()
         .iter()
         .enumerate()
-        .filter(|(i, s)| !s.detections.is_empty() && !in_any.contains(&(*i as u32)))
+        .filter(|(i, s)| !s.detections().is_empty() && !in_any.contains(&(*i as u32)))
         .map(|(_, s)| s)
         .collect();
     assert_eq!(outside.len(), 1);

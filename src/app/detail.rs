@@ -50,10 +50,10 @@ pub fn lines(s: &Signal, now: DateTime<Utc>) -> Vec<String> {
         field("Category", c.to_string());
     }
     field("Id", s.id.to_string());
-    if !s.detections.is_empty() {
+    if !s.detections().is_empty() {
         out.push(String::new());
-        out.push(format!("Detections ({})", s.detections.len()));
-        for d in &s.detections {
+        out.push(format!("Detections ({})", s.detections().len()));
+        for d in s.detections() {
             let r = &d.rule;
             let mut attack: Vec<&str> = r.tactics.iter().map(String::as_str).collect();
             attack.extend(r.techniques.iter().map(String::as_str));

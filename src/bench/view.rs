@@ -176,7 +176,7 @@ fn memory(store: &crate::store::Store) {
     println!(
         "memory per signal: struct {} B, strings {} B, entities {} B ({:.1} per signal), \
          raw records {} B ({} shared LZ4 blocks; {} records read back from their files), store index ~{} B \
-         ({} distinct entities, {} of them touched by one signal); total ~{} MB",
+         ({} distinct entities, {} of them touched by one signal); {} shared facet blocks; total ~{} MB",
         per(structs),
         per(strings),
         per(entities),
@@ -187,6 +187,7 @@ fn memory(store: &crate::store::Store) {
         per(index),
         distinct,
         once,
+        facets_seen.len(),
         (structs + strings + entities + raw + index) / 1_000_000
     );
 }

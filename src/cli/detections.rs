@@ -112,12 +112,12 @@ fn test(paths: &[PathBuf], as_json: bool) -> ExitCode {
     let mut o = String::new();
     let mut hits: Vec<&crate::model::Signal> = signals
         .iter()
-        .filter(|s| !s.detections.is_empty())
+        .filter(|s| !s.detections().is_empty())
         .collect();
     hits.sort_by(|a, b| a.time.cmp(&b.time).then_with(|| a.id.cmp(&b.id)));
     let mut by_rule: BTreeMap<String, usize> = BTreeMap::new();
     for s in &hits {
-        for d in &s.detections {
+        for d in s.detections() {
             *by_rule.entry(d.rule.title.clone()).or_default() += 1;
         }
     }
@@ -134,7 +134,7 @@ fn test(paths: &[PathBuf], as_json: bool) -> ExitCode {
             "matches": hits.iter().map(|s| json!({
                 "signal": s.id, "time": s.time.to_rfc3339(), "event": s.kind(),
                 "actor": s.actor, "severity": s.severity.label(),
-                "rules": s.detections.iter().map(|d| json!({
+                "rules": s.detections().iter().map(|d| json!({
                     "title": d.rule.title, "id": d.rule.id, "level": d.rule.level.label(),
                     "author": d.rule.author, "file": d.rule.file, "note": d.note,
                 })).collect::<Vec<_>>(),
@@ -144,7 +144,7 @@ fn test(paths: &[PathBuf], as_json: bool) -> ExitCode {
         let _ = writeln!(o, "{}", crate::safe_text::json(&v));
     } else {
         for s in &hits {
-            let rules: Vec<String> = s.detections.iter().map(|d| d.rule.credit()).collect();
+            let rules: Vec<String> = s.detections().iter().map(|d| d.rule.credit()).collect();
             let _ = writeln!(
                 o,
                 "{}  {:<32} {}  → {}",

@@ -62,7 +62,7 @@ fn step_json(s: &StoryStep) -> serde_json::Value {
         "source": s.signal.source.label(), "severity": s.signal.severity.label(),
         "kind": s.signal.kind(), "title": s.signal.title(), "summary": s.signal.summary(),
         "via": s.via.map(|e| e.to_string()),
-        "detections": s.signal.detections.iter().map(|d| d.rule.credit()).collect::<Vec<_>>(),
+        "detections": s.signal.detections().iter().map(|d| d.rule.credit()).collect::<Vec<_>>(),
     })
 }
 
@@ -72,7 +72,7 @@ fn step_text(o: &mut String, s: &StoryStep) {
         format!("{} (sensitive: details withheld)", line(sig.kind()))
     } else {
         let rules: Vec<&str> = sig
-            .detections
+            .detections()
             .iter()
             .map(|d| d.rule.title.as_str())
             .collect();

@@ -140,7 +140,7 @@ pub fn guardduty_tactic(finding_type: &str) -> Option<&'static str> {
 /// in kill-chain order, each once.
 pub fn signal_tactics(s: &super::Signal) -> Vec<&str> {
     let mut out: Vec<&str> = Vec::new();
-    for d in &s.detections {
+    for d in s.detections() {
         for t in &d.rule.tactics {
             if !out.contains(&t.as_str()) {
                 out.push(t);

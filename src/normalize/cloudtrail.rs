@@ -68,6 +68,7 @@ pub fn normalize_fields(
         time,
         rare: Rare {
             entities_more: more,
+            detections: matched.detections.into(),
             ..Rare::default()
         }
         .boxed(),
@@ -84,7 +85,6 @@ pub fn normalize_fields(
         actor: actor.map(Text::from),
         entities: entities.into(),
         raw: crate::model::Raw::None,
-        detections: matched.detections.into(),
     };
     Ok(super::Arriving {
         signal,

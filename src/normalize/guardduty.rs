@@ -64,7 +64,6 @@ pub fn normalize(f: &Value, env: &Envelope) -> Result<Signal, super::RecordError
         summary: crate::model::Summary::text(summary),
         actor: actor.map(Text::from),
         entities: entities.into(),
-        detections: thin_vec::ThinVec::new(),
         raw: crate::model::Raw::None,
     })
 }

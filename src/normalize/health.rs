@@ -268,6 +268,7 @@ pub fn from_parts(parts: &Value, catalog: Option<&Catalog>) -> Result<Signal, su
             abuse,
             affected,
             entities_more: 0,
+            detections: thin_vec::ThinVec::new(),
         }
         .boxed(),
         severity,
@@ -282,7 +283,6 @@ pub fn from_parts(parts: &Value, catalog: Option<&Catalog>) -> Result<Signal, su
         summary: crate::model::Summary::text(summary),
         actor: None,
         entities: entities.into(),
-        detections: thin_vec::ThinVec::new(),
         raw: crate::model::Raw::tree(parts.clone()),
     })
 }

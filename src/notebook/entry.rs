@@ -266,7 +266,7 @@ impl Entry {
             region: s.region().map(str::to_string),
             entities: s.entities.to_vec(),
             raw: s.raw.decoded(),
-            detections: s.detections.iter().map(|d| d.rule.credit()).collect(),
+            detections: s.detections().iter().map(|d| d.rule.credit()).collect(),
         }
     }
 }

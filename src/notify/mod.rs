@@ -240,7 +240,6 @@ mod tests {
             summary: crate::model::Summary::text("victim 198.51.100.7 reports a flood"),
             actor: None,
             entities: thin_vec::ThinVec::new(),
-            detections: thin_vec::ThinVec::new(),
             raw: crate::model::Raw::None,
         };
         let route = Route {

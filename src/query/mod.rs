@@ -134,14 +134,14 @@ impl Query {
             Cond::Abuse(g) => s.abuse().is_some_and(|a| g.is_match(a.label())),
             Cond::Category(g) => s.category().is_some_and(|c| g.is_match(c)),
             Cond::Rule(g) => s
-                .detections
+                .detections()
                 .iter()
                 .any(|d| d.rule.names().any(|n| g.is_match(n))),
             Cond::Tactic(g) => crate::model::detection::signal_tactics(s)
                 .iter()
                 .any(|t| g.is_match(t) || g.is_match(&t.replace('-', "_"))),
             Cond::Technique(g) => s
-                .detections
+                .detections()
                 .iter()
                 .any(|d| d.rule.techniques.iter().any(|t| g.is_match(t))),
         }

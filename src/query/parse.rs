@@ -179,7 +179,24 @@ mod tests {
                 .with_ymd_and_hms(2024, 1, 1, 12, 0, 0)
                 .single()
                 .unwrap_or_default(),
-            rare: None,
+            rare: crate::model::Rare {
+                detections: thin_vec::thin_vec![crate::model::detection::Detection {
+                    rule: std::sync::Arc::new(crate::model::detection::RuleInfo {
+                        title: "Access key created".into(),
+                        id: "5d1e…".into(),
+                        name: Some("aws_iam_create_access_key".into()),
+                        level: Severity::High,
+                        author: Some("airc contributors".into()),
+                        tactics: vec!["persistence".into()],
+                        techniques: vec!["T1098.001".into()],
+                        file: "builtin:persistence.yml".into(),
+                        correlation: false,
+                    }),
+                    note: None,
+                }],
+                ..Default::default()
+            }
+            .boxed(),
             severity: Severity::High,
             facets: crate::model::Facets::new(crate::model::FacetFields {
                 severity_reason: Default::default(),
@@ -198,20 +215,6 @@ mod tests {
                 Entity::new(EntityKind::IamUser, "alice"),
                 Entity::new(EntityKind::Ip, "203.0.113.9"),
             ],
-            detections: thin_vec::thin_vec![crate::model::detection::Detection {
-                rule: std::sync::Arc::new(crate::model::detection::RuleInfo {
-                    title: "Access key created".into(),
-                    id: "5d1e…".into(),
-                    name: Some("aws_iam_create_access_key".into()),
-                    level: Severity::High,
-                    author: Some("airc contributors".into()),
-                    tactics: vec!["persistence".into()],
-                    techniques: vec!["T1098.001".into()],
-                    file: "builtin:persistence.yml".into(),
-                    correlation: false,
-                }),
-                note: None,
-            }],
             raw: crate::model::Raw::None,
         }
     }

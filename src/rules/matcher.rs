@@ -134,7 +134,7 @@ impl Compiled {
                 s.title().to_lowercase().contains(t) || s.summary().to_lowercase().contains(t)
             })
             && self.detection.as_ref().is_none_or(|g| {
-                s.detections
+                s.detections()
                     .iter()
                     .any(|d| d.rule.names().any(|n| g.is_match(n)))
             })

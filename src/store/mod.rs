@@ -57,6 +57,8 @@ pub struct Store {
     stories: crate::stories::Stories,
     /// A signal's entity numbers on their way to `stories` (reused).
     story_ids: Vec<u32>,
+    /// The store's own copies of its signals' shared facets.
+    facets: crate::model::facets::Home,
 }
 
 impl Store {
@@ -210,6 +212,7 @@ impl Store {
         // parsing thread, each long-lived piece would pin a page that otherwise held only the
         // record's temporaries (parse trees, buffers), and those pages would stay resident.
         s.id.reallocate();
+        s.facets = self.facets.rehome(&s.facets);
         let mut entities = thin_vec::ThinVec::with_capacity(s.entities.len());
         for e in s.entities.iter() {
             let id = self.table.intern(e);
@@ -295,10 +298,10 @@ impl Store {
         if found.is_empty() {
             return;
         }
-        s.detections.extend(found);
+        s.rare_mut().detections.extend(found);
         let current = (s.severity, s.facets.severity_reason.clone());
         let (severity, reason) =
-            crate::normalize::cloudtrail_severity::raise(current, &s.detections);
+            crate::normalize::cloudtrail_severity::raise(current, s.detections());
         if reason != s.facets.severity_reason {
             s.facets_mut().severity_reason = reason;
         }

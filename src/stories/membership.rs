@@ -20,7 +20,7 @@ const CREDENTIAL_ISSUING: &[&str] = &[
 pub fn joins(s: &Signal) -> bool {
     match s.source {
         Source::GuardDuty => true,
-        Source::CloudTrail => !s.detections.is_empty() || CREDENTIAL_ISSUING.contains(&s.kind()),
+        Source::CloudTrail => !s.detections().is_empty() || CREDENTIAL_ISSUING.contains(&s.kind()),
         Source::Health => {
             s.abuse().is_some()
                 || s.kind().starts_with("AWS_RISK_")

@@ -32,7 +32,11 @@ pub(super) fn signal(
         id: id.into(),
         source: Source::CloudTrail,
         time: Utc.timestamp_opt(1_700_000_000 + minute * 60, 0).unwrap(),
-        rare: None,
+        rare: crate::model::Rare {
+            detections: tactic.map(|t| rule(sev, t)).into_iter().collect(),
+            ..Default::default()
+        }
+        .boxed(),
         severity: sev,
         facets: crate::model::Facets::new(crate::model::FacetFields {
             severity_reason: Default::default(),
@@ -46,7 +50,6 @@ pub(super) fn signal(
         actor: None,
         entities: ents.iter().cloned().collect(),
         raw: crate::model::Raw::None,
-        detections: tactic.map(|t| rule(sev, t)).into_iter().collect(),
     }
 }
 

@@ -209,11 +209,11 @@ pub fn draw_signals(f: &mut Frame, state: &State, theme: &Theme, pane: PaneId, a
                 cells.push(Cell::from(fit(&text, actor_w as usize)));
             }
             if det_w > 0 {
-                let text = match s.detections.first() {
+                let text = match s.detections().first() {
                     None => String::new(),
                     Some(_) if det_w == 1 || hidden.is_some() => "◆".to_string(),
-                    Some(d) if s.detections.len() > 1 => {
-                        format!("◆{} +{}", d.rule.title, s.detections.len() - 1)
+                    Some(d) if s.detections().len() > 1 => {
+                        format!("◆{} +{}", d.rule.title, s.detections().len() - 1)
                     }
                     Some(d) => format!("◆{}", d.rule.title),
                 };

@@ -139,7 +139,11 @@ fn draw_timeline(f: &mut Frame, state: &State, v: &StoriesView, theme: &Theme, a
         let what = if step.hidden {
             format!("{} (sensitive: details hidden)", s.kind())
         } else {
-            let rules: Vec<&str> = s.detections.iter().map(|d| d.rule.title.as_str()).collect();
+            let rules: Vec<&str> = s
+                .detections()
+                .iter()
+                .map(|d| d.rule.title.as_str())
+                .collect();
             if rules.is_empty() {
                 s.title().to_string()
             } else {

@@ -256,9 +256,9 @@ impl Watcher {
             "details_shown": route.allows(self.principal.as_deref()), "suggested_actions": route.suggest,
         });
         // The detection rules, credited (Sigma's licence), only where details may be shown.
-        if route.allows(self.principal.as_deref()) && !s.detections.is_empty() {
+        if route.allows(self.principal.as_deref()) && !s.detections().is_empty() {
             line["detections"] = json!(s
-                .detections
+                .detections()
                 .iter()
                 .map(|d| json!({"rule": d.rule.title, "id": d.rule.id, "level": d.rule.level.label(),
                     "author": d.rule.author, "tactics": d.rule.tactics, "techniques": d.rule.techniques,
