@@ -113,6 +113,7 @@ fn memory(store: &crate::store::Store) {
     // A `Text` is counted once per allocation, however many signals share it.
     let mut seen = std::collections::HashSet::new();
     let mut facets_seen = std::collections::HashSet::new();
+    let mut facet_values = std::collections::HashSet::new();
     let mut text = |t: &crate::model::Text| {
         if seen.insert(t.heap_id()) {
             16 + t.len()
@@ -132,6 +133,7 @@ fn memory(store: &crate::store::Store) {
             strings += text(t);
         }
         if facets_seen.insert(s.facets.heap_id()) {
+            facet_values.insert((*s.facets).clone());
             strings += 16 + std::mem::size_of::<crate::model::FacetFields>();
             let f = &*s.facets;
             for t in [&f.severity_reason, &f.kind, &f.title] {
@@ -176,7 +178,7 @@ fn memory(store: &crate::store::Store) {
     println!(
         "memory per signal: struct {} B, strings {} B, entities {} B ({:.1} per signal), \
          raw records {} B ({} shared LZ4 blocks; {} records read back from their files), store index ~{} B \
-         ({} distinct entities, {} of them touched by one signal); {} shared facet blocks; total ~{} MB",
+         ({} distinct entities, {} of them touched by one signal); {} shared facet blocks ({} distinct values); total ~{} MB",
         per(structs),
         per(strings),
         per(entities),
@@ -188,6 +190,7 @@ fn memory(store: &crate::store::Store) {
         distinct,
         once,
         facets_seen.len(),
+        facet_values.len(),
         (structs + strings + entities + raw + index) / 1_000_000
     );
 }
