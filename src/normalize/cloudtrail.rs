@@ -126,7 +126,7 @@ fn summary(record: &Record, actor: Option<&str>, entities: &[Entity]) -> crate::
         crate::model::EntityKind::Ip,
         crate::model::EntityKind::AssumedRole,
     ];
-    let target = entities.iter().position(|e| {
+    let target = entities.iter().find(|e| {
         !caller_kinds.contains(&e.kind)
             && Some(e.id.as_str()) != actor
             && !who.starts_with(e.id.as_str())

@@ -221,6 +221,7 @@ impl Store {
             kept.set_slot(id);
             entities.push(kept);
         }
+        s.summary.share_target(&entities);
         s.entities = entities;
         signal_mask(s)
     }
