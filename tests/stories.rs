@@ -38,7 +38,7 @@ fn signals_of<'a>(store: &'a Store, story: &Story) -> Vec<&'a Signal> {
 }
 
 fn actor(s: &Signal) -> &str {
-    s.actor.as_deref().unwrap_or("")
+    s.actor().unwrap_or("")
 }
 
 /// The demo: one attacker (the leaked ci-deploy key from 203.0.113.66, the backdoor user

@@ -27,7 +27,7 @@ fn signals() -> Vec<(Signal, Value)> {
 
 /// The line as it used to be written out when the record was read.
 fn written_out(s: &Signal, rec: &Value) -> String {
-    let who = s.actor.as_deref().unwrap_or("unknown principal");
+    let who = s.actor().unwrap_or("unknown principal");
     let mut line = format!("{who} called {}", s.title());
     let caller = [
         EntityKind::AccessKey,
@@ -36,7 +36,7 @@ fn written_out(s: &Signal, rec: &Value) -> String {
     ];
     if let Some(t) = s.entities.iter().find(|e| {
         !caller.contains(&e.kind)
-            && Some(e.id.as_str()) != s.actor.as_deref()
+            && Some(e.id.as_str()) != s.actor()
             && !who.starts_with(e.id.as_str())
     }) {
         line.push_str(&format!(" on {t}"));
@@ -73,12 +73,7 @@ fn summaries_read_as_written_and_filter_as_the_skim_matcher() {
         assert_eq!(s.summary(), line, "{rec}");
         for n in needles {
             let q = airc::query::parse(n).unwrap_or_else(|e| panic!("{e}"));
-            let other = format!(
-                "{} {} {}",
-                s.title(),
-                s.actor.as_deref().unwrap_or(""),
-                s.id
-            );
+            let other = format!("{} {} {}", s.title(), s.actor().unwrap_or(""), s.id);
             let want =
                 skim.fuzzy_match(&line, n).is_some() || skim.fuzzy_match(&other, n).is_some();
             assert_eq!(q.accepts(s, now), want, "{n:?} in {line:?}");

@@ -29,7 +29,7 @@ pub fn lines(s: &Signal, now: DateTime<Utc>) -> Vec<String> {
             s.severity_reason()
         ),
     );
-    if let Some(a) = &s.actor {
+    if let Some(a) = &s.actor() {
         field("Who", a.to_string());
     }
     let mut where_ = Vec::new();

@@ -32,7 +32,7 @@ fn sort_rows(rows: &mut Vec<u32>, signals: &Chunked<Signal>, key: SortKey, desc:
         SortKey::Time => sort_keyed(rows, signals, |_| ()),
         SortKey::Severity => sort_keyed(rows, signals, |s| s.severity),
         SortKey::Kind => sort_keyed(rows, signals, |s| s.kind()),
-        SortKey::Actor => sort_keyed(rows, signals, |s| s.actor.as_deref()),
+        SortKey::Actor => sort_keyed(rows, signals, |s| s.actor()),
         SortKey::Region => sort_keyed(rows, signals, |s| s.region()),
     }
     if desc {

@@ -139,12 +139,12 @@ fn memory(store: &crate::store::Store) {
             for t in [&f.severity_reason, &f.kind, &f.title] {
                 strings += text(t);
             }
-            for t in [&f.account, &f.region, &f.category].into_iter().flatten() {
+            for t in [&f.account, &f.region, &f.category, &f.actor]
+                .into_iter()
+                .flatten()
+            {
                 strings += text(t);
             }
-        }
-        if let Some(t) = &s.actor {
-            strings += text(t);
         }
         // A thin vector's length and capacity live in its heap block (none when empty).
         if s.entities.capacity() > 0 {

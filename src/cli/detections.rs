@@ -133,7 +133,7 @@ fn test(paths: &[PathBuf], as_json: bool) -> ExitCode {
             "by_rule": by_rule,
             "matches": hits.iter().map(|s| json!({
                 "signal": s.id, "time": s.time.to_rfc3339(), "event": s.kind(),
-                "actor": s.actor, "severity": s.severity.label(),
+                "actor": s.actor(), "severity": s.severity.label(),
                 "rules": s.detections().iter().map(|d| json!({
                     "title": d.rule.title, "id": d.rule.id, "level": d.rule.level.label(),
                     "author": d.rule.author, "file": d.rule.file, "note": d.note,

@@ -31,6 +31,8 @@ pub struct FacetFields {
     /// Health event category (issue, scheduledChange, …), CloudTrail event type, GuardDuty
     /// resource type, when known.
     pub category: Option<Text>,
+    /// Principal that acted (CloudTrail) or the principal in the finding.
+    pub actor: Option<Text>,
 }
 
 /// One shared `FacetFields`.
@@ -61,7 +63,7 @@ impl Default for Facets {
 /// Blocks a thread's cache holds before it is emptied and starts over.
 const MAX_CACHED: usize = 1 << 14;
 
-type Key = [usize; 6];
+type Key = [usize; 7];
 
 struct Cache {
     hasher: foldhash::fast::RandomState,
@@ -84,6 +86,7 @@ fn key(f: &FacetFields) -> Key {
         opt(&f.account),
         opt(&f.region),
         opt(&f.category),
+        opt(&f.actor),
     ]
 }
 
@@ -163,6 +166,7 @@ impl Home {
             account: f.account.as_ref().map(copy),
             region: f.region.as_ref().map(copy),
             category: f.category.as_ref().map(copy),
+            actor: f.actor.as_ref().map(copy),
         }));
         let hasher = &self.hasher;
         self.table
@@ -188,6 +192,7 @@ mod tests {
             account: Some(Text::new(account)),
             region: Some(Text::new("us-east-1")),
             category: None,
+            actor: Some(Text::new("alice")),
         }
     }
 

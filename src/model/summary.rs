@@ -93,7 +93,7 @@ impl Signal {
             Summary::Text(t) => return f(t),
             Summary::Call(c) => c,
         };
-        let who = self.actor.as_deref().unwrap_or("unknown principal");
+        let who = self.actor().unwrap_or("unknown principal");
         if f(who) || f(" called ") || f(self.title()) {
             return true;
         }

@@ -80,9 +80,9 @@ pub fn normalize_fields(
             account,
             region,
             category: record.str(Top::EventType).map(Text::from),
+            actor: actor.map(Text::from),
         }),
         summary,
-        actor: actor.map(Text::from),
         entities: entities.into(),
         raw: crate::model::Raw::None,
     };
@@ -224,7 +224,7 @@ mod tests {
         let rec = from_lookup_event(&ev).unwrap_or_default();
         let s = normalize(&rec, &Envelope::default());
         assert!(
-            matches!(s, Ok(ref s) if s.severity == crate::model::Severity::Critical && s.actor.as_deref() == Some("eve"))
+            matches!(s, Ok(ref s) if s.severity == crate::model::Severity::Critical && s.actor() == Some("eve"))
         );
         assert!(from_lookup_event(&json!({"CloudTrailEvent": "{broken"})).is_err());
     }

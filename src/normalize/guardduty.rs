@@ -60,9 +60,9 @@ pub fn normalize(f: &Value, env: &Envelope) -> Result<Signal, super::RecordError
                 .or_else(|| env.region.clone())
                 .map(Text::from),
             category: str_at(f, &["resource", "resourceType"]).map(Text::from),
+            actor: actor.map(Text::from),
         }),
         summary: crate::model::Summary::text(summary),
-        actor: actor.map(Text::from),
         entities: entities.into(),
         raw: crate::model::Raw::None,
     })

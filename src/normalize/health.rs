@@ -279,9 +279,9 @@ pub fn from_parts(parts: &Value, catalog: Option<&Catalog>) -> Result<Signal, su
             account: account.map(Text::from),
             region: region.map(Text::from),
             category: category.map(Text::from),
+            actor: None,
         }),
         summary: crate::model::Summary::text(summary),
-        actor: None,
         entities: entities.into(),
         raw: crate::model::Raw::tree(parts.clone()),
     })

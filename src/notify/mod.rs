@@ -236,9 +236,9 @@ mod tests {
                 account: None,
                 region: None,
                 category: None,
+                actor: None,
             }),
             summary: crate::model::Summary::text("victim 198.51.100.7 reports a flood"),
-            actor: None,
             entities: thin_vec::ThinVec::new(),
             raw: crate::model::Raw::None,
         };

@@ -112,7 +112,7 @@ impl Query {
             },
             Cond::Kind(g) => g.is_match(s.kind()) || g.is_match(s.title()),
             Cond::User(g) => {
-                s.actor.as_deref().is_some_and(|a| g.is_match(a))
+                s.actor().is_some_and(|a| g.is_match(a))
                     || any_entity(
                         &[
                             EntityKind::IamUser,
@@ -160,12 +160,7 @@ impl Query {
                 summary_positions: positions,
             });
         }
-        let other = format!(
-            "{} {} {}",
-            s.title(),
-            s.actor.as_deref().unwrap_or(""),
-            s.id
-        );
+        let other = format!("{} {} {}", s.title(), s.actor().unwrap_or(""), s.id);
         matcher
             .fuzzy_match(&other, &self.fuzzy)
             .map(|_| Hit::default())
@@ -205,7 +200,7 @@ impl Query {
             return true;
         }
         // As `matches`: title, actor and id joined by spaces.
-        let parts = [s.title(), " ", s.actor.as_deref().unwrap_or(""), " "];
+        let parts = [s.title(), " ", s.actor().unwrap_or(""), " "];
         let mut left = self.fuzzy.as_str();
         for part in parts {
             left = advance(part, left);

@@ -205,11 +205,11 @@ mod tests {
                 account: Some("111122223333".into()),
                 region: Some("us-east-1".into()),
                 category: Some("AwsApiCall".into()),
+                actor: Some("alice".into()),
             }),
             summary: crate::model::Summary::text(
                 "alice called iam:CreateAccessKey on iam_user:mallory from 203.0.113.9",
             ),
-            actor: Some("alice".into()),
             entities: thin_vec::thin_vec![
                 Entity::new(EntityKind::AccessKey, "AKIAEXAMPLEEXAMPLE12"),
                 Entity::new(EntityKind::IamUser, "alice"),

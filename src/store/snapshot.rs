@@ -58,7 +58,7 @@ pub(super) fn signal_mask(s: &Signal) -> u64 {
     });
     let text = summary
         | text_mask(s.title())
-        | text_mask(s.actor.as_deref().unwrap_or(""))
+        | text_mask(s.actor().unwrap_or(""))
         | s.id.with_str(text_mask);
     text | (s.source.index() as u64) << SOURCE_SHIFT
 }

@@ -45,9 +45,9 @@ pub(super) fn signal(
             account: None,
             region: None,
             category: None,
+            actor: None,
         }),
         summary: crate::model::Summary::text(""),
-        actor: None,
         entities: ents.iter().cloned().collect(),
         raw: crate::model::Raw::None,
     }

@@ -204,7 +204,7 @@ pub fn draw_signals(f: &mut Frame, state: &State, theme: &Theme, pane: PaneId, a
                     _ if hidden.is_some() => "-".to_string(),
                     (PaneId::Health, Some(n)) => n.to_string(),
                     (PaneId::Health, None) => "-".to_string(),
-                    _ => s.actor.as_deref().unwrap_or("-").to_string(),
+                    _ => s.actor().unwrap_or("-").to_string(),
                 };
                 cells.push(Cell::from(fit(&text, actor_w as usize)));
             }
