@@ -1,16 +1,17 @@
 //! `Facets`: the texts a signal shares with thousands of others — what it is (kind, title), why
-//! its severity, where (account, region) and its category — held as one shared block.
+//! its severity, where (account, region), its category and who acted — held as one shared
+//! block.
 //!
-//! Each of these is a `Text` already shared between signals, but six pointers are 48 bytes in
-//! every signal; ten million CloudTrail records name a few thousand combinations of them. One
-//! pointer to a block shared by every signal with the same six values is 8 bytes a signal and
-//! 64 bytes a combination.
+//! Each of these is a `Text` already shared between signals, but seven pointers are 56 bytes in
+//! every signal; ten million CloudTrail records of the bench corpus name 1,535 combinations of
+//! them. One pointer to a block shared by every signal with the same seven values is 8 bytes a
+//! signal and 72 bytes a combination.
 //!
 //! Why by hand: the combinations come from attacker-controlled input, so they are shared
 //! through a bounded per-thread cache (as `Text` is) rather than a global interner that never
-//! forgets. The cache is keyed by the six texts' allocations, which the per-thread `Text` cache
-//! already shares: a lookup hashes six addresses, not the strings. Two equal blocks made apart
-//! (another thread, or texts not shared) are still equal: equality compares the values.
+//! forgets. The cache is keyed by the seven texts' allocations, which the per-thread `Text`
+//! cache already shares: a lookup hashes seven addresses, not the strings. Two equal blocks made
+//! apart (another thread, or texts not shared) are still equal: equality compares the values.
 
 use super::Text;
 use std::cell::RefCell;
@@ -139,8 +140,8 @@ const MAX_HOMED: usize = 1 << 20;
 /// record's temporaries; kept by the store, each would keep its whole page resident after the
 /// rest is freed. And each parsing thread's text cache starts over when full, so the same
 /// values come back in new allocations: at ten million events the signals held 53,953 blocks
-/// for 203 distinct values. The store swaps each block for its own copy of the values (looked
-/// up by content: hashing six short strings a signal), so it keeps one block per distinct
+/// for 203 distinct values (six fields then). The store swaps each block for its own copy of the values (looked
+/// up by content: hashing seven short strings a signal), so it keeps one block per distinct
 /// value, among its own data, and the parsing thread's go with the record's temporaries.
 #[derive(Debug, Default)]
 pub struct Home {
