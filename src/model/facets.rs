@@ -140,9 +140,10 @@ const MAX_HOMED: usize = 1 << 20;
 /// record's temporaries; kept by the store, each would keep its whole page resident after the
 /// rest is freed. And each parsing thread's text cache starts over when full, so the same
 /// values come back in new allocations: at ten million events the signals held 53,953 blocks
-/// for 203 distinct values (six fields then). The store swaps each block for its own copy of the values (looked
-/// up by content: hashing seven short strings a signal), so it keeps one block per distinct
-/// value, among its own data, and the parsing thread's go with the record's temporaries.
+/// for 203 distinct values (six fields then). The store swaps each block for its own copy of
+/// the values (looked up by content: hashing seven short strings a signal), so it keeps one
+/// block per distinct value, among its own data, and the parsing thread's go with the record's
+/// temporaries.
 #[derive(Debug, Default)]
 pub struct Home {
     hasher: foldhash::fast::RandomState,
