@@ -29,14 +29,14 @@ pub fn lines(s: &Signal, now: DateTime<Utc>) -> Vec<String> {
             s.severity_reason()
         ),
     );
-    if let Some(a) = &s.actor() {
+    if let Some(a) = s.actor() {
         field("Who", a.to_string());
     }
     let mut where_ = Vec::new();
-    if let Some(a) = &s.account() {
+    if let Some(a) = s.account() {
         where_.push(format!("account {a}"));
     }
-    if let Some(r) = &s.region() {
+    if let Some(r) = s.region() {
         where_.push(r.to_string());
     }
     if !where_.is_empty() {
@@ -46,7 +46,7 @@ pub fn lines(s: &Signal, now: DateTime<Utc>) -> Vec<String> {
     if let Some(abuse) = s.abuse() {
         field("Abuse", abuse.label().to_string());
     }
-    if let Some(c) = &s.category() {
+    if let Some(c) = s.category() {
         field("Category", c.to_string());
     }
     field("Id", s.id.to_string());

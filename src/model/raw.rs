@@ -77,17 +77,12 @@ const OFFSET_BITS: u32 = 64 - LEN_BITS;
 impl FileSpan {
     /// The span of `len` bytes at `offset`, or nothing when they do not fit its 64 bits.
     pub fn new(file: Arc<RecordFile>, offset: u64, len: u32, hash: u32) -> Option<FileSpan> {
-        FileSpan::fits(offset, len).then_some(FileSpan {
+        (offset >> OFFSET_BITS == 0 && len >> LEN_BITS == 0).then_some(FileSpan {
             file,
             at: offset << LEN_BITS | u64::from(len),
             hash,
             mark: Mark::Span,
         })
-    }
-
-    /// Whether `len` bytes at `offset` can be held.
-    pub fn fits(offset: u64, len: u32) -> bool {
-        offset >> OFFSET_BITS == 0 && len >> LEN_BITS == 0
     }
 
     /// Where the record starts in the file's decompressed content.

@@ -103,11 +103,11 @@ impl Accumulator {
         text: &str,
         parsed: Option<fast_cloudtrail::Parsed<'_>>,
     ) -> Option<Value> {
-        // Read back from its file when it can be: then not kept in memory.
-        // Past what a span holds (a record over 16 MiB): kept in memory instead.
-        let file = (self.file.clone().zip(loc.span))
-            .filter(|(_, (offset, len))| FileSpan::fits(*offset, *len));
-        let opts = match file {
+        // Read back from its file when it can be: then not kept in memory. Past what a span
+        // holds (a record over 16 MiB) there is none, and the record is kept in memory.
+        let span = (self.file.clone().zip(loc.span))
+            .and_then(|(file, (offset, len))| FileSpan::new(file, offset, len, 0));
+        let opts = match span {
             Some(_) => Options::without_raw(),
             None => self.opts,
         };
@@ -117,13 +117,9 @@ impl Accumulator {
         };
         match result {
             Some(mut result) => {
-                if let (Ok((_, Normalized::Signal(s))), Some((file, (offset, len)))) =
-                    (&mut result, file)
-                {
-                    if let Some(span) = FileSpan::new(file, offset, len, span_hash(text.as_bytes()))
-                    {
-                        s.raw = Raw::File(span);
-                    }
+                if let (Ok((_, Normalized::Signal(s))), Some(mut span)) = (&mut result, span) {
+                    span.hash = span_hash(text.as_bytes());
+                    s.raw = Raw::File(span);
                 }
                 self.take(loc, result);
                 None
