@@ -244,7 +244,7 @@ fn guardduty_and_health_in_every_shape() {
     assert_eq!(sources.len(), 2);
     let stop = store.get(&format!("health:{arn}"));
     assert_eq!(
-        stop.map(|s| (s.time.to_rfc3339(), s.entities.len())),
+        stop.map(|s| (s.time.to_rfc3339(), store.entities_of(s).len())),
         Some(("2024-05-01T08:00:00+00:00".into(), 1))
     );
 }
@@ -291,10 +291,10 @@ fn a_health_event_with_ten_thousand_entities_joins_fast() {
         .signals()
         .iter()
         .find(|s| s.id.to_string().ends_with("AWS_EC2_X_1"))
-        .cloned()
         .expect("the joined event");
-    let instances = s
-        .entities
+    let instances = loaded
+        .store
+        .entities_of(s)
         .iter()
         .filter(|e| e.kind == airc::model::EntityKind::Instance)
         .count();

@@ -78,8 +78,9 @@ async fn health_every_call_feeds_the_health_pane() {
         exposed.summary()
     );
     let retire = sig("AWS_EC2_INSTANCE_RETIREMENT_SCHEDULED");
-    assert!(!retire.entities.is_empty(), "affected entities joined");
-    assert_eq!(retire.affected(), Some(retire.entities.len() as u32));
+    let entities = s.state.view.store.entities_of(retire);
+    assert!(!entities.is_empty(), "affected entities joined");
+    assert_eq!(retire.affected(), Some(entities.len() as u32));
     assert_eq!(retire.account(), Some("111122223333"));
     assert!(!retire.summary().contains("restricted"));
     let agg = &s.state.session.live.as_ref().unwrap().health_aggregates;

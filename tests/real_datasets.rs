@@ -167,7 +167,7 @@ fn health_pieces_from_separate_files_are_joined() {
         "{}",
         s.raw.decoded()
     );
-    assert!(!s.entities.is_empty());
+    assert!(!report.loaded.store.entities_of(s).is_empty());
 }
 
 #[test]

@@ -4,7 +4,7 @@
 
 mod common;
 
-use airc::model::Signal;
+use airc::model::{EntitiesOf, Signal};
 use airc::rules::Rules;
 use airc::source::replay::{load, Progress};
 use std::collections::BTreeMap;
@@ -12,7 +12,13 @@ use std::path::PathBuf;
 
 fn signals(paths: &[PathBuf]) -> Vec<Signal> {
     let loaded = load(paths, Default::default(), &Progress::default());
-    loaded.store.signals().to_vec()
+    let store = &loaded.store;
+    store.signals().iter().map(|s| store.detached(s)).collect()
+}
+
+/// The entities of a signal `signals` detached from its store.
+fn own(s: &Signal) -> EntitiesOf<'_> {
+    EntitiesOf::Own(s.entities.own().expect("detached"))
 }
 
 fn demo() -> PathBuf {
@@ -28,7 +34,7 @@ fn every_default_rule_routes_real_events_where_the_seed_says() {
     let all = signals(&paths);
     let mut by_rule: BTreeMap<String, Vec<&Signal>> = BTreeMap::new();
     for s in &all {
-        if let Some(r) = rules.route(s) {
+        if let Some(r) = rules.route(s, own(s)) {
             for name in &r.rules {
                 by_rule.entry(name.clone()).or_default().push(s);
             }
@@ -39,7 +45,7 @@ fn every_default_rule_routes_real_events_where_the_seed_says() {
     // DoS reports: network on-call and security, sensitive, nothing else matched after.
     let dos = &by_rule["abuse-dos"];
     for s in dos {
-        let r = rules.route(s).unwrap();
+        let r = rules.route(s, own(s)).unwrap();
         assert_eq!(
             r.targets,
             vec!["network-oncall", "security"],
@@ -55,7 +61,7 @@ fn every_default_rule_routes_real_events_where_the_seed_says() {
         .any(|s| s.kind().starts_with("AWS_ABUSE_PORT_SCANNING")));
     // Exposed credentials: security, deactivation suggested, an incident opened and pinned.
     let creds = &by_rule["credentials-exposed"];
-    let r = rules.route(creds[0]).unwrap();
+    let r = rules.route(creds[0], own(creds[0])).unwrap();
     assert_eq!(r.targets, vec!["security"]);
     assert_eq!(r.suggest, vec!["deactivate-key"]);
     assert_eq!(
@@ -73,12 +79,12 @@ fn every_default_rule_routes_real_events_where_the_seed_says() {
         .iter()
         .any(|s| s.source == airc::model::Source::GuardDuty
             && s.severity < airc::model::Severity::High
-            && rules.route(s).is_none()));
+            && rules.route(s, own(s)).is_none()));
     // CloudTrail events are not routed by the defaults.
     assert!(all
         .iter()
         .filter(|s| s.source == airc::model::Source::CloudTrail)
-        .all(|s| rules.route(s).is_none()));
+        .all(|s| rules.route(s, own(s)).is_none()));
 }
 
 #[test]
@@ -138,7 +144,7 @@ fn abuse_types_route_to_their_owner_from_the_real_catalog_codes() {
             assert!(catalog.contains(code), "{code} is a real catalog code");
         }
         let r = rules
-            .route(&event(code))
+            .route(&event(code), own(&event(code)))
             .unwrap_or_else(|| panic!("{code} not routed"));
         assert_eq!(r.rules, vec![rule], "{code}");
         assert_eq!(r.targets, targets, "{code}");
@@ -202,7 +208,7 @@ fn sensitivity_holds_against_session_names_and_stop() {
         .find(|s| s.kind().contains("AWS_RISK_CREDENTIALS_EXPOSED"))
         .expect("the demo's exposed key");
     let defaults = Rules::defaults();
-    let r = defaults.route(&s).expect("routed");
+    let r = defaults.route(&s, own(&s)).expect("routed");
     assert!(r.sensitive);
     assert!(r.allows(Some(
         "arn:aws:sts::111122223333:assumed-role/SecurityResponder/alice"
@@ -225,7 +231,7 @@ fn sensitivity_holds_against_session_names_and_stop() {
         None,
     )
     .unwrap();
-    let r = user.route(&s).expect("routed");
+    let r = user.route(&s, own(&s)).expect("routed");
     assert_eq!(
         r.rules,
         vec!["everything-to-ops".to_string()],

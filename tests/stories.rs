@@ -112,7 +112,7 @@ fn invictus_is_one_attack_story_and_benjamins_reads() {
         .iter()
         .filter(|s| {
             !s.detections().is_empty()
-                && s.entities.iter().any(|e| {
+                && store.entities_of(s).iter().any(|e| {
                     e.kind == airc::model::EntityKind::AssumedRole
                         && e.id.starts_with("stratus-red-team")
                 })

@@ -245,8 +245,9 @@ fn entity_rows_are_the_riskiest_of_more_than_the_pane_keeps() {
     let (rows, total) = done.entities.unwrap_or_default();
     // By hand: every entity of every signal, ranked.
     let mut all: HashMap<Entity, (Severity, usize, chrono::DateTime<Utc>)> = HashMap::new();
-    for s in state.view.store.signals().iter() {
-        for e in &s.entities {
+    let store = &state.view.store;
+    for (i, s) in store.signals().iter().enumerate() {
+        for e in store.entities_at(i) {
             let a = all.entry(e.clone()).or_insert((Severity::Info, 0, s.time));
             a.0 = a.0.max(s.severity);
             a.1 += 1;

@@ -160,7 +160,8 @@ fn stories() -> State {
             f.entities = thin_vec::thin_vec![Entity::new(
                 EntityKind::Instance,
                 format!("i-0123456789abcdef{i}"),
-            )];
+            )]
+            .into();
             crate::normalize::Normalized::signal(f)
         })
         .collect();

@@ -88,7 +88,7 @@ fn detail_lines(state: &State, s: &crate::model::Signal) -> (Vec<String>, Vec<Ef
             Vec::new(),
         );
     }
-    let mut lines = detail::lines(s, state.now);
+    let mut lines = detail::lines(s, state.view.store.entities_of(s), state.now);
     if let Some(why) = s.id.with_str(|id| super::records::failure(state, id)) {
         if s.raw.file_span().is_some() {
             lines.pop();
@@ -162,7 +162,7 @@ pub(super) fn current_entities(state: &State) -> Vec<Entity> {
     // The gate: a hidden signal's entities are its content.
     row_signal(state)
         .filter(|s| !super::routing::is_hidden(state, s))
-        .map(|s| s.entities.to_vec())
+        .map(|s| state.view.store.entities_of(s).to_vec())
         .unwrap_or_default()
 }
 

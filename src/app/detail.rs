@@ -3,13 +3,13 @@
 //! scrolling work on these lines, and drawing styles them.
 
 use crate::model::time::ago;
-use crate::model::Signal;
+use crate::model::{EntitiesOf, Signal};
 use crate::safe_text::line;
 use chrono::{DateTime, Utc};
 
 pub const JSON_HEADER: &str = "─ JSON ─";
 
-pub fn lines(s: &Signal, now: DateTime<Utc>) -> Vec<String> {
+pub fn lines(s: &Signal, entities: EntitiesOf, now: DateTime<Utc>) -> Vec<String> {
     let mut out = Vec::new();
     let mut field = |label: &str, value: String| out.push(format!("{label:<9}{}", line(&value)));
     field(
@@ -82,8 +82,8 @@ pub fn lines(s: &Signal, now: DateTime<Utc>) -> Vec<String> {
         }
     }
     out.push(String::new());
-    out.push(format!("Entities ({})", s.entities.len()));
-    for e in &s.entities {
+    out.push(format!("Entities ({})", entities.len()));
+    for e in entities {
         out.push(format!("  {:<15}{}", e.kind.label(), line(&e.id)));
     }
     if s.entities_more() > 0 {

@@ -265,7 +265,8 @@ mod tests {
             f.entities = thin_vec::thin_vec![crate::model::Entity::new(
                 crate::model::EntityKind::IamUser,
                 user,
-            )];
+            )]
+            .into();
             crate::normalize::Normalized::signal(f)
         };
         for (id, user) in [

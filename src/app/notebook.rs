@@ -31,7 +31,7 @@ fn append(state: &mut State, kind: EntryKind) -> Vec<Effect> {
 /// signal one may see writes a reveal record to the audit log. The entry, and the effects.
 pub(super) fn pin_entry(state: &State, s: &crate::model::Signal) -> (EntryKind, Vec<Effect>) {
     let hidden = super::routing::is_hidden(state, s);
-    let mut kind = Entry::pin(s);
+    let mut kind = Entry::pin(s, state.view.store.entities_of(s));
     if hidden {
         if let EntryKind::Pinned {
             title,

@@ -39,7 +39,7 @@ pub fn targets(state: &State) -> Vec<Target> {
             });
         }
     }
-    for e in &s.entities {
+    for e in state.view.store.entities_of(s) {
         if let Some(t) = Target::from_entity(e) {
             if !out.contains(&t) {
                 out.push(t);

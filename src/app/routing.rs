@@ -24,7 +24,10 @@ pub fn refresh(state: &mut State, ids: &[String]) {
         return;
     };
     for id in ids {
-        let route = state.view.store.get(id).and_then(|s| rules.route(s));
+        let store = &state.view.store;
+        let route = store
+            .get(id)
+            .and_then(|s| rules.route(s, store.entities_of(s)));
         match route {
             Some(r) => {
                 state.session.routes.insert(id.clone(), r);

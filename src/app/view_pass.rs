@@ -5,7 +5,7 @@
 use super::state::{EntityRow, PaneId};
 use super::view::{ViewJob, ViewResult};
 use super::view_sort::sorted;
-use crate::model::{Entity, Severity, Signal};
+use crate::model::{EntitiesOf, Entity, Severity, Signal};
 use crate::query::Query;
 use crate::store::SOURCE_SHIFT;
 use chrono::{DateTime, Utc};
@@ -23,9 +23,15 @@ const PARTIAL_EVERY: Duration = Duration::from_millis(100);
 pub(super) const SIGNAL_PANES: [PaneId; 3] =
     [PaneId::Health, PaneId::GuardDuty, PaneId::CloudTrail];
 
-fn passes(q: &Option<Query>, s: &Signal, mask: u64, now: DateTime<Utc>) -> bool {
+fn passes(
+    q: &Option<Query>,
+    s: &Signal,
+    entities: EntitiesOf,
+    mask: u64,
+    now: DateTime<Utc>,
+) -> bool {
     q.as_ref()
-        .is_none_or(|q| q.is_empty() || q.accepts_masked(s, mask, now))
+        .is_none_or(|q| q.is_empty() || q.accepts_masked(s, entities, mask, now))
 }
 
 /// Chunks scanned in parallel between two looks at cancellation (64k signals).
@@ -48,13 +54,11 @@ fn scan(job: &ViewJob, pivots: &[u32], entity_terms: Option<&Option<Query>>, c: 
     let no_terms = |f: &Option<Query>| f.as_ref().is_none_or(|q| q.is_empty());
     let story = q.story.as_ref().map(|(_, p)| p.as_slice());
     for (k, mask) in c.masks.iter().enumerate() {
-        if !pivots
-            .iter()
-            .all(|p| c.signals[k].entities.iter().any(|e| e.slot() == *p))
-        {
+        let i = (c.start + k) as u32;
+        let ids = job.snapshot.lists.get(i as usize);
+        if !pivots.iter().all(|p| ids.contains(p)) {
             continue;
         }
-        let i = (c.start + k) as u32;
         if story.is_some_and(|p| p.binary_search(&i).is_err()) {
             continue;
         }
@@ -72,13 +76,14 @@ fn scan(job: &ViewJob, pivots: &[u32], entity_terms: Option<&Option<Query>>, c: 
             continue;
         }
         let s = &c.signals[k];
-        if !passes(&q.global, s, *mask, job.now) {
+        let entities = EntitiesOf::Numbered(ids, &job.snapshot.entities);
+        if !passes(&q.global, s, entities, *mask, job.now) {
             continue;
         }
-        if passes(&q.panes[slot].filter, s, *mask, job.now) {
+        if passes(&q.panes[slot].filter, s, entities, *mask, job.now) {
             out.rows[slot].push(i);
         }
-        if entity_terms.is_some_and(|t| passes(t, s, *mask, job.now)) {
+        if entity_terms.is_some_and(|t| passes(t, s, entities, *mask, job.now)) {
             out.in_view.push(i);
         }
     }
@@ -267,8 +272,8 @@ fn entity_rows(job: &ViewJob, in_view: &[u32]) -> (Vec<EntityRow>, usize) {
                 for p in part {
                     let s = &snap.signals[*p as usize];
                     let slot = s.source.index();
-                    for e in s.entities.iter() {
-                        if let Some(a) = acc.get_mut(e.slot() as usize) {
+                    for id in snap.lists.get(*p as usize) {
+                        if let Some(a) = acc.get_mut(*id as usize) {
                             a.counts[slot] += 1;
                             a.last_seen = a.last_seen.max(Some(s.time));
                             a.max_severity = a.max_severity.max(s.severity);

@@ -86,7 +86,7 @@ pub fn run(paths: &[PathBuf]) -> Result<(), String> {
     }
     let batch: Vec<Signal> = (0..1000)
         .map(|i| {
-            let mut s = members[i % members.len()].clone();
+            let mut s = store.detached(members[i % members.len()]);
             s.id = format!("{}#bench{i}", s.id).into();
             s
         })
@@ -105,11 +105,13 @@ pub fn run(paths: &[PathBuf]) -> Result<(), String> {
     // The stories alone, without the rest of the store: the same 1,000 into stories built from
     // every signal of the store, and into empty stories.
     let ids = |s: &Signal| -> Vec<u32> {
-        s.entities
+        store
+            .entities_of(s)
             .iter()
             .map(|e| store.entity_id(e).unwrap_or(u32::MAX))
             .collect()
     };
+    let entity = |id| store.entity_at(id);
     let touching = |id: u32| {
         store
             .entity_at(id)
@@ -119,7 +121,7 @@ pub fn run(paths: &[PathBuf]) -> Result<(), String> {
     let mut full = crate::stories::Stories::default();
     let t = Instant::now();
     for (i, s) in store.signals().iter().enumerate() {
-        full.add(i as u32, s, &ids(s), touching, total);
+        full.add(i as u32, s, store.entity_ids_at(i), entity, touching, total);
     }
     full.settle(touching, total);
     println!(
@@ -135,6 +137,7 @@ pub fn run(paths: &[PathBuf]) -> Result<(), String> {
                     (base + round * 1000 + i) as u32,
                     s,
                     &ids(s),
+                    entity,
                     touching,
                     total,
                 );

@@ -108,7 +108,7 @@ pub fn run(paths: &[PathBuf]) -> Result<(), String> {
 /// Where the memory of the loaded signals goes (bytes of the heap blocks they own; allocator
 /// rounding and the maps' tables not counted).
 fn memory(store: &crate::store::Store) {
-    use crate::model::{Entity, Signal};
+    use crate::model::Signal;
     let n = store.len().max(1);
     // A `Text` is counted once per allocation, however many signals share it.
     let mut seen = std::collections::HashSet::new();
@@ -146,27 +146,25 @@ fn memory(store: &crate::store::Store) {
                 strings += text(t);
             }
         }
-        // A thin vector's length and capacity live in its heap block (none when empty).
-        if s.entities.capacity() > 0 {
-            entities += 16 + s.entities.capacity() * std::mem::size_of::<Entity>();
-        }
-        for e in &s.entities {
-            entities += text(&e.id);
-        }
-        entity_refs += s.entities.len();
         if let Some((at, len)) = s.raw.packed_block() {
             blocks.insert(at, len);
         }
         in_files += usize::from(s.raw.file_span().is_some());
     }
+    // Each signal's entity ids (`EntityLists`) and each distinct entity's text (shared with the
+    // summaries that name it, counted once).
+    entities += store.entity_lists().heap_bytes();
+    for i in 0..store.len() {
+        entity_refs += store.entity_ids_at(i).len();
+    }
     let structs = n * std::mem::size_of::<Signal>();
     let raw: usize = blocks.values().sum();
     // The entity table: per entity its copy (16 B), a 4-byte id in the lookup table (~8 B with
     // its load factor) and who touches it (4 B, and a list kept apart past one signal); per
-    // signal its letter mask and its position in `by_id` (~8 B). A signal's entity ids sit in
-    // its entities' padding (`Entity::slot`), counted with them.
+    // signal its letter mask and its position in `by_id` (~8 B).
     let (mut distinct, mut once, mut many_refs) = (0usize, 0usize, 0usize);
-    for (_, count) in store.entities() {
+    for (e, count) in store.entities() {
+        entities += text(&e.id);
         distinct += 1;
         once += usize::from(count == 1);
         if count > 1 {

@@ -140,13 +140,17 @@ pub fn run(paths: &[PathBuf], demo: bool, as_json: bool, max_steps: usize) -> Ex
             Rules::defaults()
         }
     };
-    let hidden = |s: &Signal| rules.route(s).is_some_and(|r| !r.allows(None));
     let (store, failed) = match load(paths, demo) {
         Ok(x) => x,
         Err(e) => {
             eprintln!("airc: {e}");
             return ExitCode::from(2);
         }
+    };
+    let hidden = |s: &Signal| {
+        rules
+            .route(s, store.entities_of(s))
+            .is_some_and(|r| !r.allows(None))
     };
     let stories = store.stories();
     let mut o = String::new();

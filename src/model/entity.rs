@@ -63,51 +63,10 @@ impl fmt::Display for EntityKind {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Entity {
     pub kind: EntityKind,
-    /// The entity's number in the entity table of the store holding the signal (set when the
-    /// store takes the signal; `NO_SLOT` before). It sits in what was padding after `kind`, so
-    /// the store needs no list of its own of each signal's entity numbers (a boxed slice, 32
-    /// bytes a signal). Not part of the entity's identity: ignored by equality, ordering,
-    /// hashing and serde.
-    #[serde(skip, default = "no_slot")]
-    slot: u32,
     pub id: super::Text,
-}
-
-/// `Entity::slot` of an entity no store has numbered.
-pub const NO_SLOT: u32 = u32::MAX;
-
-fn no_slot() -> u32 {
-    NO_SLOT
-}
-
-impl PartialEq for Entity {
-    fn eq(&self, other: &Self) -> bool {
-        self.kind == other.kind && self.id == other.id
-    }
-}
-
-impl Eq for Entity {}
-
-impl PartialOrd for Entity {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Entity {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        (self.kind, &self.id).cmp(&(other.kind, &other.id))
-    }
-}
-
-impl std::hash::Hash for Entity {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.kind.hash(state);
-        self.id.hash(state);
-    }
 }
 
 impl fmt::Display for Entity {
@@ -138,18 +97,8 @@ impl Entity {
     pub fn new(kind: EntityKind, id: impl Into<super::Text>) -> Entity {
         Entity {
             kind,
-            slot: NO_SLOT,
             id: id.into(),
         }
-    }
-
-    /// Its number in the store holding its signal (`NO_SLOT` when none numbered it).
-    pub fn slot(&self) -> u32 {
-        self.slot
-    }
-
-    pub fn set_slot(&mut self, slot: u32) {
-        self.slot = slot;
     }
 
     /// Recognises a bare resource id by its documented shape (`i-…`, `vol-…`, `AKIA…`, an IP
@@ -243,28 +192,16 @@ mod tests {
     }
 
     #[test]
-    fn the_store_slot_costs_no_byte_and_is_not_part_of_identity() {
+    fn an_entity_is_16_bytes_and_serializes_as_kind_and_id() {
         assert_eq!(std::mem::size_of::<Entity>(), 16);
         let a = Entity::new(EntityKind::Ip, "198.51.100.7");
-        let mut b = a.clone();
-        b.set_slot(42);
-        assert_eq!(a.slot(), NO_SLOT);
-        assert_eq!(b.slot(), 42);
-        assert_eq!(a, b);
-        assert_eq!(a.cmp(&b), std::cmp::Ordering::Equal);
-        use std::hash::BuildHasher;
-        let state = std::hash::RandomState::new();
-        assert_eq!(state.hash_one(&a), state.hash_one(&b));
-        let mut set = std::collections::HashSet::new();
-        set.insert(a.clone());
-        assert!(set.contains(&b));
-        let json = serde_json::to_value(&b).unwrap_or_default();
+        let json = serde_json::to_value(&a).unwrap_or_default();
         assert_eq!(
             json,
             serde_json::json!({"kind": "ip", "id": "198.51.100.7"})
         );
         let back: Entity = serde_json::from_value(json).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(back.slot(), NO_SLOT);
+        assert_eq!(back, a);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 pub mod abuse;
 pub mod detection;
 pub mod entity;
+pub mod entity_list;
 pub mod facets;
 pub mod nested;
 pub mod raw;
@@ -14,6 +15,7 @@ pub mod text;
 pub mod time;
 
 pub use entity::{Entity, EntityKind};
+pub use entity_list::{EntitiesOf, EntityList, EntityNames};
 pub use facets::{FacetFields, Facets};
 pub use raw::Raw;
 pub use severity::Severity;

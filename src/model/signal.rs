@@ -54,7 +54,8 @@ pub struct Signal {
     pub facets: super::Facets,
     /// One line: who did what to what, from where (read it with `summary()`).
     pub summary: super::Summary,
-    pub entities: thin_vec::ThinVec<Entity>,
+    /// Its own entities until a store takes them (then read them with `Store::entities_of`).
+    pub entities: super::EntityList,
     /// What only some signals have (read it with `updated()`, `abuse()`, `affected()`,
     /// `entities_more()`, `detections()`).
     pub rare: Option<Box<Rare>>,
@@ -155,22 +156,27 @@ impl Signal {
         self.rare.get_or_insert_with(Box::default)
     }
 
+    /// The signal's own list names `entity` (false for a signal a store holds).
     pub fn touches(&self, entity: &Entity) -> bool {
-        self.entities.iter().any(|e| e == entity)
+        self.entities.own().is_some_and(|l| l.contains(entity))
     }
 
     /// Adds an entity once; keeps the order in which they were found. Past `MAX_ENTITIES` an
     /// entity is only counted: a record naming thousands of resources must not make every
-    /// later entity check (and the Entities pane) pay for all of them.
+    /// later entity check (and the Entities pane) pay for all of them. Nothing is added to a
+    /// signal a store holds.
     pub fn add_entity(&mut self, entity: Entity) {
         if entity.id.is_empty() || self.touches(&entity) {
             return;
         }
-        if self.entities.len() >= MAX_ENTITIES {
+        let Some(list) = self.entities.own_mut() else {
+            return;
+        };
+        if list.len() >= MAX_ENTITIES {
             let rare = self.rare_mut();
             rare.entities_more = rare.entities_more.saturating_add(1);
         } else {
-            self.entities.push(entity);
+            list.push(entity);
         }
     }
 }

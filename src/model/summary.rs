@@ -41,13 +41,10 @@ impl Summary {
 
     /// Makes a call's target share the text of the equal entity in `entities` (the store's
     /// copy), so the copy it was made with can go.
-    pub fn share_target(&mut self, entities: &[super::Entity]) {
+    pub fn share_target<'a>(&mut self, mut entities: impl Iterator<Item = &'a super::Entity>) {
         if let Summary::Call(c) = self {
             if let Some(t) = &mut c.target {
-                if let Some(e) = entities
-                    .iter()
-                    .find(|e| e.kind == c.target_kind && e.id == *t)
-                {
+                if let Some(e) = entities.find(|e| e.kind == c.target_kind && e.id == *t) {
                     *t = e.id.clone();
                 }
             }

@@ -333,8 +333,8 @@ mod tests {
         assert_eq!(a.summary(), "EC2: Your instance will be retired.");
         assert_eq!(a.severity, Severity::Low);
         assert_eq!(
-            a.entities,
-            vec![Entity::new(EntityKind::Instance, "i-0123456789abcdef0")]
+            a.entities.own(),
+            Some(&[Entity::new(EntityKind::Instance, "i-0123456789abcdef0")][..])
         );
     }
 
@@ -373,8 +373,8 @@ mod tests {
         let s = from_parts(&ent, Some(&cat)).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(s.category(), Some("accountNotification"));
         assert_eq!(
-            s.entities,
-            vec![Entity::new(EntityKind::Account, "123456789012")]
+            s.entities.own(),
+            Some(&[Entity::new(EntityKind::Account, "123456789012")][..])
         );
         assert_eq!(s.region(), Some("global"));
     }

@@ -254,7 +254,7 @@ impl Entry {
     }
 
     /// The entry for pinning a signal as evidence.
-    pub fn pin(s: &crate::model::Signal) -> EntryKind {
+    pub fn pin(s: &crate::model::Signal, entities: crate::model::EntitiesOf) -> EntryKind {
         EntryKind::Pinned {
             signal_id: s.id.to_string(),
             source: s.source,
@@ -264,7 +264,7 @@ impl Entry {
             summary: s.summary().into_owned(),
             account: s.account().map(str::to_string),
             region: s.region().map(str::to_string),
-            entities: s.entities.to_vec(),
+            entities: entities.to_vec(),
             raw: s.raw.decoded(),
             detections: s.detections().iter().map(|d| d.rule.credit()).collect(),
         }

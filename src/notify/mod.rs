@@ -9,7 +9,7 @@ pub mod webhook;
 pub use error::DeliveryError;
 
 use crate::aws::errors::classify;
-use crate::model::Signal;
+use crate::model::{EntitiesOf, Signal};
 use crate::rules::{Notifier, Route};
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -32,7 +32,7 @@ pub struct Message {
 impl Message {
     /// The signal as sent; a sensitive signal the principal may not see keeps only what
     /// identifies it.
-    pub fn of(s: &Signal, route: &Route, principal: Option<&str>) -> Message {
+    pub fn of(s: &Signal, entities: EntitiesOf, route: &Route, principal: Option<&str>) -> Message {
         let shown = route.allows(principal);
         let summary = if shown {
             s.summary().into_owned()
@@ -47,7 +47,7 @@ impl Message {
             "id": s.id, "source": s.source, "time": s.time, "severity": s.severity.label(),
             "event_type": s.kind(), "title": if shown { s.title() } else { s.kind() },
             "summary": summary, "account": s.account(), "region": s.region(),
-            "entities": if shown { json!(s.entities) } else { json!([]) },
+            "entities": if shown { json!(entities.to_vec()) } else { json!([]) },
             "sensitive": route.sensitive, "rules": route.rules, "targets": route.targets,
             "suggested_actions": route.suggest,
         });
@@ -239,7 +239,7 @@ mod tests {
                 actor: None,
             }),
             summary: crate::model::Summary::text("victim 198.51.100.7 reports a flood"),
-            entities: thin_vec::ThinVec::new(),
+            entities: Default::default(),
             raw: crate::model::Raw::None,
         };
         let route = Route {
@@ -249,9 +249,19 @@ mod tests {
             allow: vec!["arn:aws:iam::1:role/Security*".into()],
             ..Default::default()
         };
-        let hidden = Message::of(&sig, &route, Some("arn:aws:iam::1:user/bob"));
+        let hidden = Message::of(
+            &sig,
+            EntitiesOf::NONE,
+            &route,
+            Some("arn:aws:iam::1:user/bob"),
+        );
         assert!(!hidden.body.to_string().contains("198.51.100.7"));
-        let shown = Message::of(&sig, &route, Some("arn:aws:iam::1:role/SecurityOncall"));
+        let shown = Message::of(
+            &sig,
+            EntitiesOf::NONE,
+            &route,
+            Some("arn:aws:iam::1:role/SecurityOncall"),
+        );
         assert!(shown.body.to_string().contains("198.51.100.7"));
         let big = Message {
             body: json!({"summary": "x".repeat(300_000)}),

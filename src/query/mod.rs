@@ -8,7 +8,7 @@
 pub mod glob;
 mod parse;
 
-use crate::model::{EntityKind, Severity, Signal, Source};
+use crate::model::{EntitiesOf, EntityKind, Severity, Signal, Source};
 use chrono::{DateTime, Duration, Utc};
 use fuzzy_matcher::skim::SkimMatcherV2;
 use fuzzy_matcher::FuzzyMatcher;
@@ -96,9 +96,9 @@ impl Query {
         self.terms.is_empty() && self.fuzzy.is_empty()
     }
 
-    fn cond_holds(cond: &Cond, s: &Signal, now: DateTime<Utc>) -> bool {
+    fn cond_holds(cond: &Cond, s: &Signal, entities: EntitiesOf, now: DateTime<Utc>) -> bool {
         let any_entity = |kinds: &[EntityKind], g: &Glob| {
-            s.entities
+            entities
                 .iter()
                 .any(|e| (kinds.is_empty() || kinds.contains(&e.kind)) && g.is_match(&e.id))
         };
@@ -148,8 +148,14 @@ impl Query {
     }
 
     /// `Some(hit)` when every term holds and the fuzzy text (if any) matches.
-    pub fn matches(&self, s: &Signal, now: DateTime<Utc>, matcher: &SkimMatcherV2) -> Option<Hit> {
-        if !self.terms_hold(s, now) {
+    pub fn matches(
+        &self,
+        s: &Signal,
+        entities: EntitiesOf,
+        now: DateTime<Utc>,
+        matcher: &SkimMatcherV2,
+    ) -> Option<Hit> {
+        if !self.terms_hold(s, entities, now) {
             return None;
         }
         if self.fuzzy.is_empty() {
@@ -168,15 +174,21 @@ impl Query {
 
     /// `accepts`, first ruling out signals whose `store::text_mask` lacks a letter or digit of
     /// the fuzzy text (most of them, for a selective filter) without reading the signal.
-    pub fn accepts_masked(&self, s: &Signal, mask: u64, now: DateTime<Utc>) -> bool {
+    pub fn accepts_masked(
+        &self,
+        s: &Signal,
+        entities: EntitiesOf,
+        mask: u64,
+        now: DateTime<Utc>,
+    ) -> bool {
         let needle = crate::store::text_mask(&self.fuzzy);
-        needle & !mask == 0 && self.accepts(s, now)
+        needle & !mask == 0 && self.accepts(s, entities, now)
     }
 
     /// Whether every term holds and the fuzzy text (if any) matches: `matches` without the
     /// match positions, for filtering many signals.
-    pub fn accepts(&self, s: &Signal, now: DateTime<Utc>) -> bool {
-        if !self.terms_hold(s, now) {
+    pub fn accepts(&self, s: &Signal, entities: EntitiesOf, now: DateTime<Utc>) -> bool {
+        if !self.terms_hold(s, entities, now) {
             return false;
         }
         if self.fuzzy.is_empty() {
@@ -211,10 +223,10 @@ impl Query {
         s.id.with_str(|id| advance(id, left).is_empty())
     }
 
-    fn terms_hold(&self, s: &Signal, now: DateTime<Utc>) -> bool {
+    fn terms_hold(&self, s: &Signal, entities: EntitiesOf, now: DateTime<Utc>) -> bool {
         self.terms
             .iter()
-            .all(|t| Self::cond_holds(&t.cond, s, now) != t.negate)
+            .all(|t| Self::cond_holds(&t.cond, s, entities, now) != t.negate)
     }
 }
 

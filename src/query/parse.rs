@@ -167,7 +167,7 @@ pub fn parse(input: &str) -> Result<Query, ParseError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Entity, Signal};
+    use crate::model::{EntitiesOf, Entity, EntityList, Signal};
     use crate::query::matcher;
     use chrono::{TimeZone, Utc};
 
@@ -210,13 +210,18 @@ mod tests {
             summary: crate::model::Summary::text(
                 "alice called iam:CreateAccessKey on iam_user:mallory from 203.0.113.9",
             ),
-            entities: thin_vec::thin_vec![
+            entities: EntityList::from(thin_vec::thin_vec![
                 Entity::new(EntityKind::AccessKey, "AKIAEXAMPLEEXAMPLE12"),
                 Entity::new(EntityKind::IamUser, "alice"),
                 Entity::new(EntityKind::Ip, "203.0.113.9"),
-            ],
+            ]),
             raw: crate::model::Raw::None,
         }
+    }
+
+    /// A signal no store holds: its own entities.
+    fn own(s: &Signal) -> EntitiesOf<'_> {
+        EntitiesOf::Own(s.entities.own().unwrap_or_default())
     }
 
     fn hit(q: &str) -> bool {
@@ -224,9 +229,10 @@ mod tests {
             .with_ymd_and_hms(2024, 1, 1, 13, 0, 0)
             .single()
             .unwrap_or_default();
+        let s = signal();
         parse(q)
             .unwrap_or_else(|e| panic!("{q}: {e}"))
-            .matches(&signal(), now, &matcher())
+            .matches(&s, own(&s), now, &matcher())
             .is_some()
     }
 
@@ -256,7 +262,8 @@ mod tests {
         let now = Utc::now();
         let q = parse("mallory sev:high").unwrap_or_default();
         assert_eq!(q.fuzzy, "mallory");
-        let h = q.matches(&signal(), now, &matcher()).unwrap_or_default();
+        let s = signal();
+        let h = q.matches(&s, own(&s), now, &matcher()).unwrap_or_default();
         let s = signal().summary().into_owned();
         let picked: String = h
             .summary_positions

@@ -1,7 +1,7 @@
 //! One rule's `match` table, compiled: every given key must hold.
 
 use super::MatchDef;
-use crate::model::{Severity, Signal, Source};
+use crate::model::{EntitiesOf, Severity, Signal, Source};
 use crate::query::glob::Glob;
 
 #[derive(Debug, Clone, Default)]
@@ -93,7 +93,12 @@ impl Compiled {
 
     /// `matches`, with the signal's story for the story keys (a story key never holds
     /// without one).
-    pub fn matches_in(&self, s: &Signal, story: Option<&crate::stories::Story>) -> bool {
+    pub fn matches_in(
+        &self,
+        s: &Signal,
+        entities: EntitiesOf,
+        story: Option<&crate::stories::Story>,
+    ) -> bool {
         let story_ok = match story {
             None => !self.needs_story(),
             Some(st) => {
@@ -101,10 +106,10 @@ impl Compiled {
                     && self.story_tactics.is_none_or(|min| st.tactics.len() >= min)
             }
         };
-        story_ok && self.matches(s)
+        story_ok && self.matches(s, entities)
     }
 
-    fn matches(&self, s: &Signal) -> bool {
+    fn matches(&self, s: &Signal, entities: EntitiesOf) -> bool {
         let opt = |g: &Option<Glob>, v: Option<&str>| {
             g.as_ref().is_none_or(|g| v.is_some_and(|v| g.is_match(v)))
         };
@@ -121,11 +126,11 @@ impl Compiled {
             && self
                 .entity_kind
                 .as_ref()
-                .is_none_or(|k| s.entities.iter().any(|e| e.kind.label() == k))
+                .is_none_or(|k| entities.iter().any(|e| e.kind.label() == k))
             && self
                 .entity
                 .as_ref()
-                .is_none_or(|g| s.entities.iter().any(|e| g.is_match(&e.id)))
+                .is_none_or(|g| entities.iter().any(|e| g.is_match(&e.id)))
             && self
                 .tag
                 .as_ref()

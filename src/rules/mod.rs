@@ -4,6 +4,7 @@
 
 pub mod matcher;
 
+use crate::model::EntitiesOf;
 use crate::query::glob::Glob;
 use crate::respond::Action;
 use serde::Deserialize;
@@ -255,8 +256,8 @@ impl Rules {
         self.rules.iter().any(|r| r.m.needs_record())
     }
 
-    pub fn route(&self, s: &crate::model::Signal) -> Option<Route> {
-        self.route_in(s, None, false)
+    pub fn route(&self, s: &crate::model::Signal, entities: EntitiesOf) -> Option<Route> {
+        self.route_in(s, entities, None, false)
     }
 
     /// The rules about a signal's story that its story now meets (only those), with the story
@@ -264,9 +265,10 @@ impl Rules {
     pub fn route_story(
         &self,
         s: &crate::model::Signal,
+        entities: EntitiesOf,
         story: &crate::stories::Story,
     ) -> Option<Route> {
-        let mut r = self.route_in(s, Some(story), true)?;
+        let mut r = self.route_in(s, entities, Some(story), true)?;
         r.story = Some(story.id.clone());
         Some(r)
     }
@@ -274,13 +276,14 @@ impl Rules {
     fn route_in(
         &self,
         s: &crate::model::Signal,
+        entities: EntitiesOf,
         story: Option<&crate::stories::Story>,
         story_rules_only: bool,
     ) -> Option<Route> {
         let mut r = Route::default();
         let mut stopped = false;
         for rule in &self.rules {
-            if !rule.m.matches_in(s, story) {
+            if !rule.m.matches_in(s, entities, story) {
                 continue;
             }
             if story_rules_only && !rule.m.needs_story() {

@@ -10,7 +10,7 @@ use std::ops::Index;
 use std::sync::Arc;
 
 /// Items per chunk: small enough that copying the tail chunk costs well under a millisecond.
-const CHUNK: usize = 1024;
+pub(super) const CHUNK: usize = 1024;
 
 #[derive(Debug)]
 pub struct Chunked<T> {

@@ -1,18 +1,20 @@
 //! The in-memory store: one copy of each signal (duplicates across files count once), Health
 //! pieces joined by event ARN, and an entity index (for any entity, every signal touching it).
 
-use crate::model::{Entity, EntityKind, Signal, Source};
+use crate::model::{EntitiesOf, Entity, EntityKind, Signal, Source};
 use crate::normalize::health::Catalog;
 use crate::normalize::Normalized;
 use std::collections::{BTreeMap, HashMap};
 
 mod chunked;
+mod entity_lists;
 mod entity_table;
 mod health_parts;
 mod sharded;
 mod snapshot;
 mod stories;
 pub use chunked::Chunked;
+pub use entity_lists::EntityLists;
 use entity_table::EntityTable;
 use sharded::Positions;
 use snapshot::signal_mask;
@@ -36,8 +38,10 @@ pub enum Insert {
 
 #[derive(Debug, Default)]
 pub struct Store {
-    /// Each signal's entities carry their numbers in `table` (`Entity::slot`).
+    /// Held signals: their entities are in `lists` (`EntityList::own` is `None`).
     signals: Chunked<Signal>,
+    /// Each signal's entities, as numbers into `table`, by position.
+    lists: EntityLists,
     masks: Chunked<u64>,
     version: u64,
     /// Every entity, its id, and the signals touching it.
@@ -55,8 +59,8 @@ pub struct Store {
     correlator: crate::detect::Correlator,
     /// Attack stories, built as signals arrive (`stories`).
     stories: crate::stories::Stories,
-    /// A signal's entity numbers on their way to `stories` (reused).
-    story_ids: Vec<u32>,
+    /// A signal's entity numbers on their way to `lists` (reused).
+    list_buf: Vec<u32>,
     /// The store's own copies of its signals' shared facets.
     facets: crate::model::facets::Home,
 }
@@ -71,6 +75,7 @@ impl Store {
         Snapshot {
             signals: self.signals.clone(),
             entities: self.table.entities().clone(),
+            lists: self.lists.clone(),
             masks: self.masks.clone(),
             epoch: self.epoch,
             version: self.version,
@@ -80,6 +85,40 @@ impl Store {
     /// The entity with this id.
     pub fn entity_at(&self, id: u32) -> Option<&Entity> {
         self.table.get(id)
+    }
+
+    /// The entities of the signal at `i`.
+    pub fn entities_at(&self, i: usize) -> EntitiesOf<'_> {
+        EntitiesOf::Numbered(self.lists.get(i), self.table.entities())
+    }
+
+    /// Every signal's entity numbers.
+    pub fn entity_lists(&self) -> &EntityLists {
+        &self.lists
+    }
+
+    /// The entity numbers of the signal at `i`.
+    pub fn entity_ids_at(&self, i: usize) -> &[u32] {
+        self.lists.get(i)
+    }
+
+    /// A signal's entities: its own, or the store's for the signal it holds with its id.
+    pub fn entities_of<'a>(&'a self, s: &'a Signal) -> EntitiesOf<'a> {
+        match s.entities.own() {
+            Some(l) => EntitiesOf::Own(l),
+            None => self
+                .position_of(&s.id)
+                .map_or(EntitiesOf::NONE, |i| self.entities_at(i)),
+        }
+    }
+
+    /// A copy of `s` that carries its entities (to keep, send or pin outside the store).
+    pub fn detached(&self, s: &Signal) -> Signal {
+        let mut out = s.clone();
+        if out.entities.is_held() {
+            out.entities = self.entities_of(s).to_vec().into();
+        }
+        out
     }
 
     /// The id an entity has in snapshots, when any signal ever touched it.
@@ -204,8 +243,8 @@ impl Store {
     }
 
     /// Indexes a signal about to be placed at `i` (pushed or replacing another): severity
-    /// count, its entities numbered in the table (`Entity::slot`) and the positions touching
-    /// them; returns its letter mask.
+    /// count, its entities numbered in the table (into `list_buf`, its list from now on) and
+    /// the positions touching them; returns its letter mask.
     fn index(&mut self, s: &mut Signal, i: usize) -> u64 {
         self.severity_counts[s.severity as usize] += 1;
         // What the store keeps of a signal is allocated anew here, on its own thread: made on a
@@ -213,16 +252,15 @@ impl Store {
         // record's temporaries (parse trees, buffers), and those pages would stay resident.
         s.id.reallocate();
         s.facets = self.facets.rehome(&s.facets);
-        let mut entities = thin_vec::ThinVec::with_capacity(s.entities.len());
-        for e in s.entities.iter() {
+        self.list_buf.clear();
+        for e in s.entities.hand_over().iter() {
             let id = self.table.intern(e);
             self.table.add_touch(id, i as u32);
-            let mut kept = self.table.get(id).cloned().unwrap_or_else(|| e.clone());
-            kept.set_slot(id);
-            entities.push(kept);
+            self.list_buf.push(id);
         }
-        s.summary.share_target(&entities);
-        s.entities = entities;
+        let table = &self.table;
+        s.summary
+            .share_target(self.list_buf.iter().filter_map(|id| table.get(*id)));
         signal_mask(s)
     }
 
@@ -230,8 +268,8 @@ impl Store {
         let s = &self.signals[i];
         let sev = s.severity as usize;
         self.severity_counts[sev] = self.severity_counts[sev].saturating_sub(1);
-        for e in s.entities.iter() {
-            self.table.remove_touch(e.slot(), i as u32);
+        for id in self.lists.get(i) {
+            self.table.remove_touch(*id, i as u32);
         }
     }
 
@@ -241,7 +279,9 @@ impl Store {
         if i == self.signals.len() {
             self.signals.push(s);
             self.masks.push(mask);
+            self.lists.push(&self.list_buf);
         } else {
+            self.lists.set(i, &self.list_buf);
             if let Some(slot) = self.signals.get_mut(i) {
                 *slot = s;
             }
@@ -267,6 +307,9 @@ impl Store {
             signal: mut s,
             correlation: input,
         } = a;
+        // A signal another store holds has no entities of its own left: `detached` gives one
+        // that carries them.
+        debug_assert!(!s.entities.is_held(), "insert a detached signal");
         let h = self.by_id.hash(&s.id);
         let found = self.by_id.find_hashed(h, &s.id, id_at(&self.signals));
         match found.map(|i| i as usize) {
@@ -311,20 +354,17 @@ impl Store {
 
     /// Keeps only the signals `keep` accepts (the index is rebuilt); returns how many went.
     pub fn retain(&mut self, keep: impl Fn(&Signal) -> bool) -> usize {
-        let old = std::mem::take(&mut self.signals);
+        let mut old = std::mem::take(self);
         let before = old.len();
-        let catalog = std::mem::take(&mut self.catalog);
-        let pending = std::mem::take(&mut self.pending_health);
-        let stories = self.stories.emptied();
         *self = Store {
-            catalog,
-            pending_health: pending,
-            epoch: self.epoch + 1,
-            stories,
+            catalog: std::mem::take(&mut old.catalog),
+            pending_health: std::mem::take(&mut old.pending_health),
+            epoch: old.epoch + 1,
+            stories: old.stories.emptied(),
             ..Store::default()
         };
-        for s in old.iter().filter(|s| keep(s)) {
-            self.insert_signal(s.clone());
+        for s in old.signals.iter().filter(|s| keep(s)) {
+            self.insert_signal(old.detached(s));
         }
         before - self.signals.len()
     }

@@ -2,22 +2,37 @@
 //! fuzzy filter skip most signals unread.
 
 use super::Chunked;
-use crate::model::{Entity, Signal};
+use crate::model::{EntitiesOf, Entity, EntityNames, Signal};
 
 /// What a background view pass reads: the signals and their entities as they were when it
 /// started, shared with the store (see `Chunked`).
 #[derive(Debug, Clone, Default)]
 pub struct Snapshot {
-    /// Each signal's entities carry their ids in `entities` (`Entity::slot`).
+    /// Held signals: read their entities with `entities_at`.
     pub signals: Chunked<Signal>,
     /// Every entity seen, by id.
     pub entities: Chunked<Entity>,
+    /// Each signal's entities, as ids into `entities`, by position.
+    pub lists: super::EntityLists,
     /// Per signal: `text_mask` of its text and its source (see `Store::masks`).
     pub masks: Chunked<u64>,
     /// Changes when positions stop meaning the same signals (the store was rebuilt).
     pub epoch: u64,
     /// Changes whenever a signal is added or replaced.
     pub version: u64,
+}
+
+impl Snapshot {
+    /// The entities of the signal at `i`.
+    pub fn entities_at(&self, i: usize) -> EntitiesOf<'_> {
+        EntitiesOf::Numbered(self.lists.get(i), &self.entities)
+    }
+}
+
+impl EntityNames for Chunked<Entity> {
+    fn entity(&self, id: u32) -> Option<&Entity> {
+        self.get(id as usize)
+    }
 }
 
 /// Bits 0–35: which of `a`–`z` and `0`–`9` (case folded) occur in the text a fuzzy filter

@@ -20,14 +20,12 @@ impl Store {
         let Some(s) = self.signals.get(i) else {
             return;
         };
-        // The entity numbers in a reused buffer: no allocation for each signal.
-        let mut ids = std::mem::take(&mut self.story_ids);
-        ids.clear();
-        ids.extend(s.entities.iter().map(Entity::slot));
-        let count = |id| self.table.count(id);
+        let table = &self.table;
+        let count = |id| table.count(id);
+        let entity = |id| table.get(id);
+        let ids = self.lists.get(i);
         self.stories
-            .add(i as u32, s, &ids, count, self.signals.len());
-        self.story_ids = ids;
+            .add(i as u32, s, ids, entity, count, self.signals.len());
         if self.stories.wants_settle() {
             self.stories.settle_some(count, self.signals.len());
         }
@@ -86,23 +84,25 @@ impl Store {
         steps: Vec<Step>,
         hidden: &impl Fn(&crate::model::Signal) -> bool,
     ) -> (Story, Vec<StoryStep<'_>>) {
-        let steps: Vec<StoryStep> = steps
+        let steps: Vec<(u32, StoryStep)> = steps
             .into_iter()
             .filter_map(|Step { pos, via }| {
                 let signal = self.signals.get(pos as usize)?;
-                Some(StoryStep {
+                let step = StoryStep {
                     signal,
                     via: via.and_then(|id| self.table.get(id)),
                     hidden: hidden(signal),
-                })
+                };
+                Some((pos, step))
             })
             .collect();
         let seen = story.seen_through(
             steps
                 .iter()
-                .filter(|s| !s.hidden)
-                .flat_map(|s| s.signal.entities.iter()),
+                .filter(|(_, s)| !s.hidden)
+                .flat_map(|(pos, _)| self.entities_at(*pos as usize)),
         );
+        let steps = steps.into_iter().map(|(_, s)| s).collect();
         (seen, steps)
     }
 

@@ -82,13 +82,17 @@ fn a_newer_finding_replaces_the_older_and_moves_the_index() {
     slots_name_their_entities(&s);
 }
 
-/// Every stored signal's entities carry their number in the entity table, as a snapshot reads
-/// it, and the table lists the signal among those touching it.
+/// Every stored signal's entity numbers name entities in the table, as a snapshot reads them,
+/// and the table lists the signal among those touching each.
 fn slots_name_their_entities(s: &Store) {
     let snap = s.snapshot();
     for (i, sig) in snap.signals.iter().enumerate() {
-        for e in sig.entities.iter() {
-            assert_eq!(snap.entities.get(e.slot() as usize), Some(e), "{e}");
+        assert!(sig.entities.is_held());
+        let ids = snap.lists.get(i);
+        assert_eq!(snap.entities_at(i).len(), ids.len());
+        for (id, e) in ids.iter().zip(snap.entities_at(i)) {
+            assert_eq!(snap.entities.get(*id as usize), Some(e), "{e}");
+            assert_eq!(s.entity_id(e), Some(*id), "{e}");
             assert!(s.touching_positions(e).contains(&(i as u32)), "{e}");
         }
     }

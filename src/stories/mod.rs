@@ -233,24 +233,24 @@ impl Stories {
             && touching as f64 > self.config.busy_share * total as f64
     }
 
-    /// Adds (or updates) the signal at store position `pos`. `ids` are its entities' store ids
-    /// (same order as `s.entities`); `touching(id)` how many signals touch an entity; `total`
-    /// how many signals the store holds.
-    pub fn add(
+    /// Adds (or updates) the signal at store position `pos`. `ids` are its entities' store ids,
+    /// `entity(id)` the entity; `touching(id)` how many signals touch an entity; `total` how
+    /// many signals the store holds.
+    pub fn add<'a>(
         &mut self,
         pos: u32,
         s: &Signal,
         ids: &[u32],
+        entity: impl Fn(u32) -> Option<&'a Entity>,
         touching: impl Fn(u32) -> usize,
         total: usize,
     ) {
         if !self.config.enabled || !joins(s) {
             return;
         }
-        let (strong_ids, ranks): (Vec<u32>, Vec<u8>) = s
-            .entities
+        let (strong_ids, ranks): (Vec<u32>, Vec<u8>) = ids
             .iter()
-            .zip(ids)
+            .filter_map(|id| entity(*id).map(|e| (e, id)))
             .filter(|(e, _)| strong(e) && !self.excluded.contains(e))
             .map(|(e, id)| (*id, rank(e.kind)))
             .unzip();

@@ -48,7 +48,7 @@ pub(super) fn signal(
             actor: None,
         }),
         summary: crate::model::Summary::text(""),
-        entities: ents.iter().cloned().collect(),
+        entities: ents.to_vec().into(),
         raw: crate::model::Raw::None,
     }
 }
@@ -79,7 +79,7 @@ impl Fixture {
 
     pub(super) fn add(&mut self, s: &Signal) {
         let mut ids = Vec::new();
-        for e in &s.entities {
+        for e in s.entities.own().unwrap_or_default() {
             let id = match self.entities.iter().position(|x| x == e) {
                 Some(i) => i,
                 None => {
@@ -94,8 +94,15 @@ impl Fixture {
         let pos = self.total as u32;
         self.total += 1;
         let touching = self.touching.clone();
-        self.stories
-            .add(pos, s, &ids, |id| touching[id as usize], self.total);
+        let entities = &self.entities;
+        self.stories.add(
+            pos,
+            s,
+            &ids,
+            |id| entities.get(id as usize),
+            |id| touching[id as usize],
+            self.total,
+        );
     }
 
     pub(super) fn settle(&mut self) {

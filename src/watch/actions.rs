@@ -2,7 +2,7 @@
 //! deliveries), bound to the signal's account through the profile whose identity it is.
 
 use super::{emit, Watcher};
-use crate::model::Signal;
+use crate::model::{EntitiesOf, Signal};
 use crate::notebook::{Book, Entry, Priority};
 use crate::respond::plan::{plan, PlanCtx};
 use crate::respond::{Action, Target};
@@ -47,9 +47,14 @@ impl Watcher {
                 .map_err(String::from)
             }
             "pin" => match s.id.with_str(|id| self.incidents.get(id)) {
-                Some(id) => super::seen::synced_write(|| book.append(id, Entry::pin(s)))
-                    .map(|_| (format!("pinned in {id}"), None))
-                    .map_err(String::from),
+                Some(id) => super::seen::synced_write(|| {
+                    book.append(
+                        id,
+                        Entry::pin(s, EntitiesOf::Own(s.entities.own().unwrap_or_default())),
+                    )
+                })
+                .map(|_| (format!("pinned in {id}"), None))
+                .map_err(String::from),
                 None => {
                     Err("no incident opened for this signal (add open-incident before pin)".into())
                 }
@@ -100,8 +105,11 @@ impl Watcher {
     /// signal's account.
     async fn respond(&mut self, s: &Signal, name: &str) -> Result<String, String> {
         let action = Action::from_name(name).ok_or_else(|| format!("unknown action {name}"))?;
+        // `handle` detached the signal: its entities are its own.
         let target = s
             .entities
+            .own()
+            .unwrap_or_default()
             .iter()
             .filter_map(Target::from_entity)
             .find(|t| action.applies(t))

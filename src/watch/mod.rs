@@ -7,6 +7,7 @@
 
 use crate::feed::Feed;
 use crate::feed::{LiveEvent, ScopeStatus};
+use crate::model::EntitiesOf;
 use crate::notify::Message;
 use crate::rules::Rules;
 use crate::store::{Insert, Store};
@@ -231,18 +232,20 @@ pub async fn run(o: WatchOptions) -> Result<i32, String> {
 
 impl Watcher {
     async fn handle(&mut self, id: &str) {
-        let Some(s) = self.store.get(id).cloned() else {
+        // Detached: it carries its entities (for rules, messages, actions and pins).
+        let Some(s) = self.store.get(id).map(|s| self.store.detached(s)) else {
             return;
         };
+        let entities = EntitiesOf::Own(s.entities.own().unwrap_or_default());
         self.story(&s).await;
         let key = Seen::key(&s);
         if self.seen.contains(&key) {
             return;
         }
-        let Some(route) = self.o.rules.route(&s) else {
+        let Some(route) = self.o.rules.route(&s, entities) else {
             return;
         };
-        let msg = Message::of(&s, &route, self.principal.as_deref());
+        let msg = Message::of(&s, entities, &route, self.principal.as_deref());
         let Delivered {
             deliveries,
             would,

@@ -14,7 +14,8 @@ impl Watcher {
         let Some(story) = self.store.story_of(pos) else {
             return;
         };
-        let Some(route) = self.o.rules.route_story(s, &story) else {
+        let entities = self.store.entities_of(s);
+        let Some(route) = self.o.rules.route_story(s, entities, &story) else {
             return;
         };
         let key = format!("story {} {}", story.id, route.rules.join(","));
@@ -24,9 +25,10 @@ impl Watcher {
         // The gate: what the principal may not see of the story's signals stays out of it.
         let principal = self.principal.clone();
         let rules = &self.o.rules;
-        let (seen_story, _) = self.store.story_view(&story, |x| {
+        let store = &self.store;
+        let (seen_story, _) = store.story_view(&story, |x| {
             rules
-                .route(x)
+                .route(x, store.entities_of(x))
                 .is_some_and(|r| !r.allows(principal.as_deref()))
         });
         let msg = Message::of_story(&seen_story, s, &route);
