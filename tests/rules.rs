@@ -99,7 +99,7 @@ fn abuse_types_route_to_their_owner_from_the_real_catalog_codes() {
         let (_, n) = airc::normalize::normalize_record(v, &Default::default()).unwrap();
         let mut store = airc::store::Store::default();
         store.insert(n);
-        store.signals()[0].clone()
+        store.detached(&store.signals()[0])
     };
     let cases = [
         (
