@@ -55,7 +55,7 @@ fn scan(job: &ViewJob, pivots: &[u32], entity_terms: Option<&Option<Query>>, c: 
     let story = q.story.as_ref().map(|(_, p)| p.as_slice());
     for (k, mask) in c.masks.iter().enumerate() {
         let i = (c.start + k) as u32;
-        let ids = job.snapshot.lists.get(i as usize);
+        let ids = c.lists.get(k);
         if !pivots.iter().all(|p| ids.contains(p)) {
             continue;
         }
@@ -93,6 +93,7 @@ fn scan(job: &ViewJob, pivots: &[u32], entity_terms: Option<&Option<Query>>, c: 
 /// One chunk of the snapshot and the store position of its first signal.
 struct Chunk<'a> {
     start: usize,
+    lists: crate::store::ChunkLists<'a>,
     signals: &'a [Signal],
     masks: &'a [u64],
 }
@@ -171,10 +172,13 @@ pub fn compute_every(
             .signals
             .slices()
             .zip(snap.masks.slices())
-            .map(|(signals, masks)| {
+            .enumerate()
+            .map(|(n, (signals, masks))| {
                 start += signals.len();
                 Chunk {
                     start: start - signals.len(),
+                    // The signals' chunks and the lists' parts are both 1,024 long.
+                    lists: snap.lists.chunk(n),
                     signals,
                     masks,
                 }

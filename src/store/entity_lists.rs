@@ -27,6 +27,17 @@ pub struct EntityLists {
     len: usize,
 }
 
+/// The lists of one chunk of signals (`EntityLists::chunk`).
+#[derive(Clone, Copy)]
+pub struct ChunkLists<'a>(Option<&'a Part>);
+
+impl<'a> ChunkLists<'a> {
+    /// The list of the chunk's `k`th signal.
+    pub fn get(self, k: usize) -> &'a [u32] {
+        self.0.map_or(&[], |p| p.get(k))
+    }
+}
+
 #[derive(Debug, Default, Clone)]
 struct Part {
     spans: Vec<u32>,
@@ -109,14 +120,23 @@ impl EntityLists {
         self.len
     }
 
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
     /// The numbers of the entities of the signal at `i` (none past the end).
     pub fn get(&self, i: usize) -> &[u32] {
         self.parts.get(i / CHUNK).map_or(&[], |p| p.get(i % CHUNK))
     }
 
+    /// The lists of the signals of chunk `c` (positions `c * 1024..`), for a pass over a chunk.
+    pub fn chunk(&self, c: usize) -> ChunkLists<'_> {
+        ChunkLists(self.parts.get(c).map(|p| &**p))
+    }
+
     /// The list of the next signal.
     pub fn push(&mut self, ids: &[u32]) {
-        if self.len % CHUNK == 0 {
+        if self.len.is_multiple_of(CHUNK) {
             // The part before is full: no room held past its numbers.
             if let Some(last) = self.parts.last_mut() {
                 Arc::make_mut(last).ids.shrink_to_fit();

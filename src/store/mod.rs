@@ -14,7 +14,7 @@ mod sharded;
 mod snapshot;
 mod stories;
 pub use chunked::Chunked;
-pub use entity_lists::EntityLists;
+pub use entity_lists::{ChunkLists, EntityLists};
 use entity_table::EntityTable;
 use sharded::Positions;
 use snapshot::signal_mask;
