@@ -160,7 +160,7 @@ impl Stories {
         for m in members {
             let (time, entities) = {
                 let member = &self.members[m as usize];
-                (member.time, member.entities.clone())
+                (member.time, member.ids().collect::<Vec<u32>>())
             };
             for e in entities.iter() {
                 let Some(links) = self.by_entity.get(e) else {

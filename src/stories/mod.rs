@@ -71,11 +71,39 @@ struct Member {
     /// Bits over `model::detection::TACTICS`.
     tactics: u16,
     source: Source,
-    /// Store ids of its strong entities.
-    entities: Box<[u32]>,
-    /// Per entity: how well it explains a link (principal 2, resource 1, address 0).
-    ranks: Box<[u8]>,
+    /// Its strong entities (`Link`): up to four inline, no heap block (most members have two or
+    /// three; two boxed slices of ids and ranks were 32 bytes and two blocks a member).
+    links: smallvec::SmallVec<[u32; 4]>,
     parent: u32,
+}
+
+/// A strong entity of a member: its store id, and in the top two bits how well it explains a
+/// link (principal 2, resource 1, address 0). An entity numbered past `Link::MAX_ID` (a billion
+/// entities: more than memory holds) joins no story.
+struct Link;
+
+impl Link {
+    const SHIFT: u32 = 30;
+    const MAX_ID: u32 = (1 << Link::SHIFT) - 1;
+
+    fn of(id: u32, rank: u8) -> u32 {
+        id | u32::from(rank) << Link::SHIFT
+    }
+
+    fn id(l: u32) -> u32 {
+        l & Link::MAX_ID
+    }
+
+    fn rank(l: u32) -> u8 {
+        (l >> Link::SHIFT) as u8
+    }
+}
+
+impl Member {
+    /// The store ids of its strong entities.
+    fn ids(&self) -> impl Iterator<Item = u32> + '_ {
+        self.links.iter().map(|l| Link::id(*l))
+    }
 }
 
 /// What a story holds, kept on its root member and merged on each join.
@@ -106,7 +134,7 @@ impl Agg {
             severity: m.severity,
             tactics: m.tactics,
             sources: 1 << m.source.index(),
-            entities: m.entities.iter().take(MAX_ENTITIES).copied().collect(),
+            entities: m.ids().take(MAX_ENTITIES).collect(),
         }
     }
 
@@ -248,12 +276,13 @@ impl Stories {
         if !self.config.enabled || !joins(s) {
             return;
         }
-        let (strong_ids, ranks): (Vec<u32>, Vec<u8>) = ids
+        let links: smallvec::SmallVec<[u32; 4]> = ids
             .iter()
+            .filter(|id| **id <= Link::MAX_ID)
             .filter_map(|id| entity(*id).map(|e| (e, id)))
             .filter(|(e, _)| strong(e) && !self.excluded.contains(e))
-            .map(|(e, id)| (*id, rank(e.kind)))
-            .unzip();
+            .map(|(e, id)| Link::of(*id, rank(e.kind)))
+            .collect();
         let time = s.time.timestamp();
         self.newest = self.newest.max(time);
         let m = match self.by_pos.get(&pos) {
@@ -269,18 +298,14 @@ impl Stories {
                     a.severity = a.severity.max(severity);
                     a.tactics |= tactics;
                 }
-                let known = self.members[m as usize].entities.clone();
-                let (new, new_ranks): (Vec<u32>, Vec<u8>) = strong_ids
+                let member = &mut self.members[m as usize];
+                let new: Vec<u32> = links
                     .into_iter()
-                    .zip(ranks)
-                    .filter(|(e, _)| !known.contains(e))
-                    .unzip();
+                    .filter(|l| !member.ids().any(|k| k == Link::id(*l)))
+                    .collect();
                 if !new.is_empty() {
-                    let member = &mut self.members[m as usize];
-                    member.entities = [&known[..], &new[..]].concat().into_boxed_slice();
-                    member.ranks = [&member.ranks[..], &new_ranks[..]]
-                        .concat()
-                        .into_boxed_slice();
+                    member.links.extend_from_slice(&new);
+                    let new: Vec<u32> = new.into_iter().map(Link::id).collect();
                     self.link(m, time, &new, &touching, total);
                 }
                 self.version += 1;
@@ -295,14 +320,14 @@ impl Stories {
             severity: s.severity,
             tactics: tactic_bits(s),
             source: s.source,
-            entities: strong_ids.clone().into_boxed_slice(),
-            ranks: ranks.into_boxed_slice(),
+            links,
             parent: m,
         };
+        let ids: Vec<u32> = member.ids().collect();
         self.aggs.insert(m, Agg::of(&member));
         self.members.push(member);
         self.by_pos.insert(pos, m);
-        self.link(m, time, &strong_ids, &touching, total);
+        self.link(m, time, &ids, &touching, total);
         self.version += 1;
         self.since_settle += 1;
     }

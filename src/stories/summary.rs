@@ -212,14 +212,14 @@ impl Stories {
                 // The most recent shared entity; at the same time, a principal over a resource
                 // over an address (the key explains a link better than the IP behind it).
                 let via = x
-                    .entities
+                    .links
                     .iter()
-                    .zip(x.ranks.iter())
-                    .filter_map(|(e, r)| last_seen.get(e).map(|t| (*t, *r, *e)))
+                    .map(|l| (super::Link::id(*l), super::Link::rank(*l)))
+                    .filter_map(|(e, r)| last_seen.get(&e).map(|t| (*t, r, e)))
                     .max()
                     .map(|(_, _, e)| e);
-                for e in x.entities.iter() {
-                    last_seen.insert(*e, x.time);
+                for e in x.ids() {
+                    last_seen.insert(e, x.time);
                 }
                 Step { pos: x.pos, via }
             })

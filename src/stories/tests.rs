@@ -348,3 +348,15 @@ fn public_documentation_addresses_are_strong_private_ones_are_not() {
     }
     assert!(!strong(&ip("ec2.amazonaws.com")));
 }
+
+#[test]
+fn a_member_keeps_its_links_inline_in_56_bytes() {
+    // Every signal with a detection, finding or abuse report is a member: in a busy day's
+    // replay, hundreds of thousands of them.
+    assert_eq!(std::mem::size_of::<super::Member>(), 56);
+    let l = super::Link::of(super::Link::MAX_ID, 2);
+    assert_eq!(
+        (super::Link::id(l), super::Link::rank(l)),
+        (super::Link::MAX_ID, 2)
+    );
+}
