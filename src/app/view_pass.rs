@@ -177,7 +177,7 @@ pub fn compute_every(
                 start += signals.len();
                 Chunk {
                     start: start - signals.len(),
-                    // The signals' chunks and the lists' parts are both 1,024 long.
+                    // The signals' chunks and the lists' parts are both `CHUNK` long.
                     lists: snap.lists.chunk(n),
                     signals,
                     masks,

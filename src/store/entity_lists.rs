@@ -1,6 +1,6 @@
 //! Each held signal's entities, as numbers into the store's entity table, by store position.
 //!
-//! Per 1,024 signals (the chunks of `Chunked`, so a pass over one chunk of signals finds their
+//! Per chunk of signals (the chunks of `Chunked`, so a pass over one chunk of signals finds their
 //! lists in one part) one block of numbers and one 4-byte span per signal (where its numbers
 //! start, how many): ~18 bytes a record where a list of its own was ~88 (an 8-byte pointer, a
 //! 16-byte header and 16 bytes an entity, in the allocator's next size up). Parts are shared with
@@ -129,7 +129,7 @@ impl EntityLists {
         self.parts.get(i / CHUNK).map_or(&[], |p| p.get(i % CHUNK))
     }
 
-    /// The lists of the signals of chunk `c` (positions `c * 1024..`), for a pass over a chunk.
+    /// The lists of the signals of chunk `c` (positions from `c * CHUNK`), for a pass over a chunk.
     pub fn chunk(&self, c: usize) -> ChunkLists<'_> {
         ChunkLists(self.parts.get(c).map(|p| &**p))
     }
