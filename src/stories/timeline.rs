@@ -1,14 +1,12 @@
 //! One entity's story members in time order. Most entities have one (most source addresses
 //! and request ids appear once: kept inline, no heap block); some have a few (a thin vector,
-//! searched and shifted cheaply); one behind thousands switches to a B-tree, so a member
-//! arriving out of order never shifts a long array.
+//! searched and shifted cheaply); one behind thousands switches to sorted blocks of at most
+//! 1,024, so a member arriving out of order never shifts a long array.
 //!
 //! At a million CloudTrail events the stories held 55 B per event, most of it these time lines:
 //! a `Vec` of one 16-byte key took a 64-byte block (its first growth reserves four) and 24 bytes
 //! in the entity's map slot.
 
-use std::collections::BTreeSet;
-use std::ops::Bound::{Excluded, Unbounded};
 use thin_vec::ThinVec;
 
 /// (time, member).
@@ -21,9 +19,8 @@ pub(super) enum Timeline {
     One(Key),
     /// Empty only before the first insert.
     Small(ThinVec<Key>),
-    /// Boxed: a bare set is 24 bytes and would make every time line 32.
-    #[allow(clippy::box_collection)]
-    Large(Box<BTreeSet<Key>>),
+    /// Boxed: bare blocks are 24 bytes and would make every time line 32.
+    Large(Box<Blocks>),
 }
 
 impl Default for Timeline {
@@ -47,7 +44,7 @@ impl Timeline {
                 *self = Timeline::Small(v);
             }
             Timeline::Small(v) if v.len() >= SMALL => {
-                *self = Timeline::Large(Box::new(v.drain(..).collect()));
+                *self = Timeline::Large(Box::new(Blocks::of(v)));
             }
             _ => {}
         }
@@ -58,10 +55,7 @@ impl Timeline {
                 v.insert(at, k);
                 (at.checked_sub(1).map(|i| v[i]), v.get(at + 1).copied())
             }
-            Timeline::Large(s) => {
-                s.insert(k);
-                (s.range(..k).next_back().copied(), self.after(k))
-            }
+            Timeline::Large(b) => b.insert(k),
         }
     }
 
@@ -70,7 +64,7 @@ impl Timeline {
         match self {
             Timeline::One(one) => (*one > k).then_some(*one),
             Timeline::Small(v) => v.get(v.partition_point(|x| *x <= k)).copied(),
-            Timeline::Large(s) => s.range((Excluded(k), Unbounded)).next().copied(),
+            Timeline::Large(b) => b.after(k),
         }
     }
 
@@ -78,8 +72,79 @@ impl Timeline {
         match self {
             Timeline::One(one) => Box::new(std::iter::once(*one)),
             Timeline::Small(v) => Box::new(v.iter().copied()),
-            Timeline::Large(s) => Box::new(s.iter().copied()),
+            Timeline::Large(b) => Box::new(b.blocks.iter().flatten().copied()),
         }
+    }
+}
+
+/// Keys in order, in blocks of at most `BLOCK`. The principal behind an attack is in hundreds of
+/// thousands of story members: a B-tree of their 16-byte keys took ~30 bytes a key (its nodes
+/// half full after in-order inserts); a block filled in order is exactly 16 KiB, one allocation
+/// with nothing unused. A key past the last one starts a new block when the last is full; one
+/// arriving out of order into a full block splits it.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Blocks {
+    blocks: Vec<Vec<Key>>,
+}
+
+const BLOCK: usize = 1024;
+
+impl Blocks {
+    fn of(keys: &[Key]) -> Blocks {
+        let mut first = Vec::with_capacity(BLOCK);
+        first.extend_from_slice(keys);
+        Blocks {
+            blocks: vec![first],
+        }
+    }
+
+    /// Adds `k`; returns its neighbours (before, after).
+    fn insert(&mut self, k: Key) -> (Option<Key>, Option<Key>) {
+        // The block it goes in: the first whose last key is past it, else the last.
+        let last = self.blocks.len().saturating_sub(1);
+        let mut b = self
+            .blocks
+            .partition_point(|b| b.last().is_some_and(|x| *x < k))
+            .min(last);
+        if self.blocks.is_empty() {
+            self.blocks.push(Vec::with_capacity(BLOCK));
+        }
+        if self.blocks[b].len() >= BLOCK {
+            let full = &mut self.blocks[b];
+            if b == last && full.last().is_some_and(|x| *x < k) {
+                // In order: a new block.
+                self.blocks.push(Vec::with_capacity(BLOCK));
+                b += 1;
+            } else {
+                let mut upper = Vec::with_capacity(BLOCK);
+                upper.extend(full.drain(BLOCK / 2..));
+                let goes_up = upper.first().is_some_and(|x| *x < k);
+                self.blocks.insert(b + 1, upper);
+                b += usize::from(goes_up);
+            }
+        }
+        let block = &mut self.blocks[b];
+        let at = block.partition_point(|x| *x < k);
+        block.insert(at, k);
+        let before = match at {
+            0 => b
+                .checked_sub(1)
+                .and_then(|p| self.blocks[p].last().copied()),
+            _ => Some(self.blocks[b][at - 1]),
+        };
+        let after = match self.blocks[b].get(at + 1) {
+            Some(x) => Some(*x),
+            None => self.blocks.get(b + 1).and_then(|n| n.first().copied()),
+        };
+        (before, after)
+    }
+
+    fn after(&self, k: Key) -> Option<Key> {
+        let b = self
+            .blocks
+            .partition_point(|b| b.last().is_some_and(|x| *x <= k));
+        let block = self.blocks.get(b)?;
+        block.get(block.partition_point(|x| *x <= k)).copied()
     }
 }
 
@@ -115,5 +180,48 @@ mod tests {
         assert_eq!(small.insert((15, 99)), (Some((10, 10)), Some((20, 20))));
         assert_eq!(small.after((20, 20)), Some((30, 30)));
         assert!(std::mem::size_of::<Timeline>() <= 24);
+    }
+
+    #[test]
+    fn blocks_keep_order_and_neighbours_in_and_out_of_order() {
+        // Against a sorted list, through appends, blocks filling, and inserts that split them.
+        let mut t = Timeline::default();
+        let mut want: Vec<Key> = Vec::new();
+        let mut x: u64 = 88_172_645_463_325_252;
+        for m in 0..20_000u32 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            // Mostly in order, one in eight anywhere.
+            let time = if x % 8 == 0 {
+                (x >> 8) as i64 % 20_000
+            } else {
+                i64::from(m)
+            };
+            let k = (time, m);
+            let at = want.partition_point(|w| *w < k);
+            let expect = (at.checked_sub(1).map(|i| want[i]), want.get(at).copied());
+            want.insert(at, k);
+            assert_eq!(t.insert(k), expect, "{k:?}");
+            if m % 97 == 0 {
+                let probe = (time, u32::MAX);
+                let next = want.get(want.partition_point(|w| *w <= probe)).copied();
+                assert_eq!(t.after(probe), next);
+            }
+        }
+        assert_eq!(t.iter().collect::<Vec<_>>(), want);
+        let Timeline::Large(b) = &t else {
+            panic!("large");
+        };
+        assert!(b.blocks.iter().all(|b| !b.is_empty() && b.len() <= BLOCK));
+        assert!(
+            b.blocks.iter().all(|b| b.capacity() == BLOCK),
+            "no block over 16 KiB"
+        );
+        assert!(
+            b.blocks.len() < 2 * 20_000 / BLOCK + 2,
+            "{} blocks",
+            b.blocks.len()
+        );
     }
 }
