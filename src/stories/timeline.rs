@@ -193,7 +193,7 @@ mod tests {
             x ^= x >> 7;
             x ^= x << 17;
             // Mostly in order, one in eight anywhere.
-            let time = if x % 8 == 0 {
+            let time = if x.is_multiple_of(8) {
                 (x >> 8) as i64 % 20_000
             } else {
                 i64::from(m)
