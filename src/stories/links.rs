@@ -1,6 +1,6 @@
 //! Joining members through their entities, and the busy check that un-joins them.
 
-use super::{Agg, Links, Stories};
+use super::{Agg, Stories};
 
 /// Entities `settle_some` checks at a time.
 const SETTLE_SLICE: usize = 32_768;
@@ -34,19 +34,19 @@ impl Stories {
         total: usize,
     ) {
         for e in entities {
-            let busy_now = self.busy(touching(*e), total);
-            let links = match self.by_entity.entry(*e) {
+            let busy_now = self.is_busy(touching(*e), total);
+            let by_time = match self.by_entity.entry(*e) {
                 std::collections::hash_map::Entry::Occupied(o) => o.into_mut(),
                 std::collections::hash_map::Entry::Vacant(v) => {
                     self.linked.push(*e);
-                    v.insert(Links {
-                        by_time: Default::default(),
-                        busy: busy_now,
-                    })
+                    if busy_now {
+                        self.busy.insert(*e);
+                    }
+                    v.insert(Default::default())
                 }
             };
-            let (before, after) = links.by_time.insert((time, m));
-            if links.busy {
+            let (before, after) = by_time.insert((time, m));
+            if self.busy.contains(e) {
                 continue;
             }
             let gap = self.config.gap_secs;
@@ -64,8 +64,8 @@ impl Stories {
     pub fn settle(&mut self, touching: impl Fn(u32) -> usize, total: usize) {
         self.since_settle = 0;
         let mut changes = Changes::default();
-        for (e, links) in self.by_entity.iter() {
-            changes.note(*e, links.busy, self.busy(touching(*e), total));
+        for (e, _) in self.by_entity.iter() {
+            changes.note(*e, self.busy.contains(e), self.is_busy(touching(*e), total));
         }
         self.apply(changes);
     }
@@ -89,8 +89,8 @@ impl Stories {
         let mut changes = Changes::default();
         for k in 0..n.min(slice) {
             let e = self.linked[(self.settle_cursor + k) % n];
-            if let Some(links) = self.by_entity.get(&e) {
-                changes.note(e, links.busy, self.busy(touching(e), total));
+            if self.by_entity.get(&e).is_some() {
+                changes.note(e, self.busy.contains(&e), self.is_busy(touching(e), total));
             }
         }
         if n > 0 {
@@ -110,11 +110,11 @@ impl Stories {
         self.version += 1;
         let mut affected = Vec::new();
         for e in &now_busy {
-            let Some(links) = self.by_entity.get_mut(e) else {
+            let Some(by_time) = self.by_entity.get(e) else {
                 continue;
             };
-            links.busy = true;
-            let members: Vec<u32> = links.by_time.iter().map(|(_, m)| m).collect();
+            let members: Vec<u32> = by_time.iter().map(|(_, m)| m).collect();
+            self.busy.insert(*e);
             for m in members {
                 affected.push(self.find(m));
             }
@@ -125,14 +125,13 @@ impl Stories {
             self.rebuild(&affected);
         }
         for e in now_quiet {
-            let Some(links) = self.by_entity.get_mut(&e) else {
+            let Some(by_time) = self.by_entity.get(&e) else {
                 continue;
             };
-            links.busy = false;
-            let pairs: Vec<(u32, u32)> = links
-                .by_time
+            self.busy.remove(&e);
+            let pairs: Vec<(u32, u32)> = by_time
                 .iter()
-                .zip(links.by_time.iter().skip(1))
+                .zip(by_time.iter().skip(1))
                 .filter(|(a, b)| b.0 - a.0 <= self.config.gap_secs)
                 .map(|(a, b)| (a.1, b.1))
                 .collect();
@@ -163,13 +162,13 @@ impl Stories {
                 (member.time, member.ids().collect::<Vec<u32>>())
             };
             for e in entities.iter() {
-                let Some(links) = self.by_entity.get(e) else {
+                let Some(by_time) = self.by_entity.get(e) else {
                     continue;
                 };
-                if links.busy {
+                if self.busy.contains(e) {
                     continue;
                 }
-                if let Some((t, other)) = links.by_time.after((time, m)) {
+                if let Some((t, other)) = by_time.after((time, m)) {
                     if t - time <= gap {
                         self.union(m, other);
                     }

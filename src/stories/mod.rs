@@ -157,13 +157,6 @@ impl Agg {
     }
 }
 
-/// An entity's members in time order, and whether it is busy (joins nothing).
-#[derive(Debug, Clone, Default)]
-struct Links {
-    by_time: timeline::Timeline,
-    busy: bool,
-}
-
 static CONFIGURED: std::sync::OnceLock<Config> = std::sync::OnceLock::new();
 
 /// Sets the configuration every store of this process uses (`--story-gap`), once, at start-up.
@@ -184,7 +177,11 @@ pub struct Stories {
     /// Only on roots.
     aggs: SplitMap<Agg>,
     by_pos: SplitMap<u32>,
-    by_entity: SplitMap<Links>,
+    /// Each strong entity's members in time order.
+    by_entity: SplitMap<timeline::Timeline>,
+    /// The entities of `by_entity` that are busy (join nothing): few, so a set of their own
+    /// rather than a flag in every entry (which made each 8 bytes larger).
+    busy: std::collections::HashSet<u32, foldhash::fast::RandomState>,
     /// Entities that never join (the console's own caller).
     excluded: Vec<Entity>,
     /// Bumped on every change, so views know when to re-rank.
@@ -223,6 +220,7 @@ impl Stories {
             aggs: SplitMap::default(),
             by_pos: SplitMap::default(),
             by_entity: SplitMap::default(),
+            busy: Default::default(),
             excluded: Vec::new(),
             version: 0,
             since_settle: 0,
@@ -256,7 +254,7 @@ impl Stories {
         self.members.len()
     }
 
-    fn busy(&self, touching: usize, total: usize) -> bool {
+    fn is_busy(&self, touching: usize, total: usize) -> bool {
         touching >= self.config.busy_floor
             && touching as f64 > self.config.busy_share * total as f64
     }
