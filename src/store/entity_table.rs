@@ -10,13 +10,13 @@
 //! inline.
 
 use super::sharded::Positions;
-use super::Chunked;
+use super::EntityChunks;
 use crate::model::{Entity, Text};
 use thin_vec::ThinVec;
 
 #[derive(Debug, Default)]
 pub struct EntityTable {
-    entities: Chunked<Entity>,
+    entities: EntityChunks,
     ids: Positions,
     /// Per entity, the signals touching it (see `Touching`). Not shared with snapshots (they
     /// read the entities only): plain segments, so adding a position is an index, not a
@@ -38,7 +38,7 @@ impl Touching {
 
 impl EntityTable {
     /// Every entity seen, by id (shared with snapshots).
-    pub fn entities(&self) -> &Chunked<Entity> {
+    pub fn entities(&self) -> &EntityChunks {
         &self.entities
     }
 

@@ -13,7 +13,7 @@ mod health_parts;
 mod sharded;
 mod snapshot;
 mod stories;
-pub use chunked::Chunked;
+pub use chunked::{Chunked, EntityChunks};
 pub use entity_lists::{ChunkLists, EntityLists};
 use entity_table::EntityTable;
 use sharded::Positions;

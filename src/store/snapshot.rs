@@ -11,7 +11,7 @@ pub struct Snapshot {
     /// Held signals: read their entities with `entities_at`.
     pub signals: Chunked<Signal>,
     /// Every entity seen, by id.
-    pub entities: Chunked<Entity>,
+    pub entities: super::EntityChunks,
     /// Each signal's entities, as ids into `entities`, by position.
     pub lists: super::EntityLists,
     /// Per signal: `text_mask` of its text and its source (see `Store::masks`).
@@ -29,7 +29,7 @@ impl Snapshot {
     }
 }
 
-impl EntityNames for Chunked<Entity> {
+impl EntityNames for super::EntityChunks {
     fn entity(&self, id: u32) -> Option<&Entity> {
         self.get(id as usize)
     }
