@@ -91,7 +91,8 @@ const BLOCK: usize = 1024;
 
 impl Blocks {
     fn of(keys: &[Key]) -> Blocks {
-        let mut first = Vec::with_capacity(BLOCK);
+        // The first block grows to `BLOCK` as keys come: most long time lines stay short of it.
+        let mut first = Vec::with_capacity((2 * keys.len()).min(BLOCK));
         first.extend_from_slice(keys);
         Blocks {
             blocks: vec![first],
@@ -116,14 +117,28 @@ impl Blocks {
                 self.blocks.push(Vec::with_capacity(BLOCK));
                 b += 1;
             } else {
-                let mut upper = Vec::with_capacity(BLOCK);
-                upper.extend(full.drain(BLOCK / 2..));
+                // Split where the key goes when that is in the upper half: a key arriving a
+                // little late leaves the block below nearly full, not half.
+                let at = full.partition_point(|x| *x < k).clamp(BLOCK / 2, BLOCK - 1);
+                // The last block fills as keys come in order; one in between grows only by
+                // late keys, so it starts small.
+                let room = match b == last {
+                    true => BLOCK,
+                    false => (2 * (BLOCK - at + 1)).min(BLOCK),
+                };
+                let mut upper = Vec::with_capacity(room);
+                upper.extend(full.drain(at..));
                 let goes_up = upper.first().is_some_and(|x| *x < k);
                 self.blocks.insert(b + 1, upper);
                 b += usize::from(goes_up);
             }
         }
         let block = &mut self.blocks[b];
+        if block.len() == block.capacity() {
+            // Doubling, but never past `BLOCK` (a `Vec` would double 520 to 1,040).
+            let more = block.capacity().clamp(1, BLOCK - block.len());
+            block.reserve_exact(more);
+        }
         let at = block.partition_point(|x| *x < k);
         block.insert(at, k);
         let before = match at {
@@ -215,9 +230,25 @@ mod tests {
         };
         assert!(b.blocks.iter().all(|b| !b.is_empty() && b.len() <= BLOCK));
         assert!(
-            b.blocks.iter().all(|b| b.capacity() == BLOCK),
+            b.blocks.iter().all(|b| b.capacity() <= BLOCK),
             "no block over 16 KiB"
         );
+        // Keys in order but one in fifty a little late (files of several regions interleaved):
+        // the blocks stay nearly full.
+        let mut t = Timeline::default();
+        for m in 0..20_000u32 {
+            let time = if m % 50 == 0 {
+                i64::from(m) - 30
+            } else {
+                i64::from(m)
+            };
+            t.insert((time, m));
+        }
+        let Timeline::Large(b) = &t else {
+            panic!("large");
+        };
+        let held: usize = b.blocks.iter().map(Vec::capacity).sum();
+        assert!(held < 20_000 * 11 / 10, "{held} keys of room for 20,000");
         assert!(
             b.blocks.len() < 2 * 20_000 / BLOCK + 2,
             "{} blocks",
