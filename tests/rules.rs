@@ -18,7 +18,7 @@ fn signals(paths: &[PathBuf]) -> Vec<Signal> {
 
 /// The entities of a signal `signals` detached from its store.
 fn own(s: &Signal) -> EntitiesOf<'_> {
-    EntitiesOf::Own(s.entities.own().expect("detached"))
+    EntitiesOf::Own(s.own_entities().expect("detached"))
 }
 
 fn demo() -> PathBuf {

@@ -34,7 +34,7 @@ fn written_out(s: &Signal, rec: &Value) -> String {
         EntityKind::Ip,
         EntityKind::AssumedRole,
     ];
-    if let Some(t) = s.entities.own().unwrap_or_default().iter().find(|e| {
+    if let Some(t) = s.own_entities().unwrap_or_default().iter().find(|e| {
         !caller.contains(&e.kind)
             && Some(e.id.as_str()) != s.actor()
             && !who.starts_with(e.id.as_str())
@@ -76,7 +76,7 @@ fn summaries_read_as_written_and_filter_as_the_skim_matcher() {
             let other = format!("{} {} {}", s.title(), s.actor().unwrap_or(""), s.id);
             let want =
                 skim.fuzzy_match(&line, n).is_some() || skim.fuzzy_match(&other, n).is_some();
-            let entities = EntitiesOf::Own(s.entities.own().unwrap_or_default());
+            let entities = EntitiesOf::Own(s.own_entities().unwrap_or_default());
             assert_eq!(q.accepts(s, entities, now), want, "{n:?} in {line:?}");
             accepted += usize::from(want);
         }

@@ -157,11 +157,10 @@ fn stories() -> State {
             let mut f = finding.clone();
             f.id = format!("guardduty:lone{i}").into();
             f.severity = crate::model::Severity::Critical;
-            f.entities = thin_vec::thin_vec![Entity::new(
+            f.set_entities(thin_vec::thin_vec![Entity::new(
                 EntityKind::Instance,
                 format!("i-0123456789abcdef{i}"),
-            )]
-            .into();
+            )]);
             crate::normalize::Normalized::signal(f)
         })
         .collect();

@@ -262,11 +262,10 @@ mod tests {
         let with = |id: &str, user: &str| {
             let mut f = finding(id, "111122223333", "2026-01-15T02:00:00Z");
             f.severity = crate::model::Severity::High;
-            f.entities = thin_vec::thin_vec![crate::model::Entity::new(
+            f.set_entities(thin_vec::thin_vec![crate::model::Entity::new(
                 crate::model::EntityKind::IamUser,
                 user,
-            )]
-            .into();
+            )]);
             crate::normalize::Normalized::signal(f)
         };
         for (id, user) in [

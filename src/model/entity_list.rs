@@ -1,58 +1,14 @@
 //! A signal's entities, and where they are read from.
 //!
-//! A signal carries its own list until a store takes it (`EntityList`). The store keeps each
-//! signal's entities as 4-byte numbers into its entity table instead (at ten million records a
-//! list of 3.5 entities of 16 bytes behind its own heap block was ~80 bytes a record; the
-//! numbers are ~18), so a held signal's list says only that it is held. Whoever reads a
-//! signal's entities reads them through `EntitiesOf`, which the store makes for either kind: a
-//! held signal's entities cannot be read as an empty list by mistake (a rule that hides
+//! A signal carries its own list until a store takes it (`Signal::own_entities`). The store
+//! keeps each signal's entities as 4-byte numbers into its entity table instead (at ten million
+//! records a list of 3.5 entities of 16 bytes behind its own heap block was ~80 bytes a record;
+//! the numbers are ~18), and a held signal says only that it is held (`Signal::held`). Whoever
+//! reads a signal's entities reads them through `EntitiesOf`, which the store makes for either
+//! kind: a held signal's entities cannot be read as an empty list by mistake (a rule that hides
 //! signals naming an entity would then not hide them).
 
 use super::Entity;
-use thin_vec::ThinVec;
-
-/// A signal's own entities (`Some`), or `None` once a store holds them; 8 bytes either way.
-#[derive(Debug, Clone, PartialEq)]
-pub struct EntityList(Option<ThinVec<Entity>>);
-
-impl Default for EntityList {
-    fn default() -> Self {
-        EntityList(Some(ThinVec::new()))
-    }
-}
-
-impl From<ThinVec<Entity>> for EntityList {
-    fn from(v: ThinVec<Entity>) -> Self {
-        EntityList(Some(v))
-    }
-}
-
-impl From<Vec<Entity>> for EntityList {
-    fn from(v: Vec<Entity>) -> Self {
-        EntityList(Some(v.into()))
-    }
-}
-
-impl EntityList {
-    /// The signal's own entities; `None` when a store holds them (ask the store: `EntitiesOf`).
-    pub fn own(&self) -> Option<&[Entity]> {
-        self.0.as_deref()
-    }
-
-    /// To add to the signal's own list (`None` when a store holds it).
-    pub fn own_mut(&mut self) -> Option<&mut ThinVec<Entity>> {
-        self.0.as_mut()
-    }
-
-    /// The store holds them from now on: the list, handed over.
-    pub fn hand_over(&mut self) -> ThinVec<Entity> {
-        self.0.take().unwrap_or_default()
-    }
-
-    pub fn is_held(&self) -> bool {
-        self.0.is_none()
-    }
-}
 
 /// Finds an entity by its number in a store's entity table.
 pub trait EntityNames: Sync {
@@ -139,20 +95,9 @@ mod tests {
     }
 
     #[test]
-    fn a_held_list_is_read_only_through_the_table() {
+    fn numbers_are_read_through_the_table() {
         let a = Entity::new(EntityKind::Ip, "198.51.100.7");
         let b = Entity::new(EntityKind::IamUser, "alice");
-        let mut list = EntityList::from(vec![a.clone(), b.clone()]);
-        assert_eq!(list.own(), Some(&[a.clone(), b.clone()][..]));
-        let handed = list.hand_over();
-        assert_eq!(handed.len(), 2);
-        assert!(list.is_held());
-        assert_eq!(
-            list.own(),
-            None,
-            "held: no list of its own to mistake for empty"
-        );
-        assert_eq!(std::mem::size_of::<EntityList>(), 8);
         let table = Table(vec![b.clone(), a.clone()]);
         let of = EntitiesOf::Numbered(&[1, 0, 7], &table);
         assert_eq!(
@@ -161,7 +106,8 @@ mod tests {
             "unknown number skipped"
         );
         assert!(of.contains(&b));
-        assert_eq!(EntitiesOf::Own(&handed).to_vec(), vec![a, b]);
+        let own = [a.clone(), b.clone()];
+        assert_eq!(EntitiesOf::Own(&own).to_vec(), vec![a, b]);
         assert!(EntitiesOf::NONE.is_empty());
     }
 }

@@ -15,7 +15,7 @@ pub mod text;
 pub mod time;
 
 pub use entity::{Entity, EntityKind};
-pub use entity_list::{EntitiesOf, EntityList, EntityNames};
+pub use entity_list::{EntitiesOf, EntityNames};
 pub use facets::{FacetFields, Facets};
 pub use raw::Raw;
 pub use severity::Severity;

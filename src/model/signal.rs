@@ -54,8 +54,9 @@ pub struct Signal {
     pub facets: super::Facets,
     /// One line: who did what to what, from where (read it with `summary()`).
     pub summary: super::Summary,
-    /// Its own entities until a store takes them (then read them with `Store::entities_of`).
-    pub entities: super::EntityList,
+    /// A store holds it: its entities are the store's (`Store::entities_of`), not its own
+    /// (`own_entities` is `None`). False for every signal made anywhere else.
+    pub held: bool,
     /// What only some signals have (read it with `updated()`, `abuse()`, `affected()`,
     /// `entities_more()`, `detections()`).
     pub rare: Option<Box<Rare>>,
@@ -80,6 +81,9 @@ pub struct Rare {
     /// an organization's CloudTrail few records match one; in the bench corpus (an attack
     /// replayed) 16 % do.
     pub detections: thin_vec::ThinVec<super::detection::Detection>,
+    /// The signal's entities until a store takes them (`Signal::own_entities`): here, not in
+    /// the signal itself, because a held signal has none of its own (8 bytes a signal).
+    pub entities: thin_vec::ThinVec<Entity>,
 }
 
 impl Rare {
@@ -158,7 +162,39 @@ impl Signal {
 
     /// The signal's own list names `entity` (false for a signal a store holds).
     pub fn touches(&self, entity: &Entity) -> bool {
-        self.entities.own().is_some_and(|l| l.contains(entity))
+        self.own_entities().is_some_and(|l| l.contains(entity))
+    }
+
+    /// The signal's own entities; `None` when a store holds it (ask the store:
+    /// `Store::entities_of`), never an empty list in their place.
+    pub fn own_entities(&self) -> Option<&[Entity]> {
+        (!self.held).then(|| self.rare.as_ref().map_or(&[][..], |r| &r.entities[..]))
+    }
+
+    /// Sets the signal's own entities (as they are, without `add_entity`'s checks).
+    pub fn set_entities(&mut self, entities: impl Into<thin_vec::ThinVec<Entity>>) {
+        self.held = false;
+        self.rare_mut().entities = entities.into();
+        self.tidy_rare();
+    }
+
+    /// For the store taking the signal: its entities, handed over (it is held from now on).
+    pub fn hand_over_entities(&mut self) -> thin_vec::ThinVec<Entity> {
+        self.held = true;
+        let out = self
+            .rare
+            .as_mut()
+            .map(|r| std::mem::take(&mut r.entities))
+            .unwrap_or_default();
+        self.tidy_rare();
+        out
+    }
+
+    /// No rare block when every rare field is empty.
+    fn tidy_rare(&mut self) {
+        if self.rare.as_deref().is_some_and(|r| *r == Rare::default()) {
+            self.rare = None;
+        }
     }
 
     /// Adds an entity once; keeps the order in which they were found. Past `MAX_ENTITIES` an
@@ -169,14 +205,14 @@ impl Signal {
         if entity.id.is_empty() || self.touches(&entity) {
             return;
         }
-        let Some(list) = self.entities.own_mut() else {
+        if self.held {
             return;
-        };
-        if list.len() >= MAX_ENTITIES {
-            let rare = self.rare_mut();
+        }
+        let rare = self.rare_mut();
+        if rare.entities.len() >= MAX_ENTITIES {
             rare.entities_more = rare.entities_more.saturating_add(1);
         } else {
-            list.push(entity);
+            rare.entities.push(entity);
         }
     }
 }
@@ -184,9 +220,9 @@ impl Signal {
 #[cfg(test)]
 mod tests {
     #[test]
-    fn a_signal_is_112_bytes() {
+    fn a_signal_is_104_bytes() {
         // Ten million of them: every 8 bytes here is 80 MB in a day of an organization's
         // CloudTrail (BENCHMARKS.md).
-        assert_eq!(std::mem::size_of::<super::Signal>(), 112);
+        assert_eq!(std::mem::size_of::<super::Signal>(), 104);
     }
 }

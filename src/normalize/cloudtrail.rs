@@ -69,6 +69,7 @@ pub fn normalize_fields(
         rare: Rare {
             entities_more: more,
             detections: matched.detections.into(),
+            entities: entities.into(),
             ..Rare::default()
         }
         .boxed(),
@@ -83,7 +84,7 @@ pub fn normalize_fields(
             actor: actor.map(Text::from),
         }),
         summary,
-        entities: entities.into(),
+        held: false,
         raw: crate::model::Raw::None,
     };
     Ok(super::Arriving {

@@ -39,6 +39,7 @@ pub fn normalize(f: &Value, env: &Envelope) -> Result<Signal, super::RecordError
         rare: Rare {
             updated,
             entities_more: more as u32,
+            entities: entities.into(),
             ..Rare::default()
         }
         .boxed(),
@@ -63,7 +64,7 @@ pub fn normalize(f: &Value, env: &Envelope) -> Result<Signal, super::RecordError
             actor: actor.map(Text::from),
         }),
         summary: crate::model::Summary::text(summary),
-        entities: entities.into(),
+        held: false,
         raw: crate::model::Raw::None,
     })
 }
@@ -234,8 +235,7 @@ mod tests {
         assert_eq!(a.severity, Severity::High);
         assert_eq!(a.summary(), "An API was invoked.");
         let ids: Vec<String> = a
-            .entities
-            .own()
+            .own_entities()
             .unwrap_or_default()
             .iter()
             .map(|e| e.to_string())
@@ -273,7 +273,7 @@ mod tests {
             t.elapsed()
         );
         assert_eq!(
-            s.entities.own().map(<[_]>::len),
+            s.own_entities().map(<[_]>::len),
             Some(crate::model::signal::MAX_ENTITIES)
         );
         assert!(s.entities_more() >= 700, "{}", s.entities_more());

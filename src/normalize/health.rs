@@ -269,6 +269,7 @@ pub fn from_parts(parts: &Value, catalog: Option<&Catalog>) -> Result<Signal, su
             affected,
             entities_more: 0,
             detections: thin_vec::ThinVec::new(),
+            entities: entities.into(),
         }
         .boxed(),
         severity,
@@ -282,7 +283,7 @@ pub fn from_parts(parts: &Value, catalog: Option<&Catalog>) -> Result<Signal, su
             actor: None,
         }),
         summary: crate::model::Summary::text(summary),
-        entities: entities.into(),
+        held: false,
         raw: crate::model::Raw::tree(parts.clone()),
     })
 }
@@ -333,7 +334,7 @@ mod tests {
         assert_eq!(a.summary(), "EC2: Your instance will be retired.");
         assert_eq!(a.severity, Severity::Low);
         assert_eq!(
-            a.entities.own(),
+            a.own_entities(),
             Some(&[Entity::new(EntityKind::Instance, "i-0123456789abcdef0")][..])
         );
     }
@@ -373,7 +374,7 @@ mod tests {
         let s = from_parts(&ent, Some(&cat)).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(s.category(), Some("accountNotification"));
         assert_eq!(
-            s.entities.own(),
+            s.own_entities(),
             Some(&[Entity::new(EntityKind::Account, "123456789012")][..])
         );
         assert_eq!(s.region(), Some("global"));

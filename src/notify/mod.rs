@@ -239,7 +239,7 @@ mod tests {
                 actor: None,
             }),
             summary: crate::model::Summary::text("victim 198.51.100.7 reports a flood"),
-            entities: Default::default(),
+            held: false,
             raw: crate::model::Raw::None,
         };
         let route = Route {

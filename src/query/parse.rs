@@ -167,7 +167,7 @@ pub fn parse(input: &str) -> Result<Query, ParseError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{EntitiesOf, Entity, EntityList, Signal};
+    use crate::model::{EntitiesOf, Entity, Signal};
     use crate::query::matcher;
     use chrono::{TimeZone, Utc};
 
@@ -194,6 +194,11 @@ mod tests {
                     }),
                     note: None,
                 }],
+                entities: thin_vec::thin_vec![
+                    Entity::new(EntityKind::AccessKey, "AKIAEXAMPLEEXAMPLE12"),
+                    Entity::new(EntityKind::IamUser, "alice"),
+                    Entity::new(EntityKind::Ip, "203.0.113.9"),
+                ],
                 ..Default::default()
             }
             .boxed(),
@@ -210,18 +215,14 @@ mod tests {
             summary: crate::model::Summary::text(
                 "alice called iam:CreateAccessKey on iam_user:mallory from 203.0.113.9",
             ),
-            entities: EntityList::from(thin_vec::thin_vec![
-                Entity::new(EntityKind::AccessKey, "AKIAEXAMPLEEXAMPLE12"),
-                Entity::new(EntityKind::IamUser, "alice"),
-                Entity::new(EntityKind::Ip, "203.0.113.9"),
-            ]),
+            held: false,
             raw: crate::model::Raw::None,
         }
     }
 
     /// A signal no store holds: its own entities.
     fn own(s: &Signal) -> EntitiesOf<'_> {
-        EntitiesOf::Own(s.entities.own().unwrap_or_default())
+        EntitiesOf::Own(s.own_entities().unwrap_or_default())
     }
 
     fn hit(q: &str) -> bool {

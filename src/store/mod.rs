@@ -38,7 +38,7 @@ pub enum Insert {
 
 #[derive(Debug, Default)]
 pub struct Store {
-    /// Held signals: their entities are in `lists` (`EntityList::own` is `None`).
+    /// Held signals: their entities are in `lists` (`Signal::own_entities` is `None`).
     signals: Chunked<Signal>,
     /// Each signal's entities, as numbers into `table`, by position.
     lists: EntityLists,
@@ -104,7 +104,7 @@ impl Store {
 
     /// A signal's entities: its own, or the store's for the signal it holds with its id.
     pub fn entities_of<'a>(&'a self, s: &'a Signal) -> EntitiesOf<'a> {
-        match s.entities.own() {
+        match s.own_entities() {
             Some(l) => EntitiesOf::Own(l),
             None => self
                 .position_of(&s.id)
@@ -115,8 +115,8 @@ impl Store {
     /// A copy of `s` that carries its entities (to keep, send or pin outside the store).
     pub fn detached(&self, s: &Signal) -> Signal {
         let mut out = s.clone();
-        if out.entities.is_held() {
-            out.entities = self.entities_of(s).to_vec().into();
+        if out.held {
+            out.set_entities(self.entities_of(s).to_vec());
         }
         out
     }
@@ -253,7 +253,7 @@ impl Store {
         s.id.reallocate();
         s.facets = self.facets.rehome(&s.facets);
         self.list_buf.clear();
-        for e in s.entities.hand_over().iter() {
+        for e in s.hand_over_entities().iter() {
             let id = self.table.intern(e);
             self.table.add_touch(id, i as u32);
             self.list_buf.push(id);
@@ -309,7 +309,7 @@ impl Store {
         } = a;
         // A signal another store holds has no entities of its own left: `detached` gives one
         // that carries them.
-        debug_assert!(!s.entities.is_held(), "insert a detached signal");
+        debug_assert!(!s.held, "insert a detached signal");
         let h = self.by_id.hash(&s.id);
         let found = self.by_id.find_hashed(h, &s.id, id_at(&self.signals));
         match found.map(|i| i as usize) {

@@ -87,7 +87,7 @@ fn a_newer_finding_replaces_the_older_and_moves_the_index() {
 fn slots_name_their_entities(s: &Store) {
     let snap = s.snapshot();
     for (i, sig) in snap.signals.iter().enumerate() {
-        assert!(sig.entities.is_held());
+        assert!(sig.held && sig.own_entities().is_none());
         let ids = snap.lists.get(i);
         assert_eq!(snap.entities_at(i).len(), ids.len());
         for (id, e) in ids.iter().zip(snap.entities_at(i)) {

@@ -34,6 +34,7 @@ pub(super) fn signal(
         time: Utc.timestamp_opt(1_700_000_000 + minute * 60, 0).unwrap(),
         rare: crate::model::Rare {
             detections: tactic.map(|t| rule(sev, t)).into_iter().collect(),
+            entities: ents.to_vec().into(),
             ..Default::default()
         }
         .boxed(),
@@ -48,7 +49,7 @@ pub(super) fn signal(
             actor: None,
         }),
         summary: crate::model::Summary::text(""),
-        entities: ents.to_vec().into(),
+        held: false,
         raw: crate::model::Raw::None,
     }
 }
@@ -79,7 +80,7 @@ impl Fixture {
 
     pub(super) fn add(&mut self, s: &Signal) {
         let mut ids = Vec::new();
-        for e in s.entities.own().unwrap_or_default() {
+        for e in s.own_entities().unwrap_or_default() {
             let id = match self.entities.iter().position(|x| x == e) {
                 Some(i) => i,
                 None => {

@@ -50,7 +50,7 @@ impl Watcher {
                 Some(id) => super::seen::synced_write(|| {
                     book.append(
                         id,
-                        Entry::pin(s, EntitiesOf::Own(s.entities.own().unwrap_or_default())),
+                        Entry::pin(s, EntitiesOf::Own(s.own_entities().unwrap_or_default())),
                     )
                 })
                 .map(|_| (format!("pinned in {id}"), None))
@@ -107,8 +107,7 @@ impl Watcher {
         let action = Action::from_name(name).ok_or_else(|| format!("unknown action {name}"))?;
         // `handle` detached the signal: its entities are its own.
         let target = s
-            .entities
-            .own()
+            .own_entities()
             .unwrap_or_default()
             .iter()
             .filter_map(Target::from_entity)

@@ -236,7 +236,7 @@ impl Watcher {
         let Some(s) = self.store.get(id).map(|s| self.store.detached(s)) else {
             return;
         };
-        let entities = EntitiesOf::Own(s.entities.own().unwrap_or_default());
+        let entities = EntitiesOf::Own(s.own_entities().unwrap_or_default());
         self.story(&s).await;
         let key = Seen::key(&s);
         if self.seen.contains(&key) {
