@@ -43,8 +43,9 @@ fn state_with(n: usize) -> State {
 
 #[test]
 fn a_long_pass_hands_out_growing_sorted_partial_results_then_the_whole() {
-    // Three waves of 64 chunks of 1024 signals: two partial results before the whole.
-    let mut state = state_with(150_000);
+    // Three waves of 64 chunks of 1,260 signals (as many 104-byte signals as fill 128 KiB):
+    // two partial results before the whole.
+    let mut state = state_with(200_000);
     state.pane_mut(PaneId::CloudTrail).filter = airc::query::parse("user:bert").ok();
     let job = ViewJob::from_state(&state, 1);
     let mut partials = Vec::new();
@@ -56,7 +57,7 @@ fn a_long_pass_hands_out_growing_sorted_partial_results_then_the_whole() {
         &mut EntityCache::default(),
     );
     let done = done.unwrap_or_else(|| panic!("pass gave up"));
-    assert_eq!(done.rows[2].len(), 15_000);
+    assert_eq!(done.rows[2].len(), 20_000);
     assert!(done.is_final());
     assert!(partials.len() >= 2, "{} partial results", partials.len());
     let mut last = 0;

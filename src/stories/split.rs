@@ -56,6 +56,13 @@ impl<V> SplitMap<V> {
     pub fn iter(&self) -> impl Iterator<Item = (&u32, &V)> {
         self.parts.iter().flat_map(|p| p.iter())
     }
+
+    /// Gives back the room of entries removed since the map was largest.
+    pub fn shrink_to_fit(&mut self) {
+        for p in &mut self.parts {
+            p.shrink_to_fit();
+        }
+    }
 }
 
 /// A list that grows by segments of up to 65,536 items: growing moves at most one segment.
