@@ -8,7 +8,7 @@ use super::view_sort::sorted;
 use crate::model::{EntitiesOf, Entity, Severity, Signal};
 use crate::query::Query;
 use crate::store::SOURCE_SHIFT;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeZone, Utc};
 use rayon::prelude::*;
 use std::cmp::Ordering;
 use std::time::{Duration, Instant};
@@ -250,15 +250,24 @@ fn by_risk(
 /// kept rows clone their entity.
 fn entity_rows(job: &ViewJob, in_view: &[u32]) -> (Vec<EntityRow>, usize) {
     let snap = &job.snapshot;
+    /// Per entity, in 24 bytes (with the time as an `Option<DateTime>` 32: each thread holds
+    /// one for every entity, 8.5M at 10M events, while the pass runs).
     #[derive(Clone, Copy)]
     struct Acc {
         counts: [u32; 3],
-        last_seen: Option<DateTime<Utc>>,
         max_severity: Severity,
+        /// Microseconds since the epoch; `NEVER` when no signal in view touches it.
+        last_seen: i64,
     }
+    const NEVER: i64 = i64::MIN;
+    let seen = |a: &Acc| {
+        (a.last_seen != NEVER)
+            .then(|| Utc.timestamp_micros(a.last_seen).single())
+            .flatten()
+    };
     let empty = Acc {
         counts: [0; 3],
-        last_seen: None,
+        last_seen: NEVER,
         max_severity: Severity::Info,
     };
     let n = snap.entities.len();
@@ -279,7 +288,7 @@ fn entity_rows(job: &ViewJob, in_view: &[u32]) -> (Vec<EntityRow>, usize) {
                     for id in snap.lists.get(*p as usize) {
                         if let Some(a) = acc.get_mut(*id as usize) {
                             a.counts[slot] += 1;
-                            a.last_seen = a.last_seen.max(Some(s.time));
+                            a.last_seen = a.last_seen.max(s.time.timestamp_micros());
                             a.max_severity = a.max_severity.max(s.severity);
                         }
                     }
@@ -310,7 +319,7 @@ fn entity_rows(job: &ViewJob, in_view: &[u32]) -> (Vec<EntityRow>, usize) {
         acc.iter()
             .enumerate()
             .map(|(id, a)| {
-                a.last_seen.is_some()
+                a.last_seen != NEVER
                     && crate::query::fuzzy_accepts(&snap.entities[id].to_string(), &fuzzy)
             })
             .collect()
@@ -322,7 +331,7 @@ fn entity_rows(job: &ViewJob, in_view: &[u32]) -> (Vec<EntityRow>, usize) {
     // full pass).
     let mut per_severity = [0usize; 5];
     for (id, a) in acc.iter().enumerate() {
-        if a.last_seen.is_some() && shown(id) {
+        if a.last_seen != NEVER && shown(id) {
             per_severity[a.max_severity as usize] += 1;
         }
     }
@@ -340,7 +349,7 @@ fn entity_rows(job: &ViewJob, in_view: &[u32]) -> (Vec<EntityRow>, usize) {
         .iter()
         .enumerate()
         .filter_map(|(id, a)| {
-            let last = a.last_seen?;
+            let last = seen(a)?;
             (a.max_severity >= floor).then_some((
                 a.max_severity,
                 a.counts.map(|c| c as usize),
