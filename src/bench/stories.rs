@@ -121,7 +121,14 @@ pub fn run(paths: &[PathBuf]) -> Result<(), String> {
     let mut full = crate::stories::Stories::default();
     let t = Instant::now();
     for (i, s) in store.signals().iter().enumerate() {
-        full.add(i as u32, s, store.entity_ids_at(i), entity, touching, total);
+        full.add(
+            i as u32,
+            s,
+            store.entity_lists().get(i),
+            entity,
+            touching,
+            total,
+        );
     }
     full.settle(touching, total);
     println!(

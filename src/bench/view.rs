@@ -155,7 +155,7 @@ fn memory(store: &crate::store::Store) {
     // summaries that name it, counted once).
     entities += store.entity_lists().heap_bytes();
     for i in 0..store.len() {
-        entity_refs += store.entity_ids_at(i).len();
+        entity_refs += store.entity_lists().get(i).len();
     }
     let structs = n * std::mem::size_of::<Signal>();
     let raw: usize = blocks.values().sum();

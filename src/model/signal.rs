@@ -202,10 +202,7 @@ impl Signal {
     /// later entity check (and the Entities pane) pay for all of them. Nothing is added to a
     /// signal a store holds.
     pub fn add_entity(&mut self, entity: Entity) {
-        if entity.id.is_empty() || self.touches(&entity) {
-            return;
-        }
-        if self.held {
+        if self.held || entity.id.is_empty() || self.touches(&entity) {
             return;
         }
         let rare = self.rare_mut();

@@ -44,27 +44,24 @@ struct Part {
     ids: Vec<u32>,
 }
 
-impl Part {
-    /// Where the list of signal `k` starts in `ids`, and how many numbers it has there (the
-    /// count's own number included for a long list).
-    fn place(&self, k: usize) -> (usize, usize) {
-        let Some(&span) = self.spans.get(k) else {
-            return (0, 0);
-        };
-        let start = (span >> COUNT_BITS) as usize;
-        match span as usize & LONG {
-            LONG => (start, 1 + self.ids.get(start).map_or(0, |n| *n as usize)),
-            n => (start, n),
-        }
+/// Where the list a span names starts in `ids`, how many numbers it takes there (the count's
+/// own number included for a long list), and whether it is long.
+fn place(span: u32, ids: &[u32]) -> (usize, usize, bool) {
+    let start = (span >> COUNT_BITS) as usize;
+    match span as usize & LONG {
+        LONG => (start, 1 + ids.get(start).map_or(0, |n| *n as usize), true),
+        n => (start, n, false),
     }
+}
 
+impl Part {
     fn get(&self, k: usize) -> &[u32] {
-        let (start, n) = self.place(k);
+        let Some(&span) = self.spans.get(k) else {
+            return &[];
+        };
+        let (start, n, long) = place(span, &self.ids);
         let list = self.ids.get(start..start + n).unwrap_or(&[]);
-        match self.spans.get(k) {
-            Some(span) if *span as usize & LONG == LONG => list.get(1..).unwrap_or(&[]),
-            _ => list,
-        }
+        list.get(usize::from(long)..).unwrap_or(&[])
     }
 
     /// Writes `ids` at `start` (room checked by the caller); their span.
@@ -100,15 +97,10 @@ impl Part {
     fn pack(&mut self) {
         let old = std::mem::take(&mut self.ids);
         let mut ids = Vec::with_capacity(old.len());
-        for k in 0..self.spans.len() {
-            let span = self.spans[k];
-            let start = (span >> COUNT_BITS) as usize;
-            let n = match span as usize & LONG {
-                LONG => 1 + old.get(start).map_or(0, |n| *n as usize),
-                n => n,
-            };
+        for span in &mut self.spans {
+            let (start, n, _) = place(*span, &old);
             let list = old.get(start..start + n).unwrap_or(&[]);
-            self.spans[k] = ((ids.len() as u32) << COUNT_BITS) | (span & LONG as u32);
+            *span = ((ids.len() as u32) << COUNT_BITS) | (*span & LONG as u32);
             ids.extend_from_slice(list);
         }
         self.ids = ids;
@@ -160,13 +152,12 @@ impl EntityLists {
             return;
         };
         let part = Arc::make_mut(part);
-        let k = i % CHUNK;
-        if k >= part.spans.len() {
+        let Some(&span) = part.spans.get(i % CHUNK) else {
             return;
-        }
-        let (start, room) = part.place(k);
+        };
+        let (start, room, _) = place(span, &part.ids);
         let need = ids.len() + usize::from(ids.len() >= LONG);
-        part.spans[k] = if need <= room {
+        part.spans[i % CHUNK] = if need <= room {
             part.write(start, ids)
         } else {
             part.append(ids)

@@ -97,11 +97,6 @@ impl Store {
         &self.lists
     }
 
-    /// The entity numbers of the signal at `i`.
-    pub fn entity_ids_at(&self, i: usize) -> &[u32] {
-        self.lists.get(i)
-    }
-
     /// A signal's entities: its own, or the store's for the signal it holds with its id.
     pub fn entities_of<'a>(&'a self, s: &'a Signal) -> EntitiesOf<'a> {
         match s.own_entities() {
