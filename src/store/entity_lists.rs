@@ -38,10 +38,23 @@ impl<'a> ChunkLists<'a> {
     }
 }
 
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default)]
 struct Part {
     spans: Vec<u32>,
     ids: Vec<u32>,
+}
+
+/// The copy made when a snapshot shares the part being written keeps the room the original had
+/// (a plain clone has room only for what it holds, and growing from there doubled the spans of
+/// a part that a snapshot had copied half way).
+impl Clone for Part {
+    fn clone(&self) -> Self {
+        let mut spans = Vec::with_capacity(self.spans.capacity().max(CHUNK));
+        spans.extend_from_slice(&self.spans);
+        let mut ids = Vec::with_capacity(self.ids.capacity());
+        ids.extend_from_slice(&self.ids);
+        Part { spans, ids }
+    }
 }
 
 /// Where the list a span names starts in `ids`, how many numbers it takes there (the count's
@@ -243,5 +256,21 @@ mod tests {
             (&[1, 2, 3][..], &[4][..], &[5, 6][..])
         );
         assert_eq!(p.get(2), long.as_slice());
+    }
+
+    #[test]
+    fn a_part_copied_for_a_snapshot_keeps_room_for_a_chunk_of_spans() {
+        let mut l = EntityLists::default();
+        let mut snaps = Vec::new();
+        for i in 0..2 * CHUNK {
+            l.push(&[i as u32, 1]);
+            if i % 7 == 0 {
+                snaps.push(l.clone());
+            }
+        }
+        for p in &l.parts {
+            assert_eq!(p.spans.capacity(), CHUNK);
+        }
+        assert!((0..2 * CHUNK).all(|i| l.get(i) == [i as u32, 1]));
     }
 }
