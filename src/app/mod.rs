@@ -5,6 +5,7 @@ mod bindings_tests;
 pub mod commands;
 mod copy;
 pub mod detail;
+mod entity_rows;
 pub mod help;
 pub mod keys;
 pub mod layout;

@@ -7,9 +7,10 @@
 //! console runs `compute` on a background thread (`view_worker`); `refresh` does all three in
 //! place for tests and benchmarks.
 
+pub use super::entity_rows::MAX_ENTITY_ROWS;
 use super::state::{EntityRow, PaneId, SortKey, State};
 use super::view_pass::SIGNAL_PANES;
-pub use super::view_pass::{compute, compute_every, EntityCache, MAX_ENTITY_ROWS};
+pub use super::view_pass::{compute, compute_every, EntityCache};
 use crate::model::Entity;
 use crate::query::Query;
 use crate::store::Snapshot;
@@ -87,6 +88,9 @@ pub struct ViewJob {
     /// Entity ids of the pivots; `None` when a pivot entity is not in the store (no rows).
     pub(super) pivot_ids: Option<Vec<u32>>,
     pub(super) now: DateTime<Utc>,
+    /// No file is loading: the data will stay as it is for a while (the worker gives back
+    /// what its passes freed only then, see `view_worker::IDLE`).
+    pub(super) settled: bool,
 }
 
 impl ViewJob {
@@ -103,6 +107,7 @@ impl ViewJob {
             snapshot: state.view.store.snapshot(),
             pivot_ids,
             now: state.now,
+            settled: state.session.feed.initial_done && state.session.feed.loading.is_none(),
         }
     }
 }

@@ -2,20 +2,16 @@
 //! and the entities they touch ranked by risk. Runs on the view worker's thread (or in place
 //! for `view::refresh`), scanning in parallel waves so it can stop or show partial rows.
 
+use super::entity_rows::entity_rows;
 use super::state::{EntityRow, PaneId};
 use super::view::{ViewJob, ViewResult};
 use super::view_sort::sorted;
-use crate::model::{EntitiesOf, Entity, Severity, Signal};
+use crate::model::{EntitiesOf, Entity, Signal};
 use crate::query::Query;
 use crate::store::SOURCE_SHIFT;
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, Utc};
 use rayon::prelude::*;
-use std::cmp::Ordering;
 use std::time::{Duration, Instant};
-
-/// Most entity rows kept for display; the rest are counted. A busy account has hundreds of
-/// thousands of source IPs: a responder narrows them with a filter or a pivot, not by scrolling.
-pub const MAX_ENTITY_ROWS: usize = 20_000;
 
 /// A long pass shows what it has found at most this often.
 const PARTIAL_EVERY: Duration = Duration::from_millis(100);
@@ -231,151 +227,4 @@ pub fn compute_every(
         entities: Some(entities),
         failed: None,
     })
-}
-
-/// Risk order: the worst severity touching it, then how many signals, then how recent, then
-/// the entity itself (a total order, so the list is stable).
-fn by_risk(
-    a: (Severity, &[usize; 3], DateTime<Utc>, &Entity),
-    b: (Severity, &[usize; 3], DateTime<Utc>, &Entity),
-) -> Ordering {
-    b.0.cmp(&a.0)
-        .then_with(|| b.1.iter().sum::<usize>().cmp(&a.1.iter().sum::<usize>()))
-        .then_with(|| b.2.cmp(&a.2))
-        .then_with(|| a.3.cmp(b.3))
-}
-
-/// Every entity touched by the signals in view, with counts per source, top rows by risk, and
-/// the total. Counts into an array indexed by entity id (no hashing per reference); only the
-/// kept rows clone their entity.
-fn entity_rows(job: &ViewJob, in_view: &[u32]) -> (Vec<EntityRow>, usize) {
-    let snap = &job.snapshot;
-    /// Per entity, in 24 bytes (with the time as an `Option<DateTime>` 32: each thread holds
-    /// one for every entity, 8.5M at 10M events, while the pass runs).
-    #[derive(Clone, Copy)]
-    struct Acc {
-        counts: [u32; 3],
-        max_severity: Severity,
-        /// Microseconds since the epoch; `NEVER` when no signal in view touches it.
-        last_seen: i64,
-    }
-    const NEVER: i64 = i64::MIN;
-    let seen = |a: &Acc| {
-        (a.last_seen != NEVER)
-            .then(|| Utc.timestamp_micros(a.last_seen).single())
-            .flatten()
-    };
-    let empty = Acc {
-        counts: [0; 3],
-        last_seen: NEVER,
-        max_severity: Severity::Info,
-    };
-    let n = snap.entities.len();
-    // Each thread counts a share of the signals into its own array; the arrays are then added.
-    // One share per thread: every share allocates and merges an array of all entities.
-    let share = in_view
-        .len()
-        .div_ceil(rayon::current_num_threads())
-        .max(64 * 1024);
-    let acc = in_view
-        .par_chunks(share)
-        .fold(
-            || vec![empty; n],
-            |mut acc, part| {
-                for p in part {
-                    let s = &snap.signals[*p as usize];
-                    let slot = s.source.index();
-                    for id in snap.lists.get(*p as usize) {
-                        if let Some(a) = acc.get_mut(*id as usize) {
-                            a.counts[slot] += 1;
-                            a.last_seen = a.last_seen.max(s.time.timestamp_micros());
-                            a.max_severity = a.max_severity.max(s.severity);
-                        }
-                    }
-                }
-                acc
-            },
-        )
-        // `reduce_with`: no identity array of every entity to allocate and zero for the merge.
-        .reduce_with(|mut a, b| {
-            for (x, y) in a.iter_mut().zip(b) {
-                for k in 0..3 {
-                    x.counts[k] += y.counts[k];
-                }
-                x.last_seen = x.last_seen.max(y.last_seen);
-                x.max_severity = x.max_severity.max(y.max_severity);
-            }
-            a
-        })
-        .unwrap_or_else(|| vec![empty; n]);
-    let fuzzy = job.query.panes[PaneId::Entities.index()]
-        .filter
-        .as_ref()
-        .map(|q| q.fuzzy.clone())
-        .unwrap_or_default();
-    let mut rows: Vec<EntityRow> = Vec::new();
-    // The entity filter's answer per entity, taken once (None: no filter, every entity shown).
-    let accepted: Option<Vec<bool>> = (!fuzzy.is_empty()).then(|| {
-        acc.iter()
-            .enumerate()
-            .map(|(id, a)| {
-                a.last_seen != NEVER
-                    && crate::query::fuzzy_accepts(&snap.entities[id].to_string(), &fuzzy)
-            })
-            .collect()
-    });
-    let shown = |id: usize| accepted.as_ref().is_none_or(|a| a[id]);
-    // Rows are ordered by severity first: count the entities in view per severity, and only
-    // those at or above the lowest severity the top MAX_ENTITY_ROWS reach are ranked (at 1M
-    // entities, mostly addresses seen once in read-only calls, ranking them all was most of a
-    // full pass).
-    let mut per_severity = [0usize; 5];
-    for (id, a) in acc.iter().enumerate() {
-        if a.last_seen != NEVER && shown(id) {
-            per_severity[a.max_severity as usize] += 1;
-        }
-    }
-    let total: usize = per_severity.iter().sum();
-    let mut floor = Severity::Info;
-    let mut above = 0;
-    for sev in Severity::ALL.iter().rev() {
-        above += per_severity[*sev as usize];
-        if above >= MAX_ENTITY_ROWS {
-            floor = *sev;
-            break;
-        }
-    }
-    let mut kept: Vec<(Severity, [usize; 3], DateTime<Utc>, u32)> = acc
-        .iter()
-        .enumerate()
-        .filter_map(|(id, a)| {
-            let last = seen(a)?;
-            (a.max_severity >= floor).then_some((
-                a.max_severity,
-                a.counts.map(|c| c as usize),
-                last,
-                id as u32,
-            ))
-        })
-        .filter(|(.., id)| shown(*id as usize))
-        .collect();
-    let order = |a: &(Severity, [usize; 3], DateTime<Utc>, u32),
-                 b: &(Severity, [usize; 3], DateTime<Utc>, u32)| {
-        by_risk(
-            (a.0, &a.1, a.2, &snap.entities[a.3 as usize]),
-            (b.0, &b.1, b.2, &snap.entities[b.3 as usize]),
-        )
-    };
-    if kept.len() > MAX_ENTITY_ROWS {
-        kept.select_nth_unstable_by(MAX_ENTITY_ROWS, order);
-        kept.truncate(MAX_ENTITY_ROWS);
-    }
-    kept.sort_by(order);
-    rows.extend(kept.into_iter().map(|(sev, counts, last, id)| EntityRow {
-        entity: snap.entities[id as usize].clone(),
-        counts,
-        last_seen: last,
-        max_severity: sev,
-    }));
-    (rows, total)
 }
