@@ -48,6 +48,20 @@ impl ViewWorker {
     }
 }
 
+/// How long the worker waits without a job before it gives back what its passes freed.
+///
+/// A pass over millions of signals allocates and frees tens of megabytes a time (the rows per
+/// pane, the signals in view, the sort keys) on this thread and the pool's; mimalloc keeps the
+/// emptied pages until their thread allocates again, so a console left to rest after a 10M-event
+/// load held ~200 MB of them. Giving them back after every pass made keys wait for it (44–46 ms
+/// while a replay loaded: returning pages takes the process's memory-map lock, which the console's
+/// own allocations need too). So it is done only once no file is loading, after half a second
+/// with nothing to do.
+const IDLE: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// Passes over fewer signals free too little to be worth giving back.
+const LARGE: usize = 100_000;
+
 /// One pass: `compute`, or a stand-in in tests.
 type Pass = fn(
     &ViewJob,
@@ -64,7 +78,19 @@ fn work(
 ) {
     super::priority::lower_this_thread();
     let mut cache = EntityCache::default();
-    while let Ok(mut job) = rx.recv() {
+    // Whether a large pass ran since the memory was last given back.
+    let mut used = false;
+    loop {
+        let mut job = match rx.recv_timeout(IDLE) {
+            Ok(job) => job,
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                if std::mem::take(&mut used) {
+                    crate::allocator::release_freed_pages_everywhere();
+                }
+                continue;
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => return,
+        };
         // Only the newest queued job matters.
         while let Ok(newer) = rx.try_recv() {
             job = newer;
@@ -88,6 +114,7 @@ fn work(
                 Some(ViewResult::failure(&job, why))
             }
         };
+        used = job.settled && (used || job.snapshot.signals.len() >= LARGE);
         if let Some(result) = result {
             if tx.send(result).is_err() {
                 return;
