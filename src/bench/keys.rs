@@ -128,6 +128,27 @@ pub fn run(paths: &[PathBuf]) -> Result<(), String> {
                 std::thread::sleep(Duration::from_millis(1500));
                 rounds += 1;
             }
+            // The console at rest with everything loaded, what a responder's host holds: the
+            // feed has read every file but the console is still taking in its last batches and
+            // re-ranking; wait until the resident size holds still for 3 s (at most a minute).
+            if let Some((now, _)) = super::resident_mb() {
+                println!("resident memory when the feed finished reading: {now} MB");
+            }
+            let rest = Instant::now();
+            let mut still = Vec::new();
+            while rest.elapsed() < Duration::from_secs(60) {
+                std::thread::sleep(Duration::from_millis(500));
+                let Some((now, _)) = super::resident_mb() else {
+                    break;
+                };
+                still.push(now);
+                let last = &still[still.len().saturating_sub(6)..];
+                let (lo, hi) = (last.iter().min(), last.iter().max());
+                if last.len() == 6 && lo.zip(hi).is_some_and(|(lo, hi)| hi - lo <= hi / 200) {
+                    break;
+                }
+            }
+            println!("at rest after {:.1} s", rest.elapsed().as_secs_f64());
             press(KeyCode::Char('q'), "quit");
         });
         let input = Box::pin(futures_util::stream::unfold(key_rx, |mut rx| async move {
@@ -168,7 +189,7 @@ pub fn run(paths: &[PathBuf]) -> Result<(), String> {
             state.pane(crate::app::state::PaneId::CloudTrail).rows.len()
         );
         if let Some((now, peak)) = super::resident_mb() {
-            println!("resident memory with them loaded: {now} MB (peak during the load {peak} MB)");
+            println!("resident memory with them loaded, at rest: {now} MB (peak {peak} MB)");
         }
         Ok::<(), String>(())
     })?;

@@ -86,7 +86,8 @@ pub fn run(bench: Bench) -> Result<(), String> {
     }
 }
 
-/// This process's resident memory now and at its peak, in MB (Linux: /proc/self/status).
+/// This process's resident memory now and at its peak, in MB of 10^6 bytes (Linux:
+/// /proc/self/status, whose "kB" are KiB).
 fn resident_mb() -> Option<(u64, u64)> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let kb = |key: &str| {
@@ -95,7 +96,10 @@ fn resident_mb() -> Option<(u64, u64)> {
             .find_map(|l| l.strip_prefix(key))
             .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
     };
-    Some((kb("VmRSS:")? / 1000, kb("VmHWM:")? / 1000))
+    Some((
+        kb("VmRSS:")? * 1024 / 1_000_000,
+        kb("VmHWM:")? * 1024 / 1_000_000,
+    ))
 }
 
 /// Prints median, p95, max and min of a set of times in milliseconds (the min is the steadiest

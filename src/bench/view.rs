@@ -89,6 +89,9 @@ pub fn run(paths: &[PathBuf]) -> Result<(), String> {
     }
     state.pane_mut(PaneId::CloudTrail).filter = None;
     view::refresh(&mut state);
+    if let Some((now, peak)) = super::resident_mb() {
+        println!("resident memory after the passes: {now} MB (peak {peak} MB)");
+    }
 
     let theme = Theme::default_for(false);
     let mut terminal = Terminal::new(TestBackend::new(200, 60)).map_err(|e| e.to_string())?;
