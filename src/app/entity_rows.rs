@@ -170,8 +170,12 @@ pub(super) fn entity_rows(job: &ViewJob, in_view: &[u32]) -> (Vec<EntityRow>, us
     }
     // The riskiest MAX_ENTITY_ROWS in a heap whose top is the least risky of them: memory for
     // the rows kept, not for every candidate (48 bytes each, 400 MB at 10M events).
+    //
+    // Newest ids first: an entity is numbered when first seen, so later ones tend to be the
+    // more recent, and in id order nearly every one seen once displaced the heap's top (log n
+    // work each, 20 ms of a full pass at 1M); this way most are turned away by one comparison.
     let mut top: BinaryHeap<Ranked> = BinaryHeap::with_capacity(MAX_ENTITY_ROWS + 1);
-    for (id, a) in acc.iter().enumerate() {
+    for (id, a) in acc.iter().enumerate().rev() {
         let severity = severity_of(a.max_severity);
         if a.last_seen == 0 || severity < floor || !shown(id) {
             continue;
