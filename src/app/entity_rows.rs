@@ -212,3 +212,32 @@ pub(super) fn entity_rows(job: &ViewJob, in_view: &[u32]) -> (Vec<EntityRow>, us
         .collect();
     (rows, total)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{order_key, time_of};
+    use chrono::{TimeZone, Utc};
+
+    #[test]
+    fn times_keep_their_order_and_come_back_and_zero_is_never() {
+        let times = [
+            Utc.with_ymd_and_hms(1969, 12, 31, 23, 59, 59).unwrap(),
+            Utc.with_ymd_and_hms(1970, 1, 1, 0, 0, 0).unwrap(),
+            Utc.with_ymd_and_hms(2024, 1, 1, 12, 0, 0).unwrap(),
+            chrono::DateTime::<Utc>::MAX_UTC,
+            chrono::DateTime::<Utc>::MIN_UTC,
+        ];
+        for a in times {
+            let ka = order_key(a.timestamp_micros());
+            assert_ne!(ka, 0);
+            assert_eq!(
+                time_of(ka).map(|t| t.timestamp_micros()),
+                Some(a.timestamp_micros())
+            );
+            for b in times {
+                assert_eq!(ka.cmp(&order_key(b.timestamp_micros())), a.cmp(&b));
+            }
+        }
+        assert_eq!(time_of(0), None);
+    }
+}
