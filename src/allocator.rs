@@ -53,7 +53,8 @@ pub struct Scratch<T: bytemuck::Pod> {
 }
 
 enum ScratchStore<T> {
-    Mapped(memmap2::MmapMut, usize),
+    /// The length asked for times `size_of::<T>()` bytes: its slice is exactly the array.
+    Mapped(memmap2::MmapMut),
     Heap(Vec<T>),
 }
 
@@ -69,7 +70,7 @@ impl<T: bytemuck::Pod> Scratch<T> {
                     #[cfg(target_os = "linux")]
                     // Huge pages where the process allows them: a fault zeroes 2 MiB at once.
                     let _ = map.advise(memmap2::Advice::HugePage);
-                    ScratchStore::Mapped(map, len)
+                    ScratchStore::Mapped(map)
                 }
                 Err(_) => ScratchStore::Heap(vec![T::zeroed(); len]),
             }
@@ -81,14 +82,14 @@ impl<T: bytemuck::Pod> Scratch<T> {
 
     pub fn as_slice(&self) -> &[T] {
         match &self.store {
-            ScratchStore::Mapped(map, len) => &bytemuck::cast_slice(&map[..])[..*len],
+            ScratchStore::Mapped(map) => bytemuck::cast_slice(&map[..]),
             ScratchStore::Heap(v) => v,
         }
     }
 
     pub fn as_mut_slice(&mut self) -> &mut [T] {
         match &mut self.store {
-            ScratchStore::Mapped(map, len) => &mut bytemuck::cast_slice_mut(&mut map[..])[..*len],
+            ScratchStore::Mapped(map) => bytemuck::cast_slice_mut(&mut map[..]),
             ScratchStore::Heap(v) => v,
         }
     }

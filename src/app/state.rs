@@ -116,6 +116,13 @@ pub struct FeedStatus {
     pub initial_done: bool,
 }
 
+impl FeedStatus {
+    /// Files are still being read: the initial load, or a replay under way.
+    pub fn is_loading(&self) -> bool {
+        !self.initial_done || self.loading.is_some()
+    }
+}
+
 /// What is shown and how: the store, the panes' rows, cursors, sorts and filters, pivots.
 #[derive(Debug)]
 pub struct ViewState {

@@ -97,7 +97,7 @@ pub fn sync(state: &mut State) {
         .view
         .stories_synced
         .is_some_and(|t| state.now - t < chrono::Duration::seconds(1));
-    let loading = !state.session.feed.initial_done || state.session.feed.loading.is_some();
+    let loading = state.session.feed.is_loading();
     if recent && loading {
         return;
     }

@@ -107,7 +107,7 @@ impl ViewJob {
             snapshot: state.view.store.snapshot(),
             pivot_ids,
             now: state.now,
-            settled: state.session.feed.initial_done && state.session.feed.loading.is_none(),
+            settled: !state.session.feed.is_loading(),
         }
     }
 }

@@ -297,7 +297,7 @@ fn draw_empty(f: &mut Frame, state: &State, theme: &Theme, pane: PaneId, area: R
     let live = live_empty(state, pane);
     let text = if let Some(t) = live.as_deref() {
         t
-    } else if state.session.feed.loading.is_some() || !state.session.feed.initial_done {
+    } else if state.session.feed.is_loading() {
         "loading…"
     } else if state.view.pivots.is_empty()
         && state.view.story_pivot.is_none()
