@@ -1,5 +1,6 @@
 //! The application: state, commands, the pure update function, effects and the event loop.
 
+pub mod action_scope;
 #[cfg(test)]
 mod bindings_tests;
 pub mod commands;

@@ -119,11 +119,17 @@ pub fn execute(state: &mut State, cmd: Command) -> Option<Vec<Effect>> {
             }
             Some(Vec::new())
         }
-        Mode::ActionPick { items, cursor } => {
+        Mode::ActionPick {
+            items,
+            cursor,
+            origin,
+        } => {
             match cmd {
                 Command::Open | Command::Accept => {
-                    if let Some((a, t)) = items.get(*cursor).cloned() {
-                        super::respond::pick(state, a, t);
+                    // Bound to what the picker was opened on, whatever has focus now.
+                    let origin = origin.clone();
+                    if let Some(item) = items.get(*cursor).cloned() {
+                        super::respond::pick(state, &origin, item);
                     }
                 }
                 Command::Close | Command::Cancel => state.ui.mode = Mode::Normal,

@@ -61,10 +61,12 @@ pub enum Mode {
     },
     /// The attack stories, ranked, and the selected one's timeline.
     Stories(Box<super::stories::StoriesView>),
-    /// Choosing a response action for the selected row.
+    /// Choosing a response action for the row it was opened on (`origin`: focus and cursor
+    /// moves while it is open change nothing of what the plan acts on).
     ActionPick {
-        items: Vec<(crate::respond::Action, crate::respond::Target)>,
+        items: Vec<PickItem>,
         cursor: usize,
+        origin: Box<PickOrigin>,
     },
     /// Reading a plan; `typed` is the confirmation being typed.
     ActionPlan {
@@ -72,6 +74,23 @@ pub enum Mode {
         typed: String,
         error: Option<String>,
     },
+}
+
+/// One choice of the action picker: an action, its target, and the entity the target was made
+/// from (its account binds the plan; `None` for the finding or the signal itself).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PickItem {
+    pub action: crate::respond::Action,
+    pub target: crate::respond::Target,
+    pub entity: Option<Entity>,
+}
+
+/// What the action picker was opened on, fixed when it opens: a row's signal (by id), or an
+/// Entities row's entity.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PickOrigin {
+    pub signal: Option<String>,
+    pub entity: Option<Entity>,
 }
 
 impl Mode {

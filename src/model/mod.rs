@@ -1,6 +1,7 @@
 //! Domain types shared by everything: signals, severities, entities, time parsing.
 
 pub mod abuse;
+pub mod account;
 pub mod detection;
 pub mod entity;
 pub mod entity_list;
@@ -14,7 +15,7 @@ pub mod summary;
 pub mod text;
 pub mod time;
 
-pub use entity::{Entity, EntityKind};
+pub use entity::{AccountId, Entity, EntityKind};
 pub use entity_list::{EntitiesOf, EntityNames};
 pub use facets::{FacetFields, Facets};
 pub use raw::Raw;

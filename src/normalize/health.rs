@@ -98,7 +98,9 @@ fn affected(value: &str, account: Option<&str>) -> Option<Entity> {
     match value {
         "" | "UNKNOWN" => None,
         "AWS_ACCOUNT" => account.map(|a| Entity::new(EntityKind::Account, a)),
-        v => Entity::from_id(v).or_else(|| Some(Entity::new(EntityKind::Other, v))),
+        v => Entity::from_id(v)
+            .or_else(|| Some(Entity::new(EntityKind::Other, v)))
+            .map(|e| e.in_account(account)),
     }
 }
 
@@ -165,9 +167,30 @@ pub fn from_parts(parts: &Value, catalog: Option<&Catalog>) -> Result<Signal, su
     let category = text("eventTypeCategory")
         .map(str::to_string)
         .or_else(|| catalog.and_then(|c| c.get(&code).cloned()));
+    // An organization event names every account it affects: one signal for them all, each
+    // account an entity of its own (and each affected entity in its account, below); the
+    // signal names an account only when there is one.
+    let org_accounts: Vec<&str> = sources
+        .iter()
+        .flat_map(|s| array_at(s, &["affectedAccounts"]))
+        .filter_map(Value::as_str)
+        .take(crate::model::signal::MAX_ENTITIES)
+        .collect();
+    let several = {
+        let mut a = org_accounts.clone();
+        a.extend(
+            entity_items
+                .iter()
+                .filter_map(|e| str_at(e, &["awsAccountId"])),
+        );
+        a.sort_unstable();
+        a.dedup();
+        a.len() > 1
+    };
     let account = eb
         .and_then(|e| str_at(e, &["account"]))
         .or_else(|| text("affectedAccount"))
+        .filter(|_| !several)
         .or_else(|| {
             entity_items
                 .iter()
@@ -217,7 +240,13 @@ pub fn from_parts(parts: &Value, catalog: Option<&Catalog>) -> Result<Signal, su
         ));
     }
     for r in eb.map(|e| array_at(e, &["resources"])).unwrap_or(&[]) {
-        add(r.as_str().and_then(Entity::from_id));
+        add(r
+            .as_str()
+            .and_then(Entity::from_id)
+            .map(|e| e.in_account(account.as_deref())));
+    }
+    for a in &org_accounts {
+        add(Entity::from_id(a).filter(|e| e.kind == EntityKind::Account));
     }
     for item in entity_items {
         let acct = str_at(item, &["awsAccountId"]).or(account.as_deref());

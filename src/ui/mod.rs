@@ -2,6 +2,7 @@
 
 pub mod actions;
 pub mod chrome;
+pub mod entities;
 pub mod live_status;
 pub mod notebook;
 pub mod overlays;
@@ -22,7 +23,7 @@ pub fn draw(f: &mut Frame, state: &State, theme: &Theme) {
     }
     for (pane, rect) in layout::pane_rects(state, a.body) {
         if pane == PaneId::Entities {
-            panes::draw_entities(f, state, theme, rect);
+            entities::draw_entities(f, state, theme, rect);
         } else {
             panes::draw_signals(f, state, theme, pane, rect);
         }
@@ -46,7 +47,9 @@ pub fn draw(f: &mut Frame, state: &State, theme: &Theme) {
         Mode::IncidentPick { items, cursor } => {
             notebook::draw_incident_pick(f, items, *cursor, theme, a.body)
         }
-        Mode::ActionPick { items, cursor } => actions::draw_pick(f, items, *cursor, theme, a.body),
+        Mode::ActionPick { items, cursor, .. } => {
+            actions::draw_pick(f, items, *cursor, theme, a.body)
+        }
         Mode::ActionPlan { plan, typed, error } => actions::draw_plan(
             f,
             plan,

@@ -62,7 +62,7 @@ fn status_text(state: &State, pane: PaneId) -> String {
     parts.join(" · ")
 }
 
-fn block<'a>(state: &State, pane: PaneId, theme: &Theme, count: usize) -> Block<'a> {
+pub(super) fn block<'a>(state: &State, pane: PaneId, theme: &Theme, count: usize) -> Block<'a> {
     let focused = state.view.focus == pane;
     let border = if focused {
         theme.style("pane.focused")
@@ -97,7 +97,7 @@ fn block<'a>(state: &State, pane: PaneId, theme: &Theme, count: usize) -> Block<
 }
 
 /// First visible row so the cursor stays on screen.
-fn offset(cursor: usize, height: usize) -> usize {
+pub(super) fn offset(cursor: usize, height: usize) -> usize {
     cursor.saturating_sub(height.saturating_sub(1))
 }
 
@@ -293,7 +293,7 @@ pub fn draw_signals(f: &mut Frame, state: &State, theme: &Theme, pane: PaneId, a
     }
 }
 
-fn draw_empty(f: &mut Frame, state: &State, theme: &Theme, pane: PaneId, area: Rect) {
+pub(super) fn draw_empty(f: &mut Frame, state: &State, theme: &Theme, pane: PaneId, area: Rect) {
     let live = live_empty(state, pane);
     let text = if let Some(t) = live.as_deref() {
         t
@@ -324,69 +324,5 @@ fn draw_empty(f: &mut Frame, state: &State, theme: &Theme, pane: PaneId, area: R
             .wrap(ratatui::widgets::Wrap { trim: true }),
             r,
         );
-    }
-}
-
-pub fn draw_entities(f: &mut Frame, state: &State, theme: &Theme, area: Rect) {
-    let view = state.pane(PaneId::Entities);
-    let block = block(state, PaneId::Entities, theme, view.entity_total);
-    let inner_h = area.height.saturating_sub(3) as usize;
-    let inner_w = area.width.saturating_sub(2);
-    let start = offset(view.cursor, inner_h);
-    let end = (start + inner_h).min(view.entity_rows.len());
-    let id_w = inner_w.saturating_sub(2 + 14 + 4 * 3 + 5 + 6).max(8) as usize;
-    let rows: Vec<Row> = view.entity_rows[start..end]
-        .iter()
-        .enumerate()
-        .map(|(n, r)| {
-            let count = |c: usize| {
-                if c == 0 {
-                    "·".to_string()
-                } else {
-                    c.to_string()
-                }
-            };
-            let row = Row::new(vec![
-                Cell::from(Span::styled(
-                    r.max_severity.glyph(),
-                    theme.severity(r.max_severity),
-                )),
-                Cell::from(Span::styled(r.entity.kind.label(), theme.style("text.dim"))),
-                Cell::from(fit(&r.entity.id, id_w)),
-                Cell::from(count(r.counts[0])),
-                Cell::from(count(r.counts[1])),
-                Cell::from(count(r.counts[2])),
-                Cell::from(Span::styled(
-                    ago(state.now, r.last_seen),
-                    theme.style("text.dim"),
-                )),
-            ]);
-            if start + n == view.cursor && state.view.focus == PaneId::Entities {
-                row.style(theme.style("selection"))
-            } else {
-                row
-            }
-        })
-        .collect();
-    let widths = [
-        Constraint::Length(1),
-        Constraint::Length(14),
-        Constraint::Min(8),
-        Constraint::Length(4),
-        Constraint::Length(4),
-        Constraint::Length(4),
-        Constraint::Length(5),
-    ];
-    let header =
-        Row::new(vec!["", "kind", "id", "H", "GD", "CT", "last"]).style(theme.style("text.dim"));
-    f.render_widget(
-        Table::new(rows, widths)
-            .header(header)
-            .block(block)
-            .column_spacing(1),
-        area,
-    );
-    if view.entity_rows.is_empty() {
-        draw_empty(f, state, theme, PaneId::Entities, area);
     }
 }

@@ -105,16 +105,32 @@ impl Watcher {
     /// signal's account.
     async fn respond(&mut self, s: &Signal, name: &str) -> Result<String, String> {
         let action = Action::from_name(name).ok_or_else(|| format!("unknown action {name}"))?;
-        // `handle` detached the signal: its entities are its own.
-        let target = s
+        // `handle` detached the signal: its entities are its own (with the accounts the
+        // store merged for them).
+        let (target, entity) = s
             .own_entities()
             .unwrap_or_default()
             .iter()
-            .filter_map(Target::from_entity)
-            .find(|t| action.applies(t))
+            .filter_map(|e| Target::from_entity(e).map(|t| (t, e)))
+            .find(|(t, _)| action.applies(t))
             .ok_or_else(|| format!("{name}: nothing in this signal it applies to"))?;
+        // The entity's own account, never the account that logged the signal: a user of B
+        // seen in C's trail is B's. Unknown or several: refused, saying why.
+        let account = match entity.account.get() {
+            Some(a) => a,
+            None if entity.account.is_several() => {
+                return Err(format!(
+                    "{name}: refused: {entity} is named with more than one account in the records"
+                ))
+            }
+            None => {
+                return Err(format!(
+                    "{name}: refused: the records do not say which account {entity} belongs to"
+                ))
+            }
+        };
         let known = self.known().await;
-        let (account, profile) = crate::respond::bind::profile_for(s.account(), &known)?;
+        let (account, profile) = crate::respond::bind::profile_for(Some(&account), &known)?;
         let ctx = PlanCtx {
             account: Some(account),
             region: s
