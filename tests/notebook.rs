@@ -39,6 +39,8 @@ fn scripted() -> Incident {
         } else {
             vec![]
         },
+        kind: title.into(),
+        sensitive: None,
     };
     let entries = vec![
         e(

@@ -7,6 +7,7 @@ pub mod entity;
 pub mod entity_list;
 pub mod facets;
 pub mod nested;
+pub mod principal;
 pub mod raw;
 pub mod severity;
 pub mod signal;

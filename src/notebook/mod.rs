@@ -10,6 +10,7 @@ pub mod journal;
 pub mod markdown;
 pub mod ops;
 pub mod runner;
+pub mod sensitive;
 
 pub use book::Book;
 pub use entry::{Entry, EntryKind, Phase, Priority, Section};

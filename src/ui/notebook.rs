@@ -48,6 +48,10 @@ pub fn draw_notebook(f: &mut Frame, state: &State, scroll: usize, theme: &Theme,
         );
         return;
     };
+    // The gate: sensitive evidence the console's principal may not read shows its kind only,
+    // whoever pinned it.
+    let seen = inc.seen_by(crate::app::routing::principal(state).as_deref());
+    let inc = &seen;
     let title = format!(
         " {} · {} · {} · {} ",
         inc.id,
