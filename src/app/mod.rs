@@ -7,6 +7,7 @@ mod copy;
 pub mod detail;
 mod entity_rows;
 pub mod help;
+pub mod hunt;
 pub mod keys;
 pub mod layout;
 pub mod live;

@@ -72,6 +72,8 @@ pub enum Mode {
         typed: String,
         error: Option<String>,
     },
+    /// Reading a hunt's query before it runs (`State::hunts`).
+    HuntPreview,
 }
 
 impl Mode {
@@ -91,6 +93,7 @@ impl Mode {
             Mode::IncidentPick { .. } => "INCIDENTS",
             Mode::ActionPick { .. } => "ACTION",
             Mode::ActionPlan { .. } => "PLAN",
+            Mode::HuntPreview => "HUNT",
         }
     }
 }
@@ -220,6 +223,8 @@ pub struct State {
     pub ui: UiState,
     /// Original records being read back from replayed files.
     pub records: super::records::Reads,
+    /// Hunts on Athena: the one shown or running, and the signals they brought.
+    pub hunts: super::hunt::Hunts,
 }
 
 impl State {
@@ -268,6 +273,7 @@ impl State {
                 quit: false,
             },
             records: Default::default(),
+            hunts: Default::default(),
         }
     }
 

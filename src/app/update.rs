@@ -37,6 +37,10 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Records(read) => super::records::on_read(state, read),
+        Msg::Hunt { generation, event } => {
+            super::hunt::on_event(state, generation, event);
+            Vec::new()
+        }
         Msg::Resize(w, h) => {
             state.ui.size = (w, h);
             Vec::new()

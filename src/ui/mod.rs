@@ -2,6 +2,7 @@
 
 pub mod actions;
 pub mod chrome;
+pub mod hunt;
 pub mod live_status;
 pub mod notebook;
 pub mod overlays;
@@ -56,6 +57,7 @@ pub fn draw(f: &mut Frame, state: &State, theme: &Theme) {
             theme,
             a.body,
         ),
+        Mode::HuntPreview => hunt::draw_preview(f, state, theme, a.body),
         Mode::Normal | Mode::Filter { .. } => {}
     }
     chrome::draw_toasts(f, state, theme, a.body);
