@@ -123,6 +123,8 @@ pub enum Outcome {
         reused: bool,
         /// "GetQueryResults" or "the CSV result in S3".
         via: &'static str,
+        /// How long reading the rows took (after the query succeeded).
+        read: Duration,
     },
     /// Athena's reason, as it gave it.
     Failed(String),
@@ -141,15 +143,18 @@ impl Outcome {
                 scanned,
                 reused,
                 via,
+                read,
             } => format!(
-                "{kept} signals from {rows} rows; {} scanned ({}){}; read through {via}",
+                "{kept} signals from {rows} rows; {} scanned ({}){}; read through {via} in {:.1} s ({:.0} rows/s)",
                 bytes(*scanned),
                 dollars(*scanned),
                 if *reused {
                     ", Athena reused an earlier result"
                 } else {
                     ""
-                }
+                },
+                read.as_secs_f64(),
+                *rows as f64 / read.as_secs_f64().max(1e-3)
             ),
             Outcome::Failed(r) => format!("Athena query FAILED: {r}"),
             Outcome::Cancelled(r) => format!("cancelled: {r}"),
@@ -223,6 +228,7 @@ pub async fn execute(cfg: &Config, sql: &str) -> Outcome {
             scanned: f.scanned,
             reused: f.reused,
             via: "GetQueryExecution",
+            read: Duration::ZERO,
         },
         Err(o) => o,
     }
@@ -253,6 +259,7 @@ mod tests {
             scanned: 2_000_000,
             reused: true,
             via: "GetQueryResults",
+            read: Duration::from_secs(2),
         };
         assert!(o.line().contains("4 signals from 5 rows"), "{}", o.line());
         assert!(o.line().contains("reused"));

@@ -27,6 +27,7 @@ struct Sink<'a> {
     rows: u64,
     kept: u64,
     last: Instant,
+    began: Instant,
     f: &'a Finished,
 }
 
@@ -82,6 +83,7 @@ impl Sink<'_> {
             scanned: self.f.scanned,
             reused: self.f.reused,
             via,
+            read: self.began.elapsed(),
         }
     }
 }
@@ -115,6 +117,7 @@ pub async fn read(
         rows: 0,
         kept: 0,
         last: Instant::now(),
+        began: Instant::now(),
         f,
     };
     let first = match page(c, &f.id, None).await {
