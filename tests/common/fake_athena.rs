@@ -4,10 +4,12 @@
 //! the tests skip, unless AIRC_REQUIRE_FAKE_ATHENA is set (as scripts/test does).
 #![allow(dead_code)]
 
+use serde_json::Value;
+use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 
 pub struct FakeAthena {
     pub url: String,
@@ -115,3 +117,46 @@ impl Drop for FakeAthena {
         let _ = self.child.wait();
     }
 }
+
+/// The Invictus CloudTrail files (the fixture copy).
+pub fn trail() -> PathBuf {
+    super::datasets_fixture().join("invictus-aws-dataset/CloudTrail")
+}
+
+pub fn airc(fake: &FakeAthena, args: &[&str]) -> Output {
+    let cfg = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    Command::new(env!("CARGO_BIN_EXE_airc"))
+        .args(args)
+        .envs(fake.env())
+        .env("AIRC_CONFIG_DIR", cfg.path())
+        .env("AIRC_DATA_DIR", cfg.path())
+        .env_remove("AWS_PROFILE")
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// id → (severity, detections) of each JSON line.
+pub fn lines(out: &[u8]) -> Faces {
+    String::from_utf8_lossy(out)
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .map(|v| {
+            assert_eq!(v["history"], true, "{v}");
+            let det = v["detections"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .map(|d| d.as_str().unwrap_or("").to_string())
+                        .collect()
+                })
+                .unwrap_or_default();
+            (
+                v["id"].as_str().unwrap_or("").to_string(),
+                (v["severity"].as_str().unwrap_or("").to_string(), det),
+            )
+        })
+        .collect()
+}
+
+/// id → (severity, detections).
+pub type Faces = BTreeMap<String, (String, Vec<String>)>;
