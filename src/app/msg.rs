@@ -37,7 +37,7 @@ pub enum Msg {
 pub enum HuntEvent {
     Status(crate::athena::Status),
     Note(String),
-    /// These signals (already sent to the store) came from the hunt.
+    /// These signals (sent to the store right after) came from the hunt.
     Arrived(Vec<crate::model::SignalId>),
     Done(crate::athena::Outcome),
 }

@@ -73,12 +73,10 @@ fn on_feed(state: &mut State, feed: Feed) -> Vec<Effect> {
                 }
                 // A new signal is appended: the last one is what just arrived.
                 if inserted == Insert::New && state.session.feed.initial_done {
-                    alarming |= state
-                        .view
-                        .store
-                        .signals()
-                        .last()
-                        .is_some_and(|s| s.severity >= Severity::High);
+                    // History a hunt brought is not news: no bell for it.
+                    alarming |= state.view.store.signals().last().is_some_and(|s| {
+                        s.severity >= Severity::High && !state.hunts.history.contains(&s.id)
+                    });
                 }
             }
             // The room a replay's `Expect` asked for, one table of each index at a time (four

@@ -198,9 +198,9 @@ async fn feed(
                         m.2 += batch.len() as u64;
                     }
                     let ids = batch.iter().map(|a| a.signal.id.clone()).collect();
+                    send(HuntEvent::Arrived(ids));
                     let items = batch.into_iter().map(Normalized::signal).collect();
                     let _ = tx.send(Msg::Feed(Feed::Items(items)));
-                    send(HuntEvent::Arrived(ids));
                 }
                 _ => {}
             }

@@ -1,6 +1,6 @@
 //! The hunt effect: runs `crate::athena::run` as a task of the console's runtime and turns what
 //! it reports into the loop's messages. Signals enter the store as any source's (`Feed::Items`),
-//! followed by their ids so the panes mark them as from history.
+//! right after their ids, so the panes mark them as from history and no bell rings for them.
 
 use crate::app::hunt::HuntRequest;
 use crate::app::msg::{Feed, HuntEvent, Msg};
@@ -47,10 +47,11 @@ async fn run(req: HuntRequest, tx: mpsc::UnboundedSender<Msg>, cancel: watch::Re
                 Progress::Status(s) => send(HuntEvent::Status(s)),
                 Progress::Note(n) => send(HuntEvent::Note(n)),
                 Progress::Signals(batch) => {
+                    // Their ids first: the store then knows them as history (no bell).
                     let ids = batch.iter().map(|a| a.signal.id.clone()).collect();
+                    send(HuntEvent::Arrived(ids));
                     let items = batch.into_iter().map(Normalized::signal).collect();
                     let _ = tx.send(Msg::Feed(Feed::Items(items)));
-                    send(HuntEvent::Arrived(ids));
                 }
             }
         }
