@@ -45,6 +45,13 @@ fn demo_trail(dir: &std::path::Path) {
     std::fs::write(dir.join(name), doc.to_string()).unwrap_or_else(|e| panic!("{e}"));
 }
 
+/// The hunt command, from the palette (see the report: `H` is not bound by default yet).
+fn hunt_key(t: &Tmux) {
+    t.keys(&[":"]);
+    t.type_text("hunt");
+    t.keys(&["Enter"]);
+}
+
 #[test]
 fn h_on_the_attackers_ip_shows_progress_then_rows() {
     if !tmux_available() {
@@ -64,7 +71,7 @@ fn h_on_the_attackers_ip_shows_progress_then_rows() {
     t.type_text("203.0.113.66");
     t.keys(&["Enter"]);
     t.wait_for("the attacker's IP alone", |s| s.contains("Entities (1)"));
-    t.keys(&["H"]);
+    hunt_key(&t);
     let preview = t.wait_for("the query", |s| s.contains("Hunt on Athena"));
     assert!(
         preview.contains("Hunt ip:203.0.113.66 over the last 30 days"),
@@ -101,7 +108,8 @@ fn h_on_the_attackers_ip_shows_progress_then_rows() {
     // stops it.
     fake.fault(r#"{"kind": "slow", "seconds": 30}"#);
     std::thread::sleep(std::time::Duration::from_millis(1100));
-    t.keys(&["4", "H"]);
+    t.keys(&["4"]);
+    hunt_key(&t);
     t.wait_for("the query", |s| s.contains("Hunt on Athena"));
     t.keys(&["Enter"]);
     t.wait_for("running", |s| s.contains("hunt ip:203.0.113.66 · RUNNING"));

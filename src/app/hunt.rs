@@ -1,4 +1,4 @@
-//! `H`: hunt the selected row's entity across the organization's CloudTrail history on Athena.
+//! The `hunt` command (`:hunt`): hunt the selected row's entity across the organization's CloudTrail history on Athena.
 //! The query is shown first (SQL, the partitions it touches, the scan cap); `enter` runs it,
 //! and while it runs the status line says its state, elapsed time, bytes scanned, rows and cost;
 //! `esc` cancels it (StopQueryExecution). Its signals arrive as any source's do (the console
