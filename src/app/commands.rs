@@ -236,6 +236,14 @@ pub(super) fn global_command(state: &mut State, cmd: Command) -> Vec<Effect> {
     match cmd {
         Command::Quit => state.ui.quit = true,
         Command::CloudTrailLookup => return super::lookup::lookup(state),
+        Command::Hunt => {
+            if row_hidden(state) {
+                state.toast(HIDDEN_ROW, true);
+            } else {
+                let entities = current_entities(state);
+                super::hunt::preview(state, &entities);
+            }
+        }
         Command::Respond => super::respond::open(state),
         Command::Help => {
             state.ui.mode = Mode::Help {
@@ -301,6 +309,13 @@ pub(super) fn global_command(state: &mut State, cmd: Command) -> Vec<Effect> {
         Command::Top => move_cursor(state, 0, Some(0)),
         Command::Bottom => move_cursor(state, 0, Some(usize::MAX)),
         Command::Open | Command::Accept => return open_detail(state),
+        Command::Close | Command::Cancel if state.ui.mode == Mode::Normal => {
+            // A running hunt is what esc stops first.
+            match super::hunt::cancel(state) {
+                Some(effects) => return effects,
+                None => close(state),
+            }
+        }
         Command::Close | Command::Cancel | Command::PivotBack => close(state),
         Command::Pivot => {
             if state.view.focus == PaneId::Entities {

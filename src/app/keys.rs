@@ -24,7 +24,8 @@ pub(super) fn context(mode: &Mode) -> Context {
         | Mode::Help { .. }
         | Mode::Palette { .. }
         | Mode::NewIncident { .. }
-        | Mode::ActionPlan { .. } => Context::Input,
+        | Mode::ActionPlan { .. }
+        | Mode::HuntPreview => Context::Input,
     }
 }
 

@@ -8,6 +8,9 @@ mod copy;
 pub mod detail;
 mod entity_rows;
 pub mod help;
+pub mod hunt;
+#[cfg(test)]
+mod hunt_tests;
 pub mod keys;
 pub mod layout;
 pub mod live;

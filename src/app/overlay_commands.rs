@@ -253,6 +253,7 @@ pub fn execute(state: &mut State, cmd: Command) -> Option<Vec<Effect>> {
             Some(Vec::new())
         }
         Mode::Stories(_) => super::stories::execute(state, cmd),
+        Mode::HuntPreview => Some(super::hunt::execute(state, cmd)),
         Mode::Normal => None,
     }
 }

@@ -74,6 +74,8 @@ pub enum Mode {
         typed: String,
         error: Option<String>,
     },
+    /// Reading a hunt's query before it runs (`State::hunts`).
+    HuntPreview,
 }
 
 /// One choice of the action picker: an action, its target, and the entity the target was made
@@ -110,6 +112,7 @@ impl Mode {
             Mode::IncidentPick { .. } => "INCIDENTS",
             Mode::ActionPick { .. } => "ACTION",
             Mode::ActionPlan { .. } => "PLAN",
+            Mode::HuntPreview => "HUNT",
         }
     }
 }
@@ -239,6 +242,8 @@ pub struct State {
     pub ui: UiState,
     /// Original records being read back from replayed files.
     pub records: super::records::Reads,
+    /// Hunts on Athena: the one shown or running, and the signals they brought.
+    pub hunts: super::hunt::Hunts,
 }
 
 impl State {
@@ -287,6 +292,7 @@ impl State {
                 quit: false,
             },
             records: Default::default(),
+            hunts: Default::default(),
         }
     }
 

@@ -54,6 +54,7 @@ commands! {
     SortNext => "sort_next", "Sort by the next column";
     SortReverse => "sort_reverse", "Reverse the sort order";
     CloudTrailLookup => "cloudtrail_lookup", "Look up the selected access key, user or resource in live CloudTrail (LookupEvents)";
+    Hunt => "hunt", "Hunt the selected entity across the organization's CloudTrail history on Athena (the query is shown first; esc cancels it)";
     Respond => "respond", "Plan a response action on the selected row (preview, confirm, run, audit)";
     CopyId => "copy_id", "Copy the selected id to the clipboard (OSC 52)";
     CopyArn => "copy_arn", "Copy the selected ARN or entity id (OSC 52)";

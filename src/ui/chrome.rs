@@ -193,7 +193,14 @@ pub fn draw_status(f: &mut Frame, state: &State, theme: &Theme, area: Rect) {
         _ => {
             // Keep room for the freshness note; drop the hints that do not fit.
             let mut room = (area.width as usize).saturating_sub(10 + 22);
-            for (k, label) in hints(state) {
+            // A hunt's progress (or how it ended) takes the hints' place.
+            let hunt = crate::app::hunt::status_line(state);
+            if let Some((text, failed)) = &hunt {
+                let style = if *failed { "pane.error" } else { "text" };
+                spans.push(Span::styled(fit(text, room), theme.style(style)));
+                room = 0;
+            }
+            for (k, label) in hints(state).into_iter().filter(|_| hunt.is_none()) {
                 let w = k.chars().count() + label.chars().count() + 3;
                 if w > room {
                     break;

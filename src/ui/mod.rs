@@ -3,6 +3,7 @@
 pub mod actions;
 pub mod chrome;
 pub mod entities;
+pub mod hunt;
 pub mod live_status;
 pub mod notebook;
 pub mod overlays;
@@ -59,6 +60,7 @@ pub fn draw(f: &mut Frame, state: &State, theme: &Theme) {
             theme,
             a.body,
         ),
+        Mode::HuntPreview => hunt::draw_preview(f, state, theme, a.body),
         Mode::Normal | Mode::Filter { .. } => {}
     }
     chrome::draw_toasts(f, state, theme, a.body);
