@@ -40,7 +40,7 @@ fn replayed(signals: &[airc::model::Signal], entity: &str, from: &str, until: &s
     let w = airc::hunt::Window::new(t(from), t(until)).unwrap_or_else(|e| panic!("{e}"));
     signals
         .iter()
-        .filter(|s| w.contains(s.time) && s.touches(&e))
+        .filter(|s| w.contains(s.time) && s.names(&e))
         .map(|s| {
             (
                 s.id.to_string(),

@@ -106,7 +106,7 @@ impl Hunt {
     /// Whether a signal made from a result row is one this hunt answers with: in the window and
     /// naming the entity, as the normalizer found it (the SQL is a superset).
     pub fn keeps(&self, s: &crate::model::Signal) -> bool {
-        self.window.contains(s.time) && s.touches(&self.entity)
+        self.window.contains(s.time) && s.names(&self.entity)
     }
 }
 

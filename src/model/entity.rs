@@ -180,6 +180,17 @@ impl Entity {
         self.account.get()
     }
 
+    /// Whether this entity is one `wanted` names: the same kind and id, and, when `wanted`
+    /// names an account, that account (`iam_user:ci-deploy` typed on a command line is every
+    /// account's `ci-deploy`; the one picked from a row is its own account's only).
+    pub fn is_named_by(&self, wanted: &Entity) -> bool {
+        self.kind == wanted.kind
+            && self.id == wanted.id
+            && (!wanted.account.is_known()
+                || !self.kind.is_account_scoped()
+                || self.account == wanted.account)
+    }
+
     /// Recognises a bare resource id by its documented shape (`i-…`, `vol-…`, `AKIA…`, an IP
     /// address, a 12-digit account, an ARN). Returns `None` for anything else.
     pub fn from_id(value: &str) -> Option<Entity> {
@@ -310,6 +321,11 @@ mod tests {
         );
         let bucket = Entity::from_arn("arn:aws:s3:::b");
         assert_eq!(bucket.and_then(|e| e.account()), None);
+        // A name without an account names every account's; with one, that account's only.
+        let any = Entity::new(EntityKind::IamUser, "ci-deploy");
+        assert!(b.is_named_by(&any) && c.is_named_by(&any));
+        assert!(b.is_named_by(&b) && !c.is_named_by(&b));
+        assert!(k1.is_named_by(&k2) && k2.is_named_by(&k1));
     }
 
     #[test]
