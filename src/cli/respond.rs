@@ -94,7 +94,7 @@ pub fn run(a: RespondArgs) -> Result<i32, String> {
         }
         let env = Env {
             read_only,
-            evidence_dir: evidence_dir(&data, a.incident.as_deref()),
+            evidence_dir: evidence_dir(&data, a.incident.as_deref())?,
             data_dir: data.clone(),
         };
         let outcome = execute(&p, &clients, &env).await;

@@ -142,6 +142,15 @@ impl Book {
             id: id.to_string(),
             path: path.clone(),
         })?;
+        // Everything named after an incident (its evidence folder, exports, tags) takes the id
+        // read here: the one inside the journal must be the file's, itself a well-formed id.
+        if inc.id != id {
+            return Err(Error::WrongId {
+                id: id.to_string(),
+                inner: crate::safe_text::line(&inc.id).into_owned(),
+                path,
+            });
+        }
         // The size of what was read, not a later stat: a write in between shows as growth.
         inc.journal_bytes = bytes.len() as u64;
         Ok((inc, problems))
@@ -199,8 +208,35 @@ mod tests {
             .to_string()
             .contains("no incident"));
         let a = book.create("a", Priority::P2, "me", vec![]).unwrap();
+        assert!(valid_id(&a.id), "{}", a.id);
         let b = book.create("b", Priority::P2, "me", vec![]).unwrap();
         assert_ne!(a.id, b.id);
         assert!(book.check(&a.id).is_ok());
     }
+
+    #[test]
+    fn a_journal_whose_inner_id_is_not_its_file_name_is_refused() {
+        let d = tempfile::tempdir().unwrap();
+        let book = Book::at(d.path());
+        for inner in ["../../x", "IR-20260101-2", "IR-20260101-1/../../y", ""] {
+            let path = book.path("IR-20260101-1");
+            let _ = std::fs::remove_file(&path);
+            let opened = Entry::now(EntryKind::Opened {
+                id: inner.into(),
+                title: "crafted".into(),
+                severity: Priority::P2,
+                commander: "x".into(),
+                responders: vec![],
+            });
+            journal::append(&path, &opened).unwrap();
+            let err = book.open("IR-20260101-1").unwrap_err().to_string();
+            assert!(
+                err.contains(&path.display().to_string()) && err.contains("refused"),
+                "{err}"
+            );
+            let (ok, bad) = book.list();
+            assert!(ok.is_empty() && bad.len() == 1, "{ok:?} {bad:?}");
+        }
+    }
+
 }
