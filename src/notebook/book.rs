@@ -104,14 +104,11 @@ impl Book {
     ) -> Result<Incident, Error> {
         crate::private_files::dir(&self.dir).map_err(|e| Error::io(&self.dir, e))?;
         // The journal is created with create_new: two consoles opening an incident at the
-        // same moment get two ids, never one shared journal.
+        // same moment get two ids, never one shared journal. Its directory entry (and a new
+        // incidents/ folder's) is synced before the incident is said to be open.
         let mut id = self.next_id();
         for _ in 0..1000 {
-            let mut new = std::fs::OpenOptions::new();
-            new.write(true).create_new(true);
-            #[cfg(unix)]
-            std::os::unix::fs::OpenOptionsExt::mode(&mut new, 0o600);
-            match new.open(self.path(&id)) {
+            match crate::private_files::create_new(&self.path(&id)) {
                 Ok(_) => break,
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => id = self.next_id(),
                 Err(e) => return Err(Error::io(self.path(&id), e)),
@@ -239,4 +236,24 @@ mod tests {
         }
     }
 
+    #[test]
+    fn a_new_incident_has_its_directory_entries_synced() {
+        let d = tempfile::tempdir().unwrap();
+        let data = d.path().join("data");
+        let book = Book::at(&data);
+        let _ = crate::private_files::synced();
+        book.create("a", Priority::P2, "me", vec![]).unwrap();
+        let synced = crate::private_files::synced();
+        // The journal's entry in incidents/, incidents/ in the data dir, the data dir in its
+        // parent: each created here, each synced.
+        for dir in [&book.dir, &data, &d.path().to_path_buf()] {
+            assert!(
+                synced.contains(dir),
+                "{} not synced: {synced:?}",
+                dir.display()
+            );
+        }
+        book.create("b", Priority::P2, "me", vec![]).unwrap();
+        assert!(crate::private_files::synced().contains(&book.dir));
+    }
 }
