@@ -9,6 +9,7 @@ mod entity_rows;
 pub mod help;
 pub mod keys;
 pub mod layout;
+pub mod line;
 pub mod live;
 pub mod lookup;
 pub mod msg;
@@ -17,6 +18,8 @@ pub mod overlay_commands;
 pub mod palette;
 pub mod pane;
 pub mod priority;
+#[cfg(test)]
+mod prompt_tests;
 pub mod records;
 pub mod respond;
 pub mod routing;

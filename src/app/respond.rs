@@ -133,7 +133,7 @@ pub fn pick(state: &mut State, action: Action, target: Target) {
         Ok(p) => {
             state.ui.mode = Mode::ActionPlan {
                 plan: Box::new(p),
-                typed: String::new(),
+                typed: Default::default(),
                 error: None,
             }
         }

@@ -1,7 +1,8 @@
 //! The response-action overlays: the action picker and the plan with its confirmation.
 
 use super::overlays::{draw_list, frame_block};
-use super::text::fit;
+use super::text::{fit, with_cursor};
+use crate::app::state::LineInput;
 use crate::respond::plan::Plan;
 use crate::respond::{Action, Target};
 use crate::theme::Theme;
@@ -53,7 +54,7 @@ pub fn draw_pick(
 pub fn draw_plan(
     f: &mut Frame,
     plan: &Plan,
-    typed: &str,
+    typed: &LineInput,
     error: Option<&str>,
     read_only: bool,
     theme: &Theme,
@@ -92,7 +93,7 @@ pub fn draw_plan(
                 format!("destructive: type {word} and enter to run · esc cancels: "),
                 theme.style("pane.error"),
             ),
-            Span::raw(format!("{}▏", fit(typed, 40))),
+            Span::raw(with_cursor(typed, 40)),
         ])
     } else {
         Line::from(Span::styled(
