@@ -247,13 +247,13 @@ pub(super) fn global_command(state: &mut State, cmd: Command) -> Vec<Effect> {
         Command::Respond => super::respond::open(state),
         Command::Help => {
             state.ui.mode = Mode::Help {
-                query: String::new(),
+                query: Default::default(),
                 cursor: 0,
             }
         }
         Command::Palette => {
             state.ui.mode = Mode::Palette {
-                query: String::new(),
+                query: Default::default(),
                 cursor: 0,
             }
         }
@@ -267,7 +267,7 @@ pub(super) fn global_command(state: &mut State, cmd: Command) -> Vec<Effect> {
             let text = current.as_ref().map(|q| q.text.clone()).unwrap_or_default();
             state.ui.mode = Mode::Filter {
                 all,
-                text,
+                text: text.into(),
                 error: None,
             };
         }
@@ -367,6 +367,18 @@ pub(super) fn global_command(state: &mut State, cmd: Command) -> Vec<Effect> {
             let on = if state.session.bell { "on" } else { "off" };
             state.toast(format!("bell on new High/Critical: {on}"), false);
         }
+        // A prompt's editing (keys.rs), bound by a user's keymap outside one.
+        Command::LineStart
+        | Command::LineEnd
+        | Command::CharLeft
+        | Command::CharRight
+        | Command::WordLeft
+        | Command::WordRight
+        | Command::KillToStart
+        | Command::KillWord
+        | Command::KillToEnd
+        | Command::DeleteChar
+        | Command::Yank => state.toast(format!("{cmd} edits a prompt's line: none is open"), false),
         // Handled by the detail view, the editor and the notebook before reaching here.
         Command::Search
         | Command::SearchNext

@@ -13,6 +13,7 @@ pub mod hunt;
 mod hunt_tests;
 pub mod keys;
 pub mod layout;
+pub mod line;
 pub mod live;
 pub mod lookup;
 pub mod msg;
@@ -21,6 +22,8 @@ pub mod overlay_commands;
 pub mod palette;
 pub mod pane;
 pub mod priority;
+#[cfg(test)]
+mod prompt_tests;
 pub mod records;
 pub mod respond;
 pub mod routing;

@@ -108,7 +108,7 @@ pub fn execute(state: &mut State, cmd: Command) -> Option<Vec<Effect>> {
     Some(match cmd {
         Command::IncidentNew => {
             state.ui.mode = Mode::NewIncident {
-                title: String::new(),
+                title: Default::default(),
             };
             Vec::new()
         }

@@ -78,7 +78,7 @@ pub fn execute(state: &mut State, cmd: Command) -> Option<Vec<Effect>> {
                 Command::Quit => state.ui.quit = true,
                 Command::Help => {
                     state.ui.mode = Mode::Help {
-                        query: String::new(),
+                        query: Default::default(),
                         cursor: 0,
                     }
                 }
@@ -220,7 +220,7 @@ pub fn execute(state: &mut State, cmd: Command) -> Option<Vec<Effect>> {
                 Command::Bottom => d.scroll = last,
                 Command::Search => {
                     let d = d.clone();
-                    state.ui.mode = Mode::DetailSearch(d, String::new());
+                    state.ui.mode = Mode::DetailSearch(d, Default::default());
                 }
                 Command::SearchNext | Command::SearchPrev if !d.matches.is_empty() => {
                     let n = d.matches.len();
@@ -242,7 +242,7 @@ pub fn execute(state: &mut State, cmd: Command) -> Option<Vec<Effect>> {
                 Command::Quit => state.ui.quit = true,
                 Command::Help => {
                     state.ui.mode = Mode::Help {
-                        query: String::new(),
+                        query: Default::default(),
                         cursor: 0,
                     }
                 }

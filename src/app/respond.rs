@@ -167,7 +167,7 @@ pub fn pick(state: &mut State, origin: &PickOrigin, item: PickItem) {
         Ok(p) => {
             state.ui.mode = Mode::ActionPlan {
                 plan: Box::new(p),
-                typed: String::new(),
+                typed: Default::default(),
                 error: None,
             }
         }

@@ -11,10 +11,10 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(key) => {
             super::records::on_key(state);
-            match resolve(state, key) {
+            super::keys::tagging_messages(state, |state| match resolve(state, key) {
                 Some(cmd) => execute(state, cmd),
                 None => Vec::new(),
-            }
+            })
         }
         Msg::Feed(feed) => on_feed(state, feed),
         Msg::Tick(now) => {

@@ -77,6 +77,37 @@ commands! {
     Export => "export", "Export the incident as a markdown postmortem";
     Accept => "accept", "Accept the input";
     Cancel => "cancel", "Cancel the input";
+    LineStart => "line_start", "In a prompt: move to the start of the line";
+    LineEnd => "line_end", "In a prompt: move to the end of the line";
+    CharLeft => "char_left", "In a prompt: move one character left";
+    CharRight => "char_right", "In a prompt: move one character right";
+    WordLeft => "word_left", "In a prompt: move one word left";
+    WordRight => "word_right", "In a prompt: move one word right";
+    KillToStart => "kill_to_start", "In a prompt: delete from the cursor to the start of the line";
+    KillWord => "kill_word", "In a prompt: delete the word before the cursor";
+    KillToEnd => "kill_to_end", "In a prompt: delete from the cursor to the end of the line";
+    DeleteChar => "delete_char", "In a prompt: delete the character under the cursor";
+    Yank => "yank", "In a prompt: paste what was last deleted";
+}
+
+impl Command {
+    /// Editing the line of a prompt (the keymap's `[input]` table), meaningless elsewhere.
+    pub fn is_line_edit(self) -> bool {
+        matches!(
+            self,
+            Command::LineStart
+                | Command::LineEnd
+                | Command::CharLeft
+                | Command::CharRight
+                | Command::WordLeft
+                | Command::WordRight
+                | Command::KillToStart
+                | Command::KillWord
+                | Command::KillToEnd
+                | Command::DeleteChar
+                | Command::Yank
+        )
+    }
 }
 
 impl fmt::Display for Command {

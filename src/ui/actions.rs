@@ -1,8 +1,8 @@
 //! The response-action overlays: the action picker and the plan with its confirmation.
 
 use super::overlays::{draw_list, frame_block};
-use super::text::fit;
-use crate::app::state::PickItem;
+use super::text::{fit, with_cursor};
+use crate::app::state::{LineInput, PickItem};
 use crate::respond::plan::Plan;
 use crate::theme::Theme;
 use ratatui::layout::Rect;
@@ -57,7 +57,7 @@ pub fn draw_pick(f: &mut Frame, items: &[PickItem], cursor: usize, theme: &Theme
 pub fn draw_plan(
     f: &mut Frame,
     plan: &Plan,
-    typed: &str,
+    typed: &LineInput,
     error: Option<&str>,
     read_only: bool,
     theme: &Theme,
@@ -96,7 +96,7 @@ pub fn draw_plan(
                 format!("destructive: type {word} and enter to run · esc cancels: "),
                 theme.style("pane.error"),
             ),
-            Span::raw(format!("{}▏", fit(typed, 40))),
+            Span::raw(with_cursor(typed, 40)),
         ])
     } else {
         Line::from(Span::styled(

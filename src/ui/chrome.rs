@@ -1,7 +1,7 @@
 //! Header (source, account, severity counts), breadcrumb, status bar (mode, keys, freshness)
 //! and toasts.
 
-use super::text::fit;
+use super::text::{fit, with_cursor};
 use crate::app::state::{Mode, PaneId, State};
 use crate::keymap::Command;
 use crate::keymap::Context;
@@ -168,10 +168,7 @@ pub fn draw_status(f: &mut Frame, state: &State, theme: &Theme, area: Rect) {
                 format!("filter {scope}: "),
                 theme.style("text.dim"),
             ));
-            spans.push(Span::styled(
-                format!("{}▏", fit(text, 80)),
-                theme.style("text"),
-            ));
+            spans.push(Span::styled(with_cursor(text, 80), theme.style("text")));
             match error {
                 Some(e) => spans.push(Span::styled(
                     format!("  {}", fit(e, 80)),
@@ -185,10 +182,7 @@ pub fn draw_status(f: &mut Frame, state: &State, theme: &Theme, area: Rect) {
         }
         Mode::DetailSearch(_, text) => {
             spans.push(Span::styled("search: ", theme.style("text.dim")));
-            spans.push(Span::styled(
-                format!("{}▏", fit(text, 80)),
-                theme.style("text"),
-            ));
+            spans.push(Span::styled(with_cursor(text, 80), theme.style("text")));
         }
         _ => {
             // Keep room for the freshness note; drop the hints that do not fit.

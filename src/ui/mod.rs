@@ -31,7 +31,9 @@ pub fn draw(f: &mut Frame, state: &State, theme: &Theme) {
     }
     match &state.ui.mode {
         Mode::Detail(d) => overlays::draw_detail(f, d, None, theme, a.body),
-        Mode::DetailSearch(d, text) => overlays::draw_detail(f, d, Some(text), theme, a.body),
+        Mode::DetailSearch(d, text) => {
+            overlays::draw_detail(f, d, Some(text.value()), theme, a.body)
+        }
         Mode::Help { query, cursor } => {
             overlays::draw_help(f, state, query, *cursor, theme, a.body)
         }
