@@ -22,7 +22,7 @@ fn centered(area: Rect, w: u16, h: u16) -> Rect {
 }
 
 pub fn draw_pick(f: &mut Frame, items: &[PickItem], cursor: usize, theme: &Theme, area: Rect) {
-    let r = centered(area, 100, items.len() as u16 + 4);
+    let r = centered(area, 120, items.len() as u16 + 4);
     let rows: Vec<Line<'static>> = items
         .iter()
         .map(|i| {
@@ -35,7 +35,7 @@ pub fn draw_pick(f: &mut Frame, items: &[PickItem], cursor: usize, theme: &Theme
             };
             Line::from(vec![
                 Span::styled(format!(" {:<20}", i.action.name()), theme.style("text.key")),
-                Span::raw(fit(&label, 34)),
+                Span::raw(fit(&label, 50)),
                 Span::styled(
                     format!("  {}", i.action.description()),
                     theme.style("text.dim"),
