@@ -211,6 +211,7 @@ mod tests {
                 region: Some("us-east-1".into()),
                 category: Some("AwsApiCall".into()),
                 actor: Some("alice".into()),
+                ..Default::default()
             }),
             summary: crate::model::Summary::text(
                 "alice called iam:CreateAccessKey on iam_user:mallory from 203.0.113.9",
