@@ -136,7 +136,7 @@ fn a_guardduty_finding_native_and_through_security_hub_is_one_row_with_both_stat
         let rows: Vec<_> = store
             .signals()
             .iter()
-            .filter(|s| s.id.to_string() == "guardduty:0acd8be146e4099030f970583f9d52f9")
+            .filter(|s| s.id == "guardduty:0acd8be146e4099030f970583f9d52f9")
             .collect();
         assert_eq!(rows.len(), 1, "{order:?}");
         let s = rows[0];
@@ -170,8 +170,11 @@ fn a_guardduty_finding_native_and_through_security_hub_is_one_row_with_both_stat
     }
 }
 
+/// (file name, findings) of the files read, and (file name, errors) of those refused.
+type PerFile = (Vec<(String, usize)>, Vec<(String, String)>);
+
 /// Findings in each file of a folder, by file name, and the files that failed.
-fn per_file(dir: &std::path::Path) -> (Vec<(String, usize)>, Vec<(String, String)>) {
+fn per_file(dir: &std::path::Path) -> PerFile {
     let report = airc::inspect::run(&[dir.to_path_buf()]);
     let mut counts = Vec::new();
     let mut failed = Vec::new();

@@ -5,6 +5,7 @@ mod bindings_tests;
 pub mod commands;
 mod copy;
 pub mod detail;
+pub mod detail_findings;
 mod entity_rows;
 pub mod help;
 pub mod keys;

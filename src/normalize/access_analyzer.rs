@@ -44,7 +44,7 @@ fn principal_text(p: &Value) -> Option<String> {
     }
 }
 
-fn principals<'a>(f: &'a Value) -> impl Iterator<Item = &'a Value> {
+fn principals(f: &Value) -> impl Iterator<Item = &Value> {
     get(f, "principal").into_iter().chain(
         array_at(f, &["findingDetails"])
             .iter()

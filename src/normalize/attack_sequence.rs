@@ -140,6 +140,8 @@ pub struct Step {
     pub uid: String,
     /// Who, on what, from where: the sequence's actors, resources and endpoints it names.
     pub actors: Vec<String>,
+    /// The access keys of its actors (to find their calls in CloudTrail).
+    pub keys: Vec<String>,
     pub resources: Vec<String>,
     pub endpoints: Vec<String>,
     /// The signal's indicators: "MALICIOUS_IP 203.0.113.66", "ATTACK_TACTIC Persistence".
@@ -202,6 +204,16 @@ pub fn steps(f: &Value) -> Vec<Step> {
             count: f64_at(s, &["count"]).unwrap_or(1.0).max(0.0) as u64,
             uid: str_at(s, &["uid"]).unwrap_or("").to_string(),
             actors: lookup("actors", "id", &actor, array_at(s, &["actorIds"])),
+            keys: array_at(s, &["actorIds"])
+                .iter()
+                .filter_map(Value::as_str)
+                .filter_map(|id| {
+                    let a = array_at(seq, &["actors"])
+                        .iter()
+                        .find(|a| str_at(a, &["id"]) == Some(id))?;
+                    str_at(a, &["user", "credentialUid"]).map(str::to_string)
+                })
+                .collect(),
             resources: lookup(
                 "resources",
                 "uid",

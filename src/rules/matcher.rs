@@ -21,12 +21,14 @@ pub struct Compiled {
     tactic: Option<Glob>,
     story_score: Option<u32>,
     story_tactics: Option<usize>,
+    product: Option<Glob>,
+    workflow: Option<Glob>,
 }
 
 /// A `match` value that means nothing.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MatchError {
-    #[error("source '{0}' is not health, guardduty or cloudtrail")]
+    #[error("source '{0}' is not health, guardduty, cloudtrail, securityhub, macie, inspector, accessanalyzer or monitors")]
     Source(String),
     #[error("severity '{0}' is not info, low, medium, high or critical")]
     Severity(String),
@@ -78,6 +80,8 @@ impl Compiled {
             tactic: g(&d.tactic),
             story_score: d.story_score,
             story_tactics: d.story_tactics,
+            product: g(&d.product),
+            workflow: g(&d.workflow),
         })
     }
 
@@ -113,8 +117,12 @@ impl Compiled {
         let opt = |g: &Option<Glob>, v: Option<&str>| {
             g.as_ref().is_none_or(|g| v.is_some_and(|v| g.is_match(v)))
         };
-        self.source.is_none_or(|x| x == s.source)
+        // `securityhub` also holds for a finding merged with its copy there, as in filters.
+        self.source
+            .is_none_or(|x| x == s.source || (x == Source::SecurityHub && s.via_securityhub()))
             && opt(&self.event_type, Some(s.kind()))
+            && opt(&self.product, Some(s.product()))
+            && opt(&self.workflow, s.workflow())
             && self.abuse.as_ref().is_none_or(|g| {
                 s.abuse()
                     .is_some_and(|a| g.is_match(&format!("{a:?}")) || g.is_match(a.label()))

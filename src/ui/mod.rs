@@ -2,6 +2,7 @@
 
 pub mod actions;
 pub mod chrome;
+pub mod entities;
 pub mod live_status;
 pub mod notebook;
 pub mod overlays;
@@ -22,7 +23,7 @@ pub fn draw(f: &mut Frame, state: &State, theme: &Theme) {
     }
     for (pane, rect) in layout::pane_rects(state, a.body) {
         if pane == PaneId::Entities {
-            panes::draw_entities(f, state, theme, rect);
+            entities::draw_entities(f, state, theme, rect);
         } else {
             panes::draw_signals(f, state, theme, pane, rect);
         }

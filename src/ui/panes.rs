@@ -62,7 +62,7 @@ fn status_text(state: &State, pane: PaneId) -> String {
     parts.join(" · ")
 }
 
-fn block<'a>(state: &State, pane: PaneId, theme: &Theme, count: usize) -> Block<'a> {
+pub(super) fn block<'a>(state: &State, pane: PaneId, theme: &Theme, count: usize) -> Block<'a> {
     let focused = state.view.focus == pane;
     let border = if focused {
         theme.style("pane.focused")
@@ -96,8 +96,33 @@ fn block<'a>(state: &State, pane: PaneId, theme: &Theme, count: usize) -> Block<
         .title(Line::from(title))
 }
 
+/// The product column: the product's usual name, `+` when the finding was also read through
+/// Security Hub (merged with its copy there).
+fn product_label(s: &Signal) -> String {
+    let name = match s.product() {
+        "guardduty" => "GuardDuty",
+        "securityhub" => "SecHub",
+        "macie" => "Macie",
+        "inspector" => "Inspector",
+        "accessanalyzer" => "AccessAn",
+        "config" => "Config",
+        other => other,
+    };
+    let also = s.source != crate::model::Source::SecurityHub && s.workflow().is_some();
+    format!("{name}{}", if also { "+" } else { "" })
+}
+
+/// Alarms and cost anomalies are rows of the Health pane: their type column says which they
+/// are, so they are never taken for Health events.
+fn monitor_label(s: &Signal) -> Option<&'static str> {
+    (s.source == crate::model::Source::Monitors).then(|| match s.product() {
+        "costanomaly" => "cost anomaly:",
+        _ => "alarm:",
+    })
+}
+
 /// First visible row so the cursor stays on screen.
-fn offset(cursor: usize, height: usize) -> usize {
+pub(super) fn offset(cursor: usize, height: usize) -> usize {
     cursor.saturating_sub(height.saturating_sub(1))
 }
 
@@ -132,6 +157,12 @@ pub fn draw_signals(f: &mut Frame, state: &State, theme: &Theme, pane: PaneId, a
         _ => 0,
     };
     let time_w: u16 = if wide { 14 } else { 8 };
+    // Findings: which product made each (GuardDuty, Macie, Inspector…).
+    let product_w: u16 = if pane == PaneId::GuardDuty && inner_w >= 70 {
+        10
+    } else {
+        0
+    };
     // Who a rule routed the signal to, when rules are loaded and there is room.
     let route_w: u16 = if state.session.rules.is_some() && inner_w >= 120 {
         14
@@ -149,6 +180,8 @@ pub fn draw_signals(f: &mut Frame, state: &State, theme: &Theme, pane: PaneId, a
         + 5
         + time_w
         + kind_w
+        + product_w
+        + u16::from(product_w > 0)
         + actor_w
         + route_w
         + 6
@@ -191,14 +224,22 @@ pub fn draw_signals(f: &mut Frame, state: &State, theme: &Theme, pane: PaneId, a
                 }),
                 // A hidden signal shows what it is (its kind), never what it says.
                 Cell::from(fit(
-                    if hidden.is_some() {
-                        s.kind()
-                    } else {
-                        s.title()
+                    &match (hidden.is_some(), monitor_label(s)) {
+                        (true, _) => std::borrow::Cow::Borrowed(s.kind()),
+                        (false, Some(label)) => {
+                            std::borrow::Cow::Owned(format!("{label} {}", s.title()))
+                        }
+                        (false, None) => std::borrow::Cow::Borrowed(s.title()),
                     },
                     kind_w as usize,
                 )),
             ];
+            if product_w > 0 {
+                cells.push(Cell::from(Span::styled(
+                    fit(&product_label(s), product_w as usize),
+                    theme.style("text.dim"),
+                )));
+            }
             if actor_w > 0 {
                 let text = match (pane, s.affected()) {
                     _ if hidden.is_some() => "-".to_string(),
@@ -265,6 +306,10 @@ pub fn draw_signals(f: &mut Frame, state: &State, theme: &Theme, pane: PaneId, a
             "type"
         },
     ];
+    if product_w > 0 {
+        widths.push(Constraint::Length(product_w));
+        header.push("product");
+    }
     if actor_w > 0 {
         widths.push(Constraint::Length(actor_w));
         header.push(if pane == PaneId::Health {
@@ -293,7 +338,7 @@ pub fn draw_signals(f: &mut Frame, state: &State, theme: &Theme, pane: PaneId, a
     }
 }
 
-fn draw_empty(f: &mut Frame, state: &State, theme: &Theme, pane: PaneId, area: Rect) {
+pub(super) fn draw_empty(f: &mut Frame, state: &State, theme: &Theme, pane: PaneId, area: Rect) {
     let live = live_empty(state, pane);
     let text = if let Some(t) = live.as_deref() {
         t
@@ -324,69 +369,5 @@ fn draw_empty(f: &mut Frame, state: &State, theme: &Theme, pane: PaneId, area: R
             .wrap(ratatui::widgets::Wrap { trim: true }),
             r,
         );
-    }
-}
-
-pub fn draw_entities(f: &mut Frame, state: &State, theme: &Theme, area: Rect) {
-    let view = state.pane(PaneId::Entities);
-    let block = block(state, PaneId::Entities, theme, view.entity_total);
-    let inner_h = area.height.saturating_sub(3) as usize;
-    let inner_w = area.width.saturating_sub(2);
-    let start = offset(view.cursor, inner_h);
-    let end = (start + inner_h).min(view.entity_rows.len());
-    let id_w = inner_w.saturating_sub(2 + 14 + 4 * 3 + 5 + 6).max(8) as usize;
-    let rows: Vec<Row> = view.entity_rows[start..end]
-        .iter()
-        .enumerate()
-        .map(|(n, r)| {
-            let count = |c: usize| {
-                if c == 0 {
-                    "·".to_string()
-                } else {
-                    c.to_string()
-                }
-            };
-            let row = Row::new(vec![
-                Cell::from(Span::styled(
-                    r.max_severity.glyph(),
-                    theme.severity(r.max_severity),
-                )),
-                Cell::from(Span::styled(r.entity.kind.label(), theme.style("text.dim"))),
-                Cell::from(fit(&r.entity.id, id_w)),
-                Cell::from(count(r.counts[0])),
-                Cell::from(count(r.counts[1])),
-                Cell::from(count(r.counts[2])),
-                Cell::from(Span::styled(
-                    ago(state.now, r.last_seen),
-                    theme.style("text.dim"),
-                )),
-            ]);
-            if start + n == view.cursor && state.view.focus == PaneId::Entities {
-                row.style(theme.style("selection"))
-            } else {
-                row
-            }
-        })
-        .collect();
-    let widths = [
-        Constraint::Length(1),
-        Constraint::Length(14),
-        Constraint::Min(8),
-        Constraint::Length(4),
-        Constraint::Length(4),
-        Constraint::Length(4),
-        Constraint::Length(5),
-    ];
-    let header =
-        Row::new(vec!["", "kind", "id", "H", "GD", "CT", "last"]).style(theme.style("text.dim"));
-    f.render_widget(
-        Table::new(rows, widths)
-            .header(header)
-            .block(block)
-            .column_spacing(1),
-        area,
-    );
-    if view.entity_rows.is_empty() {
-        draw_empty(f, state, theme, PaneId::Entities, area);
     }
 }
