@@ -6,6 +6,7 @@ pub mod commands;
 mod copy;
 pub mod detail;
 pub mod detail_findings;
+mod detail_formats;
 mod entity_rows;
 pub mod help;
 pub mod keys;
