@@ -97,9 +97,12 @@ impl Report {
                 );
             }
         }
+        // CloudTrail, GuardDuty and Health always; the other sources when a file held some.
+        let always = [Source::CloudTrail, Source::GuardDuty, Source::Health].map(Source::label);
         let totals: Vec<String> = self
             .totals()
             .iter()
+            .filter(|(s, n)| **n > 0 || always.contains(s))
             .map(|(s, n)| format!("{s} {n}"))
             .collect();
         let _ = writeln!(out, "\ntotals (distinct): {}", totals.join(", "));

@@ -35,7 +35,7 @@ fn tactic_filter_and_detail_show_the_rules() {
     let screen = t.wait_for("the filtered CloudTrail pane", |s| {
         s.contains("filter: tactic:persistence")
             && s.contains("CreateAccessKey")
-            && !s.contains("GuardDuty (")
+            && !s.contains("Findings (")
     });
     let rows = data_rows(&screen);
     assert!(rows.len() >= 5, "{screen}");

@@ -10,7 +10,7 @@ use common::tmux::{tmux_available, Tmux};
 use fake_aws::{FakeAws, Fault, FaultKind, World};
 use std::path::Path;
 
-/// A title line of the pane whose name is `pane` (e.g. "GuardDuty (").
+/// A title line of the pane whose name is `pane` (e.g. "Findings (").
 fn title<'a>(screen: &'a str, pane: &str) -> &'a str {
     screen.lines().find(|l| l.contains(pane)).unwrap_or("")
 }
@@ -48,11 +48,11 @@ fn live_console_with_faults_and_recovery() {
     let screen = t.wait_for("all three sources loaded", |s| {
         s.contains("live · e2e 111122223333 assumed-role/Responder/alice")
             && s.contains("Health (5)")
-            && s.contains("GuardDuty (10)")
+            && s.contains("Findings (10)")
             && s.contains("CloudTrail (64)")
     });
     assert!(
-        title(&screen, "GuardDuty (10)").contains("updated"),
+        title(&screen, "Findings (10)").contains("updated"),
         "{screen}"
     );
     assert!(
@@ -63,15 +63,15 @@ fn live_console_with_faults_and_recovery() {
     // Throttling mid-run: the pane keeps its rows, says so, and recovers by itself.
     server.fault(Fault::new("guardduty", FaultKind::Throttle));
     let screen = t.wait_for("GuardDuty marked throttled", |s| {
-        title(s, "GuardDuty (").contains("⚠") && s.contains("throttled")
+        title(s, "Findings (").contains("⚠") && s.contains("throttled")
     });
     assert!(
-        screen.contains("GuardDuty (10)"),
+        screen.contains("Findings (10)"),
         "last data kept:\n{screen}"
     );
     server.clear_faults();
     t.wait_for("GuardDuty recovered", |s| {
-        !title(s, "GuardDuty (").contains("⚠") && s.contains("recovered")
+        !title(s, "Findings (").contains("⚠") && s.contains("recovered")
     });
 
     // A pivot lookup from the finding on the leaked key.

@@ -22,7 +22,7 @@ fn a_responder_session_on_the_demo() {
     }
     let t = Tmux::start("session", "demo --no-bell");
     t.wait_for("the four panes", |s| {
-        ["Health (", "GuardDuty (", "CloudTrail (", "Entities ("]
+        ["Health (", "Findings (", "CloudTrail (", "Entities ("]
             .iter()
             .all(|p| s.contains(p))
     });
@@ -37,22 +37,22 @@ fn a_responder_session_on_the_demo() {
         (
             "1",
             "Health (",
-            ["GuardDuty (", "CloudTrail (", "Entities ("],
+            ["Findings (", "CloudTrail (", "Entities ("],
         ),
         (
             "2",
-            "GuardDuty (",
+            "Findings (",
             ["Health (", "CloudTrail (", "Entities ("],
         ),
         (
             "3",
             "CloudTrail (",
-            ["Health (", "GuardDuty (", "Entities ("],
+            ["Health (", "Findings (", "Entities ("],
         ),
         (
             "4",
             "Entities (",
-            ["Health (", "GuardDuty (", "CloudTrail ("],
+            ["Health (", "Findings (", "CloudTrail ("],
         ),
     ] {
         t.keys(&[key, "z"]);
@@ -71,7 +71,7 @@ fn a_responder_session_on_the_demo() {
         // The whole zoomed frame (no grid pane left on screen), not a half-drawn one.
         s.contains("filter: sev:>=critical")
             && s.contains("StopLogging")
-            && ["Health (", "GuardDuty (", "Entities ("]
+            && ["Health (", "Findings (", "Entities ("]
                 .iter()
                 .all(|o| !s.contains(o))
     });

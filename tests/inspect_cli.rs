@@ -23,7 +23,8 @@ fn a_clean_set_exits_zero_and_reports_totals_in_json() {
     let v = common::json_of(&out);
     assert_eq!(
         v["totals"],
-        serde_json::json!({"cloudtrail": 1, "guardduty": 0, "health": 0})
+        serde_json::json!({"cloudtrail": 1, "guardduty": 0, "health": 0, "securityhub": 0, "macie": 0,
+            "inspector": 0, "accessanalyzer": 0, "monitors": 0})
     );
     assert_eq!(v["summary"]["no_event_data"], 1);
     assert_eq!(v["entities"]["iam_user"], 1);

@@ -241,3 +241,51 @@ fn sensitivity_holds_against_session_names_and_stop() {
     assert!(!r.allows(Some("arn:aws:iam::111122223333:user/bob")));
     assert!(r.allows(Some("arn:aws:sts::111122223333:assumed-role/IR-oncall/x")));
 }
+
+#[test]
+fn product_and_workflow_route_findings_of_every_service() {
+    let rules = Rules::parse(
+        r#"
+[targets.data]
+[targets.triage]
+[[rule]]
+name = "macie"
+match = { product = "macie", severity = "high" }
+route = ["data"]
+[[rule]]
+name = "new-in-security-hub"
+match = { source = "securityhub", workflow = "N*" }
+route = ["triage"]
+"#,
+        "test",
+        None,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let all = signals(&[common::fixtures().join("findings")]);
+    let routed = |rule: &str| -> Vec<String> {
+        let mut v: Vec<String> = all
+            .iter()
+            .filter(|s| {
+                rules
+                    .route(s, own(s))
+                    .is_some_and(|r| r.rules.iter().any(|n| n == rule))
+            })
+            .map(|s| format!("{}:{}", s.product(), s.workflow().unwrap_or("-")))
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(routed("macie"), ["macie:-"]);
+    // NEW and NOTIFIED findings through Security Hub, the GuardDuty one merged with its own copy
+    // among them; the RESOLVED one and findings never in Security Hub are not.
+    assert_eq!(
+        routed("new-in-security-hub"),
+        [
+            "acme scanner:NEW",
+            "guardduty:NEW",
+            "guardduty:NOTIFIED",
+            "inspector:NEW",
+            "securityhub:NEW"
+        ]
+    );
+}

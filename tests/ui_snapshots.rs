@@ -67,7 +67,7 @@ fn grid_of_four_panes_at_160x48() {
     let screen = render(&state);
     for title in [
         "Health (5)",
-        "GuardDuty (10)",
+        "Findings (10)",
         "CloudTrail (64)",
         "Entities (",
     ] {
@@ -217,4 +217,90 @@ fn routed_column_and_a_sensitive_signal_hidden_from_an_unlisted_principal() {
         "{detail}"
     );
     assert!(!detail.contains("\"eventTypeCode\""), "{detail}");
+}
+
+/// The console on the findings fixtures (Security Hub, Macie, Inspector, Access Analyzer,
+/// GuardDuty, alarms and an anomaly), at a fixed time after the last of them.
+fn findings_state(w: u16, h: u16) -> State {
+    let now = Utc
+        .with_ymd_and_hms(2026, 1, 15, 3, 20, 0)
+        .single()
+        .unwrap_or_default();
+    let mut state = State::new("replay · findings", Keymap::default_map(), now);
+    state.ui.size = (w, h);
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/findings");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    files.sort();
+    let items = files
+        .iter()
+        .flat_map(|f| airc::source::replay::read_path(f, Default::default()))
+        .flat_map(|o| o.items)
+        .collect();
+    update(&mut state, Msg::Feed(Feed::Items(items)));
+    update(&mut state, Msg::Feed(Feed::Loaded));
+    update(&mut state, Msg::Tick(now));
+    view::refresh(&mut state);
+    state
+}
+
+#[test]
+fn the_findings_pane_with_every_product_and_monitors_beside_health() {
+    let mut state = findings_state(130, 30);
+    key(&mut state, KeyCode::Char('2'));
+    key(&mut state, KeyCode::Char('z'));
+    let screen = render(&state);
+    for want in [
+        "Findings (9)",
+        "product",
+        "GuardDuty+",
+        "SecHub",
+        "Macie",
+        "Inspector",
+        "AccessAn",
+    ] {
+        assert!(screen.contains(want), "{want} missing:\n{screen}");
+    }
+    insta::assert_snapshot!("findings_pane_products_130x30", screen);
+    // Filter terms of the new sources.
+    keys(&mut state, "/product:macie");
+    key(&mut state, KeyCode::Enter);
+    assert_eq!(state.pane(PaneId::GuardDuty).rows.len(), 1);
+    key(&mut state, KeyCode::Char('x'));
+    keys(&mut state, "/source:securityhub workflow:new");
+    key(&mut state, KeyCode::Enter);
+    assert_eq!(
+        state.pane(PaneId::GuardDuty).rows.len(),
+        4,
+        "control, partner, Inspector's, GuardDuty's OCSF"
+    );
+    // Alarms and the anomaly are rows of the Health pane, labelled as such.
+    key(&mut state, KeyCode::Char('1'));
+    let health = render(&state);
+    assert!(
+        health.contains("alarm: gpu-spend") && health.contains("cost anomaly: Cost anomaly in"),
+        "{health}"
+    );
+    assert_eq!(state.pane(PaneId::Health).rows.len(), 4);
+}
+
+#[test]
+fn a_findings_detail_view_shows_its_format_s_own_fields() {
+    let mut state = findings_state(120, 60);
+    key(&mut state, KeyCode::Char('2'));
+    keys(&mut state, "/product:macie");
+    key(&mut state, KeyCode::Enter);
+    key(&mut state, KeyCode::Enter);
+    let screen = render(&state);
+    for want in [
+        "Macie",
+        "Bucket",
+        "acme-prod-backups (public access: PUBLIC)",
+        "PutBucketPolicy (s3.amazonaws.com)",
+        "─ JSON ─",
+    ] {
+        assert!(screen.contains(want), "{want} missing:\n{screen}");
+    }
 }

@@ -88,7 +88,9 @@ fn detail_lines(state: &State, s: &crate::model::Signal) -> (Vec<String>, Vec<Ef
             Vec::new(),
         );
     }
-    let mut lines = detail::lines(s, state.view.store.entities_of(s), state.now);
+    let mut lines = detail::lines(s, state.view.store.entities_of(s), state.now, &|l| {
+        super::detail_findings::link(state, l)
+    });
     if let Some(why) = s.id.with_str(|id| super::records::failure(state, id)) {
         if s.raw.file_span().is_some() {
             lines.pop();

@@ -9,7 +9,12 @@ use chrono::{DateTime, Utc};
 
 pub const JSON_HEADER: &str = "─ JSON ─";
 
-pub fn lines(s: &Signal, entities: EntitiesOf, now: DateTime<Utc>) -> Vec<String> {
+pub fn lines(
+    s: &Signal,
+    entities: EntitiesOf,
+    now: DateTime<Utc>,
+    link: &dyn Fn(super::detail_findings::Link) -> Option<String>,
+) -> Vec<String> {
     let mut out = Vec::new();
     let mut field = |label: &str, value: String| out.push(format!("{label:<9}{}", line(&value)));
     field(
@@ -20,7 +25,13 @@ pub fn lines(s: &Signal, entities: EntitiesOf, now: DateTime<Utc>) -> Vec<String
             ago(now, s.time)
         ),
     );
-    field("Source", format!("{} · {}", s.source, s.title()));
+    match s.product() {
+        p if p == s.source.label() => field("Source", format!("{} · {}", s.source, s.title())),
+        p => field(
+            "Source",
+            format!("{} · product {p} · {}", s.source, s.title()),
+        ),
+    }
     field(
         "Severity",
         format!(
@@ -50,6 +61,9 @@ pub fn lines(s: &Signal, entities: EntitiesOf, now: DateTime<Utc>) -> Vec<String
         field("Category", c.to_string());
     }
     field("Id", s.id.to_string());
+    // Each format's own fields (findings, monitors, an attack sequence's steps).
+    let raw = s.raw.decoded();
+    out.extend(super::detail_findings::lines(s, &raw, link));
     if !s.detections().is_empty() {
         out.push(String::new());
         out.push(format!("Detections ({})", s.detections().len()));
@@ -101,8 +115,8 @@ pub fn lines(s: &Signal, entities: EntitiesOf, now: DateTime<Utc>) -> Vec<String
         ));
         return out;
     }
-    let json = serde_json::to_string_pretty(&s.raw.decoded())
-        .unwrap_or_else(|e| format!("(cannot print: {e})"));
+    let json =
+        serde_json::to_string_pretty(&raw).unwrap_or_else(|e| format!("(cannot print: {e})"));
     out.extend(json.lines().map(|l| line(l).into_owned()));
     out
 }

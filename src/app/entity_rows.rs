@@ -99,7 +99,7 @@ fn tally(job: &ViewJob, in_view: &[u32]) -> Scratch<Acc> {
                 let slots = acc.as_mut_slice();
                 for p in part {
                     let s = &snap.signals[*p as usize];
-                    let slot = s.source.index();
+                    let slot = s.source.pane();
                     let seen = order_key(s.time.timestamp_micros());
                     for id in snap.lists.get(*p as usize) {
                         if let Some(a) = slots.get_mut(*id as usize) {

@@ -6,6 +6,8 @@ mod bindings_tests;
 pub mod commands;
 mod copy;
 pub mod detail;
+pub mod detail_findings;
+mod detail_formats;
 mod entity_rows;
 pub mod help;
 pub mod hunt;

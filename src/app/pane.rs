@@ -7,7 +7,10 @@ use chrono::{DateTime, Utc};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PaneId {
+    /// AWS Health events, and the monitors (CloudWatch alarms, cost anomalies) beside them.
     Health,
+    /// The Findings pane: GuardDuty first (its keys and columns as before), and every other
+    /// detection service's findings (Security Hub, Macie, Inspector, Access Analyzer) with it.
     GuardDuty,
     CloudTrail,
     Entities,
@@ -37,7 +40,7 @@ impl PaneId {
     pub fn title(self) -> &'static str {
         match self {
             PaneId::Health => "Health",
-            PaneId::GuardDuty => "GuardDuty",
+            PaneId::GuardDuty => "Findings",
             PaneId::CloudTrail => "CloudTrail",
             PaneId::Entities => "Entities",
         }
@@ -97,7 +100,7 @@ impl SortKey {
 #[derive(Debug, Clone, PartialEq)]
 pub struct EntityRow {
     pub entity: Entity,
-    /// Signals touching it, per source (Health, GuardDuty, CloudTrail).
+    /// Signals touching it, per signal pane (Health and monitors, findings, CloudTrail).
     pub counts: [usize; 3],
     pub last_seen: DateTime<Utc>,
     pub max_severity: crate::model::Severity,

@@ -36,7 +36,7 @@ commands! {
     FocusNext => "focus_next", "Focus the next pane";
     FocusPrev => "focus_prev", "Focus the previous pane";
     FocusHealth => "focus_health", "Focus the Health pane";
-    FocusGuardDuty => "focus_guardduty", "Focus the GuardDuty pane";
+    FocusGuardDuty => "focus_guardduty", "Focus the Findings pane (GuardDuty, Security Hub, Macie, Inspector, Access Analyzer)";
     FocusCloudTrail => "focus_cloudtrail", "Focus the CloudTrail pane";
     FocusEntities => "focus_entities", "Focus the entities pane";
     Zoom => "zoom", "Zoom the focused pane to full screen, or back";

@@ -147,7 +147,7 @@ pub fn signal_tactics(s: &super::Signal) -> Vec<&str> {
             }
         }
     }
-    if s.source == super::Source::GuardDuty {
+    if s.source == super::Source::GuardDuty || s.product() == "guardduty" {
         if let Some(t) = guardduty_tactic(s.kind()) {
             if !out.contains(&t) {
                 out.push(t);

@@ -34,6 +34,11 @@ pub struct FacetFields {
     pub category: Option<Text>,
     /// Principal that acted (CloudTrail) or the principal in the finding.
     pub actor: Option<Text>,
+    /// The product that made a finding, when it is not the source itself (a Macie finding read
+    /// through Security Hub: `macie`), or the kind of monitor (`cloudwatch`, `costanomaly`).
+    pub product: Option<Text>,
+    /// Security Hub's workflow status of a finding seen through it.
+    pub workflow: Option<Text>,
 }
 
 /// One shared `FacetFields`.
@@ -64,7 +69,7 @@ impl Default for Facets {
 /// Blocks a thread's cache holds before it is emptied and starts over.
 const MAX_CACHED: usize = 1 << 14;
 
-type Key = [usize; 7];
+type Key = [usize; 9];
 
 struct Cache {
     hasher: foldhash::fast::RandomState,
@@ -88,6 +93,8 @@ fn key(f: &FacetFields) -> Key {
         opt(&f.region),
         opt(&f.category),
         opt(&f.actor),
+        opt(&f.product),
+        opt(&f.workflow),
     ]
 }
 
@@ -169,6 +176,8 @@ impl Home {
             region: f.region.as_ref().map(copy),
             category: f.category.as_ref().map(copy),
             actor: f.actor.as_ref().map(copy),
+            product: f.product.as_ref().map(copy),
+            workflow: f.workflow.as_ref().map(copy),
         }));
         let hasher = &self.hasher;
         self.table
@@ -195,6 +204,7 @@ mod tests {
             region: Some(Text::new("us-east-1")),
             category: None,
             actor: Some(Text::new("alice")),
+            ..FacetFields::default()
         }
     }
 

@@ -11,18 +11,53 @@ pub enum Source {
     Health,
     GuardDuty,
     CloudTrail,
+    /// Read through Security Hub (ASFF `GetFindings`, OCSF `GetFindingsV2`, its EventBridge
+    /// events): its own controls, Config, partner products, and AWS services' findings that were
+    /// not (also) read from the service itself.
+    SecurityHub,
+    Macie,
+    Inspector,
+    AccessAnalyzer,
+    /// CloudWatch alarms and Cost Anomaly Detection: shown beside Health, which is what they
+    /// are to a responder (the state of the account, not a detection).
+    Monitors,
 }
 
 impl Source {
-    pub const ALL: [Source; 3] = [Source::Health, Source::GuardDuty, Source::CloudTrail];
+    pub const ALL: [Source; 8] = [
+        Source::Health,
+        Source::GuardDuty,
+        Source::CloudTrail,
+        Source::SecurityHub,
+        Source::Macie,
+        Source::Inspector,
+        Source::AccessAnalyzer,
+        Source::Monitors,
+    ];
 
-    /// Position in `ALL` (and of the Health, GuardDuty, CloudTrail panes and count columns).
+    /// Position in `ALL`.
     pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// Which signal pane shows it, and which of the Entities pane's count columns counts it:
+    /// 0 Health (and monitors), 1 findings (GuardDuty and every other detection service),
+    /// 2 CloudTrail.
+    pub fn pane(self) -> usize {
         match self {
-            Source::Health => 0,
-            Source::GuardDuty => 1,
+            Source::Health | Source::Monitors => 0,
+            Source::GuardDuty
+            | Source::SecurityHub
+            | Source::Macie
+            | Source::Inspector
+            | Source::AccessAnalyzer => 1,
             Source::CloudTrail => 2,
         }
+    }
+
+    /// A detection service's finding (the Findings pane).
+    pub fn is_finding(self) -> bool {
+        self.pane() == 1
     }
 
     pub fn label(self) -> &'static str {
@@ -30,6 +65,11 @@ impl Source {
             Source::Health => "health",
             Source::GuardDuty => "guardduty",
             Source::CloudTrail => "cloudtrail",
+            Source::SecurityHub => "securityhub",
+            Source::Macie => "macie",
+            Source::Inspector => "inspector",
+            Source::AccessAnalyzer => "accessanalyzer",
+            Source::Monitors => "monitors",
         }
     }
 }
@@ -127,6 +167,27 @@ impl Signal {
     /// Principal that acted (CloudTrail) or the principal in the finding.
     pub fn actor(&self) -> Option<&str> {
         self.facets.actor.as_deref()
+    }
+
+    /// The product that made a finding or alarm (`guardduty`, `macie`, `inspector`,
+    /// `accessanalyzer`, `securityhub`, `config`, a partner's name, `cloudwatch`,
+    /// `costanomaly`): the one the source named, else the source's own.
+    pub fn product(&self) -> &str {
+        self.facets
+            .product
+            .as_deref()
+            .unwrap_or_else(|| self.source.label())
+    }
+
+    /// Security Hub's workflow status (NEW, NOTIFIED, RESOLVED, SUPPRESSED) of a finding seen
+    /// through Security Hub (alone, or merged into the service's own copy of it).
+    pub fn workflow(&self) -> Option<&str> {
+        self.facets.workflow.as_deref()
+    }
+
+    /// Seen through Security Hub: read from it, or merged with its copy there.
+    pub fn via_securityhub(&self) -> bool {
+        self.source == Source::SecurityHub || self.facets.workflow.is_some()
     }
 
     /// The shared fields, to change one (copied first when other signals share them).

@@ -4,52 +4,8 @@ use super::json_path::{get, has, str_at};
 use super::{cloudtrail, guardduty, health, nested, Envelope, Options};
 use crate::model::Signal;
 use serde_json::Value;
-use std::fmt;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum RecordKind {
-    CloudTrail,
-    CloudTrailLogstash,
-    CloudTrailEventBridge,
-    CloudTrailLookupEvent,
-    CloudTrailDigest,
-    GuardDutyFinding,
-    GuardDutyFindingPascal,
-    GuardDutyEventBridge,
-    HealthEventBridge,
-    HealthPutEventsEntry,
-    HealthEvent,
-    HealthEventDetails,
-    HealthAffectedEntity,
-    HealthEventType,
-}
-
-impl RecordKind {
-    pub fn label(self) -> &'static str {
-        match self {
-            RecordKind::CloudTrail => "CloudTrail record",
-            RecordKind::CloudTrailLogstash => "CloudTrail record (Logstash, @timestamp)",
-            RecordKind::CloudTrailEventBridge => "EventBridge CloudTrail event",
-            RecordKind::CloudTrailLookupEvent => "LookupEvents event",
-            RecordKind::CloudTrailDigest => "CloudTrail digest",
-            RecordKind::GuardDutyFinding => "GuardDuty finding (camelCase)",
-            RecordKind::GuardDutyFindingPascal => "GuardDuty finding (PascalCase)",
-            RecordKind::GuardDutyEventBridge => "EventBridge GuardDuty Finding",
-            RecordKind::HealthEventBridge => "EventBridge AWS Health event",
-            RecordKind::HealthPutEventsEntry => "PutEvents entry with Health Detail",
-            RecordKind::HealthEvent => "Health DescribeEvents event",
-            RecordKind::HealthEventDetails => "Health DescribeEventDetails item",
-            RecordKind::HealthAffectedEntity => "Health DescribeAffectedEntities entity",
-            RecordKind::HealthEventType => "Health DescribeEventTypes entry",
-        }
-    }
-}
-
-impl fmt::Display for RecordKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.label())
-    }
-}
+pub use super::record_kind::RecordKind;
 
 /// A signal on its way to the store, with what the correlation rules need from its record: the
 /// store runs them (`detect`) and drops it, so the signals it keeps do not carry the field. Reads
@@ -135,7 +91,7 @@ pub fn classify(v: &Value) -> Option<RecordKind> {
                 RecordKind::HealthEventBridge
             })
         } else {
-            None
+            super::classify_findings::event_kind(dt, source)
         };
     }
     if is_cloudtrail(v) {
@@ -148,6 +104,9 @@ pub fn classify(v: &Value) -> Option<RecordKind> {
     }
     if has(v, "CloudTrailEvent") || (v.get("EventId").is_some() && v.get("EventName").is_some()) {
         return Some(RecordKind::CloudTrailLookupEvent);
+    }
+    if let Some(kind) = super::classify_findings::kind(v) {
+        return Some(kind);
     }
     if is_finding(v) {
         let pascal = v.get("Id").is_some() || v.get("SchemaVersion").is_some();
@@ -216,6 +175,10 @@ fn signal(s: impl Into<Arriving>, raw: Value, opts: &Options) -> Normalized {
     Normalized::Signal(Box::new(s))
 }
 
+fn keep_signal(s: Signal, raw: Value, opts: &Options) -> Normalized {
+    signal(s, raw, opts)
+}
+
 fn health_part(kind: &str, piece: Value) -> Result<Normalized, super::RecordError> {
     let arn = health::arn_of(kind, &piece).ok_or("Health record has no event ARN")?;
     Ok(Normalized::HealthPart {
@@ -271,6 +234,7 @@ pub fn normalize_record(
             category: str_at(&v, &["category"]).unwrap_or_default().to_string(),
         },
         RecordKind::CloudTrailDigest => Normalized::NoEvent,
+        other => super::classify_findings::normalize(other, v, opts, keep_signal)?,
     };
     Ok((kind, out))
 }
@@ -280,7 +244,7 @@ fn unrecognised(v: &Value) -> super::RecordError {
         Value::Object(m) => {
             let keys: Vec<&str> = m.keys().take(8).map(String::as_str).collect();
             format!(
-                "not a CloudTrail, GuardDuty or Health record (keys: {})",
+                "not a CloudTrail, GuardDuty, Health, Security Hub, Macie, Inspector, Access Analyzer, CloudWatch alarm or cost anomaly record (keys: {})",
                 keys.join(", ")
             )
         }

@@ -82,6 +82,7 @@ pub fn normalize_fields(
             region,
             category: record.str(Top::EventType).map(Text::from),
             actor: actor.map(Text::from),
+            ..Default::default()
         }),
         summary,
         held: false,

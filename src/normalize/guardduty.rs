@@ -15,6 +15,7 @@ pub fn normalize(f: &Value, env: &Envelope) -> Result<Signal, super::RecordError
         .or_else(|| path(f, &["service", "eventLastSeen"]).and_then(time::parse_value))
         .ok_or("GuardDuty finding has no readable updatedAt or createdAt")?;
     let (actor, mut entities) = entities(f);
+    super::attack_sequence::add_entities(f, &mut entities);
     // Kept up to the cap; the rest (as far as the walk looked) is counted.
     let more = entities
         .len()
@@ -40,6 +41,7 @@ pub fn normalize(f: &Value, env: &Envelope) -> Result<Signal, super::RecordError
             updated,
             entities_more: more as u32,
             entities: entities.into(),
+            detections: super::attack_sequence::detections(f),
             ..Rare::default()
         }
         .boxed(),
@@ -62,6 +64,7 @@ pub fn normalize(f: &Value, env: &Envelope) -> Result<Signal, super::RecordError
                 .map(Text::from),
             category: str_at(f, &["resource", "resourceType"]).map(Text::from),
             actor: actor.map(Text::from),
+            ..Default::default()
         }),
         summary: crate::model::Summary::text(summary),
         held: false,

@@ -313,6 +313,7 @@ pub fn from_parts(parts: &Value, catalog: Option<&Catalog>) -> Result<Signal, su
             region: region.map(Text::from),
             category: category.map(Text::from),
             actor: None,
+            ..Default::default()
         }),
         summary: crate::model::Summary::text(summary),
         held: false,

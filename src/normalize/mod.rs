@@ -1,20 +1,38 @@
 //! Turns one JSON record of any supported shape into signals. Shared by replay, the demo and
 //! the live AWS pollers, so every source gets the same severities and entities.
 
+pub mod access_analyzer;
+pub mod alarms;
+pub mod attack_sequence;
 pub mod classify;
+mod classify_findings;
 pub mod cloudtrail;
 pub mod cloudtrail_entities;
 pub mod cloudtrail_severity;
+pub mod copies;
+pub mod cost_anomaly;
 pub mod error;
 pub mod fast_cloudtrail;
+pub mod finding_parts;
 pub mod guardduty;
 pub mod health;
+pub mod inspector;
 pub mod json_path;
+pub mod macie;
+pub mod ocsf;
+mod record_kind;
+pub mod securityhub;
 
 /// Abuse types and nested-JSON decoding are domain types; their old paths stay for callers.
 pub use crate::model::{abuse, nested};
 pub use classify::{normalize_record, Arriving, Normalized, RecordKind};
 pub use error::RecordError;
+
+/// A record holding several findings (a Security Hub event) as one record per finding; `None`
+/// for any other record, which is read as it is.
+pub fn split_record(v: &serde_json::Value) -> Option<Vec<serde_json::Value>> {
+    classify_findings::split(v)
+}
 
 /// Context an EventBridge envelope (or the file) gives to the record inside it.
 #[derive(Debug, Clone, Default)]

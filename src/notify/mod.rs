@@ -288,6 +288,7 @@ mod tests {
                 region: None,
                 category: None,
                 actor: None,
+                ..Default::default()
             }),
             summary: crate::model::Summary::text("victim 198.51.100.7 reports a flood"),
             held: false,

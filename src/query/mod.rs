@@ -41,6 +41,10 @@ pub enum Cond {
     Rule(Glob),
     Tactic(Glob),
     Technique(Glob),
+    /// The product that made a finding (`macie`, `inspector`, a partner's name).
+    Product(Glob),
+    /// Security Hub's workflow status (NEW, NOTIFIED, RESOLVED, SUPPRESSED).
+    Workflow(Glob),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -64,7 +68,15 @@ pub const FIELDS: &[(&str, &str)] = &[
     ("entity", "any entity id"),
     ("region", "AWS region"),
     ("account", "AWS account id"),
-    ("source", "health, guardduty or cloudtrail"),
+    (
+        "source",
+        "health, guardduty, cloudtrail, securityhub (also findings merged with their copy there), macie, inspector, accessanalyzer, monitors",
+    ),
+    (
+        "product",
+        "finding's product: guardduty, macie, inspector, accessanalyzer, securityhub, config, a partner's",
+    ),
+    ("workflow", "Security Hub workflow: new, notified, resolved, suppressed"),
     ("id", "signal id"),
     ("since", "newer than: 30s, 15m, 2h, 7d"),
     ("abuse", "Health abuse type"),
@@ -128,6 +140,8 @@ impl Query {
             Cond::Account(g) => {
                 s.account().is_some_and(|a| g.is_match(a)) || any_entity(&[EntityKind::Account], g)
             }
+            // A finding merged with its Security Hub copy was read there too.
+            Cond::Source(Source::SecurityHub) => s.via_securityhub(),
             Cond::Source(src) => s.source == *src,
             Cond::Id(g) => s.id.with_str(|id| g.is_match(id)),
             Cond::Since(d) => now.checked_sub_signed(*d).is_none_or(|t| s.time >= t),
@@ -144,6 +158,8 @@ impl Query {
                 .detections()
                 .iter()
                 .any(|d| d.rule.techniques.iter().any(|t| g.is_match(t))),
+            Cond::Product(g) => g.is_match(s.product()),
+            Cond::Workflow(g) => s.workflow().is_some_and(|w| g.is_match(w)),
         }
     }
 

@@ -34,7 +34,7 @@ pub enum ParseError {
     NoValue(String),
     #[error("unknown field '{field}' (fields: {known})")]
     UnknownField { field: String, known: String },
-    #[error("source:{0}: expected health, guardduty or cloudtrail")]
+    #[error("source:{0}: expected health, guardduty, cloudtrail, securityhub, macie, inspector, accessanalyzer or monitors")]
     Source(String),
     #[error("since:{value}: {why}")]
     Since { value: String, why: String },
@@ -114,6 +114,8 @@ fn cond(field: &str, value: &str) -> Result<Cond, ParseError> {
                     s.label().starts_with(&v)
                         || (v == "gd" && *s == Source::GuardDuty)
                         || (v == "ct" && *s == Source::CloudTrail)
+                        || (v == "sh" && *s == Source::SecurityHub)
+                        || (v == "aa" && *s == Source::AccessAnalyzer)
                 })
                 .ok_or_else(|| ParseError::Source(value.to_string()))?;
             Cond::Source(src)
@@ -125,6 +127,8 @@ fn cond(field: &str, value: &str) -> Result<Cond, ParseError> {
         "rule" | "detection" | "det" => Cond::Rule(g()),
         "tactic" => Cond::Tactic(g()),
         "technique" | "ttp" => Cond::Technique(g()),
+        "product" | "prod" => Cond::Product(g()),
+        "workflow" | "wf" => Cond::Workflow(g()),
         other => {
             let names: Vec<&str> = FIELDS.iter().map(|(n, _)| *n).collect();
             return Err(ParseError::UnknownField {
@@ -211,6 +215,7 @@ mod tests {
                 region: Some("us-east-1".into()),
                 category: Some("AwsApiCall".into()),
                 actor: Some("alice".into()),
+                ..Default::default()
             }),
             summary: crate::model::Summary::text(
                 "alice called iam:CreateAccessKey on iam_user:mallory from 203.0.113.9",
@@ -256,6 +261,29 @@ mod tests {
         assert!(hit("technique:T1098*") && hit("technique:t1098.001") && !hit("technique:T1078*"));
         assert!(hit("rule:*access*key*") && hit("rule:aws_iam_create_access_key"));
         assert!(!hit("rule:StopLogging") && hit("-rule:StopLogging"));
+    }
+
+    #[test]
+    fn product_workflow_and_security_hub_terms() {
+        let mut s = signal();
+        s.source = Source::GuardDuty;
+        let hits = |s: &Signal, q: &str| {
+            parse(q)
+                .unwrap_or_else(|e| panic!("{q}: {e}"))
+                .matches(s, own(s), Utc::now(), &matcher())
+                .is_some()
+        };
+        // A GuardDuty finding of its own: its product is its source's, no workflow.
+        assert!(hits(&s, "product:guardduty") && !hits(&s, "product:macie"));
+        assert!(!hits(&s, "workflow:*") && !hits(&s, "source:securityhub"));
+        // Merged with its Security Hub copy: Security Hub's workflow, and `source:sh` finds it.
+        s.facets_mut().workflow = Some("NOTIFIED".into());
+        assert!(hits(&s, "workflow:notified") && hits(&s, "-workflow:resolved"));
+        assert!(hits(&s, "source:sh") && hits(&s, "source:guardduty"));
+        s.source = Source::SecurityHub;
+        s.facets_mut().product = Some("macie".into());
+        assert!(hits(&s, "source:securityhub product:Macie") && !hits(&s, "source:macie"));
+        assert!(hits(&s, "prod:mac* wf:NOT*"));
     }
 
     #[test]

@@ -21,12 +21,14 @@ pub struct Compiled {
     tactic: Option<Glob>,
     story_score: Option<u32>,
     story_tactics: Option<usize>,
+    product: Option<Glob>,
+    workflow: Option<Glob>,
 }
 
 /// A `match` value that means nothing.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MatchError {
-    #[error("source '{0}' is not health, guardduty or cloudtrail")]
+    #[error("source '{0}' is not health, guardduty, cloudtrail, securityhub, macie, inspector, accessanalyzer or monitors")]
     Source(String),
     #[error("severity '{0}' is not info, low, medium, high or critical")]
     Severity(String),
@@ -78,6 +80,8 @@ impl Compiled {
             tactic: g(&d.tactic),
             story_score: d.story_score,
             story_tactics: d.story_tactics,
+            product: g(&d.product),
+            workflow: g(&d.workflow),
         })
     }
 
@@ -113,8 +117,12 @@ impl Compiled {
         let opt = |g: &Option<Glob>, v: Option<&str>| {
             g.as_ref().is_none_or(|g| v.is_some_and(|v| g.is_match(v)))
         };
-        self.source.is_none_or(|x| x == s.source)
+        // `securityhub` also holds for a finding merged with its copy there, as in filters.
+        self.source
+            .is_none_or(|x| x == s.source || (x == Source::SecurityHub && s.via_securityhub()))
             && opt(&self.event_type, Some(s.kind()))
+            && opt(&self.product, Some(s.product()))
+            && opt(&self.workflow, s.workflow())
             && self.abuse.as_ref().is_none_or(|g| {
                 s.abuse()
                     .is_some_and(|a| g.is_match(&format!("{a:?}")) || g.is_match(a.label()))
@@ -161,12 +169,41 @@ pub fn service_of(s: &Signal) -> Option<String> {
             .and_then(|r| r.split('_').next())
             .map(String::from),
         Source::CloudTrail => s.title().split_once(':').map(|(svc, _)| svc.to_string()),
-        Source::GuardDuty => s
-            .kind()
-            .split_once(':')
-            .and_then(|(_, r)| r.split('/').next())
-            .map(String::from),
+        Source::GuardDuty => guardduty_service(s.kind()),
+        Source::SecurityHub if s.product() == "guardduty" => guardduty_service(s.kind()),
+        Source::Macie => Some("S3".into()),
+        Source::SecurityHub | Source::Inspector | Source::AccessAnalyzer => {
+            s.category().and_then(service_of_resource_type)
+        }
+        // `CloudWatchAlarm:AWS/EC2/CPUUtilization` → EC2, `CostAnomaly:Amazon EC2` → Amazon EC2.
+        Source::Monitors => s.kind().split_once(':').map(|(_, r)| {
+            let r = r.strip_prefix("AWS/").unwrap_or(r);
+            r.split('/').next().unwrap_or(r).to_string()
+        }),
     }
+}
+
+fn guardduty_service(kind: &str) -> Option<String> {
+    kind.split_once(':')
+        .and_then(|(_, r)| r.split('/').next())
+        .map(String::from)
+}
+
+/// `AWS::S3::Bucket`, `AWS_EC2_INSTANCE`, `AwsEc2Instance` → S3, EC2, EC2.
+fn service_of_resource_type(t: &str) -> Option<String> {
+    if let Some(rest) = t.strip_prefix("AWS::") {
+        return rest.split("::").next().map(String::from);
+    }
+    if let Some(rest) = t.strip_prefix("AWS_") {
+        return rest.split('_').next().map(String::from);
+    }
+    let rest = t.strip_prefix("Aws")?;
+    let end = rest
+        .char_indices()
+        .skip(1)
+        .find(|(_, c)| c.is_ascii_uppercase())
+        .map_or(rest.len(), |(i, _)| i);
+    Some(rest[..end].to_ascii_uppercase())
 }
 
 /// A `tags` (or `Tags`) object, or a list of `{Key, Value}`, anywhere in the record.

@@ -73,6 +73,10 @@ pub struct MatchDef {
     pub story_score: Option<u32>,
     /// The signal's attack story spans at least this many ATT&CK tactics (sent once per story).
     pub story_tactics: Option<usize>,
+    /// The product that made a finding (`macie`, `inspector`, `guardduty`; `*` wildcards).
+    pub product: Option<String>,
+    /// Security Hub's workflow status of a finding seen through it (`NEW`, `NOTIFIED`…).
+    pub workflow: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]

@@ -7,6 +7,7 @@ use crate::normalize::Normalized;
 use std::collections::{BTreeMap, HashMap};
 
 mod chunked;
+mod copies;
 mod entity_lists;
 mod entity_table;
 mod health_parts;
@@ -308,16 +309,7 @@ impl Store {
         let h = self.by_id.hash(&s.id);
         let found = self.by_id.find_hashed(h, &s.id, id_at(&self.signals));
         match found.map(|i| i as usize) {
-            Some(i) => {
-                // A finding seen again with a later update replaces the older copy.
-                if s.updated().is_some() && s.updated() > self.signals[i].updated() {
-                    self.replace(i, s);
-                    Insert::Updated
-                } else {
-                    self.duplicates += 1;
-                    Insert::Duplicate
-                }
-            }
+            Some(i) => self.insert_again(i, s),
             None => {
                 let i = self.signals.len();
                 self.by_id.insert_hashed(h, i as u32, id_at(&self.signals));

@@ -62,7 +62,7 @@ const fn char_bit(b: u8) -> u64 {
     }
 }
 
-/// Bits 62–63 of a mask: the signal's source.
+/// Bits 62–63 of a mask: the signal pane that shows it (`Source::pane`).
 pub const SOURCE_SHIFT: u32 = 62;
 
 pub(super) fn signal_mask(s: &Signal) -> u64 {
@@ -75,5 +75,5 @@ pub(super) fn signal_mask(s: &Signal) -> u64 {
         | text_mask(s.title())
         | text_mask(s.actor().unwrap_or(""))
         | s.id.with_str(text_mask);
-    text | (s.source.index() as u64) << SOURCE_SHIFT
+    text | (s.source.pane() as u64) << SOURCE_SHIFT
 }

@@ -1,6 +1,6 @@
 //! Which signals take part in stories, and which entities may join them.
 
-use crate::model::{Entity, EntityKind, Signal, Source};
+use crate::model::{Entity, EntityKind, Severity, Signal, Source};
 
 /// CloudTrail events that hand a principal new credentials: they carry the link from the
 /// caller to the session or key it obtained, so they take part even without a detection (the
@@ -14,9 +14,10 @@ const CREDENTIAL_ISSUING: &[&str] = &[
     "GetRoleCredentials",
 ];
 
-/// Whether a signal takes part in stories: it matched a detection, it is a GuardDuty finding,
-/// a Health abuse report or risk/security notification, or a CloudTrail event that issued
-/// credentials. Everyday events do not.
+/// Whether a signal takes part in stories: it matched a detection, it is a GuardDuty or Macie
+/// finding, a Health abuse report or risk/security notification, a CloudTrail event that issued
+/// credentials, a high finding of the other services, an alarm or a spend anomaly. Everyday
+/// events do not.
 pub fn joins(s: &Signal) -> bool {
     match s.source {
         Source::GuardDuty => true,
@@ -26,6 +27,17 @@ pub fn joins(s: &Signal) -> bool {
                 || s.kind().starts_with("AWS_RISK_")
                 || s.kind().contains("SECURITY_NOTIFICATION")
         }
+        // Sensitive data and public buckets are what an attacker comes for.
+        Source::Macie => true,
+        // Posture findings (controls, vulnerabilities, access) only when they matter now: high
+        // and not closed in Security Hub; GuardDuty's and Macie's copies there always.
+        Source::SecurityHub => {
+            !matches!(s.workflow(), Some("RESOLVED" | "SUPPRESSED"))
+                && (matches!(s.product(), "guardduty" | "macie") || s.severity >= Severity::High)
+        }
+        Source::Inspector | Source::AccessAnalyzer => s.severity >= Severity::High,
+        // An alarm in ALARM, a spend anomaly worth a look.
+        Source::Monitors => s.severity >= Severity::Medium,
     }
 }
 

@@ -47,6 +47,7 @@ pub(super) fn signal(
             region: None,
             category: None,
             actor: None,
+            ..Default::default()
         }),
         summary: crate::model::Summary::text(""),
         held: false,

@@ -1,5 +1,6 @@
-//! The Entities pane: every entity the visible signals touch, ranked, with the account each
-//! belongs to where the pane has room.
+//! The Entities pane: every entity the visible signals touch, the riskiest first, with how
+//! many signals of each pane touch it (H: Health and monitors, F: findings, CT: CloudTrail)
+//! and the account each belongs to where the pane has room.
 
 use super::panes::{block, draw_empty, offset};
 use super::text::fit;
@@ -77,7 +78,7 @@ pub fn draw_entities(f: &mut Frame, state: &State, theme: &Theme, area: Rect) {
         Constraint::Length(4),
         Constraint::Length(5),
     ];
-    let mut titles = vec!["", "kind", "id", "H", "GD", "CT", "last"];
+    let mut titles = vec!["", "kind", "id", "H", "F", "CT", "last"];
     if acct_w > 0 {
         widths.insert(3, Constraint::Length(acct_w - 1));
         titles.insert(3, "account");

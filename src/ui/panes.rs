@@ -96,6 +96,31 @@ pub(super) fn block<'a>(state: &State, pane: PaneId, theme: &Theme, count: usize
         .title(Line::from(title))
 }
 
+/// The product column: the product's usual name, `+` when the finding was also read through
+/// Security Hub (merged with its copy there).
+fn product_label(s: &Signal) -> String {
+    let name = match s.product() {
+        "guardduty" => "GuardDuty",
+        "securityhub" => "SecHub",
+        "macie" => "Macie",
+        "inspector" => "Inspector",
+        "accessanalyzer" => "AccessAn",
+        "config" => "Config",
+        other => other,
+    };
+    let also = s.source != crate::model::Source::SecurityHub && s.workflow().is_some();
+    format!("{name}{}", if also { "+" } else { "" })
+}
+
+/// Alarms and cost anomalies are rows of the Health pane: their type column says which they
+/// are, so they are never taken for Health events.
+fn monitor_label(s: &Signal) -> Option<&'static str> {
+    (s.source == crate::model::Source::Monitors).then(|| match s.product() {
+        "costanomaly" => "cost anomaly:",
+        _ => "alarm:",
+    })
+}
+
 /// First visible row so the cursor stays on screen.
 pub(super) fn offset(cursor: usize, height: usize) -> usize {
     cursor.saturating_sub(height.saturating_sub(1))
@@ -132,6 +157,12 @@ pub fn draw_signals(f: &mut Frame, state: &State, theme: &Theme, pane: PaneId, a
         _ => 0,
     };
     let time_w: u16 = if wide { 14 } else { 8 };
+    // Findings: which product made each (GuardDuty, Macie, Inspector…).
+    let product_w: u16 = if pane == PaneId::GuardDuty && inner_w >= 70 {
+        10
+    } else {
+        0
+    };
     // Who a rule routed the signal to, when rules are loaded and there is room.
     let route_w: u16 = if state.session.rules.is_some() && inner_w >= 120 {
         14
@@ -149,6 +180,8 @@ pub fn draw_signals(f: &mut Frame, state: &State, theme: &Theme, pane: PaneId, a
         + 5
         + time_w
         + kind_w
+        + product_w
+        + u16::from(product_w > 0)
         + actor_w
         + route_w
         + 6
@@ -195,14 +228,22 @@ pub fn draw_signals(f: &mut Frame, state: &State, theme: &Theme, pane: PaneId, a
                 }),
                 // A hidden signal shows what it is (its kind), never what it says.
                 Cell::from(fit(
-                    if hidden.is_some() {
-                        s.kind()
-                    } else {
-                        s.title()
+                    &match (hidden.is_some(), monitor_label(s)) {
+                        (true, _) => std::borrow::Cow::Borrowed(s.kind()),
+                        (false, Some(label)) => {
+                            std::borrow::Cow::Owned(format!("{label} {}", s.title()))
+                        }
+                        (false, None) => std::borrow::Cow::Borrowed(s.title()),
                     },
                     kind_w as usize,
                 )),
             ];
+            if product_w > 0 {
+                cells.push(Cell::from(Span::styled(
+                    fit(&product_label(s), product_w as usize),
+                    theme.style("text.dim"),
+                )));
+            }
             if actor_w > 0 {
                 let text = match (pane, s.affected()) {
                     _ if hidden.is_some() => "-".to_string(),
@@ -269,6 +310,10 @@ pub fn draw_signals(f: &mut Frame, state: &State, theme: &Theme, pane: PaneId, a
             "type"
         },
     ];
+    if product_w > 0 {
+        widths.push(Constraint::Length(product_w));
+        header.push("product");
+    }
     if actor_w > 0 {
         widths.push(Constraint::Length(actor_w));
         header.push(if pane == PaneId::Health {

@@ -77,6 +77,18 @@ impl Accumulator {
             },
             Element::Value(v) => v,
         };
+        // A Security Hub event carrying several findings: each on its own.
+        if let Some(parts) = crate::normalize::split_record(&v) {
+            for part in parts {
+                self.one(loc, part);
+            }
+            return;
+        }
+        self.one(loc, v);
+    }
+
+    /// One record in its final form (not an envelope of several).
+    fn one(&mut self, loc: Location, v: Value) {
         if classify(&v).is_none() {
             if self.unrecognised.len() < MAX_ERRORS {
                 let reason = normalize_record(v, &self.opts)
@@ -209,11 +221,12 @@ impl Accumulator {
                 .contains_key(&RecordKind::CloudTrailDigest)
             {
                 "CloudTrail digest file: integrity data, no events".into()
+            } else if let Some(n) = self.report.kinds.get(&RecordKind::SecurityHubHistory) {
+                format!("Security Hub GetFindingHistory output: {n} history records, no findings")
+            } else if let Some(n) = self.report.kinds.get(&RecordKind::CloudWatchAlarmHistory) {
+                format!("CloudWatch alarm history: {n} items, none a state change")
             } else if let Some(first) = self.unrecognised.first() {
-                format!(
-                    "JSON with no CloudTrail, GuardDuty or Health records: {}",
-                    first.reason
-                )
+                format!("JSON with no records airc reads: {}", first.reason)
             } else {
                 "no records".into()
             };
@@ -246,14 +259,24 @@ fn describe(
     if !container.is_empty() {
         parts.push(container.to_string());
     }
+    let listed = kinds.contains_key(&RecordKind::InspectorFinding)
+        || kinds.contains_key(&RecordKind::AccessAnalyzerFinding);
     if let Some(info) = info {
         if info.placebo {
             parts.push("placebo recording".into());
         }
         parts.push(
             match &info.shape {
+                Shape::Wrapped("Records")
+                    if kinds.contains_key(&RecordKind::SecurityHubHistory) =>
+                {
+                    "Security Hub GetFindingHistory output"
+                }
                 Shape::Wrapped("Records") => "CloudTrail log file {\"Records\": [...]}",
                 Shape::Wrapped("Events") => "LookupEvents output {\"Events\": [...]}",
+                Shape::Wrapped("Findings") | Shape::Wrapped("findings") if listed => {
+                    "ListFindings output"
+                }
                 Shape::Wrapped("Findings") | Shape::Wrapped("findings") => "GetFindings output",
                 Shape::Wrapped("events") => "Health DescribeEvents output",
                 Shape::Wrapped("successfulSet") | Shape::Wrapped("failedSet") => {
@@ -261,6 +284,11 @@ fn describe(
                 }
                 Shape::Wrapped("entities") => "Health DescribeAffectedEntities output",
                 Shape::Wrapped("eventTypes") => "Health DescribeEventTypes catalog",
+                Shape::Wrapped("MetricAlarms") | Shape::Wrapped("CompositeAlarms") => {
+                    "CloudWatch DescribeAlarms output"
+                }
+                Shape::Wrapped("AlarmHistoryItems") => "CloudWatch DescribeAlarmHistory output",
+                Shape::Wrapped("Anomalies") => "Cost Explorer GetAnomalies output",
                 Shape::Wrapped(_) => "JSON document",
                 Shape::Array => "JSON array",
                 Shape::Lines => "JSON Lines",

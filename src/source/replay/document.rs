@@ -20,6 +20,10 @@ pub const RECORD_ARRAYS: &[&str] = &[
     "failedSet",
     "entities",
     "eventTypes",
+    "MetricAlarms",
+    "CompositeAlarms",
+    "AlarmHistoryItems",
+    "Anomalies",
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq)]

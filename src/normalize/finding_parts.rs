@@ -1,0 +1,340 @@
+//! What the findings of Security Hub, Macie, Inspector, Access Analyzer and the monitors share
+//! on their way to a `Signal`: a draft with the fields every source fills, entities gathered up
+//! to a cap, resource ids of every shape these services write, and the id under which a finding
+//! seen both in its own service and through Security Hub becomes one row.
+
+use crate::model::{time, Entity, EntityKind, FacetFields, Facets, Rare, Severity, Signal, Source};
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+
+/// The fields one record fills; `build` makes the signal.
+#[derive(Debug, Default)]
+pub struct Draft {
+    pub id: String,
+    pub time: Option<DateTime<Utc>>,
+    pub updated: Option<DateTime<Utc>>,
+    pub severity: Severity,
+    pub kind: String,
+    pub title: String,
+    pub reason: String,
+    pub account: Option<String>,
+    pub region: Option<String>,
+    pub category: Option<String>,
+    pub actor: Option<String>,
+    pub product: Option<String>,
+    pub workflow: Option<String>,
+    pub summary: String,
+    pub entities: Entities,
+}
+
+impl Draft {
+    /// The signal, or why not: a record without a time cannot be placed on a timeline.
+    pub fn build(self, source: Source, what: &'static str) -> Result<Signal, super::RecordError> {
+        let time = self.time.or(self.updated).ok_or(what)?;
+        let (entities, more) = self.entities.finish();
+        let text = |s: Option<String>| s.filter(|s| !s.is_empty()).map(crate::model::Text::from);
+        Ok(Signal {
+            id: self.id.into(),
+            source,
+            time,
+            severity: self.severity,
+            facets: Facets::new(FacetFields {
+                kind: self.kind.into(),
+                title: self.title.into(),
+                severity_reason: self.reason.into(),
+                account: text(self.account),
+                region: text(self.region),
+                category: text(self.category),
+                actor: text(self.actor),
+                product: text(self.product),
+                workflow: text(self.workflow),
+            }),
+            summary: crate::model::Summary::text(self.summary),
+            held: false,
+            rare: Rare {
+                updated: self.updated,
+                entities_more: more,
+                entities: entities.into(),
+                ..Rare::default()
+            }
+            .boxed(),
+            raw: crate::model::Raw::None,
+        })
+    }
+}
+
+/// Entities found in a record, each once; past four times what a signal keeps, only counted.
+#[derive(Debug, Default)]
+pub struct Entities {
+    list: Vec<Entity>,
+    more: u32,
+}
+
+impl Entities {
+    pub fn push(&mut self, e: Option<Entity>) {
+        let Some(e) = e.filter(|e| !e.id.is_empty()) else {
+            return;
+        };
+        if self.list.contains(&e) {
+            return;
+        }
+        if self.list.len() >= crate::model::signal::MAX_ENTITIES {
+            self.more = self.more.saturating_add(1);
+        } else {
+            self.list.push(e);
+        }
+    }
+
+    /// A resource id of any shape (`resource`).
+    pub fn resource(&mut self, id: Option<&str>) {
+        self.push(id.and_then(resource));
+    }
+
+    pub fn kind(&mut self, kind: EntityKind, id: Option<&str>) {
+        self.push(id.map(|id| Entity::new(kind, id.trim())));
+    }
+
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    pub fn first(&self) -> Option<&Entity> {
+        self.list.first()
+    }
+
+    fn finish(self) -> (Vec<Entity>, u32) {
+        (self.list, self.more)
+    }
+}
+
+/// A resource as these services name it: an ARN, a bare id (`i-…`, an account), Security
+/// Hub's `AWS::::Account:123456789012` and `AWS::IAM::AccessKey:AKIA…`, or an IP address.
+/// Anything else that looks like an identifier (no spaces, not too long) is kept as `other`, so
+/// it can still be pivoted on.
+pub fn resource(id: &str) -> Option<Entity> {
+    let id = id.trim();
+    if id.is_empty() || id.len() > 2048 {
+        return None;
+    }
+    if let Some(e) = Entity::from_id(id) {
+        return Some(e);
+    }
+    if let Some((_, last)) = id.rsplit_once(':').filter(|_| id.starts_with("AWS::")) {
+        if let Some(e) = Entity::from_id(last) {
+            return Some(e);
+        }
+    }
+    (!id.contains(char::is_whitespace)).then(|| Entity::new(EntityKind::Other, id))
+}
+
+/// Remote addresses, access keys and accounts anywhere under `v` (a finding's action or
+/// network sections), by the keys every one of these formats uses for them.
+pub fn walk_addresses(v: &Value, key: &str, out: &mut Entities, depth: u32) {
+    if depth > 12 || out.len() >= crate::model::signal::MAX_ENTITIES {
+        return;
+    }
+    match v {
+        Value::String(s) => {
+            let k = key.to_ascii_lowercase().replace('_', "");
+            let ip = k.ends_with("ipaddressv4")
+                || k.ends_with("ipaddressv6")
+                || k.ends_with("sourceipv4")
+                || k.ends_with("destinationipv4")
+                || k == "ip"
+                || k == "ipv4";
+            if ip {
+                out.push(Entity::from_id(s).filter(|e| e.kind == EntityKind::Ip));
+            } else if k.ends_with("accesskeyid") || k == "credentialuid" {
+                out.push(Entity::from_id(s).filter(|e| e.kind == EntityKind::AccessKey));
+            }
+        }
+        Value::Array(a) => a
+            .iter()
+            .for_each(|x| walk_addresses(x, key, out, depth + 1)),
+        Value::Object(m) => m
+            .iter()
+            .for_each(|(k, x)| walk_addresses(x, k, out, depth + 1)),
+        _ => {}
+    }
+}
+
+/// The first sentence of a description, at most about 300 characters.
+pub fn first_sentence(s: &str) -> String {
+    let s = s.trim();
+    let end = s.find(". ").map(|i| i + 1).unwrap_or(s.len());
+    let mut out = s[..end].trim().to_string();
+    if out.chars().count() > 300 {
+        out = out.chars().take(299).collect::<String>() + "…";
+    }
+    out
+}
+
+/// Security Hub's, Inspector's and OCSF's severity words.
+pub fn severity_word(label: &str) -> Option<Severity> {
+    Some(match label.trim().to_ascii_uppercase().as_str() {
+        "CRITICAL" | "FATAL" => Severity::Critical,
+        "HIGH" => Severity::High,
+        "MEDIUM" => Severity::Medium,
+        "LOW" => Severity::Low,
+        "INFORMATIONAL" | "INFO" | "UNTRIAGED" | "UNKNOWN" | "OTHER" => Severity::Info,
+        _ => return None,
+    })
+}
+
+/// Security Hub's normalized 0–100 scale (its documented bands).
+pub fn severity_normalized(n: f64) -> Severity {
+    match n {
+        n if n >= 90.0 => Severity::Critical,
+        n if n >= 70.0 => Severity::High,
+        n if n >= 40.0 => Severity::Medium,
+        n if n >= 1.0 => Severity::Low,
+        _ => Severity::Info,
+    }
+}
+
+/// The first readable time among `keys`.
+pub fn time_at(v: &Value, keys: &[&[&str]]) -> Option<DateTime<Utc>> {
+    keys.iter()
+        .find_map(|k| super::json_path::path(v, k).and_then(time::parse_value))
+}
+
+/// Products by the name Security Hub gives them in `ProductArn` (`…:product/aws/guardduty`).
+pub fn product_of(product_arn: Option<&str>, name: Option<&str>) -> Option<String> {
+    let tail = product_arn
+        .and_then(|a| a.split_once(":product/"))
+        .map(|(_, t)| t);
+    let canonical = match tail {
+        Some("aws/guardduty") => "guardduty",
+        Some("aws/macie") => "macie",
+        Some("aws/inspector") => "inspector",
+        Some("aws/access-analyzer") => "accessanalyzer",
+        Some("aws/securityhub") => "securityhub",
+        Some("aws/config") => "config",
+        Some("aws/health") => "health",
+        Some("aws/firewall-manager") => "firewallmanager",
+        Some("aws/ssm-patch-manager") => "patchmanager",
+        _ => {
+            return name
+                .map(|n| n.trim().to_ascii_lowercase())
+                .filter(|n| !n.is_empty())
+                .or_else(|| tail.map(|t| t.rsplit('/').next().unwrap_or(t).to_string()))
+        }
+    };
+    Some(canonical.to_string())
+}
+
+/// The product from a name as OCSF and Security Hub's ProductName write it ("GuardDuty",
+/// "Inspector", "IAM Access Analyzer").
+pub fn product_named(name: &str) -> String {
+    let n = name.trim().to_ascii_lowercase().replace(['-', '_'], " ");
+    match n.as_str() {
+        "guardduty" | "amazon guardduty" => "guardduty".into(),
+        "macie" | "amazon macie" => "macie".into(),
+        "inspector" | "amazon inspector" => "inspector".into(),
+        "iam access analyzer" | "access analyzer" => "accessanalyzer".into(),
+        "security hub" | "securityhub" | "aws security hub" => "securityhub".into(),
+        "config" | "aws config" => "config".into(),
+        _ => n,
+    }
+}
+
+/// The id under which a finding is known to its own service, so that the copy Security Hub
+/// holds and the service's own become one row: GuardDuty by finding id (Security Hub's `Id` is
+/// the finding's ARN, `…:detector/D/finding/F`), Inspector by finding ARN (its `Id` there),
+/// Macie by finding id (`…:finding/F`).
+pub fn native_id(product: Option<&str>, id: &str) -> Option<String> {
+    match product? {
+        "guardduty" => {
+            let (_, f) = id.rsplit_once("/finding/")?;
+            (id.starts_with("arn:") && !f.is_empty()).then(|| format!("guardduty:{f}"))
+        }
+        "inspector" if id.starts_with("arn:") && id.contains(":inspector2:") => {
+            Some(format!("inspector:{id}"))
+        }
+        "macie" => {
+            let (_, f) = id.rsplit_once("finding/")?;
+            (id.starts_with("arn:") && id.contains(":macie") && !f.contains('/'))
+                .then(|| format!("macie:{f}"))
+        }
+        _ => None,
+    }
+}
+
+/// A GuardDuty finding type from the last part of a Security Hub type
+/// (`TTPs/Discovery/Recon:EC2-PortProbeUnprotectedPort` → `Recon:EC2/PortProbeUnprotectedPort`):
+/// Security Hub writes the type's `/` as `-`, and GuardDuty's resource names hold none.
+pub fn guardduty_type(asff_type: &str) -> Option<String> {
+    let last = asff_type.rsplit('/').next()?;
+    let (purpose, rest) = last.split_once(':')?;
+    let (resource, name) = rest.split_once('-')?;
+    Some(format!("{purpose}:{resource}/{name}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resources_of_every_shape() {
+        let kinds = |id: &str| resource(id).map(|e| e.to_string());
+        assert_eq!(
+            kinds("AWS::::Account:123456789012").as_deref(),
+            Some("account:123456789012")
+        );
+        assert_eq!(
+            kinds("AWS::IAM::AccessKey:AKIAIOSFODNN7EXAMPLE").as_deref(),
+            Some("access_key:AKIAIOSFODNN7EXAMPLE")
+        );
+        assert_eq!(kinds("arn:aws:s3:::logs").as_deref(), Some("bucket:logs"));
+        assert_eq!(
+            kinds("i-0abc12345678def01").as_deref(),
+            Some("instance:i-0abc12345678def01")
+        );
+        assert_eq!(kinds("ami-12345").as_deref(), Some("other:ami-12345"));
+        assert_eq!(kinds("two words"), None);
+        assert_eq!(kinds(""), None);
+    }
+
+    #[test]
+    fn a_guardduty_finding_in_security_hub_keeps_its_own_id_and_type() {
+        let id = "arn:aws:guardduty:us-east-1:111122223333:detector/d1/finding/f00d";
+        assert_eq!(
+            native_id(Some("guardduty"), id).as_deref(),
+            Some("guardduty:f00d")
+        );
+        assert_eq!(native_id(Some("guardduty"), "f00d"), None);
+        assert_eq!(native_id(Some("config"), id), None);
+        let insp = "arn:aws:inspector2:us-east-1:111122223333:finding/abc";
+        assert_eq!(
+            native_id(Some("inspector"), insp).as_deref(),
+            Some(&*format!("inspector:{insp}"))
+        );
+        assert_eq!(
+            guardduty_type("TTPs/Discovery/Recon:EC2-PortProbeUnprotectedPort").as_deref(),
+            Some("Recon:EC2/PortProbeUnprotectedPort")
+        );
+        assert_eq!(guardduty_type("Software and Configuration Checks"), None);
+        assert_eq!(
+            product_of(
+                Some("arn:aws:securityhub:us-east-1::product/aws/guardduty"),
+                None
+            )
+            .as_deref(),
+            Some("guardduty")
+        );
+        assert_eq!(
+            product_of(
+                Some("arn:aws:securityhub:us-east-1:1:product/acme/scanner"),
+                Some("Acme Scanner")
+            )
+            .as_deref(),
+            Some("acme scanner")
+        );
+        assert_eq!(severity_normalized(70.0), Severity::High);
+        assert_eq!(severity_word("informational"), Some(Severity::Info));
+    }
+}
