@@ -226,7 +226,7 @@ fn sensitivity_holds_against_session_names_and_stop() {
         "[targets.ops]\n[targets.security]\n\
          [[rule]]\nname = \"everything-to-ops\"\nroute = [\"ops\"]\nstop = true\n\
          [[rule]]\nname = \"creds\"\nmatch = { event_type = \"AWS_RISK_*\" }\nroute = [\"security\"]\n\
-         sensitive = true\nallow = [\"*:assumed-role/IR-*\"]\n",
+         sensitive = true\nallow = [\"arn:*:sts::*:assumed-role/IR-*\"]\n",
         "user.toml",
         None,
     )

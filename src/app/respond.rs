@@ -163,8 +163,17 @@ pub fn pick(state: &mut State, origin: &PickOrigin, item: PickItem) {
         incident,
         sns_topic: state.session.sns_topic.clone(),
     };
+    // On a sensitive signal, its journal entry is for the readers its rules allow.
+    let sensitive = action_scope::origin_signal(state, origin)
+        .ok()
+        .flatten()
+        .and_then(|s| {
+            let route = s.id.with_str(|id| state.session.routes.get(id));
+            crate::rules::gate::Gate::sensitivity(route)
+        });
     match plan(action, &item.target, &ctx) {
-        Ok(p) => {
+        Ok(mut p) => {
+            p.sensitive = sensitive;
             state.ui.mode = Mode::ActionPlan {
                 plan: Box::new(p),
                 typed: Default::default(),

@@ -17,6 +17,13 @@ pub struct Clients {
 
 impl Clients {
     pub fn new(config: &SdkConfig, local_endpoint: bool) -> Clients {
+        // No automatic retries: a change whose first attempt timed out may have been carried
+        // out, and a second attempt would do it again (a second snapshot). A failed call is
+        // reported as such (and an uncertain change as outcome unknown) instead.
+        let config = &config
+            .to_builder()
+            .retry_config(aws_config::retry::RetryConfig::disabled())
+            .build();
         let s3 = aws_sdk_s3::config::Builder::from(config)
             .force_path_style(local_endpoint)
             .build();

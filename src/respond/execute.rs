@@ -24,6 +24,11 @@ pub struct Step {
     pub parameters: Value,
     pub ok: bool,
     pub result: String,
+    /// A change that failed after its request may have reached AWS (timed out, cut off, a
+    /// server error): whether it took effect is unknown, so it counts as a change (partly
+    /// done, never retried blindly).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub maybe: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -106,7 +111,20 @@ fn record(steps: &mut Vec<Step>, op: &str, parameters: Value, ok: bool, result: 
         parameters,
         ok,
         result,
+        maybe: false,
     });
+}
+
+/// Whether a failed call may still have been carried out: its request may have reached AWS
+/// (a timeout, a connection cut, an unreadable answer, a server error). Only a refusal AWS
+/// answered (denied, invalid, throttled) or a request never built says nothing happened.
+fn may_have_happened<E>(e: &SdkError<E, Response>) -> bool {
+    match e {
+        SdkError::TimeoutError(_) | SdkError::ResponseError(_) => true,
+        SdkError::DispatchFailure(d) => !d.is_user(),
+        SdkError::ServiceError(s) => s.raw().status().as_u16() >= 500,
+        _ => false,
+    }
 }
 
 /// Runs one SDK call and records it. `op` is `service:Operation` (the IAM permission).
@@ -149,7 +167,15 @@ where
             Ok(None)
         }
         Err(e) => {
-            record(steps, op, parameters, false, classify(&e, op).to_string());
+            let maybe = may_have_happened(&e);
+            let mut why = classify(&e, op).to_string();
+            if maybe {
+                why.push_str(" (the request may have reached AWS: its outcome is unknown)");
+            }
+            record(steps, op, parameters, false, why);
+            if let Some(last) = steps.last_mut() {
+                last.maybe = maybe;
+            }
             Err(())
         }
     }
@@ -234,10 +260,11 @@ pub async fn execute(plan: &Plan, c: &Clients, env: &Env) -> Outcome {
     // a 2 MiB thread.
     let result = Box::pin(run(action, &target, plan, c, env, &mut steps)).await;
     let changed = steps.iter().any(|s| {
-        s.ok && plan
-            .calls
-            .iter()
-            .any(|c| c.mutating && format!("{}:{}", c.service, c.operation) == s.operation)
+        (s.ok || s.maybe)
+            && plan
+                .calls
+                .iter()
+                .any(|c| c.mutating && format!("{}:{}", c.service, c.operation) == s.operation)
     });
     let (mut status, done) = match result {
         Ok(d) if steps.iter().all(|s| s.ok) => (Status::Done, d),

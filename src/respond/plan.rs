@@ -40,6 +40,9 @@ pub struct Plan {
     pub incident: Option<String>,
     #[serde(skip)]
     pub kind: Option<(Action, Target)>,
+    /// Made for a sensitive signal: its journal entry is for the readers its rules allow.
+    #[serde(skip)]
+    pub sensitive: Option<crate::notebook::sensitive::Sensitive>,
 }
 
 impl Plan {
@@ -298,6 +301,7 @@ pub fn plan(action: Action, target: &Target, ctx: &PlanCtx) -> Result<Plan, supe
         warning,
         incident,
         kind: Some((action, target.clone())),
+        sensitive: None,
     })
 }
 

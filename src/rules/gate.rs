@@ -111,4 +111,28 @@ mod tests {
             "a signal no rule routes is shown"
         );
     }
+
+    /// Fails on the session-17 main (a review): once such an event named no single account, a
+    /// rule's `account =` stopped matching it, and a sensitive rule scoped to one of its accounts
+    /// no longer hid it.
+    #[test]
+    fn a_rule_on_one_of_its_accounts_still_matches_an_organization_event() {
+        let arn = "arn:aws:health:us-east-1::event/RISK/AWS_RISK_CREDENTIALS_EXPOSED/org3";
+        let parts = serde_json::json!({
+            crate::normalize::health::PART_EVENT: {"arn": arn, "eventTypeCode": "AWS_RISK_CREDENTIALS_EXPOSED", "service": "RISK",
+                "startTime": "2026-11-28T00:00:00Z",
+                "affectedAccounts": ["111111111111", "222222222222"]}
+        });
+        let s =
+            crate::normalize::health::from_parts(&parts, None).unwrap_or_else(|e| panic!("{e:?}"));
+        let rules = crate::rules::Rules::parse(
+            "[targets.t]\n[[rule]]\nname = \"acct\"\nmatch = { account = \"222222222222\", source = \"health\" }\nroute = [\"t\"]\nsensitive = true\nallow = [\"arn:aws:iam::1:role/X\"]\n",
+            "test",
+            None,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let ents = s.own_entities().unwrap_or_default();
+        let r = rules.route(&s, crate::model::EntitiesOf::Own(ents));
+        assert!(r.as_ref().is_some_and(|r| r.sensitive), "{r:?}");
+    }
 }

@@ -130,7 +130,14 @@ impl Compiled {
             && self.severity.is_none_or(|min| s.severity >= min)
             && opt(&self.service, service_of(s).as_deref())
             && opt(&self.region, s.region())
-            && opt(&self.account, s.account())
+            // As the console's `account:` filter: the signal's account, or an account it
+            // names (an organization Health event affecting several).
+            && self.account.as_ref().is_none_or(|g| {
+                s.account().is_some_and(|a| g.is_match(a))
+                    || entities
+                        .iter()
+                        .any(|e| e.kind == crate::model::EntityKind::Account && g.is_match(&e.id))
+            })
             && self
                 .entity_kind
                 .as_ref()

@@ -176,6 +176,8 @@ pub enum RuleProblem {
     UnknownTarget(String),
     #[error("unknown action '{0}'")]
     UnknownAction(String),
+    #[error("allow entry '{0}' is not an ARN or an ARN glob (arn:*:iam::*:role/Security*)")]
+    NotAnArn(String),
     #[error("'{0}' changes resources: it runs automatically only with allow_destructive = true")]
     Destructive(String),
     #[error("{0}")]
@@ -246,6 +248,14 @@ impl Rules {
                 if !known {
                     return Err(at(RuleProblem::UnknownAction(a.clone())));
                 }
+            }
+            // An `allow` entry is an ARN or an ARN glob, field by field (`model::principal`):
+            // anything else would match no one, silently.
+            if let Some(bad) = def.allow.iter().find(|a| {
+                let f: Vec<&str> = a.split(':').collect();
+                f.len() < 6 || f[0] != "arn"
+            }) {
+                return Err(at(RuleProblem::NotAnArn(bad.clone())));
             }
             for a in &def.actions {
                 if !SAFE_ACTIONS.contains(&a.as_str()) && !def.allow_destructive {

@@ -123,7 +123,12 @@ impl Watcher {
             }
             Feed::Warning(m) => self.out.problem(json!({"event": "warning", "message": m})),
             Feed::Live(LiveEvent::Identity(i)) => {
-                if self.principal.is_none() {
+                // The gate's principal is the first profile's (the one actions and SNS use),
+                // whichever identity check answers first; until it answers, none (nothing
+                // sensitive is shown).
+                if self.principal.is_none()
+                    && i.profile == crate::aws::session::label(self.o.aws.0.as_deref())
+                {
                     self.principal = i.principal.clone();
                 }
                 if let Some(me) = i
