@@ -55,8 +55,9 @@ impl LiveStatus {
             polling: false,
             paused: false,
         };
+        // Every source its pane shows: the Findings pane says how Security Hub, Macie… are doing.
         for ((s, scope), st) in &self.scopes {
-            if *s != source {
+            if s.pane() != source.pane() {
                 continue;
             }
             any = true;
