@@ -39,6 +39,8 @@ pub fn targets(state: &State) -> Vec<Target> {
             });
         }
     }
+    // Security Hub's copy (workflow) and Access Analyzer's finding (archive).
+    out.extend(crate::respond::findings::targets_of(s));
     for e in state.view.store.entities_of(s) {
         if let Some(t) = Target::from_entity(e) {
             if !out.contains(&t) {
