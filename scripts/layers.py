@@ -17,8 +17,8 @@ ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src")
 # any layer below it; never a layer above.
 LAYERS = [
     ["model", "safe_text", "private_files", "panics", "paths", "allocator"],
-    ["normalize", "query", "store", "feed", "detect", "stories"],
-    ["aws", "source", "rules", "notify", "respond", "notebook", "keymap", "theme", "settings",
+    ["normalize", "query", "store", "feed", "detect", "stories", "hunt"],
+    ["aws", "athena", "source", "rules", "notify", "respond", "notebook", "keymap", "theme", "settings",
      "inspect"],
     ["app", "watch"],
     ["ui"],

@@ -3,6 +3,7 @@
 
 pub mod allocator;
 pub mod app;
+pub mod athena;
 pub mod aws;
 pub mod bench;
 pub mod cli;
@@ -11,6 +12,7 @@ pub mod feed;
 pub mod console;
 pub mod detect;
 
+pub mod hunt;
 pub mod inspect;
 pub mod keymap;
 pub mod model;

@@ -10,13 +10,25 @@ use std::path::{Path, PathBuf};
 #[cfg(unix)]
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 
-/// Creates `dir` (and missing parents) 0700; an existing `dir` is set to 0700 too.
+/// Creates `dir` (and missing parents) 0700; an existing `dir` is set to 0700 too. Each
+/// directory it creates has its entry synced in its parent, so a crash cannot lose the folder
+/// (and the journal or evidence written into it) after it was said to be saved.
 pub fn dir(dir: &Path) -> io::Result<()> {
+    // The missing ones, deepest first: their parents are synced once they all exist.
+    let missing: Vec<&Path> = dir
+        .ancestors()
+        .take_while(|d| !d.as_os_str().is_empty() && !d.exists())
+        .collect();
     let mut b = std::fs::DirBuilder::new();
     b.recursive(true);
     #[cfg(unix)]
     b.mode(0o700);
     b.create(dir)?;
+    for made in missing.iter().rev() {
+        if let Some(parent) = made.parent().filter(|p| !p.as_os_str().is_empty()) {
+            sync_dir(parent)?;
+        }
+    }
     #[cfg(unix)]
     {
         let m = std::fs::metadata(dir)?;
@@ -29,6 +41,8 @@ pub fn dir(dir: &Path) -> io::Result<()> {
 
 /// Syncs a directory, so an entry just created in it is durable.
 pub fn sync_dir(dir: &Path) -> io::Result<()> {
+    #[cfg(test)]
+    SYNCED.with(|s| s.borrow_mut().push(dir.to_path_buf()));
     #[cfg(unix)]
     {
         File::open(dir)?.sync_all()
@@ -38,6 +52,32 @@ pub fn sync_dir(dir: &Path) -> io::Result<()> {
         let _ = dir;
         Ok(())
     }
+}
+
+#[cfg(test)]
+thread_local! {
+    /// The directories this thread synced (tests read which ones).
+    static SYNCED: std::cell::RefCell<Vec<PathBuf>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The directories this thread synced since the last call (tests).
+#[cfg(test)]
+pub fn synced() -> Vec<PathBuf> {
+    SYNCED.with(|s| std::mem::take(&mut *s.borrow_mut()))
+}
+
+/// Creates `path` 0600, failing when it exists (`AlreadyExists`: two writers never share it),
+/// in a 0700 directory; the directory is synced so the new entry survives a crash.
+pub fn create_new(path: &Path) -> io::Result<File> {
+    let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
+    if let Some(parent) = parent {
+        dir(parent)?;
+    }
+    let f = options().write(true).create_new(true).open(path)?;
+    if let Some(parent) = parent {
+        sync_dir(parent)?;
+    }
+    Ok(f)
 }
 
 fn options() -> OpenOptions {
@@ -149,5 +189,31 @@ mod tests {
         let w = sub.join("draft.md");
         write(&w, b"d").unwrap();
         assert_eq!(mode(&w), 0o600);
+    }
+
+    #[test]
+    fn new_directories_and_files_have_their_entries_synced() {
+        let d = tempfile::tempdir().unwrap();
+        let _ = synced();
+        let deep = d.path().join("data/incidents");
+        dir(&deep).unwrap();
+        assert_eq!(synced(), [d.path().to_path_buf(), d.path().join("data")]);
+        dir(&deep).unwrap();
+        assert!(synced().is_empty(), "nothing new, nothing synced");
+        let f = deep.join("IR-20260101-1.jsonl");
+        create_new(&f).unwrap();
+        assert_eq!(synced(), std::slice::from_ref(&deep));
+        assert_eq!(mode(&f), 0o600);
+        assert_eq!(
+            create_new(&f).unwrap_err().kind(),
+            io::ErrorKind::AlreadyExists
+        );
+        let _ = synced();
+        write_new(&deep.join("IR-20260101-1.evidence"), "a.txt", b"a").unwrap();
+        let s = synced();
+        assert!(
+            s.contains(&deep) && s.contains(&deep.join("IR-20260101-1.evidence")),
+            "the new folder's entry and the file's: {s:?}"
+        );
     }
 }

@@ -3,6 +3,14 @@
 //! ```toml
 //! read_only = true                                  # refuse every mutating action
 //! sns_topic = "arn:aws:sns:us-east-1:111122223333:incident-notify"
+//!
+//! [athena]                                          # hunts (`airc hunt`, `H` in the console)
+//! database = "default"
+//! table = "cloudtrail"
+//! workgroup = "primary"
+//! output = "s3://athena-results-111122223333/airc/"  # else the workgroup's
+//! region = "us-east-1"
+//! max_scan = "50GB"                                  # a hunt scanning more is stopped
 //! ```
 
 use serde::Deserialize;
@@ -15,6 +23,47 @@ pub struct Settings {
     pub read_only: bool,
     #[serde(default)]
     pub sns_topic: Option<String>,
+    #[serde(default)]
+    pub athena: AthenaSettings,
+}
+
+/// `[athena]`: where hunts run. Every field can be overridden on the command line.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct AthenaSettings {
+    pub database: Option<String>,
+    pub table: Option<String>,
+    pub workgroup: Option<String>,
+    pub output: Option<String>,
+    pub region: Option<String>,
+    /// A size: `50GB`, `500M`, `1T`.
+    pub max_scan: Option<String>,
+}
+
+/// A size as written on the command line or in config.toml: `500M`, `4G`, `50GB`, `1T`
+/// (binary units: K is 1024).
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let n: f64 = num
+        .parse()
+        .map_err(|_| format!("'{s}' is not a size (e.g. 500M, 4G)"))?;
+    let mult: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" | "kib" => 1 << 10,
+        "m" | "mb" | "mib" => 1 << 20,
+        "g" | "gb" | "gib" => 1 << 30,
+        "t" | "tb" | "tib" => 1 << 40,
+        other => return Err(format!("'{other}' is not a size unit (K, M, G, T)")),
+    };
+    let bytes = n * mult as f64;
+    if !bytes.is_finite() || !(1.0..=u64::MAX as f64).contains(&bytes) {
+        return Err(format!("'{s}' is not a usable size"));
+    }
+    Ok(bytes as u64)
 }
 
 /// The settings, with a warning naming the file and the problem when it exists but cannot be
@@ -66,6 +115,20 @@ mod tests {
         let (s, w) = load(Some(d.path()));
         assert!(s.read_only && w.is_none());
         assert_eq!(s.sns_topic.as_deref(), Some("arn:t"));
+        std::fs::write(
+            d.path().join("config.toml"),
+            "[athena]\ndatabase = \"trails\"\nmax_scan = \"10GB\"\n",
+        )
+        .unwrap();
+        let (s, w) = load(Some(d.path()));
+        assert!(w.is_none() && !s.read_only);
+        assert_eq!(s.athena.database.as_deref(), Some("trails"));
+        assert_eq!(s.athena.max_scan.as_deref(), Some("10GB"));
+        std::fs::write(d.path().join("config.toml"), "[athena]\ndatabse = \"x\"\n").unwrap();
+        assert!(
+            load(Some(d.path())).0.read_only,
+            "a misspelt key is an error"
+        );
         std::fs::write(d.path().join("config.toml"), "read_only = yes please\n").unwrap();
         let (s, w) = load(Some(d.path()));
         assert!(s.read_only, "a broken file fails closed");

@@ -108,3 +108,90 @@ async fn demo_arrives_live_keys_drive_the_panes_and_q_quits() {
         "{screen}"
     );
 }
+
+fn ctrl(c: char) -> std::io::Result<Event> {
+    Ok(Event::Key(KeyEvent::new(
+        KeyCode::Char(c),
+        KeyModifiers::CONTROL,
+    )))
+}
+
+/// The prompts through the real loop: a filter with a typo cleared with ctrl-u and retyped (its
+/// rejection message gone with it), an incident title's word taken back with ctrl-w.
+#[tokio::test(start_paused = true)]
+async fn prompts_edit_like_readline_and_a_replaced_filters_message_goes() {
+    let start_wall: DateTime<Utc> = Utc::now();
+    let start = tokio::time::Instant::now();
+    let clock =
+        move || start_wall + chrono::Duration::from_std(start.elapsed()).unwrap_or_default();
+    let (feed_tx, feed_rx) = unbounded_channel();
+    tokio::spawn(airc::source::demo::run(feed_tx, start_wall));
+    let (key_tx, key_rx) = unbounded_channel::<std::io::Result<Event>>();
+    let input =
+        futures_util::stream::unfold(
+            key_rx,
+            |mut rx| async move { rx.recv().await.map(|e| (e, rx)) },
+        )
+        .boxed();
+    let (_sig_tx, sig_rx) = unbounded_channel();
+    let mut effects: Vec<Effect> = Vec::new();
+    let mut record = |e: Effect| effects.push(e);
+    let mut state = State::new("demo", Keymap::default_map(), start_wall);
+    let mut terminal = Terminal::new(TestBackend::new(160, 48)).unwrap_or_else(|e| panic!("{e}"));
+    let theme = Theme::default_for(true);
+    let driver = async {
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        let send = |keys: Vec<std::io::Result<Event>>| {
+            for k in keys {
+                let _ = key_tx.send(k);
+            }
+        };
+        let typed = |text: &str| text.chars().map(k).collect::<Vec<_>>();
+        send(vec![k('3'), k('/')]);
+        send(typed("sev:>=bogus"));
+        send(vec![code(KeyCode::Enter), ctrl('u')]);
+        send(typed("sev:>=high"));
+        send(vec![code(KeyCode::Enter)]);
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        send(vec![k('N')]);
+        send(typed("lekaed key"));
+        send(vec![ctrl('w'), ctrl('w')]);
+        send(typed("leaked key"));
+        send(vec![code(KeyCode::Enter)]);
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        // Out of any prompt left open (a filter that never parsed would take `q` as text).
+        send(vec![code(KeyCode::Esc), code(KeyCode::Esc), k('q')]);
+    };
+    let (_results_tx, results_rx) = unbounded_channel();
+    let io = Io {
+        results: results_rx,
+        input,
+        feed: feed_rx,
+        signals: sig_rx,
+        clock: &clock,
+        effects: &mut record,
+    };
+    let (result, ()) = tokio::join!(run(&mut terminal, &mut state, &theme, io), driver);
+    result.unwrap_or_else(|e| panic!("{e}"));
+
+    let filter = state.pane(PaneId::CloudTrail).filter.as_ref();
+    assert_eq!(filter.map(|q| q.text.as_str()), Some("sev:>=high"));
+    assert!(
+        !state
+            .ui
+            .toasts
+            .iter()
+            .any(|t| t.text.contains("filter not applied")),
+        "{:?}",
+        state.ui.toasts
+    );
+    let screen = format!("{}", terminal.backend());
+    assert!(!screen.contains("filter not applied"), "{screen}");
+    assert!(
+        effects.iter().any(|e| matches!(
+            e,
+            Effect::Notebook(airc::notebook::NbOp::Create { title }) if title == "leaked key"
+        )),
+        "{effects:?}"
+    );
+}

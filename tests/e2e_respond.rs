@@ -133,3 +133,55 @@ fn isolate_an_instance_from_the_console() {
     t.keys(&["q", "q"]);
     t.wait_for("a clean exit", |s| s.contains("EXITED rc=0"));
 }
+
+/// Fails on the session-16 main: the picker, opened on a GuardDuty row, bound its plan to the
+/// CloudTrail row of another account that had focus when `enter` was pressed.
+#[test]
+fn the_plan_names_the_account_of_the_row_the_picker_opened_on() {
+    if !tmux_available() {
+        return;
+    }
+    let files = tempfile::tempdir().unwrap();
+    let now = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    std::fs::write(
+        files.path().join("finding.json"),
+        serde_json::json!({"findings": [{
+            "schemaVersion": "2.0", "id": "f0aaf0aaf0aaf0aaf0aaf0aaf0aaf0aa", "type": "Recon:EC2/PortProbeUnprotectedPort",
+            "arn": "arn:aws:guardduty:eu-west-1:111111111111:detector/d1/finding/f0aaf0aaf0aaf0aaf0aaf0aaf0aaf0aa",
+            "severity": 5, "accountId": "111111111111", "region": "eu-west-1", "partition": "aws",
+            "createdAt": now, "updatedAt": now, "title": "Unprotected port probed",
+            "description": "probe", "resource": {"resourceType": "Instance", "instanceDetails": {"instanceId": "i-0123456789abcdef0"}}
+        }]})
+        .to_string(),
+    )
+    .unwrap();
+    std::fs::write(
+        files.path().join("trail.json"),
+        serde_json::json!({"Records": [{"eventVersion":"1.08","eventID":"other-account-1",
+            "eventTime":now,"eventSource":"iam.amazonaws.com","eventName":"CreateUser",
+            "awsRegion":"us-west-2","sourceIPAddress":"198.51.100.9","recipientAccountId":"222222222222",
+            "userIdentity":{"type":"IAMUser","accountId":"222222222222","userName":"bob",
+                "arn":"arn:aws:iam::222222222222:user/bob"}}]})
+        .to_string(),
+    )
+    .unwrap();
+    let t = Tmux::start(
+        "pickbind",
+        &format!("replay {} --no-bell", files.path().display()),
+    );
+    t.wait_for("both rows", |s| {
+        s.contains("Unprotected port probed") && s.contains("iam:CreateUser")
+    });
+    t.keys(&["2", "R"]);
+    t.wait_for("the action picker", |s| {
+        s.contains("Response action") && s.contains("archive")
+    });
+    // Focus moves to the CloudTrail row of account 222222222222 while the picker is open.
+    t.keys(&["3", "Enter"]);
+    let screen = t.wait_for("the plan", |s| s.contains("Plan: nothing is called"));
+    assert!(
+        screen.contains("account 111111111111") && screen.contains("eu-west-1"),
+        "{screen}"
+    );
+    assert!(!screen.contains("account 222222222222"), "{screen}");
+}

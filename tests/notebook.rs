@@ -39,6 +39,8 @@ fn scripted() -> Incident {
         } else {
             vec![]
         },
+        kind: title.into(),
+        sensitive: None,
     };
     let entries = vec![
         e(
@@ -309,4 +311,40 @@ fn the_shell_commands_and_a_template_override() {
         .output()
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(String::from_utf8_lossy(&malformed.stderr).contains("not an incident id"));
+}
+
+/// A journal whose inner id is not its file name (`../../x` inside `IR-…-1.jsonl`) is refused
+/// wherever it is opened, naming the file: nothing is ever named after the inner id.
+#[test]
+fn a_crafted_journal_id_is_refused_naming_the_file() {
+    let data = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let id = new_incident(data.path());
+    let path = data.path().join("incidents").join(format!("{id}.jsonl"));
+    let journal = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&path, journal.replace(&format!("\"{id}\""), "\"../../x\""))
+        .unwrap_or_else(|e| panic!("{e}"));
+    for args in [
+        vec!["incident", "show", &id],
+        vec!["incident", "export", &id, "--redact"],
+    ] {
+        let out = airc(data.path())
+            .args(&args)
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{args:?}: {out:?}");
+        assert!(
+            stderr.contains(&path.display().to_string()) && stderr.contains("'../../x'"),
+            "{args:?}: {stderr}"
+        );
+    }
+    let listed = airc(data.path())
+        .args(["incident", "list"])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        String::from_utf8_lossy(&listed.stderr).contains("refused"),
+        "{listed:?}"
+    );
+    assert!(!data.path().join("x.evidence").exists());
 }

@@ -7,13 +7,19 @@ mod common;
 use airc::model::{Entity, EntityKind, Source};
 use airc::source::replay::FileStatus;
 
+/// Signals of `source` touching the entity `kind:id`, in whichever accounts it is named (a user
+/// name is one entity per account).
 fn touching(report: &airc::inspect::Report, kind: EntityKind, id: &str, source: Source) -> usize {
-    report
-        .loaded
-        .store
-        .touching(&Entity::new(kind, id))
-        .filter(|s| s.source == source)
-        .count()
+    let store = &report.loaded.store;
+    let named: Vec<Entity> = store
+        .entities()
+        .filter(|(e, _)| e.kind == kind && &*e.id == id)
+        .map(|(e, _)| e.clone())
+        .collect();
+    named
+        .iter()
+        .map(|e| store.touching(e).filter(|s| s.source == source).count())
+        .sum()
 }
 
 #[test]

@@ -320,3 +320,51 @@ fn no_audit_log_or_an_unreadable_config_means_nothing_changes() {
     );
     assert_eq!(policies(), 1);
 }
+
+/// A target ARN that names a region binds the action to it: `--region` saying another is
+/// refused before anything is called, naming both; the same region, or a target without one, is
+/// fine.
+#[test]
+fn a_region_flag_never_overrides_the_region_an_arn_names() {
+    let data = tempfile::tempdir().unwrap();
+    let airc = |target: &str, region: &str| {
+        Command::new(env!("CARGO_BIN_EXE_airc"))
+            .args([
+                "respond",
+                "isolate",
+                target,
+                "--dry-run",
+                "--region",
+                region,
+                // Nothing listens there: the credentials check fails at once (dry run goes on).
+                "--endpoint-url",
+                "http://127.0.0.1:9",
+            ])
+            .env("AIRC_DATA_DIR", data.path())
+            .env("AIRC_CONFIG_DIR", data.path())
+            .env("AWS_ACCESS_KEY_ID", "AKIAFAKEFAKEFAKE0001")
+            .env("AWS_SECRET_ACCESS_KEY", "fake")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env("AWS_CONFIG_FILE", data.path().join("none"))
+            .env("AWS_SHARED_CREDENTIALS_FILE", data.path().join("none"))
+            .output()
+            .unwrap()
+    };
+    let arn = "arn:aws:ec2:eu-west-1:111122223333:instance/i-0abc";
+    let out = airc(arn, "us-east-1");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(
+        stderr.contains("region eu-west-1") && stderr.contains("--region says us-east-1"),
+        "{stderr}"
+    );
+    assert!(out.stdout.is_empty(), "no plan: {out:?}");
+    let out = airc(arn, "eu-west-1");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(stdout.contains("eu-west-1"), "{stdout}");
+    let out = airc("i-0abc", "us-east-1");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(stdout.contains("us-east-1"), "{stdout}");
+}

@@ -44,7 +44,8 @@ fn no_op_holds(s: &State, cmd: Command) -> bool {
     NO_OPS.iter().any(|(c, _)| *c == cmd) && s.view.focus == focus
 }
 
-/// Cursors and scrolls away from the top, so moves up and down both have somewhere to go.
+/// Cursors and scrolls away from the top, so moves up and down both have somewhere to go; a
+/// prompt's line with its cursor in the middle.
 fn mid(mut s: State) -> State {
     match &mut s.ui.mode {
         Mode::Detail(d) => d.scroll = 3,
@@ -60,10 +61,21 @@ fn mid(mut s: State) -> State {
         }
         _ => {}
     }
+    if let Some(line) = s.ui.mode.line_mut() {
+        // Text on both sides of the cursor and something to paste back: every editing key of a
+        // prompt has something to do.
+        let mut l = super::line::LineInput::new("ab cd ef");
+        l.command(Command::KillWord);
+        l.command(Command::LineStart);
+        for _ in 0..3 {
+            l.command(Command::CharRight);
+        }
+        *line = l;
+    }
     s
 }
 
-fn base() -> State {
+pub(super) fn base() -> State {
     let now = Utc
         .with_ymd_and_hms(2026, 1, 15, 3, 10, 0)
         .single()
@@ -102,7 +114,7 @@ fn run(s: &mut State, cmd: Command) {
     }
 }
 
-const MODES: usize = 14;
+pub(super) const MODES: usize = 14;
 
 fn with(cmds: &[Command]) -> State {
     let mut s = base();
@@ -113,7 +125,7 @@ fn with(cmds: &[Command]) -> State {
 }
 
 /// Mode `i` of every mode, reached the way a responder reaches it.
-fn mode(i: usize) -> State {
+pub(super) fn mode(i: usize) -> State {
     match i {
         0 => {
             // The normal mode with a pivot to step out of.

@@ -238,16 +238,24 @@ pub(super) fn global_command(state: &mut State, cmd: Command) -> Vec<Effect> {
     match cmd {
         Command::Quit => state.ui.quit = true,
         Command::CloudTrailLookup => return super::lookup::lookup(state),
+        Command::Hunt => {
+            if row_hidden(state) {
+                state.toast(HIDDEN_ROW, true);
+            } else {
+                let entities = current_entities(state);
+                super::hunt::preview(state, &entities);
+            }
+        }
         Command::Respond => super::respond::open(state),
         Command::Help => {
             state.ui.mode = Mode::Help {
-                query: String::new(),
+                query: Default::default(),
                 cursor: 0,
             }
         }
         Command::Palette => {
             state.ui.mode = Mode::Palette {
-                query: String::new(),
+                query: Default::default(),
                 cursor: 0,
             }
         }
@@ -261,7 +269,7 @@ pub(super) fn global_command(state: &mut State, cmd: Command) -> Vec<Effect> {
             let text = current.as_ref().map(|q| q.text.clone()).unwrap_or_default();
             state.ui.mode = Mode::Filter {
                 all,
-                text,
+                text: text.into(),
                 error: None,
             };
         }
@@ -303,6 +311,13 @@ pub(super) fn global_command(state: &mut State, cmd: Command) -> Vec<Effect> {
         Command::Top => move_cursor(state, 0, Some(0)),
         Command::Bottom => move_cursor(state, 0, Some(usize::MAX)),
         Command::Open | Command::Accept => return open_detail(state),
+        Command::Close | Command::Cancel if state.ui.mode == Mode::Normal => {
+            // A running hunt is what esc stops first.
+            match super::hunt::cancel(state) {
+                Some(effects) => return effects,
+                None => close(state),
+            }
+        }
         Command::Close | Command::Cancel | Command::PivotBack => close(state),
         Command::Pivot => {
             if state.view.focus == PaneId::Entities {
@@ -354,6 +369,18 @@ pub(super) fn global_command(state: &mut State, cmd: Command) -> Vec<Effect> {
             let on = if state.session.bell { "on" } else { "off" };
             state.toast(format!("bell on new High/Critical: {on}"), false);
         }
+        // A prompt's editing (keys.rs), bound by a user's keymap outside one.
+        Command::LineStart
+        | Command::LineEnd
+        | Command::CharLeft
+        | Command::CharRight
+        | Command::WordLeft
+        | Command::WordRight
+        | Command::KillToStart
+        | Command::KillWord
+        | Command::KillToEnd
+        | Command::DeleteChar
+        | Command::Yank => state.toast(format!("{cmd} edits a prompt's line: none is open"), false),
         // Handled by the detail view, the editor and the notebook before reaching here.
         Command::Search
         | Command::SearchNext

@@ -136,7 +136,8 @@ pub fn search(lines: &[String], needle: &str) -> Vec<usize> {
 }
 
 /// Runs a search typed in the detail view: the matching lines, the first one scrolled to.
-pub fn run_search(d: &mut super::state::DetailState, text: String) {
+pub fn run_search(d: &mut super::state::DetailState, text: impl Into<String>) {
+    let text = text.into();
     d.matches = search(&d.lines, &text);
     d.search = text;
     d.current = 0;

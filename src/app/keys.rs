@@ -1,6 +1,9 @@
-//! From a key press to a command, by mode: text input goes into the text being typed, the rest
-//! through the keymap (with pending sequences such as `g g`).
+//! From a key press to a command, by mode: in a prompt, typed characters and the `[input]`
+//! table's editing commands edit its line (`line.rs`); the rest goes through the keymap (with
+//! pending sequences such as `g g`).
 
+use super::line::{Edited, LineInput};
+use super::msg::Effect;
 use super::state::{Mode, State};
 use super::view;
 use crate::keymap::keys::{Chord, Code};
@@ -24,11 +27,12 @@ pub(super) fn context(mode: &Mode) -> Context {
         | Mode::Help { .. }
         | Mode::Palette { .. }
         | Mode::NewIncident { .. }
-        | Mode::ActionPlan { .. } => Context::Input,
+        | Mode::ActionPlan { .. }
+        | Mode::HuntPreview => Context::Input,
     }
 }
 
-/// Edits `text` with a typed character or backspace; true when the key was consumed.
+/// The note editor (multi-line, its text the draft): a typed character or backspace at the end.
 fn edit(text: &mut String, chord: &Chord) -> bool {
     if chord.ctrl || chord.alt {
         return false;
@@ -46,12 +50,71 @@ fn edit(text: &mut String, chord: &Chord) -> bool {
     }
 }
 
+/// A typed character or backspace, as an edit of a line.
+fn typed(line: &mut LineInput, chord: &Chord) -> Option<Edited> {
+    if chord.ctrl || chord.alt {
+        return None;
+    }
+    match chord.code {
+        Code::Char(c) => Some(line.insert(c)),
+        Code::Backspace => Some(line.backspace()),
+        _ => None,
+    }
+}
+
+/// What an edit of the prompt's line changes besides the line: the live filter, the list it
+/// searches, a refusal or a message about the text it replaced.
+fn edited(state: &mut State, e: Edited) {
+    if !e.text {
+        return;
+    }
+    let label = state.ui.mode.label();
+    state.ui.toasts.retain(|t| t.about != Some(label));
+    match &mut state.ui.mode {
+        Mode::ActionPlan { error, .. } => *error = None,
+        Mode::Help { cursor, .. } | Mode::Palette { cursor, .. } => *cursor = 0,
+        Mode::Filter { .. } => {
+            apply_live_filter(state);
+            view::request(state);
+        }
+        _ => {}
+    }
+}
+
+/// Runs a key; a message it raises in a prompt (a filter that does not parse, a title missing,
+/// nothing found) is tagged with the prompt, and goes when the prompt's text changes (`edited`).
+pub(super) fn tagging_messages(
+    state: &mut State,
+    key: impl FnOnce(&mut State) -> Vec<Effect>,
+) -> Vec<Effect> {
+    if state.ui.mode.line_mut().is_none() {
+        return key(state);
+    }
+    let label = state.ui.mode.label();
+    let before: Vec<_> = state
+        .ui
+        .toasts
+        .iter()
+        .map(|t| (t.text.clone(), t.until))
+        .collect();
+    let effects = key(state);
+    for t in state.ui.toasts.iter_mut() {
+        if !before
+            .iter()
+            .any(|(x, until)| *x == t.text && *until == t.until)
+        {
+            t.about = Some(label);
+        }
+    }
+    effects
+}
+
 /// Applies the filter being typed, live, when it parses.
 fn apply_live_filter(state: &mut State) {
     let Mode::Filter { all, text, error } = &mut state.ui.mode else {
         return;
     };
-    match query::parse(text) {
+    match query::parse(text.value()) {
         Ok(q) => {
             *error = None;
             let q = if q.is_empty() { None } else { Some(q) };
@@ -85,31 +148,17 @@ pub fn resolve(state: &mut State, key: KeyEvent) -> Option<Command> {
         return None;
     }
     if ctx == Context::Input {
-        if let Lookup::Command(cmd) = state.ui.keymap.lookup(Context::Input, &[chord]) {
-            return Some(cmd);
-        }
-        let consumed = match &mut state.ui.mode {
-            Mode::Filter { text, .. } => edit(text, &chord),
-            Mode::DetailSearch(_, text) => edit(text, &chord),
-            Mode::NewIncident { title } => edit(title, &chord),
-            Mode::ActionPlan { typed, error, .. } => {
-                *error = None;
-                edit(typed, &chord)
-            }
-            Mode::Help { query, cursor } | Mode::Palette { query, cursor } => {
-                let hit = edit(query, &chord);
-                if hit {
-                    *cursor = 0;
-                }
-                hit
-            }
-            _ => false,
+        let bound = match state.ui.keymap.lookup(Context::Input, &[chord]) {
+            Lookup::Command(cmd) if !cmd.is_line_edit() => return Some(cmd),
+            Lookup::Command(cmd) => Some(cmd),
+            _ => None,
         };
-        if consumed {
-            if matches!(state.ui.mode, Mode::Filter { .. }) {
-                apply_live_filter(state);
-                view::request(state);
-            }
+        let edit = state.ui.mode.line_mut().and_then(|line| match bound {
+            Some(cmd) => line.command(cmd),
+            None => typed(line, &chord),
+        });
+        if let Some(e) = edit {
+            edited(state, e);
             return None;
         }
         // Lists typed into (help, palette) still move with arrows and page keys.

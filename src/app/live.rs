@@ -179,6 +179,9 @@ pub fn on_live(state: &mut State, ev: LiveEvent) -> Vec<Effect> {
 /// After the store lost signals every row position points elsewhere (or past the end): the
 /// panes are emptied until the next pass, which `dirty` asks for.
 fn store_shrunk(state: &mut State) {
+    // The routes of signals that left go with them (a console open for weeks).
+    let store = &state.view.store;
+    state.session.routes.retain(|id, _| store.get(id).is_some());
     let len = state.view.store.len();
     for p in PaneId::ALL {
         let v = state.pane_mut(p);
@@ -377,6 +380,11 @@ mod tests {
         sig.rare_mut().updated = Some(s.now);
         s.view.store.insert_signal(sig);
         s.pane_mut(PaneId::GuardDuty).rows = vec![0, 1];
+        for id in ["guardduty:old", "guardduty:new"] {
+            s.session
+                .routes
+                .insert(id.into(), crate::rules::Route::default());
+        }
         expire(&mut s);
         assert_eq!(s.view.store.len(), 2, "no retention: nothing dropped");
         s.session.retention = Some((std::time::Duration::from_secs(86_400), None));
@@ -385,5 +393,8 @@ mod tests {
         assert_eq!(s.view.store.signals()[0].id, "guardduty:new");
         assert!(s.pane(PaneId::GuardDuty).rows.is_empty() && s.view.dirty);
         assert!(s.ui.toasts.last().unwrap().text.contains("older than 1day"));
+        // Fails on the session-16 main: the dropped signal's route stayed.
+        let routed: Vec<&String> = s.session.routes.keys().collect();
+        assert_eq!(routed, ["guardduty:new"]);
     }
 }

@@ -1,5 +1,6 @@
 //! The application: state, commands, the pure update function, effects and the event loop.
 
+pub mod action_scope;
 #[cfg(test)]
 mod bindings_tests;
 pub mod commands;
@@ -9,8 +10,12 @@ pub mod detail_findings;
 mod detail_formats;
 mod entity_rows;
 pub mod help;
+pub mod hunt;
+#[cfg(test)]
+mod hunt_tests;
 pub mod keys;
 pub mod layout;
+pub mod line;
 pub mod live;
 pub mod lookup;
 pub mod msg;
@@ -19,6 +24,8 @@ pub mod overlay_commands;
 pub mod palette;
 pub mod pane;
 pub mod priority;
+#[cfg(test)]
+mod prompt_tests;
 pub mod records;
 pub mod respond;
 pub mod routing;

@@ -25,6 +25,21 @@ pub enum Msg {
     /// Original records read back from their files (`Effect::ReadRecords`): each signal id with
     /// the record's text or why it could not be read.
     Records(Vec<(String, Result<String, String>)>),
+    /// What a hunt on Athena reported (its signals come as `Feed::Items`).
+    Hunt {
+        generation: u64,
+        event: HuntEvent,
+    },
+}
+
+/// A running hunt's news.
+#[derive(Debug)]
+pub enum HuntEvent {
+    Status(crate::athena::Status),
+    Note(String),
+    /// These signals (sent to the store right after) came from the hunt.
+    Arrived(Vec<crate::model::SignalId>),
+    Done(crate::athena::Outcome),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -44,4 +59,8 @@ pub enum Effect {
     ReadRecords(Vec<(String, crate::model::raw::FileSpan)>),
     /// A load ended: hand the pages the store's tables outgrew while it grew back to the OS.
     ReleaseMemory,
+    /// Run a hunt on Athena (`Msg::Hunt` reports it).
+    Hunt(Box<super::hunt::HuntRequest>),
+    /// Stop the hunt of this generation (StopQueryExecution).
+    CancelHunt(u64),
 }

@@ -27,32 +27,18 @@ fn append(state: &mut State, kind: EntryKind) -> Vec<Effect> {
     })]
 }
 
-/// The gate for pins: a hidden signal is pinned as its id and kind only; pinning a sensitive
-/// signal one may see writes a reveal record to the audit log. The entry, and the effects.
+/// The gate for pins (`rules::gate`): a hidden signal is pinned as its id, kind and severity
+/// only; a sensitive one carries who may read it; pinning a sensitive signal one may see writes
+/// a reveal record to the audit log. The entry, and the effects.
 pub(super) fn pin_entry(state: &State, s: &crate::model::Signal) -> (EntryKind, Vec<Effect>) {
-    let hidden = super::routing::is_hidden(state, s);
-    let mut kind = Entry::pin(s, state.view.store.entities_of(s));
-    if hidden {
-        if let EntryKind::Pinned {
-            title,
-            summary,
-            entities,
-            raw,
-            ..
-        } = &mut kind
-        {
-            *title = s.kind().to_string();
-            *summary =
-                "sensitive: details withheld (only the principals its rule allows may see them)"
-                    .into();
-            entities.clear();
-            *raw = serde_json::Value::Null;
-        }
-    }
-    let fx = if hidden {
-        Vec::new()
-    } else {
+    let principal = super::routing::principal(state);
+    let gate = crate::rules::gate::Gate::new(principal.as_deref());
+    let route = s.id.with_str(|id| state.session.routes.get(id));
+    let kind = gate.pin(s, state.view.store.entities_of(s), route);
+    let fx = if gate.shows(route) {
         super::routing::reveal(state, s)
+    } else {
+        Vec::new()
     };
     (kind, fx)
 }
@@ -122,7 +108,7 @@ pub fn execute(state: &mut State, cmd: Command) -> Option<Vec<Effect>> {
     Some(match cmd {
         Command::IncidentNew => {
             state.ui.mode = Mode::NewIncident {
-                title: String::new(),
+                title: Default::default(),
             };
             Vec::new()
         }
@@ -142,7 +128,10 @@ pub fn execute(state: &mut State, cmd: Command) -> Option<Vec<Effect>> {
         Command::PhaseNext => move_phase(state, true),
         Command::PhasePrev => move_phase(state, false),
         Command::Export => match attached_id(state) {
-            Some(id) => vec![Effect::Notebook(NbOp::Export { id })],
+            Some(id) => vec![Effect::Notebook(NbOp::Export {
+                id,
+                reader: super::routing::principal(state),
+            })],
             None => Vec::new(),
         },
         _ => return None,

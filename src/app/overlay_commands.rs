@@ -78,7 +78,7 @@ pub fn execute(state: &mut State, cmd: Command) -> Option<Vec<Effect>> {
                 Command::Quit => state.ui.quit = true,
                 Command::Help => {
                     state.ui.mode = Mode::Help {
-                        query: String::new(),
+                        query: Default::default(),
                         cursor: 0,
                     }
                 }
@@ -119,11 +119,17 @@ pub fn execute(state: &mut State, cmd: Command) -> Option<Vec<Effect>> {
             }
             Some(Vec::new())
         }
-        Mode::ActionPick { items, cursor } => {
+        Mode::ActionPick {
+            items,
+            cursor,
+            origin,
+        } => {
             match cmd {
                 Command::Open | Command::Accept => {
-                    if let Some((a, t)) = items.get(*cursor).cloned() {
-                        super::respond::pick(state, a, t);
+                    // Bound to what the picker was opened on, whatever has focus now.
+                    let origin = origin.clone();
+                    if let Some(item) = items.get(*cursor).cloned() {
+                        super::respond::pick(state, &origin, item);
                     }
                 }
                 Command::Close | Command::Cancel => state.ui.mode = Mode::Normal,
@@ -214,7 +220,7 @@ pub fn execute(state: &mut State, cmd: Command) -> Option<Vec<Effect>> {
                 Command::Bottom => d.scroll = last,
                 Command::Search => {
                     let d = d.clone();
-                    state.ui.mode = Mode::DetailSearch(d, String::new());
+                    state.ui.mode = Mode::DetailSearch(d, Default::default());
                 }
                 Command::SearchNext | Command::SearchPrev if !d.matches.is_empty() => {
                     let n = d.matches.len();
@@ -236,7 +242,7 @@ pub fn execute(state: &mut State, cmd: Command) -> Option<Vec<Effect>> {
                 Command::Quit => state.ui.quit = true,
                 Command::Help => {
                     state.ui.mode = Mode::Help {
-                        query: String::new(),
+                        query: Default::default(),
                         cursor: 0,
                     }
                 }
@@ -247,6 +253,7 @@ pub fn execute(state: &mut State, cmd: Command) -> Option<Vec<Effect>> {
             Some(Vec::new())
         }
         Mode::Stories(_) => super::stories::execute(state, cmd),
+        Mode::HuntPreview => Some(super::hunt::execute(state, cmd)),
         Mode::Normal => None,
     }
 }

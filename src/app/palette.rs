@@ -6,10 +6,9 @@ use fuzzy_matcher::FuzzyMatcher;
 
 /// Commands that make sense to run from the palette, best match first.
 pub fn matches(query: &str) -> Vec<Command> {
-    let runnable = Command::ALL
-        .iter()
-        .copied()
-        .filter(|c| !matches!(c, Command::Accept | Command::Cancel | Command::Palette));
+    let runnable = Command::ALL.iter().copied().filter(|c| {
+        !matches!(c, Command::Accept | Command::Cancel | Command::Palette) && !c.is_line_edit()
+    });
     if query.is_empty() {
         return runnable.collect();
     }

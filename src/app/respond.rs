@@ -3,18 +3,22 @@
 //! destructive), and the console runs it; the outcome comes back as a toast, in the audit log
 //! and in the incident's timeline.
 
+use super::action_scope;
 use super::msg::{ActionResult, Effect, NbOp};
-use super::state::{Mode, PaneId, State};
-use crate::model::Source;
+use super::state::{Mode, PaneId, PickItem, PickOrigin, State};
+use crate::model::{Entity, Source};
 use crate::notebook::Entry;
 use crate::respond::plan::{plan, PlanCtx};
 use crate::respond::{bind, Action, Target};
 
-/// The targets a row offers: the finding itself, then its entities, then the signal (notify).
-pub fn targets(state: &State) -> Vec<Target> {
-    let mut out = Vec::new();
+/// The targets a row offers: the finding itself, then its entities (each with the entity it
+/// was made from), then the signal (notify).
+pub fn targets(state: &State) -> Vec<(Target, Option<Entity>)> {
+    let mut out: Vec<(Target, Option<Entity>)> = Vec::new();
     if state.view.focus == PaneId::Entities && !matches!(state.ui.mode, Mode::Detail(_)) {
-        out.extend(state.selected_entity().and_then(Target::from_entity));
+        if let Some(e) = state.selected_entity() {
+            out.extend(Target::from_entity(e).map(|t| (t, Some(e.clone()))));
+        }
         return out;
     }
     let Some(s) = super::commands::row_signal(state) else {
@@ -33,25 +37,38 @@ pub fn targets(state: &State) -> Vec<Target> {
             .and_then(|r| r.split('/').next())
             .map(String::from);
         if let Some(fid) = s.id.as_str().strip_prefix("guardduty:") {
-            out.push(Target::Finding {
-                id: fid.to_string(),
-                detector,
-            });
+            out.push((
+                Target::Finding {
+                    id: fid.to_string(),
+                    detector,
+                },
+                None,
+            ));
         }
     }
-    // Security Hub's copy (workflow) and Access Analyzer's finding (archive).
-    out.extend(crate::respond::findings::targets_of(s));
+    // Security Hub's copy (workflow) and Access Analyzer's finding (archive): like the
+    // GuardDuty finding, bound to the signal's own account and region.
+    out.extend(
+        crate::respond::findings::targets_of(s)
+            .into_iter()
+            .map(|t| (t, None)),
+    );
     for e in state.view.store.entities_of(s) {
         if let Some(t) = Target::from_entity(e) {
-            if !out.contains(&t) {
-                out.push(t);
+            // Two entities with one target (a user name in two accounts) stay two choices:
+            // each binds to its own account.
+            if !out.iter().any(|(x, xe)| *x == t && xe.as_ref() == Some(e)) {
+                out.push((t, Some(e.clone())));
             }
         }
     }
-    out.push(Target::Signal {
-        id: s.id.to_string(),
-        summary: s.summary().into_owned(),
-    });
+    out.push((
+        Target::Signal {
+            id: s.id.to_string(),
+            summary: s.summary().into_owned(),
+        },
+        None,
+    ));
     out
 }
 
@@ -60,82 +77,104 @@ pub fn open(state: &mut State) {
         state.toast(super::commands::HIDDEN_ROW, true);
         return;
     }
-    let items: Vec<(Action, Target)> = targets(state)
+    let on_entity =
+        state.view.focus == PaneId::Entities && !matches!(state.ui.mode, Mode::Detail(_));
+    let origin = PickOrigin {
+        signal: (!on_entity)
+            .then(|| super::commands::row_signal(state).map(|s| s.id.to_string()))
+            .flatten(),
+        entity: on_entity
+            .then(|| state.selected_entity().cloned())
+            .flatten(),
+    };
+    let items: Vec<PickItem> = targets(state)
         .into_iter()
-        .flat_map(|t| {
-            Action::for_target(&t)
+        .flat_map(|(target, entity)| {
+            Action::for_target(&target)
                 .into_iter()
-                .map(move |a| (a, t.clone()))
+                .map(move |action| PickItem {
+                    action,
+                    target: target.clone(),
+                    entity: entity.clone(),
+                })
         })
         .collect();
     if items.is_empty() {
         state.toast("no response action applies to this row", false);
         return;
     }
-    state.ui.mode = Mode::ActionPick { items, cursor: 0 };
-}
-
-/// The account and region of the selected row: its signal's, or for an entity row the one
-/// account (and region) of the signals that touch the entity.
-fn row_scope(state: &State) -> Result<(Option<String>, Option<String>), String> {
-    let region = |r: Option<&str>| r.filter(|r| *r != "global").map(str::to_string);
-    if state.view.focus == PaneId::Entities && !matches!(state.ui.mode, Mode::Detail(_)) {
-        let Some(e) = state.selected_entity() else {
-            return Ok((None, None));
-        };
-        let touching: Vec<&crate::model::Signal> = state.view.store.touching(e).collect();
-        let account = bind::entity_account(touching.iter().filter_map(|s| s.account()))?;
-        let mut regions: Vec<String> = touching.iter().filter_map(|s| region(s.region())).collect();
-        regions.sort();
-        regions.dedup();
-        return Ok((account, (regions.len() == 1).then(|| regions.remove(0))));
-    }
-    Ok(super::commands::row_signal(state)
-        .map(|s| (s.account().map(str::to_string), region(s.region())))
-        .unwrap_or((None, None)))
+    state.ui.mode = Mode::ActionPick {
+        items,
+        cursor: 0,
+        origin: Box::new(origin),
+    };
 }
 
 /// Binds the plan to one account, region and profile: live, the profile whose identity is the
-/// row's account (refused, naming the account and the profiles, when there is none); demo and
-/// replay, the row's account with no profile (the plan is shown, nothing is called).
-fn binding(state: &State) -> Result<(Option<String>, String, Option<String>), String> {
-    let (account, region) = row_scope(state)?;
-    let region = region
+/// account (refused, naming the account and the profiles, when there is none); demo and
+/// replay, the account with no profile (the plan is shown, nothing is called).
+fn binding(
+    state: &State,
+    scope: &action_scope::Scope,
+) -> Result<(Option<String>, String, Option<String>), String> {
+    let region = scope
+        .region
+        .clone()
         .or_else(|| state.session.action_region.clone())
         .unwrap_or_else(|| crate::aws::session::FALLBACK_REGION.into());
     let Some(live) = &state.session.live else {
-        return Ok((account, region, None));
+        return Ok((scope.account.clone(), region, None));
     };
     let known: Vec<bind::Known> = live
         .identities
         .iter()
         .map(|i| (i.profile.clone(), i.account.clone()))
         .collect();
-    let (account, profile) = bind::profile_for(account.as_deref(), &known)?;
+    let (account, profile) = bind::profile_for(scope.account.as_deref(), &known)?;
     Ok((Some(account), region, Some(profile)))
 }
 
-pub fn pick(state: &mut State, action: Action, target: Target) {
-    let (account, region, profile) = match binding(state) {
-        Ok(b) => b,
-        Err(e) => {
-            state.ui.mode = Mode::Normal;
-            state.toast(format!("{action}: {e}"), true);
-            return;
+/// The plan for one picker item, bound to what the picker was opened on.
+pub fn pick(state: &mut State, origin: &PickOrigin, item: PickItem) {
+    let action = item.action;
+    let refuse = |state: &mut State, e: String| {
+        state.ui.mode = Mode::Normal;
+        state.toast(format!("{action}: {e}"), true);
+    };
+    let scope = match action_scope::of(state, origin, &item) {
+        Ok(s) => s,
+        Err(e) => return refuse(state, e),
+    };
+    let incident = state.notebook.incident.as_ref().map(|i| i.id.clone());
+    if let Some(why) = action_scope::unknown_account(&scope) {
+        // Only a plan that changes something needs the account for sure.
+        let probe = PlanCtx {
+            account: None,
+            region: String::new(),
+            profile: None,
+            incident: incident.clone(),
+            sns_topic: state.session.sns_topic.clone(),
+        };
+        if plan(action, &item.target, &probe).is_ok_and(|p| p.mutating()) {
+            return refuse(state, why);
         }
+    }
+    let (account, region, profile) = match binding(state, &scope) {
+        Ok(b) => b,
+        Err(e) => return refuse(state, e),
     };
     let ctx = PlanCtx {
         account,
         region,
         profile,
-        incident: state.notebook.incident.as_ref().map(|i| i.id.clone()),
+        incident,
         sns_topic: state.session.sns_topic.clone(),
     };
-    match plan(action, &target, &ctx) {
+    match plan(action, &item.target, &ctx) {
         Ok(p) => {
             state.ui.mode = Mode::ActionPlan {
                 plan: Box::new(p),
-                typed: String::new(),
+                typed: Default::default(),
                 error: None,
             }
         }
@@ -206,148 +245,5 @@ pub fn on_result(state: &mut State, r: ActionResult) -> Vec<Effect> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::keymap::Keymap;
-    use crate::normalize::{normalize_record, Options};
-
-    fn state_with_finding() -> State {
-        let mut s = State::new("live", Keymap::default(), chrono::Utc::now());
-        let f = serde_json::json!({"schemaVersion":"2.0","id":"f1","type":"CryptoCurrency:EC2/BitcoinTool.B!DNS",
-            "arn":"arn:aws:guardduty:us-east-1:1:detector/d1/finding/f1","severity":8,"accountId":"1",
-            "region":"us-east-1","createdAt":"2026-11-28T00:00:00Z","updatedAt":"2026-11-28T00:00:00Z",
-            "title":"t","description":"d","resource":{"resourceType":"Instance","instanceDetails":{"instanceId":"i-0abc"}}});
-        let (_, n) = normalize_record(f, &Options::default()).unwrap();
-        s.view.store.insert(n);
-        s.view.focus = PaneId::GuardDuty;
-        s.pane_mut(PaneId::GuardDuty).rows = vec![0];
-        s
-    }
-
-    #[test]
-    fn the_picker_offers_the_finding_and_its_instance_and_confirmation_is_typed() {
-        let mut s = state_with_finding();
-        open(&mut s);
-        let Mode::ActionPick { items, .. } = &s.ui.mode else {
-            panic!("{:?}", s.ui.mode)
-        };
-        assert!(items.contains(&(
-            Action::Archive,
-            Target::Finding {
-                id: "f1".into(),
-                detector: Some("d1".into())
-            }
-        )));
-        let iso = items
-            .iter()
-            .find(|(a, _)| *a == Action::Isolate)
-            .cloned()
-            .unwrap();
-        assert_eq!(iso.1, Target::Instance("i-0abc".into()));
-        assert!(
-            !items.iter().any(|(a, _)| *a == Action::DeactivateKey),
-            "only what applies"
-        );
-        pick(&mut s, iso.0, iso.1);
-        assert!(matches!(s.ui.mode, Mode::ActionPlan { .. }));
-        if let Mode::ActionPlan { typed, .. } = &mut s.ui.mode {
-            typed.push_str("i-wrong");
-        }
-        assert!(accept(&mut s).is_empty(), "a wrong id runs nothing");
-        let Mode::ActionPlan { typed, error, .. } = &mut s.ui.mode else {
-            panic!()
-        };
-        assert!(error.as_deref().unwrap_or("").contains("i-0abc"));
-        *typed = "i-0abc".into();
-        let fx = accept(&mut s);
-        assert!(
-            matches!(fx.as_slice(), [Effect::Respond(p)] if p.action == "isolate" && p.region == "us-east-1")
-        );
-        assert_eq!(s.ui.mode, Mode::Normal);
-    }
-
-    #[test]
-    fn live_plans_are_bound_to_the_profile_of_the_rows_account_or_refused() {
-        use crate::app::live::{Identity, LiveStatus};
-        let id = |profile: &str, account: &str| Identity {
-            profile: profile.into(),
-            account: Some(account.into()),
-            principal: None,
-            problem: None,
-        };
-        let mut s = state_with_finding();
-        s.session.live = Some(LiveStatus {
-            identities: vec![id("prod", "111122223333"), id("staging", "1")],
-            ..Default::default()
-        });
-        pick(&mut s, Action::Isolate, Target::Instance("i-0abc".into()));
-        let Mode::ActionPlan { plan, .. } = &s.ui.mode else {
-            panic!("{:?}", s.ui.mode)
-        };
-        assert_eq!(plan.account.as_deref(), Some("1"));
-        assert_eq!(plan.profile.as_deref(), Some("staging"));
-        assert_eq!(
-            plan.describe()[0],
-            "account 1 (profile staging) · us-east-1"
-        );
-        // The row's account has no profile: refused, naming the account and the profiles.
-        s.ui.mode = Mode::Normal;
-        s.session.live = Some(LiveStatus {
-            identities: vec![id("prod", "111122223333")],
-            ..Default::default()
-        });
-        pick(&mut s, Action::Isolate, Target::Instance("i-0abc".into()));
-        assert_eq!(s.ui.mode, Mode::Normal);
-        let t = &s.ui.toasts.last().unwrap().text;
-        assert!(
-            t.contains("account 1") && t.contains("prod → 111122223333"),
-            "{t}"
-        );
-    }
-
-    fn detail(signal_id: String) -> Mode {
-        Mode::Detail(Box::new(super::super::state::DetailState {
-            signal_id,
-            lines: Vec::new(),
-            scroll: 0,
-            search: String::new(),
-            matches: Vec::new(),
-            current: 0,
-        }))
-    }
-
-    #[test]
-    fn r_p_and_t_act_from_the_detail_view() {
-        let mut s = state_with_finding();
-        let id = s.view.store.signals()[0].id.to_string();
-        s.ui.mode = detail(id);
-        crate::app::commands::execute(&mut s, crate::keymap::Command::Respond);
-        assert!(
-            matches!(s.ui.mode, Mode::ActionPick { .. }),
-            "{:?}",
-            s.ui.mode
-        );
-        let id = s.view.store.signals()[0].id.to_string();
-        s.ui.mode = detail(id);
-        crate::app::commands::execute(&mut s, crate::keymap::Command::Pin);
-        assert!(
-            s.ui.toasts
-                .last()
-                .unwrap()
-                .text
-                .contains("no incident open"),
-            "{:?}",
-            s.ui.toasts
-        );
-        crate::app::commands::execute(&mut s, crate::keymap::Command::CloudTrailLookup);
-        assert!(
-            s.ui.toasts
-                .last()
-                .unwrap()
-                .text
-                .contains("CloudTrail lookups"),
-            "{:?}",
-            s.ui.toasts
-        );
-    }
-}
+#[path = "respond_tests.rs"]
+mod tests;

@@ -1,6 +1,7 @@
 //! Everything the console knows, owned by one task, in four parts: the view, the notebook, the
 //! session and the screen's own state. Drawing reads it; only `update` changes it.
 
+pub use super::line::LineInput;
 pub use super::pane::{EntityRow, Layout, PaneId, PaneView, SortKey};
 use crate::keymap::keys::Chord;
 use crate::keymap::Keymap;
@@ -25,18 +26,18 @@ pub enum Mode {
     /// Typing a filter; applied live while it parses.
     Filter {
         all: bool,
-        text: String,
+        text: LineInput,
         error: Option<String>,
     },
     Detail(Box<DetailState>),
     /// Typing a search inside the detail view.
-    DetailSearch(Box<DetailState>, String),
+    DetailSearch(Box<DetailState>, LineInput),
     Help {
-        query: String,
+        query: LineInput,
         cursor: usize,
     },
     Palette {
-        query: String,
+        query: LineInput,
         cursor: usize,
     },
     PivotPick {
@@ -46,7 +47,7 @@ pub enum Mode {
     },
     /// Typing the title of a new incident.
     NewIncident {
-        title: String,
+        title: LineInput,
     },
     /// Writing a note; the text is `State::draft` so closing never loses it.
     Note {
@@ -61,20 +62,52 @@ pub enum Mode {
     },
     /// The attack stories, ranked, and the selected one's timeline.
     Stories(Box<super::stories::StoriesView>),
-    /// Choosing a response action for the selected row.
+    /// Choosing a response action for the row it was opened on (`origin`: focus and cursor
+    /// moves while it is open change nothing of what the plan acts on).
     ActionPick {
-        items: Vec<(crate::respond::Action, crate::respond::Target)>,
+        items: Vec<PickItem>,
         cursor: usize,
+        origin: Box<PickOrigin>,
     },
     /// Reading a plan; `typed` is the confirmation being typed.
     ActionPlan {
         plan: Box<crate::respond::plan::Plan>,
-        typed: String,
+        typed: LineInput,
         error: Option<String>,
     },
+    /// Reading a hunt's query before it runs (`State::hunts`).
+    HuntPreview,
+}
+
+/// One choice of the action picker: an action, its target, and the entity the target was made
+/// from (its account binds the plan; `None` for the finding or the signal itself).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PickItem {
+    pub action: crate::respond::Action,
+    pub target: crate::respond::Target,
+    pub entity: Option<Entity>,
+}
+
+/// What the action picker was opened on, fixed when it opens: a row's signal (by id), or an
+/// Entities row's entity.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PickOrigin {
+    pub signal: Option<String>,
+    pub entity: Option<Entity>,
 }
 
 impl Mode {
+    /// The line being typed, when this mode is a prompt (every mode of the `[input]` keys).
+    pub fn line_mut(&mut self) -> Option<&mut LineInput> {
+        match self {
+            Mode::Filter { text, .. } | Mode::DetailSearch(_, text) => Some(text),
+            Mode::Help { query, .. } | Mode::Palette { query, .. } => Some(query),
+            Mode::NewIncident { title } => Some(title),
+            Mode::ActionPlan { typed, .. } => Some(typed),
+            _ => None,
+        }
+    }
+
     pub fn label(&self) -> &'static str {
         match self {
             Mode::Normal => "NORMAL",
@@ -91,6 +124,7 @@ impl Mode {
             Mode::IncidentPick { .. } => "INCIDENTS",
             Mode::ActionPick { .. } => "ACTION",
             Mode::ActionPlan { .. } => "PLAN",
+            Mode::HuntPreview => "HUNT",
         }
     }
 }
@@ -100,6 +134,9 @@ pub struct Toast {
     pub text: String,
     pub error: bool,
     pub until: DateTime<Utc>,
+    /// The prompt (its mode's label) whose key raised it, e.g. a filter that does not parse: it
+    /// goes when that prompt's text changes (it would be about text no longer there).
+    pub about: Option<&'static str>,
 }
 
 /// What the feed has said about loading.
@@ -220,6 +257,8 @@ pub struct State {
     pub ui: UiState,
     /// Original records being read back from replayed files.
     pub records: super::records::Reads,
+    /// Hunts on Athena: the one shown or running, and the signals they brought.
+    pub hunts: super::hunt::Hunts,
 }
 
 impl State {
@@ -268,6 +307,7 @@ impl State {
                 quit: false,
             },
             records: Default::default(),
+            hunts: Default::default(),
         }
     }
 
@@ -301,7 +341,12 @@ impl State {
             t.until = until;
             return;
         }
-        self.ui.toasts.push(Toast { text, error, until });
+        self.ui.toasts.push(Toast {
+            text,
+            error,
+            until,
+            about: None,
+        });
         if self.ui.toasts.len() > 4 {
             self.ui.toasts.remove(0);
         }

@@ -11,10 +11,10 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(key) => {
             super::records::on_key(state);
-            match resolve(state, key) {
+            super::keys::tagging_messages(state, |state| match resolve(state, key) {
                 Some(cmd) => execute(state, cmd),
                 None => Vec::new(),
-            }
+            })
         }
         Msg::Feed(feed) => on_feed(state, feed),
         Msg::Tick(now) => {
@@ -37,6 +37,10 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Records(read) => super::records::on_read(state, read),
+        Msg::Hunt { generation, event } => {
+            super::hunt::on_event(state, generation, event);
+            Vec::new()
+        }
         Msg::Resize(w, h) => {
             state.ui.size = (w, h);
             Vec::new()
@@ -69,12 +73,10 @@ fn on_feed(state: &mut State, feed: Feed) -> Vec<Effect> {
                 }
                 // A new signal is appended: the last one is what just arrived.
                 if inserted == Insert::New && state.session.feed.initial_done {
-                    alarming |= state
-                        .view
-                        .store
-                        .signals()
-                        .last()
-                        .is_some_and(|s| s.severity >= Severity::High);
+                    // History a hunt brought is not news: no bell for it.
+                    alarming |= state.view.store.signals().last().is_some_and(|s| {
+                        s.severity >= Severity::High && !state.hunts.history.contains(&s.id)
+                    });
                 }
             }
             // The room a replay's `Expect` asked for, one table of each index at a time (four

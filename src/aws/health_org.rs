@@ -82,10 +82,9 @@ pub(super) async fn poll_endpoint(p: &mut Poller, ctx: &Ctx, c: &Client) -> Resu
             p.categories
                 .insert(arn.to_string(), cat.as_str().to_string());
         }
-        items.extend(normalized(org_event_json(
-            e,
-            accounts.first().map(String::as_str),
-        )));
+        let mut event = org_event_json(e, accounts.first().map(String::as_str));
+        event["affectedAccounts"] = serde_json::json!(accounts);
+        items.extend(normalized(event));
         pairs.extend(accounts.into_iter().map(|a| (arn.to_string(), a)));
     }
     send_items(ctx, items);

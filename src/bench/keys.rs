@@ -24,12 +24,12 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc::unbounded_channel;
 
-type Times = Arc<Mutex<Vec<Instant>>>;
+pub(super) type Times = Arc<Mutex<Vec<Instant>>>;
 
 /// A TestBackend that notes when each frame is complete.
-struct Timed {
-    inner: TestBackend,
-    flushes: Times,
+pub(super) struct Timed {
+    pub(super) inner: TestBackend,
+    pub(super) flushes: Times,
 }
 
 impl Backend for Timed {
@@ -73,7 +73,7 @@ impl Backend for Timed {
     }
 }
 
-fn key(c: KeyCode) -> std::io::Result<Event> {
+pub(super) fn key(c: KeyCode) -> std::io::Result<Event> {
     Ok(Event::Key(KeyEvent::new(c, KeyModifiers::NONE)))
 }
 

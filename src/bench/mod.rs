@@ -4,6 +4,7 @@
 //! latency while a replay loads.
 
 mod corpus;
+mod hunt;
 mod keys;
 mod matching;
 mod stories;
@@ -63,6 +64,15 @@ pub enum Bench {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
+    /// Run a hunt on Athena into the console loop: rows per second, and keypress to frame
+    /// while its rows arrive (Athena as `airc hunt` reaches it).
+    Hunt {
+        entity: String,
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        until: String,
+    },
 }
 
 pub fn run(bench: Bench) -> Result<(), String> {
@@ -76,6 +86,11 @@ pub fn run(bench: Bench) -> Result<(), String> {
         } => corpus::run(&out, events, plain, per_file, source),
         Bench::View { paths } => view::run(&paths),
         Bench::Keys { paths } => keys::run(&paths),
+        Bench::Hunt {
+            entity,
+            from,
+            until,
+        } => hunt::run(&entity, &from, &until),
         Bench::Stories { paths } => stories::run(&paths),
         Bench::Match {
             paths,

@@ -165,6 +165,14 @@ pub enum Command {
     },
     /// Print the man page (roff): `airc man > ~/.local/share/man/man1/airc.1`.
     Man,
+    /// What an entity did across the organization's CloudTrail history on Athena: the signals of
+    /// every account, region and day in the window (`airc athena ddl` makes the table).
+    Hunt(Box<super::hunt::HuntArgs>),
+    /// Athena setup for hunts: `ddl` prints (and with --execute runs) the CloudTrail table.
+    Athena {
+        #[command(subcommand)]
+        action: super::hunt::AthenaAction,
+    },
     /// The detection rules: `list` what loaded (and what did not, and why), `test` which rules
     /// match which records of some files.
     Detections {
@@ -323,27 +331,7 @@ pub struct WatchArgs {
 
 /// `500M`, `4G`, `1.5GiB`, `1048576`: a size in bytes. A few lines, not worth a dependency.
 pub fn parse_size(s: &str) -> Result<u64, String> {
-    let t = s.trim();
-    let split = t
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(t.len());
-    let (num, unit) = t.split_at(split);
-    let n: f64 = num
-        .parse()
-        .map_err(|_| format!("'{s}' is not a size (e.g. 500M, 4G)"))?;
-    let mult: u64 = match unit.trim().to_ascii_lowercase().as_str() {
-        "" | "b" => 1,
-        "k" | "kb" | "kib" => 1 << 10,
-        "m" | "mb" | "mib" => 1 << 20,
-        "g" | "gb" | "gib" => 1 << 30,
-        "t" | "tb" | "tib" => 1 << 40,
-        other => return Err(format!("'{other}' is not a size unit (K, M, G, T)")),
-    };
-    let bytes = n * mult as f64;
-    if !bytes.is_finite() || !(1.0..=u64::MAX as f64).contains(&bytes) {
-        return Err(format!("'{s}' is not a usable size"));
-    }
-    Ok(bytes as u64)
+    crate::settings::parse_size(s)
 }
 
 #[cfg(test)]

@@ -1,6 +1,9 @@
-//! Loading the detection rules at start-up, and `airc detections list|test`.
+//! Loading the detection rules at start-up, and `airc detections list|test`. `test` shows a
+//! signal a routing rule marks sensitive as the console does to a principal it does not allow:
+//! its id, kind, time and severity, never its title, actor or the rules it met.
 
 use super::DetectionsAction;
+use crate::rules::Rules;
 use crate::safe_text::line;
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -102,6 +105,24 @@ fn list(as_json: bool) -> ExitCode {
     }
 }
 
+/// Which signals the routing rules hide here: sensitive ones whose rule does not allow the
+/// principal, the gate the console and `airc watch` ask. A command line over files has no
+/// identity, and an unknown principal is allowed nothing.
+fn hidden_by_rules(store: &crate::store::Store) -> impl Fn(&crate::model::Signal) -> bool + '_ {
+    let rules = match Rules::load(None, crate::paths::config_dir().as_deref()) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("airc: the routing rules do not load ({e}); every signal a default rule marks sensitive is withheld");
+            Rules::defaults()
+        }
+    };
+    move |s| {
+        rules
+            .route(s, store.entities_of(s))
+            .is_some_and(|r| !r.allows(None))
+    }
+}
+
 fn test(paths: &[PathBuf], as_json: bool) -> ExitCode {
     let loaded = crate::source::replay::load(
         paths,
@@ -109,6 +130,7 @@ fn test(paths: &[PathBuf], as_json: bool) -> ExitCode {
         &Default::default(),
     );
     let signals = loaded.store.signals();
+    let hidden = hidden_by_rules(&loaded.store);
     let mut o = String::new();
     let mut hits: Vec<&crate::model::Signal> = signals
         .iter()
@@ -116,7 +138,12 @@ fn test(paths: &[PathBuf], as_json: bool) -> ExitCode {
         .collect();
     hits.sort_by(|a, b| a.time.cmp(&b.time).then_with(|| a.id.cmp(&b.id)));
     let mut by_rule: BTreeMap<String, usize> = BTreeMap::new();
+    let mut withheld = 0;
     for s in &hits {
+        if hidden(s) {
+            withheld += 1;
+            continue;
+        }
         for d in s.detections() {
             *by_rule.entry(d.rule.title.clone()).or_default() += 1;
         }
@@ -131,19 +158,39 @@ fn test(paths: &[PathBuf], as_json: bool) -> ExitCode {
             "records": signals.len(),
             "matched": hits.len(),
             "by_rule": by_rule,
-            "matches": hits.iter().map(|s| json!({
-                "signal": s.id, "time": s.time.to_rfc3339(), "event": s.kind(),
-                "actor": s.actor(), "severity": s.severity.label(),
-                "rules": s.detections().iter().map(|d| json!({
-                    "title": d.rule.title, "id": d.rule.id, "level": d.rule.level.label(),
-                    "author": d.rule.author, "file": d.rule.file, "note": d.note,
-                })).collect::<Vec<_>>(),
-            })).collect::<Vec<_>>(),
+            "matches": hits.iter().map(|s| if hidden(s) {
+                json!({
+                    "signal": s.id, "time": s.time.to_rfc3339(), "event": s.kind(),
+                    "severity": s.severity.label(), "details_shown": false,
+                })
+            } else {
+                json!({
+                    "signal": s.id, "time": s.time.to_rfc3339(), "event": s.kind(),
+                    "actor": s.actor(), "severity": s.severity.label(),
+                    "rules": s.detections().iter().map(|d| json!({
+                        "title": d.rule.title, "id": d.rule.id, "level": d.rule.level.label(),
+                        "author": d.rule.author, "file": d.rule.file, "note": d.note,
+                    })).collect::<Vec<_>>(),
+                })
+            }).collect::<Vec<_>>(),
+            "withheld": withheld,
             "files_failed": failed,
         });
         let _ = writeln!(o, "{}", crate::safe_text::json(&v));
     } else {
         for s in &hits {
+            if hidden(s) {
+                // What it is, never what it says or which rules it met.
+                let _ = writeln!(
+                    o,
+                    "{}  {:<32} {}  {} · sensitive: details hidden",
+                    s.time.format("%Y-%m-%d %H:%M:%S"),
+                    line(s.kind()),
+                    line(&s.id.as_str()),
+                    s.severity.label()
+                );
+                continue;
+            }
             let rules: Vec<String> = s.detections().iter().map(|d| d.rule.credit()).collect();
             let _ = writeln!(
                 o,
@@ -167,6 +214,12 @@ fn test(paths: &[PathBuf], as_json: bool) -> ExitCode {
         );
         for (rule, n) in &by_rule {
             let _ = writeln!(o, "  {n:>7}  {}", line(rule));
+        }
+        if withheld > 0 {
+            let _ = writeln!(
+                o,
+                "  {withheld:>7}  sensitive (a routing rule withholds them): rules not shown"
+            );
         }
     }
     print(&o);

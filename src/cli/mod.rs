@@ -4,6 +4,7 @@
 mod args;
 pub mod console;
 pub mod detections;
+pub mod hunt;
 pub mod incident;
 pub mod inspect;
 pub mod live;
@@ -99,6 +100,8 @@ pub fn main(started: std::time::Instant) -> ExitCode {
             ExitCode::SUCCESS
         }
         Some(Command::Man) => man(),
+        Some(Command::Hunt(args)) => hunt::run_hunt(*args),
+        Some(Command::Athena { action }) => hunt::run_athena(action),
         Some(Command::Detections { action }) => detections::run(action),
         Some(Command::Stories {
             paths,

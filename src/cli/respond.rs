@@ -36,18 +36,13 @@ pub fn run(a: RespondArgs) -> Result<i32, String> {
     if let Some(id) = &a.incident {
         Book::at(&data).check(id)?;
     }
-    let wanted = match (&scoped.account, &a.account) {
-        (Some(x), Some(y)) if x != y => {
-            return Err(format!("the ARN names account {x} but --account says {y}"))
-        }
-        (x, y) => x.clone().or_else(|| y.clone()),
-    };
+    let wanted = agreed("account", scoped.account.as_deref(), a.account.as_deref())?;
+    let region = agreed("region", scoped.region.as_deref(), a.region.as_deref())?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| format!("cannot start the runtime: {e}"))?;
     runtime.block_on(async move {
-        let region = a.region.clone().or(scoped.region.clone());
         let clients = Clients::load(a.profile.as_deref(), region.as_deref(), a.endpoint_url.as_deref()).await;
         let profile = crate::aws::session::label(a.profile.as_deref());
         // The plan is bound to the account the credentials answer for; a target in another
@@ -99,7 +94,7 @@ pub fn run(a: RespondArgs) -> Result<i32, String> {
         }
         let env = Env {
             read_only,
-            evidence_dir: evidence_dir(&data, a.incident.as_deref()),
+            evidence_dir: evidence_dir(&data, a.incident.as_deref())?,
             data_dir: data.clone(),
         };
         let outcome = execute(&p, &clients, &env).await;
@@ -128,6 +123,19 @@ pub fn run(a: RespondArgs) -> Result<i32, String> {
             _ => 1,
         })
     })
+}
+
+/// What the target's ARN says (its account, its region) and what a flag says: when both are
+/// given they must agree, and a flag never silently moves an action to another account or
+/// region than its ARN names. Refused before anything is called.
+fn agreed(what: &str, in_arn: Option<&str>, flag: Option<&str>) -> Result<Option<String>, String> {
+    match (in_arn, flag) {
+        (Some(x), Some(y)) if x != y => Err(format!(
+            "refused: the ARN names {what} {x} but --{what} says {y}; give one {what} (or none \
+             and let the ARN decide). Nothing was called."
+        )),
+        (x, y) => Ok(x.or(y).map(str::to_string)),
+    }
 }
 
 fn print_outcome(
@@ -200,4 +208,27 @@ fn confirm(p: &Plan) -> Result<bool, String> {
         Some(word) => line == word,
         None => line.eq_ignore_ascii_case("y") || line.eq_ignore_ascii_case("yes"),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::agreed;
+
+    #[test]
+    fn an_arns_account_and_region_are_never_overridden_by_a_flag() {
+        let err = agreed("region", Some("eu-west-1"), Some("us-east-1")).unwrap_err();
+        assert!(
+            err.contains("eu-west-1") && err.contains("us-east-1"),
+            "{err}"
+        );
+        assert!(agreed("account", Some("111122223333"), Some("444455556666")).is_err());
+        for (arn, flag, want) in [
+            (Some("eu-west-1"), Some("eu-west-1"), Some("eu-west-1")),
+            (Some("eu-west-1"), None, Some("eu-west-1")),
+            (None, Some("us-east-1"), Some("us-east-1")),
+            (None, None, None),
+        ] {
+            assert_eq!(agreed("region", arn, flag).unwrap().as_deref(), want);
+        }
+    }
 }

@@ -37,6 +37,7 @@ pub fn run(a: WatchArgs) -> Result<i32, String> {
         data_dir,
         attempts: a.attempts.max(1),
         backoff: a.retry_wait,
+        out: crate::watch::Out::default(),
     };
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

@@ -2,6 +2,7 @@
 //! the effects that touch the terminal directly (bell, OSC 52 clipboard).
 
 pub mod editor;
+mod hunt;
 pub mod run;
 
 use crate::app::msg::NbMsg;
@@ -50,7 +51,9 @@ pub fn perform(effect: Effect, out: &mut dyn Write) {
         | Effect::Lookup(_)
         | Effect::Respond(_)
         | Effect::Audit(_)
-        | Effect::ReadRecords(_) => return,
+        | Effect::ReadRecords(_)
+        | Effect::Hunt(_)
+        | Effect::CancelHunt(_) => return,
     };
     let _ = out.write_all(bytes.as_bytes());
     let _ = out.flush();
@@ -161,6 +164,7 @@ pub fn run_console(origin: Origin, opts: &ConsoleOptions) -> Result<(), String> 
             }
         }
         state.session.sns_topic = settings.sns_topic.clone();
+        state.hunts.config = Some(crate::athena::Config::from_settings(&settings.athena));
         // Replayed log files' records are read back from their files when opened, unless a
         // routing rule matches tags (it reads every record as it arrives).
         let replay_options = match &state.session.rules {
@@ -186,6 +190,9 @@ pub fn run_console(origin: Origin, opts: &ConsoleOptions) -> Result<(), String> 
                     state.session.retention = Some((opts.retain, None));
                 }
                 state.session.action_region = opts.regions.first().cloned();
+                if let Some(Ok(c)) = &mut state.hunts.config {
+                    c.profile = opts.profiles.first().cloned().flatten();
+                }
                 connection = Some(crate::respond::console::Connection {
                     profiles: opts.profiles.clone(),
                     endpoint: opts.endpoint_url.clone(),
@@ -217,7 +224,10 @@ pub fn run_console(origin: Origin, opts: &ConsoleOptions) -> Result<(), String> 
         let (results_tx, results_rx) = unbounded_channel();
         let book = Book::default_location();
         let read_only = state.session.read_only;
+        let mut hunts = hunt::Running::default();
         let mut effects = |e: Effect| match e {
+            Effect::Hunt(req) => hunts.start(*req, results_tx.clone()),
+            Effect::CancelHunt(generation) => hunts.cancel(generation),
             Effect::Notebook(op) => {
                 let tx = results_tx.clone();
                 let config = config_dir.clone();

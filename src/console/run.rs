@@ -233,7 +233,18 @@ where
                 None => return Ok(()),
             },
             _ = signals.recv() => apply(state, Msg::Terminate, &mut fx),
-            Some(m) = results.recv() => apply(state, m, &mut fx),
+            Some(m) = results.recv() => {
+                // Effects' results too are taken in batches within the feed's budget (a hunt
+                // sends its rows as many messages): one frame for what is queued, not one each.
+                let t = std::time::Instant::now();
+                apply(state, m, &mut fx);
+                while t.elapsed() < FEED_BUDGET {
+                    match results.try_recv() {
+                        Ok(m) => apply(state, m, &mut fx),
+                        Err(_) => break,
+                    }
+                }
+            }
             Some(r) = worker.results.recv() => {
                 if r.is_final() && r.gen == state.view.view_gen {
                     shown = running.take();

@@ -54,6 +54,7 @@ commands! {
     SortNext => "sort_next", "Sort by the next column";
     SortReverse => "sort_reverse", "Reverse the sort order";
     CloudTrailLookup => "cloudtrail_lookup", "Look up the selected access key, user or resource in live CloudTrail (LookupEvents)";
+    Hunt => "hunt", "Hunt the selected entity across the organization's CloudTrail history on Athena (the query is shown first; esc cancels it)";
     Respond => "respond", "Plan a response action on the selected row (preview, confirm, run, audit)";
     CopyId => "copy_id", "Copy the selected id to the clipboard (OSC 52)";
     CopyArn => "copy_arn", "Copy the selected ARN or entity id (OSC 52)";
@@ -76,6 +77,37 @@ commands! {
     Export => "export", "Export the incident as a markdown postmortem";
     Accept => "accept", "Accept the input";
     Cancel => "cancel", "Cancel the input";
+    LineStart => "line_start", "In a prompt: move to the start of the line";
+    LineEnd => "line_end", "In a prompt: move to the end of the line";
+    CharLeft => "char_left", "In a prompt: move one character left";
+    CharRight => "char_right", "In a prompt: move one character right";
+    WordLeft => "word_left", "In a prompt: move one word left";
+    WordRight => "word_right", "In a prompt: move one word right";
+    KillToStart => "kill_to_start", "In a prompt: delete from the cursor to the start of the line";
+    KillWord => "kill_word", "In a prompt: delete the word before the cursor";
+    KillToEnd => "kill_to_end", "In a prompt: delete from the cursor to the end of the line";
+    DeleteChar => "delete_char", "In a prompt: delete the character under the cursor";
+    Yank => "yank", "In a prompt: paste what was last deleted";
+}
+
+impl Command {
+    /// Editing the line of a prompt (the keymap's `[input]` table), meaningless elsewhere.
+    pub fn is_line_edit(self) -> bool {
+        matches!(
+            self,
+            Command::LineStart
+                | Command::LineEnd
+                | Command::CharLeft
+                | Command::CharRight
+                | Command::WordLeft
+                | Command::WordRight
+                | Command::KillToStart
+                | Command::KillWord
+                | Command::KillToEnd
+                | Command::DeleteChar
+                | Command::Yank
+        )
+    }
 }
 
 impl fmt::Display for Command {

@@ -1,5 +1,6 @@
 //! Typed entities: the things a signal touches, and the key of every pivot.
 
+pub use super::account::AccountId;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::net::IpAddr;
@@ -63,10 +64,72 @@ impl fmt::Display for EntityKind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+impl EntityKind {
+    /// Whether the id names one thing only within an account (a user, a role, a role's
+    /// session): `ci-deploy` of account B and of account C are two entities. The other kinds'
+    /// ids are unique across accounts (keys, instances, volumes, buckets, addresses, ARNs).
+    pub fn is_account_scoped(self) -> bool {
+        matches!(
+            self,
+            EntityKind::IamUser | EntityKind::IamRole | EntityKind::AssumedRole
+        )
+    }
+}
+
+/// An entity: its kind, its id, and the account its record named for it (unknown when the
+/// record did not say). Two entities are the same when kind and id match and, for the kinds
+/// whose names are per account (`is_account_scoped`), the account too; for the others the
+/// account is what is known about the one thing the id names (the store merges it, and marks
+/// it `several` when sightings disagree).
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Entity {
     pub kind: EntityKind,
+    #[serde(default, skip_serializing_if = "is_unknown")]
+    pub account: AccountId,
     pub id: super::Text,
+}
+
+fn is_unknown(a: &AccountId) -> bool {
+    *a == AccountId::UNKNOWN
+}
+
+impl Entity {
+    /// The account that is part of the identity: the entity's for account-scoped kinds.
+    fn key_account(&self) -> AccountId {
+        if self.kind.is_account_scoped() {
+            self.account
+        } else {
+            AccountId::UNKNOWN
+        }
+    }
+}
+
+impl PartialEq for Entity {
+    fn eq(&self, o: &Self) -> bool {
+        self.kind == o.kind && self.id == o.id && self.key_account() == o.key_account()
+    }
+}
+
+impl Eq for Entity {}
+
+impl std::hash::Hash for Entity {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.kind.hash(h);
+        self.key_account().hash(h);
+        self.id.hash(h);
+    }
+}
+
+impl PartialOrd for Entity {
+    fn partial_cmp(&self, o: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(o))
+    }
+}
+
+impl Ord for Entity {
+    fn cmp(&self, o: &Self) -> std::cmp::Ordering {
+        (self.kind, &self.id, self.key_account()).cmp(&(o.kind, &o.id, o.key_account()))
+    }
 }
 
 impl fmt::Display for Entity {
@@ -94,11 +157,38 @@ pub fn is_account_id(s: &str) -> bool {
 }
 
 impl Entity {
+    /// An entity whose account is not known.
     pub fn new(kind: EntityKind, id: impl Into<super::Text>) -> Entity {
         Entity {
             kind,
+            account: AccountId::UNKNOWN,
             id: id.into(),
         }
+    }
+
+    /// The same entity with the account its record names (unchanged when `account` is not a
+    /// 12-digit id, or the entity already has one).
+    pub fn in_account(mut self, account: Option<&str>) -> Entity {
+        if self.account == AccountId::UNKNOWN {
+            self.account = AccountId::of(account);
+        }
+        self
+    }
+
+    /// The account, when exactly one is known.
+    pub fn account(&self) -> Option<String> {
+        self.account.get()
+    }
+
+    /// Whether this entity is one `wanted` names: the same kind and id, and, when `wanted`
+    /// names an account, that account (`iam_user:ci-deploy` typed on a command line is every
+    /// account's `ci-deploy`; the one picked from a row is its own account's only).
+    pub fn is_named_by(&self, wanted: &Entity) -> bool {
+        self.kind == wanted.kind
+            && self.id == wanted.id
+            && (!wanted.account.is_known()
+                || !self.kind.is_account_scoped()
+                || self.account == wanted.account)
     }
 
     /// Recognises a bare resource id by its documented shape (`i-…`, `vol-…`, `AKIA…`, an IP
@@ -128,7 +218,8 @@ impl Entity {
         Some(Entity::new(kind, v))
     }
 
-    /// Parses `arn:partition:service:region:account:resource` into the most specific entity.
+    /// Parses `arn:partition:service:region:account:resource` into the most specific entity,
+    /// in the ARN's account (none for S3's `arn:aws:s3:::bucket`).
     pub fn from_arn(arn: &str) -> Option<Entity> {
         let mut parts = arn.splitn(6, ':');
         if parts.next() != Some("arn") {
@@ -137,7 +228,7 @@ impl Entity {
         let _partition = parts.next()?;
         let service = parts.next()?;
         let _region = parts.next()?;
-        let _account = parts.next()?;
+        let account = parts.next()?;
         let resource = parts.next()?;
         if resource.is_empty() {
             return None;
@@ -164,7 +255,7 @@ impl Entity {
                 } else if let Some(path) = resource.strip_prefix("role/") {
                     Entity::new(EntityKind::IamRole, last(path))
                 } else if resource == "root" {
-                    Entity::new(EntityKind::Account, _account)
+                    Entity::new(EntityKind::Account, account)
                 } else {
                     Entity::new(EntityKind::Other, arn)
                 }
@@ -178,7 +269,7 @@ impl Entity {
         if entity.id.is_empty() {
             None
         } else {
-            Some(entity)
+            Some(entity.in_account(Some(account)))
         }
     }
 }
@@ -202,6 +293,39 @@ mod tests {
         );
         let back: Entity = serde_json::from_value(json).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(back, a);
+    }
+
+    #[test]
+    fn users_of_two_accounts_are_two_entities_and_a_key_is_one() {
+        let b = Entity::new(EntityKind::IamUser, "ci-deploy").in_account(Some("222222222222"));
+        let c = Entity::new(EntityKind::IamUser, "ci-deploy").in_account(Some("333333333333"));
+        assert_ne!(b, c);
+        assert_eq!(b.account().as_deref(), Some("222222222222"));
+        let k1 = Entity::new(EntityKind::AccessKey, "AKIAEXAMPLEEXAMPLE01");
+        let k2 = k1.clone().in_account(Some("222222222222"));
+        assert_eq!(k1, k2, "a key id names one key whatever the sighting knew");
+        let hash = |e: &Entity| {
+            use std::hash::{BuildHasher, BuildHasherDefault};
+            BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().hash_one(e)
+        };
+        assert_eq!(hash(&k1), hash(&k2));
+        assert_ne!(hash(&b), hash(&c));
+        assert_eq!(
+            serde_json::to_value(&b).unwrap_or_default(),
+            serde_json::json!({"kind": "iam_user", "account": "222222222222", "id": "ci-deploy"})
+        );
+        let arn = Entity::from_arn("arn:aws:iam::444455556666:role/Deploy");
+        assert_eq!(
+            arn.and_then(|e| e.account()).as_deref(),
+            Some("444455556666")
+        );
+        let bucket = Entity::from_arn("arn:aws:s3:::b");
+        assert_eq!(bucket.and_then(|e| e.account()), None);
+        // A name without an account names every account's; with one, that account's only.
+        let any = Entity::new(EntityKind::IamUser, "ci-deploy");
+        assert!(b.is_named_by(&any) && c.is_named_by(&any));
+        assert!(b.is_named_by(&b) && !c.is_named_by(&b));
+        assert!(k1.is_named_by(&k2) && k2.is_named_by(&k1));
     }
 
     #[test]
@@ -245,17 +369,18 @@ mod tests {
 
     #[test]
     fn parses_arns_to_the_most_specific_kind() {
+        let in_acct = |kind, id| e(kind, id).map(|e| e.in_account(Some("123456789012")));
         assert_eq!(
             Entity::from_arn("arn:aws:iam::123456789012:user/ops/alice"),
-            e(EntityKind::IamUser, "alice")
+            in_acct(EntityKind::IamUser, "alice")
         );
         assert_eq!(
             Entity::from_arn("arn:aws:iam::123456789012:role/Admin"),
-            e(EntityKind::IamRole, "Admin")
+            in_acct(EntityKind::IamRole, "Admin")
         );
         assert_eq!(
             Entity::from_arn("arn:aws:sts::123456789012:assumed-role/Admin/bob"),
-            e(EntityKind::AssumedRole, "Admin/bob")
+            in_acct(EntityKind::AssumedRole, "Admin/bob")
         );
         assert_eq!(
             Entity::from_arn("arn:aws:s3:::logs-bucket/key/x"),

@@ -1,11 +1,13 @@
 //! Domain types shared by everything: signals, severities, entities, time parsing.
 
 pub mod abuse;
+pub mod account;
 pub mod detection;
 pub mod entity;
 pub mod entity_list;
 pub mod facets;
 pub mod nested;
+pub mod principal;
 pub mod raw;
 pub mod severity;
 pub mod signal;
@@ -14,7 +16,7 @@ pub mod summary;
 pub mod text;
 pub mod time;
 
-pub use entity::{Entity, EntityKind};
+pub use entity::{AccountId, Entity, EntityKind};
 pub use entity_list::{EntitiesOf, EntityNames};
 pub use facets::{FacetFields, Facets};
 pub use raw::Raw;

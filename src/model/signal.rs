@@ -226,6 +226,13 @@ impl Signal {
         self.own_entities().is_some_and(|l| l.contains(entity))
     }
 
+    /// Whether one of its own entities is one `wanted` names (`Entity::is_named_by`: a user
+    /// name without an account is every account's).
+    pub fn names(&self, wanted: &Entity) -> bool {
+        self.own_entities()
+            .is_some_and(|l| l.iter().any(|e| e.is_named_by(wanted)))
+    }
+
     /// The signal's own entities; `None` when a store holds it (ask the store:
     /// `Store::entities_of`), never an empty list in their place.
     pub fn own_entities(&self) -> Option<&[Entity]> {

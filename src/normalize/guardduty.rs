@@ -204,6 +204,12 @@ pub fn entities(f: &Value) -> (Option<String>, Vec<Entity>) {
                 .and_then(Entity::from_arn),
         );
     }
+    // The resource is the finding's account's (its key, user, instance, bucket); what the
+    // action names (remote callers, their keys and accounts) is not.
+    let account = str_at(f, &["accountId"]);
+    for e in out.iter_mut().filter(|e| e.kind != EntityKind::Ip) {
+        e.account = e.account.merge(crate::model::AccountId::of(account));
+    }
     if let Some(action) = path(f, &["service", "action"]) {
         walk_action(action, "action", &mut out, 0);
     }

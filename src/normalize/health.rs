@@ -98,7 +98,9 @@ fn affected(value: &str, account: Option<&str>) -> Option<Entity> {
     match value {
         "" | "UNKNOWN" => None,
         "AWS_ACCOUNT" => account.map(|a| Entity::new(EntityKind::Account, a)),
-        v => Entity::from_id(v).or_else(|| Some(Entity::new(EntityKind::Other, v))),
+        v => Entity::from_id(v)
+            .or_else(|| Some(Entity::new(EntityKind::Other, v)))
+            .map(|e| e.in_account(account)),
     }
 }
 
@@ -165,6 +167,29 @@ pub fn from_parts(parts: &Value, catalog: Option<&Catalog>) -> Result<Signal, su
     let category = text("eventTypeCategory")
         .map(str::to_string)
         .or_else(|| catalog.and_then(|c| c.get(&code).cloned()));
+    // An organization event names every account it affects: one signal for them all, each
+    // account an entity of its own (and each affected entity in its account, below); the
+    // signal names an account only when there is one.
+    let org_accounts: Vec<&str> = sources
+        .iter()
+        .flat_map(|s| array_at(s, &["affectedAccounts"]))
+        .filter_map(Value::as_str)
+        .take(crate::model::signal::MAX_ENTITIES)
+        .collect();
+    // The affected accounts the organization call listed, else those its entities name.
+    let several = {
+        let mut a = org_accounts.clone();
+        if a.is_empty() {
+            a.extend(
+                entity_items
+                    .iter()
+                    .filter_map(|e| str_at(e, &["awsAccountId"])),
+            );
+        }
+        a.sort_unstable();
+        a.dedup();
+        a.len() > 1
+    };
     let account = eb
         .and_then(|e| str_at(e, &["account"]))
         .or_else(|| text("affectedAccount"))
@@ -173,6 +198,7 @@ pub fn from_parts(parts: &Value, catalog: Option<&Catalog>) -> Result<Signal, su
                 .iter()
                 .find_map(|e| str_at(e, &["awsAccountId"]))
         })
+        .filter(|_| !several)
         .map(str::to_string);
     let region = text("region")
         .or_else(|| eb.and_then(|e| str_at(e, &["region"])))
@@ -217,7 +243,13 @@ pub fn from_parts(parts: &Value, catalog: Option<&Catalog>) -> Result<Signal, su
         ));
     }
     for r in eb.map(|e| array_at(e, &["resources"])).unwrap_or(&[]) {
-        add(r.as_str().and_then(Entity::from_id));
+        add(r
+            .as_str()
+            .and_then(Entity::from_id)
+            .map(|e| e.in_account(account.as_deref())));
+    }
+    for a in &org_accounts {
+        add(Entity::from_id(a).filter(|e| e.kind == EntityKind::Account));
     }
     for item in entity_items {
         let acct = str_at(item, &["awsAccountId"]).or(account.as_deref());
@@ -290,94 +322,5 @@ pub fn from_parts(parts: &Value, catalog: Option<&Catalog>) -> Result<Signal, su
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn pieces_join_by_arn_in_any_order() {
-        let arn = "arn:aws:health:us-east-1::event/EC2/AWS_EC2_INSTANCE_RETIREMENT_SCHEDULED/X1";
-        let ent = part(
-            PART_ENTITIES,
-            json!({"eventArn": arn, "entityValue": "i-0123456789abcdef0", "awsAccountId": "123456789012", "lastUpdatedTime": 1589077999.5}),
-        );
-        let ev = part(
-            PART_EVENT,
-            json!({"arn": arn, "eventTypeCode": "AWS_EC2_INSTANCE_RETIREMENT_SCHEDULED",
-            "eventTypeCategory": "scheduledChange", "service": "EC2", "region": "us-east-1", "startTime": 1589077890.0}),
-        );
-        let det = part(
-            PART_DETAILS,
-            json!({"event": {"arn": arn}, "eventDescription": {"latestDescription": "Your instance will be retired.\nMore."}}),
-        );
-
-        let only_entities = from_parts(&ent, None).unwrap_or_else(|e| panic!("{e}"));
-        assert!(only_entities
-            .summary()
-            .contains("known only from DescribeAffectedEntities"));
-        assert_eq!(
-            only_entities.kind(),
-            "AWS_EC2_INSTANCE_RETIREMENT_SCHEDULED"
-        );
-
-        let mut merged = ent.clone();
-        merge_parts(&mut merged, det.clone());
-        merge_parts(&mut merged, ev.clone());
-        let mut other_order = ev;
-        merge_parts(&mut other_order, ent);
-        merge_parts(&mut other_order, det);
-        let a = from_parts(&merged, None).unwrap_or_else(|e| panic!("{e}"));
-        let b = from_parts(&other_order, None).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(
-            (a.summary(), a.severity, a.account()),
-            (b.summary(), b.severity, b.account())
-        );
-        assert_eq!(a.summary(), "EC2: Your instance will be retired.");
-        assert_eq!(a.severity, Severity::Low);
-        assert_eq!(
-            a.own_entities(),
-            Some(&[Entity::new(EntityKind::Instance, "i-0123456789abcdef0")][..])
-        );
-    }
-
-    #[test]
-    fn abuse_and_credential_exposure_are_at_least_high() {
-        assert_eq!(
-            severity_of("AWS_ABUSE_PORT_SCANNING_REPORT", Some("issue")).0,
-            Severity::High
-        );
-        assert_eq!(
-            severity_of("AWS_RISK_CREDENTIALS_EXPOSED", Some("accountNotification")).0,
-            Severity::Critical
-        );
-        assert!(
-            severity_of("AWS_EC2_OPERATIONAL_ISSUE", Some("issue")).0
-                > severity_of("X", Some("scheduledChange")).0
-        );
-        assert!(
-            severity_of("X", Some("scheduledChange")).0
-                > severity_of("X", Some("accountNotification")).0
-        );
-    }
-
-    #[test]
-    fn catalog_fills_a_missing_category() {
-        let arn = "arn:aws:health:global::event/BILLING/AWS_BILLING_NOTIFICATION/Z";
-        let ent = part(
-            PART_ENTITIES,
-            json!({"eventArn": arn, "entityValue": "AWS_ACCOUNT", "awsAccountId": "123456789012", "lastUpdatedTime": 1588356454.08}),
-        );
-        let cat: Catalog = [(
-            "AWS_BILLING_NOTIFICATION".to_string(),
-            "accountNotification".to_string(),
-        )]
-        .into();
-        let s = from_parts(&ent, Some(&cat)).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(s.category(), Some("accountNotification"));
-        assert_eq!(
-            s.own_entities(),
-            Some(&[Entity::new(EntityKind::Account, "123456789012")][..])
-        );
-        assert_eq!(s.region(), Some("global"));
-    }
-}
+#[path = "health_tests.rs"]
+mod tests;

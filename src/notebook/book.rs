@@ -104,14 +104,11 @@ impl Book {
     ) -> Result<Incident, Error> {
         crate::private_files::dir(&self.dir).map_err(|e| Error::io(&self.dir, e))?;
         // The journal is created with create_new: two consoles opening an incident at the
-        // same moment get two ids, never one shared journal.
+        // same moment get two ids, never one shared journal. Its directory entry (and a new
+        // incidents/ folder's) is synced before the incident is said to be open.
         let mut id = self.next_id();
         for _ in 0..1000 {
-            let mut new = std::fs::OpenOptions::new();
-            new.write(true).create_new(true);
-            #[cfg(unix)]
-            std::os::unix::fs::OpenOptionsExt::mode(&mut new, 0o600);
-            match new.open(self.path(&id)) {
+            match crate::private_files::create_new(&self.path(&id)) {
                 Ok(_) => break,
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => id = self.next_id(),
                 Err(e) => return Err(Error::io(self.path(&id), e)),
@@ -142,6 +139,15 @@ impl Book {
             id: id.to_string(),
             path: path.clone(),
         })?;
+        // Everything named after an incident (its evidence folder, exports, tags) takes the id
+        // read here: the one inside the journal must be the file's, itself a well-formed id.
+        if inc.id != id {
+            return Err(Error::WrongId {
+                id: id.to_string(),
+                inner: crate::safe_text::line(&inc.id).into_owned(),
+                path,
+            });
+        }
         // The size of what was read, not a later stat: a write in between shows as growth.
         inc.journal_bytes = bytes.len() as u64;
         Ok((inc, problems))
@@ -199,8 +205,55 @@ mod tests {
             .to_string()
             .contains("no incident"));
         let a = book.create("a", Priority::P2, "me", vec![]).unwrap();
+        assert!(valid_id(&a.id), "{}", a.id);
         let b = book.create("b", Priority::P2, "me", vec![]).unwrap();
         assert_ne!(a.id, b.id);
         assert!(book.check(&a.id).is_ok());
+    }
+
+    #[test]
+    fn a_journal_whose_inner_id_is_not_its_file_name_is_refused() {
+        let d = tempfile::tempdir().unwrap();
+        let book = Book::at(d.path());
+        for inner in ["../../x", "IR-20260101-2", "IR-20260101-1/../../y", ""] {
+            let path = book.path("IR-20260101-1");
+            let _ = std::fs::remove_file(&path);
+            let opened = Entry::now(EntryKind::Opened {
+                id: inner.into(),
+                title: "crafted".into(),
+                severity: Priority::P2,
+                commander: "x".into(),
+                responders: vec![],
+            });
+            journal::append(&path, &opened).unwrap();
+            let err = book.open("IR-20260101-1").unwrap_err().to_string();
+            assert!(
+                err.contains(&path.display().to_string()) && err.contains("refused"),
+                "{err}"
+            );
+            let (ok, bad) = book.list();
+            assert!(ok.is_empty() && bad.len() == 1, "{ok:?} {bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_new_incident_has_its_directory_entries_synced() {
+        let d = tempfile::tempdir().unwrap();
+        let data = d.path().join("data");
+        let book = Book::at(&data);
+        let _ = crate::private_files::synced();
+        book.create("a", Priority::P2, "me", vec![]).unwrap();
+        let synced = crate::private_files::synced();
+        // The journal's entry in incidents/, incidents/ in the data dir, the data dir in its
+        // parent: each created here, each synced.
+        for dir in [&book.dir, &data, &d.path().to_path_buf()] {
+            assert!(
+                synced.contains(dir),
+                "{} not synced: {synced:?}",
+                dir.display()
+            );
+        }
+        book.create("b", Priority::P2, "me", vec![]).unwrap();
+        assert!(crate::private_files::synced().contains(&book.dir));
     }
 }

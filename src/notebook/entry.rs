@@ -184,6 +184,13 @@ pub enum EntryKind {
         /// The detection rules the signal matched, credited ("title (level, by author)").
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         detections: Vec<String>,
+        /// What kind of signal it is (an event type, a finding type, an API call): what a
+        /// reader who may not see a sensitive pin is shown.
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        kind: String,
+        /// Set when a routing rule made the signal sensitive: who may read this pin.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sensitive: Option<super::sensitive::Sensitive>,
     },
     Affected {
         entity: Entity,
@@ -253,8 +260,33 @@ impl Entry {
         }
     }
 
-    /// The entry for pinning a signal as evidence.
-    pub fn pin(s: &crate::model::Signal, entities: crate::model::EntitiesOf) -> EntryKind {
+    /// The entry for pinning a signal as evidence, as the gate allows: `shown` says whether
+    /// the principal pinning may see the signal (a sensitive one they may not is kept as its
+    /// id, kind and severity only); `sensitive` is who may read it (from the routing rule).
+    /// Every path that pins (the console, `airc watch`) comes through here with both.
+    pub fn pin(
+        s: &crate::model::Signal,
+        entities: crate::model::EntitiesOf,
+        sensitive: Option<super::sensitive::Sensitive>,
+        shown: bool,
+    ) -> EntryKind {
+        if !shown {
+            return EntryKind::Pinned {
+                signal_id: s.id.to_string(),
+                source: s.source,
+                signal_time: s.time,
+                severity: s.severity,
+                title: s.kind().to_string(),
+                summary: super::sensitive::WITHHELD.into(),
+                account: None,
+                region: None,
+                entities: Vec::new(),
+                raw: serde_json::Value::Null,
+                detections: Vec::new(),
+                kind: s.kind().to_string(),
+                sensitive: Some(sensitive.unwrap_or_default().withheld()),
+            };
+        }
         EntryKind::Pinned {
             signal_id: s.id.to_string(),
             source: s.source,
@@ -267,6 +299,8 @@ impl Entry {
             entities: entities.to_vec(),
             raw: s.raw.decoded(),
             detections: s.detections().iter().map(|d| d.rule.credit()).collect(),
+            kind: s.kind().to_string(),
+            sensitive,
         }
     }
 }

@@ -19,6 +19,14 @@ pub enum Error {
     },
     #[error("incident {id}: {} does not start with an 'opened' entry", path.display())]
     NotAJournal { id: String, path: PathBuf },
+    /// The id inside a journal is not its file's: a crafted or misplaced journal, refused
+    /// (folders are named after incident ids: `../../x` there would write outside the data dir).
+    #[error("{}: the journal says it is incident '{inner}', not {id} as its file name says; refused (rename or remove the file)", path.display())]
+    WrongId {
+        id: String,
+        inner: String,
+        path: PathBuf,
+    },
     /// The user's postmortem template exists but cannot be used: the export stops rather than
     /// silently use another one.
     #[error("postmortem template {}: {reason}", path.display())]

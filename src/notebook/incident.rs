@@ -23,6 +23,10 @@ pub struct Evidence {
     pub pinned_by: String,
     /// The detection rules it matched, credited.
     pub detections: Vec<String>,
+    /// What kind of signal it is (shown instead of the title to a reader who may not see it).
+    pub kind: String,
+    /// Who may read it, when a routing rule made it sensitive (`Incident::seen_by`).
+    pub sensitive: Option<super::sensitive::Sensitive>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -184,8 +188,30 @@ impl Incident {
                 entities,
                 raw,
                 detections,
+                kind,
+                sensitive,
             } => {
-                if self.evidence.iter().any(|x| &x.signal_id == signal_id) {
+                // The same signal pinned again (a newer version of a finding): one line in
+                // the timeline, and the evidence shows the newer version.
+                if let Some(x) = self.evidence.iter_mut().find(|x| &x.signal_id == signal_id) {
+                    if x.time == *signal_time && x.summary == *summary && x.raw == *raw {
+                        return;
+                    }
+                    x.severity = *severity;
+                    x.title = title.clone();
+                    x.summary = summary.clone();
+                    x.entities = entities.clone();
+                    x.raw = raw.clone();
+                    x.detections = detections.clone();
+                    x.sensitive = sensitive.clone();
+                    let reference = x.reference.clone();
+                    self.timeline.push(TimelineItem {
+                        at: e.at,
+                        text: format!("Updated: {title}: {summary}"),
+                        source: source.label().into(),
+                        evidence: Some(reference),
+                        by: e.by.clone(),
+                    });
                     return;
                 }
                 let reference = format!("E{}", self.evidence.len() + 1);
@@ -210,6 +236,12 @@ impl Incident {
                     raw: raw.clone(),
                     pinned_by: e.by.clone(),
                     detections: detections.clone(),
+                    kind: if kind.is_empty() {
+                        title.clone()
+                    } else {
+                        kind.clone()
+                    },
+                    sensitive: sensitive.clone(),
                 });
             }
             EntryKind::Affected { entity } => {

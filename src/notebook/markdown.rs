@@ -1,11 +1,10 @@
 //! Markdown safety: every untrusted string is escaped so it stays text (no raw HTML, no
-//! emphasis, links, headings, broken tables or fences), and `--redact` masks identifiers
-//! consistently across one export.
+//! emphasis, links, headings, broken tables or fences), and `--redact` (`redact.rs`)
+//! masks identifiers consistently across one export.
 
 use crate::safe_text;
-use regex::Regex;
-use std::collections::HashMap;
-use std::sync::OnceLock;
+
+pub use super::redact::redact;
 
 /// Escapes a string for inline markdown text (one line): HTML-significant characters become
 /// entities, inline markup is backslash-escaped, block markers only where they would start a
@@ -62,53 +61,6 @@ pub fn prose(s: &str) -> String {
         .join("  \n")
 }
 
-/// The patterns to mask, compiled once. They are constants, and a test compiles them; should
-/// one ever fail, redaction fails (and nothing unmasked is exported) rather than skip it.
-fn patterns() -> Result<&'static [(Regex, &'static str)], super::Error> {
-    type Compiled = Result<Vec<(Regex, &'static str)>, String>;
-    static P: OnceLock<Compiled> = OnceLock::new();
-    let compiled = P.get_or_init(|| {
-        [
-            (r"\b(?:AKIA|ASIA)[A-Z0-9]{16}\b", "KEY"),
-            (r"\b\d{12}\b", "ACCOUNT"),
-            (r"\b(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\\?\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}\b", "IP"),
-            // IPv6: the full eight groups, or a compressed form with "::" (so "08:30:08" is not one).
-            (r"\b(?:[0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}\b", "IP"),
-            (r"(?:\b[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{1,4}){0,6})?::(?:[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{1,4}){0,6}\b)?", "IP"),
-        ]
-        .into_iter()
-        .map(|(re, label)| Regex::new(re).map(|r| (r, label)).map_err(|e| e.to_string()))
-        .collect()
-    });
-    match compiled {
-        Ok(p) => Ok(p),
-        Err(e) => Err(super::Error::Redaction(e.clone())),
-    }
-}
-
-/// Masks access key ids, account ids (also inside ARNs) and IP addresses; the same value gets
-/// the same mask everywhere in the document.
-pub fn redact(doc: &str) -> Result<String, super::Error> {
-    let mut seen: HashMap<String, String> = HashMap::new();
-    let mut counters: HashMap<&str, usize> = HashMap::new();
-    let mut out = doc.to_string();
-    for (re, label) in patterns()? {
-        out = re
-            .replace_all(&out, |c: &regex::Captures| {
-                let value = c[0].replace('\\', "");
-                seen.entry(value)
-                    .or_insert_with(|| {
-                        let n = counters.entry(label).or_insert(0);
-                        *n += 1;
-                        format!("{label}{n}")
-                    })
-                    .clone()
-            })
-            .into_owned();
-    }
-    Ok(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -127,24 +79,5 @@ mod tests {
         assert_eq!(text("[x](http://e)"), "\\[x\\]\\(http\\://e\\)");
         assert_eq!(text("see www.evil.example"), "see www\\.evil.example");
         assert_eq!(text("\x1b]0;t\x07ok"), "ok");
-    }
-
-    #[test]
-    fn redaction_is_consistent() {
-        let doc = "key AKIA4EXAMPLELEAKED01 in 111122223333 from 203.0.113.66, again AKIA4EXAMPLELEAKED01 and arn:aws:iam::111122223333:user/x and 2001:db8::1:2 and 444455556666 at 08:30:08";
-        let r = redact(doc).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(r.matches("KEY1").count(), 2);
-        assert_eq!(r.matches("ACCOUNT1").count(), 2);
-        assert!(
-            r.contains("ACCOUNT2")
-                && r.contains("IP1")
-                && !r.contains("111122223333")
-                && !r.contains("203"),
-            "{r}"
-        );
-        assert!(
-            r.contains("IP2") && !r.contains("db8") && r.contains("at 08:30:08"),
-            "{r}"
-        );
     }
 }

@@ -9,7 +9,9 @@ pub mod incident;
 pub mod journal;
 pub mod markdown;
 pub mod ops;
+pub mod redact;
 pub mod runner;
+pub mod sensitive;
 
 pub use book::Book;
 pub use entry::{Entry, EntryKind, Phase, Priority, Section};

@@ -60,6 +60,8 @@ pub enum NbOp {
     },
     Export {
         id: String,
+        /// Who reads it: sensitive evidence they may not see is written as its kind only.
+        reader: Option<String>,
     },
     /// Re-read the journal when it is larger than `known_bytes` (another console wrote).
     Poll {

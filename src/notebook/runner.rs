@@ -114,10 +114,14 @@ pub fn perform(book: &Book, config_dir: Option<&Path>, op: NbOp) -> Vec<NbMsg> {
                 entry,
             },
         }],
-        NbOp::Export { id } => vec![match export_to_file(book, config_dir, &id) {
-            Ok(path) => NbMsg::Exported(path),
-            Err(e) => NbMsg::Failed(format!("export failed: {e}")),
-        }],
+        NbOp::Export { id, reader } => {
+            vec![
+                match export_to_file(book, config_dir, &id, reader.as_deref()) {
+                    Ok(path) => NbMsg::Exported(path),
+                    Err(e) => NbMsg::Failed(format!("export failed: {e}")),
+                },
+            ]
+        }
         NbOp::Poll { id, known_bytes } => {
             // A stat per tick; the journal is read only when it grew.
             let len = match std::fs::metadata(book.path(&id)) {
@@ -198,8 +202,10 @@ pub fn export_to_file(
     book: &Book,
     config_dir: Option<&Path>,
     id: &str,
+    reader: Option<&str>,
 ) -> Result<PathBuf, super::Error> {
     let (inc, _) = book.open(id)?;
+    let inc = inc.seen_by(reader);
     let md = export::render(&inc, &export::template(config_dir)?, false)?;
     let dir = book.dir.parent().unwrap_or(&book.dir).join("exports");
     crate::private_files::dir(&dir).map_err(|e| super::Error::io(&dir, e))?;
@@ -295,7 +301,10 @@ mod tests {
         let export = perform(
             &book,
             Some(config.path()),
-            NbOp::Export { id: inc.id.clone() },
+            NbOp::Export {
+                id: inc.id.clone(),
+                reader: None,
+            },
         );
         assert!(
             matches!(export.first(), Some(NbMsg::Failed(m)) if m.contains("postmortem.md") && m.contains("not UTF-8")),

@@ -4,20 +4,21 @@
 use super::{redact, DeliveryError};
 use std::time::Duration;
 
-/// How long a command notifier may take, stdin included.
-pub const COMMAND_DEADLINE: Duration = Duration::from_secs(30);
-
 /// What a command notifier's environment keeps: no AWS keys or tokens (the watch's own
 /// credentials), nothing else the process happened to hold.
 const COMMAND_ENV: &[&str] = &[
     "PATH", "HOME", "USER", "LOGNAME", "SHELL", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR",
 ];
 
-pub(super) async fn run(cmd: &str, stdin: &str) -> Result<String, DeliveryError> {
+pub(super) async fn run(
+    cmd: &str,
+    stdin: &str,
+    deadline: Duration,
+) -> Result<String, DeliveryError> {
     let cmd = cmd.to_string();
     let input = stdin.to_string();
     let shown = redact::command(&cmd);
-    tokio::task::spawn_blocking(move || run_command_blocking(&cmd, input, COMMAND_DEADLINE))
+    tokio::task::spawn_blocking(move || run_command_blocking(&cmd, input, deadline))
         .await
         .map_err(|e| DeliveryError::Wait {
             command: shown,
@@ -29,7 +30,9 @@ pub(super) async fn run(cmd: &str, stdin: &str) -> Result<String, DeliveryError>
 /// tokio's features and rebuild the whole AWS SDK for one call site). The child gets its own
 /// process group and an allow-listed environment; stdin is written by a thread of its own, so
 /// a child that never reads cannot hold us past the deadline; at the deadline the whole group
-/// is killed, the command's own children with it. Messages name the command redacted.
+/// is killed, the command's own children with it. The deadline covers the output pipe too: a
+/// command that exits but leaves a child holding its stderr (`sleep 60 &`) is timed out, the
+/// group killed, when the deadline passes. Messages name the command redacted.
 pub fn run_command_blocking(
     cmd: &str,
     input: String,
@@ -61,20 +64,36 @@ pub fn run_command_blocking(
             let _ = i.write_all(input.as_bytes());
         });
     }
-    // stderr is read on its own thread too: a child filling the pipe must not block.
-    let err_reader = child.stderr.take().map(|mut e| {
+    // stderr is read on its own thread too: a child filling the pipe must not block. What it
+    // read comes back on a channel, so waiting for it can stop at the deadline.
+    let (err_tx, err_rx) = std::sync::mpsc::channel();
+    if let Some(mut e) = child.stderr.take() {
         std::thread::spawn(move || {
             use std::io::Read;
             let mut buf = Vec::new();
             let _ = e.by_ref().take(64 * 1024).read_to_end(&mut buf);
-            String::from_utf8_lossy(&buf).into_owned()
-        })
-    });
+            // Drain the rest without keeping it, so a chatty child is never blocked.
+            let _ = std::io::copy(&mut e, &mut std::io::sink());
+            let _ = err_tx.send(String::from_utf8_lossy(&buf).into_owned());
+        });
+    }
     let end = std::time::Instant::now() + deadline;
     loop {
         match child.try_wait() {
             Ok(Some(status)) => {
-                let err = err_reader.and_then(|h| h.join().ok()).unwrap_or_default();
+                let left = end.saturating_duration_since(std::time::Instant::now());
+                let err = match err_rx.recv_timeout(left) {
+                    Ok(e) => e,
+                    Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => String::new(),
+                    Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                        // Exited, but something it started still holds its output.
+                        kill_group(&mut child);
+                        return Err(DeliveryError::Deadline {
+                            command: shown,
+                            secs: deadline.as_secs(),
+                        });
+                    }
+                };
                 return if status.success() {
                     Ok(format!("exit {status}"))
                 } else {
@@ -121,6 +140,24 @@ fn kill_group(child: &mut std::process::Child) {
 #[cfg(all(test, unix))]
 mod command_tests {
     use super::*;
+
+    /// Fails on the session-16 main: the shell exits at once, its background `sleep` keeps
+    /// stderr open, and the delivery waited for it (60 s here, forever for `sleep 1d &`).
+    #[test]
+    fn a_command_that_leaves_a_child_holding_its_output_times_out_at_the_deadline() {
+        let t = std::time::Instant::now();
+        let r = run_command_blocking("sleep 60 &", String::new(), Duration::from_secs(1));
+        assert!(t.elapsed() < Duration::from_secs(5), "{:?}", t.elapsed());
+        let e = r.unwrap_err();
+        assert!(e.is_timeout(), "{e}");
+        // A command whose child closes its output is fine.
+        let ok = run_command_blocking(
+            "sleep 30 >/dev/null 2>&1 &",
+            String::new(),
+            Duration::from_secs(2),
+        );
+        assert!(ok.is_ok(), "{ok:?}");
+    }
 
     /// A command that never reads stdin and leaves a child behind: both are gone at the
     /// deadline, and neither saw an AWS secret.

@@ -26,6 +26,23 @@ pub enum DeliveryError {
     Deadline { command: String, secs: u64 },
     #[error("{command}: {reason}")]
     Wait { command: String, reason: String },
+    #[error("{target}: no answer within {secs} s")]
+    SnsTimeout { target: String, secs: u64 },
     #[error("the notifier names no sns, webhook or command")]
     NoTarget,
+    #[error("{target}: {backlog} deliveries already waiting for this notifier; not sent (tried again on the next run)")]
+    Backlogged { target: String, backlog: usize },
+}
+
+impl DeliveryError {
+    /// The delivery ran out of time: it may have gone through, and the notifier is slow or
+    /// stuck, so it is not tried again at once.
+    pub fn is_timeout(&self) -> bool {
+        matches!(
+            self,
+            DeliveryError::WebhookTimeout { .. }
+                | DeliveryError::Deadline { .. }
+                | DeliveryError::SnsTimeout { .. }
+        )
+    }
 }

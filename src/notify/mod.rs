@@ -46,7 +46,9 @@ impl Message {
         let body = json!({
             "id": s.id, "source": s.source, "time": s.time, "severity": s.severity.label(),
             "event_type": s.kind(), "title": if shown { s.title() } else { s.kind() },
-            "summary": summary, "account": s.account(), "region": s.region(),
+            "summary": summary,
+            "account": if shown { s.account() } else { None },
+            "region": if shown { s.region() } else { None },
             "entities": if shown { json!(entities.to_vec()) } else { json!([]) },
             "sensitive": route.sensitive, "rules": route.rules, "targets": route.targets,
             "suggested_actions": route.suggest,
@@ -126,6 +128,25 @@ pub struct Delivery {
     pub detail: String,
 }
 
+/// The name a delivery is remembered by: the target's name and the notifier's exact settings
+/// (the full URL, command or topic), hashed — never the redacted description, which two
+/// webhooks on one host share.
+pub fn key(target: &str, n: &Notifier) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for part in [
+        Some(target),
+        n.sns.as_deref(),
+        n.webhook.as_deref(),
+        n.command.as_deref(),
+    ] {
+        let p = part.unwrap_or("");
+        h.update((p.len() as u64).to_le_bytes());
+        h.update(p.as_bytes());
+    }
+    hex::encode(&h.finalize()[..12])
+}
+
 pub fn describe(n: &Notifier) -> String {
     match (&n.sns, &n.webhook, &n.command) {
         (Some(a), _, _) => format!("sns {a}"),
@@ -135,12 +156,38 @@ pub fn describe(n: &Notifier) -> String {
     }
 }
 
-async fn once(
-    n: &Notifier,
+/// What deliveries are sent with: the SNS client for the topic's region, the shared HTTP client.
+pub struct Senders<'a> {
+    pub sns: Option<&'a aws_sdk_sns::Client>,
+    pub http: &'a webhook::Http,
+}
+
+async fn once(n: &Notifier, m: &Message, with: &Senders<'_>) -> Result<String, DeliveryError> {
+    let sns = with.sns;
+    let deadline = n.deadline();
+    if let Some(topic) = &n.sns {
+        return tokio::time::timeout(deadline, publish(topic, m, sns))
+            .await
+            .map_err(|_| DeliveryError::SnsTimeout {
+                target: describe(n),
+                secs: deadline.as_secs(),
+            })?;
+    }
+    if let Some(url) = &n.webhook {
+        return webhook::post(with.http, url, &m.text(SNS_MESSAGE_MAX), deadline).await;
+    }
+    if let Some(cmd) = &n.command {
+        return command::run(cmd, &m.body.to_string(), deadline).await;
+    }
+    Err(DeliveryError::NoTarget)
+}
+
+async fn publish(
+    topic: &str,
     m: &Message,
     sns: Option<&aws_sdk_sns::Client>,
 ) -> Result<String, DeliveryError> {
-    if let Some(topic) = &n.sns {
+    {
         let sns = sns.ok_or(DeliveryError::NoAws)?;
         let attr = |v: &str| {
             aws_sdk_sns::types::MessageAttributeValue::builder()
@@ -166,15 +213,8 @@ async fn once(
             .send()
             .await
             .map_err(|e| DeliveryError::Sns(classify(&e, "sns:Publish").to_string()))?;
-        return Ok(format!("message {}", out.message_id().unwrap_or("?")));
+        Ok(format!("message {}", out.message_id().unwrap_or("?")))
     }
-    if let Some(url) = &n.webhook {
-        return webhook::post(url, &m.text(SNS_MESSAGE_MAX)).await;
-    }
-    if let Some(cmd) = &n.command {
-        return command::run(cmd, &m.body.to_string()).await;
-    }
-    Err(DeliveryError::NoTarget)
 }
 
 /// Delivers with up to `attempts` tries, waiting `base`, 2·base, … between them.
@@ -182,13 +222,13 @@ pub async fn deliver(
     target: &str,
     n: &Notifier,
     m: &Message,
-    sns: Option<&aws_sdk_sns::Client>,
+    with: &Senders<'_>,
     attempts: u32,
     base: Duration,
 ) -> Delivery {
     let mut last = String::new();
     for i in 1..=attempts.max(1) {
-        match once(n, m, sns).await {
+        match once(n, m, with).await {
             Ok(detail) => {
                 return Delivery {
                     target: target.into(),
@@ -200,6 +240,17 @@ pub async fn deliver(
             }
             Err(e) => {
                 last = e.to_string();
+                // A delivery that ran out of time may have gone through, and its notifier is
+                // stuck or slow: it is reported, not tried again at once.
+                if e.is_timeout() {
+                    return Delivery {
+                        target: target.into(),
+                        notifier: describe(n),
+                        ok: false,
+                        attempts: i,
+                        detail: format!("timed out: {last}"),
+                    };
+                }
                 if i < attempts {
                     tokio::time::sleep(base.saturating_mul(1 << (i - 1).min(6))).await;
                 }

@@ -56,24 +56,6 @@ pub fn profile_for(
     )))
 }
 
-/// The account of an entity from the accounts of the signals that touch it: one account, or a
-/// refusal when the same name is seen in several (the same user name in prod and staging).
-pub fn entity_account<'a>(
-    accounts: impl IntoIterator<Item = &'a str>,
-) -> Result<Option<String>, super::Error> {
-    let mut all: Vec<&str> = accounts.into_iter().collect();
-    all.sort_unstable();
-    all.dedup();
-    match all.as_slice() {
-        [] => Ok(None),
-        [one] => Ok(Some(one.to_string())),
-        many => Err(super::Error::Unbound(format!(
-            "refused: this entity is seen in accounts {}: act from a row of the account you mean",
-            many.join(", ")
-        ))),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -117,15 +99,5 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("no profiles"));
-    }
-
-    #[test]
-    fn an_entity_in_two_accounts_is_refused() {
-        assert_eq!(entity_account(["1", "1"]).unwrap(), Some("1".into()));
-        assert_eq!(entity_account([]).unwrap(), None);
-        assert!(entity_account(["2", "1"])
-            .unwrap_err()
-            .to_string()
-            .contains("1, 2"));
     }
 }

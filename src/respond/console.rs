@@ -67,6 +67,13 @@ pub async fn run(
             "no data directory",
         );
     };
+    let evidence_dir = match evidence_dir(&data, plan.incident.as_deref()) {
+        Ok(d) => d,
+        Err(e) => {
+            let msg = format!("refused: {e}; nothing was called");
+            return not_run(plan, &msg, "not executed");
+        }
+    };
     let clients = Clients::load(
         profile.as_deref(),
         Some(&plan.region),
@@ -75,7 +82,7 @@ pub async fn run(
     .await;
     let env = Env {
         read_only,
-        evidence_dir: evidence_dir(&data, plan.incident.as_deref()),
+        evidence_dir,
         data_dir: data.clone(),
     };
     let outcome = execute(&plan, &clients, &env).await;

@@ -5,14 +5,24 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
-/// Where evidence goes: the incident's folder, or a dated one.
-pub fn evidence_dir(data: &std::path::Path, incident: Option<&str>) -> std::path::PathBuf {
-    match incident {
-        Some(id) => data.join("incidents").join(format!("{id}.evidence")),
+/// Where evidence goes: the incident's folder, or a dated one. The folder is named after the
+/// incident, so only a well-formed id (`IR-YYYYMMDD-N`, what `Book::open` vouches for) names
+/// one: anything else (`../../x`) is refused, never a path.
+pub fn evidence_dir(data: &Path, incident: Option<&str>) -> Result<PathBuf, super::Error> {
+    Ok(match incident {
+        Some(id) if crate::notebook::book::valid_id(id) => {
+            data.join("incidents").join(format!("{id}.evidence"))
+        }
+        Some(id) => {
+            return Err(super::Error::NotApplicable(format!(
+                "'{}' is not an incident id: no evidence folder is named after it",
+                crate::safe_text::line(id)
+            )))
+        }
         None => data
             .join("evidence")
             .join(chrono::Utc::now().format("%Y-%m-%d").to_string()),
-    }
+    })
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -60,6 +70,22 @@ pub fn save(dir: &Path, name: &str, bytes: &[u8], what: &str) -> Result<Evidence
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_well_formed_incident_id_names_an_evidence_folder() {
+        let data = Path::new("/data");
+        assert_eq!(
+            evidence_dir(data, Some("IR-20260101-1")).unwrap(),
+            Path::new("/data/incidents/IR-20260101-1.evidence")
+        );
+        for bad in ["../../x", "IR-20260101-1/../../x", "/tmp/x", ""] {
+            let err = evidence_dir(data, Some(bad)).unwrap_err().to_string();
+            assert!(err.contains("not an incident id"), "{err}");
+        }
+        assert!(evidence_dir(data, None)
+            .unwrap()
+            .starts_with("/data/evidence"));
+    }
 
     #[test]
     fn files_and_manifest_agree() {

@@ -2,10 +2,10 @@
 //! and which signals are sensitive. Defaults are embedded from `assets/rules.toml`; the user's
 //! `<config>/rules.toml` or `--rules FILE` replaces the rules and merges targets by name.
 
+pub mod gate;
 pub mod matcher;
 
 use crate::model::EntitiesOf;
-use crate::query::glob::Glob;
 use crate::respond::Action;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -22,6 +22,22 @@ pub struct Notifier {
     pub sns: Option<String>,
     pub webhook: Option<String>,
     pub command: Option<String>,
+    /// How long one delivery may take, all of it (`"8s"`, `"1m"`; default 8 s): the HTTP
+    /// answer, SNS's, or a command with its output pipes and children.
+    pub timeout: Option<String>,
+}
+
+/// A delivery's deadline when the notifier sets none.
+pub const DELIVERY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(8);
+
+impl Notifier {
+    pub fn deadline(&self) -> std::time::Duration {
+        self.timeout
+            .as_deref()
+            .and_then(|t| humantime::parse_duration(t).ok())
+            .filter(|d| !d.is_zero())
+            .unwrap_or(DELIVERY_TIMEOUT)
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
@@ -101,7 +117,6 @@ struct FileDef {
 pub struct Rule {
     pub def: RuleDef,
     pub(crate) m: matcher::Compiled,
-    pub allow: Vec<Glob>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -188,6 +203,23 @@ impl Rules {
     /// when the file has none).
     pub fn parse(text: &str, origin: &str, base: Option<&Rules>) -> Result<Rules, Error> {
         let file = parse_file(text, origin)?;
+        for (name, t) in &file.targets {
+            for n in &t.notify {
+                if let Some(bad) = n
+                    .timeout
+                    .as_deref()
+                    .filter(|v| humantime::parse_duration(v).map_or(true, |d| d.is_zero()))
+                {
+                    return Err(Error::Syntax {
+                        origin: origin.to_string(),
+                        line: Some(line_of(text, &format!("[targets.{name}]"))),
+                        message: format!(
+                            "target '{name}': timeout '{bad}' is not a duration (8s, 30s, 1m)"
+                        ),
+                    });
+                }
+            }
+        }
         let mut targets = base.map(|b| b.targets.clone()).unwrap_or_default();
         targets.extend(file.targets);
         let defs = if file.rules.is_empty() {
@@ -221,8 +253,7 @@ impl Rules {
                 }
             }
             let m = matcher::Compiled::new(&def.when).map_err(|e| at(e.into()))?;
-            let allow = def.allow.iter().map(|a| Glob::new(a)).collect();
-            rules.push(Rule { def, m, allow });
+            rules.push(Rule { def, m });
         }
         Ok(Rules {
             rules,
@@ -258,6 +289,11 @@ impl Rules {
     /// keeps the records in memory rather than their places in files.
     pub fn read_records(&self) -> bool {
         self.rules.iter().any(|r| r.m.needs_record())
+    }
+
+    /// Some rule is about attack stories (`story_score`, `story_tactics`).
+    pub fn has_story_rules(&self) -> bool {
+        self.rules.iter().any(|r| r.m.needs_story())
     }
 
     pub fn route(&self, s: &crate::model::Signal, entities: EntitiesOf) -> Option<Route> {
@@ -328,34 +364,11 @@ impl Rules {
     }
 }
 
-/// The forms a principal is matched in: the ARN itself, or for an assumed role, the role
-/// without its session name, in its STS and IAM spellings.
-fn principal_forms(p: &str) -> Vec<String> {
-    let Some((prefix, rest)) = p.split_once(":assumed-role/") else {
-        return vec![p.to_string()];
-    };
-    let role = rest.split('/').next().unwrap_or(rest);
-    let account = prefix.rsplit(':').next().unwrap_or("");
-    let partition = prefix.split(':').nth(1).unwrap_or("aws");
-    vec![
-        format!("{prefix}:assumed-role/{role}"),
-        format!("arn:{partition}:iam::{account}:role/{role}"),
-    ]
-}
-
 impl Route {
-    /// Whether this principal may see the details of a sensitive signal. `allow` globs match
-    /// the role, never the session: an assumed-role ARN is matched as
-    /// `arn:aws:sts::ACCOUNT:assumed-role/ROLE` and `arn:aws:iam::ACCOUNT:role/ROLE` (a session
-    /// anyone can name "Security" must not open a secret).
+    /// Whether this principal may see the details of a sensitive signal: its `allow` entries
+    /// match the principal exactly or as ARN globs (`model::principal`: `*` only where written,
+    /// case counting, an assumed role matched as its role, never by its session name).
     pub fn allows(&self, principal: Option<&str>) -> bool {
-        if !self.sensitive {
-            return true;
-        }
-        let Some(p) = principal else { return false };
-        let forms = principal_forms(p);
-        self.allow
-            .iter()
-            .any(|g| forms.iter().any(|f| Glob::new(g).is_match(f)))
+        !self.sensitive || crate::model::principal::allowed(&self.allow, principal)
     }
 }

@@ -57,12 +57,24 @@ impl EntityTable {
         let h = self.ids.hash(e);
         let entities = &self.entities;
         if let Some(id) = self.ids.find_hashed(h, e, |id| entities.get(id as usize)) {
+            // An id unique across accounts (a key, an instance, a bucket) keeps what the
+            // sightings say of its account together: the known one, or `several`.
+            if let Some(held) = self.entities.get(id as usize) {
+                let merged = held.account.merge(e.account);
+                if merged != held.account {
+                    if let Some(held) = self.entities.get_mut(id as usize) {
+                        held.account = merged;
+                    }
+                }
+            }
             return id;
         }
         let id = self.entities.len() as u32;
         // A copy of the entity's text made here, on the store's thread: the parsing thread's
         // copy goes with the record's other temporaries instead of pinning its page.
-        self.entities.push(Entity::new(e.kind, Text::copied(&e.id)));
+        let mut copy = Entity::new(e.kind, Text::copied(&e.id));
+        copy.account = e.account;
+        self.entities.push(copy);
         self.touching.push(Touching::NONE);
         let entities = &self.entities;
         self.ids
@@ -185,6 +197,35 @@ mod tests {
             t.id(&Entity::new(EntityKind::Account, "0.0.0.1")),
             None,
             "kind counts"
+        );
+    }
+
+    #[test]
+    fn a_global_id_keeps_its_known_account_and_users_stay_per_account() {
+        let mut t = EntityTable::default();
+        let key = |a: Option<&str>| {
+            Entity::new(EntityKind::AccessKey, "AKIAEXAMPLEEXAMPLE01").in_account(a)
+        };
+        let k = t.intern(&key(None));
+        assert_eq!(t.intern(&key(Some("111122223333"))), k);
+        assert_eq!(
+            t.get(k).and_then(Entity::account).as_deref(),
+            Some("111122223333")
+        );
+        assert_eq!(t.intern(&key(None)), k);
+        assert_eq!(
+            t.get(k).and_then(Entity::account).as_deref(),
+            Some("111122223333")
+        );
+        assert_eq!(t.intern(&key(Some("222233334444"))), k);
+        assert!(t.get(k).is_some_and(|e| e.account.is_several()));
+        let user = |a: &str| Entity::new(EntityKind::IamUser, "ci-deploy").in_account(Some(a));
+        let b = t.intern(&user("222222222222"));
+        let c = t.intern(&user("333333333333"));
+        assert_ne!(b, c);
+        assert_eq!(
+            t.get(c).and_then(Entity::account).as_deref(),
+            Some("333333333333")
         );
     }
 

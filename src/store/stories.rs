@@ -65,17 +65,26 @@ impl Store {
         self.view_of(story, self.stories.steps(story), &hidden)
     }
 
-    /// `story_view` for many stories at once (one pass over the story members).
+    /// `story_view` for many stories at once (one pass over the story members), ranked by
+    /// what each shows.
     pub fn story_views(
         &self,
         stories: &[Story],
         hidden: impl Fn(&crate::model::Signal) -> bool,
     ) -> Vec<(Story, Vec<StoryStep<'_>>)> {
-        stories
+        let mut out: Vec<(Story, Vec<StoryStep<'_>>)> = stories
             .iter()
             .zip(self.stories.all_steps(stories))
             .map(|(story, steps)| self.view_of(story, steps, &hidden))
-            .collect()
+            .collect();
+        // Ranked again as seen: the order must not tell what the hidden signals weigh.
+        out.sort_by(|(a, _), (b, _)| {
+            b.score
+                .cmp(&a.score)
+                .then(a.first.cmp(&b.first))
+                .then(a.id.cmp(&b.id))
+        });
+        out
     }
 
     fn view_of(
@@ -96,11 +105,18 @@ impl Store {
                 Some((pos, step))
             })
             .collect();
+        let visible: Vec<&crate::model::Signal> = steps
+            .iter()
+            .filter(|(_, s)| !s.hidden)
+            .map(|(_, s)| s.signal)
+            .collect();
         let seen = story.seen_through(
+            &visible,
             steps
                 .iter()
                 .filter(|(_, s)| !s.hidden)
                 .flat_map(|(pos, _)| self.entities_at(*pos as usize)),
+            self.stories.newest(),
         );
         let steps = steps.into_iter().map(|(_, s)| s).collect();
         (seen, steps)

@@ -184,3 +184,36 @@ fn room_made_a_few_tables_at_a_time_while_signals_arrive_keeps_every_id_found() 
     }
     slots_name_their_entities(&s);
 }
+
+/// Fails on the session-16 main: a story shown to a principal who may not see some of its
+/// signals kept their severity, tactics and score.
+#[test]
+fn a_story_seen_without_its_hidden_signals_scores_and_ranks_without_them() {
+    let mut store = super::Store::default();
+    // A critical finding and a low call, joined by one key.
+    let f = serde_json::json!({"schemaVersion":"2.0","id":"hid1","type":"UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS",
+        "arn":"arn:aws:guardduty:us-east-1:111122223333:detector/d/finding/hid1","severity":9,
+        "accountId":"111122223333","region":"us-east-1","createdAt":"2026-11-28T00:00:00Z",
+        "updatedAt":"2026-11-28T00:00:00Z","title":"t","description":"d",
+        "resource":{"resourceType":"AccessKey","accessKeyDetails":{"accessKeyId":"AKIASTORYSTORY000001","userName":"u","userType":"IAMUser"}}});
+    let c = serde_json::json!({"eventVersion":"1.08","eventID":"st-1","eventTime":"2026-11-28T00:01:00Z",
+        "eventSource":"iam.amazonaws.com","eventName":"CreateUser","awsRegion":"us-east-1",
+        "recipientAccountId":"111122223333","sourceIPAddress":"203.0.113.9",
+        "userIdentity":{"type":"IAMUser","accountId":"111122223333","userName":"u","accessKeyId":"AKIASTORYSTORY000001"}});
+    for v in [f, c] {
+        let (_, n) = crate::normalize::normalize_record(v, &Default::default())
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        store.insert(n);
+    }
+    store.finish();
+    let stories = store.stories();
+    let full = stories
+        .first()
+        .cloned()
+        .unwrap_or_else(|| panic!("a story"));
+    let (seen, steps) = store.story_view(&full, |s| s.source == crate::model::Source::GuardDuty);
+    assert_eq!(steps.len(), 2);
+    assert!(seen.severity < full.severity, "{seen:?}");
+    assert!(seen.score < full.score, "{} vs {}", seen.score, full.score);
+    assert!(!seen.sources.contains(&crate::model::Source::GuardDuty));
+}

@@ -201,7 +201,7 @@ impl Default for Stories {
     }
 }
 
-fn tactic_bits(s: &Signal) -> u16 {
+pub(crate) fn tactic_bits(s: &Signal) -> u16 {
     crate::model::detection::signal_tactics(s)
         .into_iter()
         .filter_map(|t| {
@@ -228,6 +228,11 @@ impl Stories {
             settle_cursor: 0,
             newest: 0,
         }
+    }
+
+    /// The newest member's time (seconds): what a story's recency is measured against.
+    pub fn newest(&self) -> i64 {
+        self.newest
     }
 
     /// A fresh set with the same configuration and exclusions (the store was rebuilt).

@@ -94,9 +94,58 @@ fn split_entities<'a>(
 }
 
 impl Story {
-    /// The story as shown to someone who may not see some of its signals: principals, IPs and
-    /// resources from the signals they may see (`entities`, strong ones only) and no others.
-    pub fn seen_through<'a>(&self, entities: impl Iterator<Item = &'a Entity>) -> Story {
+    /// The story as shown to someone who may not see some of its signals (`visible`: the ones
+    /// they may, of `self.signals`): principals, IPs and resources from those signals only
+    /// (`entities`, strong ones), and its severity, tactics, sources, span and score from them
+    /// too — a hidden signal adds nothing a reader could learn it by. `newest` is the store's
+    /// newest story time (seconds), for recency.
+    pub fn seen_through<'a>(
+        &self,
+        visible: &[&crate::model::Signal],
+        entities: impl Iterator<Item = &'a Entity>,
+        newest: i64,
+    ) -> Story {
+        let mut seen = self.seen_entities(entities);
+        if visible.len() >= self.signals {
+            return seen;
+        }
+        let severity = visible
+            .iter()
+            .map(|s| s.severity)
+            .max()
+            .unwrap_or(Severity::Info);
+        let bits = visible.iter().fold(0u16, |m, s| m | super::tactic_bits(s));
+        seen.tactics = (0..TACTICS.len())
+            .filter(|i| bits & (1 << i) != 0)
+            .map(|i| TACTICS[i])
+            .collect();
+        seen.sources = Source::ALL
+            .into_iter()
+            .filter(|src| visible.iter().any(|s| s.source == *src))
+            .collect();
+        seen.severity = severity;
+        if let (Some(first), Some(last)) = (
+            visible.iter().map(|s| s.time).min(),
+            visible.iter().map(|s| s.time).max(),
+        ) {
+            seen.first = first;
+            seen.last = last;
+        }
+        seen.score = if visible.is_empty() {
+            0
+        } else {
+            score(
+                severity,
+                seen.tactics.len() as u32,
+                seen.sources.len() as u32,
+                visible.len() as u32,
+                newest - seen.last.timestamp(),
+            )
+        };
+        seen
+    }
+
+    fn seen_entities<'a>(&self, entities: impl Iterator<Item = &'a Entity>) -> Story {
         let mut distinct: Vec<&Entity> = Vec::new();
         for e in entities.filter(|e| super::strong(e)) {
             if distinct.len() >= super::MAX_ENTITIES {

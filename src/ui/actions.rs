@@ -1,9 +1,9 @@
 //! The response-action overlays: the action picker and the plan with its confirmation.
 
 use super::overlays::{draw_list, frame_block};
-use super::text::fit;
+use super::text::{fit, with_cursor};
+use crate::app::state::{LineInput, PickItem};
 use crate::respond::plan::Plan;
-use crate::respond::{Action, Target};
 use crate::theme::Theme;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -21,21 +21,25 @@ fn centered(area: Rect, w: u16, h: u16) -> Rect {
     )
 }
 
-pub fn draw_pick(
-    f: &mut Frame,
-    items: &[(Action, Target)],
-    cursor: usize,
-    theme: &Theme,
-    area: Rect,
-) {
-    let r = centered(area, 100, items.len() as u16 + 4);
+pub fn draw_pick(f: &mut Frame, items: &[PickItem], cursor: usize, theme: &Theme, area: Rect) {
+    let r = centered(area, 120, items.len() as u16 + 4);
     let rows: Vec<Line<'static>> = items
         .iter()
-        .map(|(a, t)| {
+        .map(|i| {
+            // An entity's target names the account it acts in (`?`: its records do not say).
+            let label = match &i.entity {
+                Some(e) if e.kind != crate::model::EntityKind::Account => {
+                    format!("{} · {}", i.target.label(), e.account)
+                }
+                _ => i.target.label(),
+            };
             Line::from(vec![
-                Span::styled(format!(" {:<20}", a.name()), theme.style("text.key")),
-                Span::raw(fit(&t.label(), 34)),
-                Span::styled(format!("  {}", a.description()), theme.style("text.dim")),
+                Span::styled(format!(" {:<20}", i.action.name()), theme.style("text.key")),
+                Span::raw(fit(&label, 50)),
+                Span::styled(
+                    format!("  {}", i.action.description()),
+                    theme.style("text.dim"),
+                ),
             ])
         })
         .collect();
@@ -53,7 +57,7 @@ pub fn draw_pick(
 pub fn draw_plan(
     f: &mut Frame,
     plan: &Plan,
-    typed: &str,
+    typed: &LineInput,
     error: Option<&str>,
     read_only: bool,
     theme: &Theme,
@@ -92,7 +96,7 @@ pub fn draw_plan(
                 format!("destructive: type {word} and enter to run · esc cancels: "),
                 theme.style("pane.error"),
             ),
-            Span::raw(format!("{}▏", fit(typed, 40))),
+            Span::raw(with_cursor(typed, 40)),
         ])
     } else {
         Line::from(Span::styled(

@@ -1,7 +1,7 @@
 //! Header (source, account, severity counts), breadcrumb, status bar (mode, keys, freshness)
 //! and toasts.
 
-use super::text::fit;
+use super::text::{fit, with_cursor};
 use crate::app::state::{Mode, PaneId, State};
 use crate::keymap::Command;
 use crate::keymap::Context;
@@ -168,10 +168,7 @@ pub fn draw_status(f: &mut Frame, state: &State, theme: &Theme, area: Rect) {
                 format!("filter {scope}: "),
                 theme.style("text.dim"),
             ));
-            spans.push(Span::styled(
-                format!("{}▏", fit(text, 80)),
-                theme.style("text"),
-            ));
+            spans.push(Span::styled(with_cursor(text, 80), theme.style("text")));
             match error {
                 Some(e) => spans.push(Span::styled(
                     format!("  {}", fit(e, 80)),
@@ -185,15 +182,19 @@ pub fn draw_status(f: &mut Frame, state: &State, theme: &Theme, area: Rect) {
         }
         Mode::DetailSearch(_, text) => {
             spans.push(Span::styled("search: ", theme.style("text.dim")));
-            spans.push(Span::styled(
-                format!("{}▏", fit(text, 80)),
-                theme.style("text"),
-            ));
+            spans.push(Span::styled(with_cursor(text, 80), theme.style("text")));
         }
         _ => {
             // Keep room for the freshness note; drop the hints that do not fit.
             let mut room = (area.width as usize).saturating_sub(10 + 22);
-            for (k, label) in hints(state) {
+            // A hunt's progress (or how it ended) takes the hints' place.
+            let hunt = crate::app::hunt::status_line(state);
+            if let Some((text, failed)) = &hunt {
+                let style = if *failed { "pane.error" } else { "text" };
+                spans.push(Span::styled(fit(text, room), theme.style(style)));
+                room = 0;
+            }
+            for (k, label) in hints(state).into_iter().filter(|_| hunt.is_none()) {
                 let w = k.chars().count() + label.chars().count() + 3;
                 if w > room {
                     break;

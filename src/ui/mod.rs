@@ -3,6 +3,7 @@
 pub mod actions;
 pub mod chrome;
 pub mod entities;
+pub mod hunt;
 pub mod live_status;
 pub mod notebook;
 pub mod overlays;
@@ -30,7 +31,9 @@ pub fn draw(f: &mut Frame, state: &State, theme: &Theme) {
     }
     match &state.ui.mode {
         Mode::Detail(d) => overlays::draw_detail(f, d, None, theme, a.body),
-        Mode::DetailSearch(d, text) => overlays::draw_detail(f, d, Some(text), theme, a.body),
+        Mode::DetailSearch(d, text) => {
+            overlays::draw_detail(f, d, Some(text.value()), theme, a.body)
+        }
         Mode::Help { query, cursor } => {
             overlays::draw_help(f, state, query, *cursor, theme, a.body)
         }
@@ -47,7 +50,9 @@ pub fn draw(f: &mut Frame, state: &State, theme: &Theme) {
         Mode::IncidentPick { items, cursor } => {
             notebook::draw_incident_pick(f, items, *cursor, theme, a.body)
         }
-        Mode::ActionPick { items, cursor } => actions::draw_pick(f, items, *cursor, theme, a.body),
+        Mode::ActionPick { items, cursor, .. } => {
+            actions::draw_pick(f, items, *cursor, theme, a.body)
+        }
         Mode::ActionPlan { plan, typed, error } => actions::draw_plan(
             f,
             plan,
@@ -57,6 +62,7 @@ pub fn draw(f: &mut Frame, state: &State, theme: &Theme) {
             theme,
             a.body,
         ),
+        Mode::HuntPreview => hunt::draw_preview(f, state, theme, a.body),
         Mode::Normal | Mode::Filter { .. } => {}
     }
     chrome::draw_toasts(f, state, theme, a.body);

@@ -1,10 +1,10 @@
 //! The notebook view, the note editor, the new-incident prompt and the incident picker.
 
 use super::overlays::draw_list;
-use super::text::fit;
+use super::text::{fit, with_cursor};
 use crate::app::layout::centered;
 use crate::app::msg::IncidentSummary;
-use crate::app::state::State;
+use crate::app::state::{LineInput, State};
 use crate::keymap::Command;
 use crate::keymap::Context;
 use crate::notebook::incident::human;
@@ -48,6 +48,10 @@ pub fn draw_notebook(f: &mut Frame, state: &State, scroll: usize, theme: &Theme,
         );
         return;
     };
+    // The gate: sensitive evidence the console's principal may not read shows its kind only,
+    // whoever pinned it.
+    let seen = inc.seen_by(crate::app::routing::principal(state).as_deref());
+    let inc = &seen;
     let title = format!(
         " {} · {} · {} · {} ",
         inc.id,
@@ -201,7 +205,7 @@ pub fn draw_note_editor(f: &mut Frame, state: &State, theme: &Theme, area: Rect)
     );
 }
 
-pub fn draw_new_incident(f: &mut Frame, title: &str, theme: &Theme, area: Rect) {
+pub fn draw_new_incident(f: &mut Frame, title: &LineInput, theme: &Theme, area: Rect) {
     let w = 70.min(area.width);
     let r = Rect::new(
         area.x + (area.width - w) / 2,
@@ -217,10 +221,7 @@ pub fn draw_new_incident(f: &mut Frame, title: &str, theme: &Theme, area: Rect) 
     let inner = block.inner(r);
     f.render_widget(block, r);
     f.render_widget(
-        Paragraph::new(format!(
-            "{}▏",
-            fit(title, inner.width.saturating_sub(2) as usize)
-        )),
+        Paragraph::new(with_cursor(title, inner.width.saturating_sub(1) as usize)),
         inner,
     );
 }

@@ -1,9 +1,9 @@
 //! Overlays: the detail view, help, the command palette and the pivot picker.
 
-use super::text::fit;
+use super::text::{fit, with_cursor};
 use crate::app::detail::JSON_HEADER;
 use crate::app::layout::centered;
-use crate::app::state::{DetailState, State};
+use crate::app::state::{DetailState, LineInput, State};
 use crate::app::{help, palette};
 use crate::theme::Theme;
 use ratatui::layout::Rect;
@@ -137,17 +137,17 @@ pub(crate) fn draw_list(
     f.render_widget(Paragraph::new(lines), inner);
 }
 
-fn prompt(label: &'static str, text: &str, theme: &Theme) -> Option<Line<'static>> {
+fn prompt(label: &'static str, text: &LineInput, theme: &Theme) -> Option<Line<'static>> {
     Some(Line::from(vec![
         Span::styled(label, theme.style("text.dim")),
-        Span::raw(format!("{}▏", fit(text, 60))),
+        Span::raw(with_cursor(text, 60)),
     ]))
 }
 
 pub fn draw_help(
     f: &mut Frame,
     state: &State,
-    query: &str,
+    query: &LineInput,
     cursor: usize,
     theme: &Theme,
     area: Rect,
@@ -189,7 +189,7 @@ pub fn draw_help(
 pub fn draw_palette(
     f: &mut Frame,
     state: &State,
-    query: &str,
+    query: &LineInput,
     cursor: usize,
     theme: &Theme,
     area: Rect,

@@ -208,10 +208,14 @@ pub fn draw_signals(f: &mut Frame, state: &State, theme: &Theme, pane: PaneId, a
                 .map(|(_, p)| p)
                 .unwrap_or_default();
             let mut cells = vec![
-                Cell::from(Span::styled(
-                    if is_new { "●" } else { " " },
-                    theme.style("new"),
-                )),
+                Cell::from(if state.hunts.history.contains(&s.id) {
+                    // From history: a hunt on Athena brought it (never "new").
+                    Span::styled("h", theme.style("text.dim"))
+                } else if is_new {
+                    Span::styled("●", theme.style("new"))
+                } else {
+                    Span::raw(" ")
+                }),
                 sev_cell(theme, s.severity),
                 Cell::from(Span::styled(
                     ago(state.now, s.time),

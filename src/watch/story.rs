@@ -1,13 +1,14 @@
 //! Story rules in `airc watch`: when a new signal makes its attack story meet a rule's
-//! `story_score` or `story_tactics`, the story is sent to the rule's targets once (per story and
-//! rule, remembered in the dedup store across restarts), as one `story` JSON line.
+//! `story_score` or `story_tactics`, the story is sent to the rule's targets once (per story,
+//! rule and notifier, remembered in the dedup store across restarts), as one `story` line.
 
-use super::{emit, Watcher};
+use super::Watcher;
 use crate::notify::Message;
 use serde_json::json;
+use std::sync::Arc;
 
 impl Watcher {
-    pub(super) async fn story(&mut self, s: &crate::model::Signal) {
+    pub(super) fn story(&mut self, s: &crate::model::Signal) {
         let Some(pos) = self.store.position_of(&s.id) else {
             return;
         };
@@ -18,11 +19,12 @@ impl Watcher {
         let Some(route) = self.o.rules.route_story(s, entities, &story) else {
             return;
         };
-        let key = format!("story {} {}", story.id, route.rules.join(","));
-        if self.seen.contains(&key) {
+        let item = format!("story {} {}", story.id, route.rules.join(","));
+        if !self.routed.insert(item.clone()) {
             return;
         }
-        // The gate: what the principal may not see of the story's signals stays out of it.
+        // The gate: what the principal may not see of the story's signals stays out of it,
+        // its score and tactics included.
         let principal = self.principal.clone();
         let rules = &self.o.rules;
         let store = &self.store;
@@ -31,20 +33,46 @@ impl Watcher {
                 .route(x, store.entities_of(x))
                 .is_some_and(|r| !r.allows(principal.as_deref()))
         });
-        let msg = Message::of_story(&seen_story, s, &route);
-        let sent = self
-            .deliver_all(&route.targets, &msg, &key, &seen_story.id)
-            .await;
-        emit(json!({
+        let msg = Arc::new(Message::of_story(&seen_story, s, &route));
+        let mut would = Vec::new();
+        let mut scheduled = 0usize;
+        for t in &route.targets {
+            let notifiers = rules
+                .targets
+                .get(t)
+                .map(|x| x.notify.clone())
+                .unwrap_or_default();
+            for n in &notifiers {
+                if self.o.dry_run {
+                    would.push(json!({"target": t, "notifier": crate::notify::describe(n),
+                        "subject": msg.subject}));
+                    continue;
+                }
+                let key = Watcher::delivery_key(t, n, &item);
+                if self.seen().contains(&key) || self.deliveries.is_scheduled(&key) {
+                    continue;
+                }
+                if self.o.read_only && n.sns.is_some() {
+                    continue;
+                }
+                self.deliveries
+                    .schedule(t, n, msg.clone(), key, seen_story.id.clone());
+                scheduled += 1;
+            }
+        }
+        if scheduled == 0 && !self.o.dry_run && self.seen().contains(&item) {
+            return;
+        }
+        if !self.o.dry_run {
+            self.seen().record(item.clone(), None);
+        }
+        self.out.line(json!({
             "event": "story", "story": seen_story.id, "score": seen_story.score,
             "severity": seen_story.severity.label(), "tactics": seen_story.tactics,
             "signals": seen_story.signals, "first": seen_story.first, "last": seen_story.last,
             "principals": seen_story.principals, "ips": seen_story.ips,
             "resources": seen_story.resources, "signal": s.id, "rules": route.rules,
-            "targets": route.targets, "deliveries": sent.deliveries, "would_send": sent.would,
+            "targets": route.targets, "deliveries_started": scheduled, "would_send": would,
         }));
-        if !self.o.dry_run && sent.complete {
-            self.seen.record(key, None);
-        }
     }
 }

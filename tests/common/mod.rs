@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod fake_athena;
 pub mod moto;
 pub mod tmux;
 

@@ -1,0 +1,126 @@
+//! `H` and a hunt's life in the pure update: preview, run, progress, cancel, end, no bell.
+
+use super::hunt::*;
+use super::msg::{Effect, HuntEvent};
+use super::state::{Mode, PaneId, State};
+use crate::athena::{Config, Outcome, Status};
+use crate::keymap::{Command, Keymap};
+use crate::model::Entity;
+use crate::model::EntityKind;
+
+fn state() -> State {
+    let mut s = State::new("t", Keymap::default_map(), chrono::Utc::now());
+    s.hunts.config = Some(Ok(Config::default()));
+    s
+}
+
+fn status(state: &str) -> Status {
+    Status {
+        state: state.into(),
+        elapsed: std::time::Duration::from_secs(3),
+        scanned: 2_000_000_000,
+        rows: 0,
+        reused: false,
+    }
+}
+
+#[test]
+fn preview_run_progress_and_end() {
+    let mut s = state();
+    let ents = [
+        Entity::new(EntityKind::Ip, "203.0.113.66"),
+        Entity::new(EntityKind::AccessKey, "AKIA4EXAMPLELEAKED01"),
+    ];
+    preview(&mut s, &ents);
+    assert_eq!(s.ui.mode, Mode::HuntPreview);
+    let run = s.hunts.current.clone().unwrap_or_else(|| panic!("no hunt"));
+    assert_eq!(run.hunt.entity, ents[1], "a key says more than an address");
+    let lines = preview_lines(&run).join("\n");
+    assert!(lines.contains("partitions: 32 days"), "{lines}");
+    assert!(lines.contains("useridentity.accesskeyid = 'AKIA4EXAMPLELEAKED01'"));
+    assert!(status_line(&s).is_none(), "nothing runs before enter");
+
+    let fx = execute(&mut s, Command::Accept);
+    assert!(
+        matches!(&fx[..], [Effect::Hunt(r)] if r.generation == run.generation && r.hunt == run.hunt)
+    );
+    assert_eq!(s.view.pivots, vec![ents[1].clone()]);
+    assert_eq!(s.view.focus, PaneId::CloudTrail);
+
+    on_event(&mut s, run.generation, HuntEvent::Status(status("RUNNING")));
+    on_event(
+        &mut s,
+        run.generation + 7,
+        HuntEvent::Status(status("FAILED")),
+    );
+    let (line, failed) = status_line(&s).unwrap_or_default();
+    assert!(!failed);
+    assert!(
+        line.contains("hunt access_key:AKIA4EXAMPLELEAKED01 · RUNNING 3s · 2.00 GB scanned"),
+        "{line}"
+    );
+    let id = crate::model::SignalId::cloudtrail("0a1b2c3d-0000-4000-8000-000000000001");
+    on_event(&mut s, run.generation, HuntEvent::Arrived(vec![id.clone()]));
+    assert!(s.hunts.history.contains(&id));
+    assert!(status_line(&s).unwrap_or_default().0.contains("1 signals"));
+
+    assert_eq!(
+        cancel(&mut s),
+        Some(vec![Effect::CancelHunt(run.generation)])
+    );
+    let out = Outcome::Cancelled("cancelled by the responder; StopQueryExecution sent".into());
+    on_event(&mut s, run.generation, HuntEvent::Done(out));
+    let (line, failed) = status_line(&s).unwrap_or_default();
+    assert!(failed && line.contains("StopQueryExecution sent"), "{line}");
+    assert_eq!(
+        cancel(&mut s),
+        None,
+        "esc after the end steps out of the pivot"
+    );
+}
+
+#[test]
+fn without_settings_or_entities_nothing_runs() {
+    let mut s = state();
+    s.hunts.config = Some(Err("max_scan: 'lots' is not a size".into()));
+    preview(&mut s, &[Entity::new(EntityKind::Ip, "203.0.113.66")]);
+    assert_eq!(s.ui.mode, Mode::Normal);
+    assert!(s.ui.toasts[0].text.contains("[athena]"));
+    let mut s = state();
+    preview(&mut s, &[]);
+    assert!(s.hunts.current.is_none());
+    preview(&mut s, &[Entity::new(EntityKind::Ip, "203.0.113.66")]);
+    assert!(execute(&mut s, Command::Cancel).is_empty());
+    assert!(s.hunts.current.is_none() && s.ui.mode == Mode::Normal);
+}
+
+#[test]
+fn history_rings_no_bell_and_is_marked() {
+    use crate::app::msg::{Feed, Msg};
+    let rec = serde_json::json!({"eventID": "0a1b2c3d-0000-4000-8000-0000000000aa",
+        "eventTime": "2026-11-28T09:00:00Z", "eventName": "CreateAccessKey",
+        "eventSource": "iam.amazonaws.com", "sourceIPAddress": "203.0.113.66",
+        "userIdentity": {"type": "IAMUser", "userName": "mallory"}});
+    let signal = || match crate::normalize::normalize_record(rec.clone(), &Default::default()) {
+        Ok((_, n)) => n,
+        Err(e) => panic!("{e}"),
+    };
+    let arriving =
+        |s: &mut State| crate::app::update::update(s, Msg::Feed(Feed::Items(vec![signal()])));
+    let mut s = state();
+    crate::app::update::update(&mut s, Msg::Feed(Feed::Loaded));
+    assert_eq!(
+        arriving(&mut s),
+        vec![Effect::Bell],
+        "a live high signal rings"
+    );
+    let mut s = state();
+    crate::app::update::update(&mut s, Msg::Feed(Feed::Loaded));
+    preview(&mut s, &[Entity::new(EntityKind::Ip, "203.0.113.66")]);
+    execute(&mut s, Command::Accept);
+    let id = crate::model::SignalId::cloudtrail("0a1b2c3d-0000-4000-8000-0000000000aa");
+    let generation = s.hunts.generation;
+    on_event(&mut s, generation, HuntEvent::Arrived(vec![id.clone()]));
+    assert!(arriving(&mut s).is_empty(), "history does not");
+    assert!(s.hunts.history.contains(&id) && s.view.store.get(&id.to_string()).is_some());
+}
