@@ -210,3 +210,64 @@ async fn read_only_refuses_before_any_call() {
     assert_ne!(o.status, Status::Done);
     assert!(server.with(|w| w.log.is_empty()), "no call at all");
 }
+
+#[test]
+fn bound_to_the_findings_account_other_credentials_are_refused_before_any_change() {
+    on_console_runtime(bound_to_the_findings_account());
+}
+
+async fn bound_to_the_findings_account() {
+    creds();
+    let server = FakeAws::start(world());
+    let c = Clients::load(None, Some("us-east-1"), Some(&server.url)).await;
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let (id, product_arn, _) = server.with(|w| guardduty_in_hub(w));
+    // The target names its account and region (the finding id's ARN, the product's region).
+    let scoped = Target::parse_scoped(&format!("securityhub:{product_arn}|{id}"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        (scoped.account.as_deref(), scoped.region.as_deref()),
+        (Some("111122223333"), Some("us-east-1"))
+    );
+    let p =
+        plan(Action::WorkflowResolved, &scoped.target, &ctx()).unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        p.describe()
+            .iter()
+            .any(|l| l.contains("account 111122223333") && l.contains("us-east-1")),
+        "the plan says where it acts: {:?}",
+        p.describe()
+    );
+    // Bound to another account than the credentials answer for: refused, nothing written.
+    let other = PlanCtx {
+        account: Some("999988887777".into()),
+        ..ctx()
+    };
+    for (action, target) in [
+        (Action::WorkflowResolved, scoped.target.clone()),
+        (
+            Action::ArchiveAccess,
+            Target::AccessFinding {
+                id: "5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9".into(),
+                analyzer_arn: ANALYZER.into(),
+            },
+        ),
+    ] {
+        let p = plan(action, &target, &other).unwrap_or_else(|e| panic!("{e}"));
+        let o = execute(&p, &c, &env(dir.path(), false)).await;
+        assert_eq!(o.status, Status::Refused, "{o:#?}");
+        assert!(o.message.contains("999988887777"), "{}", o.message);
+    }
+    assert!(server
+        .requests("securityhub", "BatchUpdateFindings")
+        .is_empty());
+    assert!(server
+        .requests("access-analyzer", "UpdateFindings")
+        .is_empty());
+    assert!(
+        !dir.path().join("audit.jsonl").exists() || {
+            let a = std::fs::read_to_string(dir.path().join("audit.jsonl")).unwrap_or_default();
+            !a.contains("\"kind\":\"intent\"")
+        }
+    );
+}

@@ -211,10 +211,12 @@ impl Target {
     pub fn parse_scoped(s: &str) -> Result<Scoped, Error> {
         let s = s.trim();
         let Some(rest) = s.strip_prefix("arn:").filter(|_| !s.contains('|')) else {
+            let target = Target::parse(s)?;
+            let (account, region) = finding_scope(&target);
             return Ok(Scoped {
-                target: Target::parse(s)?,
-                account: None,
-                region: None,
+                target,
+                account,
+                region,
             });
         };
         let parts: Vec<&str> = rest.splitn(5, ':').collect();
@@ -336,6 +338,28 @@ impl Action {
             .copied()
             .filter(|a| a.applies(t))
             .collect()
+    }
+}
+
+/// The account and region a Security Hub or Access Analyzer finding lives in, from its ARNs:
+/// the finding id's account (an AWS service's finding id is an ARN) and the product's region;
+/// the analyzer's account and region. Nothing for other targets or ids that are not ARNs.
+fn finding_scope(t: &Target) -> (Option<String>, Option<String>) {
+    let part = |arn: &str, n: usize| {
+        arn.strip_prefix("arn:")
+            .and_then(|r| r.split(':').nth(n))
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+    };
+    let account = |arn: &str| part(arn, 3).filter(|a| crate::model::entity::is_account_id(a));
+    match t {
+        Target::HubFinding { id, product_arn } => {
+            (account(id), part(product_arn, 2).or_else(|| part(id, 2)))
+        }
+        Target::AccessFinding { analyzer_arn, .. } => {
+            (account(analyzer_arn), part(analyzer_arn, 2))
+        }
+        _ => (None, None),
     }
 }
 

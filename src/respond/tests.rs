@@ -87,4 +87,21 @@ fn security_hub_and_access_analyzer_findings_parse_from_their_arn_and_id() {
     assert_eq!(aa.id(), "5e6f");
     assert!(Action::ArchiveAccess.applies(&aa) && !Action::Archive.applies(&aa));
     assert!(Target::parse("securityhub:|x").is_err());
+    // Bound to the finding's own account and region, as a GuardDuty finding's ARN is.
+    let hub = Target::parse_scoped(
+        "securityhub:arn:aws:securityhub:eu-west-1::product/aws/guardduty|arn:aws:guardduty:eu-west-1:222233334444:detector/d/finding/f",
+    )
+    .unwrap();
+    assert_eq!(
+        (hub.account.as_deref(), hub.region.as_deref()),
+        (Some("222233334444"), Some("eu-west-1"))
+    );
+    let aa = Target::parse_scoped(
+        "accessanalyzer:arn:aws:access-analyzer:us-east-2:111122223333:analyzer/a|5e6f",
+    )
+    .unwrap();
+    assert_eq!(
+        (aa.account.as_deref(), aa.region.as_deref()),
+        (Some("111122223333"), Some("us-east-2"))
+    );
 }
