@@ -31,6 +31,9 @@ SG = "sg-0badc0ffee0000001"
 BUCKET = "acme-prod-backups"
 
 def iso(t): return t.strftime("%Y-%m-%dT%H:%M:%SZ")
+# GuardDuty's API sends the attack sequence's times (Timestamp members) as epoch seconds; its
+# older fields (createdAt of a finding, eventFirstSeen) are text.
+def epoch(s): return int(datetime.strptime(s, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc).timestamp())
 def uid(): return str(uuid.UUID(int=random.getrandbits(128), version=4))
 
 def user(name, key, aid):
@@ -245,13 +248,13 @@ by_type = {f["type"]: f for f in findings}
 def fsig(ftype):
     f = by_type[ftype]
     return {"uid": f["arn"], "type": "FINDING", "name": ftype, "description": f["title"],
-            "firstSeenAt": f["createdAt"], "lastSeenAt": f["updatedAt"], "createdAt": f["createdAt"], "updatedAt": f["updatedAt"],
+            "firstSeenAt": epoch(f["createdAt"]), "lastSeenAt": epoch(f["updatedAt"]), "createdAt": epoch(f["createdAt"]), "updatedAt": epoch(f["updatedAt"]),
             "severity": f["severity"], "count": f["service"]["count"],
             "actorIds": ["a1" if "ci-deploy" in json.dumps(f["resource"]) else "a2"] if f["resource"]["resourceType"] == "AccessKey" else [],
             "resourceUids": [r for r in [f["resource"].get("instanceDetails", {}).get("instanceId")]
                              + [b["name"] for b in f["resource"].get("s3BucketDetails", [])] if r], "endpointIds": ["e1"]}
 def csig(uid, name, minute, who, resources=(), count=1, indicators=()):
-    t = iso(T0 + timedelta(minutes=minute))
+    t = epoch(iso(T0 + timedelta(minutes=minute)))
     return {"uid": uid, "type": "CLOUD_TRAIL", "name": name, "description": f"{name} called from {ATTACKER}",
             "firstSeenAt": t, "lastSeenAt": t, "createdAt": t, "updatedAt": t, "severity": 0, "count": count,
             "actorIds": [who], "resourceUids": list(resources), "endpointIds": ["e1"],
