@@ -57,6 +57,7 @@ impl Poll for Poller {
     async fn poll(&mut self, ctx: &Ctx, _account: &str) -> Result<Option<String>, Problem> {
         let mut analyzers = Vec::new();
         let mut token: Option<String> = None;
+        let mut pages = 0;
         loop {
             ctx.check_paused()?;
             ctx.findings_pacers.other.acquire(&self.pace_key).await;
@@ -80,7 +81,7 @@ impl Poll for Poller {
                     })
                     .map(|a| a.arn().to_string()),
             );
-            match out.next_token().filter(|t| !t.is_empty()) {
+            match super::findings::more(out.next_token(), &mut pages) {
                 Some(t) => token = Some(t.to_string()),
                 None => break,
             }
@@ -97,6 +98,7 @@ impl Poll for Poller {
         }
         for arn in &analyzers {
             let mut token: Option<String> = None;
+            let mut pages = 0;
             loop {
                 ctx.check_paused()?;
                 ctx.findings_pacers.other.acquire(&self.pace_key).await;
@@ -120,7 +122,7 @@ impl Poll for Poller {
                     }
                 }
                 send_items(ctx, normalize_all("Access Analyzer finding", records));
-                match out.next_token().filter(|t| !t.is_empty()) {
+                match super::findings::more(out.next_token(), &mut pages) {
                     Some(t) => token = Some(t.to_string()),
                     None => break,
                 }

@@ -155,6 +155,7 @@ impl Poll for Poller {
         let started = Utc::now();
         let mut records = Vec::new();
         let mut token: Option<String> = None;
+        let mut pages = 0;
         loop {
             ctx.check_paused()?;
             ctx.findings_pacers.other.acquire(&self.pace_key).await;
@@ -174,7 +175,7 @@ impl Poll for Poller {
             };
             records.extend(out.metric_alarms().iter().map(metric_alarm_json));
             records.extend(out.composite_alarms().iter().map(composite_alarm_json));
-            match out.next_token().filter(|t| !t.is_empty()) {
+            match super::findings::more(out.next_token(), &mut pages) {
                 Some(t) => token = Some(t.to_string()),
                 None => break,
             }
@@ -194,6 +195,7 @@ impl Poll for Poller {
             Some(t) => crate::model::time::minus(t, Duration::from_secs(60)),
             None => crate::model::time::minus(started, ctx.opts.since),
         };
+        let mut pages = 0;
         loop {
             ctx.check_paused()?;
             ctx.findings_pacers.other.acquire(&self.pace_key).await;
@@ -213,7 +215,7 @@ impl Poll for Poller {
                 .await
                 .map_err(|e| classify(&e, "cloudwatch:DescribeAlarmHistory"))?;
             records.extend(out.alarm_history_items().iter().map(history_json));
-            match out.next_token().filter(|t| !t.is_empty()) {
+            match super::findings::more(out.next_token(), &mut pages) {
                 Some(t) => token = Some(t.to_string()),
                 None => break,
             }

@@ -56,6 +56,7 @@ impl Poll for Poller {
     }
     async fn poll(&mut self, ctx: &Ctx, _account: &str) -> Result<Option<String>, Problem> {
         let mut token: Option<String> = None;
+        let mut pages = 0;
         loop {
             ctx.check_paused()?;
             ctx.findings_pacers.other.acquire(&self.pace_key).await;
@@ -76,7 +77,7 @@ impl Poll for Poller {
             };
             let records = capture.records("Anomalies").unwrap_or_default();
             send_items(ctx, normalize_all("cost anomaly", records));
-            match out.next_page_token().filter(|t| !t.is_empty()) {
+            match super::findings::more(out.next_page_token(), &mut pages) {
                 Some(t) => token = Some(t.to_string()),
                 None => break,
             }

@@ -39,6 +39,20 @@ pub fn interval(p: &PollIntervals, service: &str) -> Duration {
     }
 }
 
+/// Pages one poll reads of one list at most (100,000 findings at Security Hub's 100 a page): a
+/// service that kept answering with a token would otherwise hold its poller for ever; the rest
+/// comes at the next poll.
+pub const MAX_PAGES: usize = 1000;
+/// A page token longer than this is not followed (AWS's are a few hundred bytes).
+pub const MAX_TOKEN: usize = 8192;
+
+/// The token of the next page, when there is one to follow: not empty, not over `MAX_TOKEN`,
+/// and `pages` (counted here) still under `MAX_PAGES`.
+pub fn more<'a>(token: Option<&'a str>, pages: &mut usize) -> Option<&'a str> {
+    *pages += 1;
+    token.filter(|t| !t.is_empty() && t.len() <= MAX_TOKEN && *pages < MAX_PAGES)
+}
+
 /// The records as signals; the ones the normalizer refuses are counted and said on screen.
 pub fn normalize_all(what: &str, records: Vec<Value>) -> Vec<Normalized> {
     records
@@ -124,5 +138,24 @@ pub fn start(ctx: &Ctx, cfg: &SdkConfig, region: &str, first_region: bool) {
     spawn!("CloudWatch alarms", super::cloudwatch::run);
     if first_region {
         spawn!("Cost Explorer", super::cost_explorer::run);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paging_stops_at_the_caps() {
+        let mut pages = 0;
+        assert_eq!(more(Some("t"), &mut pages), Some("t"));
+        assert_eq!(more(Some(""), &mut pages), None);
+        let long = "x".repeat(MAX_TOKEN + 1);
+        assert_eq!(more(Some(&long), &mut pages), None);
+        let mut pages = 0;
+        let followed = (0..MAX_PAGES + 5)
+            .take_while(|_| more(Some("t"), &mut pages).is_some())
+            .count();
+        assert_eq!(followed, MAX_PAGES - 1, "MAX_PAGES pages read in all");
     }
 }

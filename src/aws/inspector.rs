@@ -76,6 +76,7 @@ impl Poll for Poller {
             .map(|t| crate::model::time::minus(t, Duration::from_secs(60)));
         let scope = (!ctx.opts.org).then_some(account);
         let mut token: Option<String> = None;
+        let mut pages = 0;
         loop {
             ctx.check_paused()?;
             ctx.findings_pacers.other.acquire(&self.pace_key).await;
@@ -96,7 +97,7 @@ impl Poll for Poller {
             };
             let records = capture.records("findings").unwrap_or_default();
             send_items(ctx, normalize_all("Inspector finding", records));
-            match out.next_token().filter(|t| !t.is_empty()) {
+            match super::findings::more(out.next_token(), &mut pages) {
                 Some(t) => token = Some(t.to_string()),
                 None => break,
             }

@@ -79,6 +79,7 @@ impl Poll for Poller {
         let scope = (!ctx.opts.org).then_some(account);
         let mut ids = Vec::new();
         let mut token: Option<String> = None;
+        let mut pages = 0;
         loop {
             ctx.check_paused()?;
             ctx.findings_pacers.other.acquire(&self.pace_key).await;
@@ -95,7 +96,7 @@ impl Poll for Poller {
                 Err(e) => return outcome(e, "Macie", "macie2:ListFindings"),
             };
             ids.extend(out.finding_ids().iter().cloned());
-            match out.next_token().filter(|t| !t.is_empty()) {
+            match super::findings::more(out.next_token(), &mut pages) {
                 Some(t) => token = Some(t.to_string()),
                 None => break,
             }

@@ -134,6 +134,7 @@ impl Poller {
     ) -> Result<Result<usize, String>, Problem> {
         let mut token: Option<String> = None;
         let mut fetched = 0;
+        let mut pages = 0;
         loop {
             ctx.check_paused()?;
             ctx.findings_pacers
@@ -188,8 +189,8 @@ impl Poller {
             let records = capture.records("Findings").unwrap_or_default();
             fetched += records.len();
             send_items(ctx, normalize_all("Security Hub finding", records));
-            match next.filter(|t| !t.is_empty()) {
-                Some(t) => token = Some(t),
+            match super::findings::more(next.as_deref(), &mut pages) {
+                Some(t) => token = Some(t.to_string()),
                 None => return Ok(Ok(fetched)),
             }
         }
