@@ -7,115 +7,18 @@
 
 #[path = "support/fake_aws/mod.rs"]
 mod fake_aws;
+#[path = "support/findings_world.rs"]
+mod findings_world;
 #[path = "support/live_session.rs"]
 mod live_session;
 
 use airc::app::live::ScopeStatus;
 use airc::model::Source;
-use fake_aws::{FakeAws, Fault, FaultKind, World};
+use fake_aws::{FakeAws, Fault, FaultKind};
+use findings_world::*;
 use live_session::*;
-use serde_json::{json, Value};
-use std::path::Path;
+use serde_json::json;
 use std::time::Duration;
-
-const MEMBER: &str = "444455556666";
-const ANALYZER: &str = "arn:aws:access-analyzer:us-east-1:111122223333:analyzer/ConsoleAnalyzer";
-const ORG_ANALYZER: &str = "arn:aws:access-analyzer:us-east-1:111122223333:analyzer/OrgAnalyzer";
-
-fn fixture(name: &str) -> Value {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/findings")
-        .join(name);
-    serde_json::from_str(&std::fs::read_to_string(&p).unwrap_or_default()).unwrap_or(Value::Null)
-}
-
-fn list(v: &Value, key: &str) -> Vec<Value> {
-    v[key].as_array().cloned().unwrap_or_default()
-}
-
-/// The findings fixtures as the services would serve them, a member account's findings among
-/// them, and enough Security Hub and Macie findings that their pages and batches are exercised.
-fn world() -> World {
-    let mut w = World::empty();
-    let hub = list(&fixture("securityhub-get-findings.json"), "Findings");
-    let control = hub[1].clone();
-    w.hub = hub;
-    for i in 0..8 {
-        let mut c = control.clone();
-        c["Id"] = json!(format!(
-            "arn:aws:securityhub:us-east-1:111122223333:security-control/S3.8/finding/extra-{i}"
-        ));
-        w.hub.push(c);
-    }
-    let mut member = control.clone();
-    member["Id"] =
-        json!("arn:aws:securityhub:us-east-1:444455556666:security-control/S3.8/finding/member");
-    member["AwsAccountId"] = json!(MEMBER);
-    w.hub.push(member);
-    let mut resolved = control;
-    resolved["Id"] =
-        json!("arn:aws:securityhub:us-east-1:111122223333:security-control/S3.8/finding/resolved");
-    resolved["Workflow"] = json!({"Status": "RESOLVED"});
-    w.hub.push(resolved);
-    let mut gd = list(&fixture("guardduty-get-findings.json"), "findings");
-    // Not archived: the poller asks for those only.
-    gd[0]["service"]["archived"] = json!(false);
-    w.detectors.insert(
-        "us-east-1".into(),
-        vec!["12abc34d567e8fa901bc2d34e56789f0".into()],
-    );
-    w.findings = gd;
-    let macie = fixture("macie-eventbridge.json")["detail"].clone();
-    for i in 0..60 {
-        let mut m = macie.clone();
-        m["id"] = json!(format!("macie-{i:03}"));
-        w.macie.push(m);
-    }
-    let mut insp = list(&fixture("inspector2-list-findings.json"), "findings");
-    let mut other = insp[1].clone();
-    other["findingArn"] = json!("arn:aws:inspector2:us-east-1:444455556666:finding/member");
-    other["awsAccountId"] = json!(MEMBER);
-    insp.push(other);
-    // Inspector's API sends times as epoch seconds (its files and events, as text).
-    for f in &mut insp {
-        for k in ["firstObservedAt", "lastObservedAt", "updatedAt"] {
-            if let Some(t) = f[k]
-                .as_str()
-                .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
-            {
-                f[k] = json!(t.timestamp() as f64);
-            }
-        }
-    }
-    w.inspector = insp;
-    w.analyzers = vec![
-        json!({"arn": ANALYZER, "name": "ConsoleAnalyzer", "type": "ACCOUNT", "status": "ACTIVE", "createdAt": "2026-01-01T00:00:00Z"}),
-        json!({"arn": ORG_ANALYZER, "name": "OrgAnalyzer", "type": "ORGANIZATION", "status": "ACTIVE", "createdAt": "2026-01-01T00:00:00Z"}),
-    ];
-    let aa = fixture("accessanalyzer-eventbridge.json")["detail"].clone();
-    let mut org_aa = aa.clone();
-    org_aa["id"] = json!("org-finding");
-    org_aa["resourceOwnerAccount"] = json!(MEMBER);
-    w.analyzer_findings.insert(ANALYZER.into(), vec![aa]);
-    w.analyzer_findings
-        .insert(ORG_ANALYZER.into(), vec![org_aa]);
-    w.alarms = list(&fixture("cloudwatch-describe-alarms.json"), "MetricAlarms");
-    w.alarm_history = list(
-        &fixture("cloudwatch-alarm-history.json"),
-        "AlarmHistoryItems",
-    );
-    w.anomalies = list(&fixture("ce-get-anomalies.json"), "Anomalies");
-    w
-}
-
-fn opts(server: &FakeAws, org: bool) -> airc::aws::LiveOptions {
-    let mut o = options(server);
-    o.org = org;
-    o.findings = true;
-    // The fixtures are of 2026-01-15: the first alarm history reaches back to them.
-    o.since = Duration::from_secs(3650 * 86_400);
-    o
-}
 
 fn scope(service: &str) -> String {
     format!("{service} alpha/us-east-1")
@@ -333,96 +236,4 @@ async fn throttling_access_denied_and_a_service_not_enabled_are_said_and_recover
         answered.starts_with(&[429, 429]) || answered.iter().filter(|x| **x == 429).count() == 2,
         "{answered:?}"
     );
-}
-
-/// The rate each API's calls are held to per account and region, as a token bucket (per
-/// second, burst): Security Hub `GetFindings`' documented 3 a second with a burst of 6; the
-/// others airc's own 2 a second without burst, which is not above what their services document
-/// for these reads (CloudWatch `DescribeAlarmHistory` 3, `DescribeAlarms` 9).
-fn bucket(service: &str) -> (f64, f64) {
-    match service {
-        "securityhub" => (3.0, 6.0),
-        _ => (2.0, 2.0),
-    }
-}
-
-/// Whether calls arriving at `times` (sorted) stay inside a token bucket of `rate` per second
-/// and `burst`: how AWS counts requests against a rate, arrivals jittered by the network and
-/// a busy test machine included.
-fn within(times: &[std::time::Instant], (rate, burst): (f64, f64)) -> Result<(), String> {
-    let mut tokens = burst;
-    let mut last = match times.first() {
-        Some(t) => *t,
-        None => return Ok(()),
-    };
-    for (i, t) in times.iter().enumerate() {
-        tokens = (tokens + (*t - last).as_secs_f64() * rate).min(burst);
-        last = *t;
-        tokens -= 1.0;
-        if tokens < -1e-6 {
-            return Err(format!("call {i} of {} exceeded the rate", times.len()));
-        }
-    }
-    Ok(())
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn five_accounts_in_three_regions_stay_within_each_apis_rate() {
-    let mut w = world();
-    for n in 1..=5 {
-        let account = format!("10000000000{n}");
-        let arn = format!("arn:aws:iam::{account}:user/responder");
-        w.identities.insert(format!("AKIAACCT{n}"), (account, arn));
-    }
-    let server = FakeAws::start(w);
-    let mut o = opts(&server, false);
-    o.profiles = (1..=5).map(|n| Some(format!("acct{n}"))).collect();
-    o.regions = vec!["us-east-1".into(), "us-east-2".into(), "eu-west-1".into()];
-    // Polls as often as they can: the pacers alone hold the rate.
-    o.poll.guardduty = Duration::from_millis(100);
-    let s = Session::start(o);
-    tokio::time::sleep(Duration::from_secs(8)).await;
-    drop(s);
-    let log: Vec<(String, String, String, std::time::Instant)> = server.with(|w| {
-        w.log
-            .iter()
-            .filter(|r| {
-                [
-                    "securityhub",
-                    "macie2",
-                    "inspector2",
-                    "access-analyzer",
-                    "monitoring",
-                    "ce",
-                ]
-                .contains(&r.service.as_str())
-            })
-            .map(|r| {
-                (
-                    r.service.clone(),
-                    r.access_key.clone(),
-                    r.region.clone(),
-                    r.at,
-                )
-            })
-            .collect()
-    });
-    let mut groups: std::collections::HashMap<(String, String, String), Vec<std::time::Instant>> =
-        Default::default();
-    for (svc, key, region, at) in log {
-        groups.entry((svc, key, region)).or_default().push(at);
-    }
-    // Every account and region was polled, for Security Hub at least.
-    let hub_scopes = groups.keys().filter(|(s, _, _)| s == "securityhub").count();
-    assert_eq!(hub_scopes, 15, "{:?}", groups.keys().collect::<Vec<_>>());
-    let mut busiest = 0;
-    for ((svc, key, region), mut times) in groups {
-        times.sort();
-        busiest = busiest.max(times.len());
-        if let Err(e) = within(&times, bucket(&svc)) {
-            panic!("{svc} for {key} in {region}: {e}");
-        }
-    }
-    // The pacers were what held them: some scope made many calls in those 8 seconds.
-    assert!(busiest >= 10, "busiest scope made {busiest} calls");
 }

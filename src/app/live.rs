@@ -55,7 +55,6 @@ impl LiveStatus {
             polling: false,
             paused: false,
         };
-        // Every source its pane shows: the Findings pane says how Security Hub, Macie… are doing.
         for ((s, scope), st) in &self.scopes {
             if s.pane() != source.pane() {
                 continue;
