@@ -46,6 +46,13 @@ pub fn targets(state: &State) -> Vec<(Target, Option<Entity>)> {
             ));
         }
     }
+    // Security Hub's copy (workflow) and Access Analyzer's finding (archive): like the
+    // GuardDuty finding, bound to the signal's own account and region.
+    out.extend(
+        crate::respond::findings::targets_of(s)
+            .into_iter()
+            .map(|t| (t, None)),
+    );
     for e in state.view.store.entities_of(s) {
         if let Some(t) = Target::from_entity(e) {
             // Two entities with one target (a user name in two accounts) stay two choices:

@@ -11,6 +11,8 @@ pub struct Clients {
     pub s3: aws_sdk_s3::Client,
     pub sns: aws_sdk_sns::Client,
     pub guardduty: aws_sdk_guardduty::Client,
+    pub securityhub: aws_sdk_securityhub::Client,
+    pub accessanalyzer: aws_sdk_accessanalyzer::Client,
     pub sts: aws_sdk_sts::Client,
     pub region: String,
 }
@@ -33,6 +35,8 @@ impl Clients {
             s3: aws_sdk_s3::Client::from_conf(s3),
             sns: aws_sdk_sns::Client::new(config),
             guardduty: aws_sdk_guardduty::Client::new(config),
+            securityhub: aws_sdk_securityhub::Client::new(config),
+            accessanalyzer: aws_sdk_accessanalyzer::Client::new(config),
             sts: aws_sdk_sts::Client::new(config),
             region: config
                 .region()

@@ -360,6 +360,14 @@ async fn run(
             _,
         ) => guardduty::run(action, target, plan, c, steps).await,
         (Action::Notify, _) => sns::run(target, plan, c, steps).await,
+        (
+            Action::WorkflowNotified
+            | Action::WorkflowResolved
+            | Action::WorkflowSuppressed
+            | Action::ArchiveAccess
+            | Action::UnarchiveAccess,
+            _,
+        ) => Box::pin(super::findings::run(action, target, plan, c, steps)).await,
         _ => iam::run(action, target, plan, c, steps).await,
     }
 }

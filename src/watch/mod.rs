@@ -193,6 +193,8 @@ fn start(source: &mut WatchSource) -> (UnboundedReceiver<Feed>, usize) {
         WatchSource::Live(opts) => {
             let regions = opts.regions.len().max(1);
             expected = opts.profiles.len() * (1 + 2 * regions) + usize::from(opts.lake.is_some());
+            // Security Hub, Macie, Inspector, Access Analyzer and alarms per region; Cost Explorer.
+            expected += usize::from(opts.findings) * opts.profiles.len() * (5 * regions + 1);
             // The pollers run for as long as the sender lives in them.
             let _lookups = crate::aws::start((**opts).clone(), tx);
         }
