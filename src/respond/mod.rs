@@ -19,6 +19,7 @@ pub mod readback;
 pub mod result;
 pub mod s3;
 pub mod sns;
+pub mod step;
 pub mod verify;
 
 use crate::model::{Entity, EntityKind};

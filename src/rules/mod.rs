@@ -231,7 +231,16 @@ impl Rules {
             file.rules
         };
         let mut rules = Vec::new();
-        for def in defs {
+        for mut def in defs {
+            // The earlier short forms (`*:role/X`, `*:assumed-role/X`) are read as the ARN
+            // globs they meant: a rules file written for them keeps its sensitivity.
+            for a in def.allow.iter_mut() {
+                if let Some(r) = a.strip_prefix("*:role/") {
+                    *a = format!("arn:*:iam::*:role/{r}");
+                } else if let Some(r) = a.strip_prefix("*:assumed-role/") {
+                    *a = format!("arn:*:sts::*:assumed-role/{r}");
+                }
+            }
             let at = |problem: RuleProblem| Error::Rule {
                 origin: origin.to_string(),
                 line: line_of(text, &format!("\"{}\"", def.name)),
