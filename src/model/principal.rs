@@ -33,6 +33,13 @@ pub fn forms(p: &str) -> Vec<String> {
     ]
 }
 
+/// Whether an `allow` entry is an ARN or an ARN glob (`arn:` and six fields at least): the
+/// only entries `glob_match` can match a principal with.
+pub fn is_arn_pattern(a: &str) -> bool {
+    let f: Vec<&str> = a.split(':').collect();
+    f.len() >= 6 && f[0] == "arn"
+}
+
 /// Field by field (`:`-separated, as many in each), each a glob: `*` for any run of
 /// characters (none included), everything else literally, case counting.
 pub fn glob_match(pattern: &str, text: &str) -> bool {

@@ -260,10 +260,11 @@ impl Rules {
             }
             // An `allow` entry is an ARN or an ARN glob, field by field (`model::principal`):
             // anything else would match no one, silently.
-            if let Some(bad) = def.allow.iter().find(|a| {
-                let f: Vec<&str> = a.split(':').collect();
-                f.len() < 6 || f[0] != "arn"
-            }) {
+            if let Some(bad) = def
+                .allow
+                .iter()
+                .find(|a| !crate::model::principal::is_arn_pattern(a))
+            {
                 return Err(at(RuleProblem::NotAnArn(bad.clone())));
             }
             for a in &def.actions {

@@ -98,7 +98,8 @@ impl Store {
         // A hidden signal is no step of a story its reader sees: being in one would tell
         // what it is about (the key its story's calls were made with). A step's link is kept
         // only to an entity an earlier step the reader sees has too.
-        let mut earlier: Vec<&crate::model::Entity> = Vec::new();
+        let mut earlier: std::collections::HashSet<&crate::model::Entity> =
+            std::collections::HashSet::new();
         let mut out: Vec<(u32, StoryStep)> = Vec::new();
         for Step { pos, via } in steps {
             let Some(signal) = self.signals.get(pos as usize) else {
@@ -110,11 +111,7 @@ impl Store {
             let via = via
                 .and_then(|id| self.table.get(id))
                 .filter(|e| earlier.contains(e));
-            for e in self.entities_at(pos as usize) {
-                if earlier.len() < 4096 && !earlier.contains(&e) {
-                    earlier.push(e);
-                }
-            }
+            earlier.extend(self.entities_at(pos as usize));
             out.push((
                 pos,
                 StoryStep {
