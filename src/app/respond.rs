@@ -171,13 +171,17 @@ pub fn pick(state: &mut State, origin: &PickOrigin, item: PickItem) {
         sns_topic: state.session.sns_topic.clone(),
     };
     // On a sensitive signal, its journal entry is for the readers its rules allow.
-    let sensitive = action_scope::origin_signal(state, origin)
-        .ok()
-        .flatten()
-        .and_then(|s| {
+    let sensitive = match action_scope::origin_signal(state, origin).ok().flatten() {
+        Some(s) => {
             let route = s.id.with_str(|id| state.session.routes.get(id));
             crate::rules::gate::Gate::sensitivity(route)
-        });
+        }
+        None => scope
+            .entity
+            .as_ref()
+            .or(origin.entity.as_ref())
+            .and_then(|e| super::routing::entity_sensitivity(state, e)),
+    };
     match plan(action, &item.target, &ctx) {
         Ok(mut p) => {
             p.sensitive = sensitive;

@@ -288,3 +288,66 @@ fn an_entity_whose_account_no_record_names_is_refused_for_a_change() {
     let t = &s.ui.toasts.last().unwrap().text;
     assert!(t.contains("do not say which account"), "{t}");
 }
+
+/// Fails on the session-18 main: an action started from the Entities pane (no signal as its
+/// origin) was journalled for every reader, though only a sensitive signal named its target.
+#[test]
+fn an_entities_pane_action_on_what_a_sensitive_signal_names_is_journalled_sensitive() {
+    let mut s = State::new("live", Keymap::default(), chrono::Utc::now());
+    s.view
+        .store
+        .insert(trail_event("ci-deploy", "222222222222", "222222222222"));
+    s.view
+        .store
+        .insert(trail_event("web", "222222222222", "222222222222"));
+    live(&mut s, &[("b", "222222222222")]);
+    // The responder may see it (the picker opens on no hidden row).
+    if let Some(l) = &mut s.session.live {
+        l.identities[0].principal =
+            Some("arn:aws:sts::222222222222:assumed-role/SecurityOncall/alice".into());
+    }
+    let sensitive_id = s.view.store.signals()[0].id.to_string();
+    s.session.routes.insert(
+        sensitive_id,
+        crate::rules::Route {
+            rules: vec!["creds".into()],
+            targets: vec![],
+            sensitive: true,
+            actions: vec![],
+            suggest: vec![],
+            allow: vec!["arn:*:sts::*:assumed-role/Security*".into()],
+            story: None,
+        },
+    );
+    s.view.focus = PaneId::CloudTrail;
+    let plan_for = |s: &mut State, row: u32| {
+        s.pane_mut(PaneId::CloudTrail).rows = vec![row];
+        s.ui.mode = Mode::Normal;
+        open(s);
+        let Mode::ActionPick { items, .. } = s.ui.mode.clone() else {
+            panic!("{:?}", s.ui.mode)
+        };
+        let item = items
+            .into_iter()
+            .find(|i| i.action == Action::QuarantineUser)
+            .unwrap();
+        // As the Entities pane opens it: on the entity, with no signal.
+        let origin = PickOrigin {
+            signal: None,
+            entity: item.entity.clone(),
+        };
+        pick(s, &origin, item);
+        let Mode::ActionPlan { plan, .. } = &s.ui.mode else {
+            panic!("{:?} {:?}", s.ui.mode, s.ui.toasts)
+        };
+        plan.sensitive.clone()
+    };
+    let hidden = plan_for(&mut s, 0).expect("the user only a sensitive signal names");
+    assert_eq!(hidden.allow, vec!["arn:*:sts::*:assumed-role/Security*"]);
+    assert!(!hidden.allows(Some("arn:aws:iam::222222222222:user/bob")));
+    assert_eq!(
+        plan_for(&mut s, 1),
+        None,
+        "a user no sensitive signal names"
+    );
+}

@@ -8,14 +8,53 @@ use crate::model::Signal;
 use crate::rules::Route;
 use serde_json::json;
 
-/// The principal the console runs as (the first profile's, from STS).
+/// The principal the console runs as: the first profile's, from STS (none until it answers,
+/// so nothing sensitive shows meanwhile, whichever other profile answered first).
 pub fn principal(state: &State) -> Option<String> {
+    let first = |i: &&crate::feed::live::Identity| {
+        state
+            .session
+            .gate_profile
+            .as_ref()
+            .is_none_or(|p| &i.profile == p)
+    };
     state
         .session
         .live
         .as_ref()
-        .and_then(|l| l.identities.iter().find_map(|i| i.principal.clone()))
+        .and_then(|l| {
+            l.identities
+                .iter()
+                .filter(first)
+                .find_map(|i| i.principal.clone())
+        })
         .or_else(|| state.session.principal_override.clone())
+}
+
+/// Who may read the journal entry of an action on `e` when no signal is its origin (the
+/// Entities pane): the readers every sensitive signal naming `e` allows (an action on what
+/// only a sensitive signal told is as sensitive as that signal).
+pub fn entity_sensitivity(
+    state: &State,
+    e: &crate::model::Entity,
+) -> Option<crate::notebook::sensitive::Sensitive> {
+    let store = &state.view.store;
+    let mut out: Option<crate::notebook::sensitive::Sensitive> = None;
+    for (id, r) in state.session.routes.iter().filter(|(_, r)| r.sensitive) {
+        let Some(s) = store.get(id) else { continue };
+        if !store
+            .entities_of(s)
+            .into_iter()
+            .any(|x| x.kind == e.kind && x.id == e.id)
+        {
+            continue;
+        }
+        match &mut out {
+            None => out = crate::rules::gate::Gate::sensitivity(Some(r)),
+            Some(o) => o.also_allow(&r.rules, &r.allow),
+        }
+    }
+    out
 }
 
 /// Routes the signals with these ids (new or changed).
@@ -175,5 +214,35 @@ mod tests {
         let sig = &s.view.store.signals()[0];
         assert!(hiding(&s, sig).is_none(), "shown to the allowed role");
         assert!(matches!(reveal(&s, sig).as_slice(), [Effect::Audit(v)] if v["event"] == "reveal"));
+    }
+
+    /// Fails on the session-18 main: the gate's principal was whichever identity answered
+    /// first, so a second profile's allowed role showed the first profile's console every
+    /// sensitive signal.
+    #[test]
+    fn the_gate_principal_is_the_first_profile_s_whoever_answers_first() {
+        let mut s = state(
+            "arn:aws:sts::1:assumed-role/SecurityOncall/alice",
+            "arn:aws:sts::1:assumed-role/Security*",
+        );
+        // The console was started with profiles `first` and `p`; only `p` (allowed) answered.
+        s.session.gate_profile = Some("first".into());
+        let sig = s.view.store.signals()[0].clone();
+        assert_eq!(principal(&s), None);
+        assert!(
+            is_hidden(&s, &sig),
+            "hidden until the first profile answers"
+        );
+        crate::app::live::on_live(
+            &mut s,
+            LiveEvent::Identity(Identity {
+                profile: "first".into(),
+                account: Some("1".into()),
+                principal: Some("arn:aws:iam::1:user/bob".into()),
+                problem: None,
+            }),
+        );
+        assert_eq!(principal(&s).as_deref(), Some("arn:aws:iam::1:user/bob"));
+        assert!(is_hidden(&s, &sig), "bob is not allowed");
     }
 }

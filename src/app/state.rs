@@ -224,6 +224,8 @@ pub struct Session {
     pub rules: Option<crate::rules::Rules>,
     /// The principal outside live AWS (the demo's responder role); live uses STS.
     pub principal_override: Option<String>,
+    /// Live: the label of the first profile, whose identity is the gate's principal.
+    pub gate_profile: Option<String>,
     /// Signal id → its route, for the signals a rule matched.
     pub routes: std::collections::HashMap<String, crate::rules::Route>,
     /// Ring the bell on new High/Critical signals.
@@ -293,6 +295,7 @@ impl State {
                 action_region: None,
                 rules: None,
                 principal_override: None,
+                gate_profile: None,
                 routes: Default::default(),
                 bell: true,
                 operator: "unknown".into(),

@@ -109,7 +109,7 @@ pub fn sync(state: &mut State) {
                 .view
                 .store
                 .story_of(anchor as usize)
-                .map(|s| state.view.store.story_positions(&s))
+                .map(|s| seen_positions(state, &s, anchor))
                 .unwrap_or_default();
             state.view.story_pivot = Some(StoryPivot {
                 id,
@@ -142,9 +142,32 @@ fn selected(state: &State) -> Option<&Story> {
     }
 }
 
-/// Every pane shows the story's signals only; backspace steps out.
+/// Store positions of the part of `story` its reader sees that holds `anchor`: all of the
+/// story's when nothing is hidden from them.
+fn seen_positions(state: &State, story: &Story, anchor: u32) -> Vec<u32> {
+    let store = &state.view.store;
+    if super::routing::hidden_positions(state).is_empty() {
+        return store.story_positions(story);
+    }
+    let (_, steps) = store.story_view_at(story, anchor, |x| super::routing::is_hidden(state, x));
+    let mut out: Vec<u32> = steps
+        .iter()
+        .filter_map(|s| store.position_of(&s.signal.id).map(|p| p as u32))
+        .collect();
+    out.sort_unstable();
+    out
+}
+
+/// Every pane shows the story's signals only (those its reader sees); backspace steps out.
 fn pivot(state: &mut State, story: &Story) {
-    let positions = state.view.store.story_positions(story);
+    let positions = match &state.ui.mode {
+        Mode::Stories(v) if !super::routing::hidden_positions(state).is_empty() => {
+            let mut p: Vec<u32> = v.steps.iter().map(|s| s.pos).collect();
+            p.sort_unstable();
+            p
+        }
+        _ => state.view.store.story_positions(story),
+    };
     let Some(anchor) = positions.first().copied() else {
         return;
     };
@@ -195,10 +218,22 @@ fn incident(state: &State, story: &Story, steps: &[StepRow]) -> Vec<Effect> {
     // The title and the affected entities are for every reader of the journal: they come
     // from the story's signals that are not sensitive (the sensitive ones are pinned with
     // their rules' `allow`, which the journal's readers are checked against).
-    let (public, _) = store.story_view(story, |x| {
-        x.id.with_str(|id| state.session.routes.get(id))
-            .is_some_and(|r| r.sensitive)
-    });
+    // Its priority and size are the story's as opened (a sensitive signal's severity is
+    // shown to every reader, like its kind); its principal, tactics and score only from what
+    // is not sensitive.
+    let public: Vec<u32> = steps
+        .iter()
+        .filter(|r| {
+            store.signals().get(r.pos as usize).is_some_and(|x| {
+                !x.id
+                    .with_str(|id| state.session.routes.get(id))
+                    .is_some_and(|r| r.sensitive)
+            })
+        })
+        .map(|r| r.pos)
+        .collect();
+    let (opened, size) = (story, steps.len());
+    let public = store.story_part(story, &public);
     let story = &public;
     let who = story
         .principals
@@ -206,7 +241,13 @@ fn incident(state: &State, story: &Story, steps: &[StepRow]) -> Vec<Effect> {
         .find(|e| e.kind != crate::model::EntityKind::AccessKey)
         .or(story.principals.first())
         .map(|e| e.id.clone())
-        .unwrap_or_else(|| "unknown principal".into());
+        .unwrap_or_else(|| {
+            if story.signals < size {
+                "a principal withheld (sensitive signals)".into()
+            } else {
+                "unknown principal".into()
+            }
+        });
     let tactics = if story.tactics.is_empty() {
         String::new()
     } else {
@@ -215,9 +256,9 @@ fn incident(state: &State, story: &Story, steps: &[StepRow]) -> Vec<Effect> {
     entries.push(by(EntryKind::Note {
         text: format!(
             "Opened from attack story {} (score {}, {} signals from {} to {}{tactics}). {}",
-            story.id,
+            opened.id,
             story.score,
-            story.signals,
+            size,
             story.first.format("%Y-%m-%d %H:%M:%S UTC"),
             story.last.format("%Y-%m-%d %H:%M:%S UTC"),
             if steps.len() > chosen.len() {
@@ -247,13 +288,13 @@ fn incident(state: &State, story: &Story, steps: &[StepRow]) -> Vec<Effect> {
     }
     let title = format!(
         "Attack story {}: {who} ({} signals, {} tactics)",
-        story.id,
-        story.signals,
+        opened.id,
+        size,
         story.tactics.len()
     );
     fx.push(Effect::Notebook(NbOp::CreateWith {
         title: crate::safe_text::line(&title).into_owned(),
-        severity: priority(story.severity),
+        severity: priority(opened.severity),
         entries,
     }));
     fx
@@ -328,3 +369,7 @@ pub fn execute(state: &mut State, cmd: Command) -> Option<Vec<Effect>> {
     }
     Some(Vec::new())
 }
+
+#[cfg(test)]
+#[path = "stories_tests.rs"]
+mod tests;

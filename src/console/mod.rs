@@ -190,6 +190,11 @@ pub fn run_console(origin: Origin, opts: &ConsoleOptions) -> Result<(), String> 
                     state.session.retention = Some((opts.retain, None));
                 }
                 state.session.action_region = opts.regions.first().cloned();
+                // The gate's principal is the first profile's (the one actions use), not the
+                // identity that happens to answer first.
+                state.session.gate_profile = Some(crate::aws::session::label(
+                    opts.profiles.first().cloned().flatten().as_deref(),
+                ));
                 if let Some(Ok(c)) = &mut state.hunts.config {
                     c.profile = opts.profiles.first().cloned().flatten();
                 }

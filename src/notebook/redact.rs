@@ -23,7 +23,9 @@ fn pattern() -> Result<&'static Regex, super::Error> {
     static P: OnceLock<Result<Regex, String>> = OnceLock::new();
     let compiled = P.get_or_init(|| {
         let arn = r"(?P<arn>\barn:aws[a-z-]{0,16}:[a-z0-9-]{1,64}:[a-z0-9-]{0,32}:)(?P<acct>[A-Za-z0-9-]{0,32}):";
-        let key = r"(?P<key>\b(?:AKIA|ASIA)[A-Z0-9]{16}\b)";
+        // Keys wherever they are glued too (`role\_AKIA…` after markdown escaping, `keyAKIA…`):
+        // masking a little too much is the safe side.
+        let key = r"(?P<key>(?:AKIA|ASIA)[A-Z0-9]{16})";
         // Account ids and IPv4 addresses wherever they are glued (`role_111122223333`,
         // `acct111122223333`, `sg_1.2.3.4`): `masked` checks that no digit (or dotted number)
         // goes on before or after them.
@@ -175,6 +177,35 @@ fn glued_number(doc: &str, start: usize, end: usize) -> bool {
     digit_before || digit_after
 }
 
+/// Whether the digits at `doc[start..end]` are part of a hex identifier rather than an account
+/// id glued to a word: a UUID (8-4-4-4-12 hex digits; its last group can be twelve digits) or
+/// a run of at least 32 hex digits with a letter in it (GuardDuty finding and detector ids).
+fn in_hex_id(doc: &str, start: usize, end: usize) -> bool {
+    let hexish = |b: u8| b.is_ascii_hexdigit() || b == b'-';
+    let bytes = doc.as_bytes();
+    let mut a = start;
+    while a > 0 && hexish(bytes[a - 1]) && start - a < 64 {
+        a -= 1;
+    }
+    let mut z = end;
+    while z < bytes.len() && hexish(bytes[z]) && z - end < 64 {
+        z += 1;
+    }
+    let token = doc[a..z].trim_matches('-');
+    let word_after = doc[z..].chars().next().is_some_and(is_word_char);
+    let word_before = doc[..a].chars().next_back().is_some_and(is_word_char);
+    if word_after || word_before {
+        return false;
+    }
+    let groups: Vec<usize> = token.split('-').map(str::len).collect();
+    let uuid = groups == [8, 4, 4, 4, 12];
+    let hex_run = token
+        .split('-')
+        .any(|g| g.len() >= 32 && g.bytes().any(|b| b.is_ascii_alphabetic()))
+        && token.split('-').any(|g| g.contains(&doc[start..end]));
+    uuid || hex_run
+}
+
 /// What replaces the match `c`: (start, end, text), or `None` when it is not one.
 fn masked(doc: &str, c: &Captures, masks: &mut Masks) -> Option<(usize, usize, String)> {
     let whole = c.get(0)?;
@@ -204,6 +235,9 @@ fn masked(doc: &str, c: &Captures, masks: &mut Masks) -> Option<(usize, usize, S
     for (group, label) in [("key", "KEY"), ("account", "ACCOUNT"), ("ip4", "IP")] {
         if let Some(m) = c.name(group) {
             if group != "key" && glued_number(doc, m.start(), m.end()) {
+                return None;
+            }
+            if group == "account" && in_hex_id(doc, m.start(), m.end()) {
                 return None;
             }
             let value = m.as_str().replace('\\', "");

@@ -179,3 +179,25 @@ fn glued_accounts_and_addresses_are_masked_longer_numbers_are_not() {
         assert_eq!(r(doc), doc);
     }
 }
+
+/// Fails on the session-18 main: a key glued after an escaped underscore (`role\_AKIA…`) was
+/// left in the export, and the twelve-digit last group of a UUID or a run inside a finding id
+/// was masked as an account (the evidence's ids changed).
+#[test]
+fn glued_keys_are_masked_and_hex_ids_keep_their_digits() {
+    assert_eq!(
+        r("role\\_AKIAABCDEFGHIJKLMNOP keyASIAABCDEFGHIJKLMNOP"),
+        "role\\_KEY1 keyKEY2"
+    );
+    for doc in [
+        "finding 8c3f2b1e-0a1b-4c2d-9e8f-123456789012 archived",
+        "detector 12abcdef123456789012abcdef123456 and finding a0b1c2d3e4f5a6b7123456789012cdef",
+    ] {
+        assert_eq!(r(doc), doc);
+    }
+    // An account glued to a short word is still one.
+    assert_eq!(
+        r("acct111122223333 abc111122223333"),
+        "acctACCOUNT1 abcACCOUNT1"
+    );
+}

@@ -22,6 +22,10 @@ pub struct Sensitive {
     /// The pin holds only id, kind and severity: its writer could not see the rest.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub withheld: bool,
+    /// Further `allow` lists, each of which must allow a reader too (an action on an entity
+    /// that several sensitive signals name, of rules allowing different principals).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also: Vec<Vec<String>>,
 }
 
 impl Sensitive {
@@ -34,7 +38,24 @@ impl Sensitive {
 
     /// Whether `reader` may read what the pin holds.
     pub fn allows(&self, reader: Option<&str>) -> bool {
-        !self.withheld && crate::model::principal::allowed(&self.allow, reader)
+        !self.withheld
+            && crate::model::principal::allowed(&self.allow, reader)
+            && self
+                .also
+                .iter()
+                .all(|a| crate::model::principal::allowed(a, reader))
+    }
+
+    /// Readers must also be allowed by `allow` (another sensitive rule's).
+    pub fn also_allow(&mut self, rules: &[String], allow: &[String]) {
+        for r in rules {
+            if !self.rules.contains(r) {
+                self.rules.push(r.clone());
+            }
+        }
+        if allow != self.allow.as_slice() && !self.also.iter().any(|a| a == allow) {
+            self.also.push(allow.to_vec());
+        }
     }
 }
 
@@ -142,6 +163,7 @@ mod tests {
                     rules: vec!["creds".into()],
                     allow: vec!["arn:aws:iam::111122223333:role/Security*".into()],
                     withheld: false,
+                    also: Vec::new(),
                 }),
             },
         );
@@ -198,6 +220,7 @@ mod tests {
                     rules: vec!["creds".into()],
                     allow: vec!["arn:aws:iam::*:role/Security*".into()],
                     withheld: false,
+                    also: Vec::new(),
                 }),
             },
         );

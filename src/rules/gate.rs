@@ -30,6 +30,7 @@ impl<'a> Gate<'a> {
             rules: r.rules.clone(),
             allow: r.allow.clone(),
             withheld: false,
+            also: Vec::new(),
         })
     }
 

@@ -55,18 +55,48 @@ impl Store {
     }
 
     /// A story as someone sees it who may not see the signals `hidden` accepts: its steps in
-    /// time order (signal, linking entity, hidden or not) and its principals, IPs and
-    /// resources from the visible steps only.
+    /// time order (signal, linking entity) and its principals, IPs and resources from the
+    /// visible steps only. When hidden signals were what joined its visible steps, it is the
+    /// part whose id is `story.id` (or else the earliest part): see `story_parts`.
     pub fn story_view(
         &self,
         story: &Story,
         hidden: impl Fn(&crate::model::Signal) -> bool,
     ) -> (Story, Vec<StoryStep<'_>>) {
-        self.view_of(story, self.stories.steps(story), &hidden)
+        let mut parts = self.parts_of(story, self.stories.steps(story), &hidden);
+        let i = parts
+            .iter()
+            .position(|(s, _)| s.id == story.id)
+            .unwrap_or(0);
+        if i < parts.len() {
+            parts.swap_remove(i)
+        } else {
+            (story.seen_through(&[], std::iter::empty(), 0), Vec::new())
+        }
     }
 
-    /// `story_view` for many stories at once (one pass over the story members), ranked by
-    /// what each shows.
+    /// `story_view` for the part of `story` that holds the signal at store position `pos`
+    /// (empty steps when that signal is hidden or in none).
+    pub fn story_view_at(
+        &self,
+        story: &Story,
+        pos: u32,
+        hidden: impl Fn(&crate::model::Signal) -> bool,
+    ) -> (Story, Vec<StoryStep<'_>>) {
+        let parts = self.parts_of(story, self.stories.steps(story), &hidden);
+        parts
+            .into_iter()
+            .find(|(_, steps)| {
+                steps
+                    .iter()
+                    .any(|st| self.position_of(&st.signal.id) == Some(pos as usize))
+            })
+            .unwrap_or_else(|| (story.seen_through(&[], std::iter::empty(), 0), Vec::new()))
+    }
+
+    /// Every story given as seen (`story_view`), each split where only hidden signals joined
+    /// its parts, ranked by what each shows; a part that would not be a story on its own (one
+    /// low signal left of a critical one hidden) is not listed.
     pub fn story_views(
         &self,
         stories: &[Story],
@@ -75,9 +105,8 @@ impl Store {
         let mut out: Vec<(Story, Vec<StoryStep<'_>>)> = stories
             .iter()
             .zip(self.stories.all_steps(stories))
-            .map(|(story, steps)| self.view_of(story, steps, &hidden))
-            // A story of hidden signals only is not shown at all.
-            .filter(|(_, steps)| !steps.is_empty())
+            .flat_map(|(story, steps)| self.parts_of(story, steps, &hidden))
+            .filter(|(s, steps)| !steps.is_empty() && s.qualifies())
             .collect();
         // Ranked again as seen: the order must not tell what the hidden signals weigh.
         out.sort_by(|(a, _), (b, _)| {
@@ -89,15 +118,97 @@ impl Store {
         out
     }
 
-    fn view_of(
+    /// `story` as made of the signals at store positions `positions` only (their principals,
+    /// IPs, resources, tactics and score).
+    pub fn story_part(&self, story: &Story, positions: &[u32]) -> Story {
+        let visible: Vec<&crate::model::Signal> = positions
+            .iter()
+            .filter_map(|p| self.signals.get(*p as usize))
+            .collect();
+        story.seen_through(
+            &visible,
+            positions.iter().flat_map(|p| self.entities_at(*p as usize)),
+            self.stories.newest(),
+        )
+    }
+
+    /// The parts of a story its reader sees, earliest first. A hidden signal is no step of a
+    /// story its reader sees: being in one would tell what it is about (the key its story's
+    /// calls were made with). Visible steps stay together only through entities visible steps
+    /// share; those joined through a hidden signal alone are separate parts (kept together,
+    /// they would tell that a hidden signal links them). A step's link is kept only to an
+    /// entity an earlier step of its part has too.
+    fn parts_of(
         &self,
         story: &Story,
         steps: Vec<Step>,
         hidden: &impl Fn(&crate::model::Signal) -> bool,
+    ) -> Vec<(Story, Vec<StoryStep<'_>>)> {
+        let total = steps.len();
+        let shown: Vec<Step> = steps
+            .into_iter()
+            .filter(|st| {
+                self.signals
+                    .get(st.pos as usize)
+                    .is_some_and(|s| !hidden(s))
+            })
+            .collect();
+        let part = if shown.len() == total {
+            vec![0; shown.len()]
+        } else {
+            self.components(&shown)
+        };
+        let parts = part.iter().max().map_or(0, |m| m + 1);
+        (0..parts)
+            .map(|p| {
+                let steps = shown
+                    .iter()
+                    .zip(&part)
+                    .filter(|(_, q)| **q == p)
+                    .map(|(st, _)| st.clone());
+                self.view_of(story, steps)
+            })
+            .collect()
+    }
+
+    /// The part each step is in (numbered in order of their first step): steps sharing an
+    /// entity are in one part.
+    fn components(&self, steps: &[Step]) -> Vec<usize> {
+        // Union-find over step indices, joined through the first step seen with each entity.
+        fn find(parent: &mut [usize], mut i: usize) -> usize {
+            while parent[i] != i {
+                parent[i] = parent[parent[i]];
+                i = parent[i];
+            }
+            i
+        }
+        let mut parent: Vec<usize> = (0..steps.len()).collect();
+        let mut first: std::collections::HashMap<&crate::model::Entity, usize> =
+            std::collections::HashMap::new();
+        for (i, st) in steps.iter().enumerate() {
+            for e in self.entities_at(st.pos as usize) {
+                let j = *first.entry(e).or_insert(i);
+                let (a, b) = (find(&mut parent, i), find(&mut parent, j));
+                if a != b {
+                    parent[a.max(b)] = a.min(b);
+                }
+            }
+        }
+        let mut number: std::collections::HashMap<usize, usize> = Default::default();
+        (0..steps.len())
+            .map(|i| {
+                let root = find(&mut parent, i);
+                let next = number.len();
+                *number.entry(root).or_insert(next)
+            })
+            .collect()
+    }
+
+    fn view_of(
+        &self,
+        story: &Story,
+        steps: impl Iterator<Item = Step>,
     ) -> (Story, Vec<StoryStep<'_>>) {
-        // A hidden signal is no step of a story its reader sees: being in one would tell
-        // what it is about (the key its story's calls were made with). A step's link is kept
-        // only to an entity an earlier step the reader sees has too.
         let mut earlier: std::collections::HashSet<&crate::model::Entity> =
             std::collections::HashSet::new();
         let mut out: Vec<(u32, StoryStep)> = Vec::new();
@@ -105,9 +216,6 @@ impl Store {
             let Some(signal) = self.signals.get(pos as usize) else {
                 continue;
             };
-            if hidden(signal) {
-                continue;
-            }
             let via = via
                 .and_then(|id| self.table.get(id))
                 .filter(|e| earlier.contains(e));

@@ -54,7 +54,7 @@ impl Default for Config {
 
 /// A stable 64-bit hash of a signal id (FNV-1a), so a story's id is the same in every run and
 /// build; the store's hashers are seeded per process, which is right for them and wrong here.
-fn stable_hash(s: &str) -> u64 {
+pub(crate) fn stable_hash(s: &str) -> u64 {
     s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
     })

@@ -61,7 +61,16 @@ pub fn score(severity: Severity, tactics: u32, sources: u32, count: u32, age_sec
 /// A candidate is shown as a story when it is more than one signal and reaches medium, or is
 /// one high or critical signal on its own: a lone medium sign-in failure stays a row.
 fn qualifies(a: &Agg) -> bool {
-    (a.count >= 2 && a.severity >= Severity::Medium) || a.severity >= Severity::High
+    shows(a.count as usize, a.severity)
+}
+
+fn shows(count: usize, severity: Severity) -> bool {
+    (count >= 2 && severity >= Severity::Medium) || severity >= Severity::High
+}
+
+/// A story's id from its earliest signal's id: `S-` and 8 hex digits, the same in every run.
+fn id_of(id_hash: u64) -> String {
+    format!("S-{:08x}", id_hash >> 32)
 }
 
 fn time(secs: i64) -> DateTime<Utc> {
@@ -94,6 +103,12 @@ fn split_entities<'a>(
 }
 
 impl Story {
+    /// Whether it is shown as a story (as it is seen: a hidden critical signal does not make
+    /// a lone low one a story).
+    pub fn qualifies(&self) -> bool {
+        shows(self.signals, self.severity)
+    }
+
     /// The story as shown to someone who may not see some of its signals (`visible`: the ones
     /// they may, of `self.signals`): principals, IPs and resources from those signals only
     /// (`entities`, strong ones), and its severity, tactics, sources, span and score from them
@@ -110,6 +125,15 @@ impl Story {
             return seen;
         }
         seen.signals = visible.len();
+        // Its id from its earliest visible signal: the earliest member's may be a hidden one,
+        // whose id (shown on its row) would then name the story that holds it.
+        if let Some(first) = visible
+            .iter()
+            .map(|s| (s.time, s.id.with_str(super::stable_hash)))
+            .min()
+        {
+            seen.id = id_of(first.1);
+        }
         let severity = visible
             .iter()
             .map(|s| s.severity)
@@ -183,7 +207,7 @@ fn summarize<'a>(
         .filter(|s| a.sources & (1 << s.index()) != 0)
         .collect();
     Story {
-        id: format!("S-{:08x}", a.earliest.1 >> 32),
+        id: id_of(a.earliest.1),
         score: score(
             a.severity,
             tactics.len() as u32,

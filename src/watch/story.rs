@@ -30,7 +30,7 @@ impl Watcher {
         if is_hidden(s) {
             return;
         }
-        let (seen_story, steps) = store.story_view(&story, is_hidden);
+        let (seen_story, steps) = store.story_view_at(&story, pos as u32, is_hidden);
         if steps.is_empty() {
             return;
         }
