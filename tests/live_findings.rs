@@ -237,3 +237,30 @@ async fn throttling_access_denied_and_a_service_not_enabled_are_said_and_recover
         "{answered:?}"
     );
 }
+
+/// Fails on the session-18 main (pace keyed by profile): two profiles of one account each
+/// called Security Hub three times a second, six in all, over the account's quota.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_profiles_of_one_account_share_its_pace() {
+    let server = FakeAws::start(world());
+    let mut o = opts(&server, false);
+    o.profiles = vec![Some("alpha".into()), Some("beta".into())];
+    let mut s = Session::start(o);
+    s.until(40, "many Security Hub pages", |_| {
+        server.requests("securityhub", "GetFindings").len() >= 24
+    })
+    .await;
+    let times: Vec<_> = server.with(|w| {
+        w.log
+            .iter()
+            .filter(|r| r.service == "securityhub")
+            .map(|r| r.at)
+            .collect()
+    });
+    for w4 in times.windows(4) {
+        assert!(
+            w4[3] - w4[0] >= Duration::from_millis(950),
+            "4 Security Hub calls of one account inside a second"
+        );
+    }
+}

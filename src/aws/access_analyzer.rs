@@ -5,7 +5,7 @@
 
 use super::capture::CaptureBody;
 use super::errors::{classify, Problem};
-use super::findings::{interval, normalize_all, outcome};
+use super::findings::{normalize_all, outcome};
 use super::poller::{self, send_items, Poll};
 use super::Ctx;
 use crate::model::Source;
@@ -16,20 +16,18 @@ use serde_json::Value;
 use std::time::Duration;
 
 struct Poller {
-    scope: String,
-    pace_key: String,
+    s: super::findings::Setup,
     client: Client,
-    interval: Duration,
 }
 
 pub async fn run(ctx: Ctx, cfg: SdkConfig, region: String) {
+    let mut s = super::findings::Setup::new(&ctx, "accessanalyzer", &region);
+    // Every poll lists the active findings anew (the API has no "updated since"): every
+    // five minutes at most.
+    s.interval = s.interval.max(Duration::from_secs(300));
     let p = Poller {
-        scope: format!("accessanalyzer {}/{region}", ctx.profile),
-        pace_key: format!("accessanalyzer/{}/{region}", ctx.profile),
+        s,
         client: Client::new(&cfg),
-        // Every poll lists the active findings anew (the API has no "updated since"): every
-        // five minutes at most.
-        interval: interval(&ctx.opts.poll, "accessanalyzer").max(Duration::from_secs(300)),
     };
     poller::run(ctx, p).await
 }
@@ -49,18 +47,19 @@ impl Poll for Poller {
         Source::AccessAnalyzer
     }
     fn scope(&self) -> String {
-        self.scope.clone()
+        self.s.scope.clone()
     }
     fn interval(&self) -> Duration {
-        self.interval
+        self.s.interval
     }
-    async fn poll(&mut self, ctx: &Ctx, _account: &str) -> Result<Option<String>, Problem> {
+    async fn poll(&mut self, ctx: &Ctx, account: &str) -> Result<Option<String>, Problem> {
+        self.s.at(account);
         let mut analyzers = Vec::new();
         let mut token: Option<String> = None;
-        let mut pages = 0;
+        let mut pages = super::findings::Pages::default();
         loop {
             ctx.check_paused()?;
-            ctx.findings_pacers.other.acquire(&self.pace_key).await;
+            ctx.findings_pacers.other.acquire(self.s.pace()).await;
             let out = match self
                 .client
                 .list_analyzers()
@@ -86,6 +85,7 @@ impl Poll for Poller {
                 None => break,
             }
         }
+        let mut capped = pages.note("IAM Access Analyzer ListAnalyzers");
         if analyzers.is_empty() {
             let whose = if ctx.opts.org {
                 "organization"
@@ -98,10 +98,10 @@ impl Poll for Poller {
         }
         for arn in &analyzers {
             let mut token: Option<String> = None;
-            let mut pages = 0;
+            let mut pages = super::findings::Pages::default();
             loop {
                 ctx.check_paused()?;
-                ctx.findings_pacers.other.acquire(&self.pace_key).await;
+                ctx.findings_pacers.other.acquire(self.s.pace()).await;
                 let capture = CaptureBody::default();
                 let out = self
                     .client
@@ -127,8 +127,9 @@ impl Poll for Poller {
                     None => break,
                 }
             }
+            capped = capped.or(pages.note("IAM Access Analyzer ListFindingsV2"));
         }
-        Ok(None)
+        Ok(capped)
     }
 }
 

@@ -5,7 +5,7 @@
 //! reader takes, so both become the same signal (`normalize::alarms`).
 
 use super::errors::{classify, Problem};
-use super::findings::{interval, normalize_all, outcome};
+use super::findings::{normalize_all, outcome};
 use super::poller::{self, send_items, Poll};
 use super::Ctx;
 use crate::model::Source;
@@ -19,22 +19,16 @@ use serde_json::{json, Map, Value};
 use std::time::Duration;
 
 struct Poller {
-    scope: String,
-    pace_key: String,
+    s: super::findings::Setup,
     client: Client,
     region: String,
-    last_poll: Option<DateTime<Utc>>,
-    interval: Duration,
 }
 
 pub async fn run(ctx: Ctx, cfg: SdkConfig, region: String) {
     let p = Poller {
-        scope: format!("cloudwatch {}/{region}", ctx.profile),
-        pace_key: format!("cloudwatch/{}/{region}", ctx.profile),
+        s: super::findings::Setup::new(&ctx, "cloudwatch", &region),
         client: Client::new(&cfg),
         region,
-        last_poll: None,
-        interval: interval(&ctx.opts.poll, "cloudwatch"),
     };
     poller::run(ctx, p).await
 }
@@ -146,19 +140,20 @@ impl Poll for Poller {
         Source::Monitors
     }
     fn scope(&self) -> String {
-        self.scope.clone()
+        self.s.scope.clone()
     }
     fn interval(&self) -> Duration {
-        self.interval
+        self.s.interval
     }
     async fn poll(&mut self, ctx: &Ctx, account: &str) -> Result<Option<String>, Problem> {
+        self.s.at(account);
         let started = Utc::now();
         let mut records = Vec::new();
         let mut token: Option<String> = None;
-        let mut pages = 0;
+        let mut pages = super::findings::Pages::default();
         loop {
             ctx.check_paused()?;
-            ctx.findings_pacers.other.acquire(&self.pace_key).await;
+            ctx.findings_pacers.other.acquire(self.s.pace()).await;
             let out = match self
                 .client
                 .describe_alarms()
@@ -180,6 +175,7 @@ impl Poll for Poller {
                 None => break,
             }
         }
+        let capped = pages.note("CloudWatch DescribeAlarms");
         // The alarms in ALARM go to the pane now: a history that cannot be read (a missing
         // permission) is said, and does not hold them back.
         let env = json!({"account": account, "region": self.region});
@@ -191,14 +187,14 @@ impl Poll for Poller {
         };
         send_items(ctx, place_all(std::mem::take(&mut records)));
         // State changes since the last poll (the first: the --since window).
-        let from = match self.last_poll {
+        let from = match self.s.last_poll {
             Some(t) => crate::model::time::minus(t, Duration::from_secs(60)),
             None => crate::model::time::minus(started, ctx.opts.since),
         };
-        let mut pages = 0;
+        let mut pages = super::findings::Pages::default();
         loop {
             ctx.check_paused()?;
-            ctx.findings_pacers.other.acquire(&self.pace_key).await;
+            ctx.findings_pacers.other.acquire(self.s.pace()).await;
             let out = self
                 .client
                 .describe_alarm_history()
@@ -223,8 +219,8 @@ impl Poll for Poller {
         // The history's episodes, in the account and region they were read from (a history
         // item carries neither).
         send_items(ctx, place_all(records));
-        self.last_poll = Some(started);
-        Ok(None)
+        self.s.last_poll = Some(started);
+        Ok(capped.or(pages.note("CloudWatch DescribeAlarmHistory")))
     }
 }
 

@@ -5,7 +5,7 @@
 
 use super::capture::CaptureBody;
 use super::errors::Problem;
-use super::findings::{interval, normalize_all, outcome};
+use super::findings::{normalize_all, outcome};
 use super::poller::{self, send_items, Poll};
 use super::Ctx;
 use crate::model::Source;
@@ -16,18 +16,14 @@ use chrono::Utc;
 use std::time::Duration;
 
 struct Poller {
-    scope: String,
-    pace_key: String,
+    s: super::findings::Setup,
     client: Client,
-    interval: Duration,
 }
 
 pub async fn run(ctx: Ctx, cfg: SdkConfig, _region: String) {
     let p = Poller {
-        scope: format!("costexplorer {}", ctx.profile),
-        pace_key: format!("costexplorer/{}", ctx.profile),
+        s: super::findings::Setup::new(&ctx, "costexplorer", &_region),
         client: Client::new(&cfg),
-        interval: interval(&ctx.opts.poll, "costexplorer"),
     };
     poller::run(ctx, p).await
 }
@@ -49,17 +45,18 @@ impl Poll for Poller {
         Source::Monitors
     }
     fn scope(&self) -> String {
-        self.scope.clone()
+        self.s.scope.clone()
     }
     fn interval(&self) -> Duration {
-        self.interval
+        self.s.interval
     }
-    async fn poll(&mut self, ctx: &Ctx, _account: &str) -> Result<Option<String>, Problem> {
+    async fn poll(&mut self, ctx: &Ctx, account: &str) -> Result<Option<String>, Problem> {
+        self.s.at(account);
         let mut token: Option<String> = None;
-        let mut pages = 0;
+        let mut pages = super::findings::Pages::default();
         loop {
             ctx.check_paused()?;
-            ctx.findings_pacers.other.acquire(&self.pace_key).await;
+            ctx.findings_pacers.other.acquire(self.s.pace()).await;
             let capture = CaptureBody::default();
             let out = match self
                 .client
@@ -82,7 +79,7 @@ impl Poll for Poller {
                 None => break,
             }
         }
-        Ok(None)
+        Ok(pages.note("Cost Explorer GetAnomalies"))
     }
 }
 

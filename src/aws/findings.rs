@@ -10,6 +10,7 @@ use aws_config::SdkConfig;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_runtime_api::http::Response;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+use chrono::{DateTime, Utc};
 use serde_json::Value;
 use std::sync::Arc;
 use std::time::Duration;
@@ -39,6 +40,47 @@ pub fn interval(p: &PollIntervals, service: &str) -> Duration {
     }
 }
 
+/// What every detection-service poller keeps: its scope label, pace, interval and last poll.
+#[derive(Debug)]
+pub struct Setup {
+    service: &'static str,
+    region: String,
+    pace: String,
+    pub scope: String,
+    pub interval: Duration,
+    pub last_poll: Option<DateTime<Utc>>,
+}
+
+impl Setup {
+    pub fn new(ctx: &Ctx, service: &'static str, region: &str) -> Setup {
+        Setup {
+            service,
+            region: region.to_string(),
+            pace: format!("{service}/{}/{region}", ctx.profile),
+            scope: format!("{service} {}/{region}", ctx.profile),
+            interval: interval(&ctx.opts.poll, service),
+            last_poll: None,
+        }
+    }
+
+    /// The poll is for `account`: calls are paced per service, account and region (the scope
+    /// of AWS's quotas), so two profiles of one account share one pace.
+    pub fn at(&mut self, account: &str) {
+        self.pace = format!("{}/{account}/{}", self.service, self.region);
+    }
+
+    /// The pacer key of this poll's calls.
+    pub fn pace(&self) -> &str {
+        &self.pace
+    }
+
+    /// Updated since the last poll, with a minute of overlap (clocks and indexing lag).
+    pub fn since(&self) -> Option<DateTime<Utc>> {
+        self.last_poll
+            .map(|t| crate::model::time::minus(t, Duration::from_secs(60)))
+    }
+}
+
 /// Pages one poll reads of one list at most (100,000 findings at Security Hub's 100 a page): a
 /// service that kept answering with a token would otherwise hold its poller for ever; the rest
 /// comes at the next poll.
@@ -46,11 +88,36 @@ pub const MAX_PAGES: usize = 1000;
 /// A page token longer than this is not followed (AWS's are a few hundred bytes).
 pub const MAX_TOKEN: usize = 8192;
 
+/// Pages read by one poll, and whether it stopped at `MAX_PAGES` with more to read.
+#[derive(Debug, Default)]
+pub struct Pages {
+    read: usize,
+    capped: bool,
+}
+
+impl Pages {
+    /// What the pane says when the poll stopped at the cap: the findings past it are not shown
+    /// (the next poll asks for what changed since this one, not for the rest).
+    pub fn note(&self, what: &str) -> Option<String> {
+        self.capped.then(|| {
+            format!(
+                "{what}: stopped after {MAX_PAGES} pages in one poll; findings past them are \
+                 not shown (narrow the scope: fewer accounts or regions)"
+            )
+        })
+    }
+}
+
 /// The token of the next page, when there is one to follow: not empty, not over `MAX_TOKEN`,
-/// and `pages` (counted here) still under `MAX_PAGES`.
-pub fn more<'a>(token: Option<&'a str>, pages: &mut usize) -> Option<&'a str> {
-    *pages += 1;
-    token.filter(|t| !t.is_empty() && t.len() <= MAX_TOKEN && *pages < MAX_PAGES)
+/// and the pages read (counted here) still under `MAX_PAGES`.
+pub fn more<'a>(token: Option<&'a str>, pages: &mut Pages) -> Option<&'a str> {
+    pages.read += 1;
+    let token = token.filter(|t| !t.is_empty() && t.len() <= MAX_TOKEN);
+    if token.is_some() && pages.read >= MAX_PAGES {
+        pages.capped = true;
+        return None;
+    }
+    token
 }
 
 /// The records as signals; the ones the normalizer refuses are counted and said on screen.
@@ -146,16 +213,26 @@ mod tests {
     use super::*;
 
     #[test]
-    fn paging_stops_at_the_caps() {
-        let mut pages = 0;
+    fn paging_stops_at_the_caps_and_says_so() {
+        let mut pages = Pages::default();
         assert_eq!(more(Some("t"), &mut pages), Some("t"));
         assert_eq!(more(Some(""), &mut pages), None);
         let long = "x".repeat(MAX_TOKEN + 1);
         assert_eq!(more(Some(&long), &mut pages), None);
-        let mut pages = 0;
+        assert_eq!(pages.note("Inspector"), None, "no cap reached");
+        let mut pages = Pages::default();
         let followed = (0..MAX_PAGES + 5)
             .take_while(|_| more(Some("t"), &mut pages).is_some())
             .count();
         assert_eq!(followed, MAX_PAGES - 1, "MAX_PAGES pages read in all");
+        let note = pages.note("Inspector").unwrap_or_default();
+        assert!(note.contains("stopped after 1000 pages"), "{note}");
+        // Exactly MAX_PAGES pages and no more to read: not capped.
+        let mut pages = Pages::default();
+        for _ in 0..MAX_PAGES - 1 {
+            more(Some("t"), &mut pages);
+        }
+        assert_eq!(more(None, &mut pages), None);
+        assert_eq!(pages.note("Inspector"), None);
     }
 }

@@ -4,7 +4,7 @@
 
 use super::capture::CaptureBody;
 use super::errors::Problem;
-use super::findings::{interval, normalize_all, outcome};
+use super::findings::{normalize_all, outcome};
 use super::poller::{self, send_items, Poll};
 use super::Ctx;
 use crate::model::Source;
@@ -15,20 +15,14 @@ use chrono::{DateTime, Utc};
 use std::time::Duration;
 
 struct Poller {
-    scope: String,
-    pace_key: String,
+    s: super::findings::Setup,
     client: Client,
-    last_poll: Option<DateTime<Utc>>,
-    interval: Duration,
 }
 
 pub async fn run(ctx: Ctx, cfg: SdkConfig, region: String) {
     let p = Poller {
-        scope: format!("inspector {}/{region}", ctx.profile),
-        pace_key: format!("inspector/{}/{region}", ctx.profile),
+        s: super::findings::Setup::new(&ctx, "inspector", &region),
         client: Client::new(&cfg),
-        last_poll: None,
-        interval: interval(&ctx.opts.poll, "inspector"),
     };
     poller::run(ctx, p).await
 }
@@ -64,22 +58,21 @@ impl Poll for Poller {
         Source::Inspector
     }
     fn scope(&self) -> String {
-        self.scope.clone()
+        self.s.scope.clone()
     }
     fn interval(&self) -> Duration {
-        self.interval
+        self.s.interval
     }
     async fn poll(&mut self, ctx: &Ctx, account: &str) -> Result<Option<String>, Problem> {
+        self.s.at(account);
         let started = Utc::now();
-        let since = self
-            .last_poll
-            .map(|t| crate::model::time::minus(t, Duration::from_secs(60)));
+        let since = self.s.since();
         let scope = (!ctx.opts.org).then_some(account);
         let mut token: Option<String> = None;
-        let mut pages = 0;
+        let mut pages = super::findings::Pages::default();
         loop {
             ctx.check_paused()?;
-            ctx.findings_pacers.other.acquire(&self.pace_key).await;
+            ctx.findings_pacers.other.acquire(self.s.pace()).await;
             let capture = CaptureBody::default();
             let out = match self
                 .client
@@ -102,8 +95,8 @@ impl Poll for Poller {
                 None => break,
             }
         }
-        self.last_poll = Some(started);
-        Ok(None)
+        self.s.last_poll = Some(started);
+        Ok(pages.note("Inspector ListFindings"))
     }
 }
 

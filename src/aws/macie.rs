@@ -5,7 +5,7 @@
 
 use super::capture::CaptureBody;
 use super::errors::{classify, Problem};
-use super::findings::{interval, normalize_all, outcome};
+use super::findings::{normalize_all, outcome};
 use super::poller::{self, send_items, Poll};
 use super::Ctx;
 use crate::model::Source;
@@ -19,20 +19,14 @@ use std::time::Duration;
 pub const GET_BATCH: usize = 50;
 
 struct Poller {
-    scope: String,
-    pace_key: String,
+    s: super::findings::Setup,
     client: Client,
-    last_poll: Option<DateTime<Utc>>,
-    interval: Duration,
 }
 
 pub async fn run(ctx: Ctx, cfg: SdkConfig, region: String) {
     let p = Poller {
-        scope: format!("macie {}/{region}", ctx.profile),
-        pace_key: format!("macie/{}/{region}", ctx.profile),
+        s: super::findings::Setup::new(&ctx, "macie", &region),
         client: Client::new(&cfg),
-        last_poll: None,
-        interval: interval(&ctx.opts.poll, "macie"),
     };
     poller::run(ctx, p).await
 }
@@ -66,23 +60,22 @@ impl Poll for Poller {
         Source::Macie
     }
     fn scope(&self) -> String {
-        self.scope.clone()
+        self.s.scope.clone()
     }
     fn interval(&self) -> Duration {
-        self.interval
+        self.s.interval
     }
     async fn poll(&mut self, ctx: &Ctx, account: &str) -> Result<Option<String>, Problem> {
+        self.s.at(account);
         let started = Utc::now();
-        let since = self
-            .last_poll
-            .map(|t| crate::model::time::minus(t, Duration::from_secs(60)));
+        let since = self.s.since();
         let scope = (!ctx.opts.org).then_some(account);
         let mut ids = Vec::new();
         let mut token: Option<String> = None;
-        let mut pages = 0;
+        let mut pages = super::findings::Pages::default();
         loop {
             ctx.check_paused()?;
-            ctx.findings_pacers.other.acquire(&self.pace_key).await;
+            ctx.findings_pacers.other.acquire(self.s.pace()).await;
             let out = match self
                 .client
                 .list_findings()
@@ -103,7 +96,7 @@ impl Poll for Poller {
         }
         for chunk in ids.chunks(GET_BATCH) {
             ctx.check_paused()?;
-            ctx.findings_pacers.other.acquire(&self.pace_key).await;
+            ctx.findings_pacers.other.acquire(self.s.pace()).await;
             let capture = CaptureBody::default();
             self.client
                 .get_findings()
@@ -116,9 +109,9 @@ impl Poll for Poller {
             let records = capture.records("findings").unwrap_or_default();
             send_items(ctx, normalize_all("Macie finding", records));
         }
-        tracing::debug!("{}: {} findings", self.scope, ids.len());
-        self.last_poll = Some(started);
-        Ok(None)
+        tracing::debug!("{}: {} findings", self.s.scope, ids.len());
+        self.s.last_poll = Some(started);
+        Ok(pages.note("Macie ListFindings"))
     }
 }
 

@@ -7,7 +7,7 @@
 
 use super::capture::CaptureBody;
 use super::errors::Problem;
-use super::findings::{interval, normalize_all, outcome};
+use super::findings::{normalize_all, outcome};
 use super::poller::{self, send_items, Poll};
 use super::Ctx;
 use crate::model::Source;
@@ -33,21 +33,15 @@ enum Api {
 }
 
 struct Poller {
-    scope: String,
-    pace_key: String,
+    s: super::findings::Setup,
     client: Client,
-    last_poll: Option<DateTime<Utc>>,
-    interval: Duration,
     api: Api,
 }
 
 pub async fn run(ctx: Ctx, cfg: SdkConfig, region: String) {
     let p = Poller {
-        scope: format!("securityhub {}/{region}", ctx.profile),
-        pace_key: format!("securityhub/{}/{region}", ctx.profile),
+        s: super::findings::Setup::new(&ctx, "securityhub", &region),
         client: Client::new(&cfg),
-        last_poll: None,
-        interval: interval(&ctx.opts.poll, "securityhub"),
         api: Api::Unknown,
     };
     poller::run(ctx, p).await
@@ -131,16 +125,13 @@ impl Poller {
         api: Api,
         since: Option<DateTime<Utc>>,
         account: Option<&str>,
-    ) -> Result<Result<usize, String>, Problem> {
+    ) -> Result<Result<(usize, Option<String>), String>, Problem> {
         let mut token: Option<String> = None;
         let mut fetched = 0;
-        let mut pages = 0;
+        let mut pages = super::findings::Pages::default();
         loop {
             ctx.check_paused()?;
-            ctx.findings_pacers
-                .securityhub
-                .acquire(&self.pace_key)
-                .await;
+            ctx.findings_pacers.securityhub.acquire(self.s.pace()).await;
             let capture = CaptureBody::default();
             let next = match api {
                 Api::V2 => {
@@ -191,7 +182,7 @@ impl Poller {
             send_items(ctx, normalize_all("Security Hub finding", records));
             match super::findings::more(next.as_deref(), &mut pages) {
                 Some(t) => token = Some(t.to_string()),
-                None => return Ok(Ok(fetched)),
+                None => return Ok(Ok((fetched, pages.note("Security Hub")))),
             }
         }
     }
@@ -202,16 +193,15 @@ impl Poll for Poller {
         Source::SecurityHub
     }
     fn scope(&self) -> String {
-        self.scope.clone()
+        self.s.scope.clone()
     }
     fn interval(&self) -> Duration {
-        self.interval
+        self.s.interval
     }
     async fn poll(&mut self, ctx: &Ctx, account: &str) -> Result<Option<String>, Problem> {
+        self.s.at(account);
         let started = Utc::now();
-        let since = self
-            .last_poll
-            .map(|t| crate::model::time::minus(t, Duration::from_secs(60)));
+        let since = self.s.since();
         let scope = (!ctx.opts.org).then_some(account);
         // The new Security Hub first; an account without it answers GetFindings.
         let order: &[Api] = match self.api {
@@ -234,11 +224,11 @@ impl Poll for Poller {
                 other => other?,
             };
             match tried {
-                Ok(n) => {
-                    tracing::debug!("{}: {n} findings ({api:?})", self.scope);
+                Ok((n, capped)) => {
+                    tracing::debug!("{}: {n} findings ({api:?})", self.s.scope);
                     self.api = *api;
-                    self.last_poll = Some(started);
-                    return Ok(None);
+                    self.s.last_poll = Some(started);
+                    return Ok(capped);
                 }
                 Err(why) => note = Some(why),
             }
