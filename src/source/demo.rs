@@ -60,7 +60,7 @@ fn walk_times(v: &mut Value, f: &mut dyn FnMut(&mut Value)) {
     match v {
         Value::Object(m) => {
             for (k, x) in m.iter_mut() {
-                if TIME_KEYS.contains(&k.as_str()) && x.is_string() {
+                if TIME_KEYS.contains(&k.as_str()) && (x.is_string() || x.is_number()) {
                     f(x);
                 } else {
                     walk_times(x, f);
@@ -75,6 +75,18 @@ fn walk_times(v: &mut Value, f: &mut dyn FnMut(&mut Value)) {
 /// Moves every time in `v` by `delta`, keeping each value's format (ISO 8601 or RFC 2822).
 fn shift(v: &mut Value, delta: Duration) {
     walk_times(v, &mut |x| {
+        // Epoch seconds (an attack sequence's signal times, as GuardDuty's API sends them),
+        // or milliseconds, kept in their unit.
+        if let Some(n) = x.as_i64() {
+            let ms = n > 100_000_000_000;
+            let d = if ms {
+                delta.num_milliseconds()
+            } else {
+                delta.num_seconds()
+            };
+            *x = Value::from(n + d);
+            return;
+        }
         let Some(s) = x.as_str() else { return };
         let Some(t) = time::parse_str(s) else { return };
         let moved = t + delta;
@@ -247,6 +259,14 @@ mod tests {
             crate::normalize::attack_sequence::steps(&seq.raw.decoded()).len(),
             9
         );
+        // Its steps' times moved with the rest: within the story's hour, not on 2026-01-15.
+        for step in crate::normalize::attack_sequence::steps(&seq.raw.decoded()) {
+            let t = step.first_seen.unwrap_or_default();
+            assert!(
+                (now - t).num_hours().abs() <= 2,
+                "a step at {t}, the console at {now}"
+            );
+        }
         // The leaked key joins all three sources.
         let key =
             crate::model::Entity::new(crate::model::EntityKind::AccessKey, "AKIA4EXAMPLELEAKED01");
