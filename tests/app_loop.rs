@@ -195,3 +195,51 @@ async fn prompts_edit_like_readline_and_a_replaced_filters_message_goes() {
         "{effects:?}"
     );
 }
+
+/// Fails on the session-18 main: with a key always waiting (a responder holding `j`), the
+/// loop's biased choice took keys only, and a hunt's rows queued on the results channel never
+/// entered the store (a 100,000-row hunt had 387 in when its client finished).
+#[tokio::test(start_paused = true)]
+async fn keys_always_waiting_do_not_starve_a_hunt_s_rows() {
+    let start_wall: DateTime<Utc> = Utc::now();
+    let clock = move || start_wall;
+    let (_feed_tx, feed_rx) = unbounded_channel();
+    // 300 terminal events always waiting (resizes: no key is held back for a view pass), then
+    // the end of input, which ends the loop.
+    let events: Vec<std::io::Result<Event>> =
+        (0..300).map(|_| Ok(Event::Resize(120, 40))).collect();
+    let input = futures_util::stream::iter(events).boxed();
+    let (_sig_tx, sig_rx) = unbounded_channel();
+    let mut record = |_e: Effect| {};
+    let mut state = State::new("live", Keymap::default_map(), start_wall);
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap_or_else(|e| panic!("{e}"));
+    let theme = Theme::default_for(true);
+    let (results_tx, results_rx) = unbounded_channel();
+    for i in 0..2000 {
+        let v = serde_json::json!({"eventVersion":"1.08","eventID":format!("hunt-{i}"),
+            "eventTime":"2026-11-28T00:00:01Z","eventSource":"s3.amazonaws.com","eventName":"GetObject",
+            "awsRegion":"us-east-1","sourceIPAddress":"198.51.100.9","recipientAccountId":"111122223333",
+            "userIdentity":{"type":"IAMUser","accountId":"111122223333","userName":"bert"}});
+        let (_, n) = airc::normalize::normalize_record(v, &Default::default())
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        let _ = results_tx.send(airc::app::msg::Msg::Feed(airc::app::msg::Feed::Items(
+            vec![n],
+        )));
+    }
+    let io = Io {
+        results: results_rx,
+        input,
+        feed: feed_rx,
+        signals: sig_rx,
+        clock: &clock,
+        effects: &mut record,
+    };
+    run(&mut terminal, &mut state, &theme, io)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        state.view.store.len(),
+        2000,
+        "every queued row entered while the keys were taken"
+    );
+}

@@ -89,6 +89,27 @@ pub fn of(state: &State, o: &PickOrigin, item: &PickItem) -> Result<Scope, Strin
         Some(e) => e.account(),
         None => signal.and_then(|s| s.account()).map(str::to_string),
     };
+    // A Security Hub or Access Analyzer finding is changed where it lives: the finding id's
+    // account and the product's region, the analyzer's account and region (an organization
+    // analyzer's findings name the member that owns the resource, not where the analyzer is).
+    let (account, region) = match crate::respond::finding_scope(&item.target) {
+        (None, None) => (account, region),
+        (fa, fr) => {
+            if let (crate::respond::Target::HubFinding { .. }, Some(a), Some(f)) =
+                (&item.target, &account, &fa)
+            {
+                if a != f {
+                    return Err(format!(
+                        "refused: the finding says account {} but its id is of account {}; \
+                         nothing was planned",
+                        crate::safe_text::line(a),
+                        crate::safe_text::line(f)
+                    ));
+                }
+            }
+            (fa.or(account), fr.or(region))
+        }
+    };
     Ok(Scope {
         account,
         region,

@@ -260,3 +260,7 @@ pub fn on_result(state: &mut State, r: ActionResult) -> Vec<Effect> {
 #[cfg(test)]
 #[path = "respond_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "respond_findings_tests.rs"]
+mod findings_tests;

@@ -156,7 +156,11 @@ fn r_p_and_t_act_from_the_detail_view() {
 }
 
 /// A CloudTrail event: `user` of `caller` calling into `recipient`, in us-west-2.
-fn trail_event(user: &str, caller: &str, recipient: &str) -> crate::normalize::Normalized {
+pub(super) fn trail_event(
+    user: &str,
+    caller: &str,
+    recipient: &str,
+) -> crate::normalize::Normalized {
     let v = serde_json::json!({"eventVersion":"1.08","eventID":format!("ev-{user}-{caller}"),
         "eventTime":"2026-11-28T00:00:01Z","eventSource":"s3.amazonaws.com","eventName":"PutObject",
         "awsRegion":"us-west-2","sourceIPAddress":"198.51.100.9","recipientAccountId":recipient,
@@ -165,7 +169,7 @@ fn trail_event(user: &str, caller: &str, recipient: &str) -> crate::normalize::N
     normalize_record(v, &Options::default()).unwrap().1
 }
 
-fn live(s: &mut State, accounts: &[(&str, &str)]) {
+pub(super) fn live(s: &mut State, accounts: &[(&str, &str)]) {
     use crate::app::live::{Identity, LiveStatus};
     s.session.live = Some(LiveStatus {
         identities: accounts
@@ -349,61 +353,5 @@ fn an_entities_pane_action_on_what_a_sensitive_signal_names_is_journalled_sensit
         plan_for(&mut s, 1),
         None,
         "a user no sensitive signal names"
-    );
-}
-
-/// The findings actions bind like the others: a Security Hub finding's workflow update is
-/// planned in the finding's own account and region, whatever row has focus at `enter`.
-#[test]
-fn a_security_hub_workflow_update_binds_to_the_finding_s_account_and_region() {
-    let mut s = State::new("live", Keymap::default(), chrono::Utc::now());
-    let f = serde_json::json!({"SchemaVersion": "2018-10-08",
-        "Id": "arn:aws:securityhub:eu-west-1:444455556666:security-control/S3.8/finding/4f2c",
-        "ProductArn": "arn:aws:securityhub:eu-west-1::product/aws/securityhub",
-        "ProductName": "Security Hub", "GeneratorId": "security-control/S3.8",
-        "AwsAccountId": "444455556666", "Region": "eu-west-1",
-        "Types": ["Software and Configuration Checks/Industry and Regulatory Standards"],
-        "CreatedAt": "2026-11-28T00:00:00Z", "UpdatedAt": "2026-11-28T00:00:00.000Z",
-        "Severity": {"Label": "HIGH", "Normalized": 70},
-        "Title": "S3 general purpose buckets should block public access", "Description": "d",
-        "Resources": [{"Type": "AwsS3Bucket", "Id": "arn:aws:s3:::acme-prod-backups", "Region": "eu-west-1"}],
-        "Compliance": {"Status": "FAILED", "SecurityControlId": "S3.8"},
-        "Workflow": {"Status": "NEW"}, "RecordState": "ACTIVE"});
-    s.view
-        .store
-        .insert(normalize_record(f, &Options::default()).unwrap().1);
-    s.view
-        .store
-        .insert(trail_event("bob", "222222222222", "222222222222"));
-    s.view.focus = PaneId::GuardDuty;
-    s.pane_mut(PaneId::GuardDuty).rows = vec![0];
-    s.pane_mut(PaneId::CloudTrail).rows = vec![1];
-    live(&mut s, &[("b", "222222222222"), ("sec", "444455556666")]);
-    crate::app::commands::execute(&mut s, crate::keymap::Command::Respond);
-    let Mode::ActionPick { items, .. } = &s.ui.mode else {
-        panic!("{:?} {:?}", s.ui.mode, s.ui.toasts)
-    };
-    let resolved = items
-        .iter()
-        .position(|i| i.action == Action::WorkflowResolved)
-        .unwrap_or_else(|| panic!("{items:?}"));
-    s.view.focus = PaneId::CloudTrail;
-    if let Mode::ActionPick { cursor, .. } = &mut s.ui.mode {
-        *cursor = resolved;
-    }
-    crate::app::overlay_commands::execute(&mut s, crate::keymap::Command::Accept);
-    let Mode::ActionPlan { plan, .. } = &s.ui.mode else {
-        panic!("{:?} {:?}", s.ui.mode, s.ui.toasts)
-    };
-    assert_eq!(
-        plan.describe()[0],
-        "account 444455556666 (profile sec) · eu-west-1"
-    );
-    assert!(
-        plan.describe()
-            .iter()
-            .any(|l| l.contains("BatchUpdateFindings")),
-        "{:?}",
-        plan.describe()
     );
 }

@@ -16,6 +16,8 @@ use tokio::sync::mpsc::UnboundedReceiver;
 /// Time spent applying feed messages before the loop looks at keys again and draws, so a key
 /// pressed during a big load waits at most this long plus one frame.
 const FEED_BUDGET: Duration = Duration::from_millis(8);
+/// What each turn of the loop also takes in of the queued results and feed, whatever woke it.
+const FAIR_SHARE: Duration = Duration::from_millis(4);
 
 pub struct Io<'a, S> {
     pub input: S,
@@ -266,6 +268,29 @@ where
                 None => feed_open = false,
             },
             _ = tick.tick() => apply(state, Msg::Tick(clock()), &mut fx),
+        }
+        // Keys come first, but never only keys: with one always waiting (a held key, a fast
+        // typist, a paste) the biased choice above would take nothing else, and a hunt's rows
+        // or a load would wait behind them without end. Each turn also takes in what is
+        // queued, for a share of the feed's budget.
+        let t = std::time::Instant::now();
+        while t.elapsed() < FAIR_SHARE {
+            match results.try_recv() {
+                Ok(m) => apply(state, m, &mut fx),
+                Err(_) => break,
+            }
+        }
+        if feed_open {
+            let t = std::time::Instant::now();
+            while t.elapsed() < FAIR_SHARE {
+                match feed.try_recv() {
+                    Ok(f) => {
+                        state.now = clock();
+                        apply(state, Msg::Feed(f), &mut fx)
+                    }
+                    Err(_) => break,
+                }
+            }
         }
     }
 }

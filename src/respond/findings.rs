@@ -53,9 +53,13 @@ pub fn targets_of(s: &Signal) -> Vec<Target> {
                 Source::GuardDuty => (str_of(record, "arn"), "guardduty"),
                 _ => (str_of(record, "findingArn"), "inspector"),
             };
-            let region = s.region().unwrap_or("us-east-1");
             if let Some(id) = arn {
-                let product_arn = format!("arn:aws:securityhub:{region}::product/aws/{product}");
+                // The partition and region of the finding's own ARN (aws-cn, aws-us-gov too).
+                let field = |n: usize| id.split(':').nth(n).filter(|v| !v.is_empty());
+                let partition = field(1).unwrap_or("aws");
+                let region = field(3).or(s.region()).unwrap_or("us-east-1");
+                let product_arn =
+                    format!("arn:{partition}:securityhub:{region}::product/aws/{product}");
                 out.push(Target::HubFinding { id, product_arn });
             }
         }

@@ -345,7 +345,7 @@ impl Action {
 /// The account and region a Security Hub or Access Analyzer finding lives in, from its ARNs:
 /// the finding id's account (an AWS service's finding id is an ARN) and the product's region;
 /// the analyzer's account and region. Nothing for other targets or ids that are not ARNs.
-fn finding_scope(t: &Target) -> (Option<String>, Option<String>) {
+pub(crate) fn finding_scope(t: &Target) -> (Option<String>, Option<String>) {
     let part = |arn: &str, n: usize| {
         arn.strip_prefix("arn:")
             .and_then(|r| r.split(':').nth(n))
