@@ -90,7 +90,7 @@ fn findings_actions_bind_where_the_finding_lives() {
         &[("owner", "111122223333"), ("admin", "999999999999")],
     );
     s.view.focus = PaneId::GuardDuty;
-    let mut plan_first = |s: &mut State, row: u32, action: Action| {
+    let plan_first = |s: &mut State, row: u32, action: Action| {
         s.ui.mode = Mode::Normal;
         s.pane_mut(PaneId::GuardDuty).rows = vec![row];
         open(s);
