@@ -171,6 +171,40 @@ fn priority(s: Severity) -> Priority {
     }
 }
 
+/// A story-opened incident's title, from the signals every reader may see (`public`), and its
+/// priority, from the severity of all of them: a severity is shown of a sensitive signal too
+/// (its pin keeps it), so a story of sensitive signals only is still as urgent as they are,
+/// and its title says how many are withheld rather than "unknown principal (0 signals)".
+fn title_and_priority(full: &Story, public: &Story) -> (String, Priority) {
+    let withheld = full.signals.saturating_sub(public.signals);
+    let who = public
+        .principals
+        .iter()
+        .find(|e| e.kind != crate::model::EntityKind::AccessKey)
+        .or(public.principals.first())
+        .map(|e| e.id.clone());
+    let title = match (who, public.signals) {
+        (_, 0) => format!(
+            "Attack story {}: {withheld} sensitive signals (details withheld)",
+            full.id
+        ),
+        (who, n) => {
+            let who = who.unwrap_or_else(|| "unknown principal".into());
+            let more = if withheld > 0 {
+                format!(" and {withheld} sensitive")
+            } else {
+                String::new()
+            };
+            format!(
+                "Attack story {}: {who} ({n} signals{more}, {} tactics)",
+                full.id,
+                public.tactics.len()
+            )
+        }
+    };
+    (title, priority(full.severity))
+}
+
 /// A new incident holding the story: its signals pinned (through the gate), its entities
 /// affected, a note saying where it came from. The first signal is the detection time.
 /// The steps an incident opened from a story pins: all, or the `MAX_PINS` most severe.
@@ -195,18 +229,13 @@ fn incident(state: &State, story: &Story, steps: &[StepRow]) -> Vec<Effect> {
     // The title and the affected entities are for every reader of the journal: they come
     // from the story's signals that are not sensitive (the sensitive ones are pinned with
     // their rules' `allow`, which the journal's readers are checked against).
+    let full = story;
     let (public, _) = store.story_view(story, |x| {
         x.id.with_str(|id| state.session.routes.get(id))
             .is_some_and(|r| r.sensitive)
     });
     let story = &public;
-    let who = story
-        .principals
-        .iter()
-        .find(|e| e.kind != crate::model::EntityKind::AccessKey)
-        .or(story.principals.first())
-        .map(|e| e.id.clone())
-        .unwrap_or_else(|| "unknown principal".into());
+    let (title, severity) = title_and_priority(full, story);
     let tactics = if story.tactics.is_empty() {
         String::new()
     } else {
@@ -217,9 +246,10 @@ fn incident(state: &State, story: &Story, steps: &[StepRow]) -> Vec<Effect> {
             "Opened from attack story {} (score {}, {} signals from {} to {}{tactics}). {}",
             story.id,
             story.score,
-            story.signals,
-            story.first.format("%Y-%m-%d %H:%M:%S UTC"),
-            story.last.format("%Y-%m-%d %H:%M:%S UTC"),
+            // Counted and timed with the sensitive ones: their pins keep time and severity.
+            full.signals,
+            full.first.format("%Y-%m-%d %H:%M:%S UTC"),
+            full.last.format("%Y-%m-%d %H:%M:%S UTC"),
             if steps.len() > chosen.len() {
                 format!(
                     "{} of its signals are pinned (the most severe); `airc stories` lists all.",
@@ -245,15 +275,9 @@ fn incident(state: &State, story: &Story, steps: &[StepRow]) -> Vec<Effect> {
     {
         entries.push(by(EntryKind::Affected { entity: e.clone() }));
     }
-    let title = format!(
-        "Attack story {}: {who} ({} signals, {} tactics)",
-        story.id,
-        story.signals,
-        story.tactics.len()
-    );
     fx.push(Effect::Notebook(NbOp::CreateWith {
         title: crate::safe_text::line(&title).into_owned(),
-        severity: priority(story.severity),
+        severity,
         entries,
     }));
     fx
@@ -328,3 +352,7 @@ pub fn execute(state: &mut State, cmd: Command) -> Option<Vec<Effect>> {
     }
     Some(Vec::new())
 }
+
+#[cfg(test)]
+#[path = "stories_title_tests.rs"]
+mod title_tests;
