@@ -77,6 +77,7 @@ async fn the_editor_runs_with_no_input_stream_open_and_its_text_comes_back() {
         severity: Priority::P2,
         commander: "t".into(),
         responders: Vec::new(),
+        title_sensitive: None,
     })]);
     let mut readers_during_edit = Vec::new();
     let mut suspend = |text: &str| {

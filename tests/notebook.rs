@@ -51,6 +51,7 @@ fn scripted() -> Incident {
                 severity: Priority::P1,
                 commander: "alice".into(),
                 responders: vec!["bob".into(), "carol".into()],
+                title_sensitive: None,
             },
         ),
         e(

@@ -99,6 +99,7 @@ pub(super) fn base() -> State {
         severity: Priority::P2,
         commander: "tester".into(),
         responders: Vec::new(),
+        title_sensitive: None,
     });
     s.notebook.incident = Incident::fold(&[opened]);
     view::refresh(&mut s);

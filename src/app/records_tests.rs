@@ -188,6 +188,7 @@ fn a_pin_keeps_the_record_read_from_the_file() {
             severity: Priority::P2,
             commander: "tester".into(),
             responders: Vec::new(),
+            title_sensitive: None,
         })]);
         let fx = execute(&mut state, Command::Pin);
         serve(&mut state, fx).into_iter().find_map(|e| match e {

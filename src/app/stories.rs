@@ -194,6 +194,40 @@ fn priority(s: Severity) -> Priority {
     }
 }
 
+/// A story-opened incident's title, from the signals every reader may see (`public`), and its
+/// priority, from the severity of all of them: a severity is shown of a sensitive signal too
+/// (its pin keeps it), so a story of sensitive signals only is still as urgent as they are,
+/// and its title says how many are withheld rather than "unknown principal (0 signals)".
+fn title_and_priority(full: &Story, public: &Story) -> (String, Priority) {
+    let withheld = full.signals.saturating_sub(public.signals);
+    let who = public
+        .principals
+        .iter()
+        .find(|e| e.kind != crate::model::EntityKind::AccessKey)
+        .or(public.principals.first())
+        .map(|e| e.id.clone());
+    let title = match (who, public.signals) {
+        (_, 0) => format!(
+            "Attack story {}: {withheld} sensitive signals (details withheld)",
+            full.id
+        ),
+        (who, n) => {
+            let who = who.unwrap_or_else(|| "unknown principal".into());
+            let more = if withheld > 0 {
+                format!(" and {withheld} sensitive")
+            } else {
+                String::new()
+            };
+            format!(
+                "Attack story {}: {who} ({n} signals{more}, {} tactics)",
+                full.id,
+                public.tactics.len()
+            )
+        }
+    };
+    (title, priority(full.severity))
+}
+
 /// A new incident holding the story: its signals pinned (through the gate), its entities
 /// affected, a note saying where it came from. The first signal is the detection time.
 /// The steps an incident opened from a story pins: all, or the `MAX_PINS` most severe.
@@ -232,22 +266,10 @@ fn incident(state: &State, story: &Story, steps: &[StepRow]) -> Vec<Effect> {
         })
         .map(|r| r.pos)
         .collect();
-    let (opened, size) = (story, steps.len());
+    let opened = story;
     let public = store.story_part(story, &public);
     let story = &public;
-    let who = story
-        .principals
-        .iter()
-        .find(|e| e.kind != crate::model::EntityKind::AccessKey)
-        .or(story.principals.first())
-        .map(|e| e.id.clone())
-        .unwrap_or_else(|| {
-            if story.signals < size {
-                "a principal withheld (sensitive signals)".into()
-            } else {
-                "unknown principal".into()
-            }
-        });
+    let (title, severity) = title_and_priority(opened, story);
     let tactics = if story.tactics.is_empty() {
         String::new()
     } else {
@@ -258,9 +280,10 @@ fn incident(state: &State, story: &Story, steps: &[StepRow]) -> Vec<Effect> {
             "Opened from attack story {} (score {}, {} signals from {} to {}{tactics}). {}",
             opened.id,
             story.score,
-            size,
-            story.first.format("%Y-%m-%d %H:%M:%S UTC"),
-            story.last.format("%Y-%m-%d %H:%M:%S UTC"),
+            // Counted and timed with the sensitive ones: their pins keep time and severity.
+            opened.signals,
+            opened.first.format("%Y-%m-%d %H:%M:%S UTC"),
+            opened.last.format("%Y-%m-%d %H:%M:%S UTC"),
             if steps.len() > chosen.len() {
                 format!(
                     "{} of its signals are pinned (the most severe); `airc stories` lists all.",
@@ -286,15 +309,9 @@ fn incident(state: &State, story: &Story, steps: &[StepRow]) -> Vec<Effect> {
     {
         entries.push(by(EntryKind::Affected { entity: e.clone() }));
     }
-    let title = format!(
-        "Attack story {}: {who} ({} signals, {} tactics)",
-        opened.id,
-        size,
-        story.tactics.len()
-    );
     fx.push(Effect::Notebook(NbOp::CreateWith {
         title: crate::safe_text::line(&title).into_owned(),
-        severity: priority(opened.severity),
+        severity,
         entries,
     }));
     fx
@@ -373,3 +390,7 @@ pub fn execute(state: &mut State, cmd: Command) -> Option<Vec<Effect>> {
 #[cfg(test)]
 #[path = "stories_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "stories_title_tests.rs"]
+mod title_tests;

@@ -54,7 +54,7 @@ fn an_incident_from_a_story_of_sensitive_signals_keeps_its_priority_and_size() {
         panic!("{fx:?}")
     };
     assert_eq!(*severity, Priority::P1, "{title}");
-    assert!(title.contains("(2 signals"), "{title}");
+    assert!(title.contains("2 sensitive signals"), "{title}");
     assert!(!title.contains("unknown principal"), "{title}");
     // Nothing of the sensitive signals in the title every reader sees.
     assert!(!title.contains(key) && !title.contains(" u "), "{title}");

@@ -93,7 +93,7 @@ pub fn run(action: IncidentAction) -> Result<(), String> {
                     i.id,
                     i.severity,
                     i.phase.label(),
-                    line(&i.title)
+                    line(i.title_for(None))
                 );
             }
             for b in bad {

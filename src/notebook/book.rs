@@ -102,6 +102,19 @@ impl Book {
         commander: &str,
         responders: Vec<String>,
     ) -> Result<Incident, Error> {
+        self.create_titled(title, None, severity, commander, responders)
+    }
+
+    /// `create` with a title that names a sensitive signal: readers its rules do not allow
+    /// read `title_sensitive.withheld` (`Incident::seen_by`).
+    pub fn create_titled(
+        &self,
+        title: &str,
+        title_sensitive: Option<super::sensitive::SensitiveTitle>,
+        severity: Priority,
+        commander: &str,
+        responders: Vec<String>,
+    ) -> Result<Incident, Error> {
         crate::private_files::dir(&self.dir).map_err(|e| Error::io(&self.dir, e))?;
         // The journal is created with create_new: two consoles opening an incident at the
         // same moment get two ids, never one shared journal. Its directory entry (and a new
@@ -120,6 +133,7 @@ impl Book {
             severity,
             commander: commander.to_string(),
             responders,
+            title_sensitive,
         });
         journal::append(&self.path(&id), &entry).map_err(|e| Error::io(self.path(&id), e))?;
         self.open(&id).map(|(i, _)| i)
@@ -224,6 +238,7 @@ mod tests {
                 severity: Priority::P2,
                 commander: "x".into(),
                 responders: vec![],
+                title_sensitive: None,
             });
             journal::append(&path, &opened).unwrap();
             let err = book.open("IR-20260101-1").unwrap_err().to_string();

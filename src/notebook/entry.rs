@@ -149,6 +149,10 @@ pub enum EntryKind {
         severity: Priority,
         commander: String,
         responders: Vec<String>,
+        /// The title names a sensitive signal (an incident `airc watch` opened from it): a
+        /// reader its rules do not allow reads the title it holds instead (the signal's kind).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        title_sensitive: Option<super::sensitive::SensitiveTitle>,
     },
     Updated {
         #[serde(default, skip_serializing_if = "Option::is_none")]

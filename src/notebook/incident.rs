@@ -60,6 +60,8 @@ pub struct Incident {
     pub severity: Priority,
     pub commander: String,
     pub responders: Vec<String>,
+    /// The title names a sensitive signal (`sensitive::Incident::seen_by` withholds it).
+    pub title_sensitive: Option<super::sensitive::SensitiveTitle>,
     pub phase: Phase,
     pub opened_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -87,6 +89,7 @@ impl Incident {
             severity,
             commander,
             responders,
+            title_sensitive,
         } = &first.kind
         else {
             return None;
@@ -97,6 +100,7 @@ impl Incident {
             severity: *severity,
             commander: commander.clone(),
             responders: responders.clone(),
+            title_sensitive: title_sensitive.clone(),
             phase: Phase::Detected,
             opened_at: first.at,
             updated_at: first.at,
@@ -149,7 +153,9 @@ impl Incident {
             } => {
                 let mut changes = Vec::new();
                 if let Some(t) = title {
+                    // A title written since names no sensitive signal of its own.
                     self.title = t.clone();
+                    self.title_sensitive = None;
                     changes.push(format!("title \"{t}\""));
                 }
                 if let Some(s) = severity {

@@ -91,9 +91,10 @@ pub fn perform(book: &Book, config_dir: Option<&Path>, op: NbOp) -> Vec<NbMsg> {
             let mut out = vec![NbMsg::Listed(
                 incidents
                     .into_iter()
+                    // A title naming a sensitive signal is listed as its kind (no reader).
                     .map(|i| IncidentSummary {
+                        title: i.title_for(None).to_string(),
                         id: i.id,
-                        title: i.title,
                         severity: i.severity,
                         phase: i.phase,
                     })

@@ -28,6 +28,15 @@ pub struct Sensitive {
     pub also: Vec<Vec<String>>,
 }
 
+/// A title that names a sensitive signal: who may read it, and what others read.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SensitiveTitle {
+    /// What a reader who may not read the title reads (the signal's kind).
+    pub withheld: String,
+    #[serde(flatten)]
+    pub sensitive: Sensitive,
+}
+
 impl Sensitive {
     pub fn withheld(self) -> Sensitive {
         Sensitive {
@@ -66,6 +75,16 @@ impl Incident {
     /// the timeline line that names it.
     pub fn seen_by(&self, reader: Option<&str>) -> Incident {
         let mut out = self.clone();
+        // A title naming a sensitive signal: its kind, in the header and the opening line.
+        let title = self.title_for(reader);
+        if title != self.title {
+            for t in out.timeline.iter_mut() {
+                if t.source == "incident" && t.text.starts_with("Incident opened: ") {
+                    t.text = t.text.replacen(&self.title, title, 1);
+                }
+            }
+            out.title = title.to_string();
+        }
         let mut hidden = Vec::new();
         for e in out.evidence.iter_mut() {
             let Some(s) = &e.sensitive else { continue };
@@ -119,6 +138,16 @@ impl Incident {
     }
 }
 
+impl Incident {
+    /// The title as `reader` may read it (lists show it so, with no reader: the kind).
+    pub fn title_for(&self, reader: Option<&str>) -> &str {
+        match &self.title_sensitive {
+            Some(t) if !t.sensitive.allows(reader) => &t.withheld,
+            _ => &self.title,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -138,6 +167,7 @@ mod tests {
                 severity: Priority::P2,
                 commander: "a".into(),
                 responders: vec![],
+                title_sensitive: None,
             },
         );
         let pin = Entry::by(
@@ -200,6 +230,7 @@ mod tests {
                 severity: Priority::P2,
                 commander: "a".into(),
                 responders: vec![],
+                title_sensitive: None,
             },
         );
         let act = Entry::by(

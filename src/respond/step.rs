@@ -2,7 +2,9 @@
 //! whether it succeeded and what came back, and whether a failed change may still have been
 //! carried out.
 
-use crate::aws::errors::classify;
+use crate::aws::errors::{classify, Problem};
+use aws_smithy_runtime_api::client::dns::ResolveDnsError;
+use aws_smithy_runtime_api::client::result::ConnectorError;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_runtime_api::http::Response;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
@@ -34,15 +36,43 @@ pub(super) fn record(steps: &mut Vec<Step>, op: &str, parameters: Value, ok: boo
 }
 
 /// Whether a failed call may still have been carried out: its request may have reached AWS
-/// (a timeout, a connection cut, an unreadable answer, a server error). Only a refusal AWS
-/// answered (denied, invalid, throttled) or a request never built says nothing happened.
-fn may_have_happened<E>(e: &SdkError<E, Response>) -> bool {
+/// (a timeout after it was sent, a connection cut, an unreadable answer, a server error other
+/// than throttling). A refusal AWS answered (denied, invalid, throttled: `SlowDown`,
+/// `Throttling`… whatever its HTTP status), a request never built, and a connection never made
+/// (the name did not resolve, the connection was refused or timed out, the TLS handshake
+/// failed) say nothing happened.
+fn may_have_happened<E>(e: &SdkError<E, Response>, problem: &Problem) -> bool {
+    if matches!(problem, Problem::Throttled(_)) {
+        // Turned away before it was looked at (S3 answers SlowDown with a 503).
+        return false;
+    }
     match e {
         SdkError::TimeoutError(_) | SdkError::ResponseError(_) => true,
-        SdkError::DispatchFailure(d) => !d.is_user(),
+        SdkError::DispatchFailure(d) => !d.is_user() && !never_sent(d.as_connector_error()),
         SdkError::ServiceError(s) => s.raw().status().as_u16() >= 500,
         _ => false,
     }
+}
+
+/// A dispatch that failed while connecting: no byte of the request left. The SDK's HTTP
+/// client reports these as an I/O or timeout `ConnectorError` like any cut connection, so the
+/// cause is looked for in its source chain: hyper's client error of the connect phase (TCP
+/// connect, connect timeout, TLS handshake) or the resolver's error.
+fn never_sent(c: Option<&ConnectorError>) -> bool {
+    let mut next: Option<&(dyn std::error::Error + 'static)> = match c {
+        Some(c) => Some(c),
+        None => return false,
+    };
+    while let Some(e) = next {
+        if e.downcast_ref::<hyper_util::client::legacy::Error>()
+            .is_some_and(|h| h.is_connect())
+            || e.is::<ResolveDnsError>()
+        {
+            return true;
+        }
+        next = e.source();
+    }
+    false
 }
 
 /// Runs one SDK call and records it. `op` is `service:Operation` (the IAM permission).
@@ -85,8 +115,9 @@ where
             Ok(None)
         }
         Err(e) => {
-            let maybe = may_have_happened(&e);
-            let mut why = classify(&e, op).to_string();
+            let problem = classify(&e, op);
+            let maybe = may_have_happened(&e, &problem);
+            let mut why = problem.to_string();
             if maybe {
                 why.push_str(" (the request may have reached AWS: its outcome is unknown)");
             }
@@ -103,3 +134,7 @@ where
 pub fn fail(steps: &mut Vec<Step>, op: &str, why: impl Into<String>) {
     record(steps, op, Value::Null, false, why.into());
 }
+
+#[cfg(test)]
+#[path = "step_tests.rs"]
+mod tests;

@@ -12,6 +12,7 @@
 use super::out::Out;
 use super::seen::Seen;
 use crate::model::Signal;
+use crate::notebook::sensitive::SensitiveTitle;
 use crate::notebook::{Book, Priority};
 use crate::respond::plan::{plan, PlanCtx};
 use crate::respond::{Action, Target};
@@ -171,11 +172,18 @@ impl Actor {
         let gate = Gate::new(job.principal.as_deref());
         match action {
             "open-incident" => {
-                // The gate: a hidden signal's incident is titled by its kind.
+                // The gate: a hidden signal's incident is titled by its kind; a sensitive one
+                // the watch may see is titled in full for the readers its rules allow, and by
+                // its kind for every other reader of the journal, whoever opened it.
                 let title = format!("{rule}: {}", gate.title(s, Some(&job.route)));
+                let title_sensitive =
+                    Gate::sensitivity(Some(&job.route)).map(|sensitive| SensitiveTitle {
+                        withheld: format!("{rule}: {}", crate::safe_text::line(s.kind())),
+                        sensitive,
+                    });
                 let targets = job.route.targets.clone();
                 match super::seen::synced_write(|| {
-                    book.create(&title, Priority::P2, "airc watch", targets)
+                    book.create_titled(&title, title_sensitive, Priority::P2, "airc watch", targets)
                 }) {
                     Ok(i) => {
                         self.incidents.insert(s.id.to_string(), i.id.clone());

@@ -25,9 +25,12 @@ mod deliver;
 mod out;
 mod route;
 mod seen;
+mod seen_file;
 mod story;
 pub use out::Out;
 pub use seen::Seen;
+#[doc(hidden)]
+pub use story::story_views_so_far;
 
 /// How often what arrived is routed.
 pub const ROUTE_EVERY: Duration = Duration::from_millis(200);
@@ -70,6 +73,8 @@ struct Watcher {
     principal: Option<String>,
     /// Routes (version and rules) and stories already handled in this run.
     routed: HashSet<String>,
+    /// When each story was last judged by the story rules, and those due (`story`).
+    stories: story::Judged,
     actions: tokio::sync::mpsc::Sender<actions::Job>,
     /// Jobs handed to the actor and not finished.
     acting: usize,
@@ -209,7 +214,14 @@ fn start(source: &mut WatchSource) -> (UnboundedReceiver<Feed>, usize) {
 /// Runs until the source ends (`--once`) or forever; returns the exit code.
 pub async fn run(mut o: WatchOptions) -> Result<i32, String> {
     // Before any source starts: a dedup store that cannot be read stops the watch.
-    let seen = Arc::new(Mutex::new(Seen::load(&o.data_dir)?));
+    // A dry run reads it only, beside the real watch if one runs.
+    let seen = if o.dry_run {
+        Seen::read_only(&o.data_dir)?
+    } else {
+        // Off the runtime's workers: it may wait for another watch's lock.
+        seen::synced_write(|| Seen::load(&o.data_dir))?
+    };
+    let seen = Arc::new(Mutex::new(seen));
     let out = o.out.clone();
     for key in seen
         .lock()
@@ -259,6 +271,7 @@ pub async fn run(mut o: WatchOptions) -> Result<i32, String> {
         principal: None,
         store: Store::default(),
         routed: HashSet::new(),
+        stories: story::Judged::default(),
         actions: act_tx,
         acting: 0,
         failures: 0,
@@ -310,6 +323,9 @@ pub async fn run(mut o: WatchOptions) -> Result<i32, String> {
         for id in std::mem::take(&mut pending) {
             w.handle(&id).await;
         }
+        // Stories judged less often than their signals arrive (`story`): those due now, or
+        // all once the source has ended.
+        w.due_stories(source_done);
         // A watch runs for weeks: what is older than --retain leaves memory (the dedup store
         // on disk still knows it was handled).
         if let WatchSource::Live(opts) = &w.o.source {

@@ -6,20 +6,22 @@
 //! and those are delivered again — a notification twice, never an action). Actions are
 //! recorded twice, synced each time before going on: an `intent` before the action runs, and
 //! its outcome after. An intent found with no outcome on start is an action that may or may not
-//! have run: it is reported as "outcome unknown" and never run again by the watch.
+//! have run: it is reported as "outcome unknown" and never run again by the watch. The file (its
+//! lock, writer and compaction) is `seen_file`.
 
+use super::seen_file::{self, Job};
 use serde_json::json;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use tokio::sync::oneshot;
 
 #[derive(Debug, Clone)]
-struct Kept {
-    value: Option<String>,
+pub(super) struct Kept {
+    pub(super) value: Option<String>,
     /// Only an intent: the outcome was never recorded.
-    intent_only: bool,
+    pub(super) intent_only: bool,
     /// When it was last recorded.
-    at: Option<chrono::DateTime<chrono::Utc>>,
+    pub(super) at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// Deliveries and routed lines older than this are forgotten when the store is read (AWS
@@ -27,14 +29,13 @@ struct Kept {
 /// Automatic actions are never forgotten.
 pub const FORGET_AFTER_DAYS: i64 = 120;
 
-enum Job {
-    Line(
-        serde_json::Value,
-        Option<oneshot::Sender<Result<(), String>>>,
-    ),
-    /// Everything queued so far is synced: answer.
-    Flush(oneshot::Sender<Result<(), String>>),
-}
+/// In one run, memory is bounded the same way: every `PRUNE_EVERY` keys recorded, deliveries
+/// and routed lines older than `FORGET_AFTER_DAYS` are forgotten, and beyond `MAX_KEYS` of them
+/// the oldest go first, down to three quarters of it. What is forgotten is a delivery made
+/// that long ago: the same signal version routed again would be notified again (a
+/// notification twice, never an action: action keys are never forgotten).
+pub const MAX_KEYS: usize = 500_000;
+const PRUNE_EVERY: usize = 65_536;
 
 pub struct Seen {
     path: PathBuf,
@@ -42,109 +43,33 @@ pub struct Seen {
     /// Intents without an outcome when the store was read.
     unknown: Vec<String>,
     writer: std::sync::mpsc::Sender<Job>,
-}
-
-/// Appends every queued line, syncs once, answers everyone waiting; until the store is dropped.
-fn write_loop(path: PathBuf, rx: std::sync::mpsc::Receiver<Job>) {
-    use std::io::Write;
-    let mut file: Option<std::fs::File> = None;
-    while let Ok(first) = rx.recv() {
-        let mut jobs = vec![first];
-        while let Ok(more) = rx.try_recv() {
-            jobs.push(more);
-            if jobs.len() >= 4096 {
-                break;
-            }
-        }
-        let mut buf = Vec::new();
-        for j in &jobs {
-            if let Job::Line(v, _) = j {
-                if let Ok(mut l) = serde_json::to_vec(v) {
-                    l.push(b'\n');
-                    buf.extend_from_slice(&l);
-                }
-            }
-        }
-        let result = (|| -> std::io::Result<()> {
-            if buf.is_empty() && file.is_none() {
-                // Nothing written yet: nothing to sync (a dry run leaves no store behind).
-                return Ok(());
-            }
-            if file.is_none() {
-                let mut f = crate::private_files::append(&path)?;
-                // A crash mid-line left a torn last line: start on a fresh one.
-                let len = f.metadata()?.len();
-                if len > 0 {
-                    use std::io::{Read, Seek, SeekFrom};
-                    let mut last = [0u8; 1];
-                    f.seek(SeekFrom::Start(len - 1))?;
-                    f.read_exact(&mut last)?;
-                    if last[0] != b'\n' {
-                        f.write_all(b"\n")?;
-                    }
-                }
-                file = Some(f);
-            }
-            let Some(f) = file.as_mut() else {
-                return Ok(());
-            };
-            if !buf.is_empty() {
-                f.write_all(&buf)?;
-            }
-            f.sync_data()
-        })()
-        .map_err(|e| format!("{}: {e}", path.display()));
-        if let Err(e) = &result {
-            // Opened again next time (a full disk may clear).
-            file = None;
-            eprintln!(
-                "{}",
-                crate::safe_text::json(&json!({"event": "dedup_store_failed", "reason": e}))
-            );
-        }
-        for j in jobs {
-            match j {
-                Job::Line(_, Some(ack)) | Job::Flush(ack) => {
-                    let _ = ack.send(result.clone());
-                }
-                Job::Line(_, None) => {}
-            }
-        }
-    }
-}
-
-/// Rewrites the store with one line per key kept (forgotten and superseded lines gone), in
-/// place of the old one only once it is whole on disk.
-fn compact(path: &Path, keys: &HashMap<String, Kept>) -> Result<(), String> {
-    let mut buf = Vec::new();
-    let mut sorted: Vec<(&String, &Kept)> = keys.iter().collect();
-    sorted.sort_by(|a, b| a.1.at.cmp(&b.1.at).then(a.0.cmp(b.0)));
-    for (k, v) in sorted {
-        let mut line = json!({"key": k, "value": v.value, "at": v.at});
-        if v.intent_only {
-            line["state"] = json!("intent");
-        }
-        if let Ok(mut l) = serde_json::to_vec(&line) {
-            l.push(b'\n');
-            buf.extend_from_slice(&l);
-        }
-    }
-    let tmp = path.with_extension("jsonl.compacting");
-    crate::private_files::write(&tmp, &buf)
-        .and_then(|()| std::fs::rename(&tmp, path))
-        .map_err(|e| {
-            format!(
-                "the dedup store {} could not be compacted: {e}",
-                path.display()
-            )
-        })
+    /// Keys recorded since memory was last pruned, and the bound (`MAX_KEYS`; tests lower it).
+    since_prune: usize,
+    max_keys: usize,
 }
 
 impl Seen {
-    /// The store, or why it cannot be read. Only a missing file means "nothing handled yet":
-    /// a store that exists but cannot be read would send every signal again.
+    /// The store, or why it cannot be read, for this process only (`seen_file::lock`: a
+    /// second watch on the data dir waits, then refuses). Only a missing file means "nothing
+    /// handled yet": a store that exists but cannot be read would send every signal again.
     pub fn load(data_dir: &Path) -> Result<Seen, String> {
+        Seen::open(data_dir, Some(seen_file::LOCK_WAIT))
+    }
+
+    /// The store as it is, for a dry run: no lock taken (the real watch may be running),
+    /// nothing compacted or written.
+    pub fn read_only(data_dir: &Path) -> Result<Seen, String> {
+        Seen::open(data_dir, None)
+    }
+
+    /// `lock_wait`: how long to wait for another watch's lock; `None`: read only.
+    fn open(data_dir: &Path, lock_wait: Option<std::time::Duration>) -> Result<Seen, String> {
         let path = data_dir.join("watch-seen.jsonl");
+        // Taken before the store is read: what is read is what no one else is writing.
+        let lock = match lock_wait {
+            Some(wait) => Some(seen_file::lock(data_dir, wait)?),
+            None => None,
+        };
         let mut keys: HashMap<String, Kept> = HashMap::new();
         let text = match std::fs::read(&path) {
             Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
@@ -190,8 +115,8 @@ impl Seen {
         drop(text);
         let horizon = chrono::Utc::now() - chrono::Duration::days(FORGET_AFTER_DAYS);
         keys.retain(|k, v| k.starts_with("action ") || v.at.is_none_or(|at| at >= horizon));
-        if lines > 10_000 && lines > 2 * keys.len() {
-            compact(&path, &keys)?;
+        if lock.is_some() && lines > 10_000 && lines > 2 * keys.len() {
+            seen_file::compact_or_say(&path, &keys);
         }
         let mut unknown: Vec<String> = keys
             .iter()
@@ -203,14 +128,42 @@ impl Seen {
         let p = path.clone();
         std::thread::Builder::new()
             .name("watch-seen".into())
-            .spawn(move || write_loop(p, rx))
+            .spawn(move || seen_file::write_loop(p, rx, lock))
             .map_err(|e| format!("cannot start the dedup store's writer: {e}"))?;
         Ok(Seen {
             path,
             keys,
             unknown,
             writer,
+            since_prune: 0,
+            max_keys: MAX_KEYS,
         })
+    }
+
+    /// Forgets, in memory, old deliveries and routed lines, and the oldest of them beyond
+    /// `max_keys` (`MAX_KEYS`); actions never.
+    fn prune(&mut self) {
+        self.since_prune = 0;
+        let horizon = chrono::Utc::now() - chrono::Duration::days(FORGET_AFTER_DAYS);
+        self.keys
+            .retain(|k, v| k.starts_with("action ") || v.at.is_none_or(|at| at >= horizon));
+        let mut others: Vec<(Option<chrono::DateTime<chrono::Utc>>, &String)> = self
+            .keys
+            .iter()
+            .filter(|(k, _)| !k.starts_with("action "))
+            .map(|(k, v)| (v.at, k))
+            .collect();
+        if others.len() <= self.max_keys {
+            return;
+        }
+        others.sort();
+        let drop: Vec<String> = others[..others.len() - self.max_keys * 3 / 4]
+            .iter()
+            .map(|(_, k)| (*k).clone())
+            .collect();
+        for k in drop {
+            self.keys.remove(&k);
+        }
     }
 
     pub fn path(&self) -> &Path {
@@ -232,6 +185,10 @@ impl Seen {
     }
 
     fn send(&mut self, k: String, value: Option<String>, state: Option<&str>, ack: bool) -> Wait {
+        self.since_prune += 1;
+        if self.since_prune >= PRUNE_EVERY.min(self.max_keys / 4).max(1) {
+            self.prune();
+        }
         let mut line = json!({"key": k, "value": value, "at": chrono::Utc::now()});
         if let Some(s) = state {
             line["state"] = json!(s);
@@ -314,77 +271,5 @@ impl Wait {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[tokio::test]
-    async fn only_a_missing_store_means_nothing_handled_and_intents_without_outcome_are_known() {
-        let d = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-        let mut seen = Seen::load(d.path()).unwrap_or_else(|e| panic!("{e}"));
-        seen.record("deliver x a@1".into(), None);
-        seen.intent("action r open-incident a".into())
-            .done()
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        seen.outcome(
-            "action r open-incident a".into(),
-            Some("IR-1".into()),
-            "done",
-        )
-        .done()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-        seen.intent("action r snapshot a".into())
-            .done()
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        seen.flush().done().await.unwrap_or_else(|e| panic!("{e}"));
-        let again = Seen::load(d.path()).unwrap_or_else(|e| panic!("{e}"));
-        assert!(again.contains("deliver x a@1"));
-        assert_eq!(again.value("action r open-incident a"), Some("IR-1"));
-        assert_eq!(again.unknown_outcomes(), ["action r snapshot a"]);
-        assert!(again.contains("action r snapshot a"), "never run again");
-        // A store that exists and cannot be read stops the watch instead of resending all.
-        let other = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-        std::fs::create_dir(other.path().join("watch-seen.jsonl"))
-            .unwrap_or_else(|e| panic!("{e}"));
-        let err = Seen::load(other.path()).err().unwrap_or_default();
-        assert!(
-            err.contains("cannot be read") && err.contains("delivered again"),
-            "{err}"
-        );
-    }
-
-    /// Fails on the session-17 main (a review): every key stayed for ever, and the file grew
-    /// by every line; old deliveries are forgotten now, actions never, and a store mostly of
-    /// forgotten or superseded lines is rewritten.
-    #[tokio::test]
-    async fn old_deliveries_are_forgotten_actions_never_and_the_file_is_compacted() {
-        let d = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-        let old = chrono::Utc::now() - chrono::Duration::days(FORGET_AFTER_DAYS + 1);
-        let mut text = String::new();
-        for i in 0..12_000 {
-            text.push_str(&format!(
-                "{}\n",
-                json!({"key": format!("deliver n s{i}@1"), "value": null, "at": old})
-            ));
-        }
-        text.push_str(&format!(
-            "{}\n",
-            json!({"key": "action r snapshot old", "value": null, "at": old})
-        ));
-        text.push_str(&format!(
-            "{}\n",
-            json!({"key": "deliver n new@1", "value": null, "at": chrono::Utc::now()})
-        ));
-        let path = d.path().join("watch-seen.jsonl");
-        std::fs::write(&path, &text).unwrap_or_else(|e| panic!("{e}"));
-        let seen = Seen::load(d.path()).unwrap_or_else(|e| panic!("{e}"));
-        assert!(!seen.contains("deliver n s1@1"));
-        assert!(seen.contains("action r snapshot old") && seen.contains("deliver n new@1"));
-        let after = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(after.lines().count(), 2, "{after}");
-        let again = Seen::load(d.path()).unwrap_or_else(|e| panic!("{e}"));
-        assert!(again.contains("action r snapshot old") && again.contains("deliver n new@1"));
-    }
-}
+#[path = "seen_tests.rs"]
+mod tests;

@@ -1,14 +1,80 @@
 //! Story rules in `airc watch`: when a new signal makes its attack story meet a rule's
 //! `story_score` or `story_tactics`, the story is sent to the rule's targets once (per story,
 //! rule and notifier, remembered in the dedup store across restarts), as one `story` line.
+//!
+//! Judging a story costs a pass over its members (the gate asks the rules about each, and the
+//! story is summed up as seen): done for every signal, a story of thousands of members fed one
+//! signal at a time was quadratic. The cheap checks come first (the signal is in a story, it
+//! is not hidden), and a story is judged at most once per `STORY_EVERY`: a signal arriving
+//! sooner marks its story due, judged on the first turn after that (and at once when the
+//! source has ended), with the newest signal that marked it.
 
 use super::Watcher;
 use crate::notify::Message;
 use serde_json::json;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// How often one story is judged at most.
+pub const STORY_EVERY: Duration = Duration::from_secs(1);
+/// Stories remembered (when each was judged, which are due) before starting again empty.
+const STORIES_MAX: usize = 100_000;
+
+/// Stories judged (each one pass over its members) in this process: what bounds the cost.
+static STORY_VIEWS: AtomicUsize = AtomicUsize::new(0);
+
+/// How many times a story was judged so far (tests measure the cost with it).
+#[doc(hidden)]
+pub fn story_views_so_far() -> usize {
+    STORY_VIEWS.load(Ordering::Relaxed)
+}
+
+/// When each story was last judged, and the stories due (their newest signal's id).
+#[derive(Default)]
+pub(super) struct Judged {
+    at: HashMap<String, Instant>,
+    due: HashMap<String, String>,
+}
 
 impl Watcher {
+    /// Judges the due stories whose `STORY_EVERY` has passed, or all of them (`all`: the
+    /// source has ended).
+    pub(super) fn due_stories(&mut self, all: bool) {
+        if self.stories.due.is_empty() {
+            return;
+        }
+        let now = Instant::now();
+        let ready: Vec<String> = self
+            .stories
+            .due
+            .iter()
+            .filter(|(story, _)| {
+                all || self
+                    .stories
+                    .at
+                    .get(*story)
+                    .is_none_or(|t| now.duration_since(*t) >= STORY_EVERY)
+            })
+            .map(|(_, signal)| signal.clone())
+            .collect();
+        for id in ready {
+            if let Some(s) = self.store.get(&id).map(|s| self.store.detached(s)) {
+                self.story_now(&s, true);
+            }
+        }
+        if all {
+            self.stories.due.clear();
+        }
+    }
+
     pub(super) fn story(&mut self, s: &crate::model::Signal) {
+        self.story_now(s, false);
+    }
+
+    /// `due`: judged now whatever the time (the turn that found it due).
+    fn story_now(&mut self, s: &crate::model::Signal, due: bool) {
         let Some(pos) = self.store.position_of(&s.id) else {
             return;
         };
@@ -30,6 +96,34 @@ impl Watcher {
         if is_hidden(s) {
             return;
         }
+        // At most once per STORY_EVERY: sooner, the story is due (with this, its newest
+        // signal) and judged on a later turn.
+        let now = Instant::now();
+        let judged = &mut self.stories;
+        let recent = judged
+            .at
+            .get(&story.id)
+            .is_some_and(|t| now.duration_since(*t) < STORY_EVERY);
+        if recent && !due {
+            if judged.due.len() >= STORIES_MAX {
+                judged.due.clear();
+            }
+            judged.due.insert(story.id.clone(), s.id.to_string());
+            return;
+        }
+        if judged.at.len() >= STORIES_MAX {
+            judged.at.clear();
+        }
+        judged.at.insert(story.id.clone(), now);
+        judged.due.remove(&story.id);
+        STORY_VIEWS.fetch_add(1, Ordering::Relaxed);
+        let rules = &self.o.rules;
+        let store = &self.store;
+        let is_hidden = |x: &crate::model::Signal| {
+            rules
+                .route(x, store.entities_of(x))
+                .is_some_and(|r| !r.allows(principal.as_deref()))
+        };
         let (seen_story, steps) = store.story_view_at(&story, pos as u32, is_hidden);
         if steps.is_empty() {
             return;
