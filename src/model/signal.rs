@@ -124,6 +124,9 @@ pub struct Rare {
     /// The signal's entities until a store takes them (`Signal::own_entities`): here, not in
     /// the signal itself, because a held signal has none of its own (8 bytes a signal).
     pub entities: thin_vec::ThinVec<Entity>,
+    /// When the Security Hub copy whose workflow a service's finding shows was updated (epoch
+    /// milliseconds, 0: none merged): an older copy arriving later does not undo a newer one.
+    pub hub_updated: i64,
 }
 
 impl Rare {

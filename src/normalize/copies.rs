@@ -17,6 +17,9 @@ pub enum Keep {
 pub fn are_copies(held: &Signal, arriving: &Signal) -> bool {
     held.source != arriving.source
         && (held.source == Source::SecurityHub || arriving.source == Source::SecurityHub)
+        // Of one account: a finding of another account is never the same finding, whatever
+        // its id says.
+        && held.account() == arriving.account()
 }
 
 /// Which copy to keep: between copies from one source, the later update (as before); between
@@ -33,6 +36,7 @@ pub fn choose(held: Signal, arriving: Signal) -> Keep {
             && held.workflow().is_some()
         {
             out.facets_mut().workflow = held.facets.workflow.clone();
+            out.rare_mut().hub_updated = held.rare.as_ref().map_or(0, |r| r.hub_updated);
             for e in held.own_entities().unwrap_or_default() {
                 out.add_entity(e.clone());
             }
@@ -45,6 +49,13 @@ pub fn choose(held: Signal, arriving: Signal) -> Keep {
     };
     // A native copy older than the one held changes nothing but the workflow it brings.
     let mut out = native;
+    // Copies arrive in any order (an aggregation region and the finding's own, files and the
+    // API): a Security Hub copy older than the one merged brings nothing.
+    let hub_at = hub.updated().map_or(0, |t| t.timestamp_millis());
+    let merged_at = out.rare.as_ref().map_or(0, |r| r.hub_updated);
+    if hub_is_new && merged_at > hub_at {
+        return Keep::Held;
+    }
     let workflow = hub.workflow().map(crate::model::Text::from);
     if hub_is_new
         && out.facets.workflow == workflow
@@ -58,6 +69,9 @@ pub fn choose(held: Signal, arriving: Signal) -> Keep {
     }
     if out.facets.workflow != workflow {
         out.facets_mut().workflow = workflow;
+    }
+    if hub_at > merged_at {
+        out.rare_mut().hub_updated = hub_at;
     }
     for e in hub.own_entities().unwrap_or_default() {
         out.add_entity(e.clone());
@@ -81,10 +95,14 @@ mod tests {
     }
 
     fn hub(workflow: &str) -> Signal {
+        hub_at(workflow, "2026-01-01T00:05:00Z")
+    }
+
+    fn hub_at(workflow: &str, updated: &str) -> Signal {
         let f = json!({"SchemaVersion": "2018-10-08",
             "Id": "arn:aws:guardduty:us-east-1:111122223333:detector/d1/finding/f00d",
             "ProductArn": "arn:aws:securityhub:us-east-1::product/aws/guardduty", "AwsAccountId": "111122223333",
-            "Types": ["TTPs/Discovery/Recon:EC2-PortProbeUnprotectedPort"], "UpdatedAt": "2026-01-01T00:05:00Z",
+            "Types": ["TTPs/Discovery/Recon:EC2-PortProbeUnprotectedPort"], "UpdatedAt": updated,
             "Severity": {"Label": "LOW", "Normalized": 20}, "Title": "Unprotected port", "Description": "Probed.",
             "Resources": [{"Type": "AwsEc2Instance", "Id": "arn:aws:ec2:us-east-1:111122223333:instance/i-0c0ffee0c0ffee001"},
                           {"Type": "AwsEc2SecurityGroup", "Id": "arn:aws:ec2:us-east-1:111122223333:security-group/sg-0badc0ffee0000001"}],
@@ -144,6 +162,33 @@ mod tests {
             (Some("RESOLVED"), Some(2))
         );
         assert!(!d.severity_reason().contains("archived"));
+    }
+
+    /// Fails on 4ff62b5 (hostile review of issue 34): the last Security Hub copy to arrive
+    /// set the workflow, an older one undoing a newer one.
+    #[test]
+    fn an_older_security_hub_copy_does_not_undo_a_newer_workflow() {
+        for order in [true, false] {
+            let newer = hub_at("RESOLVED", "2026-01-05T00:00:00Z");
+            let older = hub_at("NEW", "2026-01-02T00:00:00Z");
+            let (first, second) = if order {
+                (newer, older)
+            } else {
+                (older, newer)
+            };
+            let s = replaced(choose(native("2026-01-01T00:00:00Z", false), first));
+            let s = match choose(s.clone(), second) {
+                Keep::Replace(x) => x,
+                Keep::Held => s,
+            };
+            assert_eq!(s.workflow(), Some("RESOLVED"), "order {order}");
+            // GuardDuty's own update keeps it, and an older copy after that still changes nothing.
+            let s = replaced(choose(s, native("2026-01-06T00:00:00Z", false)));
+            assert!(matches!(
+                choose(s.clone(), hub_at("NEW", "2026-01-03T00:00:00Z")),
+                Keep::Held
+            ));
+        }
     }
 
     #[test]

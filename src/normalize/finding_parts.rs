@@ -234,7 +234,10 @@ pub fn time_at(v: &Value, keys: &[&[&str]]) -> Option<DateTime<Utc>> {
 /// Products by the name Security Hub gives them in `ProductArn` (`…:product/aws/guardduty`).
 pub fn product_of(product_arn: Option<&str>, name: Option<&str>) -> Option<String> {
     let tail = product_arn
-        .and_then(|a| a.split_once(":product/"))
+        .and_then(|a| {
+            a.split_once(":product/")
+                .or_else(|| a.split_once(":productv2/"))
+        })
         .map(|(_, t)| t);
     let canonical = match tail {
         Some("aws/guardduty") => "guardduty",
@@ -247,10 +250,23 @@ pub fn product_of(product_arn: Option<&str>, name: Option<&str>) -> Option<Strin
         Some("aws/firewall-manager") => "firewallmanager",
         Some("aws/ssm-patch-manager") => "patchmanager",
         _ => {
-            return name
+            let named = name
                 .map(|n| n.trim().to_ascii_lowercase())
-                .filter(|n| !n.is_empty())
-                .or_else(|| tail.map(|t| t.rsplit('/').next().unwrap_or(t).to_string()))
+                .filter(|n| !n.is_empty());
+            let last = tail.map(|t| t.rsplit('/').next().unwrap_or(t).to_string());
+            // A partner's or an account's own product ARN names its product; a ProductName it
+            // chose ("GuardDuty") never makes it an AWS service's finding (whose copy would then
+            // merge into, and speak for, the service's own row).
+            let aws_service = |n: &str| {
+                matches!(
+                    product_named(n).as_str(),
+                    "guardduty" | "macie" | "inspector" | "accessanalyzer" | "securityhub"
+                )
+            };
+            return match (named, tail) {
+                (Some(n), Some(_)) if aws_service(&n) => last,
+                (named, _) => named.or(last),
+            };
         }
     };
     Some(canonical.to_string())
@@ -362,6 +378,23 @@ mod tests {
             )
             .as_deref(),
             Some("acme scanner")
+        );
+        // A custom product calling itself GuardDuty is not GuardDuty.
+        assert_eq!(
+            product_of(
+                Some("arn:aws:securityhub:us-east-1:999988887777:product/999988887777/default"),
+                Some("GuardDuty")
+            )
+            .as_deref(),
+            Some("default")
+        );
+        assert_eq!(
+            product_of(
+                Some("arn:aws:securityhub:us-east-1::productv2/aws/guardduty"),
+                Some("GuardDuty")
+            )
+            .as_deref(),
+            Some("guardduty")
         );
         assert_eq!(severity_normalized(70.0), Severity::High);
         assert_eq!(severity_word("informational"), Some(Severity::Info));

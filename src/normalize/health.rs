@@ -302,6 +302,7 @@ pub fn from_parts(parts: &Value, catalog: Option<&Catalog>) -> Result<Signal, su
             entities_more: 0,
             detections: thin_vec::ThinVec::new(),
             entities: entities.into(),
+            hub_updated: 0,
         }
         .boxed(),
         severity,

@@ -12,7 +12,12 @@ impl Store {
     pub(super) fn insert_again(&mut self, i: usize, s: Signal) -> Insert {
         let held = &self.signals[i];
         let newer = s.updated().is_some() && s.updated() > held.updated();
-        let keep = if are_copies(held, &s) || (newer && held.workflow().is_some()) {
+        // One id from two sources of two accounts is no copy and no update: a record that
+        // claims another account's finding id never replaces or speaks for that finding.
+        let foreign = held.source != s.source && held.account() != s.account();
+        let keep = if foreign {
+            Keep::Held
+        } else if are_copies(held, &s) || (newer && held.workflow().is_some()) {
             choose(self.detached(held), s)
         } else if newer {
             Keep::Replace(s)
