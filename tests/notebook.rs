@@ -77,6 +77,7 @@ fn scripted() -> Incident {
             34,
             EntryKind::Affected {
                 entity: Entity::new(EntityKind::AccessKey, "AKIA4EXAMPLELEAKED01"),
+                sensitive: None,
             },
         ),
         e(

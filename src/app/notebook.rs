@@ -63,7 +63,10 @@ fn pin(state: &mut State) -> Vec<Effect> {
     }
     if state.view.focus == PaneId::Entities {
         return match state.selected_entity().cloned() {
-            Some(entity) => append(state, EntryKind::Affected { entity }),
+            Some(entity) => {
+                let sensitive = super::routing::entity_sensitivity(state, &entity);
+                append(state, EntryKind::Affected { entity, sensitive })
+            }
             None => Vec::new(),
         };
     }
@@ -186,7 +189,9 @@ pub fn on_result(state: &mut State, msg: NbMsg) -> Vec<Effect> {
                     format!(
                         "incident {} · {}",
                         inc.id,
-                        crate::safe_text::line(&inc.title)
+                        crate::safe_text::line(
+                            inc.title_for(super::routing::principal(state).as_deref())
+                        )
                     ),
                     false,
                 );
@@ -208,7 +213,7 @@ pub fn on_result(state: &mut State, msg: NbMsg) -> Vec<Effect> {
                 EntryKind::Pinned { title, .. } => {
                     format!("pinned: {}", crate::safe_text::line(title))
                 }
-                EntryKind::Affected { entity } => format!("affected: {entity}"),
+                EntryKind::Affected { entity, .. } => format!("affected: {entity}"),
                 EntryKind::Phase { phase } => format!("phase: {}", phase.label()),
                 _ => "saved".to_string(),
             };

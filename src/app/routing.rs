@@ -32,26 +32,24 @@ pub fn principal(state: &State) -> Option<String> {
 }
 
 /// Who may read the journal entry of an action on `e` when no signal is its origin (the
-/// Entities pane): the readers every sensitive signal naming `e` allows (an action on what
-/// only a sensitive signal told is as sensitive as that signal).
+/// Entities pane), or of `e` pinned as affected: when only sensitive signals name it (the
+/// entity, with its account), the readers every one of them allows — what only a sensitive
+/// signal told is as sensitive as that signal; an entity a signal that is not sensitive names
+/// too is known to every reader already.
 pub fn entity_sensitivity(
     state: &State,
     e: &crate::model::Entity,
 ) -> Option<crate::notebook::sensitive::Sensitive> {
     let store = &state.view.store;
     let mut out: Option<crate::notebook::sensitive::Sensitive> = None;
-    for (id, r) in state.session.routes.iter().filter(|(_, r)| r.sensitive) {
-        let Some(s) = store.get(id) else { continue };
-        if !store
-            .entities_of(s)
-            .into_iter()
-            .any(|x| x.kind == e.kind && x.id == e.id)
-        {
-            continue;
-        }
-        match &mut out {
-            None => out = crate::rules::gate::Gate::sensitivity(Some(r)),
-            Some(o) => o.also_allow(&r.rules, &r.allow),
+    for s in store.touching(e) {
+        let route = s.id.with_str(|id| state.session.routes.get(id));
+        match route.filter(|r| r.sensitive) {
+            None => return None,
+            Some(r) => match &mut out {
+                None => out = crate::rules::gate::Gate::sensitivity(Some(r)),
+                Some(o) => o.also_allow(&r.rules, &r.allow),
+            },
         }
     }
     out

@@ -307,7 +307,10 @@ fn incident(state: &State, story: &Story, steps: &[StepRow]) -> Vec<Effect> {
         .chain(&story.resources)
         .chain(&story.ips)
     {
-        entries.push(by(EntryKind::Affected { entity: e.clone() }));
+        entries.push(by(EntryKind::Affected {
+            entity: e.clone(),
+            sensitive: None,
+        }));
     }
     fx.push(Effect::Notebook(NbOp::CreateWith {
         title: crate::safe_text::line(&title).into_owned(),

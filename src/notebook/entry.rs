@@ -198,6 +198,9 @@ pub enum EntryKind {
     },
     Affected {
         entity: Entity,
+        /// Only sensitive signals name it: who may read it (`Incident::seen_by`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sensitive: Option<super::sensitive::Sensitive>,
     },
     Action {
         action: String,

@@ -70,6 +70,8 @@ pub struct Incident {
     pub timeline: Vec<TimelineItem>,
     pub evidence: Vec<Evidence>,
     pub affected: Vec<Entity>,
+    /// The affected entities only sensitive signals name, with who may read them.
+    pub affected_sensitive: Vec<(Entity, super::sensitive::Sensitive)>,
     pub actions: Vec<ActionTaken>,
     pub sections: BTreeMap<Section, String>,
     /// Entries folded.
@@ -108,6 +110,7 @@ impl Incident {
             timeline: Vec::new(),
             evidence: Vec::new(),
             affected: Vec::new(),
+            affected_sensitive: Vec::new(),
             actions: Vec::new(),
             sections: BTreeMap::new(),
             entries: 0,
@@ -252,9 +255,12 @@ impl Incident {
                     sensitive: sensitive.clone(),
                 });
             }
-            EntryKind::Affected { entity } => {
+            EntryKind::Affected { entity, sensitive } => {
                 if !self.affected.contains(entity) {
                     self.affected.push(entity.clone());
+                    if let Some(s) = sensitive {
+                        self.affected_sensitive.push((entity.clone(), s.clone()));
+                    }
                     self.log(e, format!("Affected: {entity}"), "incident");
                 }
             }

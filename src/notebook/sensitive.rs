@@ -31,8 +31,9 @@ pub struct Sensitive {
 /// A title that names a sensitive signal: who may read it, and what others read.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SensitiveTitle {
-    /// What a reader who may not read the title reads (the signal's kind).
-    pub withheld: String,
+    /// What a reader who may not read the title reads (the signal's kind). Not `withheld`:
+    /// the flattened `Sensitive` writes a `withheld` of its own.
+    pub title_withheld: String,
     #[serde(flatten)]
     pub sensitive: Sensitive,
 }
@@ -85,6 +86,20 @@ impl Incident {
             }
             out.title = title.to_string();
         }
+        // Affected entities only sensitive signals name: gone, and their lines say so.
+        for (entity, s) in &self.affected_sensitive {
+            if s.allows(reader) {
+                continue;
+            }
+            out.affected.retain(|x| x != entity);
+            let line = format!("Affected: {entity}");
+            for t in out.timeline.iter_mut() {
+                if t.source == "incident" && t.text == line {
+                    t.text = format!("Affected: an entity of a sensitive signal ({WITHHELD})");
+                }
+            }
+        }
+        out.affected_sensitive.clear();
         let mut hidden = Vec::new();
         for e in out.evidence.iter_mut() {
             let Some(s) = &e.sensitive else { continue };
@@ -142,7 +157,7 @@ impl Incident {
     /// The title as `reader` may read it (lists show it so, with no reader: the kind).
     pub fn title_for(&self, reader: Option<&str>) -> &str {
         match &self.title_sensitive {
-            Some(t) if !t.sensitive.allows(reader) => &t.withheld,
+            Some(t) if !t.sensitive.allows(reader) => &t.title_withheld,
             _ => &self.title,
         }
     }
@@ -152,6 +167,47 @@ impl Incident {
 mod tests {
     use super::*;
     use crate::notebook::entry::{Entry, EntryKind, Priority};
+
+    /// Fails on c0ea7d3 (third review): an entity pinned as affected that only a sensitive
+    /// signal names was shown to every reader (`incident show`, exports).
+    #[test]
+    fn an_affected_entity_only_a_sensitive_signal_names_is_withheld() {
+        let at = chrono::Utc::now();
+        let open = Entry::by(
+            at,
+            "a",
+            EntryKind::Opened {
+                id: "IR-2".into(),
+                title: "t".into(),
+                severity: Priority::P2,
+                commander: "a".into(),
+                responders: vec![],
+                title_sensitive: None,
+            },
+        );
+        let key =
+            crate::model::Entity::new(crate::model::EntityKind::AccessKey, "AKIASECRETSECRET002");
+        let affected = Entry::by(
+            at,
+            "security@host",
+            EntryKind::Affected {
+                entity: key.clone(),
+                sensitive: Some(Sensitive {
+                    rules: vec!["creds".into()],
+                    allow: vec!["arn:aws:iam::111122223333:role/Security*".into()],
+                    withheld: false,
+                    also: Vec::new(),
+                }),
+            },
+        );
+        let inc = Incident::fold(&[open, affected]).unwrap_or_else(|| panic!("fold"));
+        let allowed = inc.seen_by(Some("arn:aws:iam::111122223333:role/SecurityOncall"));
+        assert_eq!(allowed.affected, vec![key]);
+        let seen = inc.seen_by(None);
+        let all = format!("{:?}", (&seen.affected, &seen.timeline));
+        assert!(!all.contains("AKIASECRET"), "{all}");
+        assert!(seen.affected.is_empty());
+    }
 
     /// Fails on the session-16 main: what an allowed principal pinned was shown in full to
     /// every later reader.

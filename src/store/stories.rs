@@ -156,7 +156,8 @@ impl Store {
         let part = if shown.len() == total {
             vec![0; shown.len()]
         } else {
-            self.components(&shown)
+            let positions: Vec<u32> = shown.iter().map(|st| st.pos).collect();
+            self.stories.parts(&positions)
         };
         let parts = part.iter().max().map_or(0, |m| m + 1);
         (0..parts)
@@ -167,39 +168,6 @@ impl Store {
                     .filter(|(_, q)| **q == p)
                     .map(|(st, _)| st.clone());
                 self.view_of(story, steps)
-            })
-            .collect()
-    }
-
-    /// The part each step is in (numbered in order of their first step): steps sharing an
-    /// entity are in one part.
-    fn components(&self, steps: &[Step]) -> Vec<usize> {
-        // Union-find over step indices, joined through the first step seen with each entity.
-        fn find(parent: &mut [usize], mut i: usize) -> usize {
-            while parent[i] != i {
-                parent[i] = parent[parent[i]];
-                i = parent[i];
-            }
-            i
-        }
-        let mut parent: Vec<usize> = (0..steps.len()).collect();
-        let mut first: std::collections::HashMap<&crate::model::Entity, usize> =
-            std::collections::HashMap::new();
-        for (i, st) in steps.iter().enumerate() {
-            for e in self.entities_at(st.pos as usize) {
-                let j = *first.entry(e).or_insert(i);
-                let (a, b) = (find(&mut parent, i), find(&mut parent, j));
-                if a != b {
-                    parent[a.max(b)] = a.min(b);
-                }
-            }
-        }
-        let mut number: std::collections::HashMap<usize, usize> = Default::default();
-        (0..steps.len())
-            .map(|i| {
-                let root = find(&mut parent, i);
-                let next = number.len();
-                *number.entry(root).or_insert(next)
             })
             .collect()
     }

@@ -234,17 +234,25 @@ fn story_store(records: Vec<serde_json::Value>) -> super::Store {
 }
 
 fn finding(id: &str, key: &str, ip: &str) -> serde_json::Value {
+    finding_of(id, key, "u", ip, "00:00")
+}
+
+fn finding_of(id: &str, key: &str, user: &str, ip: &str, at: &str) -> serde_json::Value {
     serde_json::json!({"schemaVersion":"2.0","id":id,"type":"UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS",
         "arn":format!("arn:aws:guardduty:us-east-1:111122223333:detector/d/finding/{id}"),"severity":9,
-        "accountId":"111122223333","region":"us-east-1","createdAt":"2026-11-28T00:00:00Z",
-        "updatedAt":"2026-11-28T00:00:00Z","title":"t","description":"d",
-        "resource":{"resourceType":"AccessKey","accessKeyDetails":{"accessKeyId":key,"userName":"u","userType":"IAMUser"}},
+        "accountId":"111122223333","region":"us-east-1","createdAt":format!("2026-11-28T{at}:00Z"),
+        "updatedAt":format!("2026-11-28T{at}:00Z"),"title":"t","description":"d",
+        "resource":{"resourceType":"AccessKey","accessKeyDetails":{"accessKeyId":key,"userName":user,"userType":"IAMUser"}},
         "service":{"action":{"actionType":"AWS_API_CALL","awsApiCallAction":{"api":"ListBuckets",
             "remoteIpDetails":{"ipAddressV4":ip}}}}})
 }
 
 fn call(id: &str, minute: u32, name: &str, user: &str, key: &str, ip: &str) -> serde_json::Value {
-    serde_json::json!({"eventVersion":"1.08","eventID":id,"eventTime":format!("2026-11-28T00:{minute:02}:00Z"),
+    call_at(id, &format!("00:{minute:02}"), name, user, key, ip)
+}
+
+fn call_at(id: &str, at: &str, name: &str, user: &str, key: &str, ip: &str) -> serde_json::Value {
+    serde_json::json!({"eventVersion":"1.08","eventID":id,"eventTime":format!("2026-11-28T{at}:00Z"),
         "eventSource":"iam.amazonaws.com","eventName":name,"awsRegion":"us-east-1",
         "recipientAccountId":"111122223333","sourceIPAddress":ip,
         "userIdentity":{"type":"IAMUser","accountId":"111122223333","userName":user,"accessKeyId":key}})
@@ -364,4 +372,88 @@ fn visible_steps_joined_only_through_a_hidden_signal_are_separate_parts() {
     assert_eq!(all.len(), 3);
     let (_, none) = store.story_view_at(full, pos("hid3"), hidden);
     assert!(none.is_empty(), "the hidden signal is in no part");
+}
+
+/// Fails on c0ea7d3 (third review): parts were joined through any shared entity at any
+/// distance in time, so two calls of one key three hours apart (the gap is two), or two keys
+/// sharing only a private address, stayed one story when a hidden signal sat between them.
+#[test]
+fn parts_are_joined_by_the_story_rule_not_by_any_shared_entity() {
+    let hidden = |s: &crate::model::Signal| s.source == crate::model::Source::GuardDuty;
+    let cases = [
+        // One key, three hours apart, a hidden finding on it in between.
+        vec![
+            call_at(
+                "g-1",
+                "00:00",
+                "CreateUser",
+                "u5",
+                "AKIASTORYSTORY000005",
+                "10.0.0.5",
+            ),
+            finding_of(
+                "hid5",
+                "AKIASTORYSTORY000005",
+                "u5",
+                "198.51.100.50",
+                "01:30",
+            ),
+            call_at(
+                "g-2",
+                "03:00",
+                "CreateAccessKey",
+                "u5",
+                "AKIASTORYSTORY000005",
+                "10.0.0.5",
+            ),
+        ],
+        // Two keys sharing only a private address; the hidden finding names both principals.
+        vec![
+            call_at(
+                "p-1",
+                "00:01",
+                "CreateUser",
+                "u6",
+                "AKIASTORYSTORY000006",
+                "10.0.0.6",
+            ),
+            finding_of(
+                "hid6",
+                "AKIASTORYSTORY000006",
+                "w6",
+                "198.51.100.60",
+                "00:02",
+            ),
+            call_at(
+                "p-2",
+                "00:03",
+                "CreateAccessKey",
+                "w6",
+                "AKIASTORYSTORY000007",
+                "10.0.0.6",
+            ),
+        ],
+    ];
+    for records in cases {
+        let store = story_store(records);
+        let stories = store.stories();
+        let full = stories
+            .iter()
+            .find(|s| s.signals == 3)
+            .unwrap_or_else(|| panic!("one story of three: {stories:?}"));
+        let calls: Vec<u32> = store
+            .signals()
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| !hidden(s))
+            .map(|(i, _)| i as u32)
+            .collect();
+        assert_eq!(calls.len(), 2);
+        for pos in calls {
+            let (seen, steps) = store.story_view_at(full, pos, hidden);
+            assert_eq!((seen.signals, steps.len()), (1, 1), "{steps:?}");
+        }
+        let (_, all) = store.story_view(full, |_| false);
+        assert_eq!(all.len(), 3);
+    }
 }

@@ -15,6 +15,7 @@ use crate::model::{Entity, Severity, Signal, Source};
 mod busy_tests;
 mod links;
 mod membership;
+mod parts;
 mod split;
 mod summary;
 #[cfg(test)]

@@ -178,7 +178,7 @@ impl Actor {
                 let title = format!("{rule}: {}", gate.title(s, Some(&job.route)));
                 let title_sensitive =
                     Gate::sensitivity(Some(&job.route)).map(|sensitive| SensitiveTitle {
-                        withheld: format!("{rule}: {}", crate::safe_text::line(s.kind())),
+                        title_withheld: format!("{rule}: {}", crate::safe_text::line(s.kind())),
                         sensitive,
                     });
                 let targets = job.route.targets.clone();

@@ -132,7 +132,7 @@ impl Watcher {
         let Some(route) = rules.route_story(s, entities, &seen_story) else {
             return;
         };
-        let item = format!("story {} {}", story.id, route.rules.join(","));
+        let item = format!("story {} {}", seen_story.id, route.rules.join(","));
         self.forget_routes_if_full();
         if !self.routed.insert(item.clone()) {
             return;
