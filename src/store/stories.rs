@@ -218,3 +218,7 @@ impl Store {
         self.stories.story_of(pos as u32, |id| self.table.get(id))
     }
 }
+
+#[cfg(test)]
+#[path = "story_tests.rs"]
+mod tests;
