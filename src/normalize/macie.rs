@@ -21,22 +21,36 @@ pub fn is_finding(v: &Value) -> bool {
         && v.get("severity").is_some_and(Value::is_object)
 }
 
-/// Keys whose values are sensitive data itself (reveal output), removed at any depth.
+/// Keys whose values are sensitive data itself (reveal output: the `sensitiveDataOccurrences`
+/// of `GetSensitiveDataOccurrences`, a revealed value pasted beside a detection), removed at
+/// any depth.
 const REVEALED: &[&str] = &[
     "sensitiveDataOccurrences",
     "revealedValue",
-    "values",
-    "value",
+    "revealedValues",
 ];
+/// Keys that hold a sample of the data where Macie's findings name only where it is (the
+/// occurrences under `classificationDetails`): removed there, and only there (a bucket's or an
+/// object's `tags[].value` elsewhere are kept; `tag=` rules match them).
+const SAMPLES: &[&str] = &["value", "values"];
 
 /// Removes revealed sensitive values from a record before it is kept.
 pub fn scrub(v: &mut Value) {
+    scrub_in(v, false);
+}
+
+fn scrub_in(v: &mut Value, in_classification: bool) {
     match v {
         Value::Object(m) => {
-            m.retain(|k, _| !REVEALED.contains(&k.as_str()));
-            m.values_mut().for_each(scrub);
+            m.retain(|k, _| {
+                !REVEALED.contains(&k.as_str())
+                    && !(in_classification && SAMPLES.contains(&k.as_str()))
+            });
+            for (k, x) in m.iter_mut() {
+                scrub_in(x, in_classification || k == "classificationDetails");
+            }
         }
-        Value::Array(a) => a.iter_mut().for_each(scrub),
+        Value::Array(a) => a.iter_mut().for_each(|x| scrub_in(x, in_classification)),
         _ => {}
     }
 }
@@ -260,6 +274,39 @@ mod tests {
             s.severity_reason().ends_with("no time in the record"),
             "{}",
             s.severity_reason()
+        );
+    }
+
+    /// Only revealed sensitive values are removed: a bucket's tags (`tags[].value`, which
+    /// `tag=` rules match) stay.
+    #[test]
+    fn scrub_removes_revealed_values_and_keeps_tags() {
+        let mut f = json!({"id": "abc", "type": "SensitiveData:S3Object/Personal", "category": "CLASSIFICATION",
+            "severity": {"score": 2}, "createdAt": "2026-01-01T00:00:00Z",
+            "resourcesAffected": {"s3Bucket": {"name": "b", "tags": [{"key": "env", "value": "prod"}]},
+                "s3Object": {"key": "k", "tags": [{"key": "owner", "value": "payments"}]}},
+            "classificationDetails": {"result": {"sensitiveData": [{"category": "PERSONAL_INFORMATION",
+                "detections": [{"type": "USA_SOCIAL_SECURITY_NUMBER", "count": 1,
+                    "occurrences": {"cells": [{"column": 1, "row": 2, "value": "078-05-1120"}]},
+                    "revealedValue": "078-05-1121", "values": ["078-05-1122"]}]}]}},
+            "sensitiveDataOccurrences": {"USA_SOCIAL_SECURITY_NUMBER": [{"value": "078-05-1123"}]}});
+        scrub(&mut f);
+        let text = f.to_string();
+        for secret in ["078-05-1120", "078-05-1121", "078-05-1122", "078-05-1123"] {
+            assert!(!text.contains(secret), "{secret} in {text}");
+        }
+        assert_eq!(
+            f["resourcesAffected"]["s3Bucket"]["tags"][0]["value"],
+            "prod"
+        );
+        assert_eq!(
+            f["resourcesAffected"]["s3Object"]["tags"][0]["value"],
+            "payments"
+        );
+        assert_eq!(
+            f["classificationDetails"]["result"]["sensitiveData"][0]["detections"][0]
+                ["occurrences"]["cells"][0]["row"],
+            2
         );
     }
 }
