@@ -43,8 +43,8 @@ fn scrub_in(v: &mut Value, in_classification: bool) {
     match v {
         Value::Object(m) => {
             m.retain(|k, _| {
-                !REVEALED.contains(&k.as_str())
-                    && !(in_classification && SAMPLES.contains(&k.as_str()))
+                let sample = in_classification && SAMPLES.contains(&k.as_str());
+                !(sample || REVEALED.contains(&k.as_str()))
             });
             for (k, x) in m.iter_mut() {
                 scrub_in(x, in_classification || k == "classificationDetails");
