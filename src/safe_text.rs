@@ -146,9 +146,34 @@ pub fn text(input: &str) -> Cow<'_, str> {
     sanitize(input, true)
 }
 
+/// At most `max` bytes of `s` (cut at a character boundary), ending in "…" when cut: for text
+/// from a file or an API that nothing else bounds (a finding's title of megabytes would be
+/// drawn, searched and copied on every key).
+pub fn bounded(mut s: String, max: usize) -> String {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max.saturating_sub('…'.len_utf8());
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    s.truncate(end);
+    s.push('…');
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bounded_cuts_at_a_character_boundary_and_says_so() {
+        assert_eq!(bounded("short".into(), 10), "short");
+        let cut = bounded("é".repeat(100), 10);
+        assert_eq!(cut, "ééé…");
+        assert!(cut.len() <= 10);
+        assert_eq!(bounded("abcdef".into(), 3), "…");
+    }
 
     #[test]
     fn invisible_characters_are_stripped_and_json_escapes_what_it_let_through() {

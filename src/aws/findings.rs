@@ -88,17 +88,27 @@ pub const MAX_PAGES: usize = 1000;
 /// A page token longer than this is not followed (AWS's are a few hundred bytes).
 pub const MAX_TOKEN: usize = 8192;
 
-/// Pages read by one poll, and whether it stopped at `MAX_PAGES` with more to read.
+/// Pages read by one poll, and whether it stopped with more to read: at `MAX_PAGES`, or at a
+/// token over `MAX_TOKEN`.
 #[derive(Debug, Default)]
 pub struct Pages {
     read: usize,
     capped: bool,
+    long_token: Option<usize>,
 }
 
 impl Pages {
-    /// What the pane says when the poll stopped at the cap: the findings past it are not shown
-    /// (the next poll asks for what changed since this one, not for the rest).
+    /// What the pane says when the poll stopped with more to read: the findings past it are not
+    /// shown (the next poll asks for what changed since this one, not for the rest).
     pub fn note(&self, what: &str) -> Option<String> {
+        if let Some(len) = self.long_token {
+            return Some(format!(
+                "{what}: stopped after {} pages in one poll: the service's next-page token \
+                 ({len} bytes) is over {MAX_TOKEN} bytes and was not followed; findings past \
+                 it are not shown",
+                self.read
+            ));
+        }
         self.capped.then(|| {
             format!(
                 "{what}: stopped after {MAX_PAGES} pages in one poll; findings past them are \
@@ -112,7 +122,11 @@ impl Pages {
 /// and the pages read (counted here) still under `MAX_PAGES`.
 pub fn more<'a>(token: Option<&'a str>, pages: &mut Pages) -> Option<&'a str> {
     pages.read += 1;
-    let token = token.filter(|t| !t.is_empty() && t.len() <= MAX_TOKEN);
+    if let Some(t) = token.filter(|t| t.len() > MAX_TOKEN) {
+        pages.long_token = Some(t.len());
+        return None;
+    }
+    let token = token.filter(|t| !t.is_empty());
     if token.is_some() && pages.read >= MAX_PAGES {
         pages.capped = true;
         return None;
@@ -217,9 +231,15 @@ mod tests {
         let mut pages = Pages::default();
         assert_eq!(more(Some("t"), &mut pages), Some("t"));
         assert_eq!(more(Some(""), &mut pages), None);
+        assert_eq!(pages.note("Inspector"), None, "no cap reached");
         let long = "x".repeat(MAX_TOKEN + 1);
         assert_eq!(more(Some(&long), &mut pages), None);
-        assert_eq!(pages.note("Inspector"), None, "no cap reached");
+        // A token too long to follow stops paging with more to read: said, never silent.
+        let note = pages.note("Inspector").unwrap_or_default();
+        assert!(
+            note.contains("not followed") && note.contains(&format!("{} bytes", MAX_TOKEN + 1)),
+            "{note}"
+        );
         let mut pages = Pages::default();
         let followed = (0..MAX_PAGES + 5)
             .take_while(|_| more(Some("t"), &mut pages).is_some())

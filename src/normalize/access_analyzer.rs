@@ -143,7 +143,7 @@ pub fn normalize(f: &Value, env: &Envelope) -> Result<Signal, super::RecordError
             }
         }
     }
-    for detail in array_at(f, &["findingDetails"]) {
+    for detail in e.scan(array_at(f, &["findingDetails"])) {
         e.push(
             str_at(detail, &["unusedIamUserAccessKeyDetails", "accessKeyId"])
                 .and_then(Entity::from_id),

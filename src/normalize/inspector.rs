@@ -60,7 +60,7 @@ pub fn normalize(f: &Value, env: &Envelope) -> Result<Signal, super::RecordError
         },
     );
     let e = &mut d.entities;
-    for r in array_at(f, &["resources"]) {
+    for r in e.scan(array_at(f, &["resources"])) {
         e.resource(str_at(r, &["id"]));
         let details = get(r, "details");
         if let Some(inst) = details.and_then(|x| get(x, "awsEc2Instance")) {

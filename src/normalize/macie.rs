@@ -21,22 +21,36 @@ pub fn is_finding(v: &Value) -> bool {
         && v.get("severity").is_some_and(Value::is_object)
 }
 
-/// Keys whose values are sensitive data itself (reveal output), removed at any depth.
+/// Keys whose values are sensitive data itself (reveal output: the `sensitiveDataOccurrences`
+/// of `GetSensitiveDataOccurrences`, a revealed value pasted beside a detection), removed at
+/// any depth.
 const REVEALED: &[&str] = &[
     "sensitiveDataOccurrences",
     "revealedValue",
-    "values",
-    "value",
+    "revealedValues",
 ];
+/// Keys that hold a sample of the data where Macie's findings name only where it is (the
+/// occurrences under `classificationDetails`): removed there, and only there (a bucket's or an
+/// object's `tags[].value` elsewhere are kept; `tag=` rules match them).
+const SAMPLES: &[&str] = &["value", "values"];
 
 /// Removes revealed sensitive values from a record before it is kept.
 pub fn scrub(v: &mut Value) {
+    scrub_in(v, false);
+}
+
+fn scrub_in(v: &mut Value, in_classification: bool) {
     match v {
         Value::Object(m) => {
-            m.retain(|k, _| !REVEALED.contains(&k.as_str()));
-            m.values_mut().for_each(scrub);
+            m.retain(|k, _| {
+                let sample = in_classification && SAMPLES.contains(&k.as_str());
+                !(sample || REVEALED.contains(&k.as_str()))
+            });
+            for (k, x) in m.iter_mut() {
+                scrub_in(x, in_classification || k == "classificationDetails");
+            }
         }
-        Value::Array(a) => a.iter_mut().for_each(scrub),
+        Value::Array(a) => a.iter_mut().for_each(|x| scrub_in(x, in_classification)),
         _ => {}
     }
 }
@@ -61,16 +75,12 @@ pub fn normalize(f: &Value, env: &Envelope) -> Result<Signal, super::RecordError
     let account = str_at(f, &["accountId"])
         .map(str::to_string)
         .or_else(|| env.account.clone());
-    // Macie's own id; a finding written without one (a trimmed example) is known by what it is.
-    let id = match str_at(f, &["id"]) {
-        Some(id) => format!("macie:{id}"),
-        None => format!(
-            "macie:{}:{kind}:{}/{}",
-            account.as_deref().unwrap_or("?"),
-            bucket.unwrap_or("?"),
-            key.unwrap_or("")
-        ),
-    };
+    // Macie's own id: a record without one (a trimmed example, a hand-made file) could be told
+    // from no other of its kind, and is refused, as Security Hub's without `Id` is.
+    let id = format!(
+        "macie:{}",
+        str_at(f, &["id"]).ok_or("Macie finding has no id")?
+    );
     let archived = get(f, "archived").and_then(Value::as_bool).unwrap_or(false);
     let mut d = Draft {
         id,
@@ -93,12 +103,6 @@ pub fn normalize(f: &Value, env: &Envelope) -> Result<Signal, super::RecordError
         score.map(|s| format!(" ({s})")).unwrap_or_default(),
         if archived { "; archived" } else { "" }
     );
-    if d.time.is_none() {
-        // A trimmed finding (an example, a hand-made export) is still a finding: it is kept,
-        // placed at the start of time, and says why.
-        d.time = chrono::DateTime::from_timestamp(0, 0);
-        d.reason.push_str("; no time in the record");
-    }
     let e = &mut d.entities;
     e.kind(EntityKind::Bucket, bucket);
     if let (Some(b), Some(k)) = (bucket, key) {
@@ -245,21 +249,52 @@ mod tests {
     }
 
     #[test]
-    fn a_finding_without_id_or_time_is_known_by_what_it_is() {
-        let f = json!({"accountId": "123456789012", "archived": false, "category": "CLASSIFICATION",
-            "severity": {"description": "High", "score": 8.1}, "title": "Sensitive data was detected in an S3 object",
-            "type": "SensitiveData:S3Object/Personal"});
-        assert!(is_finding(&f));
-        let s = normalize(&f, &Envelope::default()).unwrap_or_else(|e| panic!("{e}"));
+    fn a_finding_without_id_or_time_is_refused_and_says_why() {
+        let bare = json!({"type": "x", "category": "CLASSIFICATION", "severity": {"score": 2}});
+        assert!(is_finding(&bare));
+        let why = |f: &Value| match normalize(f, &Envelope::default()) {
+            Ok(s) => panic!("accepted as {} at {}", s.id, s.time),
+            Err(e) => e.to_string(),
+        };
+        assert!(why(&bare).contains("no id"), "{}", why(&bare));
+        let mut timeless = bare.clone();
+        timeless["id"] = json!("abc");
+        assert!(why(&timeless).contains("no readable updatedAt or createdAt"));
+        let mut idless = bare;
+        idless["createdAt"] = json!("2026-01-01T00:00:00Z");
+        assert!(why(&idless).contains("no id"), "{}", why(&idless));
+    }
+
+    /// Only revealed sensitive values are removed: a bucket's tags (`tags[].value`, which
+    /// `tag=` rules match) stay.
+    #[test]
+    fn scrub_removes_revealed_values_and_keeps_tags() {
+        let mut f = json!({"id": "abc", "type": "SensitiveData:S3Object/Personal", "category": "CLASSIFICATION",
+            "severity": {"score": 2}, "createdAt": "2026-01-01T00:00:00Z",
+            "resourcesAffected": {"s3Bucket": {"name": "b", "tags": [{"key": "env", "value": "prod"}]},
+                "s3Object": {"key": "k", "tags": [{"key": "owner", "value": "payments"}]}},
+            "classificationDetails": {"result": {"sensitiveData": [{"category": "PERSONAL_INFORMATION",
+                "detections": [{"type": "USA_SOCIAL_SECURITY_NUMBER", "count": 1,
+                    "occurrences": {"cells": [{"column": 1, "row": 2, "value": "078-05-1120"}]},
+                    "revealedValue": "078-05-1121", "values": ["078-05-1122"]}]}]}},
+            "sensitiveDataOccurrences": {"USA_SOCIAL_SECURITY_NUMBER": [{"value": "078-05-1123"}]}});
+        scrub(&mut f);
+        let text = f.to_string();
+        for secret in ["078-05-1120", "078-05-1121", "078-05-1122", "078-05-1123"] {
+            assert!(!text.contains(secret), "{secret} in {text}");
+        }
         assert_eq!(
-            s.id.to_string(),
-            "macie:123456789012:SensitiveData:S3Object/Personal:?/"
+            f["resourcesAffected"]["s3Bucket"]["tags"][0]["value"],
+            "prod"
         );
-        assert_eq!(s.time.timestamp(), 0);
-        assert!(
-            s.severity_reason().ends_with("no time in the record"),
-            "{}",
-            s.severity_reason()
+        assert_eq!(
+            f["resourcesAffected"]["s3Object"]["tags"][0]["value"],
+            "payments"
+        );
+        assert_eq!(
+            f["classificationDetails"]["result"]["sensitiveData"][0]["detections"][0]
+                ["occurrences"]["cells"][0]["row"],
+            2
         );
     }
 }

@@ -116,7 +116,7 @@ pub fn normalize(f: &Value) -> Result<Signal, super::RecordError> {
     d.actor = str_at(f, &["actor", "user", "name"]).map(str::to_string);
     d.product = product;
     let e = &mut d.entities;
-    for r in array_at(f, &["resources"]) {
+    for r in e.scan(array_at(f, &["resources"])) {
         e.resource(str_at(r, &["uid"]));
     }
     // The actor is in the account its record names (`actor.user.account.uid`); when it names
@@ -138,7 +138,7 @@ pub fn normalize(f: &Value) -> Result<Signal, super::RecordError> {
             walk_addresses(v, key, e, 0);
         }
     }
-    for v in array_at(f, &["vulnerabilities"]) {
+    for v in e.scan(array_at(f, &["vulnerabilities"])) {
         e.kind(EntityKind::Other, str_at(v, &["cve", "uid"]));
     }
     let resource = array_at(f, &["resources"])

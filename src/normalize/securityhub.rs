@@ -9,7 +9,7 @@
 
 use super::finding_parts::{
     first_sentence, guardduty_type, native_id, product_of, severity_normalized, severity_word,
-    time_at, walk_addresses, Draft,
+    time_at, walk_addresses, Draft, MAX_SCANNED,
 };
 use super::json_path::{array_at, f64_at, get, path, str_at};
 use super::Envelope;
@@ -186,7 +186,7 @@ fn kind(f: &Value, product: Option<&str>, types: &[&str]) -> String {
 
 fn entities(f: &Value, d: &mut Draft) {
     let e = &mut d.entities;
-    for r in array_at(f, &["Resources"]) {
+    for r in e.scan(array_at(f, &["Resources"])) {
         let rtype = str_at(r, &["Type"]).unwrap_or("");
         let rid = str_at(r, &["Id"]);
         match rtype {
@@ -224,7 +224,8 @@ fn entities(f: &Value, d: &mut Draft) {
     }
     // GuardDuty's and partners' fields flattened into ProductFields ("…/remoteIpDetails/ipAddressV4").
     if let Some(Value::Object(pf)) = get(f, "ProductFields") {
-        for (k, v) in pf {
+        // Fields, not entities: past the first `MAX_SCANNED` they are not read (nor counted).
+        for (k, v) in pf.iter().take(MAX_SCANNED) {
             let k = k.to_ascii_lowercase();
             if let Value::String(s) = v {
                 if k.ends_with("ipaddressv4")
@@ -241,7 +242,7 @@ fn entities(f: &Value, d: &mut Draft) {
             }
         }
     }
-    for v in array_at(f, &["Vulnerabilities"]) {
+    for v in e.scan(array_at(f, &["Vulnerabilities"])) {
         e.kind(EntityKind::Other, str_at(v, &["Id"]));
     }
 }

@@ -149,3 +149,64 @@ fn an_event_of_several_findings_splits_into_one_each() {
     let empty = json!({"source": "aws.securityhub", "detail-type": "Security Hub Findings - Imported", "detail": {"findings": []}});
     assert_eq!(split_event(&empty).map(|p| p.len()), Some(0));
 }
+
+/// Files are untrusted: a Title, Description, type, product, workflow or resource type of
+/// megabytes is cut where the signal is built (the console froze on a 50 MB Title).
+#[test]
+fn megabytes_of_finding_text_are_cut_where_the_signal_is_built() {
+    let huge = "A".repeat(10 << 20);
+    let mut f = control();
+    f["Title"] = json!(huge);
+    f["Description"] = json!(huge);
+    f["Compliance"] = json!({"Status": "FAILED", "SecurityControlId": huge});
+    f["Workflow"] = json!({"Status": huge});
+    f["ProductArn"] = json!(format!(
+        "arn:aws:securityhub:us-east-1:1:product/acme/{huge}"
+    ));
+    f["Resources"][0]["Type"] = json!(huge);
+    let start = std::time::Instant::now();
+    let s = normalize(&f, &Envelope::default()).unwrap_or_else(|e| panic!("{e}"));
+    let took = start.elapsed();
+    for (what, v) in [
+        ("title", s.title()),
+        ("kind", s.kind()),
+        ("product", s.product()),
+        ("workflow", s.workflow().unwrap_or("")),
+        ("category", s.category().unwrap_or("")),
+    ] {
+        assert!(
+            v.len() <= 1100 && v.ends_with('…'),
+            "{what}: {} bytes",
+            v.len()
+        );
+    }
+    assert!(s.summary().len() <= 5000 && s.summary().ends_with('…'));
+    assert!(s.severity_reason().len() <= 1100);
+    assert!(took < std::time::Duration::from_secs(2), "{took:?}");
+}
+
+/// 300,000 Resources: the entities are scanned a few times what a signal keeps, then only
+/// counted (the cap was checked after a search of the list: 27.8 s in `airc inspect`).
+#[test]
+fn three_hundred_thousand_resources_are_not_all_scanned() {
+    let mut f = control();
+    f["Resources"] = Value::Array(
+        (0..300_000)
+            .map(|i| json!({"Type": "AwsEc2Instance", "Id": format!("arn:aws:ec2:us-east-1:111122223333:instance/i-{i:017x}")}))
+            .collect(),
+    );
+    f["Vulnerabilities"] = Value::Array(
+        (0..300_000)
+            .map(|i| json!({"Id": format!("CVE-2026-{i}")}))
+            .collect(),
+    );
+    let start = std::time::Instant::now();
+    let s = normalize(&f, &Envelope::default()).unwrap_or_else(|e| panic!("{e}"));
+    let took = start.elapsed();
+    assert_eq!(
+        s.own_entities().unwrap_or_default().len(),
+        crate::model::signal::MAX_ENTITIES
+    );
+    assert!(s.entities_more() > 0);
+    assert!(took < std::time::Duration::from_millis(500), "{took:?}");
+}
