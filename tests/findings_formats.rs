@@ -209,23 +209,16 @@ fn the_shared_security_hub_macie_and_access_analyzer_examples_count_exactly() {
     let (counts, failed) = per_file(&shared.join("amazon-macie-finding-data-reveal"));
     assert!(failed.is_empty(), "{failed:?}");
     assert_eq!(sum(&counts), 6);
-    // The AWS CLI's examples: 9 findings (Access Analyzer 7, Macie 1, Security Hub 1); the
-    // history holds none; the second Security Hub example is invalid JSON upstream and the
-    // second Macie example a trimmed finding without id or time: both refused, with the file
-    // and the reason.
+    // The AWS CLI's examples: 10 findings (Access Analyzer 7, Macie 2, Security Hub 1); the
+    // history holds none; the second Security Hub example is invalid JSON upstream: refused,
+    // with the file and the reason.
     let examples = shared.join("aws-cli-examples/awscli/examples");
     let (access, failed) = per_file(&examples.join("accessanalyzer"));
     assert!(failed.is_empty(), "{failed:?}");
     assert_eq!(sum(&access), 7, "{access:?}");
     let (macie, failed) = per_file(&examples.join("macie2"));
-    assert_eq!(sum(&macie), 1, "{macie:?}");
-    assert_eq!(
-        failed,
-        [(
-            "get-findings.example2.output.json".to_string(),
-            "findings[0]: Macie finding has no id".to_string()
-        )]
-    );
+    assert!(failed.is_empty(), "{failed:?}");
+    assert_eq!(sum(&macie), 2, "{macie:?}");
     let (hub, failed) = per_file(&examples.join("securityhub"));
     assert_eq!(sum(&hub), 1, "{hub:?}");
     assert!(

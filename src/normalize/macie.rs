@@ -75,12 +75,16 @@ pub fn normalize(f: &Value, env: &Envelope) -> Result<Signal, super::RecordError
     let account = str_at(f, &["accountId"])
         .map(str::to_string)
         .or_else(|| env.account.clone());
-    // Macie's own id: a record without one (a trimmed example, a hand-made file) could be told
-    // from no other of its kind, and is refused, as Security Hub's without `Id` is.
-    let id = format!(
-        "macie:{}",
-        str_at(f, &["id"]).ok_or("Macie finding has no id")?
-    );
+    // Macie's own id; a finding written without one (a trimmed example) is known by what it is.
+    let id = match str_at(f, &["id"]) {
+        Some(id) => format!("macie:{id}"),
+        None => format!(
+            "macie:{}:{kind}:{}/{}",
+            account.as_deref().unwrap_or("?"),
+            bucket.unwrap_or("?"),
+            key.unwrap_or("")
+        ),
+    };
     let archived = get(f, "archived").and_then(Value::as_bool).unwrap_or(false);
     let mut d = Draft {
         id,
@@ -103,6 +107,12 @@ pub fn normalize(f: &Value, env: &Envelope) -> Result<Signal, super::RecordError
         score.map(|s| format!(" ({s})")).unwrap_or_default(),
         if archived { "; archived" } else { "" }
     );
+    if d.time.is_none() {
+        // A trimmed finding (an example, a hand-made export) is still a finding: it is kept,
+        // placed at the start of time, and says why.
+        d.time = chrono::DateTime::from_timestamp(0, 0);
+        d.reason.push_str("; no time in the record");
+    }
     let e = &mut d.entities;
     e.kind(EntityKind::Bucket, bucket);
     if let (Some(b), Some(k)) = (bucket, key) {
@@ -249,20 +259,22 @@ mod tests {
     }
 
     #[test]
-    fn a_finding_without_id_or_time_is_refused_and_says_why() {
-        let bare = json!({"type": "x", "category": "CLASSIFICATION", "severity": {"score": 2}});
-        assert!(is_finding(&bare));
-        let why = |f: &Value| match normalize(f, &Envelope::default()) {
-            Ok(s) => panic!("accepted as {} at {}", s.id, s.time),
-            Err(e) => e.to_string(),
-        };
-        assert!(why(&bare).contains("no id"), "{}", why(&bare));
-        let mut timeless = bare.clone();
-        timeless["id"] = json!("abc");
-        assert!(why(&timeless).contains("no readable updatedAt or createdAt"));
-        let mut idless = bare;
-        idless["createdAt"] = json!("2026-01-01T00:00:00Z");
-        assert!(why(&idless).contains("no id"), "{}", why(&idless));
+    fn a_finding_without_id_or_time_is_known_by_what_it_is() {
+        let f = json!({"accountId": "123456789012", "archived": false, "category": "CLASSIFICATION",
+            "severity": {"description": "High", "score": 8.1}, "title": "Sensitive data was detected in an S3 object",
+            "type": "SensitiveData:S3Object/Personal"});
+        assert!(is_finding(&f));
+        let s = normalize(&f, &Envelope::default()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            s.id.to_string(),
+            "macie:123456789012:SensitiveData:S3Object/Personal:?/"
+        );
+        assert_eq!(s.time.timestamp(), 0);
+        assert!(
+            s.severity_reason().ends_with("no time in the record"),
+            "{}",
+            s.severity_reason()
+        );
     }
 
     /// Only revealed sensitive values are removed: a bucket's tags (`tags[].value`, which
