@@ -21,10 +21,14 @@ pub enum Source {
     /// CloudWatch alarms and Cost Anomaly Detection: shown beside Health, which is what they
     /// are to a responder (the state of the account, not a detection).
     Monitors,
+    /// S3 server access log records: who read, wrote or listed what in a bucket.
+    S3Access,
+    /// Route 53 Resolver query logs: what names a VPC's resources looked up.
+    Dns,
 }
 
 impl Source {
-    pub const ALL: [Source; 8] = [
+    pub const ALL: [Source; 10] = [
         Source::Health,
         Source::GuardDuty,
         Source::CloudTrail,
@@ -33,6 +37,8 @@ impl Source {
         Source::Inspector,
         Source::AccessAnalyzer,
         Source::Monitors,
+        Source::S3Access,
+        Source::Dns,
     ];
 
     /// Position in `ALL`.
@@ -51,7 +57,8 @@ impl Source {
             | Source::Macie
             | Source::Inspector
             | Source::AccessAnalyzer => 1,
-            Source::CloudTrail => 2,
+            // Activity, like CloudTrail's: what was done, record by record.
+            Source::CloudTrail | Source::S3Access | Source::Dns => 2,
         }
     }
 
@@ -70,6 +77,8 @@ impl Source {
             Source::Inspector => "inspector",
             Source::AccessAnalyzer => "accessanalyzer",
             Source::Monitors => "monitors",
+            Source::S3Access => "s3access",
+            Source::Dns => "dns",
         }
     }
 }
