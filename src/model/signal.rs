@@ -25,10 +25,13 @@ pub enum Source {
     S3Access,
     /// Route 53 Resolver query logs: what names a VPC's resources looked up.
     Dns,
+    /// The console's own detections over flow, access and DNS logs (`detect::network`): a port
+    /// scan, egress volume, a mining pool lookup… Shown with the findings.
+    Network,
 }
 
 impl Source {
-    pub const ALL: [Source; 10] = [
+    pub const ALL: [Source; 11] = [
         Source::Health,
         Source::GuardDuty,
         Source::CloudTrail,
@@ -39,6 +42,7 @@ impl Source {
         Source::Monitors,
         Source::S3Access,
         Source::Dns,
+        Source::Network,
     ];
 
     /// Position in `ALL`.
@@ -56,7 +60,8 @@ impl Source {
             | Source::SecurityHub
             | Source::Macie
             | Source::Inspector
-            | Source::AccessAnalyzer => 1,
+            | Source::AccessAnalyzer
+            | Source::Network => 1,
             // Activity, like CloudTrail's: what was done, record by record.
             Source::CloudTrail | Source::S3Access | Source::Dns => 2,
         }
@@ -79,6 +84,7 @@ impl Source {
             Source::Monitors => "monitors",
             Source::S3Access => "s3access",
             Source::Dns => "dns",
+            Source::Network => "network",
         }
     }
 }

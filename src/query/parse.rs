@@ -326,7 +326,8 @@ mod tests {
             .contains("too large"));
         assert!(parse("since:99999999999999999999w").is_err());
         assert!(parse("since:36525d").is_ok());
-        assert!(parse("source:s3")
+        assert!(parse("source:s3").is_ok(), "s3access");
+        assert!(parse("source:nfs")
             .unwrap_err()
             .to_string()
             .contains("expected health"));

@@ -11,6 +11,7 @@ mod copies;
 mod entity_lists;
 mod entity_table;
 mod health_parts;
+mod network;
 mod sharded;
 mod snapshot;
 mod stories;

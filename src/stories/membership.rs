@@ -40,6 +40,7 @@ pub fn joins(s: &Signal) -> bool {
         Source::Monitors => s.severity >= Severity::Medium,
         // Access log lines and DNS queries are everyday activity: only what a rule or DNS
         // Firewall picked out.
+        Source::Network => true,
         Source::S3Access | Source::Dns => {
             !s.detections().is_empty() || s.severity >= Severity::Medium
         }
