@@ -163,3 +163,65 @@ fn a_scan_and_an_exfiltration_are_high_and_background_stays_below_medium() {
     store.finish();
     assert_eq!((store.len(), store.duplicates()), (count, dups));
 }
+
+/// Access log lines and Resolver queries read from files reach their rules through the store:
+/// an anonymous read of a bucket, a mining pool looked up by an instance, and a DNS Firewall
+/// block raising its own query.
+#[test]
+fn access_logs_and_resolver_queries_reach_their_rules_from_files() {
+    let dir = std::env::temp_dir().join(format!("airc-netacc-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    let access = concat!(
+        r#"79a5 acme-prod-backups [28/Nov/2026:09:19:40 +0000] 203.0.113.66 - 3E57A REST.GET.OBJECT db/dump.sql.gz "GET /db/dump.sql.gz HTTP/1.1" 200 - 73400320 73400320 912 40 "-" "curl/8.5" -"#,
+        "\n",
+        r#"79a5 acme-prod-backups [28/Nov/2026:09:19:41 +0000] 10.0.1.5 arn:aws:sts::111122223333:assumed-role/Backup/job 3E57B REST.PUT.OBJECT db/next.sql.gz "PUT /db/next.sql.gz HTTP/1.1" 200 - - 1024 30 20 "-" "aws-sdk" -"#,
+        "\n"
+    );
+    let _ = std::fs::write(dir.join("2026-11-28-09-19-40-ABCDEF"), access);
+    let queries = concat!(
+        r#"{"version":"1.100000","account_id":"111122223333","region":"us-east-1","vpc_id":"vpc-0c0ffee0","query_timestamp":"2026-11-28T09:14:02Z","query_name":"xmr-eu1.nanopool.org.","query_type":"A","query_class":"IN","rcode":"NOERROR","answers":[{"Rdata":"203.0.113.77","Type":"A","Class":"IN"}],"srcaddr":"10.0.1.12","srcport":"48786","transport":"UDP","srcids":{"instance":"i-0c0ffee0c0ffee001"}}"#,
+        "\n",
+        r#"{"version":"1.100000","account_id":"111122223333","region":"us-east-1","vpc_id":"vpc-0c0ffee0","query_timestamp":"2026-11-28T09:15:02Z","query_name":"c2.example.net.","query_type":"TXT","query_class":"IN","rcode":"NXDOMAIN","srcaddr":"10.0.1.12","srcport":"48790","transport":"UDP","srcids":{"instance":"i-0c0ffee0c0ffee001"},"firewall_rule_action":"BLOCK","firewall_rule_group_id":"rslvr-frg-1","firewall_domain_list_id":"rslvr-fdl-1"}"#,
+        "\n"
+    );
+    let _ = std::fs::write(dir.join("resolver.log"), queries);
+    let report = airc::inspect::run(std::slice::from_ref(&dir));
+    let _ = std::fs::remove_dir_all(&dir);
+    let totals = report.totals();
+    assert_eq!(
+        (totals["s3access"], totals["dns"]),
+        (2, 2),
+        "{:?}",
+        report.loaded.files
+    );
+    let store = &report.loaded.store;
+    let rules = |kind: airc::model::EntityKind, id: &str| {
+        let e = airc::model::Entity::new(kind, id);
+        let mut out: Vec<(String, Severity)> = store
+            .touching(&e)
+            .filter(|s| s.source == Source::Network)
+            .flat_map(|s| {
+                s.detections()
+                    .iter()
+                    .filter_map(|d| d.rule.name.clone().map(|n| (n, s.severity)))
+            })
+            .collect();
+        out.sort();
+        out
+    };
+    use airc::model::EntityKind as K;
+    assert_eq!(
+        rules(K::Bucket, "acme-prod-backups"),
+        [("anonymous_bucket_access".to_string(), Severity::High)]
+    );
+    assert_eq!(
+        rules(K::Instance, "i-0c0ffee0c0ffee001"),
+        [("mining_pool".to_string(), Severity::High)]
+    );
+    let blocked = store
+        .signals()
+        .iter()
+        .find(|s| s.source == Source::Dns && s.title().contains("c2.example.net"))
+        .map(|s| s.severity);
+    assert_eq!(blocked, Some(Severity::Medium));
+}
