@@ -16,7 +16,7 @@ name = "keys-are-secret"
 match = { event_type = "CreateAccessKey" }
 route = ["security"]
 sensitive = true
-allow = ["*:assumed-role/IR-*"]
+allow = ["arn:*:sts::*:assumed-role/IR-*"]
 "#;
 
 #[test]

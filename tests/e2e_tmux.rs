@@ -259,3 +259,42 @@ fn hostile_filters_and_flags_get_a_message_not_a_backtrace() {
         "{screen}"
     );
 }
+
+/// The demo in tmux: the Findings pane holds GuardDuty's, Macie's and Inspector's findings, the
+/// billing alarm is a row of the Health pane, and the attack sequence's detail view lays out its
+/// steps, each linked to the row the console holds for it.
+#[test]
+fn the_findings_pane_and_an_attack_sequence_in_the_demo() {
+    if !tmux_available() {
+        return;
+    }
+    let t = Tmux::start("findings", "demo --no-bell");
+    t.keys(&["2", "z"]);
+    let screen = t.wait_for("three products", |s| {
+        s.contains("Findings (")
+            && ["GuardDuty", "Macie", "Inspector"]
+                .iter()
+                .all(|p| s.contains(p))
+    });
+    assert!(screen.contains("product"), "{screen}");
+    t.keys(&["/"]);
+    t.type_text("type:AttackSequence*");
+    t.keys(&["Enter", "Enter"]);
+    let detail = t.wait_for("the sequence's steps", |s| {
+        s.contains("GuardDuty attack sequence")
+            && s.contains("steps, in the order GuardDuty first saw them")
+    });
+    for want in [
+        "FINDING Recon:IAMUser/MaliciousIPCaller",
+        "CLOUD_TRAIL CreateUser",
+        "ci-deploy (AKIA4EXAMPLELEAKED01)",
+        "↳ in Findings: Reconnaissance API calls",
+        "↳ in CloudTrail: 1 CreateUser calls with AKIA4EXAMPLELEAKED01",
+    ] {
+        assert!(detail.contains(want), "{want} missing:\n{detail}");
+    }
+    t.keys(&["q", "z", "1"]);
+    t.wait_for("the billing alarm beside Health", |s| {
+        s.contains("alarm: gpu-fleet-spend")
+    });
+}

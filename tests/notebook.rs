@@ -103,6 +103,7 @@ fn scripted() -> Incident {
                     parameters: serde_json::json!({"Status": "Inactive"}),
                     result: "200 OK".into(),
                 }],
+                sensitive: None,
             },
         ),
         e(

@@ -134,6 +134,14 @@ async fn read_only_refuses_every_mutating_plan_with_zero_calls() {
             id: "f1".into(),
             detector: Some("d1".into()),
         },
+        Target::HubFinding {
+            id: "f1".into(),
+            product_arn: "arn:aws:securityhub:us-east-1::product/aws/guardduty".into(),
+        },
+        Target::AccessFinding {
+            id: "a1".into(),
+            analyzer_arn: "arn:aws:access-analyzer:us-east-1:111122223333:analyzer/a".into(),
+        },
         Target::Signal {
             id: "guardduty:f1".into(),
             summary: "s".into(),

@@ -66,8 +66,8 @@ fn grid_of_four_panes_at_160x48() {
     let state = demo_state(160, 48);
     let screen = render(&state);
     for title in [
-        "Health (5)",
-        "Findings (10)",
+        "Health (6)",
+        "Findings (12)",
         "CloudTrail (64)",
         "Entities (",
     ] {
@@ -206,8 +206,8 @@ fn routed_column_and_a_sensitive_signal_hidden_from_an_unlisted_principal() {
         "the exposure notice stays hidden:\n{screen}"
     );
     insta::assert_snapshot!("routed_and_sensitive_160x24", screen);
-    // The detail view says why, and shows no JSON.
-    for _ in 0..3 {
+    // The detail view says why, and shows no JSON (the billing alarm is the newest row).
+    for _ in 0..4 {
         key(&mut state, KeyCode::Char('j'));
     }
     key(&mut state, KeyCode::Enter);

@@ -105,6 +105,47 @@ fn a_hidden_signal_leaves_its_key_and_user_in_no_file_the_watch_writes() {
     }
 }
 
+/// Fails on the session-17 main (a review): a catalog action on a hidden signal printed its
+/// target ("deactivate-key: refused: access_key:AKIA… has no account …") in its `action` line.
+#[test]
+fn a_catalog_action_on_a_hidden_signal_prints_no_detail() {
+    let files = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let f = exposure(files.path());
+    let rules = data.path().join("rules.toml");
+    std::fs::write(
+        &rules,
+        "[targets.security]\n[[rule]]\nname = \"creds\"\n\
+         match = { event_type = \"AWS_RISK_CREDENTIALS_*\" }\nroute = [\"security\"]\n\
+         sensitive = true\nallow = [\"arn:aws:iam::*:role/Nobody\"]\n\
+         actions = [\"open-incident\", \"pin\", \"deactivate-key\"]\nallow_destructive = true\n",
+    )
+    .unwrap();
+    let r = rules.display().to_string();
+    let out = airc(
+        data.path(),
+        &[
+            "watch",
+            "--files",
+            &f,
+            "--once",
+            "--rules",
+            &r,
+            "--endpoint-url",
+            "http://127.0.0.1:9",
+        ],
+    );
+    let said = text(&out);
+    assert!(
+        said.contains("\"action\":\"deactivate-key\"") && said.contains("details withheld"),
+        "{said}"
+    );
+    assert!(
+        !said.contains(KEY) && !said.contains(USER) && !said.contains("111122223333"),
+        "{said}"
+    );
+}
+
 /// Fails on the session-16 main: the dedup key was the redacted URL (scheme and host), so the
 /// second webhook on the host was "already delivered".
 #[test]

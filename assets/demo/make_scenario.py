@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
-"""Writes the airc demo scenario (cloudtrail.json, guardduty.json, health.json) in the real API
-shapes: a CloudTrail S3 log file, a GuardDuty GetFindings response and EventBridge Health events.
+"""Writes the airc demo scenario (cloudtrail.json, guardduty.json, health.json, findings.json) in
+the real API shapes: a CloudTrail S3 log file, a GuardDuty GetFindings response (its attack
+sequence a real one), EventBridge Health events, and EventBridge events of Macie, Inspector and a
+CloudWatch billing alarm.
 
 The story (account 111122223333, us-east-1): the access key of the CI user `ci-deploy` leaks.
 An attacker at 203.0.113.66 uses it for reconnaissance, creates a backdoor user with
@@ -29,6 +31,9 @@ SG = "sg-0badc0ffee0000001"
 BUCKET = "acme-prod-backups"
 
 def iso(t): return t.strftime("%Y-%m-%dT%H:%M:%SZ")
+# GuardDuty's API sends the attack sequence's times (Timestamp members) as epoch seconds; its
+# older fields (createdAt of a finding, eventFirstSeen) are text.
+def epoch(s): return int(datetime.strptime(s, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc).timestamp())
 def uid(): return str(uuid.UUID(int=random.getrandbits(128), version=4))
 
 def user(name, key, aid):
@@ -237,7 +242,103 @@ events = [
            [MINER1], abuse=True, region="global"),
 ]
 
+# The attack sequence GuardDuty correlated (Extended Threat Detection): its signals are the
+# findings above and the CloudTrail calls that made them, in the order GuardDuty saw them.
+by_type = {f["type"]: f for f in findings}
+def fsig(ftype):
+    f = by_type[ftype]
+    return {"uid": f["arn"], "type": "FINDING", "name": ftype, "description": f["title"],
+            "firstSeenAt": epoch(f["createdAt"]), "lastSeenAt": epoch(f["updatedAt"]), "createdAt": epoch(f["createdAt"]), "updatedAt": epoch(f["updatedAt"]),
+            "severity": f["severity"], "count": f["service"]["count"],
+            "actorIds": ["a1" if "ci-deploy" in json.dumps(f["resource"]) else "a2"] if f["resource"]["resourceType"] == "AccessKey" else [],
+            "resourceUids": [r for r in [f["resource"].get("instanceDetails", {}).get("instanceId")]
+                             + [b["name"] for b in f["resource"].get("s3BucketDetails", [])] if r], "endpointIds": ["e1"]}
+def csig(uid, name, minute, who, resources=(), count=1, indicators=()):
+    t = epoch(iso(T0 + timedelta(minutes=minute)))
+    return {"uid": uid, "type": "CLOUD_TRAIL", "name": name, "description": f"{name} called from {ATTACKER}",
+            "firstSeenAt": t, "lastSeenAt": t, "createdAt": t, "updatedAt": t, "severity": 0, "count": count,
+            "actorIds": [who], "resourceUids": list(resources), "endpointIds": ["e1"],
+            "signalIndicators": [{"key": k, "values": v} for k, v in indicators]}
+seq_finding = by_type["AttackSequence:IAM/CompromisedCredentials"]
+seq_finding["service"]["detection"] = {"sequence": {
+    "uid": "a1b2c3d4e5f60718293a4b5c6d7e8f90",
+    "description": "Credentials of ci-deploy were used from a malicious IP address for reconnaissance, to create an administrator, to try to stop logging, to launch GPU instances and to make a bucket public.",
+    "actors": [
+        {"id": "a1", "user": {"name": "ci-deploy", "uid": "AIDA4EXAMPLECIDEPLOY", "type": "IAMUser", "credentialUid": LEAKED, "account": {"uid": ACCT}}},
+        {"id": "a2", "user": {"name": "svc-backup2", "uid": "AIDA4EXAMPLEBACKDOOR", "type": "IAMUser", "credentialUid": BACKDOOR_KEY, "account": {"uid": ACCT}}}],
+    "resources": [
+        {"uid": BUCKET, "name": BUCKET, "resourceType": "S3_BUCKET", "accountId": ACCT, "region": REGION, "service": "s3"},
+        {"uid": MINER1, "name": MINER1, "resourceType": "EC2_INSTANCE", "accountId": ACCT, "region": REGION, "service": "ec2"},
+        {"uid": MINER2, "name": MINER2, "resourceType": "EC2_INSTANCE", "accountId": ACCT, "region": REGION, "service": "ec2"}],
+    "endpoints": [{"id": "e1", "ip": ATTACKER, "location": {"country": "Unknown"}, "autonomousSystem": {"name": "EXAMPLE-VPS", "number": 64500}}],
+    "signals": [
+        fsig("Recon:IAMUser/MaliciousIPCaller"),
+        csig("sig-createuser", "CreateUser", 22, "a1", indicators=[("HIGH_RISK_API", ["CreateUser"])]),
+        csig("sig-attachpolicy", "AttachUserPolicy", 22.5, "a1", indicators=[("HIGH_RISK_API", ["AttachUserPolicy"])]),
+        fsig("Persistence:IAMUser/AnomalousBehavior"),
+        fsig("PrivilegeEscalation:IAMUser/AnomalousBehavior"),
+        fsig("Stealth:IAMUser/CloudTrailLoggingDisabled"),
+        fsig("CryptoCurrency:EC2/BitcoinTool.B!DNS"),
+        csig("sig-putbucketpolicy", "PutBucketPolicy", 56, "a2", [BUCKET], indicators=[("HIGH_RISK_API", ["PutBucketPolicy"])]),
+        fsig("Policy:S3/BucketAnonymousAccessGranted")],
+    "sequenceIndicators": [
+        {"key": "ATTACK_TACTIC", "values": ["Discovery", "Persistence", "Privilege Escalation", "Defense Evasion", "Impact"]},
+        {"key": "ATTACK_TECHNIQUE", "values": ["T1580", "T1136.003", "T1098.001", "T1562.008", "T1496"]},
+        {"key": "HIGH_RISK_API", "values": ["CreateUser", "AttachUserPolicy", "StopLogging", "PutBucketPolicy"]},
+        {"key": "MALICIOUS_IP", "values": [ATTACKER]}]}}
+seq_finding["resource"]["resourceType"] = "AccessKey"
+
+# The other services' view of it: Macie on the bucket made public, Inspector on the mining
+# instance, and the billing alarm watching the GPU instances (EventBridge events).
+def envelope(minute, detail_type, source, detail, resources=()):
+    return {"version": "0", "id": uid(), "detail-type": detail_type, "source": source, "account": ACCT,
+            "time": iso(T0 + timedelta(minutes=minute)), "region": REGION, "resources": list(resources), "detail": detail}
+t = lambda m: iso(T0 + timedelta(minutes=m))
+others = [
+    envelope(60, "Macie Finding", "aws.macie", {
+        "schemaVersion": "1.0", "id": "64ed80b084b5b7b985b1a2b3c4d5e6f7", "accountId": ACCT, "partition": "aws", "region": REGION,
+        "type": "Policy:IAMUser/S3BucketPublic", "category": "POLICY", "count": 1, "archived": False, "sample": False,
+        "title": f"The S3 bucket {BUCKET} is publicly accessible",
+        "description": f"The bucket policy of {BUCKET} was changed to allow public access. The bucket holds database backups.",
+        "severity": {"score": 3, "description": "High"}, "createdAt": t(60), "updatedAt": t(60),
+        "resourcesAffected": {"s3Bucket": {"arn": f"arn:aws:s3:::{BUCKET}", "name": BUCKET, "owner": {"id": "1f2e3d4c5b6a", "displayName": "acme"},
+            "publicAccess": {"effectivePermission": "PUBLIC"}, "allowsUnencryptedObjectUploads": "TRUE"}},
+        "policyDetails": {"action": {"actionType": "AWS_API_CALL", "apiCallDetails": {"api": "PutBucketPolicy", "apiServiceName": "s3.amazonaws.com",
+                "firstSeen": t(56), "lastSeen": t(56)}},
+            "actor": {"userIdentity": {"type": "IAMUser", "iamUser": {"accountId": ACCT, "arn": f"arn:aws:iam::{ACCT}:user/svc-backup2",
+                "principalId": "AIDA4EXAMPLEBACKDOOR", "userName": "svc-backup2"}},
+                "ipAddressDetails": {"ipAddressV4": ATTACKER, "ipOwner": {"asnOrg": "EXAMPLE-VPS"}}}}}),
+    envelope(53, "Inspector2 Finding", "aws.inspector2", {
+        "findingArn": f"arn:aws:inspector2:{REGION}:{ACCT}:finding/5f3c0ffee0c0ffee0c0ffee0c0ffee01", "awsAccountId": ACCT,
+        "type": "PACKAGE_VULNERABILITY", "severity": "CRITICAL", "inspectorScore": 9.8, "status": "ACTIVE",
+        "exploitAvailable": "YES", "fixAvailable": "YES",
+        "title": "CVE-2024-6387 - openssh-server",
+        "description": "A signal handler race condition in OpenSSH's server (sshd) allows unauthenticated remote code execution as root.",
+        "firstObservedAt": t(53), "lastObservedAt": t(53), "updatedAt": t(53),
+        "resources": [{"type": "AWS_EC2_INSTANCE", "id": MINER1, "partition": "aws", "region": REGION,
+            "details": {"awsEc2Instance": {"imageId": "ami-0abcdef1234567890", "type": "p3.16xlarge", "platform": "UBUNTU_22_04",
+                "ipV4Addresses": ["10.0.3.17", "198.51.100.200"], "keyName": "sync", "launchedAt": t(45)}}}],
+        "packageVulnerabilityDetails": {"vulnerabilityId": "CVE-2024-6387", "source": "UBUNTU_CVE",
+            "vulnerablePackages": [{"name": "openssh-server", "version": "8.9p1-3ubuntu0.6", "fixedInVersion": "8.9p1-3ubuntu0.10", "packageManager": "OS"}]},
+        "remediation": {"recommendation": {"text": "Upgrade openssh-server to 8.9p1-3ubuntu0.10 or later."}}},
+        [f"arn:aws:inspector2:{REGION}:{ACCT}:finding/5f3c0ffee0c0ffee0c0ffee0c0ffee01"]),
+    envelope(63, "CloudWatch Alarm State Change", "aws.cloudwatch", {
+        "alarmName": "gpu-fleet-spend",
+        "state": {"value": "ALARM", "reason": "Threshold Crossed: 1 datapoint [1240.0] was greater than the threshold (100.0).", "timestamp": t(63)},
+        "previousState": {"value": "OK", "reason": "Threshold Crossed: 1 datapoint [48.0] was not greater than the threshold (100.0).", "timestamp": t(0)},
+        "configuration": {"description": "EC2 estimated charges over $100 while the GPU fleet is busy",
+            "metrics": [
+                {"id": "charges", "metricStat": {"metric": {"namespace": "AWS/Billing", "name": "EstimatedCharges",
+                    "dimensions": {"Currency": "USD", "ServiceName": "AmazonEC2"}}, "period": 21600, "stat": "Maximum"}, "returnData": True},
+                {"id": "gpu1", "metricStat": {"metric": {"namespace": "AWS/EC2", "name": "CPUUtilization", "dimensions": {"InstanceId": MINER1}},
+                    "period": 300, "stat": "Average"}, "returnData": False},
+                {"id": "gpu2", "metricStat": {"metric": {"namespace": "AWS/EC2", "name": "CPUUtilization", "dimensions": {"InstanceId": MINER2}},
+                    "period": 300, "stat": "Average"}, "returnData": False}]}},
+        [f"arn:aws:cloudwatch:{REGION}:{ACCT}:alarm:gpu-fleet-spend"]),
+]
+
 with open("cloudtrail.json", "w") as f: json.dump({"Records": records}, f, indent=1)
 with open("guardduty.json", "w") as f: json.dump({"findings": findings}, f, indent=1)
 with open("health.json", "w") as f: json.dump(events, f, indent=1)
-print(f"{len(records)} CloudTrail events, {len(findings)} GuardDuty findings, {len(events)} Health events")
+with open("findings.json", "w") as f: json.dump(others, f, indent=1)
+print(f"{len(records)} CloudTrail events, {len(findings)} GuardDuty findings, {len(events)} Health events, {len(others)} other findings and monitors")

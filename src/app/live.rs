@@ -56,7 +56,7 @@ impl LiveStatus {
             paused: false,
         };
         for ((s, scope), st) in &self.scopes {
-            if *s != source {
+            if s.pane() != source.pane() {
                 continue;
             }
             any = true;

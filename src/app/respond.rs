@@ -46,6 +46,13 @@ pub fn targets(state: &State) -> Vec<(Target, Option<Entity>)> {
             ));
         }
     }
+    // Security Hub's copy (workflow) and Access Analyzer's finding (archive): like the
+    // GuardDuty finding, bound to the signal's own account and region.
+    out.extend(
+        crate::respond::findings::targets_of(s)
+            .into_iter()
+            .map(|t| (t, None)),
+    );
     for e in state.view.store.entities_of(s) {
         if let Some(t) = Target::from_entity(e) {
             // Two entities with one target (a user name in two accounts) stay two choices:
@@ -163,8 +170,17 @@ pub fn pick(state: &mut State, origin: &PickOrigin, item: PickItem) {
         incident,
         sns_topic: state.session.sns_topic.clone(),
     };
+    // On a sensitive signal, its journal entry is for the readers its rules allow.
+    let sensitive = action_scope::origin_signal(state, origin)
+        .ok()
+        .flatten()
+        .and_then(|s| {
+            let route = s.id.with_str(|id| state.session.routes.get(id));
+            crate::rules::gate::Gate::sensitivity(route)
+        });
     match plan(action, &item.target, &ctx) {
-        Ok(p) => {
+        Ok(mut p) => {
+            p.sensitive = sensitive;
             state.ui.mode = Mode::ActionPlan {
                 plan: Box::new(p),
                 typed: Default::default(),

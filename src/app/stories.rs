@@ -192,6 +192,14 @@ fn incident(state: &State, story: &Story, steps: &[StepRow]) -> Vec<Effect> {
     let mut fx = Vec::new();
     let mut entries = Vec::new();
     let by = |kind| Entry::by(state.now, &state.session.operator, kind);
+    // The title and the affected entities are for every reader of the journal: they come
+    // from the story's signals that are not sensitive (the sensitive ones are pinned with
+    // their rules' `allow`, which the journal's readers are checked against).
+    let (public, _) = store.story_view(story, |x| {
+        x.id.with_str(|id| state.session.routes.get(id))
+            .is_some_and(|r| r.sensitive)
+    });
+    let story = &public;
     let who = story
         .principals
         .iter()

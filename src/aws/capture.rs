@@ -36,3 +36,18 @@ impl Intercept for CaptureBody {
         Ok(())
     }
 }
+
+impl CaptureBody {
+    /// The records under `key` of the captured JSON body (`{"Findings": [...]}`), exactly as AWS
+    /// sent them; `None` when no body was captured or it is not JSON with that array.
+    pub fn records(&self, key: &str) -> Option<Vec<serde_json::Value>> {
+        let body: serde_json::Value = serde_json::from_slice(&self.take()?).ok()?;
+        match body {
+            serde_json::Value::Object(mut m) => match m.remove(key)? {
+                serde_json::Value::Array(a) => Some(a),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+}

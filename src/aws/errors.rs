@@ -98,6 +98,9 @@ where
                 } else {
                     format!("{code} (HTTP {status})")
                 })
+            } else if code.is_empty() && message.is_empty() {
+                // No error code (an answer the SDK could not read): the whole error says why.
+                Problem::Other(text)
             } else {
                 Problem::Other(format!("{code}: {message}"))
             }

@@ -1,17 +1,25 @@
-//! Live AWS: pollers for Health, GuardDuty and CloudTrail over the official SDK, feeding the
+//! Live AWS: pollers for Health, GuardDuty, CloudTrail and the other detection services and
+//! monitors (`findings`) over the official SDK, feeding the
 //! same signals and store as the demo and replay. Every poller runs on its own task; the UI
 //! only ever receives messages, so no frame waits on the network.
 
+pub mod access_analyzer;
 pub mod capture;
 pub mod cloudtrail;
+pub mod cloudwatch;
+pub mod cost_explorer;
 pub mod errors;
+pub mod findings;
 pub mod guardduty;
 pub mod health;
 pub mod health_json;
 pub mod health_org;
+pub mod inspector;
 pub mod lake;
 pub mod limiter;
+pub mod macie;
 pub mod poller;
+pub mod securityhub;
 pub mod session;
 pub mod skipped;
 
@@ -78,6 +86,9 @@ pub struct LiveOptions {
     pub health_regions: Vec<String>,
     /// Response actions that change anything are refused.
     pub read_only: bool,
+    /// Poll Security Hub, Macie, Inspector, Access Analyzer, CloudWatch alarms and Cost Explorer
+    /// besides Health, GuardDuty and CloudTrail.
+    pub findings: bool,
 }
 
 impl Default for LiveOptions {
@@ -98,6 +109,7 @@ impl Default for LiveOptions {
             retain: Duration::from_secs(7 * 86_400),
             health_regions: vec!["us-east-1".into(), "us-east-2".into()],
             read_only: false,
+            findings: true,
         }
     }
 }
@@ -145,6 +157,8 @@ pub struct Ctx {
     pub gate: watch::Receiver<Gate>,
     pub gate_tx: Arc<watch::Sender<Gate>>,
     pub pacer: Arc<limiter::Pacer>,
+    /// The detection services' and monitors' pacers (`findings::pacers`).
+    pub findings_pacers: Arc<findings::Pacers>,
 }
 
 impl Ctx {
@@ -188,6 +202,7 @@ async fn run(
     mut lookups: UnboundedReceiver<Lookup>,
 ) {
     let pacer = Arc::new(limiter::Pacer::new(2));
+    let findings_pacers = findings::pacers();
     let mut lookup_targets: Vec<(Ctx, Vec<cloudtrail::Regional>)> = Vec::new();
     for profile in opts.profiles.clone() {
         let region = opts.regions.first().map(String::as_str);
@@ -200,6 +215,7 @@ async fn run(
             gate,
             gate_tx: Arc::new(gate_tx),
             pacer: pacer.clone(),
+            findings_pacers: findings_pacers.clone(),
         };
         let label = ctx.profile.clone();
         let (c, f, p) = (ctx.clone(), cfg.clone(), profile.clone());
@@ -211,8 +227,11 @@ async fn run(
             health::run(c.clone(), f.clone())
         });
         let mut regional = Vec::new();
-        for r in session::regions(&cfg, &opts) {
+        for (n, r) in session::regions(&cfg, &opts).into_iter().enumerate() {
             let rcfg = with_region(&cfg, &r);
+            if opts.findings {
+                findings::start(&ctx, &rcfg, &r, n == 0);
+            }
             let (c, f, rr) = (ctx.clone(), rcfg.clone(), r.clone());
             supervise(&ctx, format!("{label}/{r} GuardDuty poller"), move || {
                 guardduty::run(c.clone(), f.clone(), rr.clone())

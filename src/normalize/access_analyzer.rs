@@ -138,7 +138,8 @@ pub fn normalize(f: &Value, env: &Envelope) -> Result<Signal, super::RecordError
                 other => vec![other],
             }) {
                 // An account or an ARN; `*` (anyone) is said by the title, not an entity.
-                e.push(v.as_str().and_then(Entity::from_id));
+                // Outside the analyzed account (that is the finding): never given its account.
+                e.push_foreign(v.as_str().and_then(Entity::from_id));
             }
         }
     }

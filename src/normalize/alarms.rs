@@ -151,15 +151,25 @@ pub fn from_describe(v: &Value, env: &Envelope) -> Result<Signal, super::RecordE
         &[&["StateTransitionedTimestamp"], &["StateUpdatedTimestamp"]],
     )
     .ok_or("alarm has no readable StateUpdatedTimestamp")?;
-    // A metric-math alarm: its first metric with a MetricStat names the namespace.
-    let stat = array_at(v, &["Metrics"])
+    // A metric-math alarm: the billing metric (or the first) names the namespace, every
+    // metric's dimensions (the instances it watches) are its entities.
+    let stats: Vec<&Value> = array_at(v, &["Metrics"])
         .iter()
-        .find_map(|m| path(m, &["MetricStat", "Metric"]));
+        .filter_map(|m| path(m, &["MetricStat", "Metric"]))
+        .collect();
+    let stat = stats
+        .iter()
+        .find(|m| str_at(m, &["Namespace"]) == Some("AWS/Billing"))
+        .or(stats.first())
+        .copied();
     let (namespace, metric, dims) = match stat {
         Some(m) if v.get("MetricName").is_none() => (
             str_at(m, &["Namespace"]),
             str_at(m, &["MetricName"]),
-            dims_of(array_at(m, &["Dimensions"]), "Name", "Value"),
+            stats
+                .iter()
+                .flat_map(|m| dims_of(array_at(m, &["Dimensions"]), "Name", "Value"))
+                .collect(),
         ),
         _ => (
             str_at(v, &["Namespace"]),
@@ -192,18 +202,25 @@ pub fn from_event(v: &Value) -> Result<Signal, super::RecordError> {
     let at = time_at(detail, &[&["state", "timestamp"]])
         .or_else(|| time_at(v, &[&["time"]]))
         .ok_or("alarm event has no readable state.timestamp")?;
-    let metric = array_at(detail, &["configuration", "metrics"])
+    // A metric-math alarm names several metrics: the billing one (if any) says what kind of
+    // alarm it is, and every metric's dimensions (the instances it watches) are its entities.
+    let metrics: Vec<&Value> = array_at(detail, &["configuration", "metrics"])
         .iter()
-        .find_map(|m| path(m, &["metricStat", "metric"]));
-    let dims: Vec<(&str, &str)> = metric
-        .and_then(|m| get(m, "dimensions"))
-        .and_then(Value::as_object)
-        .map(|m| {
+        .filter_map(|m| path(m, &["metricStat", "metric"]))
+        .collect();
+    let metric = metrics
+        .iter()
+        .find(|m| str_at(m, &["namespace"]) == Some("AWS/Billing"))
+        .or(metrics.first())
+        .copied();
+    let dims: Vec<(&str, &str)> = metrics
+        .iter()
+        .filter_map(|m| get(m, "dimensions").and_then(Value::as_object))
+        .flat_map(|m| {
             m.iter()
                 .filter_map(|(k, v)| Some((k.as_str(), v.as_str()?)))
-                .collect()
         })
-        .unwrap_or_default();
+        .collect();
     let env = Envelope {
         account: str_at(v, &["account"]).map(str::to_string),
         region: str_at(v, &["region"]).map(str::to_string),

@@ -31,8 +31,12 @@ pub fn add_entities(f: &Value, out: &mut Vec<Entity>) {
             }
         }
     };
+    // Each actor and resource in the account its record names; a resource that names none is
+    // the finding's.
+    let finding_account = str_at(f, &["accountId"]);
     for actor in array_at(seq, &["actors"]) {
         let user = get(actor, "user");
+        let account = user.and_then(|u| str_at(u, &["account", "uid"]));
         let kind = match user.and_then(|u| str_at(u, &["type"])) {
             Some(t) if t.contains("Role") => EntityKind::IamRole,
             Some("Root") => EntityKind::Account,
@@ -41,12 +45,13 @@ pub fn add_entities(f: &Value, out: &mut Vec<Entity>) {
         if kind != EntityKind::Account {
             push(
                 user.and_then(|u| str_at(u, &["name"]))
-                    .map(|n| Entity::new(kind, n)),
+                    .map(|n| Entity::new(kind, n).in_account(account)),
             );
         }
         push(
             user.and_then(|u| str_at(u, &["credentialUid"]))
-                .and_then(Entity::from_id),
+                .and_then(Entity::from_id)
+                .map(|k| k.in_account(account)),
         );
     }
     for r in array_at(seq, &["resources"]) {
@@ -58,7 +63,14 @@ pub fn add_entities(f: &Value, out: &mut Vec<Entity>) {
             "ACCESS_KEY" => uid.and_then(Entity::from_id),
             _ => None,
         };
-        push(named.or_else(|| uid.and_then(super::finding_parts::resource)));
+        push(
+            named
+                .or_else(|| uid.and_then(super::finding_parts::resource))
+                .map(|e| match e.kind {
+                    EntityKind::Account | EntityKind::Ip => e,
+                    _ => e.in_account(str_at(r, &["accountId"]).or(finding_account)),
+                }),
+        );
     }
     for ep in array_at(seq, &["endpoints"]) {
         push(

@@ -31,7 +31,7 @@ impl Draft {
     /// The signal, or why not: a record without a time cannot be placed on a timeline.
     pub fn build(self, source: Source, what: &'static str) -> Result<Signal, super::RecordError> {
         let time = self.time.or(self.updated).ok_or(what)?;
-        let (entities, more) = self.entities.finish();
+        let (entities, more) = self.entities.finish(self.account.as_deref());
         let text = |s: Option<String>| s.filter(|s| !s.is_empty()).map(crate::model::Text::from);
         Ok(Signal {
             id: self.id.into(),
@@ -64,24 +64,43 @@ impl Draft {
 }
 
 /// Entities found in a record, each once; past four times what a signal keeps, only counted.
+/// The finding's resources are of the finding's account (`build` sets it where their ids do not
+/// say); what the finding names outside it (callers' keys, external principals) is `foreign`
+/// and keeps only the account its own record gives.
 #[derive(Debug, Default)]
 pub struct Entities {
     list: Vec<Entity>,
+    foreign: Vec<usize>,
     more: u32,
 }
 
 impl Entities {
     pub fn push(&mut self, e: Option<Entity>) {
+        self.add(e);
+    }
+
+    /// An entity that is not the finding's account's own (a remote caller's key, an external
+    /// principal): an action on it binds to the account its own record names, or is refused.
+    pub fn push_foreign(&mut self, e: Option<Entity>) {
+        if self.add(e) {
+            self.foreign.push(self.list.len() - 1);
+        }
+    }
+
+    /// Whether the entity was added (not empty, not seen, under the cap).
+    fn add(&mut self, e: Option<Entity>) -> bool {
         let Some(e) = e.filter(|e| !e.id.is_empty()) else {
-            return;
+            return false;
         };
         if self.list.contains(&e) {
-            return;
+            return false;
         }
         if self.list.len() >= crate::model::signal::MAX_ENTITIES {
             self.more = self.more.saturating_add(1);
+            false
         } else {
             self.list.push(e);
+            true
         }
     }
 
@@ -106,8 +125,17 @@ impl Entities {
         self.list.first()
     }
 
-    fn finish(self) -> (Vec<Entity>, u32) {
-        (self.list, self.more)
+    /// The entities, the finding's own in `account` (an ARN's own account stays), and how many
+    /// more there were.
+    fn finish(self, account: Option<&str>) -> (Vec<Entity>, u32) {
+        let mut list = self.list;
+        for (i, e) in list.iter_mut().enumerate() {
+            if !matches!(e.kind, EntityKind::Ip | EntityKind::Account) && !self.foreign.contains(&i)
+            {
+                *e = e.clone().in_account(account);
+            }
+        }
+        (list, self.more)
     }
 }
 
@@ -149,7 +177,8 @@ pub fn walk_addresses(v: &Value, key: &str, out: &mut Entities, depth: u32) {
             if ip {
                 out.push(Entity::from_id(s).filter(|e| e.kind == EntityKind::Ip));
             } else if k.ends_with("accesskeyid") || k == "credentialuid" {
-                out.push(Entity::from_id(s).filter(|e| e.kind == EntityKind::AccessKey));
+                // A caller's key, which may be another account's: foreign.
+                out.push_foreign(Entity::from_id(s).filter(|e| e.kind == EntityKind::AccessKey));
             }
         }
         Value::Array(a) => a

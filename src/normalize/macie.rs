@@ -116,7 +116,8 @@ pub fn normalize(f: &Value, env: &Envelope) -> Result<Signal, super::RecordError
             ("assumedRole", EntityKind::AssumedRole),
         ] {
             if let Some(arn) = path(user, &[k, "arn"]).and_then(Value::as_str) {
-                e.push(crate::model::Entity::from_arn(arn));
+                // The caller: its ARN names its account, which may not be the bucket's.
+                e.push_foreign(crate::model::Entity::from_arn(arn));
                 if d.actor.is_none() {
                     d.actor = str_at(user, &[k, "userName"])
                         .map(str::to_string)
@@ -128,10 +129,13 @@ pub fn normalize(f: &Value, env: &Envelope) -> Result<Signal, super::RecordError
                 }
             }
         }
-        e.push(
+        let caller_account =
+            str_at(user, &["iamUser", "accountId"]).or(str_at(user, &["assumedRole", "accountId"]));
+        e.push_foreign(
             str_at(user, &["iamUser", "accessKeyId"])
                 .or(str_at(user, &["assumedRole", "accessKeyId"]))
-                .and_then(crate::model::Entity::from_id),
+                .and_then(crate::model::Entity::from_id)
+                .map(|k| k.in_account(caller_account)),
         );
     }
     if let Some(ip) = actor.and_then(|a| str_at(a, &["ipAddressDetails", "ipAddressV4"])) {

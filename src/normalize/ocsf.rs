@@ -119,11 +119,19 @@ pub fn normalize(f: &Value) -> Result<Signal, super::RecordError> {
     for r in array_at(f, &["resources"]) {
         e.resource(str_at(r, &["uid"]));
     }
-    e.kind(
-        EntityKind::IamUser,
-        str_at(f, &["actor", "user", "name"]).filter(|_| {
-            str_at(f, &["actor", "user", "type"]).is_none_or(|t| t.eq_ignore_ascii_case("IAMUser"))
-        }),
+    // The actor is in the account its record names (`actor.user.account.uid`); when it names
+    // none, the finding's, as GuardDuty's own finding says of the same user (its resource's
+    // `accessKeyDetails`), so both rows name one entity.
+    e.push(
+        str_at(f, &["actor", "user", "name"])
+            .filter(|_| {
+                str_at(f, &["actor", "user", "type"])
+                    .is_none_or(|t| t.eq_ignore_ascii_case("IAMUser"))
+            })
+            .map(|n| {
+                crate::model::Entity::new(EntityKind::IamUser, n.trim())
+                    .in_account(str_at(f, &["actor", "user", "account", "uid"]))
+            }),
     );
     for key in ["actor", "src_endpoint", "dst_endpoint", "evidences"] {
         if let Some(v) = get(f, key) {

@@ -204,6 +204,10 @@ pub enum EntryKind {
         outcome: String,
         reversible: bool,
         calls: Vec<ActionCall>,
+        /// Taken on a sensitive signal: only the readers its rules allow see the target,
+        /// the outcome and the calls.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sensitive: Option<super::sensitive::Sensitive>,
     },
     Section {
         section: Section,

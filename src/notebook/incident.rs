@@ -49,6 +49,8 @@ pub struct ActionTaken {
     pub outcome: String,
     pub reversible: bool,
     pub calls: Vec<ActionCall>,
+    /// Taken on a sensitive signal (`sensitive::Incident::seen_by` withholds it).
+    pub sensitive: Option<super::sensitive::Sensitive>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -257,6 +259,7 @@ impl Incident {
                 outcome,
                 reversible,
                 calls,
+                sensitive,
             } => {
                 let target = match scope {
                     Some(s) => format!("{target} in {s}"),
@@ -270,6 +273,7 @@ impl Incident {
                     outcome: outcome.clone(),
                     reversible: *reversible,
                     calls: calls.clone(),
+                    sensitive: sensitive.clone(),
                 });
                 self.log(
                     e,

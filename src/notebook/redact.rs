@@ -24,15 +24,20 @@ fn pattern() -> Result<&'static Regex, super::Error> {
     let compiled = P.get_or_init(|| {
         let arn = r"(?P<arn>\barn:aws[a-z-]{0,16}:[a-z0-9-]{1,64}:[a-z0-9-]{0,32}:)(?P<acct>[A-Za-z0-9-]{0,32}):";
         let key = r"(?P<key>\b(?:AKIA|ASIA)[A-Z0-9]{16}\b)";
-        let account = r"(?P<account>\b\d{12}\b)";
+        // Account ids and IPv4 addresses wherever they are glued (`role_111122223333`,
+        // `acct111122223333`, `sg_1.2.3.4`): `masked` checks that no digit (or dotted number)
+        // goes on before or after them.
+        let account = r"(?P<account>\d{12})";
+        // The EC2 host name form (`ip-10-1-2-3.ec2.internal`), masked like the address.
+        let iphost = r"(?P<iphost>\bip-(?P<h1>\d{1,3})-(?P<h2>\d{1,3})-(?P<h3>\d{1,3})-(?P<h4>\d{1,3})\b)";
         // Dots may carry the backslash markdown escaping put before them ("1\.2.3.4" at the
         // start of a line).
-        let ip4 = r"(?P<ip4>\b(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\\?\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}\b)";
+        let ip4 = r"(?P<ip4>(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\\?\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3})";
         // Groups of up to four hex digits between two to eight colons, an IPv4 tail (whose
         // first number is the last group), a zone: a candidate that `Ipv6Addr` has the last word
         // on. Bounded, so a long run of hex and colons costs a bounded scan per position.
         let ip6 = r"(?P<ip6>[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,8}(?:\\?\.\d{1,3}){0,3}(?:%[0-9A-Za-z]{1,16}(?:[.-][0-9A-Za-z]{1,16}){0,3})?)";
-        Regex::new(&[arn, key, account, ip4, ip6].join("|")).map_err(|e| e.to_string())
+        Regex::new(&[arn, key, iphost, account, ip4, ip6].join("|")).map_err(|e| e.to_string())
     });
     compiled
         .as_ref()
@@ -133,6 +138,7 @@ pub fn redact(doc: &str) -> Result<String, super::Error> {
                 copied = end;
                 at = end.max(m.start() + 1);
             }
+            None if c.name("ip6").is_none() => at = m.start() + 1,
             None => {
                 // Not one after all (an IPv6 candidate that does not parse or is glued to a
                 // word). Inside it, only what starts at one of its colons can still be one (an
@@ -153,6 +159,22 @@ pub fn redact(doc: &str) -> Result<String, super::Error> {
     Ok(out)
 }
 
+/// Whether the digits at `doc[start..end]` go on before or after: a digit, or a dot (possibly
+/// markdown-escaped) and a digit (`1.2.3.4.5`, `9.1.2.3.4`).
+fn glued_number(doc: &str, start: usize, end: usize) -> bool {
+    let before = doc[..start].trim_end_matches('\\');
+    let mut back = before.chars().rev();
+    let prev = back.next();
+    let digit_before = prev.is_some_and(|c| c.is_ascii_digit())
+        || (prev == Some('.') && back.next().is_some_and(|c| c.is_ascii_digit()));
+    let after = doc[end..].trim_start_matches('\\');
+    let mut fwd = after.chars();
+    let next = fwd.next();
+    let digit_after = next.is_some_and(|c| c.is_ascii_digit())
+        || (next == Some('.') && fwd.next().is_some_and(|c| c.is_ascii_digit()));
+    digit_before || digit_after
+}
+
 /// What replaces the match `c`: (start, end, text), or `None` when it is not one.
 fn masked(doc: &str, c: &Captures, masks: &mut Masks) -> Option<(usize, usize, String)> {
     let whole = c.get(0)?;
@@ -170,8 +192,20 @@ fn masked(doc: &str, c: &Captures, masks: &mut Masks) -> Option<(usize, usize, S
             format!("{}{account}:", prefix.as_str()),
         ));
     }
+    if c.name("iphost").is_some() {
+        let parts: Vec<&str> = ["h1", "h2", "h3", "h4"]
+            .iter()
+            .filter_map(|g| c.name(g).map(|m| m.as_str()))
+            .collect();
+        let ip: std::net::Ipv4Addr = parts.join(".").parse().ok()?;
+        let mask = masks.mask("IP", ip.to_string());
+        return Some((whole.start(), whole.end(), format!("ip-{mask}")));
+    }
     for (group, label) in [("key", "KEY"), ("account", "ACCOUNT"), ("ip4", "IP")] {
         if let Some(m) = c.name(group) {
+            if group != "key" && glued_number(doc, m.start(), m.end()) {
+                return None;
+            }
             let value = m.as_str().replace('\\', "");
             return Some((m.start(), m.end(), masks.mask(label, value)));
         }

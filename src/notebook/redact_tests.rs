@@ -158,3 +158,24 @@ fn ipv4_keys_and_accounts_as_before() {
     );
     assert!(started.elapsed() < std::time::Duration::from_secs(10));
 }
+
+/// Fails on the session-17 main (`\b` around account ids and IPv4): a glued account id or
+/// address was left in the export, and `1.2.3.4.5` became `IP1.5`.
+#[test]
+fn glued_accounts_and_addresses_are_masked_longer_numbers_are_not() {
+    assert_eq!(
+        r("role_111122223333 acct111122223333 x111122223333y cloudtrail_logs_111122223333_x"),
+        "role_ACCOUNT1 acctACCOUNT1 xACCOUNT1y cloudtrail_logs_ACCOUNT1_x"
+    );
+    assert_eq!(
+        r("sg_1.2.3.4 host ip-10-1-2-3.ec2.internal talked to 10.1.2.3"),
+        "sg_IP1 host ip-IP2.ec2.internal talked to IP2"
+    );
+    for doc in [
+        "version 1.2.3.4.5 and 9.1.2.3.4",
+        "id 1111222233334 and 01111222233334",
+        "ip-10-1-2-399 is no host",
+    ] {
+        assert_eq!(r(doc), doc);
+    }
+}

@@ -60,6 +60,32 @@ impl Incident {
             e.detections.clear();
             hidden.push((e.reference.clone(), e.kind.clone()));
         }
+        // Actions taken on such a signal: the action, who and when stay; target, outcome and
+        // calls go, from the action and from its timeline line.
+        let mut lines = Vec::new();
+        for a in out.actions.iter_mut() {
+            let Some(s) = &a.sensitive else { continue };
+            if s.allows(reader) {
+                continue;
+            }
+            lines.push((
+                a.at,
+                a.by.clone(),
+                format!("Action {} on {}: {}", a.action, a.target, a.outcome),
+            ));
+            a.target = "a sensitive signal's entity".into();
+            a.outcome = WITHHELD.into();
+            a.calls.clear();
+        }
+        for t in out.timeline.iter_mut() {
+            if t.source == "action"
+                && lines
+                    .iter()
+                    .any(|(at, by, text)| *at == t.at && *by == t.by && *text == t.text)
+            {
+                t.text = format!("Action on a sensitive signal: {WITHHELD}");
+            }
+        }
         for t in out.timeline.iter_mut() {
             if let Some((_, kind)) = hidden
                 .iter()
@@ -136,5 +162,57 @@ mod tests {
             assert_eq!(seen.evidence[0].title, "AWS_RISK_CREDENTIALS_EXPOSED");
             assert_eq!(seen.evidence[0].severity, crate::model::Severity::Critical);
         }
+    }
+
+    /// Fails on the session-17 main (a review): an action an allowed principal took on a
+    /// sensitive signal kept its target, outcome and calls for every later reader.
+    #[test]
+    fn an_action_on_a_sensitive_signal_is_withheld_from_a_reader_who_may_not_see_it() {
+        let at = chrono::Utc::now();
+        let open = Entry::by(
+            at,
+            "a",
+            EntryKind::Opened {
+                id: "IR-1".into(),
+                title: "t".into(),
+                severity: Priority::P2,
+                commander: "a".into(),
+                responders: vec![],
+            },
+        );
+        let act = Entry::by(
+            at,
+            "security@host",
+            EntryKind::Action {
+                action: "deactivate-key".into(),
+                target: "access key AKIASECRETSECRET001".into(),
+                scope: Some("account 111122223333 · us-east-1".into()),
+                outcome: "done on AKIASECRETSECRET001 of mallory".into(),
+                reversible: true,
+                calls: vec![crate::notebook::entry::ActionCall {
+                    operation: "iam:UpdateAccessKey".into(),
+                    parameters: serde_json::json!({"AccessKeyId": "AKIASECRETSECRET001", "UserName": "mallory"}),
+                    result: "ok".into(),
+                }],
+                sensitive: Some(Sensitive {
+                    rules: vec!["creds".into()],
+                    allow: vec!["arn:aws:iam::*:role/Security*".into()],
+                    withheld: false,
+                }),
+            },
+        );
+        let inc = Incident::fold(&[open, act]).unwrap_or_else(|| panic!("fold"));
+        let allowed = inc.seen_by(Some("arn:aws:iam::111122223333:role/SecurityOncall"));
+        assert!(format!("{:?}", allowed.actions).contains("AKIASECRET"));
+        let seen = inc.seen_by(None);
+        let all = format!("{:?}", (&seen.actions, &seen.timeline));
+        assert!(
+            !all.contains("AKIASECRET")
+                && !all.contains("mallory")
+                && !all.contains("111122223333"),
+            "{all}"
+        );
+        assert_eq!(seen.actions.len(), 1);
+        assert_eq!(seen.actions[0].action, "deactivate-key");
     }
 }

@@ -99,6 +99,7 @@ pub fn entry(plan: &Plan, outcome: &Outcome) -> crate::notebook::EntryKind {
                 result: s.result.clone(),
             })
             .collect(),
+        sensitive: plan.sensitive.clone(),
     }
 }
 

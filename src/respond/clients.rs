@@ -11,12 +11,21 @@ pub struct Clients {
     pub s3: aws_sdk_s3::Client,
     pub sns: aws_sdk_sns::Client,
     pub guardduty: aws_sdk_guardduty::Client,
+    pub securityhub: aws_sdk_securityhub::Client,
+    pub accessanalyzer: aws_sdk_accessanalyzer::Client,
     pub sts: aws_sdk_sts::Client,
     pub region: String,
 }
 
 impl Clients {
     pub fn new(config: &SdkConfig, local_endpoint: bool) -> Clients {
+        // No automatic retries: a change whose first attempt timed out may have been carried
+        // out, and a second attempt would do it again (a second snapshot). A failed call is
+        // reported as such (and an uncertain change as outcome unknown) instead.
+        let config = &config
+            .to_builder()
+            .retry_config(aws_config::retry::RetryConfig::disabled())
+            .build();
         let s3 = aws_sdk_s3::config::Builder::from(config)
             .force_path_style(local_endpoint)
             .build();
@@ -26,6 +35,8 @@ impl Clients {
             s3: aws_sdk_s3::Client::from_conf(s3),
             sns: aws_sdk_sns::Client::new(config),
             guardduty: aws_sdk_guardduty::Client::new(config),
+            securityhub: aws_sdk_securityhub::Client::new(config),
+            accessanalyzer: aws_sdk_accessanalyzer::Client::new(config),
             sts: aws_sdk_sts::Client::new(config),
             region: config
                 .region()

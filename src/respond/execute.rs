@@ -9,22 +9,11 @@ use super::evidence::Evidence;
 use super::plan::Plan;
 use super::verify::{self, Check, Expect};
 use super::{audit, ec2, guardduty, iam, s3, sns, Action, Target};
-use crate::aws::errors::classify;
-use aws_smithy_runtime_api::client::result::SdkError;
-use aws_smithy_runtime_api::http::Response;
-use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use serde::Serialize;
-use serde_json::{json, Value};
-use std::future::Future;
+use serde_json::json;
 use std::path::PathBuf;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Step {
-    pub operation: String,
-    pub parameters: Value,
-    pub ok: bool,
-    pub result: String,
-}
+pub use super::step::{fail, read_or_empty, step, Step};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -98,66 +87,6 @@ pub struct Done {
     pub note: Option<String>,
     /// What the end state should be, read back after the calls.
     pub expect: Option<Expect>,
-}
-
-fn record(steps: &mut Vec<Step>, op: &str, parameters: Value, ok: bool, result: String) {
-    steps.push(Step {
-        operation: op.into(),
-        parameters,
-        ok,
-        result,
-    });
-}
-
-/// Runs one SDK call and records it. `op` is `service:Operation` (the IAM permission).
-pub async fn step<T, E>(
-    steps: &mut Vec<Step>,
-    op: &str,
-    parameters: Value,
-    call: impl Future<Output = Result<T, SdkError<E, Response>>>,
-) -> Result<T, ()>
-where
-    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-{
-    // Boxed: every action awaits many of these, and the SDK's futures are large.
-    match Box::pin(read_or_empty(steps, op, parameters, &[], call)).await {
-        Ok(Some(out)) => Ok(out),
-        _ => Err(()),
-    }
-}
-
-/// A read where the documented "nothing there" error codes mean empty (`Ok(None)`); any other
-/// error is a failed step (`Err`), so the plan stops before its next call.
-pub async fn read_or_empty<T, E>(
-    steps: &mut Vec<Step>,
-    op: &str,
-    parameters: Value,
-    empty_codes: &[&str],
-    call: impl Future<Output = Result<T, SdkError<E, Response>>>,
-) -> Result<Option<T>, ()>
-where
-    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-{
-    match call.await {
-        Ok(out) => {
-            record(steps, op, parameters, true, "ok".into());
-            Ok(Some(out))
-        }
-        Err(e) if e.code().is_some_and(|c| empty_codes.contains(&c)) => {
-            let none = format!("none ({})", e.code().unwrap_or_default());
-            record(steps, op, parameters, true, none);
-            Ok(None)
-        }
-        Err(e) => {
-            record(steps, op, parameters, false, classify(&e, op).to_string());
-            Err(())
-        }
-    }
-}
-
-/// Records a failure that is not an SDK error (nothing found, bad input).
-pub fn fail(steps: &mut Vec<Step>, op: &str, why: impl Into<String>) {
-    record(steps, op, Value::Null, false, why.into());
 }
 
 pub async fn execute(plan: &Plan, c: &Clients, env: &Env) -> Outcome {
@@ -234,10 +163,11 @@ pub async fn execute(plan: &Plan, c: &Clients, env: &Env) -> Outcome {
     // a 2 MiB thread.
     let result = Box::pin(run(action, &target, plan, c, env, &mut steps)).await;
     let changed = steps.iter().any(|s| {
-        s.ok && plan
-            .calls
-            .iter()
-            .any(|c| c.mutating && format!("{}:{}", c.service, c.operation) == s.operation)
+        (s.ok || s.maybe)
+            && plan
+                .calls
+                .iter()
+                .any(|c| c.mutating && format!("{}:{}", c.service, c.operation) == s.operation)
     });
     let (mut status, done) = match result {
         Ok(d) if steps.iter().all(|s| s.ok) => (Status::Done, d),
@@ -333,6 +263,14 @@ async fn run(
             _,
         ) => guardduty::run(action, target, plan, c, steps).await,
         (Action::Notify, _) => sns::run(target, plan, c, steps).await,
+        (
+            Action::WorkflowNotified
+            | Action::WorkflowResolved
+            | Action::WorkflowSuppressed
+            | Action::ArchiveAccess
+            | Action::UnarchiveAccess,
+            _,
+        ) => Box::pin(super::findings::run(action, target, plan, c, steps)).await,
         _ => iam::run(action, target, plan, c, steps).await,
     }
 }

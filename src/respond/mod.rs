@@ -11,6 +11,7 @@ pub mod ec2;
 pub mod error;
 pub mod evidence;
 pub mod execute;
+pub mod findings;
 pub mod guardduty;
 pub mod iam;
 pub mod plan;
@@ -18,6 +19,7 @@ pub mod readback;
 pub mod result;
 pub mod s3;
 pub mod sns;
+pub mod step;
 pub mod verify;
 
 use crate::model::{Entity, EntityKind};
@@ -57,6 +59,11 @@ actions! {
     Unarchive => "unarchive", "GuardDuty: unarchive the finding";
     FeedbackUseful => "feedback-useful", "GuardDuty: mark the finding useful";
     FeedbackNotUseful => "feedback-not-useful", "GuardDuty: mark the finding not useful";
+    WorkflowNotified => "workflow-notified", "Security Hub: set the finding's workflow to NOTIFIED, with a note";
+    WorkflowResolved => "workflow-resolved", "Security Hub: set the finding's workflow to RESOLVED, with a note";
+    WorkflowSuppressed => "workflow-suppressed", "Security Hub: set the finding's workflow to SUPPRESSED, with a note";
+    ArchiveAccess => "archive-access", "Access Analyzer: archive the finding";
+    UnarchiveAccess => "unarchive-access", "Access Analyzer: make the finding active again";
     Tag => "tag", "Tag the resource with the incident id";
     Notify => "notify", "SNS: publish a summary of the signal to the configured topic";
 }
@@ -83,6 +90,16 @@ pub enum Target {
         id: String,
         detector: Option<String>,
     },
+    /// A finding in Security Hub: its `Id` and `ProductArn`, which name it there.
+    HubFinding {
+        id: String,
+        product_arn: String,
+    },
+    /// An IAM Access Analyzer finding and the analyzer that holds it.
+    AccessFinding {
+        id: String,
+        analyzer_arn: String,
+    },
     /// A signal to publish (notify): its id and one-line summary.
     Signal {
         id: String,
@@ -106,12 +123,14 @@ impl Target {
             Target::AccessKey(i) | Target::User(i) | Target::Role(i) | Target::Bucket(i) => i,
             Target::Ec2Resource(i) => i,
             Target::Finding { id, .. } | Target::Signal { id, .. } => id,
+            Target::HubFinding { id, .. } | Target::AccessFinding { id, .. } => id,
         }
     }
 
     /// Parses the command line's TARGET: `i-…`, `i-…:sg-1,sg-2`, `AKIA…`/`ASIA…`, `user/NAME`,
     /// `role/NAME`, IAM ARNs, `s3://BUCKET` or `bucket/NAME`, `vol-…`/`snap-…`/`sg-…`,
-    /// `finding/ID` (or `finding/DETECTOR/ID`).
+    /// `finding/ID` (or `finding/DETECTOR/ID`), `securityhub:PRODUCT_ARN|ID`,
+    /// `accessanalyzer:ANALYZER_ARN|ID`.
     pub fn parse(s: &str) -> Result<Target, Error> {
         let s = s.trim();
         let after = |p: &str| {
@@ -126,6 +145,24 @@ impl Target {
                 .map(String::from)
                 .collect();
             return Ok(Target::InstanceGroups(i.to_string(), g));
+        }
+        for (prefix, hub) in [("securityhub:", true), ("accessanalyzer:", false)] {
+            if let Some((arn, id)) = s.strip_prefix(prefix).and_then(|r| r.split_once('|')) {
+                let (arn, id) = (arn.trim().to_string(), id.trim().to_string());
+                if arn.is_empty() || id.is_empty() {
+                    return Err(Error::BadTarget(format!("'{s}': expected {prefix}ARN|ID")));
+                }
+                return Ok(match hub {
+                    true => Target::HubFinding {
+                        id,
+                        product_arn: arn,
+                    },
+                    false => Target::AccessFinding {
+                        id,
+                        analyzer_arn: arn,
+                    },
+                });
+            }
         }
         if s.starts_with("i-") {
             return Ok(Target::Instance(s.to_string()));
@@ -163,7 +200,8 @@ impl Target {
         }
         Err(Error::BadTarget(format!(
             "'{s}' is not a target: use i-…, AKIA…, user/NAME, role/NAME, s3://BUCKET, \
-             vol-…/snap-…/sg-…, or finding/ID"
+             vol-…/snap-…/sg-…, finding/ID, securityhub:PRODUCT_ARN|ID or \
+             accessanalyzer:ANALYZER_ARN|ID"
         )))
     }
 
@@ -173,11 +211,13 @@ impl Target {
     /// `arn:aws:guardduty:REGION:ACCOUNT:detector/D/finding/F`).
     pub fn parse_scoped(s: &str) -> Result<Scoped, Error> {
         let s = s.trim();
-        let Some(rest) = s.strip_prefix("arn:") else {
+        let Some(rest) = s.strip_prefix("arn:").filter(|_| !s.contains('|')) else {
+            let target = Target::parse(s)?;
+            let (account, region) = finding_scope(&target);
             return Ok(Scoped {
-                target: Target::parse(s)?,
-                account: None,
-                region: None,
+                target,
+                account,
+                region,
             });
         };
         let parts: Vec<&str> = rest.splitn(5, ':').collect();
@@ -249,6 +289,8 @@ impl Target {
             Target::Bucket(b) => format!("bucket {b}"),
             Target::Ec2Resource(r) => format!("resource {r}"),
             Target::Finding { id, .. } => format!("finding {id}"),
+            Target::HubFinding { id, .. } => format!("Security Hub finding {id}"),
+            Target::AccessFinding { id, .. } => format!("Access Analyzer finding {id}"),
             Target::Signal { id, .. } => format!("signal {id}"),
         }
     }
@@ -279,6 +321,13 @@ impl Action {
                 self,
                 A::Archive | A::Unarchive | A::FeedbackUseful | A::FeedbackNotUseful | A::Notify
             ),
+            Target::HubFinding { .. } => matches!(
+                self,
+                A::WorkflowNotified | A::WorkflowResolved | A::WorkflowSuppressed | A::Notify
+            ),
+            Target::AccessFinding { .. } => {
+                matches!(self, A::ArchiveAccess | A::UnarchiveAccess | A::Notify)
+            }
             Target::Signal { .. } => self == A::Notify,
         }
     }
@@ -293,77 +342,27 @@ impl Action {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn targets_parse_and_actions_apply_only_where_they_fit() {
-        assert_eq!(
-            Target::parse("i-0abc").unwrap(),
-            Target::Instance("i-0abc".into())
-        );
-        assert_eq!(
-            Target::parse("i-0abc:sg-1,sg-2").unwrap(),
-            Target::InstanceGroups("i-0abc".into(), vec!["sg-1".into(), "sg-2".into()])
-        );
-        assert_eq!(
-            Target::parse("AKIA4EXAMPLELEAKED01").unwrap(),
-            Target::AccessKey("AKIA4EXAMPLELEAKED01".into())
-        );
-        assert_eq!(
-            Target::parse("arn:aws:iam::1:user/ci-deploy").unwrap(),
-            Target::User("ci-deploy".into())
-        );
-        assert_eq!(
-            Target::parse("role/Admin").unwrap(),
-            Target::Role("Admin".into())
-        );
-        assert_eq!(
-            Target::parse("s3://acme-backups/").unwrap(),
-            Target::Bucket("acme-backups".into())
-        );
-        assert_eq!(
-            Target::parse("finding/det1/f1").unwrap(),
-            Target::Finding {
-                id: "f1".into(),
-                detector: Some("det1".into())
-            }
-        );
-        assert!(Target::parse("nonsense").is_err());
-        let sc = Target::parse_scoped("arn:aws:iam::222233334444:user/ci-deploy").unwrap();
-        assert_eq!(sc.target, Target::User("ci-deploy".into()));
-        assert_eq!(sc.account.as_deref(), Some("222233334444"));
-        let sc =
-            Target::parse_scoped("arn:aws:ec2:eu-west-1:222233334444:instance/i-0abc").unwrap();
-        assert_eq!(sc.target, Target::Instance("i-0abc".into()));
-        assert_eq!(sc.region.as_deref(), Some("eu-west-1"));
-        let sc = Target::parse_scoped("arn:aws:s3:::acme-backups").unwrap();
-        assert_eq!(
-            (sc.target, sc.account),
-            (Target::Bucket("acme-backups".into()), None)
-        );
-        let sc =
-            Target::parse_scoped("arn:aws:guardduty:us-east-1:111122223333:detector/d1/finding/f1")
-                .unwrap();
-        assert_eq!(
-            sc.target,
-            Target::Finding {
-                id: "f1".into(),
-                detector: Some("d1".into())
-            }
-        );
-        assert!(Target::parse_scoped("arn:aws:iam::12:user/x").is_err());
-        assert_eq!(Target::parse_scoped("i-1").unwrap().account, None);
-        let inst = Target::Instance("i-1".into());
-        assert!(Action::Isolate.applies(&inst));
-        assert!(!Action::DeactivateKey.applies(&inst));
-        assert_eq!(
-            Action::for_target(&Target::AccessKey("AKIAXXXXXXXXXXXXXXXX".into())),
-            vec![Action::DeactivateKey, Action::ActivateKey]
-        );
-        for a in Action::ALL {
-            assert_eq!(Action::from_name(a.name()), Some(*a));
+/// The account and region a Security Hub or Access Analyzer finding lives in, from its ARNs:
+/// the finding id's account (an AWS service's finding id is an ARN) and the product's region;
+/// the analyzer's account and region. Nothing for other targets or ids that are not ARNs.
+fn finding_scope(t: &Target) -> (Option<String>, Option<String>) {
+    let part = |arn: &str, n: usize| {
+        arn.strip_prefix("arn:")
+            .and_then(|r| r.split(':').nth(n))
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+    };
+    let account = |arn: &str| part(arn, 3).filter(|a| crate::model::entity::is_account_id(a));
+    match t {
+        Target::HubFinding { id, product_arn } => {
+            (account(id), part(product_arn, 2).or_else(|| part(id, 2)))
         }
+        Target::AccessFinding { analyzer_arn, .. } => {
+            (account(analyzer_arn), part(analyzer_arn, 2))
+        }
+        _ => (None, None),
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -67,6 +67,11 @@ pub fn calls(action: Action, target: &Target, id: &str) -> Vec<Call> {
                 json!({"Filters": {"resource-id": id, "key": TAG_KEY}}),
             )],
         },
+        Action::WorkflowNotified
+        | Action::WorkflowResolved
+        | Action::WorkflowSuppressed
+        | Action::ArchiveAccess
+        | Action::UnarchiveAccess => super::findings::readback_calls(target),
         Action::Capture | Action::Notify => Vec::new(),
     }
 }

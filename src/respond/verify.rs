@@ -78,6 +78,18 @@ pub enum Expect {
         archived: Option<bool>,
         feedback: Option<String>,
     },
+    /// A Security Hub finding's workflow status.
+    HubWorkflow {
+        id: String,
+        product_arn: String,
+        status: String,
+    },
+    /// An Access Analyzer finding's status.
+    AccessStatus {
+        analyzer_arn: String,
+        id: String,
+        status: String,
+    },
 }
 
 pub(super) fn ok(detail: impl Into<String>) -> Check {
@@ -118,6 +130,9 @@ pub async fn check(e: &Expect, c: &Clients, steps: &mut Vec<Step>) -> Check {
 
 async fn read(e: &Expect, c: &Clients, steps: &mut Vec<Step>) -> Result<Check, ()> {
     Ok(match e {
+        Expect::HubWorkflow { .. } | Expect::AccessStatus { .. } => {
+            Box::pin(super::findings::read(e, c, steps)).await?
+        }
         Expect::Isolated { .. }
         | Expect::Groups { .. }
         | Expect::Protected { .. }

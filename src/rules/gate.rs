@@ -111,4 +111,90 @@ mod tests {
             "a signal no rule routes is shown"
         );
     }
+
+    /// Fails on the session-17 main (a review): once such an event named no single account, a
+    /// rule's `account =` stopped matching it, and a sensitive rule scoped to one of its accounts
+    /// no longer hid it.
+    #[test]
+    fn a_rule_on_one_of_its_accounts_still_matches_an_organization_event() {
+        let arn = "arn:aws:health:us-east-1::event/RISK/AWS_RISK_CREDENTIALS_EXPOSED/org3";
+        let parts = serde_json::json!({
+            crate::normalize::health::PART_EVENT: {"arn": arn, "eventTypeCode": "AWS_RISK_CREDENTIALS_EXPOSED", "service": "RISK",
+                "startTime": "2026-11-28T00:00:00Z",
+                "affectedAccounts": ["111111111111", "222222222222"]}
+        });
+        let s =
+            crate::normalize::health::from_parts(&parts, None).unwrap_or_else(|e| panic!("{e:?}"));
+        let rules = crate::rules::Rules::parse(
+            "[targets.t]\n[[rule]]\nname = \"acct\"\nmatch = { account = \"222222222222\", source = \"health\" }\nroute = [\"t\"]\nsensitive = true\nallow = [\"arn:aws:iam::1:role/X\"]\n",
+            "test",
+            None,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let ents = s.own_entities().unwrap_or_default();
+        let r = rules.route(&s, crate::model::EntitiesOf::Own(ents));
+        assert!(r.as_ref().is_some_and(|r| r.sensitive), "{r:?}");
+    }
+
+    /// The short `allow` forms of earlier versions keep working (a rules file refused at load
+    /// would leave the console on the defaults, without the file's own sensitive rules).
+    #[test]
+    fn the_earlier_short_allow_forms_are_read_as_arn_globs() {
+        let rules = crate::rules::Rules::parse(
+            "[targets.t]\n[[rule]]\nname = \"r\"\nmatch = { source = \"health\" }\nroute = [\"t\"]\nsensitive = true\nallow = [\"*:role/Security*\", \"*:assumed-role/IR-*\"]\n",
+            "test",
+            None,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let allow = &rules.rules[0].def.allow;
+        assert_eq!(
+            allow,
+            &[
+                "arn:*:iam::*:role/Security*",
+                "arn:*:sts::*:assumed-role/IR-*"
+            ]
+        );
+        assert!(crate::model::principal::allowed(
+            allow,
+            Some("arn:aws:sts::1:assumed-role/IR-oncall/alice")
+        ));
+        let bad = crate::rules::Rules::parse(
+            "[targets.t]\n[[rule]]\nname = \"r\"\nmatch = { source = \"health\" }\nroute = [\"t\"]\nsensitive = true\nallow = [\"Security*\"]\n",
+            "test",
+            None,
+        );
+        assert!(bad.is_err());
+    }
+
+    /// A finding of one account names another (its remote caller): `account =` of that other
+    /// account does not match it (its actions would run in the finding's account).
+    #[test]
+    fn a_signal_of_one_account_never_matches_by_another_it_names() {
+        let v = serde_json::json!({"schemaVersion":"2.0","id":"acct1","type":"Recon:IAMUser/MaliciousIPCaller",
+            "arn":"arn:aws:guardduty:us-east-1:111111111111:detector/d/finding/acct1","severity":5,
+            "accountId":"111111111111","region":"us-east-1","createdAt":"2026-11-28T00:00:00Z",
+            "updatedAt":"2026-11-28T00:00:00Z","title":"t","description":"d",
+            "resource":{"resourceType":"AccessKey","accessKeyDetails":{"accessKeyId":"AKIAACCTACCT00000001","userName":"u","userType":"IAMUser"}},
+            "service":{"action":{"actionType":"AWS_API_CALL","awsApiCallAction":{"api":"ListUsers",
+                "remoteAccountDetails":{"accountId":"444455556666","affiliated":false}}}}});
+        let (_, n) = crate::normalize::normalize_record(v, &Default::default())
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        let crate::normalize::Normalized::Signal(a) = n else {
+            panic!("a signal")
+        };
+        let s = a.signal;
+        let own = s.own_entities().unwrap_or_default().to_vec();
+        assert!(own.iter().any(|e| e.id == "444455556666"), "{own:?}");
+        let rules = |acct: &str| {
+            crate::rules::Rules::parse(
+                &format!("[targets.t]\n[[rule]]\nname = \"a\"\nmatch = {{ account = \"{acct}\" }}\nroute = [\"t\"]\n"),
+                "test",
+                None,
+            )
+            .unwrap_or_else(|e| panic!("{e}"))
+        };
+        let ents = crate::model::EntitiesOf::Own(&own);
+        assert!(rules("111111111111").route(&s, ents).is_some());
+        assert!(rules("444455556666").route(&s, ents).is_none());
+    }
 }

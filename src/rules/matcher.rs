@@ -130,7 +130,15 @@ impl Compiled {
             && self.severity.is_none_or(|min| s.severity >= min)
             && opt(&self.service, service_of(s).as_deref())
             && opt(&self.region, s.region())
-            && opt(&self.account, s.account())
+            // The signal's account; a signal that names none (an organization Health event
+            // affecting several) matches by the accounts it names. A signal of one account
+            // never matches by another it mentions (a finding's remote caller).
+            && self.account.as_ref().is_none_or(|g| match s.account() {
+                Some(a) => g.is_match(a),
+                None => entities
+                    .iter()
+                    .any(|e| e.kind == crate::model::EntityKind::Account && g.is_match(&e.id)),
+            })
             && self
                 .entity_kind
                 .as_ref()

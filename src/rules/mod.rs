@@ -176,6 +176,8 @@ pub enum RuleProblem {
     UnknownTarget(String),
     #[error("unknown action '{0}'")]
     UnknownAction(String),
+    #[error("allow entry '{0}' is not an ARN or an ARN glob (arn:*:iam::*:role/Security*)")]
+    NotAnArn(String),
     #[error("'{0}' changes resources: it runs automatically only with allow_destructive = true")]
     Destructive(String),
     #[error("{0}")]
@@ -229,7 +231,16 @@ impl Rules {
             file.rules
         };
         let mut rules = Vec::new();
-        for def in defs {
+        for mut def in defs {
+            // The earlier short forms (`*:role/X`, `*:assumed-role/X`) are read as the ARN
+            // globs they meant: a rules file written for them keeps its sensitivity.
+            for a in def.allow.iter_mut() {
+                if let Some(r) = a.strip_prefix("*:role/") {
+                    *a = format!("arn:*:iam::*:role/{r}");
+                } else if let Some(r) = a.strip_prefix("*:assumed-role/") {
+                    *a = format!("arn:*:sts::*:assumed-role/{r}");
+                }
+            }
             let at = |problem: RuleProblem| Error::Rule {
                 origin: origin.to_string(),
                 line: line_of(text, &format!("\"{}\"", def.name)),
@@ -246,6 +257,15 @@ impl Rules {
                 if !known {
                     return Err(at(RuleProblem::UnknownAction(a.clone())));
                 }
+            }
+            // An `allow` entry is an ARN or an ARN glob, field by field (`model::principal`):
+            // anything else would match no one, silently.
+            if let Some(bad) = def
+                .allow
+                .iter()
+                .find(|a| !crate::model::principal::is_arn_pattern(a))
+            {
+                return Err(at(RuleProblem::NotAnArn(bad.clone())));
             }
             for a in &def.actions {
                 if !SAFE_ACTIONS.contains(&a.as_str()) && !def.allow_destructive {

@@ -1,4 +1,5 @@
-//! The built-in demo scenario (assets/demo): one incident across all three sources, with every
+//! The built-in demo scenario (assets/demo): one incident across every source (CloudTrail,
+//! GuardDuty and its attack sequence, Health, Macie, Inspector, a billing alarm), with every
 //! time shifted so the story ends a minute after the console opens. What lies in the past is
 //! delivered at once; the rest arrives when its time comes, so the panes are live.
 
@@ -23,6 +24,10 @@ const FILES: &[(&str, &str)] = &[
         "assets/demo/health.json",
         include_str!("../../assets/demo/health.json"),
     ),
+    (
+        "assets/demo/findings.json",
+        include_str!("../../assets/demo/findings.json"),
+    ),
 ];
 
 /// How far past "now" the story runs: events in this window arrive live.
@@ -41,6 +46,14 @@ const TIME_KEYS: &[&str] = &[
     "endTime",
     "lastUpdatedTime",
     "creationDate",
+    "firstSeenAt",
+    "lastSeenAt",
+    "firstObservedAt",
+    "lastObservedAt",
+    "launchedAt",
+    "timestamp",
+    "firstSeen",
+    "lastSeen",
 ];
 
 fn walk_times(v: &mut Value, f: &mut dyn FnMut(&mut Value)) {
@@ -214,6 +227,26 @@ mod tests {
             .signals()
             .iter()
             .any(|s| s.kind() == "AWS_ABUSE_PORT_SCANNING_REPORT"));
+        // Macie on the bucket made public, Inspector on the mining instance, the billing alarm
+        // watching the GPU instances, the attack sequence as a real sequence.
+        let of = |src: Source| store.signals().iter().filter(|s| s.source == src).count();
+        assert_eq!(
+            (
+                of(Source::Macie),
+                of(Source::Inspector),
+                of(Source::Monitors)
+            ),
+            (1, 1, 1)
+        );
+        let seq = store
+            .signals()
+            .iter()
+            .find(|s| s.kind().starts_with("AttackSequence:"))
+            .unwrap_or_else(|| panic!("the attack sequence"));
+        assert_eq!(
+            crate::normalize::attack_sequence::steps(&seq.raw.decoded()).len(),
+            9
+        );
         // The leaked key joins all three sources.
         let key =
             crate::model::Entity::new(crate::model::EntityKind::AccessKey, "AKIA4EXAMPLELEAKED01");

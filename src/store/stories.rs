@@ -76,6 +76,8 @@ impl Store {
             .iter()
             .zip(self.stories.all_steps(stories))
             .map(|(story, steps)| self.view_of(story, steps, &hidden))
+            // A story of hidden signals only is not shown at all.
+            .filter(|(_, steps)| !steps.is_empty())
             .collect();
         // Ranked again as seen: the order must not tell what the hidden signals weigh.
         out.sort_by(|(a, _), (b, _)| {
@@ -93,32 +95,40 @@ impl Store {
         steps: Vec<Step>,
         hidden: &impl Fn(&crate::model::Signal) -> bool,
     ) -> (Story, Vec<StoryStep<'_>>) {
-        let steps: Vec<(u32, StoryStep)> = steps
-            .into_iter()
-            .filter_map(|Step { pos, via }| {
-                let signal = self.signals.get(pos as usize)?;
-                let step = StoryStep {
+        // A hidden signal is no step of a story its reader sees: being in one would tell
+        // what it is about (the key its story's calls were made with). A step's link is kept
+        // only to an entity an earlier step the reader sees has too.
+        let mut earlier: std::collections::HashSet<&crate::model::Entity> =
+            std::collections::HashSet::new();
+        let mut out: Vec<(u32, StoryStep)> = Vec::new();
+        for Step { pos, via } in steps {
+            let Some(signal) = self.signals.get(pos as usize) else {
+                continue;
+            };
+            if hidden(signal) {
+                continue;
+            }
+            let via = via
+                .and_then(|id| self.table.get(id))
+                .filter(|e| earlier.contains(e));
+            earlier.extend(self.entities_at(pos as usize));
+            out.push((
+                pos,
+                StoryStep {
                     signal,
-                    via: via.and_then(|id| self.table.get(id)),
-                    hidden: hidden(signal),
-                };
-                Some((pos, step))
-            })
-            .collect();
-        let visible: Vec<&crate::model::Signal> = steps
-            .iter()
-            .filter(|(_, s)| !s.hidden)
-            .map(|(_, s)| s.signal)
-            .collect();
+                    via,
+                    hidden: false,
+                },
+            ));
+        }
+        let visible: Vec<&crate::model::Signal> = out.iter().map(|(_, s)| s.signal).collect();
         let seen = story.seen_through(
             &visible,
-            steps
-                .iter()
-                .filter(|(_, s)| !s.hidden)
+            out.iter()
                 .flat_map(|(pos, _)| self.entities_at(*pos as usize)),
             self.stories.newest(),
         );
-        let steps = steps.into_iter().map(|(_, s)| s).collect();
+        let steps = out.into_iter().map(|(_, s)| s).collect();
         (seen, steps)
     }
 

@@ -109,6 +109,7 @@ impl Story {
         if visible.len() >= self.signals {
             return seen;
         }
+        seen.signals = visible.len();
         let severity = visible
             .iter()
             .map(|s| s.severity)

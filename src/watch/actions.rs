@@ -145,6 +145,17 @@ impl Actor {
         };
         let recorded = { lock(&self.seen).outcome(key, value, state) };
         let recorded = recorded.done().await;
+        // The gate: what a catalog action did to a hidden signal's entities (the key, the
+        // user, the account) is not printed; the audit log records the exact calls. (What
+        // open-incident and pin say names the incident only.)
+        let safe = matches!(action, "open-incident" | "pin");
+        let text = if safe || Gate::new(job.principal.as_deref()).shows(Some(&job.route)) {
+            text
+        } else {
+            format!(
+                "{action}: {state} (a sensitive signal: details withheld; the audit log has the calls)"
+            )
+        };
         line[if ok { "result" } else { "error" }] = json!(text);
         line["outcome"] = json!(state);
         if let Err(e) = recorded {

@@ -16,7 +16,7 @@ use tokio::sync::mpsc::UnboundedSender;
 use tokio::sync::Semaphore;
 
 /// Deliveries to one notifier at once.
-pub const PER_NOTIFIER: usize = 16;
+pub const PER_NOTIFIER: usize = 64;
 /// Deliveries waiting for one notifier before more are turned away.
 pub const BACKLOG: usize = 4096;
 
@@ -36,6 +36,8 @@ struct Queue {
 
 pub struct Deliveries {
     queues: HashMap<String, Arc<Queue>>,
+    /// Each target's notifiers' keys, in order, hashed once a run (not once a delivery).
+    keys: HashMap<String, Vec<Arc<str>>>,
     /// Keys scheduled and not yet done: the same delivery is never sent twice at once.
     in_flight: HashSet<String>,
     tx: UnboundedSender<Done>,
@@ -90,6 +92,7 @@ impl Deliveries {
     ) -> Deliveries {
         Deliveries {
             queues: HashMap::new(),
+            keys: HashMap::new(),
             in_flight: HashSet::new(),
             tx,
             sns,
@@ -113,11 +116,26 @@ impl Deliveries {
         self.in_flight.remove(key);
     }
 
-    /// Starts one delivery; `key` is its dedup key, `item` what it is for.
+    /// The key (`notify::key`) of `target`'s notifier number `i`, `n`.
+    pub fn notifier_key(&mut self, target: &str, i: usize, n: &Notifier) -> Arc<str> {
+        if let Some(k) = self.keys.get(target).and_then(|v| v.get(i)) {
+            return k.clone();
+        }
+        let k: Arc<str> = notify::key(target, n).into();
+        let v = self.keys.entry(target.to_string()).or_default();
+        if v.len() == i {
+            v.push(k.clone());
+        }
+        k
+    }
+
+    /// Starts one delivery to `n` (whose key is `nk`); `key` is the delivery's dedup key,
+    /// `item` what it is for.
     pub fn schedule(
         &mut self,
         target: &str,
         n: &Notifier,
+        nk: &str,
         msg: Arc<Message>,
         key: String,
         item: String,
@@ -125,16 +143,19 @@ impl Deliveries {
         if !self.in_flight.insert(key.clone()) {
             return;
         }
-        let queue = self
-            .queues
-            .entry(notify::key(target, n))
-            .or_insert_with(|| {
-                Arc::new(Queue {
-                    permits: Arc::new(Semaphore::new(PER_NOTIFIER)),
-                    waiting: AtomicUsize::new(0),
+        let queue = match self.queues.get(nk) {
+            Some(q) => q.clone(),
+            None => self
+                .queues
+                .entry(nk.to_string())
+                .or_insert_with(|| {
+                    Arc::new(Queue {
+                        permits: Arc::new(Semaphore::new(PER_NOTIFIER)),
+                        waiting: AtomicUsize::new(0),
+                    })
                 })
-            })
-            .clone();
+                .clone(),
+        };
         let waiting = queue.waiting.fetch_add(1, Ordering::SeqCst);
         if waiting >= BACKLOG {
             queue.waiting.fetch_sub(1, Ordering::SeqCst);

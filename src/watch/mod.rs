@@ -123,7 +123,12 @@ impl Watcher {
             }
             Feed::Warning(m) => self.out.problem(json!({"event": "warning", "message": m})),
             Feed::Live(LiveEvent::Identity(i)) => {
-                if self.principal.is_none() {
+                // The gate's principal is the first profile's (the one actions and SNS use),
+                // whichever identity check answers first; until it answers, none (nothing
+                // sensitive is shown).
+                if self.principal.is_none()
+                    && i.profile == crate::aws::session::label(self.o.aws.0.as_deref())
+                {
                     self.principal = i.principal.clone();
                 }
                 if let Some(me) = i
@@ -188,6 +193,8 @@ fn start(source: &mut WatchSource) -> (UnboundedReceiver<Feed>, usize) {
         WatchSource::Live(opts) => {
             let regions = opts.regions.len().max(1);
             expected = opts.profiles.len() * (1 + 2 * regions) + usize::from(opts.lake.is_some());
+            // Security Hub, Macie, Inspector, Access Analyzer and alarms per region; Cost Explorer.
+            expected += usize::from(opts.findings) * opts.profiles.len() * (5 * regions + 1);
             // The pollers run for as long as the sender lives in them.
             let _lookups = crate::aws::start((**opts).clone(), tx);
         }

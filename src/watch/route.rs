@@ -11,10 +11,21 @@ use crate::rules::gate::Gate;
 use serde_json::json;
 use std::sync::Arc;
 
+/// Routes remembered in one run before they are forgotten (`forget_routes_if_full`).
+const ROUTED_MAX: usize = 200_000;
+
 impl Watcher {
-    /// The dedup key of one delivery of `item` to one notifier of `target`.
-    pub(super) fn delivery_key(target: &str, n: &crate::rules::Notifier, item: &str) -> String {
-        format!("deliver {} {item}", notify::key(target, n))
+    /// The dedup key of one delivery of `item` to a notifier (by its key, `notify::key`).
+    pub(super) fn delivery_key(notifier: &str, item: &str) -> String {
+        format!("deliver {notifier} {item}")
+    }
+
+    /// `routed` only saves work within a run (the dedup store decides what is sent and done):
+    /// past `ROUTED_MAX` it starts again empty rather than grow with a weeks-long watch.
+    pub(super) fn forget_routes_if_full(&mut self) {
+        if self.routed.len() >= ROUTED_MAX {
+            self.routed.clear();
+        }
     }
 
     pub(super) async fn handle(&mut self, id: &str) {
@@ -33,6 +44,7 @@ impl Watcher {
         // What of this route was handled already in this run (a signal routed again sends
         // only what is new).
         let signature = format!("{version} {}", route.rules.join(","));
+        self.forget_routes_if_full();
         if !self.routed.insert(signature) {
             return;
         }
@@ -50,13 +62,14 @@ impl Watcher {
                 .get(t)
                 .map(|x| x.notify.clone())
                 .unwrap_or_default();
-            for n in &notifiers {
+            for (i, n) in notifiers.iter().enumerate() {
                 let what = notify::describe(n);
                 if self.o.dry_run {
                     would.push(json!({"target": t, "notifier": what, "subject": msg.subject}));
                     continue;
                 }
-                let key = Watcher::delivery_key(t, n, &version);
+                let nk = self.deliveries.notifier_key(t, i, n);
+                let key = Watcher::delivery_key(&nk, &version);
                 if self.seen().contains(&key) || self.deliveries.is_scheduled(&key) {
                     continue;
                 }
@@ -70,7 +83,7 @@ impl Watcher {
                     continue;
                 }
                 self.deliveries
-                    .schedule(t, n, msg.clone(), key, s.id.to_string());
+                    .schedule(t, n, &nk, msg.clone(), key, s.id.to_string());
                 scheduled += 1;
             }
         }

@@ -18,7 +18,14 @@ struct Kept {
     value: Option<String>,
     /// Only an intent: the outcome was never recorded.
     intent_only: bool,
+    /// When it was last recorded.
+    at: Option<chrono::DateTime<chrono::Utc>>,
 }
+
+/// Deliveries and routed lines older than this are forgotten when the store is read (AWS
+/// Health keeps events 90 days; GuardDuty findings 90): the store does not grow for ever.
+/// Automatic actions are never forgotten.
+pub const FORGET_AFTER_DAYS: i64 = 120;
 
 enum Job {
     Line(
@@ -106,6 +113,33 @@ fn write_loop(path: PathBuf, rx: std::sync::mpsc::Receiver<Job>) {
     }
 }
 
+/// Rewrites the store with one line per key kept (forgotten and superseded lines gone), in
+/// place of the old one only once it is whole on disk.
+fn compact(path: &Path, keys: &HashMap<String, Kept>) -> Result<(), String> {
+    let mut buf = Vec::new();
+    let mut sorted: Vec<(&String, &Kept)> = keys.iter().collect();
+    sorted.sort_by(|a, b| a.1.at.cmp(&b.1.at).then(a.0.cmp(b.0)));
+    for (k, v) in sorted {
+        let mut line = json!({"key": k, "value": v.value, "at": v.at});
+        if v.intent_only {
+            line["state"] = json!("intent");
+        }
+        if let Ok(mut l) = serde_json::to_vec(&line) {
+            l.push(b'\n');
+            buf.extend_from_slice(&l);
+        }
+    }
+    let tmp = path.with_extension("jsonl.compacting");
+    crate::private_files::write(&tmp, &buf)
+        .and_then(|()| std::fs::rename(&tmp, path))
+        .map_err(|e| {
+            format!(
+                "the dedup store {} could not be compacted: {e}",
+                path.display()
+            )
+        })
+}
+
 impl Seen {
     /// The store, or why it cannot be read. Only a missing file means "nothing handled yet":
     /// a store that exists but cannot be read would send every signal again.
@@ -123,10 +157,12 @@ impl Seen {
                 ))
             }
         };
+        let mut lines = 0usize;
         for v in text
             .lines()
             .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
         {
+            lines += 1;
             let Some(k) = v["key"].as_str() else { continue };
             if v["state"].as_str() == Some("retry") {
                 // Refused or failed before any change: free to run again.
@@ -137,6 +173,7 @@ impl Seen {
             let entry = keys.entry(k.to_string()).or_insert(Kept {
                 value: None,
                 intent_only: intent,
+                at: None,
             });
             if !intent {
                 entry.intent_only = false;
@@ -144,6 +181,17 @@ impl Seen {
             if let Some(val) = v["value"].as_str() {
                 entry.value = Some(val.to_string());
             }
+            let at = v["at"]
+                .as_str()
+                .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+                .map(|t| t.with_timezone(&chrono::Utc));
+            entry.at = entry.at.max(at);
+        }
+        drop(text);
+        let horizon = chrono::Utc::now() - chrono::Duration::days(FORGET_AFTER_DAYS);
+        keys.retain(|k, v| k.starts_with("action ") || v.at.is_none_or(|at| at >= horizon));
+        if lines > 10_000 && lines > 2 * keys.len() {
+            compact(&path, &keys)?;
         }
         let mut unknown: Vec<String> = keys
             .iter()
@@ -199,7 +247,9 @@ impl Seen {
         let entry = self.keys.entry(k).or_insert(Kept {
             value: None,
             intent_only: state == Some("intent"),
+            at: None,
         });
+        entry.at = Some(chrono::Utc::now());
         if state != Some("intent") {
             entry.intent_only = false;
         }
@@ -303,5 +353,38 @@ mod tests {
             err.contains("cannot be read") && err.contains("delivered again"),
             "{err}"
         );
+    }
+
+    /// Fails on the session-17 main (a review): every key stayed for ever, and the file grew
+    /// by every line; old deliveries are forgotten now, actions never, and a store mostly of
+    /// forgotten or superseded lines is rewritten.
+    #[tokio::test]
+    async fn old_deliveries_are_forgotten_actions_never_and_the_file_is_compacted() {
+        let d = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let old = chrono::Utc::now() - chrono::Duration::days(FORGET_AFTER_DAYS + 1);
+        let mut text = String::new();
+        for i in 0..12_000 {
+            text.push_str(&format!(
+                "{}\n",
+                json!({"key": format!("deliver n s{i}@1"), "value": null, "at": old})
+            ));
+        }
+        text.push_str(&format!(
+            "{}\n",
+            json!({"key": "action r snapshot old", "value": null, "at": old})
+        ));
+        text.push_str(&format!(
+            "{}\n",
+            json!({"key": "deliver n new@1", "value": null, "at": chrono::Utc::now()})
+        ));
+        let path = d.path().join("watch-seen.jsonl");
+        std::fs::write(&path, &text).unwrap_or_else(|e| panic!("{e}"));
+        let seen = Seen::load(d.path()).unwrap_or_else(|e| panic!("{e}"));
+        assert!(!seen.contains("deliver n s1@1"));
+        assert!(seen.contains("action r snapshot old") && seen.contains("deliver n new@1"));
+        let after = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(after.lines().count(), 2, "{after}");
+        let again = Seen::load(d.path()).unwrap_or_else(|e| panic!("{e}"));
+        assert!(again.contains("action r snapshot old") && again.contains("deliver n new@1"));
     }
 }

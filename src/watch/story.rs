@@ -15,24 +15,35 @@ impl Watcher {
         let Some(story) = self.store.story_of(pos) else {
             return;
         };
-        let entities = self.store.entities_of(s);
-        let Some(route) = self.o.rules.route_story(s, entities, &story) else {
-            return;
-        };
-        let item = format!("story {} {}", story.id, route.rules.join(","));
-        if !self.routed.insert(item.clone()) {
-            return;
-        }
-        // The gate: what the principal may not see of the story's signals stays out of it,
-        // its score and tactics included.
+        // The gate first: what the principal may not see of the story's signals stays out of
+        // it, its score and tactics included, and the story rules judge the story so seen (a
+        // story of hidden signals only is not sent, nor does a hidden signal make one cross a
+        // threshold).
         let principal = self.principal.clone();
         let rules = &self.o.rules;
         let store = &self.store;
-        let (seen_story, _) = store.story_view(&story, |x| {
+        let is_hidden = |x: &crate::model::Signal| {
             rules
                 .route(x, store.entities_of(x))
                 .is_some_and(|r| !r.allows(principal.as_deref()))
-        });
+        };
+        if is_hidden(s) {
+            return;
+        }
+        let (seen_story, steps) = store.story_view(&story, is_hidden);
+        if steps.is_empty() {
+            return;
+        }
+        let entities = store.entities_of(s);
+        let Some(route) = rules.route_story(s, entities, &seen_story) else {
+            return;
+        };
+        let item = format!("story {} {}", story.id, route.rules.join(","));
+        self.forget_routes_if_full();
+        if !self.routed.insert(item.clone()) {
+            return;
+        }
+        let rules = &self.o.rules;
         let msg = Arc::new(Message::of_story(&seen_story, s, &route));
         let mut would = Vec::new();
         let mut scheduled = 0usize;
@@ -42,13 +53,14 @@ impl Watcher {
                 .get(t)
                 .map(|x| x.notify.clone())
                 .unwrap_or_default();
-            for n in &notifiers {
+            for (i, n) in notifiers.iter().enumerate() {
                 if self.o.dry_run {
                     would.push(json!({"target": t, "notifier": crate::notify::describe(n),
                         "subject": msg.subject}));
                     continue;
                 }
-                let key = Watcher::delivery_key(t, n, &item);
+                let nk = self.deliveries.notifier_key(t, i, n);
+                let key = Watcher::delivery_key(&nk, &item);
                 if self.seen().contains(&key) || self.deliveries.is_scheduled(&key) {
                     continue;
                 }
@@ -56,7 +68,7 @@ impl Watcher {
                     continue;
                 }
                 self.deliveries
-                    .schedule(t, n, msg.clone(), key, seen_story.id.clone());
+                    .schedule(t, n, &nk, msg.clone(), key, seen_story.id.clone());
                 scheduled += 1;
             }
         }

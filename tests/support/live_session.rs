@@ -25,7 +25,12 @@ pub fn test_env() {
             &creds,
             "[default]\naws_access_key_id = AKIADEFAULT\naws_secret_access_key = x\n\
              [alpha]\naws_access_key_id = AKIAALPHA\naws_secret_access_key = x\n\
-             [beta]\naws_access_key_id = AKIABETA\naws_secret_access_key = x\n",
+             [beta]\naws_access_key_id = AKIABETA\naws_secret_access_key = x\n\
+             [acct1]\naws_access_key_id = AKIAACCT1\naws_secret_access_key = x\n\
+             [acct2]\naws_access_key_id = AKIAACCT2\naws_secret_access_key = x\n\
+             [acct3]\naws_access_key_id = AKIAACCT3\naws_secret_access_key = x\n\
+             [acct4]\naws_access_key_id = AKIAACCT4\naws_secret_access_key = x\n\
+             [acct5]\naws_access_key_id = AKIAACCT5\naws_secret_access_key = x\n",
         );
         let _ = std::fs::write(
             &config,

@@ -95,3 +95,27 @@ fn a_recovery_is_informational_and_route53_health_checks_are_named() {
         ["other:route53-healthcheck/abcdef01-2345-6789-abcd-ef0123456789"]
     );
 }
+
+#[test]
+fn a_billing_alarm_that_also_watches_the_gpu_instances_names_them() {
+    let mut ev = event("ALARM", "OK", "2026-11-28T09:20:00.000+0000");
+    if let Some(m) = ev["detail"]["configuration"]["metrics"].as_array_mut() {
+        m.insert(0, json!({"id": "cpu1", "metricStat": {"metric": {"namespace": "AWS/EC2", "name": "CPUUtilization",
+            "dimensions": {"InstanceId": "i-0c0ffee0c0ffee001"}}, "period": 300, "stat": "Average"}, "returnData": false}));
+    }
+    let s = from_event(&ev).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        (s.category(), s.severity),
+        (Some("billing"), Severity::High)
+    );
+    let ents: Vec<String> = s
+        .own_entities()
+        .unwrap_or_default()
+        .iter()
+        .map(|e| e.to_string())
+        .collect();
+    assert_eq!(
+        ents,
+        ["instance:i-0c0ffee0c0ffee001", "account:111122223333"]
+    );
+}

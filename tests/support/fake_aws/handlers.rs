@@ -52,7 +52,7 @@ pub fn fault_answer(service: &str, kind: &FaultKind) -> Answer {
         FaultKind::Delay(_) => (200, "", ""),
     };
     match service {
-        "health" => cbor_answer(status, &json!({"__type": code, "message": msg})),
+        "health" | "monitoring" => cbor_answer(status, &json!({"__type": code, "message": msg})),
         "sts" => {
             let code = if code == "ExpiredTokenException" {
                 "ExpiredToken"
@@ -67,7 +67,7 @@ pub fn fault_answer(service: &str, kind: &FaultKind) -> Answer {
                 body: query_error(code, msg).into_bytes(),
             }
         }
-        "guardduty" => {
+        "guardduty" | "securityhub" | "macie2" | "inspector2" | "access-analyzer" => {
             let (status, code) = if code == "ThrottlingException" {
                 (429, "TooManyRequestsException")
             } else {

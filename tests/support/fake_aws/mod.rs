@@ -9,6 +9,7 @@
 //! server features would rebuild the whole SDK stack for the tests.
 #![allow(dead_code)]
 
+pub mod findings;
 pub mod handlers;
 pub mod s3;
 pub mod sts;
@@ -228,6 +229,14 @@ async fn handle(req: &Request, world: &Arc<Mutex<World>>) -> Answer {
             path.rsplit('/').next().unwrap_or("").to_string(),
             wire::parse_cbor(&req.body),
         ),
+        "monitoring" => (
+            path.rsplit('/').next().unwrap_or("").to_string(),
+            wire::parse_cbor(&req.body),
+        ),
+        s if findings::SERVICES.contains(&s) => (
+            findings::op(s, &req.method, path, req.header("x-amz-target")),
+            serde_json::from_slice(&req.body).unwrap_or(Value::Null),
+        ),
         "cloudtrail" => (
             req.header("x-amz-target")
                 .and_then(|t| t.rsplit('.').next())
@@ -277,6 +286,13 @@ async fn handle(req: &Request, world: &Arc<Mutex<World>>) -> Answer {
                 "s3" => s3::handle(&op),
                 "guardduty" => {
                     handlers::guardduty(&mut w, &req.method, path, query, &region, &body).1
+                }
+                s if findings::SERVICES.contains(&s) => {
+                    findings::handle(&mut w, s, &op, path, query, &body).unwrap_or(Answer {
+                        status: 400,
+                        headers: vec![],
+                        body: Vec::new(),
+                    })
                 }
                 "webhook" => Answer {
                     status: 200,

@@ -5,7 +5,17 @@ use ciborium::value::Value as Cbor;
 use serde_json::Value;
 
 /// Keys whose values are timestamps (CBOR tag 1, epoch seconds) in Health responses.
-const HEALTH_TIME_KEYS: &[&str] = &["startTime", "endTime", "lastUpdatedTime", "from", "to"];
+const HEALTH_TIME_KEYS: &[&str] = &[
+    "startTime",
+    "endTime",
+    "lastUpdatedTime",
+    "from",
+    "to",
+    // CloudWatch's.
+    "StateUpdatedTimestamp",
+    "StateTransitionedTimestamp",
+    "Timestamp",
+];
 
 pub fn epoch(text: &str) -> Option<f64> {
     chrono::DateTime::parse_from_rfc3339(text)

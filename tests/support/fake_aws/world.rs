@@ -93,6 +93,26 @@ pub struct World {
     pub log: Vec<Req>,
     /// Items per page for every paginated answer (small, so pagination is exercised).
     pub page_size: usize,
+    /// Security Hub's findings (ASFF) and, when it has the new Security Hub, OCSF ones.
+    pub hub: Vec<Value>,
+    pub hub_v2: Option<Vec<Value>>,
+    pub macie: Vec<Value>,
+    pub inspector: Vec<Value>,
+    /// ListAnalyzers items, and each analyzer's findings by its ARN.
+    pub analyzers: Vec<Value>,
+    pub analyzer_findings: HashMap<String, Vec<Value>>,
+    /// DescribeAlarms metric alarms (JSON shape) and history items.
+    pub alarms: Vec<Value>,
+    pub alarm_history: Vec<Value>,
+    pub anomalies: Vec<Value>,
+    /// Signing names of the services that answer as in an account without them.
+    pub not_enabled: Vec<String>,
+    /// The largest MaxResults a Security Hub page asked for, and the most ids one Macie
+    /// GetFindings asked for.
+    pub max_page_asked: usize,
+    pub max_batch_asked: usize,
+    /// BatchUpdateFindings says it processed the findings and changes nothing.
+    pub hub_frozen: bool,
 }
 
 impl World {

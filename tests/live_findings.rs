@@ -1,0 +1,239 @@
+//! The detection services and monitors live: the real SDK clients of Security Hub, Macie,
+//! Inspector, Access Analyzer, CloudWatch and Cost Explorer against the fake AWS on 127.0.0.1,
+//! through `airc::aws::start`, into the console's store. Paging, batch sizes, Security Hub's
+//! filters and rate, throttling, access denied, a service not enabled, and the delegated
+//! administrator's organization scope. (moto answers Security Hub's GetFindings and CloudWatch
+//! too: `tests/moto_findings.rs`.)
+
+#[path = "support/fake_aws/mod.rs"]
+mod fake_aws;
+#[path = "support/findings_world.rs"]
+mod findings_world;
+#[path = "support/live_session.rs"]
+mod live_session;
+
+use airc::app::live::ScopeStatus;
+use airc::model::Source;
+use fake_aws::{FakeAws, Fault, FaultKind};
+use findings_world::*;
+use live_session::*;
+use serde_json::json;
+use std::time::Duration;
+
+fn scope(service: &str) -> String {
+    format!("{service} alpha/us-east-1")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_service_feeds_the_findings_and_health_panes_for_the_account() {
+    let server = FakeAws::start(world());
+    let mut s = Session::start(opts(&server, false));
+    s.until(40, "every source's signals", |st| {
+        let c = |x| st.view.store.count(x);
+        c(Source::SecurityHub) >= 9
+            && c(Source::Macie) == 60
+            && c(Source::Inspector) == 2
+            && c(Source::AccessAnalyzer) == 1
+            && c(Source::Monitors) >= 3
+            && c(Source::GuardDuty) == 1
+            && st
+                .view
+                .store
+                .get("guardduty:0acd8be146e4099030f970583f9d52f9")
+                .is_some_and(|g| g.workflow().is_some())
+    })
+    .await;
+    let store = &s.state.view.store;
+    // Security Hub: the control and its 8 copies; not the member's, not the resolved one; the
+    // GuardDuty and Inspector findings it relays merged into their own services' rows.
+    assert_eq!(store.count(Source::SecurityHub), 9);
+    let gd = store
+        .get("guardduty:0acd8be146e4099030f970583f9d52f9")
+        .unwrap_or_else(|| panic!("GuardDuty row"));
+    assert_eq!(
+        (gd.source, gd.workflow()),
+        (Source::GuardDuty, Some("NOTIFIED"))
+    );
+    assert!(
+        store.signals().iter().all(|x| x.account() != Some(MEMBER)),
+        "only the caller's account"
+    );
+    let finds = server.requests("securityhub", "GetFindings");
+    assert!(
+        finds.len() >= 4,
+        "12 findings at 3 a page: {} pages",
+        finds.len()
+    );
+    let first = &finds[0].body;
+    assert_eq!(first["MaxResults"], 100);
+    assert_eq!(
+        first["Filters"]["RecordState"][0],
+        json!({"Comparison": "EQUALS", "Value": "ACTIVE"})
+    );
+    assert_eq!(
+        first["Filters"]["WorkflowStatus"][0],
+        json!({"Comparison": "NOT_EQUALS", "Value": "RESOLVED"})
+    );
+    assert_eq!(first["Filters"]["AwsAccountId"][0]["Value"], "111122223333");
+    assert!(finds[1].body["NextToken"].is_string());
+    // The new Security Hub was asked first; without it, GetFindings answers (and V2 is not
+    // asked again).
+    assert_eq!(server.requests("securityhub", "GetFindingsV2").len(), 1);
+    // Never more than 3 Security Hub calls in any second.
+    let times: Vec<_> = server.with(|w| {
+        w.log
+            .iter()
+            .filter(|r| r.service == "securityhub")
+            .map(|r| r.at)
+            .collect()
+    });
+    for w4 in times.windows(4) {
+        assert!(
+            w4[3] - w4[0] >= Duration::from_millis(950),
+            "4 Security Hub calls inside a second"
+        );
+    }
+    // Macie: 60 ids, GetFindings for at most 50 a call.
+    let gets = server.requests("macie2", "GetFindings");
+    assert!(gets
+        .iter()
+        .all(|r| r.body["findingIds"].as_array().map_or(0, Vec::len) <= 50));
+    assert_eq!(server.with(|w| w.max_batch_asked), 50);
+    assert_eq!(
+        server.requests("macie2", "ListFindings")[0].body["findingCriteria"]["criterion"]
+            ["accountId"]["eq"],
+        json!(["111122223333"])
+    );
+    // Access Analyzer: the account's analyzer only, each record keeping its analyzer.
+    let aa: Vec<_> = server.requests("access-analyzer", "ListFindingsV2");
+    assert!(
+        aa.iter().all(|r| r.body["analyzerArn"] == ANALYZER),
+        "{:?}",
+        aa.iter().map(|r| &r.body).collect::<Vec<_>>()
+    );
+    let found = store
+        .signals()
+        .iter()
+        .find(|x| x.source == Source::AccessAnalyzer)
+        .map(|x| x.raw.decoded());
+    assert_eq!(
+        found.map(|v| v["analyzerArn"].clone()),
+        Some(json!(ANALYZER))
+    );
+    // Alarms: the two in ALARM and the history's episode (the billing alarm's, one row);
+    // the anomaly.
+    let titles: Vec<&str> = store
+        .signals()
+        .iter()
+        .filter(|x| x.source == Source::Monitors)
+        .map(|x| x.title())
+        .collect();
+    assert!(
+        titles.contains(&"gpu-spend") && titles.contains(&"api-health"),
+        "{titles:?}"
+    );
+    assert_eq!(titles.iter().filter(|t| **t == "gpu-spend").count(), 1);
+    assert!(
+        titles.iter().any(|t| t.starts_with("Cost anomaly")),
+        "{titles:?}"
+    );
+    assert!(is_ok(s.status(Source::SecurityHub, &scope("securityhub"))));
+    assert!(is_ok(s.status(Source::Monitors, &scope("cloudwatch"))));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn as_delegated_administrator_with_org_every_member_account() {
+    let server = FakeAws::start(world());
+    let mut s = Session::start(opts(&server, true));
+    s.until(40, "the member account's findings", |st| {
+        let member = |src| {
+            st.view
+                .store
+                .signals()
+                .iter()
+                .any(|x| x.source == src && x.account() == Some(MEMBER))
+        };
+        member(Source::SecurityHub) && member(Source::Inspector) && member(Source::AccessAnalyzer)
+    })
+    .await;
+    let finds = server.requests("securityhub", "GetFindings");
+    assert!(
+        finds
+            .iter()
+            .all(|r| r.body["Filters"]["AwsAccountId"].is_null()),
+        "no account filter"
+    );
+    let aa = server.requests("access-analyzer", "ListFindingsV2");
+    assert!(
+        aa.iter().all(|r| r.body["analyzerArn"] == ORG_ANALYZER),
+        "the organization's analyzer"
+    );
+    assert!(
+        server.requests("macie2", "ListFindings")[0].body["findingCriteria"]["criterion"]
+            ["accountId"]
+            .is_null()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn throttling_access_denied_and_a_service_not_enabled_are_said_and_recovered() {
+    let mut w = world();
+    w.not_enabled = vec!["macie2".into()];
+    let server = FakeAws::start(w);
+    server.fault(
+        Fault::new("securityhub", FaultKind::Throttle)
+            .op("GetFindings")
+            .times(2),
+    );
+    server.fault(Fault::new("inspector2", FaultKind::AccessDenied));
+    let mut s = Session::start(opts(&server, false));
+    s.until(30, "Inspector denied, Macie not enabled", |st| {
+        let live = st.session.live.as_ref();
+        let status = |src, sc: &str| {
+            live.and_then(|l| l.scopes.get(&(src, sc.to_string())))
+                .map(|x| x.status.clone())
+        };
+        matches!(
+            status(Source::Inspector, &scope("inspector")),
+            Some(ScopeStatus::Problem(_))
+        ) && matches!(
+            status(Source::Macie, &scope("macie")),
+            Some(ScopeStatus::Ok { note: Some(_) })
+        )
+    })
+    .await;
+    match problem(&s, Source::Inspector, &scope("inspector")) {
+        Some(airc::aws::errors::Problem::Denied { permission, .. }) => {
+            assert_eq!(permission, "inspector2:ListFindings")
+        }
+        other => panic!("{other:?}"),
+    }
+    match s.status(Source::Macie, &scope("macie")) {
+        Some(ScopeStatus::Ok { note: Some(n) }) => {
+            assert!(n.contains("Macie is not enabled"), "{n}")
+        }
+        other => panic!("{other:?}"),
+    }
+    // Security Hub was throttled twice and then answered: its findings arrive, its scope is ok.
+    s.until(30, "Security Hub recovered", |st| {
+        st.view.store.count(Source::SecurityHub) >= 9
+    })
+    .await;
+    s.until(10, "its scope ok", |st| {
+        st.session
+            .live
+            .as_ref()
+            .and_then(|l| l.scopes.get(&(Source::SecurityHub, scope("securityhub"))))
+            .is_some_and(|x| matches!(x.status, ScopeStatus::Ok { .. }))
+    })
+    .await;
+    let answered: Vec<u16> = server
+        .requests("securityhub", "GetFindings")
+        .iter()
+        .map(|r| r.status)
+        .collect();
+    assert!(
+        answered.starts_with(&[429, 429]) || answered.iter().filter(|x| **x == 429).count() == 2,
+        "{answered:?}"
+    );
+}
