@@ -22,7 +22,11 @@ impl Store {
         if self.flows.is_empty() && access.is_empty() && queries.is_empty() {
             return;
         }
-        for s in network::run(&self.flows, &access, &queries) {
+        // In id order: the rules count in hash maps, and equal times must insert (and so
+        // show) in the same order on every run.
+        let mut found = network::run(&self.flows, &access, &queries);
+        found.sort_by(|a, b| a.id.cmp(&b.id));
+        for s in found {
             // A second run (more files, a live session) replaces what the first found, and is
             // no duplicate record.
             match self.position_of(&s.id) {

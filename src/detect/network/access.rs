@@ -106,7 +106,8 @@ pub fn detect(records: &[Access]) -> Vec<Hit> {
         out.push(Hit {
             rule,
             key: format!("{bucket}>{who}"),
-            time: at(hour),
+            window: hour,
+            time: at(first.time),
             title,
             summary,
             note: format!("{n} requests in 60 min"),
@@ -128,7 +129,8 @@ pub fn detect(records: &[Access]) -> Vec<Hit> {
         out.push(Hit {
             rule: "bucket_403_burst",
             key: who.clone(),
-            time: at(window),
+            window,
+            time: at(first.time),
             title: format!("{n} denied S3 requests from {who} within 10 minutes"),
             summary: format!(
                 "{n} requests by {who} answered 403 within 10 minutes, on {}",

@@ -115,7 +115,8 @@ pub fn detect(queries: &[Query]) -> Vec<Hit> {
         out.push(Hit {
             rule: "dns_tunnelling",
             key: source.to_string(),
-            time: at(hour),
+            window: hour,
+            time: at(first.time),
             title: format!(
                 "DNS tunnelling from {} to {}",
                 source.id,
@@ -141,7 +142,8 @@ pub fn detect(queries: &[Query]) -> Vec<Hit> {
         out.push(Hit {
             rule: "mining_pool",
             key: format!("{source}>{pool}"),
-            time: at(hour),
+            window: hour,
+            time: at(first.time),
             title: format!("{} looked up mining pool {}", source.id, first.name),
             summary: format!(
                 "{} asked for {} ({n} queries within the hour): a crypto-mining pool ({pool})",

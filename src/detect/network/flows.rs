@@ -28,6 +28,8 @@ struct Scan {
     rejected: u64,
     interface: Option<String>,
     account: Option<String>,
+    /// The earliest minute counted.
+    first: Option<i64>,
 }
 
 #[derive(Default)]
@@ -37,6 +39,8 @@ struct Egress {
     sources: BTreeSet<IpAddr>,
     interface: Option<String>,
     account: Option<String>,
+    /// The earliest minute counted.
+    first: Option<i64>,
 }
 
 fn ip(a: &IpAddr) -> Entity {
@@ -46,7 +50,7 @@ fn ip(a: &IpAddr) -> Entity {
 pub fn detect(flows: &Conversations) -> Vec<Hit> {
     let mut scans: HashMap<(IpAddr, IpAddr, i64), Scan> = HashMap::new();
     let mut egress: HashMap<(IpAddr, i64), Egress> = HashMap::new();
-    let mut rejects: HashMap<(IpAddr, i64), (u64, BTreeSet<IpAddr>)> = HashMap::new();
+    let mut rejects: HashMap<(IpAddr, i64), (u64, BTreeSet<IpAddr>, i64)> = HashMap::new();
     for c in flows.iter() {
         let (Some(src), Some(dst)) = (c.src, c.dst) else {
             continue;
@@ -62,6 +66,7 @@ pub fn detect(flows: &Conversations) -> Vec<Hit> {
             if c.action == FlowAction::Reject {
                 s.rejected += u64::from(c.totals.records);
             }
+            s.first = Some(s.first.map_or(c.minute, |f| f.min(c.minute)));
             s.interface = s.interface.take().or(c.interface.map(str::to_string));
             s.account = s.account.take().or(account.clone());
         }
@@ -72,12 +77,16 @@ pub fn detect(flows: &Conversations) -> Vec<Hit> {
             if e.sources.len() < 16 {
                 e.sources.insert(*src);
             }
+            e.first = Some(e.first.map_or(c.minute, |f| f.min(c.minute)));
             e.interface = e.interface.take().or(c.interface.map(str::to_string));
             e.account = e.account.take().or(account.clone());
         }
         if c.action == FlowAction::Reject {
             let window = c.minute - c.minute.rem_euclid(600);
-            let r = rejects.entry((*src, window)).or_default();
+            let r = rejects
+                .entry((*src, window))
+                .or_insert((0, BTreeSet::new(), c.minute));
+            r.2 = r.2.min(c.minute);
             r.0 += u64::from(c.totals.records);
             if r.1.len() < 16 {
                 r.1.insert(*dst);
@@ -95,7 +104,8 @@ pub fn detect(flows: &Conversations) -> Vec<Hit> {
         out.push(Hit {
             rule: "port_scan",
             key: format!("{src}>{dst}"),
-            time: at(hour),
+            window: hour,
+            time: at(s.first.unwrap_or(hour)),
             title: format!("Port scan from {src} against {dst}"),
             summary: format!(
                 "{src} tried {} ports on {dst} within an hour ({}{}), {} of {} records rejected",
@@ -125,7 +135,8 @@ pub fn detect(flows: &Conversations) -> Vec<Hit> {
         out.push(Hit {
             rule: "egress_volume",
             key: dst.to_string(),
-            time: at(hour),
+            window: hour,
+            time: at(e.first.unwrap_or(hour)),
             title: format!("{} sent to {dst} within an hour", human(e.bytes)),
             summary: format!(
                 "{} from {} to external {dst} in {} records within an hour",
@@ -138,7 +149,7 @@ pub fn detect(flows: &Conversations) -> Vec<Hit> {
             entities,
         });
     }
-    for ((src, window), (n, targets)) in rejects {
+    for ((src, window), (n, targets, first)) in rejects {
         if n < REJECT_BURST {
             continue;
         }
@@ -147,7 +158,8 @@ pub fn detect(flows: &Conversations) -> Vec<Hit> {
         out.push(Hit {
             rule: "reject_burst",
             key: src.to_string(),
-            time: at(window),
+            window,
+            time: at(first),
             title: format!("{n} rejected connections from {src} within 10 minutes"),
             summary: format!(
                 "{n} REJECT records from {src} to {} address(es) within 10 minutes",

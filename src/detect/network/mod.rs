@@ -31,7 +31,10 @@ pub struct Hit {
     pub rule: &'static str,
     /// What it is about, for the id (`203.0.113.66>10.0.1.12`).
     pub key: String,
-    /// The window's start.
+    /// The window's start (unix seconds): with the rule and key, the signal's id.
+    pub window: i64,
+    /// The first record counted (the signal's time: a window's start may lie before anything
+    /// it counted happened).
     pub time: DateTime<Utc>,
     pub title: String,
     pub summary: String,
@@ -54,7 +57,7 @@ fn signal(h: Hit) -> Option<Signal> {
     let level: Severity = info.level;
     let tactics = info.tactics.join(", ");
     Some(Signal {
-        id: format!("network:{}:{}:{}", h.rule, h.key, h.time.timestamp()).into(),
+        id: format!("network:{}:{}:{}", h.rule, h.key, h.window).into(),
         source: Source::Network,
         time: h.time,
         severity: level,
