@@ -25,14 +25,26 @@ impl Report {
     }
 
     pub fn totals(&self) -> BTreeMap<&'static str, usize> {
-        Source::ALL
+        let mut out: BTreeMap<&'static str, usize> = Source::ALL
             .iter()
             .map(|s| (s.label(), self.loaded.store.count(*s)))
-            .collect()
+            .collect();
+        // Flow records are summed, not deduplicated: every record read, and the conversations.
+        let flows = self.loaded.store.flows();
+        out.insert("flow_records", flows.records as usize);
+        out.insert("conversations", flows.len());
+        out
     }
 
+    /// Distinct entities per kind, those of the signals and of the flows together.
     pub fn entities(&self) -> BTreeMap<&'static str, usize> {
-        let counts = self.loaded.store.entity_counts();
+        let store = &self.loaded.store;
+        let mut counts = store.entity_counts();
+        for e in store.flows().entities() {
+            if store.entity_id(&e).is_none() {
+                *counts.entry(e.kind).or_default() += 1;
+            }
+        }
         EntityKind::ALL
             .iter()
             .map(|k| (k.label(), counts.get(k).copied().unwrap_or(0)))
@@ -83,6 +95,9 @@ impl Report {
                 .collect();
             if !counts.is_empty() {
                 let _ = writeln!(out, "  signals: {}", counts.join(", "));
+            }
+            if f.flows > 0 {
+                let _ = writeln!(out, "  flow records: {}", f.flows);
             }
             if let Some(note) = &f.note {
                 let _ = writeln!(out, "  note: {}", line(note));

@@ -24,7 +24,8 @@ fn a_clean_set_exits_zero_and_reports_totals_in_json() {
     assert_eq!(
         v["totals"],
         serde_json::json!({"cloudtrail": 1, "guardduty": 0, "health": 0, "securityhub": 0, "macie": 0,
-            "inspector": 0, "accessanalyzer": 0, "monitors": 0})
+            "inspector": 0, "accessanalyzer": 0, "monitors": 0, "s3access": 0, "dns": 0, "network": 0,
+            "flow_records": 0, "conversations": 0})
     );
     assert_eq!(v["summary"]["no_event_data"], 1);
     assert_eq!(v["entities"]["iam_user"], 1);

@@ -117,6 +117,123 @@ fn the_demo_forms_exactly_one_story_from_the_leaked_key_to_the_public_bucket() {
     );
 }
 
+/// The demo's network evidence: the mining instances' flows to the pool and the probe that
+/// found their SSH, their Resolver queries for the pool, and the attacker's anonymous downloads
+/// from the bucket it made public, each read by the same readers as a file, and the rules they
+/// raise (mining pool, port scan, anonymous bucket access) in the one story.
+#[test]
+fn the_demo_story_holds_the_mining_flows_dns_and_the_buckets_access_lines() {
+    use airc::model::{EntityKind, Source};
+    use airc::source::demo_network::{ATTACKER_IP, BUCKET, MINERS, POOL, POOL_IP, PROBER_IP};
+    let store = demo();
+    // Flows: each miner's conversations with the pool, and the probe's rejects.
+    let flows = store.flows();
+    assert_eq!(flows.records, 2 * 20 * 2 + 13, "every record summed");
+    for (_, eni, ip) in MINERS {
+        let to_pool = flows
+            .iter()
+            .filter(|c| {
+                c.interface == Some(eni)
+                    && c.src.map(|a| a.to_string()).as_deref() == Some(ip)
+                    && c.dst.map(|a| a.to_string()).as_deref() == Some(POOL_IP)
+                    && c.port == 3333
+            })
+            .count();
+        assert_eq!(
+            to_pool, 20,
+            "{ip}: a conversation a minute from 02:47 to 03:06"
+        );
+    }
+    let rejected: u32 = flows
+        .iter()
+        .filter(|c| c.src.map(|a| a.to_string()).as_deref() == Some(PROBER_IP))
+        .filter(|c| c.action == airc::model::flow::FlowAction::Reject)
+        .map(|c| c.totals.records)
+        .sum();
+    assert_eq!(rejected, 12);
+    // DNS queries for the pool, naming the instance and the pool's address.
+    let queries: Vec<&Signal> = store
+        .signals()
+        .iter()
+        .filter(|s| s.source == Source::Dns)
+        .collect();
+    assert_eq!(queries.len(), 8);
+    assert!(queries
+        .iter()
+        .all(|q| q.summary().contains(POOL) && q.summary().contains(POOL_IP)));
+    // The bucket's access log lines, all from the attacker's address.
+    let lines: Vec<&Signal> = store
+        .signals()
+        .iter()
+        .filter(|s| s.source == Source::S3Access)
+        .collect();
+    assert_eq!(lines.len(), 8);
+    // At the scenario's times: the story's last two hours, none in the future.
+    let now = chrono::Utc::now();
+    for s in queries.iter().chain(&lines) {
+        assert!(
+            s.time > now - chrono::Duration::hours(2) && s.time <= now,
+            "{}",
+            s.summary()
+        );
+    }
+    for l in &lines {
+        let ents = store.entities_of(l);
+        assert!(ents
+            .iter()
+            .any(|e| e.kind == EntityKind::Ip && &*e.id == ATTACKER_IP));
+        assert!(ents
+            .iter()
+            .any(|e| e.kind == EntityKind::Bucket && &*e.id == BUCKET));
+    }
+    // The rules they raise are in the one story, with what they are about.
+    let stories = store.stories();
+    assert_eq!(stories.len(), 1, "{stories:#?}");
+    let members = signals_of(&store, &stories[0]);
+    let rule = |name: &str| {
+        members
+            .iter()
+            .filter(|s| s.source == Source::Network)
+            .filter(|s| {
+                s.detections()
+                    .iter()
+                    .any(|d| d.rule.name.as_deref() == Some(name))
+            })
+            .map(|s| {
+                store
+                    .entities_of(s)
+                    .iter()
+                    .map(|e| e.to_string())
+                    .collect::<Vec<_>>()
+            })
+            .collect::<Vec<_>>()
+    };
+    let mining = rule("mining_pool");
+    for (inst, _, _) in MINERS {
+        assert!(
+            mining
+                .iter()
+                .any(|e| e.contains(&format!("instance:{inst}"))),
+            "{inst}: {mining:?}"
+        );
+    }
+    let scan = rule("port_scan");
+    assert!(
+        scan.iter().any(|e| e.contains(&format!("ip:{PROBER_IP}"))),
+        "{scan:?}"
+    );
+    let anonymous = rule("anonymous_bucket_access");
+    assert!(
+        anonymous
+            .iter()
+            .any(|e| e.contains(&format!("bucket:{BUCKET}"))
+                && e.contains(&format!("ip:{ATTACKER_IP}"))),
+        "{anonymous:?}"
+    );
+    // The refused listing before the bucket was public is a burst of nothing: three 403s.
+    assert!(rule("bucket_403_burst").is_empty());
+}
+
 /// Invictus (Stratus Red Team run by the IAM user bert-jan from 192.168.10.20, a private
 /// address): bert-jan's key runs each technique and assumes the stratus-red-team-* roles whose
 /// sessions run the rest, so one story holds bert-jan and every stratus session (linked by the

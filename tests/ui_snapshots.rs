@@ -67,8 +67,8 @@ fn grid_of_four_panes_at_160x48() {
     let screen = render(&state);
     for title in [
         "Health (6)",
-        "Findings (12)",
-        "CloudTrail (64)",
+        "Findings (18)",
+        "CloudTrail (80)",
         "Entities (",
     ] {
         assert!(screen.contains(title), "{title} missing:\n{screen}");

@@ -61,10 +61,17 @@ fn mid(mut s: State) -> State {
         }
         _ => {}
     }
+    // The palette's text matches many commands, so its cursor has somewhere to go both ways
+    // (with "ab cd" one more command matching left it on the last row).
+    let text = if matches!(s.ui.mode, Mode::Palette { .. }) {
+        "e o ef"
+    } else {
+        "ab cd ef"
+    };
     if let Some(line) = s.ui.mode.line_mut() {
         // Text on both sides of the cursor and something to paste back: every editing key of a
         // prompt has something to do.
-        let mut l = super::line::LineInput::new("ab cd ef");
+        let mut l = super::line::LineInput::new(text);
         l.command(Command::KillWord);
         l.command(Command::LineStart);
         for _ in 0..3 {

@@ -146,7 +146,6 @@ pub(super) fn pivot_on(state: &mut State, e: Entity) {
     state.ui.mode = Mode::Normal;
 }
 
-/// Entities of the signal in view (detail) or under the cursor.
 /// The signal a row command acts on: the one the detail view shows, else the focused pane's
 /// selection (none on the Entities pane, whose rows are entities).
 pub(super) fn row_signal(state: &State) -> Option<&crate::model::Signal> {
@@ -188,19 +187,6 @@ pub(super) fn close(state: &mut State) {
             Mode::Normal
         }
         _ => Mode::Normal,
-    };
-}
-
-pub(super) fn list_move(cursor: &mut usize, len: usize, cmd: Command) {
-    let last = len.saturating_sub(1);
-    *cursor = match cmd {
-        Command::Up => cursor.saturating_sub(1),
-        Command::Down => (*cursor + 1).min(last),
-        Command::PageUp => cursor.saturating_sub(10),
-        Command::PageDown => (*cursor + 10).min(last),
-        Command::Top => 0,
-        Command::Bottom => last,
-        _ => *cursor,
     };
 }
 
@@ -364,6 +350,7 @@ pub(super) fn global_command(state: &mut State, cmd: Command) -> Vec<Effect> {
             state.toast(text, false);
         }
         Command::Stories => super::stories::open(state),
+        Command::Network => super::network::open(state),
         Command::ToggleBell => {
             state.session.bell = !state.session.bell;
             let on = if state.session.bell { "on" } else { "off" };

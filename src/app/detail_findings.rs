@@ -57,7 +57,9 @@ pub fn lines(s: &Signal, raw: &Value, link: &dyn Fn(Link) -> Option<String>) -> 
         Source::Monitors if s.product() == "costanomaly" => formats::anomaly(r, &mut out),
         Source::Monitors => formats::alarm(r, &mut out),
         Source::GuardDuty => guardduty(s, r, &mut out, link),
-        Source::Health | Source::CloudTrail => return out,
+        Source::Health | Source::CloudTrail | Source::S3Access | Source::Dns | Source::Network => {
+            return out
+        }
     };
     if s.source != Source::SecurityHub {
         if let Some(w) = s.workflow() {

@@ -21,6 +21,8 @@ pub(super) fn context(mode: &Mode) -> Context {
         }
         Mode::Notebook { .. } => Context::Notebook,
         Mode::Stories(_) => Context::Stories,
+        Mode::Network(v) if v.typing => Context::Input,
+        Mode::Network(_) => Context::Network,
         Mode::Note { .. } => Context::Editor,
         Mode::Filter { .. }
         | Mode::DetailSearch(..)
@@ -77,6 +79,7 @@ fn edited(state: &mut State, e: Edited) {
             apply_live_filter(state);
             view::request(state);
         }
+        Mode::Network(_) => super::network::edited(state),
         _ => {}
     }
 }

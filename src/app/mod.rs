@@ -19,6 +19,8 @@ pub mod line;
 pub mod live;
 pub mod lookup;
 pub mod msg;
+pub mod network;
+mod network_rows;
 pub mod notebook;
 pub mod overlay_commands;
 pub mod palette;

@@ -3,7 +3,7 @@
 //! which then falls through to the global commands (helix's compositor is the model): a command
 //! bound in a mode is never swallowed.
 
-use super::commands::{close, execute as run_command, list_move, open_pivot_pick, page, pivot_on};
+use super::commands::{close, execute as run_command, open_pivot_pick, page, pivot_on};
 use super::copy::copy;
 use super::detail::run_search;
 use super::msg::{Effect, NbOp};
@@ -11,6 +11,20 @@ use super::notebook;
 use super::state::{Mode, State};
 use super::{help, palette};
 use crate::keymap::Command;
+
+/// A list's cursor after a move command.
+pub(super) fn list_move(cursor: &mut usize, len: usize, cmd: Command) {
+    let last = len.saturating_sub(1);
+    *cursor = match cmd {
+        Command::Up => cursor.saturating_sub(1),
+        Command::Down => (*cursor + 1).min(last),
+        Command::PageUp => cursor.saturating_sub(10),
+        Command::PageDown => (*cursor + 10).min(last),
+        Command::Top => 0,
+        Command::Bottom => last,
+        _ => *cursor,
+    };
+}
 
 /// The list moves every picker understands.
 fn is_move(cmd: Command) -> bool {
@@ -253,6 +267,7 @@ pub fn execute(state: &mut State, cmd: Command) -> Option<Vec<Effect>> {
             Some(Vec::new())
         }
         Mode::Stories(_) => super::stories::execute(state, cmd),
+        Mode::Network(_) => super::network::execute(state, cmd),
         Mode::HuntPreview => Some(super::hunt::execute(state, cmd)),
         Mode::Normal => None,
     }

@@ -77,6 +77,8 @@ pub enum Mode {
     },
     /// Reading a hunt's query before it runs (`State::hunts`).
     HuntPreview,
+    /// Flow conversations, top talkers and ports (`network.rs`).
+    Network(Box<super::network::NetworkView>),
 }
 
 /// One choice of the action picker: an action, its target, and the entity the target was made
@@ -104,6 +106,7 @@ impl Mode {
             Mode::Help { query, .. } | Mode::Palette { query, .. } => Some(query),
             Mode::NewIncident { title } => Some(title),
             Mode::ActionPlan { typed, .. } => Some(typed),
+            Mode::Network(v) if v.typing => Some(&mut v.filter),
             _ => None,
         }
     }
@@ -125,6 +128,8 @@ impl Mode {
             Mode::ActionPick { .. } => "ACTION",
             Mode::ActionPlan { .. } => "PLAN",
             Mode::HuntPreview => "HUNT",
+            Mode::Network(v) if v.typing => "NETWORK FILTER",
+            Mode::Network(_) => "NETWORK",
         }
     }
 }

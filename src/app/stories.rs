@@ -3,8 +3,8 @@
 //! shown through the gate: a hidden signal is a step of its kind only, and its entities are
 //! not among the story's principals and resources.
 
-use super::commands::list_move;
 use super::msg::{Effect, NbOp};
+use super::overlay_commands::list_move;
 use super::state::{Mode, PaneId, State};
 use crate::keymap::Command;
 use crate::model::{Entity, Severity};

@@ -84,6 +84,7 @@ fn on_feed(state: &mut State, feed: Feed) -> Vec<Effect> {
             state.view.store.prepare(1);
             super::routing::refresh(state, &changed);
             super::stories::sync(state);
+            super::network::sync(state);
             state.session.feed.last_update = Some(state.now);
             state.view.dirty = true;
             if alarming && state.session.bell {
@@ -114,6 +115,7 @@ fn on_feed(state: &mut State, feed: Feed) -> Vec<Effect> {
             state.session.feed.loading = None;
             state.session.feed.initial_done = true;
             super::stories::sync(state);
+            super::network::sync(state);
             state.session.feed.last_update = Some(state.now);
             let len = state.view.store.len();
             for p in PaneId::ALL {

@@ -4,6 +4,7 @@
 //! latency while a replay loads.
 
 mod corpus;
+mod flows;
 mod hunt;
 mod keys;
 mod matching;
@@ -34,6 +35,19 @@ pub enum Bench {
         /// Folder of CloudTrail log files to vary (default: the Invictus records in tests/fixtures).
         #[arg(long)]
         source: Option<PathBuf>,
+    },
+    /// Write a VPC Flow Logs corpus in the S3 layout (`.log.gz`, default format), deterministic.
+    Flows {
+        out: PathBuf,
+        records: u64,
+        #[arg(long, default_value_t = 100_000)]
+        per_file: u64,
+        /// Internal hosts (one interface each).
+        #[arg(long, default_value_t = 2000)]
+        hosts: u64,
+        /// Every record its own conversation (the worst case for memory).
+        #[arg(long)]
+        distinct: bool,
     },
     /// Load PATH, then time view passes (snapshot and background pass) and frames at 200×60.
     View {
@@ -84,6 +98,13 @@ pub fn run(bench: Bench) -> Result<(), String> {
             per_file,
             source,
         } => corpus::run(&out, events, plain, per_file, source),
+        Bench::Flows {
+            out,
+            records,
+            per_file,
+            hosts,
+            distinct,
+        } => flows::run(&out, records, per_file, hosts, distinct),
         Bench::View { paths } => view::run(&paths),
         Bench::Keys { paths } => keys::run(&paths),
         Bench::Hunt {

@@ -16,6 +16,7 @@ mod fields;
 mod gate;
 mod index;
 pub mod load;
+pub mod network;
 mod ordered;
 pub mod pack;
 pub mod record;

@@ -310,3 +310,74 @@ fn later_steps_are_matched_only_for_groups_an_earlier_step_opened() {
     assert_eq!(feeds(&d.match_record(&used("AKIANEWKEY0000000001"))), 1);
     assert_eq!(feeds(&d.match_record(&used("AKIAOLDKEY0000000002"))), 0);
 }
+
+#[test]
+fn ssm_sessions_on_three_instances_from_one_principal_is_the_stratus_pattern() {
+    let d = pack();
+    let mut c = d.correlator();
+    let session = |arn: &str, target: &str| {
+        json!({"eventSource": "ssm.amazonaws.com", "eventName": "StartSession",
+               "userIdentity": {"type": "AssumedRole", "arn": arn},
+               "requestParameters": {"target": target}})
+    };
+    let eve = "arn:aws:sts::1:assumed-role/ops/eve";
+    let many = "aws_ssm_sessions_many_instances".to_string();
+    // Two instances, the same one again, and another principal's third: not yet.
+    assert!(!step(&d, &mut c, 0, session(eve, "i-1")).contains(&many));
+    assert!(!step(&d, &mut c, 1, session(eve, "i-2")).contains(&many));
+    assert!(!step(&d, &mut c, 2, session(eve, "i-2")).contains(&many));
+    assert!(!step(
+        &d,
+        &mut c,
+        2,
+        session("arn:aws:sts::1:assumed-role/ops/bob", "i-3")
+    )
+    .contains(&many));
+    let got = step(&d, &mut c, 3, session(eve, "i-3"));
+    assert!(got.contains(&many), "{got:?}");
+    // Each session is still its own (low) detection.
+    assert!(got.contains(&"aws_ssm_start_session".to_string()));
+    // Three instances spread over more than ten minutes are not.
+    let mut c = d.correlator();
+    for (i, t) in ["i-1", "i-2", "i-3"].iter().enumerate() {
+        assert!(!step(&d, &mut c, i as i64 * 11, session(eve, t)).contains(&many));
+    }
+}
+
+#[test]
+fn bedrock_access_enabled_then_invoked_by_the_same_principal() {
+    let d = pack();
+    let call = |name: &str, arn: &str| {
+        json!({"eventSource": "bedrock.amazonaws.com", "eventName": name,
+               "userIdentity": {"type": "AssumedRole", "arn": arn}})
+    };
+    let eve = "arn:aws:sts::1:assumed-role/dev/eve";
+    let both = "aws_bedrock_access_then_invoke".to_string();
+    let mut c = d.correlator();
+    let enabled = step(&d, &mut c, 0, call("PutFoundationModelEntitlement", eve));
+    assert!(
+        enabled.contains(&"aws_bedrock_model_access_enabled".to_string()),
+        "{enabled:?}"
+    );
+    // The inputs are not shown on their own.
+    assert!(
+        !enabled.iter().any(|n| n.ends_with("_input")),
+        "{enabled:?}"
+    );
+    assert!(!step(
+        &d,
+        &mut c,
+        5,
+        call("InvokeModel", "arn:aws:sts::1:assumed-role/dev/bob")
+    )
+    .contains(&both));
+    let got = step(&d, &mut c, 20, call("InvokeModel", eve));
+    assert!(got.contains(&both), "{got:?}");
+    // Invoked first, or more than an hour later, is not the sequence.
+    let mut c = d.correlator();
+    step(&d, &mut c, 0, call("Converse", eve));
+    assert!(!step(&d, &mut c, 1, call("CreateFoundationModelAgreement", eve)).contains(&both));
+    let mut c = d.correlator();
+    step(&d, &mut c, 0, call("PutUseCaseForModelAccess", eve));
+    assert!(!step(&d, &mut c, 61, call("InvokeModel", eve)).contains(&both));
+}

@@ -95,7 +95,12 @@ pub fn predicate(e: &Entity) -> String {
         | EntityKind::Snapshot
         | EntityKind::SecurityGroup
         | EntityKind::Bucket
-        | EntityKind::Other => terms.extend(anywhere(id)),
+        | EntityKind::Other
+        | EntityKind::Interface
+        | EntityKind::Vpc
+        | EntityKind::Subnet
+        | EntityKind::Domain
+        | EntityKind::ObjectKey => terms.extend(anywhere(id)),
     }
     format!("({})", terms.join(" OR "))
 }

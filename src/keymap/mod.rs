@@ -62,18 +62,20 @@ pub enum Context {
     List,
     Notebook,
     Stories,
+    Network,
     Input,
     Editor,
 }
 
 impl Context {
-    pub const ALL: [Context; 8] = [
+    pub const ALL: [Context; 9] = [
         Context::Global,
         Context::Table,
         Context::Detail,
         Context::List,
         Context::Notebook,
         Context::Stories,
+        Context::Network,
         Context::Input,
         Context::Editor,
     ];
@@ -86,6 +88,7 @@ impl Context {
             Context::List => "list",
             Context::Notebook => "notebook",
             Context::Stories => "stories",
+            Context::Network => "network",
             Context::Input => "input",
             Context::Editor => "editor",
         }

@@ -1,80 +1,10 @@
 //! Typed entities: the things a signal touches, and the key of every pivot.
 
 pub use super::account::AccountId;
+pub use super::entity_kind::EntityKind;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::net::IpAddr;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum EntityKind {
-    AccessKey,
-    IamUser,
-    IamRole,
-    /// An assumed-role session, id `Role/session`.
-    AssumedRole,
-    Instance,
-    Volume,
-    Snapshot,
-    SecurityGroup,
-    Bucket,
-    Ip,
-    Account,
-    /// Any other ARN or resource id (VPN connection, instance profile, Lambda function…).
-    Other,
-}
-
-impl EntityKind {
-    pub const ALL: [EntityKind; 12] = [
-        EntityKind::AccessKey,
-        EntityKind::IamUser,
-        EntityKind::IamRole,
-        EntityKind::AssumedRole,
-        EntityKind::Instance,
-        EntityKind::Volume,
-        EntityKind::Snapshot,
-        EntityKind::SecurityGroup,
-        EntityKind::Bucket,
-        EntityKind::Ip,
-        EntityKind::Account,
-        EntityKind::Other,
-    ];
-
-    pub fn label(self) -> &'static str {
-        match self {
-            EntityKind::AccessKey => "access_key",
-            EntityKind::IamUser => "iam_user",
-            EntityKind::IamRole => "iam_role",
-            EntityKind::AssumedRole => "assumed_role",
-            EntityKind::Instance => "instance",
-            EntityKind::Volume => "volume",
-            EntityKind::Snapshot => "snapshot",
-            EntityKind::SecurityGroup => "security_group",
-            EntityKind::Bucket => "bucket",
-            EntityKind::Ip => "ip",
-            EntityKind::Account => "account",
-            EntityKind::Other => "other",
-        }
-    }
-}
-
-impl fmt::Display for EntityKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.label())
-    }
-}
-
-impl EntityKind {
-    /// Whether the id names one thing only within an account (a user, a role, a role's
-    /// session): `ci-deploy` of account B and of account C are two entities. The other kinds'
-    /// ids are unique across accounts (keys, instances, volumes, buckets, addresses, ARNs).
-    pub fn is_account_scoped(self) -> bool {
-        matches!(
-            self,
-            EntityKind::IamUser | EntityKind::IamRole | EntityKind::AssumedRole
-        )
-    }
-}
 
 /// An entity: its kind, its id, and the account its record named for it (unknown when the
 /// record did not say). Two entities are the same when kind and id match and, for the kinds
@@ -206,6 +136,12 @@ impl Entity {
             EntityKind::Snapshot
         } else if has_hex_suffix(v, "sg-") {
             EntityKind::SecurityGroup
+        } else if has_hex_suffix(v, "eni-") {
+            EntityKind::Interface
+        } else if has_hex_suffix(v, "vpc-") {
+            EntityKind::Vpc
+        } else if has_hex_suffix(v, "subnet-") {
+            EntityKind::Subnet
         } else if is_access_key_id(v) {
             EntityKind::AccessKey
         } else if is_account_id(v) {
@@ -242,6 +178,9 @@ impl Entity {
                     "volume" => Entity::new(EntityKind::Volume, id),
                     "snapshot" => Entity::new(EntityKind::Snapshot, id),
                     "security-group" => Entity::new(EntityKind::SecurityGroup, id),
+                    "network-interface" => Entity::new(EntityKind::Interface, id),
+                    "vpc" => Entity::new(EntityKind::Vpc, id),
+                    "subnet" => Entity::new(EntityKind::Subnet, id),
                     _ => Entity::new(EntityKind::Other, arn),
                 }
             }

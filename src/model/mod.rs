@@ -2,10 +2,13 @@
 
 pub mod abuse;
 pub mod account;
+pub mod conversations;
 pub mod detection;
 pub mod entity;
+pub mod entity_kind;
 pub mod entity_list;
 pub mod facets;
+pub mod flow;
 pub mod nested;
 pub mod principal;
 pub mod raw;

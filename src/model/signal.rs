@@ -21,10 +21,17 @@ pub enum Source {
     /// CloudWatch alarms and Cost Anomaly Detection: shown beside Health, which is what they
     /// are to a responder (the state of the account, not a detection).
     Monitors,
+    /// S3 server access log records: who read, wrote or listed what in a bucket.
+    S3Access,
+    /// Route 53 Resolver query logs: what names a VPC's resources looked up.
+    Dns,
+    /// The console's own detections over flow, access and DNS logs (`detect::network`): a port
+    /// scan, egress volume, a mining pool lookup… Shown with the findings.
+    Network,
 }
 
 impl Source {
-    pub const ALL: [Source; 8] = [
+    pub const ALL: [Source; 11] = [
         Source::Health,
         Source::GuardDuty,
         Source::CloudTrail,
@@ -33,6 +40,9 @@ impl Source {
         Source::Inspector,
         Source::AccessAnalyzer,
         Source::Monitors,
+        Source::S3Access,
+        Source::Dns,
+        Source::Network,
     ];
 
     /// Position in `ALL`.
@@ -50,8 +60,10 @@ impl Source {
             | Source::SecurityHub
             | Source::Macie
             | Source::Inspector
-            | Source::AccessAnalyzer => 1,
-            Source::CloudTrail => 2,
+            | Source::AccessAnalyzer
+            | Source::Network => 1,
+            // Activity, like CloudTrail's: what was done, record by record.
+            Source::CloudTrail | Source::S3Access | Source::Dns => 2,
         }
     }
 
@@ -70,6 +82,9 @@ impl Source {
             Source::Inspector => "inspector",
             Source::AccessAnalyzer => "accessanalyzer",
             Source::Monitors => "monitors",
+            Source::S3Access => "s3access",
+            Source::Dns => "dns",
+            Source::Network => "network",
         }
     }
 }

@@ -60,6 +60,8 @@ pub enum Normalized {
     },
     /// A record that is recognised but holds no event (a CloudTrail digest).
     NoEvent,
+    /// Flow log records of one file, summed into conversations.
+    Flows(Box<crate::model::conversations::Conversations>),
 }
 
 fn detail_type(v: &Value) -> Option<&str> {
@@ -131,7 +133,7 @@ pub fn classify(v: &Value) -> Option<RecordKind> {
     if has(v, "digestStartTime") && has(v, "logFiles") {
         return Some(RecordKind::CloudTrailDigest);
     }
-    None
+    super::network_kind(v)
 }
 
 fn envelope_of(v: &Value) -> Envelope {
@@ -234,6 +236,14 @@ pub fn normalize_record(
             category: str_at(&v, &["category"]).unwrap_or_default().to_string(),
         },
         RecordKind::CloudTrailDigest => Normalized::NoEvent,
+        RecordKind::ResolverQuery => signal(super::resolver::normalize(&v)?, v, opts),
+        RecordKind::S3AccessLog => {
+            let fields = super::s3access::json_fields(&v).ok_or("not an access log record")?;
+            signal(super::s3access::normalize(&fields)?, v, opts)
+        }
+        RecordKind::FlowLog | RecordKind::CloudWatchLogs => {
+            return Err("log lines are read a file at a time (replay, inspect)".into())
+        }
         other => super::classify_findings::normalize(other, v, opts, keep_signal)?,
     };
     Ok((kind, out))
@@ -244,7 +254,7 @@ fn unrecognised(v: &Value) -> super::RecordError {
         Value::Object(m) => {
             let keys: Vec<&str> = m.keys().take(8).map(String::as_str).collect();
             format!(
-                "not a CloudTrail, GuardDuty, Health, Security Hub, Macie, Inspector, Access Analyzer, CloudWatch alarm or cost anomaly record (keys: {})",
+                "not a CloudTrail, GuardDuty, Health, Security Hub, Macie, Inspector, Access Analyzer, CloudWatch alarm, cost anomaly, Resolver query or CloudWatch Logs record (keys: {})",
                 keys.join(", ")
             )
         }

@@ -14,13 +14,17 @@ pub mod cost_anomaly;
 pub mod error;
 pub mod fast_cloudtrail;
 pub mod finding_parts;
+pub mod flowlogs;
 pub mod guardduty;
 pub mod health;
 pub mod inspector;
 pub mod json_path;
+pub mod lines;
 pub mod macie;
 pub mod ocsf;
 mod record_kind;
+pub mod resolver;
+pub mod s3access;
 pub mod securityhub;
 
 /// Abuse types and nested-JSON decoding are domain types; their old paths stay for callers.
@@ -76,4 +80,22 @@ impl Options {
             file_spans: false,
         }
     }
+}
+
+/// The JSON records of network and data-access logs: a CloudWatch Logs subscription payload
+/// (`messageType`, `logEvents`) or one event of `filter-log-events` (`message`, `timestamp`,
+/// `logStreamName`), a Resolver query, an access log record in its JSON form.
+fn network_kind(v: &serde_json::Value) -> Option<RecordKind> {
+    use json_path::has;
+    let payload = has(v, "messageType") && v.get("logEvents").is_some_and(|e| e.is_array());
+    let event = v.get("message").is_some_and(|m| m.is_string())
+        && v.get("timestamp").is_some()
+        && (has(v, "logStreamName") || has(v, "eventId") || has(v, "ingestionTime"));
+    if payload || event {
+        return Some(RecordKind::CloudWatchLogs);
+    }
+    if resolver::is_query(v) {
+        return Some(RecordKind::ResolverQuery);
+    }
+    s3access::json_fields(v).map(|_| RecordKind::S3AccessLog)
 }

@@ -34,6 +34,12 @@ pub enum RecordKind {
     CloudWatchAlarmEventBridge,
     CloudWatchAlarmHistory,
     CostAnomaly,
+    FlowLog,
+    S3AccessLog,
+    ResolverQuery,
+    /// A CloudWatch Logs subscription payload or `filter-log-events` output: its messages are
+    /// read as lines (`normalize::lines`).
+    CloudWatchLogs,
 }
 
 impl RecordKind {
@@ -68,6 +74,10 @@ impl RecordKind {
             RecordKind::CloudWatchAlarmEventBridge => "EventBridge CloudWatch Alarm State Change",
             RecordKind::CloudWatchAlarmHistory => "CloudWatch alarm history item",
             RecordKind::CostAnomaly => "Cost Explorer anomaly",
+            RecordKind::FlowLog => "VPC Flow Logs record",
+            RecordKind::S3AccessLog => "S3 server access log record",
+            RecordKind::ResolverQuery => "Route 53 Resolver query",
+            RecordKind::CloudWatchLogs => "CloudWatch Logs events",
         }
     }
 }

@@ -5,6 +5,7 @@
 //! sev:>=high type:Recon* user:alice key:AKIA... region:us-east-1 since:2h -source:health root login
 //! ```
 
+pub mod flow;
 pub mod glob;
 mod parse;
 
@@ -45,6 +46,12 @@ pub enum Cond {
     Product(Glob),
     /// Security Hub's workflow status (NEW, NOTIFIED, RESOLVED, SUPPRESSED).
     Workflow(Glob),
+    /// Flow terms (`flow.rs`): a conversation's destination port, protocol number, action and
+    /// bytes. They hold on no signal.
+    Port(u16),
+    Proto(u8),
+    Action(crate::model::flow::FlowAction),
+    Bytes(Cmp, u64),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -87,6 +94,11 @@ pub const FIELDS: &[(&str, &str)] = &[
     ("rule", "detection rule title, name or id, * wildcards"),
     ("tactic", "ATT&CK tactic: persistence, defense-evasion, …"),
     ("technique", "ATT&CK technique: T1078, T1098*"),
+    ("domain", "DNS name (Resolver logs; the Network view: names resolved to an address)"),
+    ("port", "Network view: destination port, port:22"),
+    ("proto", "Network view: protocol, proto:tcp, proto:udp, proto:17"),
+    ("action", "Network view: action:accept, action:reject"),
+    ("bytes", "Network view: bytes summed, bytes:>10M (K, M, G: thousands)"),
 ];
 
 #[derive(Debug, Clone, Default)]
@@ -160,6 +172,7 @@ impl Query {
                 .any(|d| d.rule.techniques.iter().any(|t| g.is_match(t))),
             Cond::Product(g) => g.is_match(s.product()),
             Cond::Workflow(g) => s.workflow().is_some_and(|w| g.is_match(w)),
+            Cond::Port(_) | Cond::Proto(_) | Cond::Action(_) | Cond::Bytes(..) => false,
         }
     }
 

@@ -40,6 +40,12 @@ pub enum ParseError {
     Since { value: String, why: String },
     #[error("{0}")]
     Severity(String),
+    #[error("{field}:{value}: {why}")]
+    Value {
+        field: String,
+        value: String,
+        why: String,
+    },
 }
 
 fn since_error(value: &str, why: impl Into<String>) -> ParseError {
@@ -129,6 +135,11 @@ fn cond(field: &str, value: &str) -> Result<Cond, ParseError> {
         "technique" | "ttp" => Cond::Technique(g()),
         "product" | "prod" => Cond::Product(g()),
         "workflow" | "wf" => Cond::Workflow(g()),
+        "domain" | "dns" => Cond::Entity(Some(EntityKind::Domain), g()),
+        "port" => super::flow::port(value)?,
+        "proto" | "protocol" => super::flow::proto(value)?,
+        "action" => super::flow::action(value)?,
+        "bytes" => super::flow::bytes(value)?,
         other => {
             let names: Vec<&str> = FIELDS.iter().map(|(n, _)| *n).collect();
             return Err(ParseError::UnknownField {
@@ -326,7 +337,8 @@ mod tests {
             .contains("too large"));
         assert!(parse("since:99999999999999999999w").is_err());
         assert!(parse("since:36525d").is_ok());
-        assert!(parse("source:s3")
+        assert!(parse("source:s3").is_ok(), "s3access");
+        assert!(parse("source:nfs")
             .unwrap_err()
             .to_string()
             .contains("expected health"));

@@ -179,7 +179,9 @@ pub fn service_of(s: &Signal) -> Option<String> {
         Source::CloudTrail => s.title().split_once(':').map(|(svc, _)| svc.to_string()),
         Source::GuardDuty => guardduty_service(s.kind()),
         Source::SecurityHub if s.product() == "guardduty" => guardduty_service(s.kind()),
-        Source::Macie => Some("S3".into()),
+        Source::Macie | Source::S3Access => Some("S3".into()),
+        Source::Dns => Some("Route53Resolver".into()),
+        Source::Network => Some("VPC".into()),
         Source::SecurityHub | Source::Inspector | Source::AccessAnalyzer => {
             s.category().and_then(service_of_resource_type)
         }

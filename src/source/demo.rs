@@ -152,11 +152,18 @@ pub fn scenario(now: DateTime<Utc>) -> Result<Vec<Timed>, DemoError> {
     }
     let latest = latest.ok_or(DemoError::NoTimes)?;
     let delta = now + Duration::seconds(LIVE_WINDOW) - latest;
-    let mut out = Vec::new();
+    let mut texts = Vec::new();
     for (name, mut v) in docs {
         shift(&mut v, delta);
         let bytes =
             serde_json::to_vec(&v).map_err(|source| DemoError::Json { file: name, source })?;
+        texts.push((*name, bytes));
+    }
+    for (name, text) in super::demo_network::files(delta) {
+        texts.push((name, text.into_bytes()));
+    }
+    let mut out = Vec::new();
+    for (name, bytes) in texts {
         let file = read_bytes(name, &bytes, "", Options::default());
         if let Some(e) = file.report.errors.first() {
             return Err(DemoError::Record {

@@ -57,6 +57,7 @@ impl Store {
     /// Re-derives Health signals whose category was unknown when they arrived, now that every
     /// catalog file has been read.
     pub fn finish(&mut self) {
+        self.detect_network();
         self.settle_stories();
         let pending: Vec<String> = self.pending_health.keys().cloned().collect();
         for arn in pending {

@@ -11,6 +11,7 @@ mod copies;
 mod entity_lists;
 mod entity_table;
 mod health_parts;
+mod network;
 mod sharded;
 mod snapshot;
 mod stories;
@@ -64,6 +65,9 @@ pub struct Store {
     list_buf: Vec<u32>,
     /// The store's own copies of its signals' shared facets.
     facets: crate::model::facets::Home,
+    /// Flow log records, summed into conversations (not signals: ten to a hundred times
+    /// CloudTrail's volume).
+    flows: crate::model::conversations::Conversations,
 }
 
 impl Store {
@@ -230,7 +234,20 @@ impl Store {
                 Insert::Other
             }
             Normalized::NoEvent => Insert::Other,
+            Normalized::Flows(c) => {
+                if self.flows.is_empty() {
+                    self.flows = *c;
+                } else {
+                    self.flows.merge(&c);
+                }
+                Insert::Other
+            }
         }
+    }
+
+    /// The flow log conversations of every file read.
+    pub fn flows(&self) -> &crate::model::conversations::Conversations {
+        &self.flows
     }
 
     /// How many signals of each severity (indexed by `Severity as usize`).
@@ -346,6 +363,7 @@ impl Store {
         *self = Store {
             catalog: std::mem::take(&mut old.catalog),
             pending_health: std::mem::take(&mut old.pending_health),
+            flows: std::mem::take(&mut old.flows),
             epoch: old.epoch + 1,
             stories: old.stories.emptied(),
             ..Store::default()

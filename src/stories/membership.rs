@@ -38,6 +38,12 @@ pub fn joins(s: &Signal) -> bool {
         Source::Inspector | Source::AccessAnalyzer => s.severity >= Severity::High,
         // An alarm in ALARM, a spend anomaly worth a look.
         Source::Monitors => s.severity >= Severity::Medium,
+        // Access log lines and DNS queries are everyday activity: only what a rule or DNS
+        // Firewall picked out.
+        Source::Network => true,
+        Source::S3Access | Source::Dns => {
+            !s.detections().is_empty() || s.severity >= Severity::Medium
+        }
     }
 }
 

@@ -117,7 +117,7 @@ struct Agg {
     count: u32,
     severity: Severity,
     tactics: u16,
-    sources: u8,
+    sources: u16,
     /// Distinct strong entities (store ids), at most `MAX_ENTITIES` (a thin vector: most
     /// stories are one member, each an `Agg`).
     entities: thin_vec::ThinVec<u32>,

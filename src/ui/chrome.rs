@@ -120,6 +120,20 @@ fn hints(state: &State) -> Vec<(String, &'static str)> {
                 (Command::Close, "back"),
             ],
         ),
+        Mode::Network(v) if v.typing => (
+            Context::Input,
+            &[(Command::Accept, "apply"), (Command::Cancel, "clear")],
+        ),
+        Mode::Network(_) => (
+            Context::Network,
+            &[
+                (Command::Open, "pivot"),
+                (Command::Filter, "filter"),
+                (Command::FocusNext, "next list"),
+                (Command::SortNext, "rank"),
+                (Command::Close, "back"),
+            ],
+        ),
         _ if state.view.focus == PaneId::Entities => (
             Context::Table,
             &[

@@ -5,6 +5,7 @@ pub mod chrome;
 pub mod entities;
 pub mod hunt;
 pub mod live_status;
+pub mod network;
 pub mod notebook;
 pub mod overlays;
 pub mod panes;
@@ -63,6 +64,7 @@ pub fn draw(f: &mut Frame, state: &State, theme: &Theme) {
             a.body,
         ),
         Mode::HuntPreview => hunt::draw_preview(f, state, theme, a.body),
+        Mode::Network(v) => network::draw(f, state, v, theme, a.body),
         Mode::Normal | Mode::Filter { .. } => {}
     }
     chrome::draw_toasts(f, state, theme, a.body);

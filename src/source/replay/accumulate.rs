@@ -15,8 +15,8 @@ use std::sync::Arc;
 /// Collects what the records of one file turn into.
 pub(super) struct Accumulator {
     pub(super) report: FileReport,
-    items: Vec<Normalized>,
-    opts: Options,
+    pub(super) items: Vec<Normalized>,
+    pub(super) opts: Options,
     unrecognised: Vec<FileError>,
     health_arns: BTreeSet<String>,
     event_types: usize,
@@ -26,6 +26,12 @@ pub(super) struct Accumulator {
     /// The file on disk the records come from, when they can be read back from it
     /// (`Options::file_spans`).
     file: Option<Arc<RecordFile>>,
+    /// Flow log records, summed (`text_log`).
+    pub(super) flows: crate::model::conversations::Conversations,
+    /// The lines read so far (a flow log's header), for files and CloudWatch Logs payloads.
+    pub(super) lines: crate::normalize::lines::LineLog,
+    /// A file of lines: what its first line said it is.
+    pub(super) text_format: Option<crate::normalize::lines::LineFormat>,
 }
 
 /// More than this many errors in one file are summarised.
@@ -43,6 +49,9 @@ impl Accumulator {
             event_types: 0,
             failed_set: 0,
             more_errors: 0,
+            flows: Default::default(),
+            lines: Default::default(),
+            text_format: None,
         }
     }
 
@@ -52,7 +61,7 @@ impl Accumulator {
         self.push_error(loc.to_string(), reason);
     }
 
-    fn push_error(&mut self, location: String, reason: String) {
+    pub(super) fn push_error(&mut self, location: String, reason: String) {
         if self.report.errors.len() < MAX_ERRORS {
             self.report.errors.push(FileError { location, reason });
         } else {
@@ -89,7 +98,12 @@ impl Accumulator {
 
     /// One record in its final form (not an envelope of several).
     fn one(&mut self, loc: Location, v: Value) {
-        if classify(&v).is_none() {
+        let kind = classify(&v);
+        if kind == Some(RecordKind::CloudWatchLogs) {
+            self.log_events(&loc.to_string(), &v);
+            return;
+        }
+        if kind.is_none() {
             if self.unrecognised.len() < MAX_ERRORS {
                 let reason = normalize_record(v, &self.opts)
                     .err()
@@ -147,7 +161,7 @@ impl Accumulator {
     }
 
     /// Counts and keeps one normalized record, or records why it failed.
-    fn take(
+    pub(super) fn take(
         &mut self,
         loc: Location,
         result: Result<(RecordKind, Normalized), crate::normalize::RecordError>,
@@ -163,7 +177,7 @@ impl Accumulator {
                         self.health_arns.insert(arn.clone());
                     }
                     Normalized::EventType { .. } => self.event_types += 1,
-                    Normalized::NoEvent => {}
+                    Normalized::NoEvent | Normalized::Flows(_) => {}
                 }
                 self.items.push(item);
             }
@@ -177,11 +191,15 @@ impl Accumulator {
         doc_errors: Vec<document::DocError>,
         container: &str,
     ) -> FileOutput {
+        self.take_flows();
         let recognised: usize = self.report.kinds.values().sum();
         self.report
             .signals
             .insert(Source::Health.label(), self.health_arns.len());
         self.report.format = describe(info.as_ref(), &self.report.kinds, container);
+        if let Some(f) = self.text_format {
+            self.report.format = super::text_log::describe(f, &self.report.kinds, container);
+        }
         for e in doc_errors {
             self.push_error(e.location, e.reason);
         }
@@ -209,7 +227,7 @@ impl Accumulator {
         }
         self.report.status = if !self.report.errors.is_empty() {
             FileStatus::Failed
-        } else if self.report.total_signals() == 0 {
+        } else if self.report.total_signals() == 0 && self.report.flows == 0 {
             let why = if self.event_types > 0 {
                 format!(
                     "DescribeEventTypes catalog: {} event types, used to classify Health events",

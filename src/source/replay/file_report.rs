@@ -30,6 +30,9 @@ pub struct FileReport {
     /// Signals per source in this file (Health: distinct event ARNs).
     pub signals: BTreeMap<&'static str, usize>,
     pub records: usize,
+    /// Flow log records read (summed into conversations, not signals).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub flows: u64,
     /// Size on disk (a zip entry: its share of the archive).
     pub bytes: u64,
     /// JSON bytes parsed, after decompression.
@@ -51,6 +54,7 @@ impl FileReport {
             status: FileStatus::Loaded,
             signals,
             records: 0,
+            flows: 0,
             bytes: 0,
             json_bytes: 0,
             note: None,
@@ -71,4 +75,8 @@ impl FileReport {
     pub fn total_signals(&self) -> usize {
         self.signals.values().sum()
     }
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }

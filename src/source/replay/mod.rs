@@ -3,6 +3,7 @@
 
 mod accumulate;
 pub mod containers;
+mod content;
 pub mod document;
 pub mod feed;
 pub mod file_report;
@@ -12,11 +13,13 @@ mod order_tests;
 mod ordered;
 pub mod reread;
 mod seeds;
+mod text_log;
+pub use content::read_bytes;
+use content::{read_bytes_of, read_stream};
 
 use crate::model::raw::RecordFile;
 use crate::normalize::{Normalized, Options};
 use crate::store::Store;
-use accumulate::Accumulator;
 use containers::{extension, Content};
 pub use file_report::{FileError, FileReport, FileStatus};
 use std::io::{Read, Seek};
@@ -318,82 +321,5 @@ fn container_or_file(container: &str) -> &str {
         "read"
     } else {
         container
-    }
-}
-
-const JSON_EXTENSIONS: &[&str] = &["json", "jsonl", "ndjson", "gz", "zip"];
-
-/// Reads an in-memory file. Public for the fuzz target and tests.
-pub fn read_bytes(name: &str, bytes: &[u8], container: &str, opts: Options) -> FileOutput {
-    read_bytes_of(name, bytes, container, opts, None)
-}
-
-/// `read_bytes` of content read from `file` on disk: a log file's records can be read back from
-/// it (`Options::file_spans`).
-fn read_bytes_of(
-    name: &str,
-    bytes: &[u8],
-    container: &str,
-    opts: Options,
-    file: Option<Arc<RecordFile>>,
-) -> FileOutput {
-    let first = bytes
-        .iter()
-        .take(4096)
-        .find(|b| !b.is_ascii_whitespace() && **b != 0xEF && **b != 0xBB && **b != 0xBF);
-    let looks_json = matches!(first, Some(b'{') | Some(b'['));
-    if !looks_json {
-        let report = FileReport::new(name.into());
-        let ext = extension(name.trim_end_matches(".gz"));
-        if JSON_EXTENSIONS.contains(&ext.as_str()) || !container.is_empty() {
-            let why = if bytes.is_empty() {
-                "empty file"
-            } else {
-                "does not start with a JSON object or array"
-            };
-            return FileOutput {
-                report: report.fail("file", why),
-                items: vec![],
-            };
-        }
-        let mut report = report;
-        report.status = FileStatus::NoEventData;
-        report.format = "not JSON".into();
-        report.note = Some(format!("no event data (.{ext} file)"));
-        return FileOutput {
-            report,
-            items: vec![],
-        };
-    }
-    let mut acc = Accumulator::new(name, opts, file);
-    acc.report.json_bytes = bytes.len() as u64;
-    let (info, errors) = document::read_slice(bytes, &mut |loc, v| acc.record(loc, v));
-    acc.finish(info, errors, container)
-}
-
-fn read_stream(name: &str, r: impl Read, container: &str, opts: Options) -> FileOutput {
-    // Streamed (larger than `IN_MEMORY`): the records' places are not known, they stay in memory.
-    let mut acc = Accumulator::new(name, opts, None);
-    let counted = Arc::new(AtomicU64::new(0));
-    let reader = CountingReader {
-        inner: r,
-        count: Arc::clone(&counted),
-    };
-    let (info, errors) = document::read_stream(reader, &mut |loc, v| acc.record(loc, v));
-    acc.report.json_bytes = counted.load(Ordering::Relaxed);
-    acc.finish(info, errors, container)
-}
-
-/// Counts the bytes a streamed file yields after decompression.
-struct CountingReader<R> {
-    inner: R,
-    count: Arc<AtomicU64>,
-}
-
-impl<R: Read> Read for CountingReader<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.count.fetch_add(n as u64, Ordering::Relaxed);
-        Ok(n)
     }
 }
