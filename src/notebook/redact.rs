@@ -25,21 +25,25 @@ fn pattern() -> Result<&'static Regex, super::Error> {
         let arn = r"(?P<arn>\barn:aws[a-z-]{0,16}:[a-z0-9-]{1,64}:[a-z0-9-]{0,32}:)(?P<acct>[A-Za-z0-9-]{0,32}):";
         // Keys wherever they are glued too (`role\_AKIA…` after markdown escaping, `keyAKIA…`):
         // masking a little too much is the safe side.
-        let key = r"(?P<key>(?:AKIA|ASIA)[A-Z0-9]{16})";
+        let key = r"(?P<key>(?i:AKIA|ASIA)[A-Za-z0-9]{16})";
         // Account ids and IPv4 addresses wherever they are glued (`role_111122223333`,
         // `acct111122223333`, `sg_1.2.3.4`): `masked` checks that no digit (or dotted number)
         // goes on before or after them.
         let account = r"(?P<account>\d{12})";
+        // As the AWS console shows an account id: `1111-2222-3333`.
+        let dashed = r"(?P<dashed>\b\d{4}-\d{4}-\d{4}\b)";
         // The EC2 host name form (`ip-10-1-2-3.ec2.internal`), masked like the address.
-        let iphost = r"(?P<iphost>\bip-(?P<h1>\d{1,3})-(?P<h2>\d{1,3})-(?P<h3>\d{1,3})-(?P<h4>\d{1,3})\b)";
+        // And the public one (`ec2-203-0-113-66.compute-1.amazonaws.com`).
+        let iphost = r"(?P<iphost>\b(?P<hp>ip|ec2)-(?P<h1>\d{1,3})-(?P<h2>\d{1,3})-(?P<h3>\d{1,3})-(?P<h4>\d{1,3})\b)";
         // Dots may carry the backslash markdown escaping put before them ("1\.2.3.4" at the
         // start of a line).
-        let ip4 = r"(?P<ip4>(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\\?\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3})";
+        // Zero-padded octets too (`203.0.113.066`).
+        let ip4 = r"(?P<ip4>0{0,2}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\\?\.0{0,2}(?:25[0-5]|2[0-4]\d|1?\d?\d)){3})";
         // Groups of up to four hex digits between two to eight colons, an IPv4 tail (whose
         // first number is the last group), a zone: a candidate that `Ipv6Addr` has the last word
         // on. Bounded, so a long run of hex and colons costs a bounded scan per position.
         let ip6 = r"(?P<ip6>[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,8}(?:\\?\.\d{1,3}){0,3}(?:%[0-9A-Za-z]{1,16}(?:[.-][0-9A-Za-z]{1,16}){0,3})?)";
-        Regex::new(&[arn, key, iphost, account, ip4, ip6].join("|")).map_err(|e| e.to_string())
+        Regex::new(&[arn, key, iphost, dashed, account, ip4, ip6].join("|")).map_err(|e| e.to_string())
     });
     compiled
         .as_ref()
@@ -199,10 +203,11 @@ fn in_hex_id(doc: &str, start: usize, end: usize) -> bool {
     }
     let groups: Vec<usize> = token.split('-').map(str::len).collect();
     let uuid = groups == [8, 4, 4, 4, 12];
-    let hex_run = token
-        .split('-')
-        .any(|g| g.len() >= 32 && g.bytes().any(|b| b.is_ascii_alphabetic()))
-        && token.split('-').any(|g| g.contains(&doc[start..end]));
+    // The group holding the digits must itself be the long hex run (a 12-digit group beside
+    // one, `111122223333-5f1a…`, is an account id glued to an id).
+    let hex_run = token.split('-').any(|g| {
+        g.len() >= 32 && g.bytes().any(|b| b.is_ascii_alphabetic()) && g.contains(&doc[start..end])
+    });
     uuid || hex_run
 }
 
@@ -230,7 +235,12 @@ fn masked(doc: &str, c: &Captures, masks: &mut Masks) -> Option<(usize, usize, S
             .collect();
         let ip: std::net::Ipv4Addr = parts.join(".").parse().ok()?;
         let mask = masks.mask("IP", ip.to_string());
-        return Some((whole.start(), whole.end(), format!("ip-{mask}")));
+        let prefix = c.name("hp").map_or("ip", |m| m.as_str());
+        return Some((whole.start(), whole.end(), format!("{prefix}-{mask}")));
+    }
+    if let Some(m) = c.name("dashed") {
+        let digits = m.as_str().replace('-', "");
+        return Some((m.start(), m.end(), masks.mask("ACCOUNT", digits)));
     }
     for (group, label) in [("key", "KEY"), ("account", "ACCOUNT"), ("ip4", "IP")] {
         if let Some(m) = c.name(group) {
@@ -240,7 +250,19 @@ fn masked(doc: &str, c: &Captures, masks: &mut Masks) -> Option<(usize, usize, S
             if group == "account" && in_hex_id(doc, m.start(), m.end()) {
                 return None;
             }
-            let value = m.as_str().replace('\\', "");
+            let mut value = m.as_str().replace('\\', "");
+            if group == "ip4" {
+                // One address, one mask, however its octets were padded.
+                value = value
+                    .split('.')
+                    .map(|o| o.trim_start_matches('0'))
+                    .map(|o| if o.is_empty() { "0" } else { o })
+                    .collect::<Vec<_>>()
+                    .join(".");
+            }
+            if group == "key" {
+                value = value.to_ascii_uppercase();
+            }
             return Some((m.start(), m.end(), masks.mask(label, value)));
         }
     }

@@ -201,3 +201,26 @@ fn glued_keys_are_masked_and_hex_ids_keep_their_digits() {
         "acctACCOUNT1 abcACCOUNT1"
     );
 }
+
+/// Fails on f40fa72 (third review of issue 33): the console's dashed account form, EC2 public
+/// host names, zero-padded addresses, lower-case keys and an account id glued before a long hex
+/// id were left in the export.
+#[test]
+fn dashed_accounts_public_hosts_padded_addresses_are_masked() {
+    assert_eq!(
+        r("acct 1111-2222-3333 is 111122223333"),
+        "acct ACCOUNT1 is ACCOUNT1"
+    );
+    assert_eq!(
+        r("ec2-203-0-113-66.compute-1.amazonaws.com talked to 203.0.113.066 and 203.0.113.66"),
+        "ec2-IP1.compute-1.amazonaws.com talked to IP1 and IP1"
+    );
+    assert_eq!(
+        r("akiaabcdefghijklmnop and AKIAABCDEFGHIJKLMNOP"),
+        "KEY1 and KEY1"
+    );
+    assert_eq!(
+        r("id 111122223333-5f1a2b3c4d5e6f708192a3b4c5d6e7f80"),
+        "id ACCOUNT1-5f1a2b3c4d5e6f708192a3b4c5d6e7f80"
+    );
+}
