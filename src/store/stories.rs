@@ -69,7 +69,8 @@ impl Store {
             .position(|(s, _)| s.id == story.id)
             .unwrap_or(0);
         if i < parts.len() {
-            parts.swap_remove(i)
+            let (s, steps) = parts.swap_remove(i);
+            (self.rescore_seen(s, &hidden), steps)
         } else {
             (story.seen_through(&[], std::iter::empty(), 0), Vec::new())
         }
@@ -84,14 +85,14 @@ impl Store {
         hidden: impl Fn(&crate::model::Signal) -> bool,
     ) -> (Story, Vec<StoryStep<'_>>) {
         let parts = self.parts_of(story, self.stories.steps(story), &hidden);
-        parts
-            .into_iter()
-            .find(|(_, steps)| {
-                steps
-                    .iter()
-                    .any(|st| self.position_of(&st.signal.id) == Some(pos as usize))
-            })
-            .unwrap_or_else(|| (story.seen_through(&[], std::iter::empty(), 0), Vec::new()))
+        match parts.into_iter().find(|(_, steps)| {
+            steps
+                .iter()
+                .any(|st| self.position_of(&st.signal.id) == Some(pos as usize))
+        }) {
+            Some((s, steps)) => (self.rescore_seen(s, &hidden), steps),
+            None => (story.seen_through(&[], std::iter::empty(), 0), Vec::new()),
+        }
     }
 
     /// Every story given as seen (`story_view`), each split where only hidden signals joined
@@ -102,11 +103,13 @@ impl Store {
         stories: &[Story],
         hidden: impl Fn(&crate::model::Signal) -> bool,
     ) -> Vec<(Story, Vec<StoryStep<'_>>)> {
+        let newest = self.newest_shown(&hidden);
         let mut out: Vec<(Story, Vec<StoryStep<'_>>)> = stories
             .iter()
             .zip(self.stories.all_steps(stories))
             .flat_map(|(story, steps)| self.parts_of(story, steps, &hidden))
             .filter(|(s, steps)| !steps.is_empty() && s.qualifies())
+            .map(|(s, steps)| (newest.map_or(s.clone(), |n| s.rescored(n)), steps))
             .collect();
         // Ranked again as seen: the order must not tell what the hidden signals weigh.
         out.sort_by(|(a, _), (b, _)| {
@@ -116,6 +119,20 @@ impl Store {
                 .then(a.id.cmp(&b.id))
         });
         out
+    }
+
+    fn rescore_seen(&self, s: Story, hidden: &impl Fn(&crate::model::Signal) -> bool) -> Story {
+        match self.newest_shown(hidden) {
+            Some(n) => s.rescored(n),
+            None => s,
+        }
+    }
+
+    /// The newest story member's time a reader who may not see `hidden` signals sees, when it
+    /// is not the newest of all.
+    fn newest_shown(&self, hidden: &impl Fn(&crate::model::Signal) -> bool) -> Option<i64> {
+        self.stories
+            .newest_shown(|pos| self.signals.get(pos as usize).is_some_and(|s| !hidden(s)))
     }
 
     /// `story` as made of the signals at store positions `positions` only (their principals,

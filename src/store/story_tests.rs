@@ -235,3 +235,62 @@ fn parts_are_joined_by_the_story_rule_not_by_any_shared_entity() {
         assert_eq!(all.len(), 3);
     }
 }
+
+/// Fails on 4f85407 (third review): a hidden signal's arrival, even one in no story the
+/// reader sees, moved every story's score (recency against the newest signal of all).
+#[test]
+fn a_hidden_signal_does_not_move_the_scores_a_reader_sees() {
+    let calls = || {
+        vec![
+            call(
+                "r-1",
+                1,
+                "CreateUser",
+                "u8",
+                "AKIASTORYSTORY000008",
+                "203.0.113.80",
+            ),
+            call(
+                "r-2",
+                2,
+                "CreateAccessKey",
+                "u8",
+                "AKIASTORYSTORY000008",
+                "203.0.113.80",
+            ),
+        ]
+    };
+    let hidden = |s: &crate::model::Signal| s.source == crate::model::Source::GuardDuty;
+    let alone = story_store(calls());
+    let want: Vec<u32> = alone
+        .story_views(&alone.stories(), hidden)
+        .iter()
+        .map(|(s, _)| s.score)
+        .collect();
+    assert_eq!(want.len(), 1);
+    let mut records = calls();
+    // A hidden finding of another key, a day and a half later.
+    let mut late = finding_of(
+        "hid9",
+        "AKIASTORYSTORY000009",
+        "z9",
+        "198.51.100.90",
+        "00:00",
+    );
+    late["updatedAt"] = "2026-11-29T06:00:00Z".into();
+    late["createdAt"] = "2026-11-29T06:00:00Z".into();
+    records.push(late);
+    let with = story_store(records);
+    let got: Vec<u32> = with
+        .story_views(&with.stories(), hidden)
+        .iter()
+        .map(|(s, _)| s.score)
+        .collect();
+    assert_eq!(got, want);
+    let full = with.stories();
+    let two = full
+        .iter()
+        .find(|s| s.signals == 2)
+        .unwrap_or_else(|| panic!("{full:?}"));
+    assert_eq!(with.story_view(two, hidden).0.score, want[0]);
+}

@@ -53,4 +53,21 @@ impl Stories {
             })
             .collect()
     }
+
+    /// The newest time of the members `shown` accepts (by store position): recency as a reader
+    /// who may not see some signals measures it (the newest of all would move every story's
+    /// score when a hidden signal arrives, and tell when it did). `None` when it is the newest
+    /// of all anyway.
+    pub fn newest_shown(&self, shown: impl Fn(u32) -> bool) -> Option<i64> {
+        let mut newest = i64::MIN;
+        for m in (0..self.members.len()).filter_map(|i| self.members.get(i)) {
+            if m.time > newest && shown(m.pos) {
+                newest = m.time;
+                if newest >= self.newest {
+                    return None;
+                }
+            }
+        }
+        (newest > i64::MIN).then_some(newest)
+    }
 }

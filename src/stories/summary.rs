@@ -103,6 +103,18 @@ fn split_entities<'a>(
 }
 
 impl Story {
+    /// Its score with recency measured against `newest` (seconds) instead.
+    pub fn rescored(mut self, newest: i64) -> Story {
+        self.score = score(
+            self.severity,
+            self.tactics.len() as u32,
+            self.sources.len() as u32,
+            self.signals as u32,
+            newest - self.last.timestamp(),
+        );
+        self
+    }
+
     /// Whether it is shown as a story (as it is seen: a hidden critical signal does not make
     /// a lone low one a story).
     pub fn qualifies(&self) -> bool {
