@@ -58,15 +58,20 @@ fn iso(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
-/// GetFindings' filters: active, not resolved, updated after `since`, of `account` (none:
-/// the organization, from the delegated administrator).
+/// GetFindings' filters: the first poll asks for what is active and not resolved; later ones
+/// for everything updated after `since` (a finding resolved or archived elsewhere, or by an
+/// action here, then comes back with its new state instead of keeping its old one on the
+/// row); both of `account` (none: the organization, from the delegated administrator).
 pub fn filters_v1(
     since: Option<DateTime<Utc>>,
     account: Option<&str>,
 ) -> AwsSecurityFindingFilters {
-    let mut b = AwsSecurityFindingFilters::builder()
-        .record_state(text(StringFilterComparison::Equals, "ACTIVE"))
-        .workflow_status(text(StringFilterComparison::NotEquals, "RESOLVED"));
+    let mut b = AwsSecurityFindingFilters::builder();
+    if since.is_none() {
+        b = b
+            .record_state(text(StringFilterComparison::Equals, "ACTIVE"))
+            .workflow_status(text(StringFilterComparison::NotEquals, "RESOLVED"));
+    }
     if let Some(t) = since {
         b = b.updated_at(
             DateFilter::builder()
@@ -81,16 +86,18 @@ pub fn filters_v1(
     b.build()
 }
 
-/// GetFindingsV2's: the same in OCSF's fields (status not Resolved, modified after `since`).
+/// GetFindingsV2's: the same in OCSF's fields (first: status not Resolved; later: modified
+/// after `since`, whatever the status).
 pub fn filters_v2(since: Option<DateTime<Utc>>, account: Option<&str>) -> OcsfFindingFilters {
-    let mut c = CompositeFilter::builder()
-        .operator(AllowedOperators::And)
-        .string_filters(
+    let mut c = CompositeFilter::builder().operator(AllowedOperators::And);
+    if since.is_none() {
+        c = c.string_filters(
             OcsfStringFilter::builder()
                 .field_name(OcsfStringField::Status)
                 .filter(text(StringFilterComparison::NotEquals, "Resolved"))
                 .build(),
         );
+    }
     if let Some(a) = account {
         c = c.string_filters(
             OcsfStringFilter::builder()
@@ -246,13 +253,18 @@ mod tests {
         let t = DateTime::parse_from_rfc3339("2026-01-15T03:00:00Z")
             .map(|t| t.to_utc())
             .unwrap_or_default();
-        let f = filters_v1(Some(t), Some("111122223333"));
-        assert_eq!(f.record_state()[0].value(), Some("ACTIVE"));
+        let first = filters_v1(None, Some("111122223333"));
+        assert_eq!(first.record_state()[0].value(), Some("ACTIVE"));
         assert_eq!(
-            f.workflow_status()[0].comparison(),
+            first.workflow_status()[0].comparison(),
             Some(&StringFilterComparison::NotEquals)
         );
-        assert_eq!(f.workflow_status()[0].value(), Some("RESOLVED"));
+        assert_eq!(first.workflow_status()[0].value(), Some("RESOLVED"));
+        assert_eq!(first.aws_account_id()[0].value(), Some("111122223333"));
+        // Later polls: whatever changed, resolved and archived included (review of issue 34:
+        // a finding resolved elsewhere kept its old state on the row for good).
+        let f = filters_v1(Some(t), Some("111122223333"));
+        assert!(f.record_state().is_empty() && f.workflow_status().is_empty());
         assert_eq!(f.updated_at()[0].start(), Some("2026-01-15T03:00:00.000Z"));
         assert_eq!(f.aws_account_id()[0].value(), Some("111122223333"));
         assert!(
@@ -261,7 +273,9 @@ mod tests {
         );
         let v2 = filters_v2(Some(t), None);
         let c = &v2.composite_filters()[0];
-        assert_eq!(c.string_filters().len(), 1);
+        assert_eq!(c.string_filters().len(), 0);
         assert_eq!(c.date_filters().len(), 1);
+        let v2 = filters_v2(None, None);
+        assert_eq!(v2.composite_filters()[0].string_filters().len(), 1);
     }
 }
