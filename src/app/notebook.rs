@@ -263,3 +263,7 @@ pub fn on_result(state: &mut State, msg: NbMsg) -> Vec<Effect> {
     }
     Vec::new()
 }
+
+#[cfg(test)]
+#[path = "notebook_title_tests.rs"]
+mod title_tests;
