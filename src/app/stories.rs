@@ -65,8 +65,7 @@ fn steps_of(state: &State, story: Option<&Story>) -> Vec<StepRow> {
     };
     let store = &state.view.store;
     store
-        .story_view(story, |x| super::routing::is_hidden(state, x))
-        .1
+        .story_steps(story, |x| super::routing::is_hidden(state, x))
         .iter()
         .filter_map(|s| {
             Some(StepRow {
@@ -149,7 +148,7 @@ fn seen_positions(state: &State, story: &Story, anchor: u32) -> Vec<u32> {
     if super::routing::hidden_positions(state).is_empty() {
         return store.story_positions(story);
     }
-    let (_, steps) = store.story_view_at(story, anchor, |x| super::routing::is_hidden(state, x));
+    let steps = store.story_steps_at(story, anchor, |x| super::routing::is_hidden(state, x));
     let mut out: Vec<u32> = steps
         .iter()
         .filter_map(|s| store.position_of(&s.signal.id).map(|p| p as u32))

@@ -240,12 +240,7 @@ where
                 // sends its rows as many messages): one frame for what is queued, not one each.
                 let t = std::time::Instant::now();
                 apply(state, m, &mut fx);
-                while t.elapsed() < FEED_BUDGET {
-                    match results.try_recv() {
-                        Ok(m) => apply(state, m, &mut fx),
-                        Err(_) => break,
-                    }
-                }
+                take_queued(&mut results, t, FEED_BUDGET, |m| apply(state, m, &mut fx));
             }
             Some(r) = worker.results.recv() => {
                 if r.is_final() && r.gen == state.view.view_gen {
@@ -258,12 +253,9 @@ where
                     state.now = clock();
                     let t = std::time::Instant::now();
                     apply(state, Msg::Feed(f), &mut fx);
-                    while t.elapsed() < FEED_BUDGET {
-                        match feed.try_recv() {
-                            Ok(f) => apply(state, Msg::Feed(f), &mut fx),
-                            Err(_) => break,
-                        }
-                    }
+                    take_queued(&mut feed, t, FEED_BUDGET, |f| {
+                        apply(state, Msg::Feed(f), &mut fx)
+                    });
                 }
                 None => feed_open = false,
             },
@@ -274,23 +266,28 @@ where
         // or a load would wait behind them without end. Each turn also takes in what is
         // queued, for a share of the feed's budget.
         let t = std::time::Instant::now();
-        while t.elapsed() < FAIR_SHARE {
-            match results.try_recv() {
-                Ok(m) => apply(state, m, &mut fx),
-                Err(_) => break,
-            }
-        }
+        take_queued(&mut results, t, FAIR_SHARE, |m| apply(state, m, &mut fx));
         if feed_open {
             let t = std::time::Instant::now();
-            while t.elapsed() < FAIR_SHARE {
-                match feed.try_recv() {
-                    Ok(f) => {
-                        state.now = clock();
-                        apply(state, Msg::Feed(f), &mut fx)
-                    }
-                    Err(_) => break,
-                }
-            }
+            take_queued(&mut feed, t, FAIR_SHARE, |f| {
+                state.now = clock();
+                apply(state, Msg::Feed(f), &mut fx)
+            });
+        }
+    }
+}
+
+/// Hands `each` what is queued on `rx` until `budget` has passed since `started`.
+fn take_queued<T>(
+    rx: &mut UnboundedReceiver<T>,
+    started: std::time::Instant,
+    budget: Duration,
+    mut each: impl FnMut(T),
+) {
+    while started.elapsed() < budget {
+        match rx.try_recv() {
+            Ok(x) => each(x),
+            Err(_) => break,
         }
     }
 }

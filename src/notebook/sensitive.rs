@@ -168,23 +168,37 @@ mod tests {
     use super::*;
     use crate::notebook::entry::{Entry, EntryKind, Priority};
 
-    /// Fails on c0ea7d3 (third review): an entity pinned as affected that only a sensitive
-    /// signal names was shown to every reader (`incident show`, exports).
-    #[test]
-    fn an_affected_entity_only_a_sensitive_signal_names_is_withheld() {
-        let at = chrono::Utc::now();
-        let open = Entry::by(
+    fn opened(at: chrono::DateTime<chrono::Utc>, id: &str) -> Entry {
+        Entry::by(
             at,
             "a",
             EntryKind::Opened {
-                id: "IR-2".into(),
+                id: id.into(),
                 title: "t".into(),
                 severity: Priority::P2,
                 commander: "a".into(),
                 responders: vec![],
                 title_sensitive: None,
             },
-        );
+        )
+    }
+
+    /// What the `creds` rule allows: security roles of 111122223333.
+    fn security_only() -> Sensitive {
+        Sensitive {
+            rules: vec!["creds".into()],
+            allow: vec!["arn:aws:iam::111122223333:role/Security*".into()],
+            withheld: false,
+            also: Vec::new(),
+        }
+    }
+
+    /// Fails on c0ea7d3 (third review): an entity pinned as affected that only a sensitive
+    /// signal names was shown to every reader (`incident show`, exports).
+    #[test]
+    fn an_affected_entity_only_a_sensitive_signal_names_is_withheld() {
+        let at = chrono::Utc::now();
+        let open = opened(at, "IR-2");
         let key =
             crate::model::Entity::new(crate::model::EntityKind::AccessKey, "AKIASECRETSECRET002");
         let affected = Entry::by(
@@ -192,12 +206,7 @@ mod tests {
             "security@host",
             EntryKind::Affected {
                 entity: key.clone(),
-                sensitive: Some(Sensitive {
-                    rules: vec!["creds".into()],
-                    allow: vec!["arn:aws:iam::111122223333:role/Security*".into()],
-                    withheld: false,
-                    also: Vec::new(),
-                }),
+                sensitive: Some(security_only()),
             },
         );
         let inc = Incident::fold(&[open, affected]).unwrap_or_else(|| panic!("fold"));
@@ -214,18 +223,7 @@ mod tests {
     #[test]
     fn a_pin_an_allowed_principal_made_shows_its_kind_only_to_a_reader_who_is_not() {
         let at = chrono::Utc::now();
-        let open = Entry::by(
-            at,
-            "a",
-            EntryKind::Opened {
-                id: "IR-1".into(),
-                title: "t".into(),
-                severity: Priority::P2,
-                commander: "a".into(),
-                responders: vec![],
-                title_sensitive: None,
-            },
-        );
+        let open = opened(at, "IR-1");
         let pin = Entry::by(
             at,
             "security@host",
@@ -245,12 +243,7 @@ mod tests {
                 raw: serde_json::json!({"key": "AKIASECRETSECRET001"}),
                 detections: vec!["rule (high, by x)".into()],
                 kind: "AWS_RISK_CREDENTIALS_EXPOSED".into(),
-                sensitive: Some(Sensitive {
-                    rules: vec!["creds".into()],
-                    allow: vec!["arn:aws:iam::111122223333:role/Security*".into()],
-                    withheld: false,
-                    also: Vec::new(),
-                }),
+                sensitive: Some(security_only()),
             },
         );
         let inc = Incident::fold(&[open, pin]).unwrap_or_else(|| panic!("fold"));
@@ -277,18 +270,7 @@ mod tests {
     #[test]
     fn an_action_on_a_sensitive_signal_is_withheld_from_a_reader_who_may_not_see_it() {
         let at = chrono::Utc::now();
-        let open = Entry::by(
-            at,
-            "a",
-            EntryKind::Opened {
-                id: "IR-1".into(),
-                title: "t".into(),
-                severity: Priority::P2,
-                commander: "a".into(),
-                responders: vec![],
-                title_sensitive: None,
-            },
-        );
+        let open = opened(at, "IR-1");
         let act = Entry::by(
             at,
             "security@host",

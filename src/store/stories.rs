@@ -63,17 +63,22 @@ impl Store {
         story: &Story,
         hidden: impl Fn(&crate::model::Signal) -> bool,
     ) -> (Story, Vec<StoryStep<'_>>) {
-        let mut parts = self.parts_of(story, self.stories.steps(story), &hidden);
-        let i = parts
-            .iter()
-            .position(|(s, _)| s.id == story.id)
-            .unwrap_or(0);
-        if i < parts.len() {
-            let (s, steps) = parts.swap_remove(i);
-            (self.rescore_seen(s, &hidden), steps)
-        } else {
-            (story.seen_through(&[], std::iter::empty(), 0), Vec::new())
+        match self.part_by_id(story, &hidden) {
+            Some((s, steps)) => (self.rescore_seen(s, &hidden), steps),
+            None => (story.seen_through(&[], std::iter::empty(), 0), Vec::new()),
         }
+    }
+
+    /// The steps of `story_view` alone (its score, which costs a pass over every story
+    /// member to rescore, is not needed by a timeline).
+    pub fn story_steps(
+        &self,
+        story: &Story,
+        hidden: impl Fn(&crate::model::Signal) -> bool,
+    ) -> Vec<StoryStep<'_>> {
+        self.part_by_id(story, &hidden)
+            .map(|(_, steps)| steps)
+            .unwrap_or_default()
     }
 
     /// `story_view` for the part of `story` that holds the signal at store position `pos`
@@ -84,15 +89,52 @@ impl Store {
         pos: u32,
         hidden: impl Fn(&crate::model::Signal) -> bool,
     ) -> (Story, Vec<StoryStep<'_>>) {
-        let parts = self.parts_of(story, self.stories.steps(story), &hidden);
-        match parts.into_iter().find(|(_, steps)| {
-            steps
-                .iter()
-                .any(|st| self.position_of(&st.signal.id) == Some(pos as usize))
-        }) {
+        match self.part_at(story, pos, &hidden) {
             Some((s, steps)) => (self.rescore_seen(s, &hidden), steps),
             None => (story.seen_through(&[], std::iter::empty(), 0), Vec::new()),
         }
+    }
+
+    /// The steps of `story_view_at` alone.
+    pub fn story_steps_at(
+        &self,
+        story: &Story,
+        pos: u32,
+        hidden: impl Fn(&crate::model::Signal) -> bool,
+    ) -> Vec<StoryStep<'_>> {
+        self.part_at(story, pos, &hidden)
+            .map(|(_, steps)| steps)
+            .unwrap_or_default()
+    }
+
+    /// The part whose id is `story.id`, or else the earliest part.
+    fn part_by_id(
+        &self,
+        story: &Story,
+        hidden: &impl Fn(&crate::model::Signal) -> bool,
+    ) -> Option<(Story, Vec<StoryStep<'_>>)> {
+        let mut parts = self.parts_of(story, self.stories.steps(story), hidden);
+        let i = parts
+            .iter()
+            .position(|(s, _)| s.id == story.id)
+            .unwrap_or(0);
+        (i < parts.len()).then(|| parts.swap_remove(i))
+    }
+
+    /// The part that holds the signal at store position `pos`.
+    fn part_at(
+        &self,
+        story: &Story,
+        pos: u32,
+        hidden: &impl Fn(&crate::model::Signal) -> bool,
+    ) -> Option<(Story, Vec<StoryStep<'_>>)> {
+        self.parts_of(story, self.stories.steps(story), hidden)
+            .into_iter()
+            .find(|(_, steps)| {
+                steps
+                    .iter()
+                    .any(|st| self.position_of(&st.signal.id) == Some(pos as usize))
+            })
     }
 
     /// Every story given as seen (`story_view`), each split where only hidden signals joined
