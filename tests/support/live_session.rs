@@ -17,7 +17,9 @@ static ENV: Once = Once::new();
 /// Credentials for the SDK (never a real account), and no instance-metadata lookups.
 pub fn test_env() {
     ENV.call_once(|| {
-        let dir = std::env::temp_dir().join(format!("airc-live-test-{}", std::process::id()));
+        // Under the target's own temporary folder (cleaned with the build), not /tmp.
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("airc-live-test-{}", std::process::id()));
         let _ = std::fs::create_dir_all(&dir);
         let creds = dir.join("credentials");
         let config = dir.join("config");
