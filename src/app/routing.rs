@@ -43,8 +43,14 @@ pub fn entity_sensitivity(
     let store = &state.view.store;
     let mut out: Option<crate::notebook::sensitive::Sensitive> = None;
     for s in store.touching(e) {
-        let route = s.id.with_str(|id| state.session.routes.get(id));
-        match route.filter(|r| r.sensitive) {
+        // A signal not routed yet (none is today: routing runs as signals arrive) is judged
+        // now rather than counted as open to every reader.
+        let routed = s.id.with_str(|id| state.session.routes.get(id));
+        let route = routed.map(std::borrow::Cow::Borrowed).or_else(|| {
+            let rules = state.session.rules.as_ref()?;
+            rules.route(s, store.entities_of(s)).map(std::borrow::Cow::Owned)
+        });
+        match route.as_deref().filter(|r| r.sensitive) {
             None => return None,
             Some(r) => match &mut out {
                 None => out = crate::rules::gate::Gate::sensitivity(Some(r)),
