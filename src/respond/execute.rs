@@ -271,6 +271,9 @@ async fn run(
             | Action::UnarchiveAccess,
             _,
         ) => Box::pin(super::findings::run(action, target, plan, c, steps)).await,
+        (a, _) if super::recovery::is_recovery(a) => {
+            Box::pin(super::recovery_run::run(action, target, c, env, steps)).await
+        }
         _ => iam::run(action, target, plan, c, steps).await,
     }
 }

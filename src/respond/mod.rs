@@ -16,11 +16,15 @@ pub mod guardduty;
 pub mod iam;
 pub mod plan;
 pub mod readback;
+pub mod recovery;
+mod recovery_read;
+mod recovery_run;
 pub mod result;
 pub mod s3;
 pub mod sns;
 pub mod step;
 pub mod target;
+mod target_recovery;
 pub mod verify;
 
 pub use error::Error;
@@ -65,6 +69,14 @@ actions! {
     WorkflowSuppressed => "workflow-suppressed", "Security Hub: set the finding's workflow to SUPPRESSED, with a note";
     ArchiveAccess => "archive-access", "Access Analyzer: archive the finding";
     UnarchiveAccess => "unarchive-access", "Access Analyzer: make the finding active again";
+    DetachUserPolicy => "detach-user-policy", "IAM: detach a managed policy from the user (recovery)";
+    DeleteUserPolicy => "delete-user-policy", "IAM: delete an inline policy of the user, its document saved as evidence (recovery)";
+    DeleteLoginProfile => "delete-login-profile", "IAM: delete the user's console password (recovery)";
+    DetachRolePolicy => "detach-role-policy", "IAM: detach a managed policy from the role (recovery)";
+    RevokeIngress => "revoke-ingress", "EC2: revoke one ingress rule of a security group (recovery)";
+    DeleteKeyPair => "delete-key-pair", "EC2: delete the key pair (recovery)";
+    StartLogging => "start-logging", "CloudTrail: start the trail logging again (recovery)";
+    EnableGuardDuty => "enable-guardduty", "GuardDuty: enable the region's detector, or create one if it was deleted (recovery)";
     Tag => "tag", "Tag the resource with the incident id";
     Notify => "notify", "SNS: publish a summary of the signal to the configured topic";
 }
@@ -92,7 +104,7 @@ impl Action {
             ),
             Target::InstanceGroups(..) => self == A::RestoreGroups,
             Target::AccessKey(_) => matches!(self, A::DeactivateKey | A::ActivateKey),
-            Target::User(_) => matches!(self, A::QuarantineUser | A::Tag),
+            Target::User(_) => matches!(self, A::QuarantineUser | A::DeleteLoginProfile | A::Tag),
             Target::Role(_) => matches!(self, A::RevokeSessions | A::Tag),
             Target::Bucket(_) => matches!(self, A::BlockPublicAccess | A::Tag),
             Target::Ec2Resource(_) => self == A::Tag,
@@ -108,6 +120,16 @@ impl Action {
                 matches!(self, A::ArchiveAccess | A::UnarchiveAccess | A::Notify)
             }
             Target::Signal { .. } => self == A::Notify,
+            // A managed policy (an ARN) is detached; an inline one (a name) is deleted.
+            Target::UserPolicy { policy, .. } => match target_recovery::policy_arn(policy) {
+                true => self == A::DetachUserPolicy,
+                false => self == A::DeleteUserPolicy,
+            },
+            Target::RolePolicy { .. } => self == A::DetachRolePolicy,
+            Target::Ingress { .. } => self == A::RevokeIngress,
+            Target::KeyPair(_) => self == A::DeleteKeyPair,
+            Target::Trail(_) => self == A::StartLogging,
+            Target::Detector(_) => self == A::EnableGuardDuty,
         }
     }
 

@@ -256,6 +256,14 @@ pub fn plan(action: Action, target: &Target, ctx: &PlanCtx) -> Result<Plan, supe
         Action::WorkflowNotified | Action::WorkflowResolved | Action::WorkflowSuppressed | Action::ArchiveAccess | Action::UnarchiveAccess => {
             super::findings::plan_parts(action, target, incident.as_deref())?
         }
+        Action::DetachUserPolicy
+        | Action::DeleteUserPolicy
+        | Action::DeleteLoginProfile
+        | Action::DetachRolePolicy
+        | Action::RevokeIngress
+        | Action::DeleteKeyPair
+        | Action::StartLogging
+        | Action::EnableGuardDuty => super::recovery::plan_parts(action, target)?,
         Action::Tag => {
             let Some(incident) = &incident else {
                 return Err(super::Error::NotApplicable("tag needs an incident: open one (N in the console) or pass --incident ID".into()));

@@ -32,6 +32,18 @@ fn every_applicable_action_has_a_plan_with_permissions() {
             id: "5e6f".into(),
             analyzer_arn: "arn:aws:access-analyzer:us-east-1:1:analyzer/a".into(),
         },
+        Target::UserPolicy {
+            user: "u".into(),
+            policy: "arn:aws:iam::aws:policy/AdministratorAccess".into(),
+        },
+        Target::RolePolicy {
+            role: "r".into(),
+            policy: "arn:aws:iam::aws:policy/AdministratorAccess".into(),
+        },
+        Target::parse("ingress/sg-0badc0ffee0000001/tcp/22-22/0.0.0.0/0").unwrap(),
+        Target::KeyPair("k".into()),
+        Target::Trail("t".into()),
+        Target::Detector(None),
     ];
     let mut planned = 0;
     for t in &targets {

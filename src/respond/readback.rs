@@ -72,6 +72,14 @@ pub fn calls(action: Action, target: &Target, id: &str) -> Vec<Call> {
         | Action::WorkflowSuppressed
         | Action::ArchiveAccess
         | Action::UnarchiveAccess => super::findings::readback_calls(target),
+        Action::DetachUserPolicy
+        | Action::DeleteUserPolicy
+        | Action::DeleteLoginProfile
+        | Action::DetachRolePolicy
+        | Action::RevokeIngress
+        | Action::DeleteKeyPair
+        | Action::StartLogging
+        | Action::EnableGuardDuty => super::recovery::readback_calls(action, target),
         Action::Capture | Action::Notify => Vec::new(),
     }
 }

@@ -35,6 +35,64 @@ pub enum Target {
         id: String,
         summary: String,
     },
+    /// A policy of an IAM user: a managed policy's ARN (detach) or an inline policy's name
+    /// (delete). `user-policy/USER/POLICY`.
+    UserPolicy {
+        user: String,
+        policy: String,
+    },
+    /// A managed policy attached to an IAM role. `role-policy/ROLE/POLICY_ARN`.
+    RolePolicy {
+        role: String,
+        policy: String,
+    },
+    /// One ingress rule of a security group, as the call that added it gave it.
+    /// `ingress/sg-…/PROTOCOL/FROM-TO/SOURCE` (SOURCE a CIDR or a group id).
+    Ingress {
+        group: String,
+        rule: IngressRule,
+    },
+    /// A CloudTrail trail, by name or ARN. `trail/NAME`.
+    Trail(String),
+    /// The region's GuardDuty detector (its id when known). `guardduty` or `detector/ID`.
+    Detector(Option<String>),
+    /// An EC2 key pair. `key-pair/NAME`.
+    KeyPair(String),
+}
+
+/// One ingress permission: protocol (`tcp`, `udp`, `icmp`, `-1`), port range (none for all),
+/// and one source (an IPv4 or IPv6 CIDR, or a security group id).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IngressRule {
+    pub protocol: String,
+    pub from: Option<i32>,
+    pub to: Option<i32>,
+    pub source: String,
+}
+
+impl IngressRule {
+    /// `tcp 22-22 from 0.0.0.0/0`.
+    pub fn label(&self) -> String {
+        let ports = match (self.from, self.to) {
+            (Some(f), Some(t)) => format!(" {f}-{t}"),
+            _ => String::new(),
+        };
+        let proto = if self.protocol == "-1" {
+            "all"
+        } else {
+            &self.protocol
+        };
+        format!("{proto}{ports} from {}", self.source)
+    }
+
+    /// The rule in the command line's form (after `ingress/GROUP/`).
+    pub fn spec(&self) -> String {
+        let ports = match (self.from, self.to) {
+            (Some(f), Some(t)) => format!("{f}-{t}"),
+            _ => "all".into(),
+        };
+        format!("{}/{ports}/{}", self.protocol, self.source)
+    }
 }
 
 /// A parsed target with the account and region its ARN named, if any.
@@ -54,6 +112,10 @@ impl Target {
             Target::Ec2Resource(i) => i,
             Target::Finding { id, .. } | Target::Signal { id, .. } => id,
             Target::HubFinding { id, .. } | Target::AccessFinding { id, .. } => id,
+            Target::UserPolicy { policy, .. } | Target::RolePolicy { policy, .. } => policy,
+            Target::Ingress { group, .. } => group,
+            Target::Trail(t) | Target::KeyPair(t) => t,
+            Target::Detector(d) => d.as_deref().unwrap_or("guardduty"),
         }
     }
 
@@ -94,6 +156,9 @@ impl Target {
                 });
             }
         }
+        if let Some(t) = super::target_recovery::parse(s)? {
+            return Ok(t);
+        }
         if s.starts_with("i-") {
             return Ok(Target::Instance(s.to_string()));
         }
@@ -130,8 +195,10 @@ impl Target {
         }
         Err(Error::BadTarget(format!(
             "'{s}' is not a target: use i-…, AKIA…, user/NAME, role/NAME, s3://BUCKET, \
-             vol-…/snap-…/sg-…, finding/ID, securityhub:PRODUCT_ARN|ID or \
-             accessanalyzer:ANALYZER_ARN|ID"
+             vol-…/snap-…/sg-…, finding/ID, securityhub:PRODUCT_ARN|ID, \
+             accessanalyzer:ANALYZER_ARN|ID, user-policy/USER/POLICY, role-policy/ROLE/ARN, \
+             ingress/sg-…/PROTOCOL/FROM-TO/SOURCE, trail/NAME, guardduty, detector/ID or \
+             key-pair/NAME"
         )))
     }
 
@@ -173,6 +240,9 @@ impl Target {
                         id: f.to_string(),
                         detector: Some(d.to_string()),
                     },
+                    None if super::target_recovery::detector_id(after) => {
+                        Target::Detector(Some(after.to_string()))
+                    }
                     _ => {
                         return Err(Error::BadTarget(format!(
                             "'{s}' is not a GuardDuty finding ARN"
@@ -180,6 +250,12 @@ impl Target {
                     }
                 }
             }
+            "cloudtrail" => match resource.strip_prefix("trail/") {
+                Some(name) if super::target_recovery::trail_name(name) => {
+                    Target::Trail(name.to_string())
+                }
+                _ => return Err(Error::BadTarget(format!("'{s}' is not a trail ARN"))),
+            },
             other => {
                 return Err(Error::BadTarget(format!(
                     "'{s}': airc has no action for {other} resources"
@@ -222,6 +298,13 @@ impl Target {
             Target::HubFinding { id, .. } => format!("Security Hub finding {id}"),
             Target::AccessFinding { id, .. } => format!("Access Analyzer finding {id}"),
             Target::Signal { id, .. } => format!("signal {id}"),
+            Target::UserPolicy { user, policy } => format!("policy {policy} of IAM user {user}"),
+            Target::RolePolicy { role, policy } => format!("policy {policy} of IAM role {role}"),
+            Target::Ingress { group, rule } => format!("ingress {} on {group}", rule.label()),
+            Target::Trail(t) => format!("trail {t}"),
+            Target::Detector(Some(d)) => format!("GuardDuty detector {d}"),
+            Target::Detector(None) => "the region's GuardDuty detector".into(),
+            Target::KeyPair(k) => format!("key pair {k}"),
         }
     }
 }

@@ -90,6 +90,8 @@ pub enum Expect {
         id: String,
         status: String,
     },
+    /// What a recovery action undid is undone.
+    Recovered(super::recovery_run::End),
 }
 
 pub(super) fn ok(detail: impl Into<String>) -> Check {
@@ -130,6 +132,7 @@ pub async fn check(e: &Expect, c: &Clients, steps: &mut Vec<Step>) -> Check {
 
 async fn read(e: &Expect, c: &Clients, steps: &mut Vec<Step>) -> Result<Check, ()> {
     Ok(match e {
+        Expect::Recovered(end) => Box::pin(super::recovery_read::read(end, c, steps)).await?,
         Expect::HubWorkflow { .. } | Expect::AccessStatus { .. } => {
             Box::pin(super::findings::read(e, c, steps)).await?
         }
