@@ -125,7 +125,10 @@ impl Watcher {
                 .is_some_and(|r| !r.allows(principal.as_deref()))
         };
         let (seen_story, steps) = store.story_view_at(&story, pos as u32, is_hidden);
-        if steps.is_empty() {
+        // As in the console and `airc stories`: a part that is no story on its own (one low
+        // signal, the critical one that joined it hidden) is not one here either — sending it
+        // would tell that a hidden signal names what it names.
+        if steps.is_empty() || !seen_story.qualifies() {
             return;
         }
         let entities = store.entities_of(s);

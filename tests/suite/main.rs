@@ -37,5 +37,6 @@ mod summaries;
 mod ui_network;
 mod ui_snapshots;
 mod watch;
+mod watch_story_gate;
 mod watch_titles;
 mod watch_trust;
