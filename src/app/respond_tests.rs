@@ -321,6 +321,8 @@ fn an_entities_pane_action_on_what_a_sensitive_signal_names_is_journalled_sensit
             suggest: vec![],
             allow: vec!["arn:*:sts::*:assumed-role/Security*".into()],
             story: None,
+            sensitive_rules: vec!["creds".into()],
+            sensitive_targets: vec![],
         },
     );
     s.view.focus = PaneId::CloudTrail;

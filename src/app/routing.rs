@@ -112,7 +112,10 @@ pub fn hidden_positions(state: &State) -> Vec<u32> {
 
 /// The text shown instead of a hidden signal's summary.
 pub fn hidden_summary(r: &Route) -> String {
-    format!("sensitive: details hidden (rules {})", r.rules.join(", "))
+    format!(
+        "sensitive: details hidden (rules {})",
+        r.sensitive_rules.join(", ")
+    )
 }
 
 /// Lines for the detail view about routing (appended after the summary block).
@@ -133,6 +136,8 @@ pub fn route_lines(r: &Route) -> Vec<String> {
 
 /// The detail view of a signal the principal may not see: what it is, never what it says.
 pub fn hidden_lines(s: &Signal, r: &Route, principal: Option<&str>) -> Vec<String> {
+    // Its route as this reader is told it: the sensitive rules only.
+    let r = &r.withheld();
     let mut out = vec![
         format!("Source   {} · {}", s.source, s.kind()),
         format!("Id       {}", s.id),

@@ -40,6 +40,8 @@ fn an_incident_from_a_story_of_sensitive_signals_keeps_its_priority_and_size() {
                 suggest: vec![],
                 allow: vec!["arn:*:sts::*:assumed-role/Security*".into()],
                 story: None,
+                sensitive_rules: vec!["all".into()],
+                sensitive_targets: vec![],
             },
         );
     }

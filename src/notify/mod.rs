@@ -34,6 +34,14 @@ impl Message {
     /// identifies it.
     pub fn of(s: &Signal, entities: EntitiesOf, route: &Route, principal: Option<&str>) -> Message {
         let shown = route.allows(principal);
+        // What a reader who may not see it is told of its route: the sensitive rules only.
+        let withheld;
+        let route = if shown {
+            route
+        } else {
+            withheld = route.withheld();
+            &withheld
+        };
         let summary = if shown {
             s.summary().into_owned()
         } else {
@@ -308,6 +316,29 @@ mod tests {
             Some("arn:aws:iam::1:user/bob"),
         );
         assert!(!hidden.body.to_string().contains("198.51.100.7"));
+        // The content rules that matched before the sensitive one are not named to a reader
+        // who may not see it (they would say what it is about); the allowed one reads them.
+        let route = Route {
+            rules: vec!["mentions-victim".into(), "abuse-dos".into()],
+            targets: vec!["ci-team".into(), "security".into()],
+            suggest: vec!["isolate".into()],
+            sensitive_rules: vec!["abuse-dos".into()],
+            sensitive_targets: vec!["security".into()],
+            ..route
+        };
+        let hidden = Message::of(
+            &sig,
+            EntitiesOf::NONE,
+            &route,
+            Some("arn:aws:iam::1:user/bob"),
+        );
+        assert_eq!(hidden.body["rules"], json!(["abuse-dos"]));
+        assert_eq!(hidden.body["targets"], json!(["security"]));
+        assert_eq!(hidden.body["suggested_actions"], json!([]));
+        assert!(!hidden.body.to_string().contains("mentions-victim"));
+        let allowed = Some("arn:aws:iam::1:role/SecurityOncall");
+        let seen = Message::of(&sig, EntitiesOf::NONE, &route, allowed);
+        assert_eq!(seen.body["rules"], json!(["mentions-victim", "abuse-dos"]));
         let shown = Message::of(
             &sig,
             EntitiesOf::NONE,

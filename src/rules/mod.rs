@@ -141,6 +141,10 @@ pub struct Route {
     pub allow: Vec<String>,
     /// The attack story a story rule (`story_score`, `story_tactics`) matched, by id.
     pub story: Option<String>,
+    /// The sensitive rules that matched and their targets: all a reader who may not see the
+    /// signal is told of its route (`withheld`).
+    pub sensitive_rules: Vec<String>,
+    pub sensitive_targets: Vec<String>,
 }
 
 fn line_of(text: &str, needle: &str) -> usize {
@@ -348,18 +352,12 @@ impl Rules {
             }
             if story_rules_only && !rule.m.needs_story() {
                 // Sensitivity still comes from every rule the signal matches.
-                r.sensitive |= rule.def.sensitive;
-                if rule.def.sensitive {
-                    r.allow.extend(rule.def.allow.iter().cloned());
-                }
+                r.note_sensitive(&rule.def);
                 continue;
             }
             // Sensitivity is decided by every matching rule, before and regardless of `stop`:
             // an earlier rule that stops routing must not make a secret visible.
-            r.sensitive |= rule.def.sensitive;
-            if rule.def.sensitive {
-                r.allow.extend(rule.def.allow.iter().cloned());
-            }
+            r.note_sensitive(&rule.def);
             if stopped {
                 continue;
             }
@@ -385,6 +383,39 @@ impl Rules {
 }
 
 impl Route {
+    fn note_sensitive(&mut self, def: &RuleDef) {
+        if !def.sensitive {
+            return;
+        }
+        self.sensitive = true;
+        self.allow.extend(def.allow.iter().cloned());
+        if !self.sensitive_rules.contains(&def.name) {
+            self.sensitive_rules.push(def.name.clone());
+        }
+        for t in &def.route {
+            if !self.sensitive_targets.contains(t) {
+                self.sensitive_targets.push(t.clone());
+            }
+        }
+    }
+
+    /// The route as a reader who may not see the signal is told it: the sensitive rules and
+    /// their targets only. The other rules that matched (`text = "…"`, `account = "…"`) would
+    /// tell what the signal says; no suggested actions either.
+    pub fn withheld(&self) -> Route {
+        Route {
+            rules: self.sensitive_rules.clone(),
+            targets: self.sensitive_targets.clone(),
+            sensitive: self.sensitive,
+            actions: Vec::new(),
+            suggest: Vec::new(),
+            allow: self.allow.clone(),
+            story: self.story.clone(),
+            sensitive_rules: self.sensitive_rules.clone(),
+            sensitive_targets: self.sensitive_targets.clone(),
+        }
+    }
+
     /// Whether this principal may see the details of a sensitive signal: its `allow` entries
     /// match the principal exactly or as ARN globs (`model::principal`: `*` only where written,
     /// case counting, an assumed role matched as its role, never by its session name).

@@ -87,10 +87,16 @@ impl Watcher {
                 scheduled += 1;
             }
         }
+        // A hidden signal's line names its sensitive rules only (the others tell what it says).
+        let told = if shown {
+            route.clone()
+        } else {
+            route.withheld()
+        };
         let mut line = json!({
             "event": "routed", "signal": s.id, "severity": s.severity.label(), "event_type": s.kind(),
-            "rules": route.rules, "targets": route.targets, "sensitive": route.sensitive,
-            "details_shown": shown, "suggested_actions": route.suggest, "deliveries_started": scheduled,
+            "rules": told.rules, "targets": told.targets, "sensitive": route.sensitive,
+            "details_shown": shown, "suggested_actions": told.suggest, "deliveries_started": scheduled,
         });
         // The detection rules, credited (Sigma's licence), only where details may be shown.
         if shown && !s.detections().is_empty() {

@@ -1,5 +1,6 @@
-//! `airc watch`'s story rules through the gate: a part of a story that only a hidden signal
-//! made a story is not sent (hostile review of issue 33, session 20).
+//! `airc watch` through the gate (hostile review of issue 33, session 20): a part of a story
+//! that only a hidden signal made a story is not sent, and a hidden signal's routed line names
+//! only its sensitive rules.
 
 use airc::feed::Feed;
 use airc::normalize::{normalize_record, Normalized, Options};
@@ -39,6 +40,11 @@ fn call() -> Normalized {
 
 /// The story lines `airc watch --once` prints for the two signals under these rules.
 fn stories(rules: &str) -> Vec<serde_json::Value> {
+    lines(rules, vec![finding(), call()], "story")
+}
+
+/// The lines of one kind `airc watch --once --dry-run` prints for these signals.
+fn lines(rules: &str, items: Vec<Normalized>, event: &str) -> Vec<serde_json::Value> {
     let data = tempfile::tempdir().unwrap();
     let rules = airc::rules::Rules::parse(rules, "test", None).unwrap();
     let (feed_tx, feed_rx) = tokio::sync::mpsc::unbounded_channel();
@@ -65,7 +71,7 @@ fn stories(rules: &str) -> Vec<serde_json::Value> {
         out: Out::channel(out_tx),
     };
     let watch = rt.spawn(airc::watch::run(opts));
-    feed_tx.send(Feed::Items(vec![finding(), call()])).unwrap();
+    feed_tx.send(Feed::Items(items)).unwrap();
     drop(feed_tx);
     rt.block_on(async { tokio::time::timeout(Duration::from_secs(60), watch).await })
         .expect("the watch ends with its feed")
@@ -73,7 +79,7 @@ fn stories(rules: &str) -> Vec<serde_json::Value> {
         .unwrap();
     let mut out = Vec::new();
     while let Ok(l) = out_rx.try_recv() {
-        if l["event"] == "story" {
+        if l["event"] == event {
             out.push(l);
         }
     }
@@ -96,4 +102,21 @@ fn a_part_only_a_hidden_signal_made_a_story_is_not_sent() {
     );
     let sent = stories(&hidden);
     assert!(sent.is_empty(), "a lone low call sent as a story: {sent:?}");
+}
+
+/// Fails on the session-19 main: the routed line of a hidden signal named every rule it
+/// matched — `mentions-other-user` told that the hidden finding names that user.
+#[test]
+fn a_hidden_signal_s_routed_line_names_its_sensitive_rules_only() {
+    let rules = "[targets.ci-team]\n[targets.security]\n\
+        [[rule]]\nname = \"mentions-other-user\"\nmatch = { entity = \"other-user\" }\nroute = [\"ci-team\"]\n\
+        [[rule]]\nname = \"creds\"\nmatch = { source = \"guardduty\" }\nroute = [\"security\"]\n\
+        sensitive = true\nallow = [\"arn:*:iam::*:role/Security*\"]\n";
+    let routed = lines(rules, vec![finding()], "routed");
+    let [line] = &routed[..] else {
+        panic!("{routed:?}")
+    };
+    assert_eq!(line["details_shown"], false, "{line}");
+    assert_eq!(line["rules"], serde_json::json!(["creds"]), "{line}");
+    assert_eq!(line["targets"], serde_json::json!(["security"]), "{line}");
 }
