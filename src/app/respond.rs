@@ -240,8 +240,15 @@ pub fn on_result(state: &mut State, r: ActionResult) -> Vec<Effect> {
     if r.outcome.status == Status::Refused || !r.executed {
         return Vec::new();
     }
-    match &state.notebook.incident {
-        Some(i) => {
+    // The incident the plan was made for (its tags and evidence folder name it), whichever is
+    // open now: the responder may have switched incidents while the action ran.
+    let incident = r
+        .plan
+        .incident
+        .clone()
+        .or_else(|| state.notebook.incident.as_ref().map(|i| i.id.clone()));
+    match incident {
+        Some(id) => {
             let entry = Entry::by(
                 state.now,
                 &state.session.operator,
@@ -249,7 +256,7 @@ pub fn on_result(state: &mut State, r: ActionResult) -> Vec<Effect> {
             );
             state.notebook.saving += 1;
             vec![Effect::Notebook(NbOp::Append {
-                id: i.id.clone(),
+                id,
                 entry: Box::new(entry),
             })]
         }
