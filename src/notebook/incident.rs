@@ -214,7 +214,23 @@ impl Incident {
                     x.entities = entities.clone();
                     x.raw = raw.clone();
                     x.detections = detections.clone();
-                    x.sensitive = sensitive.clone();
+                    // The timeline keeps the earlier version's line: whoever could not read
+                    // that version must not read it now, whatever the newer one's gate says.
+                    x.sensitive = match (x.sensitive.take(), sensitive.clone()) {
+                        (Some(earlier), newer) if !earlier.withheld => Some(match newer {
+                            None => earlier,
+                            Some(mut n) => {
+                                n.also_allow(&earlier.rules, &earlier.allow);
+                                for a in earlier.also {
+                                    if !n.also.contains(&a) {
+                                        n.also.push(a);
+                                    }
+                                }
+                                n
+                            }
+                        }),
+                        (_, newer) => newer,
+                    };
                     let reference = x.reference.clone();
                     self.timeline.push(TimelineItem {
                         at: e.at,

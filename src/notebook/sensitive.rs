@@ -265,6 +265,47 @@ mod tests {
         }
     }
 
+    /// Fails on the session-19 main (hostile review): a signal pinned again once it was no
+    /// longer sensitive made its evidence open to every reader, and with it the timeline line
+    /// of the earlier, sensitive version.
+    #[test]
+    fn a_pin_that_was_sensitive_stays_so_when_a_newer_version_is_not() {
+        let at = chrono::Utc::now();
+        let pin = |summary: &str, sensitive: Option<Sensitive>| {
+            Entry::by(
+                at,
+                "security@host",
+                EntryKind::Pinned {
+                    signal_id: "securityhub:x".into(),
+                    source: crate::model::Source::SecurityHub,
+                    signal_time: at,
+                    severity: crate::model::Severity::High,
+                    title: "Finding".into(),
+                    summary: summary.into(),
+                    account: None,
+                    region: None,
+                    entities: vec![],
+                    raw: serde_json::json!({"summary": summary}),
+                    detections: vec![],
+                    kind: "Finding".into(),
+                    sensitive,
+                },
+            )
+        };
+        let first = pin("key AKIASECRETSECRET003 of mallory", Some(security_only()));
+        let later = pin("resolved", None);
+        let inc =
+            Incident::fold(&[opened(at, "IR-3"), first, later]).unwrap_or_else(|| panic!("fold"));
+        let seen = inc.seen_by(None);
+        let all = format!("{:?}", (&seen.evidence, &seen.timeline));
+        assert!(
+            !all.contains("AKIASECRET") && !all.contains("mallory"),
+            "{all}"
+        );
+        let allowed = inc.seen_by(Some("arn:aws:iam::111122223333:role/SecurityOncall"));
+        assert!(format!("{:?}", allowed.timeline).contains("AKIASECRET"));
+    }
+
     /// Fails on the session-17 main (a review): an action an allowed principal took on a
     /// sensitive signal kept its target, outcome and calls for every later reader.
     #[test]
