@@ -102,6 +102,21 @@ fn bucket_rules_anonymous_cross_account_get_volume_and_403_bursts() {
             "cross_account_bucket_access"
         ]
     );
+    // Ids name the rule and window, never the subject: a hidden signal keeps its id.
+    for sig in &s {
+        let id = sig.id.to_string();
+        assert!(!id.contains("b49") && !id.contains('.'), "{id}");
+    }
+    let ids = |v: &[Signal]| {
+        let mut ids: Vec<String> = v.iter().map(|x| x.id.to_string()).collect();
+        ids.sort();
+        ids
+    };
+    assert_eq!(
+        ids(&s),
+        ids(&run(&Default::default(), &recs, &[])),
+        "stable"
+    );
     // The bucket's account unknown: no cross-account claim.
     for r in &mut recs {
         r.bucket_account = AccountId::UNKNOWN;
