@@ -241,7 +241,19 @@ pub fn on_result(state: &mut State, msg: NbMsg) -> Vec<Effect> {
             }
         }
         NbMsg::Exported(path) => {
-            state.toast(format!("postmortem written: {}", path.display()), false)
+            let reader = super::routing::principal(state);
+            let sensitive = state
+                .notebook
+                .incident
+                .as_ref()
+                .is_some_and(|i| !i.sensitive_shown_to(reader.as_deref()).is_empty());
+            let mut text = format!("postmortem written: {}", path.display());
+            if sensitive {
+                text.push_str(
+                    " — it holds sensitive signals' details in full: share it only with the principals their rules allow",
+                );
+            }
+            state.toast(text, sensitive)
         }
         NbMsg::Edited(result) => {
             state.ui.clear_screen = true;

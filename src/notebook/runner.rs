@@ -206,8 +206,21 @@ pub fn export_to_file(
     reader: Option<&str>,
 ) -> Result<PathBuf, super::Error> {
     let (inc, _) = book.open(id)?;
+    let sensitive = inc.sensitive_shown_to(reader);
     let inc = inc.seen_by(reader);
-    let md = export::render(&inc, &export::template(config_dir)?, false)?;
+    let mut md = export::render(&inc, &export::template(config_dir)?, false)?;
+    if !sensitive.is_empty() {
+        // Written by a principal the rules allow: the file holds what they hide from others.
+        md.insert_str(
+            0,
+            &format!(
+                "> **Sensitive.** This export holds sensitive signals' details in full (rules: {}), \
+                 as its writer may read them. Share it only with the principals those rules \
+                 allow, or export with `airc incident export ID --redact`.\n\n",
+                crate::notebook::markdown::text(&sensitive.join(", "))
+            ),
+        );
+    }
     let dir = book.dir.parent().unwrap_or(&book.dir).join("exports");
     crate::private_files::dir(&dir).map_err(|e| super::Error::io(&dir, e))?;
     let path = dir.join(format!(
@@ -276,6 +289,57 @@ mod tests {
                 .any(|t| t.text == "from the other console")),
             other => panic!("expected the re-read incident, got {other:?}"),
         }
+    }
+
+    /// Hostile review of issue 33 (session 20): an export by a principal the rules allow held
+    /// sensitive details in full with nothing in it to say so.
+    #[test]
+    fn an_export_holding_sensitive_details_says_so_at_the_top() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let book = Book::at(dir.path());
+        let inc = book
+            .create("keys", Priority::P2, "a", vec![])
+            .unwrap_or_else(|e| panic!("{e}"));
+        let at = chrono::Utc::now();
+        book.append(
+            &inc.id,
+            EntryKind::Pinned {
+                signal_id: "health:x".into(),
+                source: crate::model::Source::Health,
+                signal_time: at,
+                severity: crate::model::Severity::Critical,
+                title: "AWS_RISK_CREDENTIALS_EXPOSED".into(),
+                summary: "key AKIASECRETSECRET009".into(),
+                account: None,
+                region: None,
+                entities: vec![],
+                raw: serde_json::Value::Null,
+                detections: vec![],
+                kind: "AWS_RISK_CREDENTIALS_EXPOSED".into(),
+                sensitive: Some(crate::notebook::sensitive::Sensitive {
+                    rules: vec!["creds".into()],
+                    allow: vec!["arn:aws:iam::111122223333:role/Security*".into()],
+                    withheld: false,
+                    also: vec![],
+                }),
+            },
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let read = |reader| {
+            let p = export_to_file(&book, None, &inc.id, reader).unwrap_or_else(|e| panic!("{e}"));
+            std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{e}"))
+        };
+        let full = read(Some("arn:aws:iam::111122223333:role/SecurityOncall"));
+        assert!(
+            full.starts_with("> **Sensitive.**") && full.contains("creds"),
+            "{full}"
+        );
+        assert!(full.contains("AKIASECRETSECRET009"));
+        let other = read(None);
+        assert!(
+            !other.contains("**Sensitive.**") && !other.contains("AKIASECRET"),
+            "{other}"
+        );
     }
 
     #[test]

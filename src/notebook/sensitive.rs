@@ -154,6 +154,32 @@ impl Incident {
 }
 
 impl Incident {
+    /// The rules of the sensitive details `reader` reads in full here (pins, actions, affected
+    /// entities, the title): an export by this reader holds them, and says so.
+    pub fn sensitive_shown_to(&self, reader: Option<&str>) -> Vec<String> {
+        let mut rules: Vec<String> = Vec::new();
+        let mut add = |s: &Sensitive| {
+            if !s.withheld && s.allows(reader) {
+                rules.extend(s.rules.iter().cloned());
+            }
+        };
+        self.evidence
+            .iter()
+            .filter_map(|e| e.sensitive.as_ref())
+            .for_each(&mut add);
+        self.actions
+            .iter()
+            .filter_map(|a| a.sensitive.as_ref())
+            .for_each(&mut add);
+        self.affected_sensitive.iter().for_each(|(_, s)| add(s));
+        if let Some(t) = &self.title_sensitive {
+            add(&t.sensitive);
+        }
+        rules.sort();
+        rules.dedup();
+        rules
+    }
+
     /// The title as `reader` may read it (lists show it so, with no reader: the kind).
     pub fn title_for(&self, reader: Option<&str>) -> &str {
         match &self.title_sensitive {
