@@ -10,7 +10,7 @@ pub struct Answer {
     pub body: Vec<u8>,
 }
 
-fn json_answer(status: u16, v: &Value, content_type: &str) -> Answer {
+pub(super) fn json_answer(status: u16, v: &Value, content_type: &str) -> Answer {
     Answer {
         status,
         headers: vec![("content-type", content_type.into())],
@@ -302,14 +302,14 @@ pub fn guardduty(
             }
             ("UpdateFindingsFeedback".into(), ok(json!({})))
         }
-        _ => (
+        _ => super::recovery::guardduty(w, method, &parts, region, req).unwrap_or((
             "Unknown".into(),
             json_answer(
                 404,
                 &json!({"message": format!("no route {method} {path}")}),
                 "application/json",
             ),
-        ),
+        )),
     }
 }
 
@@ -383,10 +383,12 @@ pub fn cloudtrail(w: &mut World, op: &str, region: &str, req: &Value) -> Answer 
             let (rows, next) = page(&w.lake_rows, req["NextToken"].as_str(), w.page_size);
             ok(json!({"QueryStatus": "FINISHED", "QueryResultRows": rows, "NextToken": next}))
         }
-        other => json_answer(
-            400,
-            &json!({"__type": "UnknownOperationException", "message": other}),
-            "application/x-amz-json-1.1",
-        ),
+        other => super::recovery::cloudtrail(w, other, req).unwrap_or_else(|| {
+            json_answer(
+                400,
+                &json!({"__type": "UnknownOperationException", "message": other}),
+                "application/x-amz-json-1.1",
+            )
+        }),
     }
 }

@@ -11,6 +11,7 @@
 
 pub mod findings;
 pub mod handlers;
+mod recovery;
 pub mod s3;
 pub mod sts;
 pub mod wire;
@@ -328,6 +329,9 @@ fn guardduty_op(method: &str, path: &str) -> String {
         ("POST", ["detector", _, "findings", "archive"]) => "ArchiveFindings",
         ("POST", ["detector", _, "findings", "unarchive"]) => "UnarchiveFindings",
         ("POST", ["detector", _, "findings", "feedback"]) => "UpdateFindingsFeedback",
+        ("POST", ["detector"]) => "CreateDetector",
+        ("GET", ["detector", _]) => "GetDetector",
+        ("POST", ["detector", _]) => "UpdateDetector",
         _ => "Unknown",
     }
     .to_string()

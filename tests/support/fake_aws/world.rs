@@ -113,6 +113,10 @@ pub struct World {
     pub max_batch_asked: usize,
     /// BatchUpdateFindings says it processed the findings and changes nothing.
     pub hub_frozen: bool,
+    /// Trail name → logging (GetTrailStatus, StartLogging), and detector id → enabled
+    /// (GetDetector, UpdateDetector, CreateDetector): what recovery actions change.
+    pub trails_logging: HashMap<String, bool>,
+    pub detector_enabled: HashMap<String, bool>,
 }
 
 impl World {
