@@ -18,7 +18,7 @@ ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src")
 LAYERS = [
     ["model", "safe_text", "private_files", "panics", "paths", "allocator"],
     ["normalize", "query", "store", "feed", "detect", "stories", "hunt"],
-    ["aws", "athena", "source", "rules", "notify", "respond", "notebook", "keymap", "theme", "settings",
+    ["aws", "athena", "source", "rules", "notify", "respond", "recover", "notebook", "keymap", "theme", "settings",
      "inspect"],
     ["app", "watch"],
     ["ui"],

@@ -24,6 +24,7 @@ pub mod paths;
 pub mod private_files;
 
 pub mod query;
+pub mod recover;
 pub mod respond;
 pub mod rules;
 pub mod safe_text;

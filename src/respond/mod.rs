@@ -24,7 +24,7 @@ pub mod s3;
 pub mod sns;
 pub mod step;
 pub mod target;
-mod target_recovery;
+pub(crate) mod target_recovery;
 pub mod verify;
 
 pub use error::Error;
