@@ -150,6 +150,9 @@ pub enum Command {
     Watch(WatchArgs),
     /// Run a response action from a shell: print the plan, confirm, execute, audit.
     Respond(RespondArgs),
+    /// Undo what an attack story changed: its write calls, each with its inverse as plans
+    /// (like `respond`), or why it needs a decision.
+    Recover(super::args_recover::RecoverArgs),
     /// Measurements for BENCHMARKS.md: runs the `airc-bench` binary installed beside this one
     /// (corpus generator, view pass, keypress latency).
     #[command(hide = true)]

@@ -2,12 +2,14 @@
 //! it wires the lower ones together and turns their results into exit codes and messages.
 
 mod args;
+mod args_recover;
 pub mod console;
 pub mod detections;
 pub mod hunt;
 pub mod incident;
 pub mod inspect;
 pub mod live;
+pub mod recover;
 pub mod respond;
 pub mod stories;
 pub mod watch;
@@ -79,6 +81,13 @@ pub fn main(started: std::time::Instant) -> ExitCode {
             }
         },
         Some(Command::Watch(args)) => match watch::run(args) {
+            Ok(code) => ExitCode::from(code as u8),
+            Err(e) => {
+                eprintln!("airc: {e}");
+                ExitCode::from(2)
+            }
+        },
+        Some(Command::Recover(args)) => match recover::run(args) {
             Ok(code) => ExitCode::from(code as u8),
             Err(e) => {
                 eprintln!("airc: {e}");

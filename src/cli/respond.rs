@@ -138,7 +138,7 @@ fn agreed(what: &str, in_arn: Option<&str>, flag: Option<&str>) -> Result<Option
     }
 }
 
-fn print_outcome(
+pub(super) fn print_outcome(
     p: &Plan,
     outcome: &Outcome,
     audit: &Result<std::path::PathBuf, String>,
@@ -184,7 +184,7 @@ fn print_outcome(
 }
 
 /// Asks on the terminal: the target id for destructive plans, y for the others.
-fn confirm(p: &Plan) -> Result<bool, String> {
+pub(super) fn confirm(p: &Plan) -> Result<bool, String> {
     if !std::io::stdin().is_terminal() {
         return Err("not a terminal: pass --yes to run without confirmation".into());
     }

@@ -36,6 +36,12 @@ fn find() -> Option<PathBuf> {
 impl Moto {
     /// A fresh moto on a free port, or None (skip) when moto is not installed.
     pub fn start() -> Option<Moto> {
+        Moto::start_with(&[])
+    }
+
+    /// The same with these environment variables for moto (`MOTO_ACCOUNT_ID`: the account it
+    /// answers as; `MOTO_IAM_LOAD_MANAGED_POLICIES=true`: AWS's managed policies exist).
+    pub fn start_with(env: &[(&str, &str)]) -> Option<Moto> {
         let Some(bin) = find() else {
             if std::env::var_os("AIRC_REQUIRE_MOTO").is_some() {
                 panic!("AIRC_REQUIRE_MOTO is set but moto_server was not found (run scripts/test)");
@@ -49,6 +55,7 @@ impl Moto {
             .unwrap_or_else(|e| panic!("no free port: {e}"));
         let child = Command::new(&bin)
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -197,4 +204,18 @@ pub fn policy_text(s: &str) -> String {
     percent_encoding::percent_decode_str(s)
         .decode_utf8_lossy()
         .into_owned()
+}
+
+/// Clients for moto with fixed credentials given in code (no environment variable is set, so
+/// tests sharing a process do not race on it).
+pub async fn clients_for(url: &str, region: &str) -> airc::respond::clients::Clients {
+    let creds =
+        aws_sdk_iam::config::Credentials::new("AKIAMOTOCODECREDS001", "x", None, None, "test");
+    let cfg = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .region(aws_config::Region::new(region.to_string()))
+        .credentials_provider(creds)
+        .endpoint_url(url)
+        .load()
+        .await;
+    airc::respond::clients::Clients::new(&cfg, true)
 }

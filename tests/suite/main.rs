@@ -30,6 +30,7 @@ mod inspect_cli;
 mod network_detections;
 mod notebook;
 mod notebook_durability;
+mod recover_moto;
 mod rules;
 mod shell;
 mod stories;
