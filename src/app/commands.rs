@@ -350,6 +350,10 @@ pub(super) fn global_command(state: &mut State, cmd: Command) -> Vec<Effect> {
             state.toast(text, false);
         }
         Command::Stories => super::stories::open(state),
+        Command::Recover => state.toast(
+            "recovery is planned from a story: open the Stories view (5), choose one, then U",
+            false,
+        ),
         Command::Network => super::network::open(state),
         Command::ToggleBell => {
             state.session.bell = !state.session.bell;

@@ -16,9 +16,10 @@ pub(super) fn context(mode: &Mode) -> Context {
     match mode {
         Mode::Normal => Context::Table,
         Mode::Detail(_) => Context::Detail,
-        Mode::PivotPick { .. } | Mode::IncidentPick { .. } | Mode::ActionPick { .. } => {
-            Context::List
-        }
+        Mode::PivotPick { .. }
+        | Mode::IncidentPick { .. }
+        | Mode::ActionPick { .. }
+        | Mode::Recovery(_) => Context::List,
         Mode::Notebook { .. } => Context::Notebook,
         Mode::Stories(_) => Context::Stories,
         Mode::Network(v) if v.typing => Context::Input,

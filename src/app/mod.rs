@@ -29,10 +29,12 @@ pub mod priority;
 #[cfg(test)]
 mod prompt_tests;
 pub mod records;
+pub mod recovery;
 pub mod respond;
 pub mod routing;
 pub mod state;
 pub mod stories;
+mod stories_keys;
 pub mod update;
 pub mod view;
 mod view_pass;

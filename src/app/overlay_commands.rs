@@ -266,7 +266,8 @@ pub fn execute(state: &mut State, cmd: Command) -> Option<Vec<Effect>> {
             }
             Some(Vec::new())
         }
-        Mode::Stories(_) => super::stories::execute(state, cmd),
+        Mode::Stories(_) => super::stories_keys::execute(state, cmd),
+        Mode::Recovery(_) => super::recovery::execute(state, cmd),
         Mode::Network(_) => super::network::execute(state, cmd),
         Mode::HuntPreview => Some(super::hunt::execute(state, cmd)),
         Mode::Normal => None,

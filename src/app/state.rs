@@ -69,6 +69,8 @@ pub enum Mode {
         cursor: usize,
         origin: Box<PickOrigin>,
     },
+    /// A story's recovery checklist (`U` in the Stories view).
+    Recovery(Box<super::recovery::RecoveryView>),
     /// Reading a plan; `typed` is the confirmation being typed.
     ActionPlan {
         plan: Box<crate::respond::plan::Plan>,
@@ -126,6 +128,7 @@ impl Mode {
             Mode::Stories(_) => "STORIES",
             Mode::IncidentPick { .. } => "INCIDENTS",
             Mode::ActionPick { .. } => "ACTION",
+            Mode::Recovery(_) => "RECOVERY",
             Mode::ActionPlan { .. } => "PLAN",
             Mode::HuntPreview => "HUNT",
             Mode::Network(v) if v.typing => "NETWORK FILTER",

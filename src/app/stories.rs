@@ -4,9 +4,7 @@
 //! not among the story's principals and resources.
 
 use super::msg::{Effect, NbOp};
-use super::overlay_commands::list_move;
 use super::state::{Mode, PaneId, State};
-use crate::keymap::Command;
 use crate::model::{Entity, Severity};
 use crate::notebook::{Entry, EntryKind, Priority};
 use crate::stories::Story;
@@ -59,7 +57,7 @@ fn ranked(state: &State) -> Vec<Story> {
         .collect()
 }
 
-fn steps_of(state: &State, story: Option<&Story>) -> Vec<StepRow> {
+pub(super) fn steps_of(state: &State, story: Option<&Story>) -> Vec<StepRow> {
     let Some(story) = story else {
         return Vec::new();
     };
@@ -158,7 +156,7 @@ fn seen_positions(state: &State, story: &Story, anchor: u32) -> Vec<u32> {
 }
 
 /// Every pane shows the story's signals only (those its reader sees); backspace steps out.
-fn pivot(state: &mut State, story: &Story) {
+pub(super) fn pivot(state: &mut State, story: &Story) {
     let positions = match &state.ui.mode {
         Mode::Stories(v) if !super::routing::hidden_positions(state).is_empty() => {
             let mut p: Vec<u32> = v.steps.iter().map(|s| s.pos).collect();
@@ -230,7 +228,7 @@ fn title_and_priority(full: &Story, public: &Story) -> (String, Priority) {
 /// A new incident holding the story: its signals pinned (through the gate), its entities
 /// affected, a note saying where it came from. The first signal is the detection time.
 /// The steps an incident opened from a story pins: all, or the `MAX_PINS` most severe.
-fn chosen<'a>(store: &crate::store::Store, steps: &'a [StepRow]) -> Vec<&'a StepRow> {
+pub(super) fn chosen<'a>(store: &crate::store::Store, steps: &'a [StepRow]) -> Vec<&'a StepRow> {
     let mut chosen: Vec<&StepRow> = steps.iter().collect();
     if chosen.len() > MAX_PINS {
         let sev = |r: &StepRow| store.signals().get(r.pos as usize).map(|s| s.severity);
@@ -242,7 +240,7 @@ fn chosen<'a>(store: &crate::store::Store, steps: &'a [StepRow]) -> Vec<&'a Step
     chosen
 }
 
-fn incident(state: &State, story: &Story, steps: &[StepRow]) -> Vec<Effect> {
+pub(super) fn incident(state: &State, story: &Story, steps: &[StepRow]) -> Vec<Effect> {
     let store = &state.view.store;
     let chosen = chosen(store, steps);
     let mut fx = Vec::new();
@@ -328,65 +326,6 @@ impl StepRow {
             .unwrap_or_default();
         (t, self.pos)
     }
-}
-
-/// Commands in the Stories view; `None` for the ones it leaves to the global layer.
-pub fn execute(state: &mut State, cmd: Command) -> Option<Vec<Effect>> {
-    let Mode::Stories(v) = &state.ui.mode else {
-        return None;
-    };
-    let (cursor, len) = (v.cursor, state.view.stories.len());
-    match cmd {
-        Command::Up | Command::Down | Command::Top | Command::Bottom => {
-            let mut c = cursor;
-            list_move(&mut c, len, cmd);
-            let steps = steps_of(state, state.view.stories.get(c));
-            if let Mode::Stories(v) = &mut state.ui.mode {
-                v.cursor = c;
-                v.scroll = 0;
-                v.steps = steps;
-            }
-        }
-        Command::PageDown | Command::PageUp => {
-            let page = usize::from(state.ui.size.1 / 3).max(5);
-            if let Mode::Stories(v) = &mut state.ui.mode {
-                let last = v.steps.len().saturating_sub(1);
-                v.scroll = if cmd == Command::PageDown {
-                    (v.scroll + page).min(last)
-                } else {
-                    v.scroll.saturating_sub(page)
-                };
-            }
-        }
-        Command::Open | Command::Accept => match state.view.stories.get(cursor).cloned() {
-            Some(s) => pivot(state, &s),
-            None => state.toast("no story to pivot on", false),
-        },
-        Command::IncidentNew => {
-            let Some(story) = state.view.stories.get(cursor).cloned() else {
-                state.toast("no story selected", false);
-                return Some(Vec::new());
-            };
-            let steps = v.steps.clone();
-            // Its pins keep the original records: read those in files first.
-            let wanted = {
-                let store = &state.view.store;
-                let pinned = chosen(store, &steps)
-                    .into_iter()
-                    .filter_map(|r| store.signals().get(r.pos as usize));
-                super::records::unread(state, pinned)
-            };
-            if !wanted.is_empty() {
-                return Some(super::records::wait_for(state, wanted, Some(cmd)));
-            }
-            state.ui.mode = Mode::Normal;
-            return Some(incident(state, &story, &steps));
-        }
-        Command::Close | Command::Cancel | Command::Stories => state.ui.mode = Mode::Normal,
-        Command::Quit => state.ui.quit = true,
-        _ => return None,
-    }
-    Some(Vec::new())
 }
 
 #[cfg(test)]

@@ -68,6 +68,7 @@ commands! {
     IncidentOpen => "incident_open", "Switch to another incident (or reopen a closed one)";
     Notebook => "notebook", "Show the incident notebook: timeline, metrics, affected entities";
     Stories => "stories", "Show attack stories: signals joined by the entities they share, ranked (enter pivots, N opens an incident)";
+    Recover => "recover", "Recovery checklist of the selected story: each change the attacker made, with its undo (enter plans it, as R does)";
     Network => "network", "Show the Network view: flow conversations ranked by bytes or rejects, top talkers and ports (enter pivots on the address, / filters: port:, proto:, action:reject, bytes:>10M, domain:)";
     Pin => "pin", "Pin the selected signal as evidence (an entity: as affected)";
     Note => "note", "Write a timestamped note in the incident";

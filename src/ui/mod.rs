@@ -9,6 +9,7 @@ pub mod network;
 pub mod notebook;
 pub mod overlays;
 pub mod panes;
+pub mod recovery;
 pub mod stories;
 pub mod text;
 
@@ -54,6 +55,7 @@ pub fn draw(f: &mut Frame, state: &State, theme: &Theme) {
         Mode::ActionPick { items, cursor, .. } => {
             actions::draw_pick(f, items, *cursor, theme, a.body)
         }
+        Mode::Recovery(v) => recovery::draw(f, v, theme, a.body),
         Mode::ActionPlan { plan, typed, error } => actions::draw_plan(
             f,
             plan,

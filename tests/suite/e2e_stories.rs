@@ -84,3 +84,41 @@ fn stories_view_pivot_incident_and_postmortem() {
     t.keys(&["Escape", "q"]);
     t.wait_for("exit", |s| s.contains("EXITED rc=0"));
 }
+
+/// Issue 37: the Stories view's `U` lists the story's changes with their undo; `enter` on one
+/// opens the picker on its undo, and its plan is bound to the change's account and region.
+#[test]
+fn stories_view_recovery_checklist_plans_an_undo() {
+    if !tmux_available() {
+        return;
+    }
+    let t = Tmux::start("recovery", "demo --no-bell");
+    t.wait_for("the demo loaded", |s| s.contains("3 CloudTrail ("));
+    t.keys(&["5"]);
+    t.wait_for("the Stories view", |s| s.contains("Stories (1)"));
+    t.keys(&["U"]);
+    let list = t.wait_for("the checklist", |s| s.contains("Recovery · story S-"));
+    for want in [
+        "iam:AttachUserPolicy",
+        "detach-user-policy",
+        "deactivate-key access key AKIA4EXAMPLEBACKDR02",
+        "needs a decision",
+        "attempted, nothing to undo (AccessDenied)",
+        "revoke-ingress ingress tcp 22-22 from 0.0.0.0/0",
+    ] {
+        assert!(list.contains(want), "{want}: {list}");
+    }
+    // The second change: the administrator policy attached to the backdoor user.
+    t.keys(&["j", "Enter"]);
+    t.wait_for("the picker on its undo", |s| {
+        s.contains("Response action") && s.contains("detach-user-policy")
+    });
+    t.keys(&["Enter"]);
+    let plan = t.wait_for("the plan", |s| s.contains("Plan: nothing is called"));
+    assert!(
+        plan.contains("account 111122223333") && plan.contains("us-east-1"),
+        "{plan}"
+    );
+    assert!(plan.contains("iam:DetachUserPolicy (changes)"), "{plan}");
+    t.keys(&["Escape"]);
+}
