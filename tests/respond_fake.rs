@@ -146,6 +146,14 @@ async fn read_only_refuses_every_mutating_plan_with_zero_calls() {
             id: "guardduty:f1".into(),
             summary: "s".into(),
         },
+        // The recovery actions' targets.
+        Target::parse("user-policy/u/arn:aws:iam::aws:policy/AdministratorAccess").unwrap(),
+        Target::parse("user-policy/u/sync").unwrap(),
+        Target::parse("role-policy/r/arn:aws:iam::aws:policy/AdministratorAccess").unwrap(),
+        Target::parse("ingress/sg-0badc0ffee0000001/tcp/22-22/0.0.0.0/0").unwrap(),
+        Target::parse("key-pair/sync").unwrap(),
+        Target::parse("trail/org-trail").unwrap(),
+        Target::parse("guardduty").unwrap(),
     ];
     let mut refused = 0;
     let mut covered = std::collections::BTreeSet::new();

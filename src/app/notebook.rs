@@ -199,10 +199,26 @@ pub fn on_result(state: &mut State, msg: NbMsg) -> Vec<Effect> {
             if state.notebook.pending_phase == Some(inc.phase) || switched {
                 state.notebook.pending_phase = None;
             }
+            let check = std::mem::take(&mut state.notebook.check_recovery) && !switched;
+            let advance = check.then(|| inc.recovery_phase()).flatten();
             state.notebook.incident = Some(*inc);
+            if let Some(phase) = advance {
+                state.toast(
+                    "every recovery item is resolved: the incident moves to recovered",
+                    false,
+                );
+                state.notebook.pending_phase = Some(phase);
+                return append(state, EntryKind::Phase { phase });
+            }
         }
         NbMsg::Saved { id, entry } => {
             state.notebook.saving = state.notebook.saving.saturating_sub(1);
+            state.notebook.check_recovery |= matches!(
+                entry.kind,
+                EntryKind::Action { .. }
+                    | EntryKind::Recovery { .. }
+                    | EntryKind::RecoverySkip { .. }
+            );
             if let EntryKind::Note { text } = &entry.kind {
                 if state.notebook.draft.trim_end() == text {
                     state.notebook.draft.clear();

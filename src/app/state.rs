@@ -208,6 +208,9 @@ pub struct NotebookState {
     pub saving: usize,
     /// The phase last asked for, until the journal confirms it.
     pub pending_phase: Option<crate::notebook::Phase>,
+    /// An entry that may resolve the recovery checklist was saved: look when the journal is
+    /// read again (the incident then moves to `recovered`).
+    pub check_recovery: bool,
 }
 
 /// Where the data comes from and the rules of this session: set at start-up, then updated by

@@ -99,11 +99,47 @@ fn recover(state: &mut State, cmd: Command) -> Vec<Effect> {
         );
         return Vec::new();
     }
+    // With an incident open, the checklist goes to its journal (once per story and list):
+    // the changes of signals no rule makes sensitive only, as every reader reads a journal.
+    let mut fx = Vec::new();
+    if let Some(inc) = &state.notebook.incident {
+        let open: Vec<crate::recover::Item> = items
+            .iter()
+            .filter(|i| {
+                !state
+                    .session
+                    .routes
+                    .get(&i.signal)
+                    .is_some_and(|r| r.sensitive)
+            })
+            .cloned()
+            .collect();
+        let lines = crate::recover::journal_lines(&open);
+        let known = inc
+            .recovery
+            .stories
+            .iter()
+            .any(|(s, l)| *s == story.id && *l == lines);
+        if !known && !lines.is_empty() {
+            fx.push(Effect::Notebook(super::msg::NbOp::Append {
+                id: inc.id.clone(),
+                entry: Box::new(crate::notebook::Entry::by(
+                    state.now,
+                    &state.session.operator,
+                    crate::notebook::EntryKind::Recovery {
+                        story: story.id.clone(),
+                        items: lines,
+                    },
+                )),
+            }));
+            state.notebook.saving += 1;
+        }
+    }
     state.ui.mode = Mode::Recovery(Box::new(RecoveryView {
         story: story.id.clone(),
         items,
         cursor: 0,
         withheld,
     }));
-    Vec::new()
+    fx
 }

@@ -241,6 +241,14 @@ pub enum IncidentAction {
     /// Move to a phase: detected, analysing, contained, eradicated, recovered, closed (a closed
     /// incident moved to another phase is reopened).
     Phase { id: String, phase: String },
+    /// Resolve a recovery checklist item by hand (not undone, or decided elsewhere): the
+    /// change's signal id (as `airc recover` lists it) and why.
+    Skip {
+        id: String,
+        signal: String,
+        #[arg(required = true)]
+        reason: Vec<String>,
+    },
     /// Change title, severity, commander or responders.
     Update {
         id: String,

@@ -24,6 +24,17 @@ fn note_text(words: &[String], editor: bool) -> Result<String, String> {
     Ok(words.join(" "))
 }
 
+fn status_word(s: &crate::notebook::recovery::Status) -> &'static str {
+    use crate::notebook::recovery::Status;
+    match s {
+        Status::Done(_) => "done",
+        Status::Skipped(_) => "skipped",
+        Status::Attempted => "attempted",
+        Status::Planned => "planned",
+        Status::Decision => "decide",
+    }
+}
+
 fn show(book: &Book, id: &str) -> Result<String, String> {
     let (inc, problems) = book.open(id)?;
     // The gate: a command line has no principal the rules could allow, so sensitive evidence
@@ -55,6 +66,20 @@ fn show(book: &Book, id: &str) -> Result<String, String> {
         inc.affected.len(),
         inc.actions.len()
     ));
+    for (story, lines) in &inc.recovery.stories {
+        out.push_str(&format!("recovery of story {}:\n", line(story)));
+        for l in lines {
+            out.push_str(&format!(
+                "  {:<10} {}  {}  {} — {}\n",
+                status_word(&inc.recovery_status(l)),
+                l.at.format("%H:%M:%S"),
+                line(&l.signal),
+                line(&l.call),
+                line(&l.undo)
+            ));
+        }
+        out.push('\n');
+    }
     for t in &inc.timeline {
         let ev = t
             .evidence
@@ -130,6 +155,34 @@ pub fn run(action: IncidentAction) -> Result<(), String> {
             };
             let e = book.append(&id, kind)?;
             println!("saved {} at {}", id, e.at.format("%Y-%m-%d %H:%M:%S UTC"));
+        }
+        IncidentAction::Skip { id, signal, reason } => {
+            let (inc, _) = book.open(&id)?;
+            let known = inc
+                .recovery
+                .stories
+                .iter()
+                .flat_map(|(_, l)| l)
+                .any(|l| l.signal == signal);
+            if !known {
+                return Err(format!(
+                    "{id} has no recovery item {} (airc incident show lists them)",
+                    line(&signal)
+                ));
+            }
+            book.append(
+                &id,
+                EntryKind::RecoverySkip {
+                    signal: signal.clone(),
+                    reason: reason.join(" "),
+                },
+            )?;
+            println!("{id}: {} skipped", line(&signal));
+            let (inc, _) = book.open(&id)?;
+            if let Some(phase) = inc.recovery_phase() {
+                book.append(&id, EntryKind::Phase { phase })?;
+                println!("{id}: every recovery item resolved: {}", phase.label());
+            }
         }
         IncidentAction::Phase { id, phase } => {
             let phase: Phase = phase.parse()?;

@@ -49,7 +49,11 @@ fn load(a: &RecoverArgs) -> Result<Store, String> {
 
 /// The story's checklist, through the gate: a command line has no principal, so a sensitive
 /// step is withheld (counted, never listed).
-fn items_of(a: &RecoverArgs, store: &Store) -> Result<(Vec<Item>, usize), String> {
+/// The checklist, the count of hidden steps, and the ids of the steps some rule makes
+/// sensitive (kept out of the incident's journal, which every reader reads).
+type Checklist = (Vec<Item>, usize, Vec<String>);
+
+fn items_of(a: &RecoverArgs, store: &Store) -> Result<Checklist, String> {
     let rules = Rules::load(None, paths::config_dir().as_deref()).unwrap_or_else(|e| {
         eprintln!("airc: the routing rules do not load ({e}); every signal a rule could mark sensitive is withheld");
         Rules::defaults()
@@ -68,9 +72,19 @@ fn items_of(a: &RecoverArgs, store: &Store) -> Result<(Vec<Item>, usize), String
         ));
     };
     let withheld = steps.iter().filter(|s| s.hidden).count();
+    let sensitive = steps
+        .iter()
+        .filter(|s| {
+            rules
+                .route(s.signal, store.entities_of(s.signal))
+                .is_some_and(|r| r.sensitive)
+        })
+        .map(|s| s.signal.id.to_string())
+        .collect();
     Ok((
         checklist(steps.iter().filter(|s| !s.hidden).map(|s| s.signal)),
         withheld,
+        sensitive,
     ))
 }
 
@@ -103,7 +117,7 @@ fn print_items(items: &[Item], withheld: usize, json: bool) {
 
 pub fn run(a: RecoverArgs) -> Result<i32, String> {
     let store = load(&a)?;
-    let (items, withheld) = items_of(&a, &store)?;
+    let (items, withheld, sensitive) = items_of(&a, &store)?;
     print_items(&items, withheld, a.json);
     let todo: Vec<&Item> = items
         .iter()
@@ -120,12 +134,35 @@ pub fn run(a: RecoverArgs) -> Result<i32, String> {
     let data = paths::data_dir().ok_or("no data directory for this user (set AIRC_DATA_DIR)")?;
     if let Some(id) = &a.incident {
         Book::at(&data).check(id)?;
+        // The checklist first (its changes of signals no rule makes sensitive: a journal is
+        // read by every reader), so the outcomes below tick it off.
+        let open: Vec<Item> = items
+            .iter()
+            .filter(|i| !sensitive.contains(&i.signal))
+            .cloned()
+            .collect();
+        Book::at(&data).append(
+            id,
+            crate::notebook::EntryKind::Recovery {
+                story: a.story.clone(),
+                items: crate::recover::journal_lines(&open),
+            },
+        )?;
     }
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| format!("cannot start the runtime: {e}"))?;
-    runtime.block_on(run_all(&a, &todo, read_only, &data))
+    let code = runtime.block_on(run_all(&a, &todo, read_only, &data))?;
+    if let Some(id) = &a.incident {
+        let book = Book::at(&data);
+        let (inc, _) = book.open(id)?;
+        if let Some(phase) = inc.recovery_phase() {
+            book.append(id, crate::notebook::EntryKind::Phase { phase })?;
+            println!("{id}: every recovery item resolved: {}", phase.label());
+        }
+    }
+    Ok(code)
 }
 
 async fn run_all(

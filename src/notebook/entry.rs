@@ -220,6 +220,16 @@ pub enum EntryKind {
         section: Section,
         text: String,
     },
+    /// An attack story's recovery checklist (`notebook::recovery`).
+    Recovery {
+        story: String,
+        items: Vec<super::recovery::RecoveryLine>,
+    },
+    /// A recovery item a responder decided not to undo (or decided by hand), and why.
+    RecoverySkip {
+        signal: String,
+        reason: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -215,6 +215,7 @@ pub fn render(inc: &Incident, template: &str, redact_ids: bool) -> Result<String
         ("detection", detection(inc)),
         ("timeline", timeline(inc)),
         ("actions", actions(inc)),
+        ("recovery", super::recovery::section(inc)),
         (
             "root_cause",
             section(

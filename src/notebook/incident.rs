@@ -74,6 +74,7 @@ pub struct Incident {
     pub affected_sensitive: Vec<(Entity, super::sensitive::Sensitive)>,
     pub actions: Vec<ActionTaken>,
     pub sections: BTreeMap<Section, String>,
+    pub recovery: super::recovery::Checklists,
     /// Entries folded.
     pub entries: usize,
     /// Size of the journal when it was read (set by `Book::open`): a second console's writes
@@ -113,6 +114,7 @@ impl Incident {
             affected_sensitive: Vec::new(),
             actions: Vec::new(),
             sections: BTreeMap::new(),
+            recovery: Default::default(),
             entries: 0,
             journal_bytes: 0,
         };
@@ -309,6 +311,7 @@ impl Incident {
                     "action",
                 );
             }
+            EntryKind::Recovery { .. } | EntryKind::RecoverySkip { .. } => self.apply_recovery(e),
             EntryKind::Section { section, text } => {
                 let slot = self.sections.entry(*section).or_default();
                 if !slot.is_empty() {

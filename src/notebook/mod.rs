@@ -9,6 +9,7 @@ pub mod incident;
 pub mod journal;
 pub mod markdown;
 pub mod ops;
+pub mod recovery;
 pub mod redact;
 pub mod runner;
 pub mod sensitive;

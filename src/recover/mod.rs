@@ -112,3 +112,29 @@ pub fn checklist<'a>(signals: impl IntoIterator<Item = &'a Signal>) -> Vec<Item>
 fn short(s: &str) -> String {
     crate::safe_text::bounded(crate::safe_text::line(s).into_owned(), 256)
 }
+
+/// The checklist as the incident's journal keeps it.
+pub fn journal_lines(items: &[Item]) -> Vec<crate::notebook::recovery::RecoveryLine> {
+    items
+        .iter()
+        .map(|i| crate::notebook::recovery::RecoveryLine {
+            signal: i.signal.clone(),
+            at: i.time,
+            call: i.call.clone(),
+            kind: match i.undo {
+                Undo::Plans { .. } => "plans",
+                Undo::Decision { .. } => "decision",
+                Undo::Attempted { .. } => "attempted",
+            }
+            .into(),
+            undo: i.undo.describe(),
+            plans: match &i.undo {
+                Undo::Plans { steps, .. } => steps
+                    .iter()
+                    .map(|(a, t)| (a.name().to_string(), t.label()))
+                    .collect(),
+                _ => Vec::new(),
+            },
+        })
+        .collect()
+}

@@ -214,6 +214,7 @@ fn the_export_parses_as_markdown_with_every_section_and_hostile_strings_as_text(
             "Detection",
             "Timeline (UTC)",
             "Response actions taken",
+            "Eradication and recovery",
             "Root cause and contributing factors",
             "What went well",
             "What went badly",

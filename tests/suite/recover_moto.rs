@@ -151,10 +151,25 @@ async fn recover_undoes_the_demo_attackers_changes_and_touches_nothing_else() {
         .unwrap_or_else(|| panic!("{v}"));
     let id = story["id"].as_str().unwrap().to_string();
 
+    let new = Command::new(env!("CARGO_BIN_EXE_airc"))
+        .args(["incident", "new", "--title", "backdoor user"])
+        .env("AIRC_DATA_DIR", dir.path())
+        .output()
+        .unwrap();
+    let incident = String::from_utf8_lossy(&new.stdout).trim().to_string();
+    assert!(incident.starts_with("IR-"), "{incident}");
     let run = airc(
         dir.path(),
         &moto.url,
-        &["recover", &id, path, "--yes", "--json"],
+        &[
+            "recover",
+            &id,
+            path,
+            "--yes",
+            "--json",
+            "--incident",
+            &incident,
+        ],
     );
     let stdout = String::from_utf8_lossy(&run.stdout);
     assert_eq!(
@@ -312,6 +327,61 @@ async fn recover_undoes_the_demo_attackers_changes_and_touches_nothing_else() {
         .unwrap()
         .policy_names()
         .is_empty());
+
+    // The incident holds the checklist: every change with plans done; what needs a decision
+    // open until a responder says what was decided; then the incident is recovered, and the
+    // postmortem says so.
+    let incident_cmd = |args: &[&str]| {
+        let o = Command::new(env!("CARGO_BIN_EXE_airc"))
+            .arg("incident")
+            .args(args)
+            .env("AIRC_DATA_DIR", dir.path())
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    let shown = incident_cmd(&["show", &incident]);
+    assert!(
+        shown.contains("recovery of story") && shown.contains("done ") && shown.contains("decide "),
+        "{shown}"
+    );
+    assert!(!shown.contains("planned "), "every plan ran: {shown}");
+    assert!(
+        !shown.lines().next().unwrap().contains("recovered"),
+        "{shown}"
+    );
+    let open_items: Vec<&serde_json::Value> = checklist["checklist"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["undo"]["kind"] == "decision")
+        .collect();
+    for item in &open_items {
+        incident_cmd(&[
+            "skip",
+            &incident,
+            item["signal"].as_str().unwrap(),
+            "decided",
+            "with",
+            "the",
+            "owner",
+        ]);
+    }
+    let shown = incident_cmd(&["show", &incident]);
+    assert!(
+        shown.lines().next().unwrap().contains("recovered"),
+        "{shown}"
+    );
+    let md = incident_cmd(&["export", &incident]);
+    assert!(
+        md.contains("## Eradication and recovery") && md.contains("- [x]") && !md.contains("- [ ]"),
+        "{md}"
+    );
 
     // Again: every plan still verifies (the IAM, EC2 and S3 undos find nothing left to change;
     // snapshots are taken again: evidence only adds).
