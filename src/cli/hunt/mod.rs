@@ -225,7 +225,7 @@ pub fn run_hunt(a: HuntArgs) -> ExitCode {
             }
         }
     });
-    printer.finish(a.stories);
+    printer.finish(&hunt, a.stories);
     eprintln!("airc: {}", line(&outcome.line()));
     match outcome {
         Outcome::Finished { failed, .. } if failed.is_empty() => ExitCode::SUCCESS,

@@ -89,9 +89,9 @@ impl Printer {
         }
     }
 
-    /// The network rules over what the hunt found, their signals, the conversations and the
-    /// stories.
-    pub fn finish(&mut self, stories: bool) {
+    /// The network rules over what the hunt found, their signals that name the entity in the
+    /// window (as a replay's would be found), the conversations and the stories.
+    pub fn finish(&mut self, hunt: &crate::hunt::Hunt, stories: bool) {
         let before = self.store.len();
         if !self.flows.is_empty() {
             let flows = std::mem::take(&mut self.flows);
@@ -100,6 +100,14 @@ impl Printer {
         self.store.finish();
         let mut out = std::io::stdout().lock();
         for s in self.store.signals().iter().skip(before) {
+            let named = self
+                .store
+                .entities_of(s)
+                .iter()
+                .any(|e| e.is_named_by(&hunt.entity));
+            if !named || !hunt.window.contains(s.time) {
+                continue;
+            }
             let text = signal_text(s, self.store.entities_of(s), self.json, &self.rules);
             let _ = writeln!(out, "{text}");
         }

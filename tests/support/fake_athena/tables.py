@@ -134,7 +134,7 @@ def parse_ddl(text):
                 props["serde." + q.name] = q.args["value"].name
         elif isinstance(p, exp.FileFormatProperty):
             inputformat = p.sql("hive")
-        elif isinstance(p, exp.Property):
+        elif isinstance(p, exp.Property) and p.args.get("value") is not None:
             props[p.name] = p.args["value"].name
     if not cols:
         raise DdlError("the table has no columns")
