@@ -146,7 +146,8 @@ impl Hunt {
         wheres.push(self.window.event_predicate());
         wheres.push(target::predicate(&self.entity));
         let sql = format!(
-            "SELECT {} FROM {}.{}\nWHERE {}\nORDER BY eventtime",
+            // Ties in time in one order, the correlation rules' (fed in arrival order).
+            "SELECT {} FROM {}.{}\nWHERE {}\nORDER BY eventtime, eventid",
             sql::select_list(),
             sql::ident(&t.database),
             sql::ident(&t.table),
