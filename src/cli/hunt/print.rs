@@ -69,11 +69,8 @@ impl Printer {
                     if self.store.insert(Normalized::Signal(Box::new(a))) != Insert::New {
                         continue;
                     }
-                    if let Some(s) = self
-                        .store
-                        .position_of(&id)
-                        .map(|i| &self.store.signals()[i])
-                    {
+                    let held = self.store.position_of(&id);
+                    if let Some(s) = held.and_then(|i| self.store.signals().get(i)) {
                         let text =
                             signal_text(s, self.store.entities_of(s), self.json, &self.rules);
                         let _ = writeln!(out, "{text}");
