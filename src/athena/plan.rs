@@ -93,7 +93,7 @@ pub async fn run(
         scanned,
         reused,
         via: match vias.as_slice() {
-            [one] => *one,
+            [one] => one,
             _ => "GetQueryResults and the CSV result in S3",
         },
         read,

@@ -125,12 +125,15 @@ fn ddl(fake: &FakeAthena, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-const DAY: (&str, &str) = ("2026-01-15T00:00:00Z", "2026-01-15T23:59:59Z");
-const PROBE: (&str, &str) = ("2026-01-15T02:50:00Z", "2026-01-15T02:59:59Z");
-const SCAN_DAY: (&str, &str) = ("2026-11-28T00:00:00Z", "2026-11-28T23:59:59Z");
+const DAY: Span = ("2026-01-15T00:00:00Z", "2026-01-15T23:59:59Z");
+const PROBE: Span = ("2026-01-15T02:50:00Z", "2026-01-15T02:59:59Z");
+const SCAN_DAY: Span = ("2026-11-28T00:00:00Z", "2026-11-28T23:59:59Z");
+
+/// A window: from, until.
+type Span = (&'static str, &'static str);
 
 /// (entity, two windows, the flow table read: the demo's custom format or the default one).
-const CASES: [(&str, [(&str, &str); 2], bool); 11] = [
+const CASES: [(&str, [Span; 2], bool); 11] = [
     (
         "ip:203.0.113.66",
         [DAY, ("2026-01-15T03:00:00Z", "2026-01-15T03:01:59Z")],
