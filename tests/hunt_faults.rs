@@ -76,6 +76,55 @@ fn ddl_runs_in_the_fake_and_the_table_answers_hunts() {
         q.contains("AND account IN ('218007301253')\n  AND region IN ('us-east-1')"),
         "{q}"
     );
+    // A trail of one account: the table projects only the accounts named, and another
+    // account's files are not there for Athena.
+    let one = airc(
+        &fake,
+        &[
+            "athena",
+            "ddl",
+            "--bucket",
+            "airc-trail",
+            "--account",
+            "111122223333",
+            "--athena-table",
+            "one_account",
+            "--athena-output",
+            "s3://airc-results/ddl/",
+            "--execute",
+        ],
+    );
+    let text = String::from_utf8_lossy(&one.stdout);
+    assert!(
+        one.status.success(),
+        "{}",
+        String::from_utf8_lossy(&one.stderr)
+    );
+    assert!(
+        text.contains("'storage.location.template'='s3://airc-trail/AWSLogs/${account}/CloudTrail/${region}/${timestamp}'"),
+        "{text}"
+    );
+    let out = airc(
+        &fake,
+        &[
+            "hunt",
+            "ip:3.225.16.109",
+            "--from",
+            "2023-07-10",
+            "--until",
+            "2023-07-11",
+            "--json",
+            "--athena-table",
+            "one_account",
+            "--athena-output",
+            "s3://airc-results/hunts/",
+        ],
+    );
+    assert!(out.status.success());
+    assert!(
+        lines(&out.stdout).is_empty(),
+        "account 218007301253 is not projected"
+    );
     // Without a bucket name it knows nothing is made.
     let bad = airc(
         &fake,

@@ -115,7 +115,7 @@ impl Trail {
             )?;
         }
         if self.accounts.is_empty() {
-            return Err("the table projects the account of each log folder: name them with --account (comma-separated; `aws organizations list-accounts` lists an organization's)".into());
+            return Err("the table projects the account of each log folder, and only the accounts named exist for Athena: name them with --account (comma-separated; `aws organizations list-accounts` lists an organization's, `aws sts get-caller-identity` gives yours for a trail of one account)".into());
         }
         for a in &self.accounts {
             check(crate::model::entity::is_account_id(a), "account id", a)?;

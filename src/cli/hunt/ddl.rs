@@ -120,6 +120,12 @@ pub fn run_athena(action: AthenaAction) -> ExitCode {
                 logs.label()
             );
         }
+        if logs == Logs::VpcFlow && a.athena_vpcflow_format.is_some() {
+            eprintln!(
+                "airc: and its columns: [athena] vpcflow_format = \"{}\"",
+                cfg.vpcflow_format.names().join(" ")
+            );
+        }
     };
     if !execute {
         hint();

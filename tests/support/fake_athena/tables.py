@@ -240,8 +240,9 @@ def load(con, database, spec, root, bucket, repeat=1):
     part_cols = [p.lower() for p in parts]
     skip = int(spec["props"].get("skip.header.line.count", "0") or 0)
     if fmt[0] == "cloudtrail":
-        # CloudTrail's files by their S3 layout or their documented name (the fixture copy is flat).
-        found = log_files(root)
+        # CloudTrail's files by their S3 layout or their documented name (the fixture copy is
+        # flat); an account or region the projection does not list is not there for Athena.
+        found = [(p, pv) for p, pv in log_files(root) if layouts.projected(pv, spec["props"])]
     else:
         found = layouts.files(root, bucket, spec["template"], spec["props"])
     tmp = tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False, encoding="utf-8")
