@@ -3,13 +3,16 @@
 Speaks Athena's awsJson1.1 protocol as the Rust SDK calls it: StartQueryExecution,
 GetQueryExecution (state and running statistics), GetQueryResults (pages, the header row
 first), StopQueryExecution, GetWorkGroup. Each query runs for real: the Athena (Trino) SQL is
-transpiled to DuckDB by sqlglot and executed over a `cloudtrail` table built from the same
-CloudTrail files a replay reads (tables.py). The result is written as Athena writes it, a CSV
-object in the output location, which S3 GetObject (path style) serves.
+transpiled to DuckDB by sqlglot and executed over tables built from the same files a replay
+reads: a `cloudtrail` table from the start, and any table a CREATE EXTERNAL TABLE makes (the
+CloudTrail, VPC Flow Logs, S3 access log and Resolver query log tables of `airc athena ddl`),
+its files found by its partition projection and read as its SerDe reads them (tables.py,
+layouts.py). The result is written as Athena writes it, a CSV object in the output location,
+which S3 GetObject (path style) serves.
 
-As Athena's cost guard would, a query of a partitioned table without a predicate on its
-`timestamp` partition FAILS. Bytes scanned are the sizes of the files in the partitions the
-query's partition predicates select.
+As Athena's cost guard would, a query of a partitioned table without a predicate on its day
+partition (the one projected as a date) FAILS. Bytes scanned are the sizes of the files in the
+partitions the query's partition predicates select.
 
 Faults (POST /_fake/fault, JSON): {"kind": "throttle", "op": "StartQueryExecution", "count": 2},
 {"kind": "fail", "reason": "..."} (the next query FAILS with that reason), {"kind": "slow",
@@ -22,6 +25,7 @@ it needs, DuckDB and sqlglot, are Python packages (sqlglot has no Rust counterpa
 server would have had to start Python for every query anyway.
 
 Usage: server.py --trail DIR [--port 0] [--repeat N]; prints `listening on 127.0.0.1:PORT`.
+DIR is the bucket `--trail-bucket` (default airc-trail): DIR/a/b is s3://airc-trail/a/b.
 """
 import argparse
 import csv
