@@ -11,6 +11,10 @@
 //! output = "s3://athena-results-111122223333/airc/"  # else the workgroup's
 //! region = "us-east-1"
 //! max_scan = "50GB"                                  # a hunt scanning more is stopped
+//! vpcflow_table = "vpc_flow_logs"                    # network and access logs hunts read too
+//! vpcflow_format = "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status"
+//! s3access_table = "s3_access_logs"
+//! resolver_table = "resolver_query_logs"
 //! ```
 
 use serde::Deserialize;
@@ -38,6 +42,15 @@ pub struct AthenaSettings {
     pub region: Option<String>,
     /// A size: `50GB`, `500M`, `1T`.
     pub max_scan: Option<String>,
+    /// The VPC Flow Logs table (`airc athena ddl --logs vpcflow`); hunts read it when set.
+    pub vpcflow_table: Option<String>,
+    /// The flow log's format (its header line): the table's columns. Default: the default
+    /// format (version 2).
+    pub vpcflow_format: Option<String>,
+    /// The S3 server access logs table (`--logs s3access`).
+    pub s3access_table: Option<String>,
+    /// The Route 53 Resolver query logs table (`--logs resolver`).
+    pub resolver_table: Option<String>,
 }
 
 /// A size as written on the command line or in config.toml: `500M`, `4G`, `50GB`, `1T`
@@ -124,6 +137,27 @@ mod tests {
         assert!(w.is_none() && !s.read_only);
         assert_eq!(s.athena.database.as_deref(), Some("trails"));
         assert_eq!(s.athena.max_scan.as_deref(), Some("10GB"));
+        std::fs::write(
+            d.path().join("config.toml"),
+            "[athena]\nvpcflow_table = \"flows\"\nvpcflow_format = \"version srcaddr dstaddr\"\ns3access_table = \"access\"\nresolver_table = \"dns\"\n",
+        )
+        .unwrap();
+        let (s, w) = load(Some(d.path()));
+        assert!(w.is_none(), "{w:?}");
+        assert_eq!(
+            (
+                s.athena.vpcflow_table.as_deref(),
+                s.athena.vpcflow_format.as_deref(),
+                s.athena.s3access_table.as_deref(),
+                s.athena.resolver_table.as_deref()
+            ),
+            (
+                Some("flows"),
+                Some("version srcaddr dstaddr"),
+                Some("access"),
+                Some("dns")
+            )
+        );
         std::fs::write(d.path().join("config.toml"), "[athena]\ndatabse = \"x\"\n").unwrap();
         assert!(
             load(Some(d.path())).0.read_only,

@@ -76,6 +76,55 @@ fn ddl_runs_in_the_fake_and_the_table_answers_hunts() {
         q.contains("AND account IN ('218007301253')\n  AND region IN ('us-east-1')"),
         "{q}"
     );
+    // A trail of one account: the table projects only the accounts named, and another
+    // account's files are not there for Athena.
+    let one = airc(
+        &fake,
+        &[
+            "athena",
+            "ddl",
+            "--bucket",
+            "airc-trail",
+            "--account",
+            "111122223333",
+            "--athena-table",
+            "one_account",
+            "--athena-output",
+            "s3://airc-results/ddl/",
+            "--execute",
+        ],
+    );
+    let text = String::from_utf8_lossy(&one.stdout);
+    assert!(
+        one.status.success(),
+        "{}",
+        String::from_utf8_lossy(&one.stderr)
+    );
+    assert!(
+        text.contains("'storage.location.template'='s3://airc-trail/AWSLogs/${account}/CloudTrail/${region}/${timestamp}'"),
+        "{text}"
+    );
+    let out = airc(
+        &fake,
+        &[
+            "hunt",
+            "ip:3.225.16.109",
+            "--from",
+            "2023-07-10",
+            "--until",
+            "2023-07-11",
+            "--json",
+            "--athena-table",
+            "one_account",
+            "--athena-output",
+            "s3://airc-results/hunts/",
+        ],
+    );
+    assert!(out.status.success());
+    assert!(
+        lines(&out.stdout).is_empty(),
+        "account 218007301253 is not projected"
+    );
     // Without a bucket name it knows nothing is made.
     let bad = airc(
         &fake,
@@ -231,4 +280,101 @@ fn quote_injection_reaches_the_engine_as_a_literal() {
         assert!(out.status.success(), "{hostile}: {err}");
         assert!(err.contains("0 signals from 0 rows"), "{hostile}: {err}");
     }
+}
+
+/// A flow log table: the fake refuses a query of it without its `day` partition; a hunt whose
+/// other table is missing still answers from the flows, and says which table failed; the scan
+/// cap counts every table's scan.
+#[test]
+fn network_tables_are_guarded_and_a_failing_one_is_said() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let day = dir
+        .path()
+        .join("AWSLogs/111122223333/vpcflowlogs/us-east-1/2026/01/15");
+    std::fs::create_dir_all(&day).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(
+        day.join("111122223333_vpcflowlogs_us-east-1_fl-1_20260115T0300Z_a.log"),
+        "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n\
+         2 111122223333 eni-1 10.0.0.5 203.0.113.9 40000 443 6 10 5000 1768446000 1768446059 ACCEPT OK\n\
+         2 111122223333 eni-1 203.0.113.9 10.0.0.5 443 40000 6 12 9000 1768446000 1768446059 ACCEPT OK\n\
+         2 111122223333 eni-1 - - - - - - - 1768446000 1768446059 - NODATA\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let Some(fake) = FakeAthena::start(dir.path(), &[]) else {
+        return;
+    };
+    let out = airc(
+        &fake,
+        &[
+            "athena",
+            "ddl",
+            "--logs",
+            "vpcflow",
+            "--bucket",
+            "airc-trail",
+            "--account",
+            "111122223333",
+            "--region",
+            "us-east-1",
+            "--execute",
+            "--athena-output",
+            "s3://airc-results/ddl/",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let no_day = "SELECT srcaddr FROM vpc_flow_logs WHERE srcaddr = '10.0.0.5'";
+    let refused = fake_query(&fake, no_day);
+    assert!(
+        refused.contains("COST_GUARD") && refused.contains("'day'"),
+        "{refused}"
+    );
+    let hunt = |from: &str, extra: &[&str]| {
+        let mut args = vec![
+            "hunt",
+            "ip:203.0.113.9",
+            "--from",
+            from,
+            "--until",
+            "2026-01-16",
+            "--json",
+            "--athena-output",
+            "s3://airc-results/hunts/",
+            "--athena-vpcflow-table",
+            "vpc_flow_logs",
+        ];
+        args.extend_from_slice(extra);
+        airc(&fake, &args)
+    };
+    let out = hunt("2026-01-15", &["--athena-resolver-table", "nosuch"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("FAILED: default.nosuch: TABLE_NOT_FOUND"),
+        "{err}"
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(text.matches("\"flow\"").count(), 2, "{text}");
+    assert!(text.contains("\"bytes\":9000"), "{text}");
+    // The cap is the hunt's: the flows' file (369 bytes) spends a cap of 300, so the table
+    // after it is not asked (another window: no result to reuse).
+    let out = hunt(
+        "2026-01-15T01:00:00Z",
+        &["--athena-resolver-table", "nosuch", "--max-scan", "300"],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("cancelled: the hunt's scan cap (300 B) is spent before default.nosuch"),
+        "{err}"
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout)
+            .matches("\"flow\"")
+            .count(),
+        2
+    );
 }

@@ -7,7 +7,7 @@
 use super::msg::{Effect, HuntEvent};
 use super::state::{Mode, PaneId, State};
 use crate::athena::{Config, Outcome, Status};
-use crate::hunt::{Hunt, Query, Window};
+use crate::hunt::{Hunt, Planned, Window};
 use crate::model::{Entity, EntityKind, SignalId};
 use chrono::{DateTime, Utc};
 
@@ -29,7 +29,9 @@ pub struct Hunts {
 #[derive(Debug, Clone, PartialEq)]
 pub struct HuntRun {
     pub hunt: Hunt,
-    pub query: Query,
+    /// One query a table: the trail's, then each network or access log table's that can name
+    /// the entity.
+    pub queries: Vec<Planned>,
     pub max_scan: u64,
     pub generation: u64,
     pub phase: Phase,
@@ -113,12 +115,12 @@ pub fn preview(state: &mut State, entities: &[Entity]) {
         accounts: Vec::new(),
         regions: Vec::new(),
     };
-    match hunt.query(&cfg.table()) {
-        Ok(query) => {
+    match hunt.plan(&cfg.tables()) {
+        Ok(queries) => {
             state.hunts.generation += 1;
             state.hunts.current = Some(HuntRun {
                 hunt,
-                query,
+                queries,
                 max_scan: cfg.max_scan,
                 generation: state.hunts.generation,
                 phase: Phase::Preview,
@@ -214,11 +216,17 @@ pub fn on_event(state: &mut State, generation: u64, event: HuntEvent) {
             state.view.dirty = true;
         }
         HuntEvent::Done(outcome) => {
-            let failed = !matches!(outcome, Outcome::Finished { .. });
+            let failed = !matches!(&outcome, Outcome::Finished { failed, .. } if failed.is_empty());
             let line = crate::safe_text::line(&outcome.line()).into_owned();
             let toast = format!("hunt {}: {line}", run.hunt.entity);
             run.phase = Phase::Done { line, failed };
             state.toast(crate::safe_text::line(&toast).into_owned(), failed);
+            // What the rows brought is in: the rules over the whole store run as after a load
+            // (the flows a hunt found, the access and DNS signals), as do the views they feed.
+            state.view.store.finish();
+            super::stories::sync(state);
+            super::network::sync(state);
+            state.view.dirty = true;
         }
     }
 }
@@ -252,6 +260,18 @@ pub fn status_line(state: &State) -> Option<(String, bool)> {
     }
 }
 
+/// The partitions of the hunt's first (the trail's) query: every table's are its window's days.
+fn first_partitions(run: &HuntRun) -> String {
+    let p = run
+        .queries
+        .first()
+        .map_or(String::new(), |p| p.query.partitions.clone());
+    match run.queries.len() {
+        0 | 1 => p,
+        n => format!("{p} (and {} more tables)", n - 1),
+    }
+}
+
 /// The preview's lines: what will run, where, and what it may cost.
 pub fn preview_lines(run: &HuntRun) -> Vec<String> {
     let mut out = vec![
@@ -259,7 +279,7 @@ pub fn preview_lines(run: &HuntRun) -> Vec<String> {
             "Hunt {} over the last {WINDOW_DAYS} days, every account and region",
             crate::safe_text::line(&run.hunt.entity.to_string())
         ),
-        format!("partitions: {}", run.query.partitions),
+        format!("partitions: {}", first_partitions(run)),
         format!(
             "scan cap: {} (about {} at $5/TB); the query is stopped when its scan passes it",
             crate::athena::bytes(run.max_scan),
@@ -267,12 +287,25 @@ pub fn preview_lines(run: &HuntRun) -> Vec<String> {
         ),
         String::new(),
     ];
-    out.extend(
-        run.query
-            .sql
-            .lines()
-            .map(|l| crate::safe_text::line(l).into_owned()),
-    );
+    for (i, p) in run.queries.iter().enumerate() {
+        if run.queries.len() > 1 {
+            if i > 0 {
+                out.push(String::new());
+            }
+            out.push(format!(
+                "{} ({}): {}",
+                crate::safe_text::line(&p.table),
+                p.logs.title(),
+                crate::safe_text::line(&p.query.partitions)
+            ));
+        }
+        out.extend(
+            p.query
+                .sql
+                .lines()
+                .map(|l| crate::safe_text::line(l).into_owned()),
+        );
+    }
     out.push(String::new());
     out.push("enter runs it on Athena · esc cancels".into());
     out

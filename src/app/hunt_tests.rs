@@ -124,3 +124,83 @@ fn history_rings_no_bell_and_is_marked() {
     assert!(arriving(&mut s).is_empty(), "history does not");
     assert!(s.hunts.history.contains(&id) && s.view.store.get(&id.to_string()).is_some());
 }
+
+/// With network tables set, the preview shows each table's query; the flows a hunt brings join
+/// the store as a file's do, and when it ends the network rules run over them (a port scan).
+#[test]
+fn network_tables_are_previewed_and_their_flows_meet_the_rules() {
+    use crate::app::msg::{Feed, Msg};
+    use crate::model::flow::{FlowAction, FlowRecord};
+    let mut s = state();
+    s.hunts.config = Some(Ok(Config {
+        vpcflow_table: Some("vpc_flow_logs".into()),
+        resolver_table: Some("resolver_query_logs".into()),
+        ..Config::default()
+    }));
+    crate::app::update::update(&mut s, Msg::Feed(Feed::Loaded));
+    preview(&mut s, &[Entity::new(EntityKind::Ip, "198.51.100.99")]);
+    let run = s.hunts.current.clone().unwrap_or_else(|| panic!("no hunt"));
+    assert_eq!(
+        run.queries.len(),
+        3,
+        "the trail, the flows, the DNS queries"
+    );
+    let lines = preview_lines(&run).join("\n");
+    assert!(lines.contains("(and 2 more tables)"), "{lines}");
+    assert!(
+        lines.contains("default.vpc_flow_logs (VPC Flow Logs): 32 days"),
+        "{lines}"
+    );
+    assert!(lines.contains("(\"srcaddr\" = '198.51.100.99' OR \"dstaddr\" = '198.51.100.99')"));
+    execute(&mut s, Command::Accept);
+    let mut flows = crate::model::conversations::Conversations::default();
+    let now = s.now.timestamp();
+    for port in 1000..1030u16 {
+        flows.add(&FlowRecord {
+            interface: Some("eni-1".into()),
+            src: "198.51.100.99".parse().ok(),
+            dst: "10.0.1.12".parse().ok(),
+            dst_port: port,
+            protocol: 6,
+            packets: 1,
+            bytes: 60,
+            start: now - 600,
+            end: now - 540,
+            action: FlowAction::Reject,
+            ..Default::default()
+        });
+    }
+    let item = crate::normalize::Normalized::Flows(Box::new(flows));
+    crate::app::update::update(&mut s, Msg::Feed(Feed::Items(vec![item])));
+    assert_eq!(s.view.store.flows().records, 30);
+    let scans = |s: &State| {
+        s.view
+            .store
+            .signals()
+            .iter()
+            .filter(|x| {
+                x.detections()
+                    .iter()
+                    .any(|d| d.rule.name.as_deref() == Some("port_scan"))
+            })
+            .count()
+    };
+    assert_eq!(scans(&s), 0, "the rules run once the hunt is in");
+    let done = Outcome::Finished {
+        rows: 30,
+        kept: 0,
+        flows: 30,
+        scanned: 1000,
+        reused: false,
+        via: "GetQueryResults",
+        read: std::time::Duration::ZERO,
+        failed: Vec::new(),
+    };
+    on_event(&mut s, run.generation, HuntEvent::Done(done));
+    assert_eq!(scans(&s), 1);
+    let (line, failed) = status_line(&s).unwrap_or_default();
+    assert!(
+        !failed && line.contains("0 signals and 30 flow records"),
+        "{line}"
+    );
+}

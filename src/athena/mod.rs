@@ -5,12 +5,14 @@
 //! `AWS_ENDPOINT_URL`).
 
 pub mod csv;
+mod plan;
 mod query;
 mod results;
 
 pub use results::s3_parts as s3_uri;
 
-use crate::hunt::{Hunt, Table};
+use crate::hunt::network::flow::FlowFields;
+use crate::hunt::{decode::HuntedFlow, Hunt, Logs, NetTable, Table, Tables};
 use crate::normalize::Arriving;
 use std::time::Duration;
 use tokio::sync::{mpsc, watch};
@@ -33,8 +35,14 @@ pub struct Config {
     pub output: Option<String>,
     pub region: Option<String>,
     pub profile: Option<String>,
+    /// The cap of the whole hunt: every table's scan counts against it.
     pub max_scan: u64,
     pub timeout: Duration,
+    /// The network and access log tables hunts read too (none unless configured).
+    pub vpcflow_table: Option<String>,
+    pub vpcflow_format: FlowFields,
+    pub s3access_table: Option<String>,
+    pub resolver_table: Option<String>,
 }
 
 impl Default for Config {
@@ -48,6 +56,10 @@ impl Default for Config {
             profile: None,
             max_scan: DEFAULT_MAX_SCAN,
             timeout: ATHENA_TIMEOUT,
+            vpcflow_table: None,
+            vpcflow_format: FlowFields::default(),
+            s3access_table: None,
+            resolver_table: None,
         }
     }
 }
@@ -68,6 +80,11 @@ impl Config {
                 ));
             }
         }
+        let vpcflow_format = match &s.vpcflow_format {
+            Some(f) => FlowFields::parse(f)
+                .map_err(|e| format!("config.toml [athena] vpcflow_format: {e}"))?,
+            None => d.vpcflow_format.clone(),
+        };
         Ok(Config {
             database: s.database.clone().unwrap_or(d.database),
             table: s.table.clone().unwrap_or(d.table),
@@ -75,6 +92,10 @@ impl Config {
             output: s.output.clone(),
             region: s.region.clone(),
             max_scan,
+            vpcflow_table: s.vpcflow_table.clone(),
+            vpcflow_format,
+            s3access_table: s.s3access_table.clone(),
+            resolver_table: s.resolver_table.clone(),
             ..d
         })
     }
@@ -83,6 +104,34 @@ impl Config {
         Table {
             database: self.database.clone(),
             table: self.table.clone(),
+        }
+    }
+
+    /// The table of `logs`, when hunts read one.
+    pub fn table_of(&self, logs: Logs) -> Option<&str> {
+        match logs {
+            Logs::CloudTrail => Some(&self.table),
+            Logs::VpcFlow => self.vpcflow_table.as_deref(),
+            Logs::S3Access => self.s3access_table.as_deref(),
+            Logs::Resolver => self.resolver_table.as_deref(),
+        }
+    }
+
+    /// Every table a hunt reads: the trail's and each configured network or access log table.
+    pub fn tables(&self) -> Tables {
+        let network = [Logs::VpcFlow, Logs::S3Access, Logs::Resolver]
+            .into_iter()
+            .filter_map(|logs| {
+                self.table_of(logs).map(|t| NetTable {
+                    logs,
+                    table: t.to_string(),
+                    flow_fields: self.vpcflow_format.clone(),
+                })
+            })
+            .collect();
+        Tables {
+            cloudtrail: self.table(),
+            network,
         }
     }
 }
@@ -111,6 +160,8 @@ pub enum Progress {
     Note(String),
     /// Signals of rows, in order, only those naming the entity inside the window.
     Signals(Vec<Arriving>),
+    /// Flow records of rows, in order, only those naming the entity inside the window.
+    Flows(Vec<HuntedFlow>),
 }
 
 /// How a hunt ended.
@@ -118,13 +169,18 @@ pub enum Progress {
 pub enum Outcome {
     Finished {
         rows: u64,
+        /// Signals kept (naming the entity inside the window).
         kept: u64,
+        /// Flow records kept.
+        flows: u64,
         scanned: u64,
         reused: bool,
         /// "GetQueryResults" or "the CSV result in S3".
         via: &'static str,
         /// How long reading the rows took (after the query succeeded).
         read: Duration,
+        /// The tables whose query failed while others answered: `table: Athena's reason`.
+        failed: Vec<String>,
     },
     /// Athena's reason, as it gave it.
     Failed(String),
@@ -140,12 +196,19 @@ impl Outcome {
             Outcome::Finished {
                 rows,
                 kept,
+                flows,
                 scanned,
                 reused,
                 via,
                 read,
+                failed,
             } => format!(
-                "{kept} signals from {rows} rows; {} scanned ({}){}; read through {via} in {:.1} s ({:.0} rows/s)",
+                "{kept} signals{} from {rows} rows; {} scanned ({}){}; read through {via} in {:.1} s ({:.0} rows/s){}",
+                if *flows > 0 {
+                    format!(" and {flows} flow records")
+                } else {
+                    String::new()
+                },
                 bytes(*scanned),
                 dollars(*scanned),
                 if *reused {
@@ -154,7 +217,12 @@ impl Outcome {
                     ""
                 },
                 read.as_secs_f64(),
-                *rows as f64 / read.as_secs_f64().max(1e-3)
+                *rows as f64 / read.as_secs_f64().max(1e-3),
+                if failed.is_empty() {
+                    String::new()
+                } else {
+                    format!("; FAILED: {}", failed.join("; "))
+                }
             ),
             Outcome::Failed(r) => format!("Athena query FAILED: {r}"),
             Outcome::Cancelled(r) => format!("cancelled: {r}"),
@@ -197,19 +265,21 @@ pub fn progress_line(s: &Status) -> String {
     )
 }
 
-/// Runs a hunt to its end. Progress goes to `tx`; `cancel` turning true stops the query.
+/// Runs a hunt to its end: one query a table (the trail's, then each network or access log
+/// table that can name the entity), one after the other, every scan counted against the cap.
+/// Progress goes to `tx`; `cancel` turning true stops the running query and the hunt.
 pub async fn run(
     cfg: &Config,
     hunt: &Hunt,
     tx: mpsc::Sender<Progress>,
     cancel: watch::Receiver<bool>,
 ) -> Outcome {
-    let q = match hunt.query(&cfg.table()) {
-        Ok(q) => q,
+    let plan = match hunt.plan(&cfg.tables()) {
+        Ok(p) => p,
         Err(e) => return Outcome::Error(e),
     };
     let clients = query::Clients::load(cfg).await;
-    query::run(&clients, cfg, hunt, &q.sql, &tx, cancel).await
+    plan::run(&clients, cfg, hunt, &plan, &tx, cancel).await
 }
 
 /// Runs a statement that returns no rows (the DDL) and waits for it.
@@ -225,10 +295,12 @@ pub async fn execute(cfg: &Config, sql: &str) -> Outcome {
         Ok(f) => Outcome::Finished {
             rows: 0,
             kept: 0,
+            flows: 0,
             scanned: f.scanned,
             reused: f.reused,
             via: "GetQueryExecution",
             read: Duration::ZERO,
+            failed: Vec::new(),
         },
         Err(o) => o,
     }
@@ -256,10 +328,12 @@ mod tests {
         let o = Outcome::Finished {
             rows: 5,
             kept: 4,
+            flows: 0,
             scanned: 2_000_000,
             reused: true,
             via: "GetQueryResults",
             read: Duration::from_secs(2),
+            failed: Vec::new(),
         };
         assert!(o.line().contains("4 signals from 5 rows"), "{}", o.line());
         assert!(o.line().contains("reused"));

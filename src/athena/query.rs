@@ -296,11 +296,12 @@ pub async fn follow(
     }
 }
 
-/// A hunt: the query, then its rows as signals.
+/// One table of a hunt: the query, then its rows as signals (or flow records).
 pub async fn run(
     c: &Clients,
     cfg: &Config,
     hunt: &crate::hunt::Hunt,
+    logs: crate::hunt::Logs,
     sql: &str,
     tx: &mpsc::Sender<Progress>,
     cancel: watch::Receiver<bool>,
@@ -309,5 +310,5 @@ pub async fn run(
         Ok(f) => f,
         Err(o) => return o,
     };
-    super::results::read(c, hunt, &f, tx, cancel).await
+    super::results::read(c, hunt, logs, &f, tx, cancel).await
 }

@@ -8,8 +8,9 @@ use super::csv::Reader;
 use super::query::{Clients, Finished};
 use super::{Outcome, Progress, Status};
 use crate::aws::errors::classify;
-use crate::hunt::{rows, Hunt};
-use crate::normalize::{normalize_record, Arriving, Normalized, Options};
+use crate::hunt::decode::{Decoded, Decoder, HuntedFlow};
+use crate::hunt::{Hunt, Logs};
+use crate::normalize::Arriving;
 use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, watch};
 
@@ -22,10 +23,16 @@ const FLUSH_EVERY: Duration = Duration::from_millis(100);
 struct Sink<'a> {
     hunt: &'a Hunt,
     tx: &'a mpsc::Sender<Progress>,
-    header: Option<Vec<String>>,
+    decoder: Decoder,
     batch: Vec<Arriving>,
+    flows: Vec<HuntedFlow>,
+    hunt_logs: &'static str,
     rows: u64,
     kept: u64,
+    kept_flows: u64,
+    /// Rows the log's reader refused, and the first one's reason.
+    unreadable: u64,
+    first_problem: Option<String>,
     last: Instant,
     began: Instant,
     f: &'a Finished,
@@ -33,28 +40,34 @@ struct Sink<'a> {
 
 impl Sink<'_> {
     /// One row (the first is the header).
-    fn row(&mut self, cells: Vec<Option<String>>) {
-        let Some(header) = &self.header else {
-            self.header = Some(cells.into_iter().map(Option::unwrap_or_default).collect());
-            return;
-        };
+    fn row(&mut self, cells: Vec<Option<String>>) -> Result<(), String> {
+        if !self.decoder.has_header() {
+            return self
+                .decoder
+                .header(cells.into_iter().map(Option::unwrap_or_default).collect());
+        }
         self.rows += 1;
-        let rec = rows::record(
-            header
-                .iter()
-                .map(String::as_str)
-                .zip(cells.iter().map(Option::as_deref)),
-        );
-        if let Ok((_, Normalized::Signal(a))) = normalize_record(rec, &Options::default()) {
-            if self.hunt.keeps(&a) {
+        match self.decoder.row(&cells) {
+            Ok(Decoded::Signal(a)) if self.hunt.keeps(&a) => {
                 self.kept += 1;
                 self.batch.push(*a);
             }
+            Ok(Decoded::Flow(f)) if self.hunt.keeps_flow(&f.record) => {
+                self.kept_flows += 1;
+                self.flows.push(*f);
+            }
+            Ok(_) => {}
+            Err(e) => {
+                self.unreadable += 1;
+                self.first_problem.get_or_insert(e);
+            }
         }
+        Ok(())
     }
 
     async fn flush(&mut self, force: bool) {
-        if !force && self.batch.len() < BATCH && self.last.elapsed() < FLUSH_EVERY {
+        let pending = self.batch.len() + self.flows.len();
+        if !force && pending < BATCH && self.last.elapsed() < FLUSH_EVERY {
             return;
         }
         self.last = Instant::now();
@@ -62,6 +75,12 @@ impl Sink<'_> {
             let _ = self
                 .tx
                 .send(Progress::Signals(std::mem::take(&mut self.batch)))
+                .await;
+        }
+        if !self.flows.is_empty() {
+            let _ = self
+                .tx
+                .send(Progress::Flows(std::mem::take(&mut self.flows)))
                 .await;
         }
         let _ = self
@@ -76,14 +95,29 @@ impl Sink<'_> {
             .await;
     }
 
-    fn outcome(&self, via: &'static str) -> Outcome {
+    /// How the hunt ended, the rows its reader refused said first (never dropped silently).
+    async fn outcome(&self, via: &'static str) -> Outcome {
+        if let Some(p) = &self.first_problem {
+            let _ = self
+                .tx
+                .send(Progress::Note(format!(
+                    "{} of {} rows could not be read as {} (first: {})",
+                    self.unreadable,
+                    self.rows,
+                    self.hunt_logs,
+                    crate::safe_text::line(p)
+                )))
+                .await;
+        }
         Outcome::Finished {
             rows: self.rows,
             kept: self.kept,
+            flows: self.kept_flows,
             scanned: self.f.scanned,
             reused: self.f.reused,
             via,
             read: self.began.elapsed(),
+            failed: Vec::new(),
         }
     }
 }
@@ -105,17 +139,23 @@ pub fn s3_parts(uri: &str) -> Option<(&str, &str)> {
 pub async fn read(
     c: &Clients,
     hunt: &Hunt,
+    logs: Logs,
     f: &Finished,
     tx: &mpsc::Sender<Progress>,
     cancel: watch::Receiver<bool>,
 ) -> Outcome {
     let mut sink = Sink {
         hunt,
+        hunt_logs: logs.title(),
         tx,
-        header: None,
+        decoder: Decoder::new(logs),
         batch: Vec::new(),
+        flows: Vec::new(),
         rows: 0,
         kept: 0,
+        kept_flows: 0,
+        unreadable: 0,
+        first_problem: None,
         last: Instant::now(),
         began: Instant::now(),
         f,
@@ -130,11 +170,11 @@ pub async fn read(
             match csv(c, out, &mut sink, &cancel).await {
                 Ok(()) => {
                     sink.flush(true).await;
-                    return sink.outcome("the CSV result in S3");
+                    return sink.outcome("the CSV result in S3").await;
                 }
                 Err(Stop::Cancelled) => return cancelled(&sink),
                 Err(Stop::Unreadable(why)) if sink.rows == 0 => {
-                    sink.header = None;
+                    sink.decoder.reset();
                     let _ = tx
                         .send(Progress::Note(format!(
                             "the result object cannot be read ({why}): paging through GetQueryResults instead"
@@ -148,7 +188,9 @@ pub async fn read(
         }
     }
     for r in first.result_set().map(|s| s.rows()).unwrap_or_default() {
-        sink.row(cells(r));
+        if let Err(e) = sink.row(cells(r)) {
+            return Outcome::Error(e);
+        }
     }
     sink.flush(false).await;
     while let Some(t) = token.take() {
@@ -160,13 +202,15 @@ pub async fn read(
             Err(e) => return Outcome::Error(e),
         };
         for r in p.result_set().map(|s| s.rows()).unwrap_or_default() {
-            sink.row(cells(r));
+            if let Err(e) = sink.row(cells(r)) {
+                return Outcome::Error(e);
+            }
         }
         sink.flush(false).await;
         token = p.next_token().map(str::to_string);
     }
     sink.flush(true).await;
-    sink.outcome("GetQueryResults")
+    sink.outcome("GetQueryResults").await
 }
 
 fn cancelled(sink: &Sink) -> Outcome {
@@ -240,7 +284,7 @@ async fn csv(
             .feed(&chunk, &mut |r| rows.push(r))
             .map_err(Stop::Unreadable)?;
         for r in rows.drain(..) {
-            sink.row(r);
+            sink.row(r).map_err(Stop::Unreadable)?;
         }
         sink.flush(false).await;
     }
@@ -248,7 +292,7 @@ async fn csv(
         .finish(&mut |r| rows.push(r))
         .map_err(Stop::Unreadable)?;
     for r in rows.drain(..) {
-        sink.row(r);
+        sink.row(r).map_err(Stop::Unreadable)?;
     }
     Ok(())
 }

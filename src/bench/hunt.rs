@@ -49,7 +49,7 @@ pub fn run(entity: &str, from: &str, until: &str) -> Result<(), String> {
     };
     let (settings, _) = crate::settings::load(crate::paths::config_dir().as_deref());
     let cfg = crate::athena::Config::from_settings(&settings.athena)?;
-    let query = hunt.query(&cfg.table())?;
+    let queries = hunt.plan(&cfg.tables())?;
     let rt = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
     let flushes: Times = Arc::default();
     let sent: Arc<Mutex<Vec<(Instant, &'static str)>>> = Arc::default();
@@ -108,7 +108,7 @@ pub fn run(entity: &str, from: &str, until: &str) -> Result<(), String> {
         let mut state = State::new("hunt", Keymap::default_map(), Utc::now());
         state.hunts.current = Some(HuntRun {
             hunt: hunt.clone(),
-            query,
+            queries,
             max_scan: cfg.max_scan,
             generation: 1,
             phase: Phase::Running {

@@ -169,9 +169,11 @@ pub enum Command {
     /// Print the man page (roff): `airc man > ~/.local/share/man/man1/airc.1`.
     Man,
     /// What an entity did across the organization's CloudTrail history on Athena: the signals of
-    /// every account, region and day in the window (`airc athena ddl` makes the table).
+    /// every account, region and day in the window, and its flows, access log lines and DNS
+    /// queries when those tables are set (`airc athena ddl` makes the tables).
     Hunt(Box<super::hunt::HuntArgs>),
-    /// Athena setup for hunts: `ddl` prints (and with --execute runs) the CloudTrail table.
+    /// Athena setup for hunts: `ddl` prints (and with --execute runs) the CloudTrail table, or
+    /// with --logs the VPC Flow Logs, S3 server access logs or Resolver query logs table.
     Athena {
         #[command(subcommand)]
         action: super::hunt::AthenaAction,

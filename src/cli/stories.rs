@@ -132,26 +132,15 @@ fn story_text(o: &mut String, story: &Story, steps: &[StoryStep], max_steps: usi
     }
 }
 
-pub fn run(paths: &[PathBuf], demo: bool, as_json: bool, max_steps: usize) -> ExitCode {
-    let rules = match Rules::load(None, crate::paths::config_dir().as_deref()) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("airc: the routing rules do not load ({e}); every signal a rule could mark sensitive is withheld");
-            Rules::defaults()
-        }
-    };
-    let (store, failed) = match load(paths, demo) {
-        Ok(x) => x,
-        Err(e) => {
-            eprintln!("airc: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    let hidden = |s: &Signal| {
-        rules
-            .route(s, store.entities_of(s))
-            .is_some_and(|r| !r.allows(None))
-    };
+/// The stories of a store as this command prints them (`airc hunt --stories` too): `hidden`
+/// says which signals the reader may not see.
+pub fn render(
+    store: &Store,
+    hidden: impl Fn(&Signal) -> bool,
+    as_json: bool,
+    max_steps: usize,
+    failed: usize,
+) -> String {
     let stories = store.stories();
     let mut o = String::new();
     let views: Vec<(Story, Vec<StoryStep>)> = store.story_views(&stories, hidden);
@@ -179,6 +168,30 @@ pub fn run(paths: &[PathBuf], demo: bool, as_json: bool, max_steps: usize) -> Ex
             story_text(&mut o, s, steps, max_steps);
         }
     }
+    o
+}
+
+pub fn run(paths: &[PathBuf], demo: bool, as_json: bool, max_steps: usize) -> ExitCode {
+    let rules = match Rules::load(None, crate::paths::config_dir().as_deref()) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("airc: the routing rules do not load ({e}); every signal a rule could mark sensitive is withheld");
+            Rules::defaults()
+        }
+    };
+    let (store, failed) = match load(paths, demo) {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!("airc: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let hidden = |s: &Signal| {
+        rules
+            .route(s, store.entities_of(s))
+            .is_some_and(|r| !r.allows(None))
+    };
+    let o = render(&store, hidden, as_json, max_steps, failed);
     let _ = std::io::Write::write_all(&mut std::io::stdout(), o.as_bytes());
     if failed > 0 {
         ExitCode::from(1)

@@ -64,7 +64,7 @@ pub struct Trail {
     pub table: String,
 }
 
-fn check(ok: bool, what: &str, v: &str) -> Result<(), String> {
+pub(super) fn check(ok: bool, what: &str, v: &str) -> Result<(), String> {
     if ok {
         Ok(())
     } else {
@@ -77,26 +77,31 @@ fn lower_digits_dash(s: &str) -> bool {
         .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
+/// An S3 bucket name's shape (3 to 63 lower-case letters, digits, dots and dashes).
+pub(super) fn is_bucket(b: &str) -> bool {
+    (3..=63).contains(&b.len())
+        && b.bytes()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'.' || c == b'-')
+}
+
+/// A key prefix that can stand in a LOCATION and a template unquoted.
+pub(super) fn is_prefix(p: &str) -> bool {
+    !p.is_empty()
+        && p.len() <= 512
+        && p.bytes()
+            .all(|c| c.is_ascii_alphanumeric() || b"!-_.*()/".contains(&c))
+}
+
+/// A region's shape.
+pub(super) fn is_region(r: &str) -> bool {
+    !r.is_empty() && r.len() <= 32 && lower_digits_dash(r)
+}
+
 impl Trail {
     pub fn validate(&self) -> Result<(), String> {
-        let b = &self.bucket;
-        check(
-            (3..=63).contains(&b.len())
-                && b.bytes().all(|c| {
-                    c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'.' || c == b'-'
-                }),
-            "S3 bucket name",
-            b,
-        )?;
+        check(is_bucket(&self.bucket), "S3 bucket name", &self.bucket)?;
         if let Some(p) = &self.prefix {
-            check(
-                !p.is_empty()
-                    && p.len() <= 512
-                    && p.bytes()
-                        .all(|c| c.is_ascii_alphanumeric() || b"!-_.*()/".contains(&c)),
-                "trail S3 key prefix",
-                p,
-            )?;
+            check(is_prefix(p), "trail S3 key prefix", p)?;
         }
         if let Some(o) = &self.organization {
             check(
@@ -110,17 +115,13 @@ impl Trail {
             )?;
         }
         if self.accounts.is_empty() {
-            return Err("the table projects the account of each log folder: name them with --account (comma-separated; `aws organizations list-accounts` lists an organization's)".into());
+            return Err("the table projects the account of each log folder, and only the accounts named exist for Athena: name them with --account (comma-separated; `aws organizations list-accounts` lists an organization's, `aws sts get-caller-identity` gives yours for a trail of one account)".into());
         }
         for a in &self.accounts {
             check(crate::model::entity::is_account_id(a), "account id", a)?;
         }
         for r in &self.regions {
-            check(
-                !r.is_empty() && r.len() <= 32 && lower_digits_dash(r),
-                "region",
-                r,
-            )?;
+            check(is_region(r), "region", r)?;
         }
         check(
             is_catalog_name(&self.database),

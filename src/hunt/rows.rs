@@ -8,14 +8,22 @@
 //! round-trip test over the Invictus files shows that no id, severity, detection or entity
 //! depends on such a field.
 
-use super::schema::{column, Back, Field, Ty};
+use super::schema::{column_of, Back, Field, Ty, COLUMNS};
 use serde_json::{Map, Value};
 
 /// The record of one row: `(column name as returned, value or NULL)` pairs.
 pub fn record<'a>(cells: impl IntoIterator<Item = (&'a str, Option<&'a str>)>) -> Value {
+    record_of(COLUMNS, cells)
+}
+
+/// The same for a table of other columns (a Resolver query's).
+pub fn record_of<'a>(
+    columns: &'static [(Field, Back)],
+    cells: impl IntoIterator<Item = (&'a str, Option<&'a str>)>,
+) -> Value {
     let mut out = Map::new();
     for (name, value) in cells {
-        let (Some((field, back)), Some(text)) = (column(name), value) else {
+        let (Some((field, back)), Some(text)) = (column_of(columns, name), value) else {
             continue;
         };
         let v = match back {

@@ -12,6 +12,8 @@
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Ty {
     String,
+    /// `INT` (a Resolver query's `srcport`): read back as its text, as the log writes it.
+    Int,
     Struct(&'static [Field]),
     Array(&'static Ty),
     /// `map<string,string>`.
@@ -38,11 +40,11 @@ pub struct Field {
     pub ty: Ty,
 }
 
-const fn f(name: &'static str, ty: Ty) -> Field {
+pub(crate) const fn f(name: &'static str, ty: Ty) -> Field {
     Field { name, ty }
 }
 
-const S: Ty = Ty::String;
+pub(crate) const S: Ty = Ty::String;
 
 const SESSION_ISSUER: &[Field] = &[
     f("type", S),
@@ -144,7 +146,12 @@ pub const PARTITIONS: [&str; 3] = ["account", "region", "timestamp"];
 
 /// The column named (in any case) as the catalog returns it.
 pub fn column(name: &str) -> Option<&'static (Field, Back)> {
-    COLUMNS
+    column_of(COLUMNS, name)
+}
+
+/// The same in another table's columns.
+pub fn column_of(columns: &'static [(Field, Back)], name: &str) -> Option<&'static (Field, Back)> {
+    columns
         .iter()
         .find(|(f, _)| f.name.eq_ignore_ascii_case(name))
 }
@@ -153,6 +160,7 @@ pub fn column(name: &str) -> Option<&'static (Field, Back)> {
 pub fn hive(ty: &Ty) -> String {
     match ty {
         Ty::String => "STRING".into(),
+        Ty::Int => "INT".into(),
         Ty::Map => "MAP<STRING,STRING>".into(),
         Ty::Array(t) => format!("ARRAY<{}>", hive(t)),
         Ty::Struct(fields) => {

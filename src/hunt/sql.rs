@@ -2,7 +2,7 @@
 //! made of. Every value from outside (an entity id is whatever an attacker put in a request)
 //! reaches the SQL only through `lit`, so it can never end a string and start SQL of its own.
 
-use super::schema::{Back, COLUMNS};
+use super::schema::{Back, Field, COLUMNS};
 
 /// A string literal: `'` doubled, as Trino reads it (a backslash is an ordinary character in a
 /// Trino string, so nothing else needs escaping). NUL, which no engine keeps in a string, is
@@ -43,7 +43,12 @@ pub fn select_expr(column_lower: &str, back: Back) -> String {
 
 /// The SELECT list of a hunt: every documented column, named as the catalog names it.
 pub fn select_list() -> String {
-    COLUMNS
+    select_list_of(COLUMNS)
+}
+
+/// The same for another table's columns.
+pub fn select_list_of(columns: &[(Field, Back)]) -> String {
+    columns
         .iter()
         .map(|(f, back)| {
             let name = f.name.to_ascii_lowercase();

@@ -23,6 +23,10 @@ pub fn parse(s: &str) -> Result<Entity, String> {
             if *k == EntityKind::Ip && id.parse::<std::net::IpAddr>().is_err() {
                 return Err(format!("{id:?} is not an IP address"));
             }
+            if *k == EntityKind::Domain {
+                // As the Resolver's records name it: lower case, no final dot.
+                return Ok(Entity::new(*k, crate::normalize::resolver::domain(id)));
+            }
             return Ok(Entity::new(*k, id));
         }
     }
@@ -132,6 +136,10 @@ mod tests {
             Ok("iam_user:alice")
         );
         assert!(p("ip:not-an-ip").is_err());
+        assert_eq!(
+            p("domain:Pool.MineXMR.com.").as_deref(),
+            Ok("domain:pool.minexmr.com")
+        );
         assert!(p("bucket:").is_err());
         assert!(p("nothing known").unwrap_err().contains("kind:id"));
     }

@@ -137,7 +137,7 @@ fn a_hunts_query_names_the_partitions_and_keeps_its_entity() {
     };
     let q = hunt.query(&table).unwrap_or_else(|e| panic!("{e}"));
     assert!(q.sql.contains("FROM \"default\".\"cloudtrail\"\nWHERE \"timestamp\" BETWEEN '2023/07/10' AND '2023/07/11'\n  AND account IN ('218007301253')\n  AND eventtime >= '2023-07-10T11:00:00Z'"), "{}", q.sql);
-    assert!(q.sql.ends_with("ORDER BY eventtime"));
+    assert!(q.sql.ends_with("ORDER BY eventtime, eventid"));
     assert_eq!(
         q.partitions,
         "2 days (2023/07/10–2023/07/11) × 218007301253 × every region"

@@ -56,10 +56,15 @@ impl Window {
 
     /// `"timestamp" BETWEEN 'yyyy/MM/dd' AND 'yyyy/MM/dd'`: the projected partition's range.
     pub fn partition_predicate(&self) -> String {
+        self.day_predicate("timestamp")
+    }
+
+    /// The same for a day partition of another name (`day`, `date`), all as `yyyy/MM/dd`.
+    pub fn day_predicate(&self, column: &str) -> String {
         let (a, b) = self.days();
         format!(
             "{} BETWEEN {} AND {}",
-            ident("timestamp"),
+            ident(column),
             lit(&a.format("%Y/%m/%d").to_string()),
             lit(&b.format("%Y/%m/%d").to_string())
         )
@@ -68,13 +73,39 @@ impl Window {
     /// The events' own bounds, whole seconds around the window (the text of `eventtime` has no
     /// fraction): the client checks the exact bounds on each signal.
     pub fn event_predicate(&self) -> String {
+        self.iso_predicate("eventtime")
+    }
+
+    /// The whole seconds around the window: the first at or before its start, the first at or
+    /// after its end.
+    fn seconds(&self) -> (DateTime<Utc>, DateTime<Utc>) {
         let from = self.from.with_nanosecond(0).unwrap_or(self.from);
         let mut until = self.until.with_nanosecond(0).unwrap_or(self.until);
         if until < self.until {
             until += Duration::seconds(1);
         }
+        (from, until)
+    }
+
+    /// `column` (ISO 8601 text in UTC, `…Z`) within the window's whole seconds.
+    pub fn iso_predicate(&self, column: &str) -> String {
+        let (from, until) = self.seconds();
         let f = |t: DateTime<Utc>| lit(&t.format("%Y-%m-%dT%H:%M:%SZ").to_string());
-        format!("eventtime >= {} AND eventtime <= {}", f(from), f(until))
+        format!("{column} >= {} AND {column} <= {}", f(from), f(until))
+    }
+
+    /// `expr` (a TIMESTAMP) within the window's whole seconds.
+    pub fn timestamp_predicate(&self, expr: &str) -> String {
+        let (from, until) = self.seconds();
+        let f = |t: DateTime<Utc>| format!("TIMESTAMP '{}'", t.format("%Y-%m-%d %H:%M:%S"));
+        format!("{expr} BETWEEN {} AND {}", f(from), f(until))
+    }
+
+    /// `column` (whole Unix seconds) within the window: exactly the seconds it contains.
+    pub fn epoch_predicate(&self, column: &str) -> String {
+        let from = self.from.timestamp() + i64::from(self.from.nanosecond() > 0);
+        let until = self.until.timestamp();
+        format!("{} BETWEEN {from} AND {until}", ident(column))
     }
 }
 
@@ -100,6 +131,23 @@ mod tests {
             "eventtime >= '2023-07-10T11:45:00Z' AND eventtime <= '2023-07-10T12:25:01Z'"
         );
         assert_eq!(w.day_count(), 2);
+        assert_eq!(
+            w.day_predicate("day"),
+            "\"day\" BETWEEN '2023/07/10' AND '2023/07/11'"
+        );
+        assert_eq!(
+            w.timestamp_predicate("t"),
+            "t BETWEEN TIMESTAMP '2023-07-10 11:45:00' AND TIMESTAMP '2023-07-10 12:25:01'"
+        );
+        // Whole seconds inside the window: 11:45:00 is in it, 12:25:00 too, 12:25:01 is not.
+        assert_eq!(
+            w.epoch_predicate("start"),
+            "\"start\" BETWEEN 1688989500 AND 1688991900"
+        );
+        let w2 = Window::new(t("2023-07-10T11:45:00.2Z"), t("2023-07-10T12:25:00Z")).unwrap();
+        assert!(w2
+            .epoch_predicate("start")
+            .contains("BETWEEN 1688989501 AND"));
         assert!(w.contains(t("2023-07-10T12:25:00Z")));
         assert!(!w.contains(t("2023-07-10T12:25:01Z")));
         let m = Window::since(

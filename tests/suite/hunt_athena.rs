@@ -1,8 +1,9 @@
 //! `airc hunt`, the real binary against the fake Athena (DuckDB running the transpiled SQL over
 //! a `cloudtrail` table built from the Invictus CloudTrail files): for ten entities and two
-//! windows each, the hunt returns exactly the signals the replay's normalizer gives the same
-//! files for that entity and window (ids, severities, detections). The DDL, the cap and the
-//! faults are in `hunt_faults.rs`.
+//! windows each, the hunt returns exactly the signals a replay of the same events gives: the
+//! replay's normalizer over the same files, the records naming the entity inside the window put
+//! through a store in time order (ids, severities, detections, the correlation rules' included).
+//! The DDL, the cap and the faults are in `hunt_faults.rs`.
 
 use crate::common;
 
@@ -11,7 +12,7 @@ use serde_json::Value;
 use std::path::PathBuf;
 
 /// Every record of the trail's files as the replay's normalizer makes it, in file order.
-fn replay_signals() -> Vec<airc::model::Signal> {
+fn replay_signals() -> Vec<airc::normalize::Arriving> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(trail())
         .unwrap_or_else(|e| panic!("{e}"))
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -26,21 +27,31 @@ fn replay_signals() -> Vec<airc::model::Signal> {
             if let Ok((_, airc::normalize::Normalized::Signal(a))) =
                 airc::normalize::normalize_record(rec, &opts)
             {
-                out.push(a.signal);
+                out.push(*a);
             }
         }
     }
     out
 }
 
-/// What the replay gives for the entity and window: id → (severity, detections).
-fn replayed(signals: &[airc::model::Signal], entity: &str, from: &str, until: &str) -> Faces {
+/// What a replay of the entity's events in the window gives: id → (severity, detections).
+fn replayed(signals: &[airc::normalize::Arriving], entity: &str, from: &str, until: &str) -> Faces {
     let e = airc::hunt::target::parse(entity).unwrap_or_else(|e| panic!("{e}"));
     let t = |s: &str| airc::model::time::parse_str(s).unwrap_or_else(|| panic!("{s}"));
     let w = airc::hunt::Window::new(t(from), t(until)).unwrap_or_else(|e| panic!("{e}"));
-    signals
+    let mut events: Vec<&airc::normalize::Arriving> = signals
         .iter()
         .filter(|s| w.contains(s.time) && s.names(&e))
+        .collect();
+    // In time order (ties by event id), as the hunt's rows come.
+    events.sort_by(|a, b| (a.time, &a.id).cmp(&(b.time, &b.id)));
+    let mut store = airc::store::Store::default();
+    for a in events {
+        store.insert(airc::normalize::Normalized::Signal(Box::new(a.clone())));
+    }
+    store
+        .signals()
+        .iter()
         .map(|s| {
             (
                 s.id.to_string(),

@@ -3,13 +3,16 @@
 Speaks Athena's awsJson1.1 protocol as the Rust SDK calls it: StartQueryExecution,
 GetQueryExecution (state and running statistics), GetQueryResults (pages, the header row
 first), StopQueryExecution, GetWorkGroup. Each query runs for real: the Athena (Trino) SQL is
-transpiled to DuckDB by sqlglot and executed over a `cloudtrail` table built from the same
-CloudTrail files a replay reads (tables.py). The result is written as Athena writes it, a CSV
-object in the output location, which S3 GetObject (path style) serves.
+transpiled to DuckDB by sqlglot and executed over tables built from the same files a replay
+reads: a `cloudtrail` table from the start, and any table a CREATE EXTERNAL TABLE makes (the
+CloudTrail, VPC Flow Logs, S3 access log and Resolver query log tables of `airc athena ddl`),
+its files found by its partition projection and read as its SerDe reads them (tables.py,
+layouts.py). The result is written as Athena writes it, a CSV object in the output location,
+which S3 GetObject (path style) serves.
 
-As Athena's cost guard would, a query of a partitioned table without a predicate on its
-`timestamp` partition FAILS. Bytes scanned are the sizes of the files in the partitions the
-query's partition predicates select.
+As Athena's cost guard would, a query of a partitioned table without a predicate on its day
+partition (the one projected as a date) FAILS. Bytes scanned are the sizes of the files in the
+partitions the query's partition predicates select.
 
 Faults (POST /_fake/fault, JSON): {"kind": "throttle", "op": "StartQueryExecution", "count": 2},
 {"kind": "fail", "reason": "..."} (the next query FAILS with that reason), {"kind": "slow",
@@ -22,6 +25,7 @@ it needs, DuckDB and sqlglot, are Python packages (sqlglot has no Rust counterpa
 server would have had to start Python for every query anyway.
 
 Usage: server.py --trail DIR [--port 0] [--repeat N]; prints `listening on 127.0.0.1:PORT`.
+DIR is the bucket `--trail-bucket` (default airc-trail): DIR/a/b is s3://airc-trail/a/b.
 """
 import argparse
 import csv
@@ -59,14 +63,20 @@ class Fake:
 
     # -- tables ---------------------------------------------------------------------------
     def create_table(self, ddl, default_db):
-        db, name, cols, parts, location = tables.parse_ddl(ddl)
-        db = db or default_db
+        spec = tables.parse_ddl(ddl)
+        db = spec["db"] or default_db
         prefix = f"s3://{self.trail_bucket}/"
+        location = spec["template"] or spec["location"]
         if not location or not location.startswith(prefix):
             raise tables.DdlError(f"the location {location!r} is not in the trail bucket {prefix}")
         cur = self.con.cursor()
-        ftable = tables.load(cur, db, name, cols, parts, self.trail, self.repeat)
-        self.tables[(db.lower(), name.lower())] = (ftable, [p.lower() for p in parts])
+        ftable = tables.load(cur, db, spec, self.trail, self.trail_bucket, self.repeat)
+        parts = [p.lower() for p in spec["parts"]]
+        # The partitions projected as dates: a query must name one (the cost guard).
+        dated = [p for p in parts if spec["props"].get(f"projection.{p}.type") == "date"]
+        if not dated and "timestamp" in parts:
+            dated = ["timestamp"]
+        self.tables[(db.lower(), spec["name"].lower())] = (ftable, parts, dated)
 
     # -- faults ---------------------------------------------------------------------------
     def take_fault(self, op, kinds):
@@ -168,15 +178,16 @@ class Fake:
             key = ((t.db or db).lower(), t.name.lower())
             if key not in self.tables:
                 raise tables.DdlError(f"TABLE_NOT_FOUND: line 1:1: Table 'awsdatacatalog.{key[0]}.{key[1]}' does not exist")
-            ftable, parts = self.tables[key]
+            ftable, parts, dated = self.tables[key]
             select = t.find_ancestor(exp.Select)
             where = select.args.get("where") if select else None
             conj = list(where.this.flatten()) if where and isinstance(where.this, exp.And) else ([where.this] if where else [])
             only_parts = [c for c in conj if c.find(exp.Column) and all(col.name.lower() in parts for col in c.find_all(exp.Column))]
-            if "timestamp" in parts and not any(col.name.lower() == "timestamp" for c in only_parts for col in c.find_all(exp.Column)):
+            named = {col.name.lower() for c in only_parts for col in c.find_all(exp.Column)}
+            if dated and not named.intersection(dated):
                 raise tables.DdlError(
                     "COST_GUARD: the query reads every partition of "
-                    f"{key[0]}.{key[1]}: constrain \"timestamp\" (and account, region) in its WHERE clause")
+                    f"{key[0]}.{key[1]}: constrain {' or '.join(repr(d) for d in dated)} (and its other partitions) in its WHERE clause")
             cond = " AND ".join(c.sql("duckdb") for c in only_parts) or "TRUE"
             total += self.con.cursor().execute(f"SELECT coalesce(sum(size), 0) FROM {ftable} WHERE {cond}").fetchone()[0]
         return total

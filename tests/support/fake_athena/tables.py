@@ -1,10 +1,10 @@
-"""Tables of the fake Athena: CloudTrail log files read as Athena's JSON SerDe reads them into a
-table declared by a Hive CREATE EXTERNAL TABLE, loaded into DuckDB.
+"""Tables of the fake Athena: log files read as the table's SerDe reads them into a table
+declared by a Hive CREATE EXTERNAL TABLE, loaded into DuckDB.
 
-A table's rows come from the same files a replay reads. The partition columns of each file
-(account, region, day) come from its path when it follows CloudTrail's S3 layout
-(AWSLogs/[o-.../]ACCOUNT/CloudTrail/REGION/yyyy/MM/dd/) or else from CloudTrail's documented
-file name (ACCOUNT_CloudTrail_REGION_yyyyMMddTHHmmZ_unique.json[.gz]).
+A table's rows come from the same files a replay reads. CloudTrail's files are found by their
+S3 layout (AWSLogs/[o-.../]ACCOUNT/CloudTrail/REGION/yyyy/MM/dd/) or else by CloudTrail's
+documented file name (ACCOUNT_CloudTrail_REGION_yyyyMMddTHHmmZ_unique.json[.gz]); the network
+and access logs' files by the table's partition projection (layouts.py).
 """
 import gzip
 import json
@@ -14,6 +14,8 @@ import tempfile
 
 import sqlglot
 from sqlglot import exp
+
+import layouts
 
 # The CloudTrail table of the AWS documentation ("Creating the table for CloudTrail logs in
 # Athena using partition projection"), with the partitions of an organization trail.
@@ -104,8 +106,9 @@ class DdlError(Exception):
 
 
 def parse_ddl(text):
-    """(database or None, table, [(name, sqlglot type)], [partition names], location) of a
-    CREATE EXTERNAL TABLE."""
+    """What a CREATE EXTERNAL TABLE declares: {db, name, cols: [(name, sqlglot type)], parts,
+    location, template, props (TBLPROPERTIES), format}, where format is ("cloudtrail",),
+    ("json",), ("delimited", separator) or ("regex", regex)."""
     try:
         create = sqlglot.parse_one(text, read="hive")
     except sqlglot.errors.ParseError as e:
@@ -115,17 +118,42 @@ def parse_ddl(text):
     schema = create.this
     table = schema.this
     cols = [(c.name, c.args["kind"]) for c in schema.expressions]
-    parts, location, template = [], None, None
+    parts, location, props, fmt, serde_name, inputformat = [], None, {}, None, "", ""
     for p in (create.args.get("properties") or exp.Properties(expressions=[])).expressions:
         if isinstance(p, exp.PartitionedByProperty):
             parts = [c.name for c in p.this.expressions]
         elif isinstance(p, exp.LocationProperty):
             location = p.this.name
-        elif isinstance(p, exp.Property) and p.name == "storage.location.template":
-            template = p.args["value"].name
+        elif isinstance(p, exp.RowFormatDelimitedProperty):
+            fields = p.args.get("fields")
+            fmt = ("delimited", fields.name if fields is not None else "\x01")
+        elif isinstance(p, exp.RowFormatSerdeProperty):
+            serde_name = p.this.name
+            sp = p.args.get("serde_properties")
+            for q in (sp.expressions if sp is not None else []):
+                props["serde." + q.name] = q.args["value"].name
+        elif isinstance(p, exp.FileFormatProperty):
+            inputformat = p.sql("hive")
+        elif isinstance(p, exp.Property) and p.args.get("value") is not None:
+            props[p.name] = p.args["value"].name
     if not cols:
         raise DdlError("the table has no columns")
-    return (table.db or None), table.name, cols, parts, template or location
+    if fmt is None:
+        if serde_name.endswith("RegexSerDe"):
+            if "serde.input.regex" not in props:
+                raise DdlError("a RegexSerDe table needs 'input.regex'")
+            fmt = ("regex", props["serde.input.regex"])
+        elif "CloudTrailInputFormat" in inputformat:
+            fmt = ("cloudtrail",)
+        elif serde_name.endswith("JsonSerDe"):
+            fmt = ("json",)
+        else:
+            raise DdlError(f"the fake reads no table of SerDe {serde_name!r}")
+    return {
+        "db": table.db or None, "name": table.name, "cols": cols, "parts": parts,
+        "location": location, "template": props.get("storage.location.template"),
+        "props": props, "format": fmt,
+    }
 
 
 def serde(value, ty):
@@ -196,35 +224,55 @@ def records(path):
     return doc.get("Records", []) if isinstance(doc, dict) else []
 
 
-def load(con, database, name, cols, parts, root, repeat=1):
-    """Creates database.name in DuckDB from the log files under root. Returns the files table
-    name (path, size and partitions of every file) the cost accounting reads."""
+def cloudtrail_rows(path, cols):
+    for rec in records(path):
+        lower = {k.lower(): v for k, v in rec.items()} if isinstance(rec, dict) else {}
+        yield {c.lower(): serde(lower.get(c.lower()), t) for c, t in cols}
+
+
+def load(con, database, spec, root, bucket, repeat=1):
+    """Creates database.name in DuckDB from the files under root its definition reads. Returns
+    the files table name (path, size and partitions of every file) the cost accounting reads."""
+    name, cols, parts, fmt = spec["name"], spec["cols"], spec["parts"], spec["format"]
     con.execute(f'CREATE SCHEMA IF NOT EXISTS "{database}"')
-    files = log_files(root)
     col_types = [(c.lower(), duck_type(t)) for c, t in cols]
+    lcols = [(c.lower(), t) for c, t in cols]
     part_cols = [p.lower() for p in parts]
+    skip = int(spec["props"].get("skip.header.line.count", "0") or 0)
+    if fmt[0] == "cloudtrail":
+        # CloudTrail's files by their S3 layout or their documented name (the fixture copy is
+        # flat); an account or region the projection does not list is not there for Athena.
+        found = [(p, pv) for p, pv in log_files(root) if layouts.projected(pv, spec["props"])]
+    else:
+        found = layouts.files(root, bucket, spec["template"], spec["props"])
     tmp = tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False, encoding="utf-8")
     sizes = []
     with tmp:
-        for path, pv in files:
+        for path, pv in found:
             sizes.append((path, os.path.getsize(path) * repeat, pv))
-            recs = records(path)
+            if fmt[0] == "cloudtrail":
+                rows = list(cloudtrail_rows(path, cols))
+            elif fmt[0] == "delimited":
+                rows = list(layouts.delimited_rows(path, lcols, fmt[1], skip))
+            elif fmt[0] == "regex":
+                rows = list(layouts.regex_rows(path, lcols, fmt[1], skip))
+            else:
+                rows = list(layouts.json_rows(path, lcols, serde, skip))
             for i in range(repeat):
-                for rec in recs:
-                    lower = {k.lower(): v for k, v in rec.items()} if isinstance(rec, dict) else {}
-                    row = {c: serde(lower.get(c), t) for (c, _), (_, t) in zip(col_types, cols)}
-                    if i:
+                for row in rows:
+                    row = dict(row)
+                    if i and "eventid" in row:
                         row["eventid"] = f"{row.get('eventid')}-{i}"
                     for p in part_cols:
                         row[p] = pv.get(p)
                     row["$path"] = path
                     tmp.write(json.dumps(row, ensure_ascii=False))
                     tmp.write("\n")
-    spec = {c: t for c, t in col_types}
+    spec_cols = {c: t for c, t in col_types}
     for p in part_cols:
-        spec[p] = "VARCHAR"
-    spec["$path"] = "VARCHAR"
-    columns = "{" + ", ".join(f"'{k}': '{v}'" for k, v in spec.items()) + "}"
+        spec_cols[p] = "VARCHAR"
+    spec_cols["$path"] = "VARCHAR"
+    columns = "{" + ", ".join(f"'{k}': '{v}'" for k, v in spec_cols.items()) + "}"
     qualified = f'"{database}"."{name}"'
     con.execute(f"DROP TABLE IF EXISTS {qualified}")
     con.execute(
@@ -234,8 +282,10 @@ def load(con, database, name, cols, parts, root, repeat=1):
     os.unlink(tmp.name)
     ftable = f'"{database}"."__files_{name}"'
     con.execute(f"DROP TABLE IF EXISTS {ftable}")
-    con.execute(f"CREATE TABLE {ftable} (path VARCHAR, size BIGINT, account VARCHAR, region VARCHAR, \"timestamp\" VARCHAR)")
+    pcols = "".join(f', "{p}" VARCHAR' for p in part_cols)
+    con.execute(f"CREATE TABLE {ftable} (path VARCHAR, size BIGINT{pcols})")
     for path, size, pv in sizes:
-        con.execute(f"INSERT INTO {ftable} VALUES (?, ?, ?, ?, ?)",
-                    [path, size, pv["account"], pv["region"], pv["timestamp"]])
+        marks = ", ".join("?" for _ in range(2 + len(part_cols)))
+        con.execute(f"INSERT INTO {ftable} VALUES ({marks})",
+                    [path, size] + [pv.get(p) for p in part_cols])
     return ftable
