@@ -264,3 +264,79 @@ async fn two_profiles_of_one_account_share_its_pace() {
         );
     }
 }
+
+/// Review of issue 34: Macie's later polls asked for `archived = false` and Inspector's for
+/// ACTIVE findings only, so a finding archived or closed elsewhere kept its old state on the
+/// row for good. Later polls ask for everything updated since; the row takes the new state.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_finding_archived_or_closed_elsewhere_takes_its_new_state() {
+    let server = FakeAws::start(world());
+    let mut s = Session::start(opts(&server, false));
+    let inspector_id = "inspector:arn:aws:inspector2:us-east-1:111122223333:finding/11aa22bb";
+    s.until(40, "the first Macie and Inspector findings", |st| {
+        st.view.store.get("macie:macie-000").is_some() && st.view.store.get(inspector_id).is_some()
+    })
+    .await;
+    let reason = |s: &Session, id: &str| {
+        s.state
+            .view
+            .store
+            .get(id)
+            .map(|x| x.severity_reason().to_string())
+            .unwrap_or_default()
+    };
+    assert!(!reason(&s, "macie:macie-000").contains("archived"));
+    assert!(reason(&s, inspector_id).contains("status ACTIVE"));
+    // The first polls asked for what is open.
+    let macie = server.requests("macie2", "ListFindings");
+    assert_eq!(
+        macie[0].body["findingCriteria"]["criterion"]["archived"]["eq"],
+        json!(["false"])
+    );
+    let insp = server.requests("inspector2", "ListFindings");
+    assert_eq!(
+        insp[0].body["filterCriteria"]["findingStatus"][0]["value"],
+        "ACTIVE"
+    );
+    // Archived in Macie's console, closed in Inspector's, a moment later.
+    let now = chrono::Utc::now();
+    server.with(|w| {
+        if let Some(m) = w.macie.iter_mut().find(|m| m["id"] == "macie-000") {
+            m["archived"] = json!(true);
+            m["updatedAt"] = json!(now.to_rfc3339());
+        }
+        if let Some(f) = w.inspector.iter_mut().find(|f| {
+            f["findingArn"]
+                .as_str()
+                .is_some_and(|a| a.ends_with("11aa22bb"))
+        }) {
+            f["status"] = json!("CLOSED");
+            f["updatedAt"] = json!(now.timestamp() as f64);
+        }
+    });
+    s.until(30, "the archived and closed states on the rows", |st| {
+        let r = |id| {
+            st.view
+                .store
+                .get(id)
+                .map(|x| x.severity_reason().to_string())
+                .unwrap_or_default()
+        };
+        r("macie:macie-000").ends_with("; archived") && r(inspector_id).ends_with("status CLOSED")
+    })
+    .await;
+    // Later polls: no state filter, only "updated since".
+    let later = server.requests("macie2", "ListFindings");
+    let last = &later[later.len() - 1].body["findingCriteria"]["criterion"];
+    assert!(
+        last["archived"].is_null() && last["updatedAt"]["gte"].is_number(),
+        "{last}"
+    );
+    let later = server.requests("inspector2", "ListFindings");
+    let last = &later[later.len() - 1].body["filterCriteria"];
+    assert!(
+        last["findingStatus"].is_null() && last["updatedAt"].is_array(),
+        "{last}"
+    );
+    assert_eq!(s.count(Source::Macie), 60, "one row, updated, no copy");
+}

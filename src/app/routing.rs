@@ -48,7 +48,9 @@ pub fn entity_sensitivity(
         let routed = s.id.with_str(|id| state.session.routes.get(id));
         let route = routed.map(std::borrow::Cow::Borrowed).or_else(|| {
             let rules = state.session.rules.as_ref()?;
-            rules.route(s, store.entities_of(s)).map(std::borrow::Cow::Owned)
+            rules
+                .route(s, store.entities_of(s))
+                .map(std::borrow::Cow::Owned)
         });
         match route.as_deref().filter(|r| r.sensitive) {
             None => return None,

@@ -224,7 +224,21 @@ fn macie(w: &mut World, op: &str, req: &Value) -> Answer {
                 .filter(|f| {
                     accounts.is_empty() || accounts.iter().any(|a| f["accountId"] == a.as_str())
                 })
-                .filter(|f| !f["archived"].as_bool().unwrap_or(false))
+                // `archived` only when the criteria name it (airc's first poll does; later ones
+                // ask for whatever was updated since).
+                .filter(|f| {
+                    let archived = f["archived"].as_bool().unwrap_or(false).to_string();
+                    strings(&c["archived"]["eq"])
+                        .first()
+                        .is_none_or(|want| *want == archived)
+                })
+                .filter(|f| {
+                    let since = c["updatedAt"]["gte"].as_f64().map(|ms| ms / 1000.0);
+                    match (f["updatedAt"].as_str().and_then(epoch), since) {
+                        (Some(t), Some(s)) => t >= s,
+                        _ => true,
+                    }
+                })
                 .map(|f| f["id"].clone())
                 .collect();
             let (items, next) = page(&ids, req["nextToken"].as_str(), w.page_size);
@@ -246,7 +260,8 @@ fn macie(w: &mut World, op: &str, req: &Value) -> Answer {
 }
 
 fn inspector(w: &mut World, req: &Value) -> Answer {
-    let accounts: Vec<String> = req["filterCriteria"]["awsAccountId"]
+    let c = &req["filterCriteria"];
+    let accounts: Vec<String> = c["awsAccountId"]
         .as_array()
         .map(|a| {
             a.iter()
@@ -258,7 +273,21 @@ fn inspector(w: &mut World, req: &Value) -> Answer {
         .inspector
         .iter()
         .filter(|f| accounts.is_empty() || accounts.iter().any(|a| f["awsAccountId"] == a.as_str()))
-        .filter(|f| f["status"] == "ACTIVE")
+        // The status only when the criteria name one (airc's first poll does: ACTIVE).
+        .filter(|f| {
+            c["findingStatus"].as_array().is_none_or(|fs| {
+                fs.iter()
+                    .all(|x| x["comparison"] != "EQUALS" || x["value"] == f["status"])
+            })
+        })
+        .filter(|f| {
+            // Inspector's API writes times as epoch seconds.
+            let since = c["updatedAt"][0]["startInclusive"].as_f64();
+            match (f["updatedAt"].as_f64(), since) {
+                (Some(t), Some(s)) => t >= s,
+                _ => true,
+            }
+        })
         .cloned()
         .collect();
     let (items, next) = page(&found, req["nextToken"].as_str(), w.page_size);
