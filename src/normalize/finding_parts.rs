@@ -25,6 +25,8 @@ pub struct Draft {
     pub workflow: Option<String>,
     pub summary: String,
     pub entities: Entities,
+    /// The record had no time of its own: `time` is when it was received.
+    pub undated: Option<crate::model::time::Undated>,
 }
 
 /// Bytes a finding's title, type, product, workflow, category, severity reason, account,
@@ -70,6 +72,7 @@ impl Draft {
                 updated: self.updated,
                 entities_more: more,
                 entities: entities.into(),
+                undated: self.undated,
                 ..Rare::default()
             }
             .boxed(),

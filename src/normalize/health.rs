@@ -303,6 +303,7 @@ pub fn from_parts(parts: &Value, catalog: Option<&Catalog>) -> Result<Signal, su
             detections: thin_vec::ThinVec::new(),
             entities: entities.into(),
             hub_updated: 0,
+            undated: None,
         }
         .boxed(),
         severity,
