@@ -143,8 +143,9 @@ impl Entities {
         self.push(id.and_then(resource));
     }
 
+    /// An entity of `kind` (a bucket only when its name is one: `Entity::checked`).
     pub fn kind(&mut self, kind: EntityKind, id: Option<&str>) {
-        self.push(id.map(|id| Entity::new(kind, id.trim())));
+        self.push(id.and_then(|id| Entity::checked(kind, id)));
     }
 
     pub fn len(&self) -> usize {
@@ -184,6 +185,10 @@ pub fn resource(id: &str) -> Option<Entity> {
     }
     if let Some(e) = Entity::from_id(id) {
         return Some(e);
+    }
+    // An S3 ARN whose bucket is not a bucket name is no entity (not even `other`).
+    if id.starts_with("arn:") && id.split(':').nth(2) == Some("s3") {
+        return None;
     }
     if let Some((_, last)) = id.rsplit_once(':').filter(|_| id.starts_with("AWS::")) {
         if let Some(e) = Entity::from_id(last) {

@@ -92,7 +92,7 @@ fn push(out: &mut Vec<Entity>, e: Option<Entity>) {
 }
 
 fn id_of(kind: EntityKind, v: Option<&str>) -> Option<Entity> {
-    v.map(|s| Entity::new(kind, s))
+    v.and_then(|s| Entity::checked(kind, s))
 }
 
 /// Remote IPs and accounts anywhere under `service.action` (network connection, port probe,

@@ -117,7 +117,9 @@ pub fn normalize(f: &Value, env: &Envelope) -> Result<Signal, super::RecordError
     }
     let e = &mut d.entities;
     e.kind(EntityKind::Bucket, bucket);
-    if let (Some(b), Some(k)) = (bucket, key) {
+    // The object only in a bucket whose name is one (`Entity::checked`).
+    let valid = bucket.filter(|b| crate::model::entity::is_bucket_name(b));
+    if let (Some(b), Some(k)) = (valid, key) {
         e.kind(EntityKind::Other, Some(&format!("s3://{b}/{k}")));
     }
     e.kind(

@@ -24,6 +24,7 @@ mod e2e_tmux;
 mod editor_handoff;
 mod file_modes;
 mod finding_accounts;
+mod findings_buckets;
 mod findings_formats;
 mod hunt_athena;
 mod inspect_cli;
