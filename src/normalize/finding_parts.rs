@@ -29,11 +29,9 @@ pub struct Draft {
     pub undated: Option<crate::model::time::Undated>,
 }
 
-/// Bytes a finding's title, type, product, workflow, category, severity reason, account,
-/// region or actor keeps (the APIs bound a title to 256 characters; files are untrusted).
-pub const MAX_FIELD: usize = 1024;
-/// Bytes a finding's summary keeps (Security Hub bounds a description to 1,024 characters).
-pub const MAX_SUMMARY: usize = 4096;
+/// Bytes a finding's fields and summary keep (`text_bounds`, shared with the normalizers that
+/// build their signals by hand).
+pub use super::text_bounds::{MAX_FIELD, MAX_SUMMARY};
 
 impl Draft {
     /// The signal, or why not: a record without a time cannot be placed on a timeline. Every

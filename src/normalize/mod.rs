@@ -26,6 +26,7 @@ mod record_kind;
 pub mod resolver;
 pub mod s3access;
 pub mod securityhub;
+pub mod text_bounds;
 
 /// Abuse types and nested-JSON decoding are domain types; their old paths stay for callers.
 pub use crate::model::{abuse, nested};

@@ -26,6 +26,7 @@ mod file_modes;
 mod finding_accounts;
 mod findings_buckets;
 mod findings_formats;
+mod findings_text_bounds;
 mod hunt_athena;
 mod inspect_cli;
 mod network_detections;
