@@ -21,7 +21,7 @@ pub const SERVICES: &[&str] = &[
     "ce",
 ];
 
-fn json_ok(v: &Value) -> Answer {
+pub(super) fn json_ok(v: &Value) -> Answer {
     Answer {
         status: 200,
         headers: vec![("content-type", "application/json".into())],
@@ -106,7 +106,7 @@ pub fn op(service: &str, method: &str, path: &str, target: Option<&str>) -> Stri
     .to_string()
 }
 
-fn strings(v: &Value) -> Vec<String> {
+pub(super) fn strings(v: &Value) -> Vec<String> {
     v.as_array()
         .map(|a| {
             a.iter()
@@ -213,87 +213,6 @@ fn securityhub(w: &mut World, op: &str, req: &Value) -> Answer {
     }
 }
 
-fn macie(w: &mut World, op: &str, req: &Value) -> Answer {
-    match op {
-        "ListFindings" => {
-            let c = &req["findingCriteria"]["criterion"];
-            let accounts = strings(&c["accountId"]["eq"]);
-            let ids: Vec<Value> = w
-                .macie
-                .iter()
-                .filter(|f| {
-                    accounts.is_empty() || accounts.iter().any(|a| f["accountId"] == a.as_str())
-                })
-                // `archived` only when the criteria name it (airc's first poll does; later ones
-                // ask for whatever was updated since).
-                .filter(|f| {
-                    let archived = f["archived"].as_bool().unwrap_or(false).to_string();
-                    strings(&c["archived"]["eq"])
-                        .first()
-                        .is_none_or(|want| *want == archived)
-                })
-                .filter(|f| {
-                    let since = c["updatedAt"]["gte"].as_f64().map(|ms| ms / 1000.0);
-                    match (f["updatedAt"].as_str().and_then(epoch), since) {
-                        (Some(t), Some(s)) => t >= s,
-                        _ => true,
-                    }
-                })
-                .map(|f| f["id"].clone())
-                .collect();
-            let (items, next) = page(&ids, req["nextToken"].as_str(), w.page_size);
-            json_ok(&json!({"findingIds": items, "nextToken": next}))
-        }
-        "GetFindings" => {
-            let ids = strings(&req["findingIds"]);
-            w.max_batch_asked = w.max_batch_asked.max(ids.len());
-            let found: Vec<Value> = w
-                .macie
-                .iter()
-                .filter(|f| ids.iter().any(|i| f["id"] == i.as_str()))
-                .cloned()
-                .collect();
-            json_ok(&json!({"findings": found}))
-        }
-        _ => error(404, "UnknownOperationException", op),
-    }
-}
-
-fn inspector(w: &mut World, req: &Value) -> Answer {
-    let c = &req["filterCriteria"];
-    let accounts: Vec<String> = c["awsAccountId"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|f| f["value"].as_str().map(String::from))
-                .collect()
-        })
-        .unwrap_or_default();
-    let found: Vec<Value> = w
-        .inspector
-        .iter()
-        .filter(|f| accounts.is_empty() || accounts.iter().any(|a| f["awsAccountId"] == a.as_str()))
-        // The status only when the criteria name one (airc's first poll does: ACTIVE).
-        .filter(|f| {
-            c["findingStatus"].as_array().is_none_or(|fs| {
-                fs.iter()
-                    .all(|x| x["comparison"] != "EQUALS" || x["value"] == f["status"])
-            })
-        })
-        .filter(|f| {
-            // Inspector's API writes times as epoch seconds.
-            let since = c["updatedAt"][0]["startInclusive"].as_f64();
-            match (f["updatedAt"].as_f64(), since) {
-                (Some(t), Some(s)) => t >= s,
-                _ => true,
-            }
-        })
-        .cloned()
-        .collect();
-    let (items, next) = page(&found, req["nextToken"].as_str(), w.page_size);
-    json_ok(&json!({"findings": items, "nextToken": next}))
-}
-
 fn access_analyzer(w: &mut World, op: &str, path: &str, query: &str, req: &Value) -> Answer {
     match op {
         "ListAnalyzers" => json_ok(&json!({"analyzers": w.analyzers})),
@@ -396,8 +315,8 @@ pub fn handle(
     }
     Some(match service {
         "securityhub" => securityhub(w, op, req),
-        "macie2" => macie(w, op, req),
-        "inspector2" => inspector(w, req),
+        "macie2" => super::findings_macie::macie(w, op, req),
+        "inspector2" => super::findings_macie::inspector(w, req),
         "access-analyzer" => access_analyzer(w, op, path, query, req),
         "monitoring" => cloudwatch(w, op, req),
         _ => {

@@ -10,6 +10,7 @@
 #![allow(dead_code)]
 
 pub mod findings;
+pub mod findings_macie;
 pub mod handlers;
 pub mod s3;
 pub mod sts;
