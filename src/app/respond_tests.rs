@@ -376,6 +376,6 @@ fn an_entity_named_only_by_an_unrouted_sensitive_signal_is_still_sensitive() {
         .iter()
         .find(|e| e.to_string().contains("ci-deploy"))
         .unwrap();
-    let gate = crate::app::routing::entity_sensitivity(&s, &entity).expect("sensitive");
+    let gate = crate::app::routing::entity_sensitivity(&s, entity).expect("sensitive");
     assert_eq!(gate.allow, vec!["arn:*:sts::*:assumed-role/Security*"]);
 }
