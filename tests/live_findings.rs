@@ -340,3 +340,82 @@ async fn a_finding_archived_or_closed_elsewhere_takes_its_new_state() {
     );
     assert_eq!(s.count(Source::Macie), 60, "one row, updated, no copy");
 }
+
+/// The new Security Hub (`GetFindingsV2`, OCSF): read in pages instead of `GetFindings`; the
+/// first poll asks for what is not Resolved, later ones for whatever was modified since, so a
+/// finding resolved elsewhere takes its new workflow on the row (e203b57, for V2).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_new_security_hub_is_read_through_get_findings_v2() {
+    let mut w = world();
+    let mut v2 = list(&fixture("securityhub-get-findings-v2.json"), "Findings");
+    let control = v2[1].clone();
+    for i in 0..4 {
+        let mut c = control.clone();
+        c["finding_info"]["uid"] = json!(format!(
+            "arn:aws:securityhub:us-east-1:111122223333:security-control/EC2.19/finding/open-{i}"
+        ));
+        c["status"] = json!("New");
+        v2.push(c);
+    }
+    w.hub_v2 = Some(v2);
+    let server = FakeAws::start(w);
+    let mut s = Session::start(opts(&server, false));
+    let gd = "guardduty:e4ddf9b9c28ee907072235c28fcd7f40";
+    let open = |i: usize| {
+        format!("securityhub:arn:aws:securityhub:us-east-1:111122223333:security-control/EC2.19/finding/open-{i}")
+    };
+    s.until(40, "the V2 findings", |st| {
+        st.view.store.get(gd).is_some() && (0..4).all(|i| st.view.store.get(&open(i)).is_some())
+    })
+    .await;
+    let store = &s.state.view.store;
+    // The resolved control is not asked for at first; the GuardDuty copy is one row.
+    assert!(store
+        .get("securityhub:arn:aws:securityhub:us-east-1:111122223333:security-control/EC2.19/finding/aa11")
+        .is_none());
+    assert_eq!(
+        store.get(gd).and_then(|x| x.workflow().map(str::to_string)),
+        Some("NEW".into())
+    );
+    let asked = server.requests("securityhub", "GetFindingsV2");
+    assert!(
+        asked.len() >= 2,
+        "6 findings at 3 a page: {} pages",
+        asked.len()
+    );
+    assert!(asked[1].body["NextToken"].is_string());
+    assert_eq!(asked[0].body["MaxResults"], 100);
+    assert!(
+        server.requests("securityhub", "GetFindings").is_empty(),
+        "GetFindings is not asked in an account with the new Security Hub"
+    );
+    // Resolved elsewhere, a moment later: the row takes the new workflow.
+    let now = chrono::Utc::now().to_rfc3339();
+    server.with(|w| {
+        for f in w.hub_v2.iter_mut().flatten() {
+            if f["finding_info"]["uid"]
+                .as_str()
+                .is_some_and(|u| u.contains("/finding/e4ddf9b9"))
+            {
+                f["status"] = json!("Resolved");
+                f["finding_info"]["modified_time_dt"] = json!(now);
+            }
+        }
+    });
+    s.until(30, "the resolved workflow on the row", |st| {
+        st.view.store.get(gd).and_then(|x| x.workflow()) == Some("RESOLVED")
+    })
+    .await;
+    let later = server.requests("securityhub", "GetFindingsV2");
+    let last = &later[later.len() - 1].body["Filters"]["CompositeFilters"][0];
+    assert!(
+        last["StringFilters"]
+            .as_array()
+            .is_none_or(|f| f.iter().all(|x| x["FieldName"] != "status")),
+        "{last}"
+    );
+    assert!(
+        last["DateFilters"][0]["Filter"]["Start"].is_string(),
+        "{last}"
+    );
+}

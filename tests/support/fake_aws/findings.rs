@@ -168,14 +168,18 @@ fn securityhub(w: &mut World, op: &str, req: &Value) -> Answer {
                     "Security Hub V2 is not enabled for this account",
                 );
             };
-            let account = req["Filters"]["CompositeFilters"][0]["StringFilters"]
-                .as_array()
-                .and_then(|fs| fs.iter().find(|f| f["FieldName"] == "cloud.account.uid"))
-                .and_then(|f| f["Filter"]["Value"].as_str());
+            let c = &req["Filters"]["CompositeFilters"][0];
+            let strings = c["StringFilters"].as_array().cloned().unwrap_or_default();
+            let named = |field: &str| strings.iter().find(|f| f["FieldName"] == field);
+            let account = named("cloud.account.uid").and_then(|f| f["Filter"]["Value"].as_str());
+            // The status only when the filters name it (airc's first poll does).
+            let status = named("status").and_then(|f| f["Filter"]["Value"].as_str());
+            let since = c["DateFilters"][0]["Filter"]["Start"].as_str();
             let found: Vec<Value> = all
                 .iter()
                 .filter(|x| account.is_none_or(|a| x["cloud"]["account"]["uid"] == a))
-                .filter(|x| x["status"] != "Resolved")
+                .filter(|x| status.is_none_or(|s| x["status"] != s))
+                .filter(|x| time_after(x["finding_info"]["modified_time_dt"].as_str(), since))
                 .cloned()
                 .collect();
             let (items, next) = page(&found, req["NextToken"].as_str(), size);
