@@ -277,16 +277,8 @@ async fn a_finding_archived_or_closed_elsewhere_takes_its_new_state() {
         st.view.store.get("macie:macie-000").is_some() && st.view.store.get(inspector_id).is_some()
     })
     .await;
-    let reason = |s: &Session, id: &str| {
-        s.state
-            .view
-            .store
-            .get(id)
-            .map(|x| x.severity_reason().to_string())
-            .unwrap_or_default()
-    };
-    assert!(!reason(&s, "macie:macie-000").contains("archived"));
-    assert!(reason(&s, inspector_id).contains("status ACTIVE"));
+    assert!(!reason(&s.state, "macie:macie-000").contains("archived"));
+    assert!(reason(&s.state, inspector_id).contains("status ACTIVE"));
     // The first polls asked for what is open.
     let macie = server.requests("macie2", "ListFindings");
     assert_eq!(
@@ -315,25 +307,17 @@ async fn a_finding_archived_or_closed_elsewhere_takes_its_new_state() {
         }
     });
     s.until(30, "the archived and closed states on the rows", |st| {
-        let r = |id| {
-            st.view
-                .store
-                .get(id)
-                .map(|x| x.severity_reason().to_string())
-                .unwrap_or_default()
-        };
-        r("macie:macie-000").ends_with("; archived") && r(inspector_id).ends_with("status CLOSED")
+        reason(st, "macie:macie-000").ends_with("; archived")
+            && reason(st, inspector_id).ends_with("status CLOSED")
     })
     .await;
     // Later polls: no state filter, only "updated since".
-    let later = server.requests("macie2", "ListFindings");
-    let last = &later[later.len() - 1].body["findingCriteria"]["criterion"];
+    let last = &last_asked(&server, "macie2", "ListFindings")["findingCriteria"]["criterion"];
     assert!(
         last["archived"].is_null() && last["updatedAt"]["gte"].is_number(),
         "{last}"
     );
-    let later = server.requests("inspector2", "ListFindings");
-    let last = &later[later.len() - 1].body["filterCriteria"];
+    let last = &last_asked(&server, "inspector2", "ListFindings")["filterCriteria"];
     assert!(
         last["findingStatus"].is_null() && last["updatedAt"].is_array(),
         "{last}"
@@ -346,33 +330,19 @@ async fn a_finding_archived_or_closed_elsewhere_takes_its_new_state() {
 /// finding resolved elsewhere takes its new workflow on the row (e203b57, for V2).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_new_security_hub_is_read_through_get_findings_v2() {
-    let mut w = world();
-    let mut v2 = list(&fixture("securityhub-get-findings-v2.json"), "Findings");
-    let control = v2[1].clone();
-    for i in 0..4 {
-        let mut c = control.clone();
-        c["finding_info"]["uid"] = json!(format!(
-            "arn:aws:securityhub:us-east-1:111122223333:security-control/EC2.19/finding/open-{i}"
-        ));
-        c["status"] = json!("New");
-        v2.push(c);
-    }
-    w.hub_v2 = Some(v2);
+    let w = world_v2();
     let server = FakeAws::start(w);
     let mut s = Session::start(opts(&server, false));
     let gd = "guardduty:e4ddf9b9c28ee907072235c28fcd7f40";
-    let open = |i: usize| {
-        format!("securityhub:arn:aws:securityhub:us-east-1:111122223333:security-control/EC2.19/finding/open-{i}")
-    };
+    let control = "securityhub:arn:aws:securityhub:us-east-1:111122223333:security-control/EC2.19";
+    let open = |i: usize| format!("{control}/finding/open-{i}");
     s.until(40, "the V2 findings", |st| {
         st.view.store.get(gd).is_some() && (0..4).all(|i| st.view.store.get(&open(i)).is_some())
     })
     .await;
     let store = &s.state.view.store;
     // The resolved control is not asked for at first; the GuardDuty copy is one row.
-    assert!(store
-        .get("securityhub:arn:aws:securityhub:us-east-1:111122223333:security-control/EC2.19/finding/aa11")
-        .is_none());
+    assert!(store.get(&format!("{control}/finding/aa11")).is_none());
     assert_eq!(
         store.get(gd).and_then(|x| x.workflow().map(str::to_string)),
         Some("NEW".into())
@@ -406,8 +376,8 @@ async fn the_new_security_hub_is_read_through_get_findings_v2() {
         st.view.store.get(gd).and_then(|x| x.workflow()) == Some("RESOLVED")
     })
     .await;
-    let later = server.requests("securityhub", "GetFindingsV2");
-    let last = &later[later.len() - 1].body["Filters"]["CompositeFilters"][0];
+    let last =
+        &last_asked(&server, "securityhub", "GetFindingsV2")["Filters"]["CompositeFilters"][0];
     assert!(
         last["StringFilters"]
             .as_array()
