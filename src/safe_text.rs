@@ -162,6 +162,22 @@ pub fn bounded(mut s: String, max: usize) -> String {
     s
 }
 
+/// `bounded` of a borrowed text: borrowed when it fits, else a copy of only what is kept (a
+/// megabyte is never copied to be cut).
+pub fn bounded_str(s: &str, max: usize) -> Cow<'_, str> {
+    if s.len() <= max {
+        return Cow::Borrowed(s);
+    }
+    let mut end = max.saturating_sub('…'.len_utf8());
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    let mut out = String::with_capacity(end + '…'.len_utf8());
+    out.push_str(&s[..end]);
+    out.push('…');
+    Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -173,6 +189,9 @@ mod tests {
         assert_eq!(cut, "ééé…");
         assert!(cut.len() <= 10);
         assert_eq!(bounded("abcdef".into(), 3), "…");
+        assert!(matches!(bounded_str("short", 10), Cow::Borrowed("short")));
+        assert_eq!(bounded_str(&"é".repeat(100), 10), "ééé…");
+        assert_eq!(bounded_str("abcdef", 3), "…");
     }
 
     #[test]

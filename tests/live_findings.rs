@@ -264,3 +264,128 @@ async fn two_profiles_of_one_account_share_its_pace() {
         );
     }
 }
+
+/// Review of issue 34: Macie's later polls asked for `archived = false` and Inspector's for
+/// ACTIVE findings only, so a finding archived or closed elsewhere kept its old state on the
+/// row for good. Later polls ask for everything updated since; the row takes the new state.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_finding_archived_or_closed_elsewhere_takes_its_new_state() {
+    let server = FakeAws::start(world());
+    let mut s = Session::start(opts(&server, false));
+    let inspector_id = "inspector:arn:aws:inspector2:us-east-1:111122223333:finding/11aa22bb";
+    s.until(40, "the first Macie and Inspector findings", |st| {
+        st.view.store.get("macie:macie-000").is_some() && st.view.store.get(inspector_id).is_some()
+    })
+    .await;
+    assert!(!reason(&s.state, "macie:macie-000").contains("archived"));
+    assert!(reason(&s.state, inspector_id).contains("status ACTIVE"));
+    // The first polls asked for what is open.
+    let macie = server.requests("macie2", "ListFindings");
+    assert_eq!(
+        macie[0].body["findingCriteria"]["criterion"]["archived"]["eq"],
+        json!(["false"])
+    );
+    let insp = server.requests("inspector2", "ListFindings");
+    assert_eq!(
+        insp[0].body["filterCriteria"]["findingStatus"][0]["value"],
+        "ACTIVE"
+    );
+    // Archived in Macie's console, closed in Inspector's, a moment later.
+    let now = chrono::Utc::now();
+    server.with(|w| {
+        if let Some(m) = w.macie.iter_mut().find(|m| m["id"] == "macie-000") {
+            m["archived"] = json!(true);
+            m["updatedAt"] = json!(now.to_rfc3339());
+        }
+        if let Some(f) = w.inspector.iter_mut().find(|f| {
+            f["findingArn"]
+                .as_str()
+                .is_some_and(|a| a.ends_with("11aa22bb"))
+        }) {
+            f["status"] = json!("CLOSED");
+            f["updatedAt"] = json!(now.timestamp() as f64);
+        }
+    });
+    s.until(30, "the archived and closed states on the rows", |st| {
+        reason(st, "macie:macie-000").ends_with("; archived")
+            && reason(st, inspector_id).ends_with("status CLOSED")
+    })
+    .await;
+    // Later polls: no state filter, only "updated since".
+    let last = &last_asked(&server, "macie2", "ListFindings")["findingCriteria"]["criterion"];
+    assert!(
+        last["archived"].is_null() && last["updatedAt"]["gte"].is_number(),
+        "{last}"
+    );
+    let last = &last_asked(&server, "inspector2", "ListFindings")["filterCriteria"];
+    assert!(
+        last["findingStatus"].is_null() && last["updatedAt"].is_array(),
+        "{last}"
+    );
+    assert_eq!(s.count(Source::Macie), 60, "one row, updated, no copy");
+}
+
+/// The new Security Hub (`GetFindingsV2`, OCSF): read in pages instead of `GetFindings`; the
+/// first poll asks for what is not Resolved, later ones for whatever was modified since, so a
+/// finding resolved elsewhere takes its new workflow on the row (e203b57, for V2).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_new_security_hub_is_read_through_get_findings_v2() {
+    let w = world_v2();
+    let server = FakeAws::start(w);
+    let mut s = Session::start(opts(&server, false));
+    let gd = "guardduty:e4ddf9b9c28ee907072235c28fcd7f40";
+    let control = "securityhub:arn:aws:securityhub:us-east-1:111122223333:security-control/EC2.19";
+    let open = |i: usize| format!("{control}/finding/open-{i}");
+    s.until(40, "the V2 findings", |st| {
+        st.view.store.get(gd).is_some() && (0..4).all(|i| st.view.store.get(&open(i)).is_some())
+    })
+    .await;
+    let store = &s.state.view.store;
+    // The resolved control is not asked for at first; the GuardDuty copy is one row.
+    assert!(store.get(&format!("{control}/finding/aa11")).is_none());
+    assert_eq!(
+        store.get(gd).and_then(|x| x.workflow().map(str::to_string)),
+        Some("NEW".into())
+    );
+    let asked = server.requests("securityhub", "GetFindingsV2");
+    assert!(
+        asked.len() >= 2,
+        "6 findings at 3 a page: {} pages",
+        asked.len()
+    );
+    assert!(asked[1].body["NextToken"].is_string());
+    assert_eq!(asked[0].body["MaxResults"], 100);
+    assert!(
+        server.requests("securityhub", "GetFindings").is_empty(),
+        "GetFindings is not asked in an account with the new Security Hub"
+    );
+    // Resolved elsewhere, a moment later: the row takes the new workflow.
+    let now = chrono::Utc::now().to_rfc3339();
+    server.with(|w| {
+        for f in w.hub_v2.iter_mut().flatten() {
+            if f["finding_info"]["uid"]
+                .as_str()
+                .is_some_and(|u| u.contains("/finding/e4ddf9b9"))
+            {
+                f["status"] = json!("Resolved");
+                f["finding_info"]["modified_time_dt"] = json!(now);
+            }
+        }
+    });
+    s.until(30, "the resolved workflow on the row", |st| {
+        st.view.store.get(gd).and_then(|x| x.workflow()) == Some("RESOLVED")
+    })
+    .await;
+    let last =
+        &last_asked(&server, "securityhub", "GetFindingsV2")["Filters"]["CompositeFilters"][0];
+    assert!(
+        last["StringFilters"]
+            .as_array()
+            .is_none_or(|f| f.iter().all(|x| x["FieldName"] != "status")),
+        "{last}"
+    );
+    assert!(
+        last["DateFilters"][0]["Filter"]["Start"].is_string(),
+        "{last}"
+    );
+}

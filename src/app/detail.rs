@@ -20,9 +20,16 @@ pub fn lines(
     field(
         "When",
         format!(
-            "{} ({} ago)",
+            "{} ({} ago){}",
             s.time.format("%Y-%m-%d %H:%M:%S UTC"),
-            ago(now, s.time)
+            ago(now, s.time),
+            // Not the record's own time: it has none (a trimmed Macie example).
+            s.undated()
+                .map(|u| format!(
+                    " · the record has no time of its own: this is {}",
+                    u.label()
+                ))
+                .unwrap_or_default()
         ),
     );
     match s.product() {

@@ -1,6 +1,7 @@
 //! Amazon Inspector (inspector2) in one region: `ListFindings` with the findings themselves in
-//! each page (ACTIVE, updated since the last poll, the caller's account unless `--org` from the
-//! delegated administrator), 100 a page.
+//! each page (first ACTIVE, then whatever was updated since the last poll, closed and
+//! suppressed included; the caller's account unless `--org` from the delegated
+//! administrator), 100 a page.
 
 use super::capture::CaptureBody;
 use super::errors::Problem;
@@ -35,9 +36,15 @@ fn equals(v: &str) -> Option<StringFilter> {
         .ok()
 }
 
-/// ListFindings' criteria: active, updated after `since`, of `account` (none: the organization).
+/// ListFindings' criteria: the first poll asks for what is active; later ones for everything
+/// updated after `since`, whatever its status (a finding closed or suppressed elsewhere then
+/// comes back with its new status instead of keeping its old one on the row); both of
+/// `account` (none: the organization).
 pub fn criteria(since: Option<DateTime<Utc>>, account: Option<&str>) -> FilterCriteria {
-    let mut b = FilterCriteria::builder().set_finding_status(equals("ACTIVE").map(|f| vec![f]));
+    let mut b = FilterCriteria::builder();
+    if since.is_none() {
+        b = b.set_finding_status(equals("ACTIVE").map(|f| vec![f]));
+    }
     if let Some(t) = since {
         b = b.updated_at(
             DateFilter::builder()
@@ -110,5 +117,10 @@ mod tests {
         assert_eq!(c.finding_status()[0].value(), "ACTIVE");
         assert_eq!(c.aws_account_id()[0].value(), "111122223333");
         assert!(criteria(None, None).aws_account_id().is_empty());
+        // Later polls: whatever changed, closed and suppressed included.
+        let later = criteria(Some(chrono::Utc::now()), Some("111122223333"));
+        assert!(later.finding_status().is_empty());
+        assert_eq!(later.updated_at().len(), 1);
+        assert_eq!(later.aws_account_id()[0].value(), "111122223333");
     }
 }

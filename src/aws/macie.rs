@@ -1,5 +1,6 @@
-//! Amazon Macie in one region: `ListFindings` (not archived, updated since the last poll, the
-//! caller's account unless `--org` from the Macie administrator), then `GetFindings` for at most
+//! Amazon Macie in one region: `ListFindings` (first not archived, then whatever was updated
+//! since the last poll, archived included; the caller's account unless `--org` from the Macie
+//! administrator), then `GetFindings` for at most
 //! 50 ids a call. The findings name where sensitive data is and how much, never the data
 //! itself; airc never calls `GetSensitiveDataOccurrences`.
 
@@ -31,13 +32,18 @@ pub async fn run(ctx: Ctx, cfg: SdkConfig, region: String) {
     poller::run(ctx, p).await
 }
 
-/// ListFindings' criteria: not archived, updated after `since`, of `account` (none: every
-/// member, from the administrator).
+/// ListFindings' criteria: the first poll asks for what is not archived; later ones for
+/// everything updated after `since`, archived included (a finding archived elsewhere then
+/// comes back with its new state instead of keeping its old one on the row); both of
+/// `account` (none: every member, from the administrator).
 pub fn criteria(since: Option<DateTime<Utc>>, account: Option<&str>) -> FindingCriteria {
-    let mut b = FindingCriteria::builder().criterion(
-        "archived",
-        CriterionAdditionalProperties::builder().eq("false").build(),
-    );
+    let mut b = FindingCriteria::builder();
+    if since.is_none() {
+        b = b.criterion(
+            "archived",
+            CriterionAdditionalProperties::builder().eq("false").build(),
+        );
+    }
     if let Some(t) = since {
         b = b.criterion(
             "updatedAt",
@@ -124,9 +130,14 @@ mod tests {
         let t = DateTime::parse_from_rfc3339("2026-01-15T03:00:00Z")
             .map(|t| t.to_utc())
             .unwrap_or_default();
+        let first = criteria(None, Some("111122223333"));
+        let m = first.criterion().cloned().unwrap_or_default();
+        assert_eq!(m["archived"].eq(), ["false"]);
+        assert_eq!(m["accountId"].eq(), ["111122223333"]);
+        // Later polls: whatever changed, archived included.
         let c = criteria(Some(t), Some("111122223333"));
         let m = c.criterion().cloned().unwrap_or_default();
-        assert_eq!(m["archived"].eq(), ["false"]);
+        assert!(!m.contains_key("archived"));
         assert_eq!(m["updatedAt"].gte(), Some(t.timestamp_millis()));
         assert_eq!(m["accountId"].eq(), ["111122223333"]);
         assert!(!criteria(None, None)

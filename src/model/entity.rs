@@ -86,7 +86,38 @@ pub fn is_account_id(s: &str) -> bool {
     s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// S3's naming rules for a (general purpose) bucket: 3–63 characters of lowercase letters,
+/// digits, dots and hyphens, beginning and ending with a letter or a digit, no two dots side by
+/// side, not shaped like an IPv4 address. A name from a record that breaks them (control
+/// characters, spaces, capitals) names no bucket S3 can hold today. (Buckets made in us-east-1
+/// before March 2018 could have capitals and underscores: such a legacy name is refused too,
+/// and stays text.)
+pub fn is_bucket_name(s: &str) -> bool {
+    let b = s.as_bytes();
+    let edge = |c: Option<&u8>| c.is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+    (3..=63).contains(&b.len())
+        && b.iter()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'.' || *c == b'-')
+        && edge(b.first())
+        && edge(b.last())
+        && !s.contains("..")
+        && s.parse::<std::net::Ipv4Addr>().is_err()
+}
+
 impl Entity {
+    /// An entity of `kind` named `id` (trimmed), or none when `id` cannot name one: empty, or a
+    /// bucket name S3's rules do not allow (`is_bucket_name`). Every bucket taken from a record
+    /// is made here: a name that is not a bucket's stays text (the summary, the raw record),
+    /// never an actionable `bucket:` entity.
+    pub fn checked(kind: EntityKind, id: &str) -> Option<Entity> {
+        let id = id.trim();
+        let ok = match kind {
+            EntityKind::Bucket => is_bucket_name(id),
+            _ => !id.is_empty(),
+        };
+        ok.then(|| Entity::new(kind, id))
+    }
+
     /// An entity whose account is not known.
     pub fn new(kind: EntityKind, id: impl Into<super::Text>) -> Entity {
         Entity {
@@ -186,7 +217,7 @@ impl Entity {
             }
             "s3" => {
                 let bucket = resource.split('/').next().unwrap_or(resource);
-                Entity::new(EntityKind::Bucket, bucket)
+                Entity::checked(EntityKind::Bucket, bucket)?
             }
             "iam" => {
                 if let Some(path) = resource.strip_prefix("user/") {

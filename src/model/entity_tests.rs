@@ -124,3 +124,57 @@ fn parses_arns_to_the_most_specific_kind() {
     assert_eq!(Entity::from_arn("arn:aws:s3"), None);
     assert_eq!(Entity::from_arn("not-an-arn"), None);
 }
+
+/// S3's bucket naming rules (review of issue 34: any text from a finding became a bucket).
+#[test]
+fn a_bucket_is_made_only_of_a_bucket_name() {
+    use super::is_bucket_name;
+    for ok in [
+        "abc",
+        "acme-prod-backups",
+        "logs.example.com",
+        "0ab",
+        &"a".repeat(63),
+    ] {
+        assert!(is_bucket_name(ok), "{ok}");
+        assert_eq!(
+            Entity::checked(EntityKind::Bucket, ok),
+            e(EntityKind::Bucket, ok)
+        );
+    }
+    for bad in [
+        "",
+        "ab",
+        &"a".repeat(64),
+        "Logs",
+        "my bucket",
+        "a\u{1b}[2Jb",
+        "a\nb",
+        "under_score",
+        "-ab",
+        "ab-",
+        ".ab",
+        "ab.",
+        "a..b",
+        "192.168.5.4",
+        "bücket",
+    ] {
+        assert!(!is_bucket_name(bad), "{bad:?}");
+        assert_eq!(Entity::checked(EntityKind::Bucket, bad), None, "{bad:?}");
+        assert_eq!(
+            Entity::from_arn(&format!("arn:aws:s3:::{bad}/key")),
+            None,
+            "{bad:?}"
+        );
+    }
+    // Surrounding spaces are trimmed, as every id is; other kinds only need an id.
+    assert_eq!(
+        Entity::checked(EntityKind::Bucket, " abc "),
+        e(EntityKind::Bucket, "abc")
+    );
+    assert_eq!(
+        Entity::checked(EntityKind::IamUser, "Alice Smith"),
+        e(EntityKind::IamUser, "Alice Smith")
+    );
+    assert_eq!(Entity::checked(EntityKind::IamUser, "  "), None);
+}

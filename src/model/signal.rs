@@ -142,6 +142,8 @@ pub struct Rare {
     /// When the Security Hub copy whose workflow a service's finding shows was updated (epoch
     /// milliseconds, 0: none merged): an older copy arriving later does not undo a newer one.
     pub hub_updated: i64,
+    /// The record had no time of its own: `time` is when it was received (`time::Undated`).
+    pub undated: Option<super::time::Undated>,
 }
 
 impl Rare {
@@ -223,6 +225,12 @@ impl Signal {
 
     pub fn affected(&self) -> Option<u32> {
         self.rare.as_ref().and_then(|r| r.affected)
+    }
+
+    /// Set when the record had no time of its own: `time` is then when it was received, and
+    /// this says how (the detail view says so beside the time).
+    pub fn undated(&self) -> Option<super::time::Undated> {
+        self.rare.as_ref().and_then(|r| r.undated)
     }
 
     pub fn entities_more(&self) -> u32 {

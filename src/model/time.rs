@@ -180,6 +180,43 @@ pub fn ago(now: DateTime<Utc>, t: DateTime<Utc>) -> String {
     format!("{sign}{body}")
 }
 
+/// Where the time of a record that has none of its own comes from (a trimmed Macie example, a
+/// hand-made export): never the start of time, which would sort it first and read as 1970.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Undated {
+    /// Its file's last modification: the record existed by then.
+    FileModified,
+    /// When airc read it (an API answer, a file without a modification time).
+    Read,
+}
+
+impl Undated {
+    /// "its file's modification time", "the time it was read".
+    pub fn label(self) -> &'static str {
+        match self {
+            Undated::FileModified => "its file's modification time",
+            Undated::Read => "the time it was read",
+        }
+    }
+}
+
+/// When a record was received: the time given to one that has none of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Received {
+    pub at: DateTime<Utc>,
+    pub how: Undated,
+}
+
+impl Received {
+    /// Read now.
+    pub fn now() -> Received {
+        Received {
+            at: Utc::now(),
+            how: Undated::Read,
+        }
+    }
+}
+
 #[cfg(test)]
 mod ago_tests {
     use super::*;

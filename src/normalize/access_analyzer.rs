@@ -128,7 +128,7 @@ pub fn normalize(f: &Value, env: &Envelope) -> Result<Signal, super::RecordError
     );
     let e = &mut d.entities;
     e.push(resource.and_then(|r| match rtype {
-        "AWS::S3::Bucket" if !r.starts_with("arn:") => Some(Entity::new(EntityKind::Bucket, r)),
+        "AWS::S3::Bucket" if !r.starts_with("arn:") => Entity::checked(EntityKind::Bucket, r),
         _ => super::finding_parts::resource(r),
     }));
     for p in principals(f) {

@@ -224,6 +224,7 @@ pub fn from_event(v: &Value) -> Result<Signal, super::RecordError> {
     let env = Envelope {
         account: str_at(v, &["account"]).map(str::to_string),
         region: str_at(v, &["region"]).map(str::to_string),
+        ..Envelope::default()
     };
     build(
         Alarm {

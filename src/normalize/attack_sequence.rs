@@ -57,9 +57,13 @@ pub fn add_entities(f: &Value, out: &mut Vec<Entity>) {
     for r in array_at(seq, &["resources"]) {
         let uid = str_at(r, &["uid"]);
         let named = match str_at(r, &["resourceType"]).unwrap_or("") {
-            "S3_BUCKET" => uid
-                .filter(|u| !u.starts_with("arn:"))
-                .map(|u| Entity::new(EntityKind::Bucket, u)),
+            "S3_BUCKET" if uid.is_some_and(|u| !u.starts_with("arn:")) => {
+                // A name that is no bucket's is no entity (not even `other`).
+                let Some(b) = uid.and_then(|u| Entity::checked(EntityKind::Bucket, u)) else {
+                    continue;
+                };
+                Some(b)
+            }
             "ACCESS_KEY" => uid.and_then(Entity::from_id),
             _ => None,
         };

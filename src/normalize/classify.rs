@@ -140,6 +140,7 @@ fn envelope_of(v: &Value) -> Envelope {
     Envelope {
         account: str_at(v, &["account"]).map(str::to_string),
         region: str_at(v, &["region"]).map(str::to_string),
+        received: None,
     }
 }
 

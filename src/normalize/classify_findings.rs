@@ -60,6 +60,7 @@ fn envelope_of(v: &Value) -> Envelope {
     Envelope {
         account: str_at(v, &["account"]).map(str::to_string),
         region: str_at(v, &["region"]).map(str::to_string),
+        received: None,
     }
 }
 
@@ -90,9 +91,23 @@ pub fn normalize(
         RecordKind::MacieFinding | RecordKind::MacieEventBridge => {
             // Revealed values never stay in what is kept.
             macie::scrub(&mut v);
+            // A finding without a time of its own is placed at when it was received.
+            let received = opts.received;
             match kind {
-                RecordKind::MacieFinding => macie::normalize(&v, &none)?,
-                _ => macie::normalize(detail(&v)?, &envelope_of(&v))?,
+                RecordKind::MacieFinding => macie::normalize(
+                    &v,
+                    &Envelope {
+                        received,
+                        ..Envelope::default()
+                    },
+                )?,
+                _ => macie::normalize(
+                    detail(&v)?,
+                    &Envelope {
+                        received,
+                        ..envelope_of(&v)
+                    },
+                )?,
             }
         }
         RecordKind::InspectorFinding => inspector::normalize(&v, &none)?,

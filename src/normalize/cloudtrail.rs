@@ -4,6 +4,7 @@
 use super::cloudtrail_entities::extract;
 use super::cloudtrail_severity::assess;
 use super::json_path::{get, str_at};
+use super::text_bounds as bounds;
 use super::Envelope;
 use crate::detect::record::{Field, Record, Top};
 use crate::model::{time, Entity, Rare, Signal, Source, Text};
@@ -48,6 +49,7 @@ pub fn normalize_fields(
         .str(Top::EventSource)
         .map(|s| s.trim_end_matches(".amazonaws.com"))
         .unwrap_or("?");
+    // Every text cut to its bound (`text_bounds`): the record is attacker-controlled.
     let account = record
         .str(Top::RecipientAccountId)
         .or_else(|| {
@@ -56,11 +58,11 @@ pub fn normalize_fields(
                 .and_then(|ui| str_at(ui, &["accountId"]))
         })
         .or(env.account.as_deref())
-        .map(Text::new);
+        .map(bounds::text);
     let region = record
         .str(Top::AwsRegion)
         .or(env.region.as_deref())
-        .map(Text::new);
+        .map(bounds::text);
     let summary = summary(record, actor.as_deref(), &entities);
     let signal = Signal {
         id: crate::model::SignalId::cloudtrail(event_id),
@@ -76,12 +78,12 @@ pub fn normalize_fields(
         severity,
         facets: crate::model::Facets::new(crate::model::FacetFields {
             severity_reason,
-            kind: event_name.into(),
+            kind: bounds::text(event_name),
             title: title(source_short, event_name),
             account,
             region,
-            category: record.str(Top::EventType).map(Text::from),
-            actor: actor.map(Text::from),
+            category: record.str(Top::EventType).map(bounds::text),
+            actor: actor.as_deref().map(bounds::text),
             ..Default::default()
         }),
         summary,
@@ -107,9 +109,9 @@ fn title(source: &str, event_name: &str) -> Text {
             t.push_str(source);
             t.push(':');
             t.push_str(event_name);
-            Text::new(&t)
+            bounds::text(&t)
         }
-        Err(_) => Text::from(format!("{source}:{event_name}")),
+        Err(_) => bounds::text(&format!("{source}:{event_name}")),
     })
 }
 
@@ -133,11 +135,9 @@ fn summary(record: &Record, actor: Option<&str>, entities: &[Entity]) -> crate::
             && Some(e.id.as_str()) != actor
             && !who.starts_with(e.id.as_str())
     });
-    crate::model::Summary::call(
-        target,
-        record.str(Top::SourceIp),
-        record.str(Top::ErrorCode),
-    )
+    let from = record.str(Top::SourceIp).map(bounds::field);
+    let error = record.str(Top::ErrorCode).map(bounds::field);
+    crate::model::Summary::call(target, from.as_deref(), error.as_deref())
 }
 
 /// The CloudTrail record inside a LookupEvents `Event`: its `CloudTrailEvent` string when

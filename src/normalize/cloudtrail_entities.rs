@@ -94,7 +94,7 @@ fn hinted(key: &str, value: &str, event_source: &str) -> Option<Entity> {
         "bucketName" | "bucket" if event_source == "s3.amazonaws.com" => EntityKind::Bucket,
         _ => return None,
     };
-    Some(Entity::new(kind, value))
+    Entity::checked(kind, value)
 }
 
 struct Walk<'a> {

@@ -25,13 +25,13 @@ pub struct Draft {
     pub workflow: Option<String>,
     pub summary: String,
     pub entities: Entities,
+    /// The record had no time of its own: `time` is when it was received.
+    pub undated: Option<crate::model::time::Undated>,
 }
 
-/// Bytes a finding's title, type, product, workflow, category, severity reason, account,
-/// region or actor keeps (the APIs bound a title to 256 characters; files are untrusted).
-pub const MAX_FIELD: usize = 1024;
-/// Bytes a finding's summary keeps (Security Hub bounds a description to 1,024 characters).
-pub const MAX_SUMMARY: usize = 4096;
+/// Bytes a finding's fields and summary keep (`text_bounds`, shared with the normalizers that
+/// build their signals by hand).
+pub use super::text_bounds::{MAX_FIELD, MAX_SUMMARY};
 
 impl Draft {
     /// The signal, or why not: a record without a time cannot be placed on a timeline. Every
@@ -70,6 +70,7 @@ impl Draft {
                 updated: self.updated,
                 entities_more: more,
                 entities: entities.into(),
+                undated: self.undated,
                 ..Rare::default()
             }
             .boxed(),
@@ -140,8 +141,9 @@ impl Entities {
         self.push(id.and_then(resource));
     }
 
+    /// An entity of `kind` (a bucket only when its name is one: `Entity::checked`).
     pub fn kind(&mut self, kind: EntityKind, id: Option<&str>) {
-        self.push(id.map(|id| Entity::new(kind, id.trim())));
+        self.push(id.and_then(|id| Entity::checked(kind, id)));
     }
 
     pub fn len(&self) -> usize {
@@ -181,6 +183,10 @@ pub fn resource(id: &str) -> Option<Entity> {
     }
     if let Some(e) = Entity::from_id(id) {
         return Some(e);
+    }
+    // An S3 ARN whose bucket is not a bucket name is no entity (not even `other`).
+    if id.starts_with("arn:") && id.split(':').nth(2) == Some("s3") {
+        return None;
     }
     if let Some((_, last)) = id.rsplit_once(':').filter(|_| id.starts_with("AWS::")) {
         if let Some(e) = Entity::from_id(last) {

@@ -1,8 +1,9 @@
 //! GuardDuty findings → signals, in either key case (API camelCase, SDK-printed PascalCase).
 
 use super::json_path::{array_at, f64_at, get, path, str_at};
+use super::text_bounds as bounds;
 use super::Envelope;
-use crate::model::{time, Entity, EntityKind, Rare, Severity, Signal, Source, Text};
+use crate::model::{time, Entity, EntityKind, Rare, Severity, Signal, Source};
 use serde_json::Value;
 
 pub fn normalize(f: &Value, env: &Envelope) -> Result<Signal, super::RecordError> {
@@ -22,8 +23,12 @@ pub fn normalize(f: &Value, env: &Envelope) -> Result<Signal, super::RecordError
         .saturating_sub(crate::model::signal::MAX_ENTITIES);
     entities.truncate(crate::model::signal::MAX_ENTITIES);
     let title = str_at(f, &["title"]).unwrap_or(kind).to_string();
-    let description = str_at(f, &["description"]).unwrap_or("");
-    let mut summary = first_sentence(description);
+    // Cut before it is read: a megabyte description is never copied whole.
+    let description = crate::safe_text::bounded_str(
+        str_at(f, &["description"]).unwrap_or(""),
+        bounds::MAX_SUMMARY,
+    );
+    let mut summary = first_sentence(&description);
     if summary.is_empty() {
         summary = title.clone();
     }
@@ -46,27 +51,26 @@ pub fn normalize(f: &Value, env: &Envelope) -> Result<Signal, super::RecordError
         }
         .boxed(),
         severity: Severity::from_guardduty(score),
+        // Every text cut to its bound (`text_bounds`): the record is attacker-controlled.
         facets: crate::model::Facets::new(crate::model::FacetFields {
             severity_reason: format!(
                 "GuardDuty severity {score}{}",
                 if archived { " (archived)" } else { "" }
             )
             .into(),
-            kind: kind.into(),
-            title: title.into(),
+            kind: bounds::text(kind),
+            title: bounds::text(&title),
             account: str_at(f, &["accountId"])
-                .map(str::to_string)
-                .or_else(|| env.account.clone())
-                .map(Text::from),
+                .or(env.account.as_deref())
+                .map(bounds::text),
             region: str_at(f, &["region"])
-                .map(str::to_string)
-                .or_else(|| env.region.clone())
-                .map(Text::from),
-            category: str_at(f, &["resource", "resourceType"]).map(Text::from),
-            actor: actor.map(Text::from),
+                .or(env.region.as_deref())
+                .map(bounds::text),
+            category: str_at(f, &["resource", "resourceType"]).map(bounds::text),
+            actor: actor.as_deref().map(bounds::text),
             ..Default::default()
         }),
-        summary: crate::model::Summary::text(summary),
+        summary: crate::model::Summary::text(bounds::summary(summary)),
         held: false,
         raw: crate::model::Raw::None,
     })
@@ -92,7 +96,7 @@ fn push(out: &mut Vec<Entity>, e: Option<Entity>) {
 }
 
 fn id_of(kind: EntityKind, v: Option<&str>) -> Option<Entity> {
-    v.map(|s| Entity::new(kind, s))
+    v.and_then(|s| Entity::checked(kind, s))
 }
 
 /// Remote IPs and accounts anywhere under `service.action` (network connection, port probe,

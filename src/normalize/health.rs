@@ -6,7 +6,8 @@
 
 use super::abuse::AbuseType;
 use super::json_path::{array_at, get, str_at};
-use crate::model::{time, Entity, EntityKind, Rare, Severity, Signal, Source, Text};
+use super::text_bounds as bounds;
+use crate::model::{time, Entity, EntityKind, Rare, Severity, Signal, Source};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 
@@ -265,12 +266,15 @@ pub fn from_parts(parts: &Value, catalog: Option<&Catalog>) -> Result<Signal, su
     let denied = get(parts, PART_DENIED).filter(|_| details.is_none());
     let status = text("statusCode");
     let svc = service.as_deref().unwrap_or("AWS");
-    let lead = description.map(|d| d.replace("\\n", "\n")).and_then(|d| {
-        d.lines()
-            .map(str::trim)
-            .find(|l| !l.is_empty())
-            .map(str::to_string)
-    });
+    // Cut before it is read: a megabyte description is never copied whole.
+    let lead = description
+        .map(|d| crate::safe_text::bounded_str(d, bounds::MAX_SUMMARY).replace("\\n", "\n"))
+        .and_then(|d| {
+            d.lines()
+                .map(str::trim)
+                .find(|l| !l.is_empty())
+                .map(str::to_string)
+        });
     let summary = match (&lead, partial) {
         _ if denied.is_some() => {
             let name = denied
@@ -303,20 +307,22 @@ pub fn from_parts(parts: &Value, catalog: Option<&Catalog>) -> Result<Signal, su
             detections: thin_vec::ThinVec::new(),
             entities: entities.into(),
             hub_updated: 0,
+            undated: None,
         }
         .boxed(),
         severity,
+        // Every text cut to its bound (`text_bounds`): the record is attacker-controlled.
         facets: crate::model::Facets::new(crate::model::FacetFields {
-            severity_reason: severity_reason.into(),
-            title: Text::new(&code),
-            kind: code.into(),
-            account: account.map(Text::from),
-            region: region.map(Text::from),
-            category: category.map(Text::from),
+            severity_reason: bounds::text(&severity_reason),
+            title: bounds::text(&code),
+            kind: bounds::text(&code),
+            account: account.as_deref().map(bounds::text),
+            region: region.as_deref().map(bounds::text),
+            category: category.as_deref().map(bounds::text),
             actor: None,
             ..Default::default()
         }),
-        summary: crate::model::Summary::text(summary),
+        summary: crate::model::Summary::text(bounds::summary(summary)),
         held: false,
         raw: crate::model::Raw::tree(parts.clone()),
     })

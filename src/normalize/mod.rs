@@ -26,6 +26,7 @@ mod record_kind;
 pub mod resolver;
 pub mod s3access;
 pub mod securityhub;
+pub mod text_bounds;
 
 /// Abuse types and nested-JSON decoding are domain types; their old paths stay for callers.
 pub use crate::model::{abuse, nested};
@@ -43,6 +44,8 @@ pub fn split_record(v: &serde_json::Value) -> Option<Vec<serde_json::Value>> {
 pub struct Envelope {
     pub account: Option<String>,
     pub region: Option<String>,
+    /// When the record was received (`Options::received`), for a record without a time.
+    pub received: Option<crate::model::time::Received>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -53,6 +56,9 @@ pub struct Options {
     /// For a log file read from disk: keep each CloudTrail record's place in the file instead of
     /// its text (`Raw::File`); the console reads it back when a responder opens it.
     pub file_spans: bool,
+    /// When the records were received (their file's modification time): the time a record
+    /// without one of its own is placed at, and says so. `None`: when it is read.
+    pub received: Option<crate::model::time::Received>,
 }
 
 impl Default for Options {
@@ -60,6 +66,7 @@ impl Default for Options {
         Options {
             keep_raw: true,
             file_spans: false,
+            received: None,
         }
     }
 }
@@ -71,6 +78,7 @@ impl Options {
         Options {
             keep_raw: true,
             file_spans: true,
+            received: None,
         }
     }
     /// Signals without their original records (`airc inspect`, counts, benchmarks).
@@ -78,6 +86,7 @@ impl Options {
         Options {
             keep_raw: false,
             file_spans: false,
+            received: None,
         }
     }
 }

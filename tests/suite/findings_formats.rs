@@ -233,3 +233,54 @@ fn the_shared_security_hub_macie_and_access_analyzer_examples_count_exactly() {
         failed[0].1
     );
 }
+
+/// Review of issue 34: a Macie record without id or time (the AWS CLI's trimmed example 2) was
+/// kept at 1970-01-01 as `macie:123456789012:SensitiveData:S3Object/Personal:?/`, so two such
+/// findings of one type were one row. Now: known by its content (the same record twice is one
+/// row, two different ones two), placed at its file's modification time, and the detail view
+/// says the time is not the record's own.
+#[test]
+fn a_macie_finding_without_id_or_time_is_placed_at_its_files_time() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.path().join("macie-trimmed.json");
+    let rec = r#"{"accountId": "123456789012", "archived": false, "category": "CLASSIFICATION",
+        "severity": {"description": "High", "score": 8.1},
+        "title": "Sensitive data was detected in an S3 object", "type": "SensitiveData:S3Object/Personal"}"#;
+    let other = rec.replace("an S3 object", "another S3 object");
+    std::fs::write(&path, format!(r#"{{"findings": [{rec}, {rec}, {other}]}}"#))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let at = chrono::DateTime::parse_from_rfc3339("2026-03-04T05:06:07Z")
+        .map(|t| t.to_utc())
+        .unwrap_or_else(|e| panic!("{e}"));
+    std::fs::File::options()
+        .write(true)
+        .open(&path)
+        .and_then(|f| f.set_modified(at.into()))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let loaded = replay::load(&[path], Options::console(), &Progress::default());
+    assert_eq!(
+        loaded.files[0].status,
+        FileStatus::Loaded,
+        "{:?}",
+        loaded.files
+    );
+    let store = &loaded.store;
+    assert_eq!(
+        store.count(Source::Macie),
+        2,
+        "the same record twice is one row"
+    );
+    for s in store.signals().iter() {
+        assert!(s.id.to_string().starts_with("macie:no-id-"), "{}", s.id);
+        assert_eq!(s.time, at, "its file's modification time, not 1970");
+        let lines = airc::app::detail::lines(s, store.entities_of(s), at, &|_| None);
+        assert!(
+            lines[0].contains("2026-03-04 05:06:07 UTC")
+                && lines[0].ends_with(
+                    "the record has no time of its own: this is its file's modification time"
+                ),
+            "{}",
+            lines[0]
+        );
+    }
+}

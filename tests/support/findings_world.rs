@@ -109,3 +109,34 @@ pub fn opts(server: &FakeAws, org: bool) -> airc::aws::LiveOptions {
     o.since = Duration::from_secs(3650 * 86_400);
     o
 }
+
+/// `world()` in an account with the new Security Hub (`GetFindingsV2`): the OCSF fixtures (a
+/// GuardDuty finding, a resolved control) and four open controls, two pages' worth.
+pub fn world_v2() -> World {
+    let mut w = world();
+    let mut v2 = list(&fixture("securityhub-get-findings-v2.json"), "Findings");
+    let control = v2[1].clone();
+    for i in 0..4 {
+        let mut c = control.clone();
+        c["finding_info"]["uid"] = json!(format!(
+            "arn:aws:securityhub:us-east-1:111122223333:security-control/EC2.19/finding/open-{i}"
+        ));
+        c["status"] = json!("New");
+        v2.push(c);
+    }
+    w.hub_v2 = Some(v2);
+    w
+}
+
+/// A signal's severity reason (where Macie and Inspector say archived, closed).
+pub fn reason(st: &airc::app::State, id: &str) -> String {
+    let s = st.view.store.get(id);
+    s.map(|x| x.severity_reason().to_string())
+        .unwrap_or_default()
+}
+
+/// The body of the last `op` request.
+pub fn last_asked(server: &FakeAws, service: &str, op: &str) -> Value {
+    let asked = server.requests(service, op);
+    asked.last().map(|r| r.body.clone()).unwrap_or_default()
+}

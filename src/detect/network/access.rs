@@ -34,7 +34,9 @@ fn who(a: &Access) -> String {
 }
 
 fn entities(a: &Access) -> Vec<Entity> {
-    let mut out = vec![Entity::new(EntityKind::Bucket, a.bucket.as_str())];
+    let mut out: Vec<Entity> = Entity::checked(EntityKind::Bucket, &a.bucket)
+        .into_iter()
+        .collect();
     out.extend(a.requester.clone());
     out.extend(a.ip.as_deref().map(|ip| Entity::new(EntityKind::Ip, ip)));
     out
@@ -123,7 +125,7 @@ pub fn detect(records: &[Access]) -> Vec<Hit> {
         ents.extend(
             buckets
                 .iter()
-                .map(|b| Entity::new(EntityKind::Bucket, b.as_str())),
+                .filter_map(|b| Entity::checked(EntityKind::Bucket, b)),
         );
         let listed: Vec<&str> = buckets.iter().map(String::as_str).collect();
         out.push(Hit {

@@ -187,7 +187,8 @@ pub fn normalize(f: &[(&'static str, String)]) -> Result<Signal, super::RecordEr
         ip.map(|ip| format!(" from {ip}")).unwrap_or_default(),
     );
     d.entities.kind(EntityKind::Bucket, Some(bucket));
-    if let Some(k) = key {
+    // The object only in a bucket whose name is one (`Entity::checked`).
+    if let Some(k) = key.filter(|_| crate::model::entity::is_bucket_name(bucket)) {
         d.entities.push(Some(Entity::new(
             EntityKind::ObjectKey,
             format!("{bucket}/{k}"),

@@ -153,6 +153,14 @@ pub fn read_path(path: &Path, opts: Options) -> Vec<FileOutput> {
         size,
         modified: meta.and_then(|m| m.modified().ok()),
     };
+    // A record without a time of its own is placed at its file's modification time.
+    let mut opts = opts;
+    if opts.received.is_none() {
+        opts.received = origin.modified.map(|m| crate::model::time::Received {
+            at: m.into(),
+            how: crate::model::time::Undated::FileModified,
+        });
+    }
     if ext == "zip" {
         let outs = std::fs::File::open(path)
             .map_err(|e| e.to_string())

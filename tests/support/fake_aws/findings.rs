@@ -21,7 +21,7 @@ pub const SERVICES: &[&str] = &[
     "ce",
 ];
 
-fn json_ok(v: &Value) -> Answer {
+pub(super) fn json_ok(v: &Value) -> Answer {
     Answer {
         status: 200,
         headers: vec![("content-type", "application/json".into())],
@@ -106,7 +106,7 @@ pub fn op(service: &str, method: &str, path: &str, target: Option<&str>) -> Stri
     .to_string()
 }
 
-fn strings(v: &Value) -> Vec<String> {
+pub(super) fn strings(v: &Value) -> Vec<String> {
     v.as_array()
         .map(|a| {
             a.iter()
@@ -168,14 +168,18 @@ fn securityhub(w: &mut World, op: &str, req: &Value) -> Answer {
                     "Security Hub V2 is not enabled for this account",
                 );
             };
-            let account = req["Filters"]["CompositeFilters"][0]["StringFilters"]
-                .as_array()
-                .and_then(|fs| fs.iter().find(|f| f["FieldName"] == "cloud.account.uid"))
-                .and_then(|f| f["Filter"]["Value"].as_str());
+            let c = &req["Filters"]["CompositeFilters"][0];
+            let strings = c["StringFilters"].as_array().cloned().unwrap_or_default();
+            let named = |field: &str| strings.iter().find(|f| f["FieldName"] == field);
+            let account = named("cloud.account.uid").and_then(|f| f["Filter"]["Value"].as_str());
+            // The status only when the filters name it (airc's first poll does).
+            let status = named("status").and_then(|f| f["Filter"]["Value"].as_str());
+            let since = c["DateFilters"][0]["Filter"]["Start"].as_str();
             let found: Vec<Value> = all
                 .iter()
                 .filter(|x| account.is_none_or(|a| x["cloud"]["account"]["uid"] == a))
-                .filter(|x| x["status"] != "Resolved")
+                .filter(|x| status.is_none_or(|s| x["status"] != s))
+                .filter(|x| time_after(x["finding_info"]["modified_time_dt"].as_str(), since))
                 .cloned()
                 .collect();
             let (items, next) = page(&found, req["NextToken"].as_str(), size);
@@ -211,58 +215,6 @@ fn securityhub(w: &mut World, op: &str, req: &Value) -> Answer {
         }
         _ => error(404, "UnknownOperationException", op),
     }
-}
-
-fn macie(w: &mut World, op: &str, req: &Value) -> Answer {
-    match op {
-        "ListFindings" => {
-            let c = &req["findingCriteria"]["criterion"];
-            let accounts = strings(&c["accountId"]["eq"]);
-            let ids: Vec<Value> = w
-                .macie
-                .iter()
-                .filter(|f| {
-                    accounts.is_empty() || accounts.iter().any(|a| f["accountId"] == a.as_str())
-                })
-                .filter(|f| !f["archived"].as_bool().unwrap_or(false))
-                .map(|f| f["id"].clone())
-                .collect();
-            let (items, next) = page(&ids, req["nextToken"].as_str(), w.page_size);
-            json_ok(&json!({"findingIds": items, "nextToken": next}))
-        }
-        "GetFindings" => {
-            let ids = strings(&req["findingIds"]);
-            w.max_batch_asked = w.max_batch_asked.max(ids.len());
-            let found: Vec<Value> = w
-                .macie
-                .iter()
-                .filter(|f| ids.iter().any(|i| f["id"] == i.as_str()))
-                .cloned()
-                .collect();
-            json_ok(&json!({"findings": found}))
-        }
-        _ => error(404, "UnknownOperationException", op),
-    }
-}
-
-fn inspector(w: &mut World, req: &Value) -> Answer {
-    let accounts: Vec<String> = req["filterCriteria"]["awsAccountId"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|f| f["value"].as_str().map(String::from))
-                .collect()
-        })
-        .unwrap_or_default();
-    let found: Vec<Value> = w
-        .inspector
-        .iter()
-        .filter(|f| accounts.is_empty() || accounts.iter().any(|a| f["awsAccountId"] == a.as_str()))
-        .filter(|f| f["status"] == "ACTIVE")
-        .cloned()
-        .collect();
-    let (items, next) = page(&found, req["nextToken"].as_str(), w.page_size);
-    json_ok(&json!({"findings": items, "nextToken": next}))
 }
 
 fn access_analyzer(w: &mut World, op: &str, path: &str, query: &str, req: &Value) -> Answer {
@@ -367,8 +319,8 @@ pub fn handle(
     }
     Some(match service {
         "securityhub" => securityhub(w, op, req),
-        "macie2" => macie(w, op, req),
-        "inspector2" => inspector(w, req),
+        "macie2" => super::findings_macie::macie(w, op, req),
+        "inspector2" => super::findings_macie::inspector(w, req),
         "access-analyzer" => access_analyzer(w, op, path, query, req),
         "monitoring" => cloudwatch(w, op, req),
         _ => {

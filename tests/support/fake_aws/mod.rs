@@ -10,6 +10,7 @@
 #![allow(dead_code)]
 
 pub mod findings;
+pub mod findings_macie;
 pub mod handlers;
 mod recovery;
 pub mod s3;
