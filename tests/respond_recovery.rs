@@ -261,6 +261,35 @@ async fn each_recovery_action_undoes_its_change_and_a_second_run_finds_nothing_t
         assert!(changed(&o).is_empty(), "{action}: {:?}", o.steps);
     }
 
+    // A key pair of the attacker's name made since by someone else: not deleted.
+    c.ec2
+        .create_key_pair()
+        .key_name("deploy")
+        .send()
+        .await
+        .unwrap();
+    let o = run(
+        &c,
+        d,
+        Action::DeleteKeyPair,
+        "key-pair/deploy/key-00000000000000000",
+    )
+    .await;
+    assert_eq!(o.status, Status::Failed, "{o:#?}");
+    assert!(
+        o.message.contains("nothing deleted")
+            || o.steps.iter().any(|s| s.result.contains("nothing deleted")),
+        "{o:#?}"
+    );
+    let k = c
+        .ec2
+        .describe_key_pairs()
+        .key_names("deploy")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(k.key_pairs().len(), 1, "the legitimate key pair stays");
+
     // A region whose detector was deleted: a new detector is created, enabled.
     let mut eu = Clients::load(None, Some("eu-west-1"), Some(&moto.url)).await;
     eu.guardduty = aws_sdk_guardduty::Client::from_conf(

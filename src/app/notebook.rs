@@ -176,6 +176,9 @@ pub fn in_editor(state: &mut State, cmd: Command, back_to_notebook: bool) -> Vec
     }
 }
 
+/// Said when the last listed recovery item is resolved.
+pub const RESOLVED: &str = "every listed recovery item is resolved; changes of sensitive signals are never listed: move the incident to recovered (]) once they are undone too";
+
 pub fn on_result(state: &mut State, msg: NbMsg) -> Vec<Effect> {
     match msg {
         NbMsg::Opened(inc) => {
@@ -200,16 +203,11 @@ pub fn on_result(state: &mut State, msg: NbMsg) -> Vec<Effect> {
                 state.notebook.pending_phase = None;
             }
             let check = std::mem::take(&mut state.notebook.check_recovery) && !switched;
-            let advance = check.then(|| inc.recovery_phase()).flatten();
-            state.notebook.incident = Some(*inc);
-            if let Some(phase) = advance {
-                state.toast(
-                    "every recovery item is resolved: the incident moves to recovered",
-                    false,
-                );
-                state.notebook.pending_phase = Some(phase);
-                return append(state, EntryKind::Phase { phase });
+            if check && inc.recovery_complete() && inc.phase < Phase::Recovered {
+                // Not moved by itself: a change of a sensitive signal is never on the list.
+                state.toast(RESOLVED, false);
             }
+            state.notebook.incident = Some(*inc);
         }
         NbMsg::Saved { id, entry } => {
             state.notebook.saving = state.notebook.saving.saturating_sub(1);

@@ -179,9 +179,8 @@ pub fn run(action: IncidentAction) -> Result<(), String> {
             )?;
             println!("{id}: {} skipped", line(&signal));
             let (inc, _) = book.open(&id)?;
-            if let Some(phase) = inc.recovery_phase() {
-                book.append(&id, EntryKind::Phase { phase })?;
-                println!("{id}: every recovery item resolved: {}", phase.label());
+            if inc.recovery_complete() && inc.phase < Phase::Recovered {
+                println!("{id}: {}", crate::app::notebook::RESOLVED);
             }
         }
         IncidentAction::Phase { id, phase } => {

@@ -157,9 +157,8 @@ pub fn run(a: RecoverArgs) -> Result<i32, String> {
     if let Some(id) = &a.incident {
         let book = Book::at(&data);
         let (inc, _) = book.open(id)?;
-        if let Some(phase) = inc.recovery_phase() {
-            book.append(id, crate::notebook::EntryKind::Phase { phase })?;
-            println!("{id}: every recovery item resolved: {}", phase.label());
+        if inc.recovery_complete() && inc.phase < crate::notebook::Phase::Recovered {
+            println!("{id}: {}", crate::app::notebook::RESOLVED);
         }
     }
     Ok(code)

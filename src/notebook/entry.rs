@@ -215,6 +215,14 @@ pub enum EntryKind {
         /// the outcome and the calls.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         sensitive: Option<super::sensitive::Sensitive>,
+        /// How it ended (`done`, `not_verified`, `partial`, `failed`, `refused`) and where it
+        /// ran, for what reads the journal (the recovery checklist) rather than the text.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        status: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        account: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        region: Option<String>,
     },
     Section {
         section: Section,

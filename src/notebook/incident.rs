@@ -51,6 +51,11 @@ pub struct ActionTaken {
     pub calls: Vec<ActionCall>,
     /// Taken on a sensitive signal (`sensitive::Incident::seen_by` withholds it).
     pub sensitive: Option<super::sensitive::Sensitive>,
+    /// The target as planned (without where it ran), how it ended, and where it ran.
+    pub bare_target: String,
+    pub status: Option<String>,
+    pub account: Option<String>,
+    pub region: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -290,7 +295,11 @@ impl Incident {
                 reversible,
                 calls,
                 sensitive,
+                status,
+                account,
+                region,
             } => {
+                let bare_target = target.clone();
                 let target = match scope {
                     Some(s) => format!("{target} in {s}"),
                     None => target.clone(),
@@ -304,6 +313,10 @@ impl Incident {
                     reversible: *reversible,
                     calls: calls.clone(),
                     sensitive: sensitive.clone(),
+                    bare_target,
+                    status: status.clone(),
+                    account: account.clone(),
+                    region: region.clone(),
                 });
                 self.log(
                     e,

@@ -25,6 +25,11 @@ pub struct RecoveryLine {
     /// Its undo plans as the journal's action entries name them: (action, target).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub plans: Vec<(String, String)>,
+    /// Where the change was made: an undo counts only where it ran there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -108,11 +113,16 @@ impl Incident {
             "plans" if !line.plans.is_empty() => {
                 let mut last = None;
                 for (action, target) in &line.plans {
+                    // The same action on the same target, where the change was made (account
+                    // and region), after it, that ended done (verified where it reads back).
                     let done = self.actions.iter().filter(|a| {
-                        // The journal's target carries where it ran: "… in account …".
-                        let same =
-                            a.target == *target || a.target.starts_with(&format!("{target} in "));
-                        a.action == *action && same && done(&a.outcome)
+                        a.action == *action
+                            && a.bare_target == *target
+                            && a.status.as_deref() == Some("done")
+                            && line.account.is_some()
+                            && a.account == line.account
+                            && (line.region.is_none() || a.region == line.region)
+                            && a.at >= line.at
                     });
                     match done.map(|a| a.at).max() {
                         Some(at) => last = last.max(Some(at)),
@@ -125,23 +135,11 @@ impl Incident {
         }
     }
 
-    /// The phase to move to now: `recovered` when every item is resolved and the incident is
-    /// not there (or past it) yet.
-    pub fn recovery_phase(&self) -> Option<super::entry::Phase> {
-        use super::entry::Phase;
-        (self.recovery_complete() && self.phase < Phase::Recovered).then_some(Phase::Recovered)
-    }
-
     /// Every item of every checklist is resolved (and there is at least one).
     pub fn recovery_complete(&self) -> bool {
         let mut lines = self.recovery.stories.iter().flat_map(|(_, l)| l).peekable();
         lines.peek().is_some() && lines.all(|l| self.recovery_status(l).resolved())
     }
-}
-
-/// An action's outcome says it was done (and verified, where it can be read back).
-fn done(outcome: &str) -> bool {
-    outcome.contains(": done") && !outcome.contains("NOT verified")
 }
 
 /// The postmortem's "Eradication and recovery" section (markdown).
@@ -193,10 +191,10 @@ mod tests {
     use super::*;
     use crate::notebook::entry::{Phase, Priority};
 
-    fn line(signal: &str, kind: &str, plans: &[(&str, &str)]) -> RecoveryLine {
+    fn line(signal: &str, kind: &str, plans: &[(&str, &str)], at: DateTime<Utc>) -> RecoveryLine {
         RecoveryLine {
             signal: signal.into(),
-            at: Utc::now(),
+            at,
             call: format!("iam:{signal}"),
             kind: kind.into(),
             undo: "u".into(),
@@ -204,65 +202,90 @@ mod tests {
                 .iter()
                 .map(|(a, t)| (a.to_string(), t.to_string()))
                 .collect(),
+            account: Some("111122223333".into()),
+            region: Some("eu-west-1".into()),
         }
     }
 
-    fn action(action: &str, target: &str, outcome: &str) -> EntryKind {
+    fn action(action: &str, target: &str, status: &str, region: &str) -> EntryKind {
         EntryKind::Action {
             action: action.into(),
             target: target.into(),
-            scope: Some("account 111122223333 (profile p) · us-east-1".into()),
-            outcome: outcome.into(),
+            scope: Some(format!("account 111122223333 (profile p) · {region}")),
+            // The text says done whatever the status: only the status counts.
+            outcome: format!("{action} on {target}: done"),
             reversible: true,
             calls: vec![],
             sensitive: None,
+            status: Some(status.into()),
+            account: Some("111122223333".into()),
+            region: Some(region.into()),
         }
     }
 
+    /// Hostile review of issue 37 (session 20): items were ticked by an action of the same
+    /// name and label in another region, by a failed one whose text said ": done", and by one
+    /// from before the change.
     #[test]
-    fn items_resolve_by_verified_actions_skips_and_refusals_and_the_incident_then_recovers() {
-        let e = |k: EntryKind| Entry::by(Utc::now(), "a", k);
+    fn an_item_is_done_only_by_its_actions_where_and_after_the_change_was_made() {
+        let t0 = Utc::now();
+        let later = t0 + chrono::Duration::minutes(5);
+        let e = |at: DateTime<Utc>, k: EntryKind| Entry::by(at, "a", k);
         let mut entries = vec![
-            e(EntryKind::Opened {
-                id: "IR-20261208-1".into(),
-                title: "t".into(),
-                severity: Priority::P1,
-                commander: "a".into(),
-                responders: vec![],
-                title_sensitive: None,
-            }),
-            e(EntryKind::Phase {
-                phase: Phase::Contained,
-            }),
-            e(EntryKind::Recovery {
-                story: "S-1".into(),
-                items: vec![
-                    line("key", "plans", &[("deactivate-key", "access key AKIA1")]),
-                    line(
-                        "run",
-                        "plans",
-                        &[("snapshot", "instance i-1"), ("stop", "instance i-1")],
-                    ),
-                    line("policy", "decision", &[]),
-                    line("denied", "attempted", &[]),
-                ],
-            }),
-            // Failed, then not verified: not done.
-            e(action(
-                "deactivate-key",
-                "access key AKIA1",
-                "deactivate-key on access key AKIA1: failed, nothing was changed",
-            )),
-            e(action(
-                "deactivate-key",
-                "access key AKIA1",
-                "deactivate-key on access key AKIA1: the calls succeeded but NOT verified: x",
-            )),
-            e(action(
-                "snapshot",
-                "instance i-1",
-                "snapshot on instance i-1: done · verified: 1 snapshot",
-            )),
+            e(
+                t0 - chrono::Duration::hours(1),
+                EntryKind::Opened {
+                    id: "IR-20261208-1".into(),
+                    title: "t".into(),
+                    severity: Priority::P1,
+                    commander: "a".into(),
+                    responders: vec![],
+                    title_sensitive: None,
+                },
+            ),
+            // Before the change: does not count.
+            e(
+                t0 - chrono::Duration::minutes(1),
+                action("delete-key-pair", "key pair miner", "done", "eu-west-1"),
+            ),
+            e(
+                t0,
+                EntryKind::Recovery {
+                    story: "S-1".into(),
+                    items: vec![
+                        line("key", "plans", &[("delete-key-pair", "key pair miner")], t0),
+                        line(
+                            "run",
+                            "plans",
+                            &[("snapshot", "instance i-1"), ("stop", "instance i-1")],
+                            t0,
+                        ),
+                        line("policy", "decision", &[], t0),
+                        line("denied", "attempted", &[], t0),
+                    ],
+                },
+            ),
+            e(
+                later,
+                action("delete-key-pair", "key pair miner", "done", "us-west-2"),
+            ),
+            e(
+                later,
+                action("delete-key-pair", "key pair miner", "failed", "eu-west-1"),
+            ),
+            e(
+                later,
+                action(
+                    "delete-key-pair",
+                    "key pair miner",
+                    "not_verified",
+                    "eu-west-1",
+                ),
+            ),
+            e(
+                later,
+                action("snapshot", "instance i-1", "done", "eu-west-1"),
+            ),
         ];
         let inc = Incident::fold(&entries).unwrap();
         let st: Vec<Status> = inc.recovery.stories[0]
@@ -270,41 +293,42 @@ mod tests {
             .iter()
             .map(|l| inc.recovery_status(l))
             .collect();
-        assert_eq!(st[0], Status::Planned);
+        assert_eq!(
+            st[0],
+            Status::Planned,
+            "another region, failed, not verified, earlier"
+        );
         assert_eq!(st[1], Status::Planned, "stop has not run");
         assert_eq!(st[2], Status::Decision);
         assert_eq!(st[3], Status::Attempted);
-        assert_eq!(inc.recovery_phase(), None);
-        entries.push(e(action(
-            "deactivate-key",
-            "access key AKIA1",
-            "deactivate-key on access key AKIA1: done · verified: the key is Inactive",
-        )));
-        entries.push(e(action(
-            "stop",
-            "instance i-1",
-            "stop on instance i-1: done · verified: stopped",
-        )));
-        entries.push(e(EntryKind::RecoverySkip {
-            signal: "policy".into(),
-            reason: "the policy was ours".into(),
-        }));
+        assert!(!inc.recovery_complete());
+        entries.push(e(
+            later,
+            action("delete-key-pair", "key pair miner", "done", "eu-west-1"),
+        ));
+        entries.push(e(
+            later,
+            action("stop", "instance i-1", "done", "eu-west-1"),
+        ));
+        entries.push(e(
+            later,
+            EntryKind::RecoverySkip {
+                signal: "policy".into(),
+                reason: "the policy was ours".into(),
+            },
+        ));
         let inc = Incident::fold(&entries).unwrap();
         assert!(inc.recovery.stories[0]
             .1
             .iter()
             .all(|l| inc.recovery_status(l).resolved()));
-        assert_eq!(inc.recovery_phase(), Some(Phase::Recovered));
+        assert!(inc.recovery_complete());
+        assert_eq!(inc.phase, Phase::Detected, "never moved by itself");
         let md = section(&inc);
         assert!(md.contains("4 of 4 changes resolved"), "{md}");
         assert!(
             md.contains("skipped: the policy was ours") && md.contains("nothing to undo"),
             "{md}"
         );
-        // Moved on already: no move back.
-        entries.push(e(EntryKind::Phase {
-            phase: Phase::Closed,
-        }));
-        assert_eq!(Incident::fold(&entries).unwrap().recovery_phase(), None);
     }
 }

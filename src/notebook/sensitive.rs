@@ -358,6 +358,9 @@ mod tests {
                     withheld: false,
                     also: Vec::new(),
                 }),
+                status: None,
+                account: None,
+                region: None,
             },
         );
         let inc = Incident::fold(&[open, act]).unwrap_or_else(|| panic!("fold"));

@@ -25,30 +25,56 @@ pub(super) fn undo_of(v: &Value) -> Option<(String, Undo)> {
     let resp = &v["responseElements"];
     let s = |x: &Value| x.as_str().unwrap_or("").to_string();
     let undo = match (service.as_str(), name) {
-        ("iam", "CreateAccessKey") => plans(vec![(Action::DeactivateKey, s(&resp["accessKey"]["accessKeyId"]))], None),
-        ("iam", "CreateLoginProfile") | ("iam", "UpdateLoginProfile") => plans(vec![(Action::DeleteLoginProfile, format!("user/{}", user(req)?))], None),
-        ("iam", "AttachUserPolicy") => plans(vec![(Action::DetachUserPolicy, format!("user-policy/{}/{}", user(req)?, s(&req["policyArn"])))], None),
-        ("iam", "AttachRolePolicy") => plans(vec![(Action::DetachRolePolicy, format!("role-policy/{}/{}", s(&req["roleName"]), s(&req["policyArn"])))], None),
-        ("iam", "PutUserPolicy") => plans(vec![(Action::DeleteUserPolicy, format!("user-policy/{}/{}", user(req)?, s(&req["policyName"])))], None),
-        ("iam", "CreateUser") => plans(
-            vec![(Action::QuarantineUser, format!("user/{}", user(req)?))],
-            Some("then delete the user once its keys, password and policies are undone: airc does not delete users"),
-        ),
-        ("sts", "AssumeRole") => {
-            let role = s(&req["roleArn"]);
-            plans(vec![(Action::RevokeSessions, role.rsplit(':').next().unwrap_or("").to_string())], Some("ends every session of the role issued before now"))
-        }
+        ("iam", "CreateAccessKey") => match checked(&resp["accessKey"]["accessKeyId"], access_key_id) {
+            Some(k) => plans(vec![(Action::DeactivateKey, k)], None),
+            None => named_nothing("access key id"),
+        },
+        ("iam", "CreateLoginProfile") | ("iam", "UpdateLoginProfile") => match user(req) {
+            Some(u) => plans(vec![(Action::DeleteLoginProfile, format!("user/{u}"))], None),
+            None => named_nothing("IAM user name"),
+        },
+        ("iam", "AttachUserPolicy") => match user(req) {
+            Some(u) => plans(vec![(Action::DetachUserPolicy, format!("user-policy/{u}/{}", s(&req["policyArn"])))], None),
+            None => named_nothing("IAM user name"),
+        },
+        ("iam", "AttachRolePolicy") => match checked(&req["roleName"], iam_name) {
+            Some(r) => plans(vec![(Action::DetachRolePolicy, format!("role-policy/{r}/{}", s(&req["policyArn"])))], None),
+            None => named_nothing("IAM role name"),
+        },
+        ("iam", "PutUserPolicy") => match user(req) {
+            Some(u) => plans(vec![(Action::DeleteUserPolicy, format!("user-policy/{u}/{}", s(&req["policyName"])))], None),
+            None => named_nothing("IAM user name"),
+        },
+        ("iam", "CreateUser") => match user(req) {
+            Some(u) => plans(
+                vec![(Action::QuarantineUser, format!("user/{u}"))],
+                Some("then delete the user once its keys, password and policies are undone: airc does not delete users"),
+            ),
+            None => named_nothing("IAM user name"),
+        },
+        ("sts", "AssumeRole") => assume_role(v, req),
         ("ec2", "AuthorizeSecurityGroupIngress") => ingress(req),
-        ("ec2", "CreateKeyPair") | ("ec2", "ImportKeyPair") => plans(vec![(Action::DeleteKeyPair, format!("key-pair/{}", s(&req["keyName"])))], None),
+        ("ec2", "CreateKeyPair") | ("ec2", "ImportKeyPair") => {
+            // By name, and only if that name is still the attacker's key pair (its id).
+            let id = resp["keyPairId"].as_str().filter(|i| key_pair_id(i));
+            match (checked(&req["keyName"], crate::respond::target_recovery::key_pair_name), id) {
+                (Some(n), Some(id)) => plans(vec![(Action::DeleteKeyPair, format!("key-pair/{n}/{id}"))], None),
+                (Some(_), None) => decision("the record names no key pair id: check that the key pair of that name is the one it made before deleting it"),
+                (None, _) => named_nothing("key pair name"),
+            }
+        }
         ("ec2", "RunInstances") => {
-            let ids: Vec<String> = items(&resp["instancesSet"]).iter().filter_map(|i| i["instanceId"].as_str().map(String::from)).collect();
-            if ids.is_empty() {
-                decision("the record names no instance it launched")
+            let launched = items(&resp["instancesSet"]);
+            let ids: Vec<&str> = launched.iter().filter_map(|i| i["instanceId"].as_str()).collect();
+            if ids.is_empty() || !ids.iter().all(|i| instance_id(i)) {
+                decision("the record names no instance id it launched")
+            } else if ids.len() > MAX_TARGETS {
+                decision(&format!("it launched {} instances: more than {MAX_TARGETS} plans from one change; list them (aws ec2 describe-instances) and stop them by hand or in batches", ids.len()))
             } else {
                 let mut steps = Vec::new();
-                for id in ids.iter().take(MAX_TARGETS) {
-                    steps.push((Action::Snapshot, id.clone()));
-                    steps.push((Action::Stop, id.clone()));
+                for id in &ids {
+                    steps.push((Action::Snapshot, id.to_string()));
+                    steps.push((Action::Stop, id.to_string()));
                 }
                 plans(steps, Some("evidence first; terminate by hand once the case allows"))
             }
@@ -62,7 +88,10 @@ pub(super) fn undo_of(v: &Value) -> Option<(String, Undo)> {
             plans(vec![(Action::EnableGuardDuty, format!("detector/{}", s(&req["detectorId"])))], None)
         }
         ("s3", "DeleteBucketPublicAccessBlock") | ("s3", "PutBucketPublicAccessBlock") => {
-            plans(vec![(Action::BlockPublicAccess, format!("s3://{}", s(&req["bucketName"])))], None)
+            match checked(&req["bucketName"], crate::model::entity::is_bucket_name) {
+                Some(b) => plans(vec![(Action::BlockPublicAccess, format!("s3://{b}"))], None),
+                None => named_nothing("bucket name"),
+            }
         }
         ("s3", "PutBucketPolicy") => decision("no earlier policy of the bucket is on record: read the current one (aws s3api get-bucket-policy) and decide what it should be"),
         ("iam", "UpdateAssumeRolePolicy") => decision("the trust policy before it is not on record: compare the role's trust with your infrastructure code"),
@@ -70,7 +99,75 @@ pub(super) fn undo_of(v: &Value) -> Option<(String, Undo)> {
         ("ec2", "CreateSecurityGroup") => decision("a group the attacker made: delete it once nothing uses it"),
         _ => decision("no known inverse: review what it changed"),
     };
+    // A regional change undone in a region the record does not name would act on a guess.
+    let regional = !matches!(service.as_str(), "iam" | "sts");
+    let undo = match undo {
+        Undo::Plans { .. } if regional && v["awsRegion"].as_str().is_none_or(|r| r.is_empty()) => {
+            decision("the record names no region: find where it was made before undoing it")
+        }
+        u => u,
+    };
     Some((call, undo))
+}
+
+/// The role's sessions are revoked in the role's own account: a record of another account (a
+/// cross-account AssumeRole is logged on both sides) is a decision.
+fn assume_role(v: &Value, req: &Value) -> Undo {
+    let arn = req["roleArn"].as_str().unwrap_or("");
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    let (Some(account), Some(resource)) = (parts.get(4), parts.get(5)) else {
+        return named_nothing("role ARN");
+    };
+    let Some(role) = resource
+        .rsplit('/')
+        .next()
+        .filter(|r| iam_name(r) && resource.starts_with("role/"))
+    else {
+        return named_nothing("role ARN");
+    };
+    if v["recipientAccountId"].as_str() != Some(*account) {
+        return decision(&format!(
+            "the role is in account {}, not the one this record is from: revoke its sessions there (airc respond revoke-sessions {})",
+            super::short(account),
+            super::short(arn)
+        ));
+    }
+    plans(
+        vec![(Action::RevokeSessions, format!("role/{role}"))],
+        Some("ends every session of the role issued before now"),
+    )
+}
+
+/// A record's text that must be a name of this shape, or nothing.
+fn checked(v: &Value, ok: fn(&str) -> bool) -> Option<String> {
+    v.as_str().filter(|s| ok(s)).map(String::from)
+}
+
+fn named_nothing(what: &str) -> Undo {
+    decision(&format!(
+        "the record names no valid {what}: check what it changed"
+    ))
+}
+
+fn iam_name(s: &str) -> bool {
+    crate::respond::target_recovery::iam_name(s)
+}
+
+fn access_key_id(s: &str) -> bool {
+    (16..=128).contains(&s.len())
+        && s.starts_with("AKIA")
+        && s.bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+}
+
+fn instance_id(s: &str) -> bool {
+    s.strip_prefix("i-")
+        .is_some_and(|h| (8..=17).contains(&h.len()) && h.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+fn key_pair_id(s: &str) -> bool {
+    s.strip_prefix("key-")
+        .is_some_and(|h| (8..=17).contains(&h.len()) && h.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// At most this many targets from one record (a RunInstances of thousands).
@@ -101,7 +198,7 @@ fn changes(v: &Value, service: &str, name: &str) -> bool {
 }
 
 fn user(req: &Value) -> Option<String> {
-    Some(req["userName"].as_str()?.to_string())
+    checked(&req["userName"], iam_name)
 }
 
 fn items(v: &Value) -> Vec<Value> {
@@ -138,11 +235,25 @@ fn ingress(req: &Value) -> Undo {
     let group = req["groupId"].as_str().unwrap_or("");
     let mut steps = Vec::new();
     for p in items(&req["ipPermissions"]) {
-        let proto = p["ipProtocol"].as_str().unwrap_or("-1");
-        let ports = match (p["fromPort"].as_i64(), p["toPort"].as_i64()) {
-            (Some(f), Some(t)) if proto != "-1" => format!("{f}-{t}"),
-            _ => "all".into(),
+        // EC2 keeps tcp/udp/icmp/icmpv6 by name whatever number the call gave.
+        let proto = match p["ipProtocol"].as_str().unwrap_or("") {
+            "6" | "tcp" => "tcp",
+            "17" | "udp" => "udp",
+            "1" | "icmp" => "icmp",
+            "58" | "icmpv6" => "icmpv6",
+            "-1" | "all" => "-1",
+            _ => return decision(
+                "a permission of a protocol airc does not revoke by rule: list the group's rules",
+            ),
         };
+        let ports = match (p["fromPort"].as_i64(), p["toPort"].as_i64()) {
+            _ if proto == "-1" => "all".to_string(),
+            (Some(f), Some(t)) => format!("{f}-{t}"),
+            _ => return decision("a permission without its ports: list the group's rules"),
+        };
+        if !items(&p["prefixListIds"]).is_empty() {
+            return decision("a permission from a prefix list: revoke it by hand (aws ec2 revoke-security-group-ingress)");
+        }
         let mut sources: Vec<String> = items(&p["ipRanges"])
             .iter()
             .filter_map(|r| r["cidrIp"].as_str().map(String::from))
@@ -158,14 +269,17 @@ fn ingress(req: &Value) -> Undo {
                 .filter_map(|r| r["groupId"].as_str().map(String::from)),
         );
         for src in sources {
-            if steps.len() >= MAX_TARGETS {
-                break;
-            }
             steps.push((
                 Action::RevokeIngress,
                 format!("ingress/{group}/{proto}/{ports}/{src}"),
             ));
         }
+    }
+    if steps.len() > MAX_TARGETS {
+        return decision(&format!(
+            "it added {} rules: more than {MAX_TARGETS} plans from one change; list the group's rules",
+            steps.len()
+        ));
     }
     if steps.is_empty() {
         return decision(

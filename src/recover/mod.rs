@@ -135,6 +135,8 @@ pub fn journal_lines(items: &[Item]) -> Vec<crate::notebook::recovery::RecoveryL
                     .collect(),
                 _ => Vec::new(),
             },
+            account: i.account.clone(),
+            region: i.region.clone(),
         })
         .collect()
 }

@@ -93,7 +93,13 @@ fn the_demo_attackers_changes_each_get_their_inverse() {
     );
     assert_eq!(
         one("ec2:CreateKeyPair"),
-        vec![(Action::DeleteKeyPair, Target::KeyPair("sync".into()))]
+        vec![(
+            Action::DeleteKeyPair,
+            Target::KeyPair {
+                name: "sync".into(),
+                id: Some("key-0a1b2c3d4e5f67890".into())
+            }
+        )]
     );
     assert_eq!(
         one("s3:DeleteBucketPublicAccessBlock"),
@@ -220,4 +226,135 @@ fn names_in_a_record_that_are_no_aws_names_become_decisions() {
         panic!("{:?}", items[0])
     };
     assert!(!why.contains('\u{1b}'), "{why}");
+}
+
+/// One record, as a signal with its original.
+fn one(
+    name: &str,
+    source: &str,
+    req: serde_json::Value,
+    resp: serde_json::Value,
+    region: Option<&str>,
+) -> Vec<Item> {
+    let mut v = serde_json::json!({"eventVersion":"1.08","eventID":"id-x","eventTime":"2026-12-08T00:00:00Z",
+        "eventSource":source,"eventName":name,"recipientAccountId":"111122223333","readOnly":false,
+        "userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::111122223333:user/x"},
+        "requestParameters":req,"responseElements":resp});
+    if let Some(r) = region {
+        v["awsRegion"] = serde_json::json!(r);
+    }
+    let Ok((_, Normalized::Signal(s))) = normalize_record(v, &Options::default()) else {
+        panic!()
+    };
+    checklist([&s.signal])
+}
+
+fn why(items: &[Item]) -> String {
+    match &items[0].undo {
+        Undo::Decision { why } => why.clone(),
+        other => panic!("a decision expected: {other:?}"),
+    }
+}
+
+/// Hostile review of issue 37 (session 20): each of these became a plan that acted on the
+/// wrong thing, or left part of the change in place while saying it was done.
+#[test]
+fn records_that_cannot_be_undone_exactly_are_decisions() {
+    let ec2 = "ec2.amazonaws.com";
+    // A protocol given as its number: revoked by the name EC2 keeps.
+    let items = one(
+        "AuthorizeSecurityGroupIngress",
+        ec2,
+        serde_json::json!({"groupId":"sg-0badc0ffee0000001",
+        "ipPermissions":{"items":[{"ipProtocol":"6","fromPort":3389,"toPort":3389,"ipRanges":{"items":[{"cidrIp":"0.0.0.0/0"}]}}]}}),
+        serde_json::Value::Null,
+        Some("eu-west-1"),
+    );
+    assert_eq!(
+        steps(&items[0]),
+        vec![(
+            Action::RevokeIngress,
+            Target::parse("ingress/sg-0badc0ffee0000001/tcp/3389-3389/0.0.0.0/0").unwrap()
+        )]
+    );
+    // tcp without ports, or from a prefix list: not revoked by a guess.
+    let items = one(
+        "AuthorizeSecurityGroupIngress",
+        ec2,
+        serde_json::json!({"groupId":"sg-0badc0ffee0000001",
+        "ipPermissions":{"items":[{"ipProtocol":"tcp","ipRanges":{"items":[{"cidrIp":"0.0.0.0/0"}]}}]}}),
+        serde_json::Value::Null,
+        Some("eu-west-1"),
+    );
+    assert!(why(&items).contains("without its ports"));
+    // More targets than one change may plan: a decision, never a silent cut.
+    let many: Vec<serde_json::Value> = (0..100)
+        .map(|n| serde_json::json!({"instanceId": format!("i-{n:017x}")}))
+        .collect();
+    let items = one(
+        "RunInstances",
+        ec2,
+        serde_json::json!({}),
+        serde_json::json!({"instancesSet":{"items":many}}),
+        Some("eu-west-1"),
+    );
+    assert!(why(&items).contains("100 instances"), "{items:?}");
+    let ranges: Vec<serde_json::Value> = (0..100)
+        .map(|n| serde_json::json!({"cidrIp": format!("10.0.{n}.0/24")}))
+        .collect();
+    let items = one(
+        "AuthorizeSecurityGroupIngress",
+        ec2,
+        serde_json::json!({"groupId":"sg-0badc0ffee0000001",
+        "ipPermissions":{"items":[{"ipProtocol":"tcp","fromPort":22,"toPort":22,"ipRanges":{"items":ranges}}]}}),
+        serde_json::Value::Null,
+        Some("eu-west-1"),
+    );
+    assert!(why(&items).contains("100 rules"));
+    // A role of another account: its sessions are not revoked here.
+    let items = one(
+        "AssumeRole",
+        "sts.amazonaws.com",
+        serde_json::json!({"roleArn":"arn:aws:iam::999988887777:role/OrgAdmin"}),
+        serde_json::Value::Null,
+        Some("us-east-1"),
+    );
+    assert!(why(&items).contains("999988887777"));
+    // No region: a regional change is not undone in a guessed one.
+    let items = one(
+        "CreateKeyPair",
+        ec2,
+        serde_json::json!({"keyName":"noregion"}),
+        serde_json::json!({"keyPairId":"key-0a1b2c3d4e5f67890"}),
+        None,
+    );
+    assert!(why(&items).contains("no region"));
+    // No key pair id: the name alone could be another key pair made since.
+    let items = one(
+        "CreateKeyPair",
+        ec2,
+        serde_json::json!({"keyName":"deploy"}),
+        serde_json::json!({}),
+        Some("eu-west-1"),
+    );
+    assert!(why(&items).contains("no key pair id"));
+    // Names that are no AWS names: a decision, whatever the parser of a target would make of it.
+    for user in ["x/alice", "bob\u{1b}[31mRED", ""] {
+        let items = one(
+            "CreateLoginProfile",
+            "iam.amazonaws.com",
+            serde_json::json!({"userName": user}),
+            serde_json::Value::Null,
+            Some("us-east-1"),
+        );
+        assert!(why(&items).contains("no valid IAM user name"), "{user:?}");
+    }
+    let items = one(
+        "CreateAccessKey",
+        "iam.amazonaws.com",
+        serde_json::json!({"userName":"u"}),
+        serde_json::json!({"accessKey":{"accessKeyId":"AKIA\u{1b}[2JZZZZZZZZZZZZ"}}),
+        Some("us-east-1"),
+    );
+    assert!(why(&items).contains("no valid access key id"));
 }

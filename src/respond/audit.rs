@@ -100,6 +100,11 @@ pub fn entry(plan: &Plan, outcome: &Outcome) -> crate::notebook::EntryKind {
             })
             .collect(),
         sensitive: plan.sensitive.clone(),
+        status: serde_json::to_value(outcome.status)
+            .ok()
+            .and_then(|v| v.as_str().map(String::from)),
+        account: plan.account.clone(),
+        region: Some(plan.region.clone()),
     }
 }
 

@@ -127,7 +127,7 @@ impl Action {
             },
             Target::RolePolicy { .. } => self == A::DetachRolePolicy,
             Target::Ingress { .. } => self == A::RevokeIngress,
-            Target::KeyPair(_) => self == A::DeleteKeyPair,
+            Target::KeyPair { .. } => self == A::DeleteKeyPair,
             Target::Trail(_) => self == A::StartLogging,
             Target::Detector(_) => self == A::EnableGuardDuty,
         }

@@ -41,7 +41,10 @@ fn every_applicable_action_has_a_plan_with_permissions() {
             policy: "arn:aws:iam::aws:policy/AdministratorAccess".into(),
         },
         Target::parse("ingress/sg-0badc0ffee0000001/tcp/22-22/0.0.0.0/0").unwrap(),
-        Target::KeyPair("k".into()),
+        Target::KeyPair {
+            name: "k".into(),
+            id: None,
+        },
         Target::Trail("t".into()),
         Target::Detector(None),
     ];

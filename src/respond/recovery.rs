@@ -76,7 +76,7 @@ pub(super) fn plan_parts(action: Action, target: &Target) -> Result<Parts, Error
             true, false,
             Some("connections this rule allowed are refused from now on (tracked connections may survive)".into()),
         ),
-        (Action::DeleteKeyPair, Target::KeyPair(name)) => (
+        (Action::DeleteKeyPair, Target::KeyPair { name, .. }) => (
             vec![
                 call("ec2", "DescribeKeyPairs", json!({"KeyNames": [name]}), false),
                 when(call("ec2", "DeleteKeyPair", json!({"KeyName": name}), true), "if it exists"),
@@ -144,7 +144,7 @@ pub(super) fn readback_calls(action: Action, target: &Target) -> Vec<Call> {
                 json!({"GroupIds": [group]}),
             )]
         }
-        (Action::DeleteKeyPair, Target::KeyPair(name)) => {
+        (Action::DeleteKeyPair, Target::KeyPair { name, .. }) => {
             vec![r("ec2", "DescribeKeyPairs", json!({"KeyNames": [name]}))]
         }
         (Action::StartLogging, Target::Trail(name)) => {

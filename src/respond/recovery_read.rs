@@ -179,7 +179,7 @@ pub(super) async fn read(end: &End, c: &Clients, steps: &mut Vec<Step>) -> Resul
             false => ok(format!("{group} holds no rule {}", rule.label())),
             true => differs(format!("{group} still holds {}", rule.label())),
         },
-        End::NoKeyPair { name } => {
+        End::NoKeyPair { name, id } => {
             let got = read_or_empty(
                 steps,
                 "ec2:DescribeKeyPairs",
@@ -188,7 +188,13 @@ pub(super) async fn read(end: &End, c: &Clients, steps: &mut Vec<Step>) -> Resul
                 c.ec2.describe_key_pairs().key_names(name).send(),
             )
             .await?;
-            match got.is_some_and(|o| !o.key_pairs().is_empty()) {
+            // Gone, or (with the id it had) a key pair of that name made since is not it.
+            let still = got.is_some_and(|o| {
+                o.key_pairs()
+                    .iter()
+                    .any(|k| id.as_deref().is_none_or(|i| k.key_pair_id() == Some(i)))
+            });
+            match still {
                 false => ok(format!("no key pair {name}")),
                 true => differs(format!("the key pair {name} is still there")),
             }

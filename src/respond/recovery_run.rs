@@ -20,7 +20,7 @@ pub enum End {
     NoLoginProfile { user: String },
     RolePolicyDetached { role: String, arn: String },
     NoIngress { group: String, rule: IngressRule },
-    NoKeyPair { name: String },
+    NoKeyPair { name: String, id: Option<String> },
     TrailLogging { trail: String },
     DetectorEnabled { id: String },
 }
@@ -193,7 +193,7 @@ pub(super) async fn run(
                 rule: rule.clone(),
             }
         }
-        (Action::DeleteKeyPair, Target::KeyPair(name)) => {
+        (Action::DeleteKeyPair, Target::KeyPair { name, id }) => {
             let got = read_or_empty(
                 steps,
                 "ec2:DescribeKeyPairs",
@@ -202,7 +202,23 @@ pub(super) async fn run(
                 c.ec2.describe_key_pairs().key_names(name).send(),
             )
             .await?;
-            if got.is_some_and(|o| !o.key_pairs().is_empty()) {
+            let found = got
+                .as_ref()
+                .and_then(|o| o.key_pairs().first())
+                .map(|k| k.key_pair_id().unwrap_or_default().to_string());
+            // The name may have been taken again since (a key pair made legitimately later):
+            // only the one the record says was made is deleted.
+            if let (Some(have), Some(want)) = (&found, id) {
+                if have != want {
+                    fail(
+                        steps,
+                        "ec2:DescribeKeyPairs",
+                        format!("the key pair named {name} is {have}, not {want} the record made: nothing deleted"),
+                    );
+                    return Err(());
+                }
+            }
+            if found.is_some() {
                 step(
                     steps,
                     "ec2:DeleteKeyPair",
@@ -213,7 +229,10 @@ pub(super) async fn run(
             } else {
                 done.note = Some(format!("no key pair {name}: nothing to delete"));
             }
-            End::NoKeyPair { name: name.clone() }
+            End::NoKeyPair {
+                name: name.clone(),
+                id: id.clone(),
+            }
         }
         (Action::StartLogging, Target::Trail(name)) => {
             let st = step(

@@ -56,8 +56,12 @@ pub enum Target {
     Trail(String),
     /// The region's GuardDuty detector (its id when known). `guardduty` or `detector/ID`.
     Detector(Option<String>),
-    /// An EC2 key pair. `key-pair/NAME`.
-    KeyPair(String),
+    /// An EC2 key pair, and the id it must still have (the one a record says was made).
+    /// `key-pair/NAME` or `key-pair/NAME/key-…`.
+    KeyPair {
+        name: String,
+        id: Option<String>,
+    },
 }
 
 /// One ingress permission: protocol (`tcp`, `udp`, `icmp`, `-1`), port range (none for all),
@@ -114,7 +118,7 @@ impl Target {
             Target::HubFinding { id, .. } | Target::AccessFinding { id, .. } => id,
             Target::UserPolicy { policy, .. } | Target::RolePolicy { policy, .. } => policy,
             Target::Ingress { group, .. } => group,
-            Target::Trail(t) | Target::KeyPair(t) => t,
+            Target::Trail(t) | Target::KeyPair { name: t, .. } => t,
             Target::Detector(d) => d.as_deref().unwrap_or("guardduty"),
         }
     }
@@ -304,7 +308,8 @@ impl Target {
             Target::Trail(t) => format!("trail {t}"),
             Target::Detector(Some(d)) => format!("GuardDuty detector {d}"),
             Target::Detector(None) => "the region's GuardDuty detector".into(),
-            Target::KeyPair(k) => format!("key pair {k}"),
+            Target::KeyPair { name, id: None } => format!("key pair {name}"),
+            Target::KeyPair { name, id: Some(id) } => format!("key pair {name} ({id})"),
         }
     }
 }

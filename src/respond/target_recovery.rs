@@ -54,10 +54,23 @@ pub(super) fn parse(s: &str) -> Result<Option<Target>, Error> {
             false => bad("expected detector/ID (32 hexadecimal characters)"),
         };
     }
-    if let Some(name) = s.strip_prefix("key-pair/") {
-        return match key_pair_name(name) {
-            true => Ok(Some(Target::KeyPair(name.into()))),
-            false => bad("expected key-pair/NAME"),
+    if let Some(rest) = s.strip_prefix("key-pair/") {
+        // A key pair name holds no `/`: what follows one is the id it must have.
+        let (name, id) = match rest.split_once('/') {
+            Some((n, id)) => (n, Some(id)),
+            None => (rest, None),
+        };
+        let id_ok = id.is_none_or(|i| {
+            i.strip_prefix("key-").is_some_and(|h| {
+                (8..=17).contains(&h.len()) && h.bytes().all(|b| b.is_ascii_hexdigit())
+            })
+        });
+        return match key_pair_name(name) && id_ok {
+            true => Ok(Some(Target::KeyPair {
+                name: name.into(),
+                id: id.map(String::from),
+            })),
+            false => bad("expected key-pair/NAME or key-pair/NAME/key-ID"),
         };
     }
     Ok(None)
@@ -208,8 +221,11 @@ mod tests {
             Target::Trail("org-trail".into())
         );
         assert_eq!(
-            Target::parse("key-pair/sync").unwrap(),
-            Target::KeyPair("sync".into())
+            Target::parse("key-pair/sync/key-0a1b2c3d4e5f67890").unwrap(),
+            Target::KeyPair {
+                name: "sync".into(),
+                id: Some("key-0a1b2c3d4e5f67890".into())
+            }
         );
         let s = Target::parse_scoped("arn:aws:cloudtrail:us-east-1:111122223333:trail/org-trail")
             .unwrap();
@@ -246,6 +262,7 @@ mod tests {
             "trail/a\nb",
             "detector/XYZ",
             "key-pair/a/b",
+            "key-pair/a/key-zz",
         ] {
             assert!(Target::parse(bad).is_err(), "{bad:?} accepted");
         }

@@ -106,6 +106,9 @@ fn scripted() -> Incident {
                     result: "200 OK".into(),
                 }],
                 sensitive: None,
+                status: None,
+                account: None,
+                region: None,
             },
         ),
         e(
