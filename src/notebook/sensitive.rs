@@ -129,8 +129,12 @@ impl Incident {
                 format!("Action {} on {}: {}", a.action, a.target, a.outcome),
             ));
             a.target = "a sensitive signal's entity".into();
+            a.bare_target = a.target.clone();
             a.outcome = WITHHELD.into();
             a.calls.clear();
+            a.status = None;
+            a.account = None;
+            a.region = None;
         }
         for t in out.timeline.iter_mut() {
             if t.source == "action"
@@ -358,9 +362,9 @@ mod tests {
                     withheld: false,
                     also: Vec::new(),
                 }),
-                status: None,
-                account: None,
-                region: None,
+                status: Some("done".into()),
+                account: Some("111122223333".into()),
+                region: Some("us-east-1".into()),
             },
         );
         let inc = Incident::fold(&[open, act]).unwrap_or_else(|| panic!("fold"));
