@@ -66,6 +66,21 @@ pub fn main(started: std::time::Instant) -> ExitCode {
             eprintln!("airc: {line}");
         }
     }
+    // Commands that only print (no socket, no child): a reader that stops early (`| head`)
+    // ends them quietly, as it ends `cat`, rather than a panic on the next line printed.
+    // Everything else keeps Rust's ignored SIGPIPE: a closed webhook connection or a
+    // notifier's pipe is an error to report, never a reason to die.
+    if matches!(
+        cli.command,
+        Some(Command::Inspect { .. } | Command::Stories { .. } | Command::Detections { .. })
+    ) {
+        #[cfg(unix)]
+        // SAFETY: signal() only sets the process-wide disposition of SIGPIPE; nothing these
+        // commands run writes to a socket or a child.
+        unsafe {
+            libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+        }
+    }
     match cli.command {
         Some(Command::Demo { console: args }) => console::run(Origin::Demo, args, started),
         Some(Command::Replay {

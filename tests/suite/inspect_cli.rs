@@ -119,3 +119,27 @@ fn no_subcommand_tells_the_user_what_to_run() {
     let out = common::airc(&["--poll", "s3=1s"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown source s3"));
 }
+
+/// Hostile review of issue 34 (session 20): `airc inspect --json DIR | head -c 600` panicked
+/// ("failed printing to stdout: Broken pipe") once `head` had what it wanted.
+#[test]
+fn a_reader_that_stops_early_ends_inspect_quietly() {
+    use std::io::Read;
+    let data = tempfile::tempdir().unwrap();
+    let mut child = common::airc_in(data.path())
+        .args(["inspect", "--json"])
+        .arg(common::datasets_fixture())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 64];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    // The pipe is closed here (dropped), as `head` closes it.
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !err.contains("panicked") && !err.contains("Broken pipe"),
+        "{err}"
+    );
+}
