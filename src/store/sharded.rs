@@ -141,7 +141,16 @@ mod tests {
             assert_eq!(m.find(v, |p| values.get(p as usize)), Some(pos as u32));
         }
         assert_eq!(m.find(&1, |p| values.get(p as usize)), None);
-        assert!(m.shard_sizes().iter().all(|n| *n > 10), "uneven parts");
+        // Spread, not exact: the hasher's seed is random per index, and over 3,000 seeds the
+        // smallest of the 256 parts held 3 to ~40 of these 10,000 values (1 % under 16), the
+        // largest at most 90 (the mean is 39). A part under 10 was seen once in a few hundred
+        // runs, so this asks for few of them and none four times the mean.
+        let sizes = m.shard_sizes();
+        let small = sizes.iter().filter(|n| **n < 10).count();
+        assert!(
+            small <= 8 && sizes.iter().all(|n| *n < 160),
+            "uneven parts: {sizes:?}"
+        );
         assert_eq!(m.shard_sizes().iter().sum::<usize>(), 10_000);
         // Reserving with values already in: the tables grow a few at a time, re-hashing their
         // values through the list, and they are found again.
