@@ -37,12 +37,12 @@ pub async fn run(
             let (status, undo) = if action == Action::DeactivateKey {
                 (
                     aws_sdk_iam::types::StatusType::Inactive,
-                    format!("airc respond activate-key {id}"),
+                    format!("airc respond activate-key {}", super::sh(&id)),
                 )
             } else {
                 (
                     aws_sdk_iam::types::StatusType::Active,
-                    format!("airc respond deactivate-key {id}"),
+                    format!("airc respond deactivate-key {}", super::sh(&id)),
                 )
             };
             step(
@@ -81,7 +81,8 @@ pub async fn run(
             )
             .await?;
             done.undo = Some(format!(
-                "aws iam delete-user-policy --user-name {id} --policy-name {QUARANTINE_POLICY}"
+                "aws iam delete-user-policy --user-name {} --policy-name {QUARANTINE_POLICY}",
+                super::sh(&id)
             ));
             done.expect = Some(Expect::UserPolicy {
                 user: id.clone(),
@@ -106,7 +107,8 @@ pub async fn run(
             )
             .await?;
             done.undo = Some(format!(
-                "aws iam delete-role-policy --role-name {id} --policy-name {REVOKE_POLICY}"
+                "aws iam delete-role-policy --role-name {} --policy-name {REVOKE_POLICY}",
+                super::sh(&id)
             ));
             done.expect = Some(Expect::RolePolicy {
                 role: id.clone(),
@@ -172,9 +174,10 @@ async fn tag(
         .await?;
     }
     done.undo = Some(format!(
-        "aws iam untag-{} --{}-name {id} --tag-keys {TAG_KEY}",
+        "aws iam untag-{} --{}-name {} --tag-keys {TAG_KEY}",
         if user { "user" } else { "role" },
-        if user { "user" } else { "role" }
+        if user { "user" } else { "role" },
+        super::sh(id)
     ));
     done.expect = Some(Expect::IamTag {
         user,

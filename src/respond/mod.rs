@@ -32,6 +32,18 @@ pub use result::ActionResult;
 use std::fmt;
 pub use target::{Scoped, Target};
 
+/// A value as one shell word, for the `aws …` and `airc respond …` undo lines a responder may
+/// paste into a shell: as it is when it holds only characters no shell treats specially, else
+/// single-quoted. Names come from records: `x; curl …|sh` must stay one argument.
+pub fn sh(s: &str) -> String {
+    let plain = |b: u8| b.is_ascii_alphanumeric() || b"_-./:=@+,%".contains(&b);
+    if !s.is_empty() && s.bytes().all(plain) {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
 macro_rules! actions {
     ($($v:ident => $name:literal, $desc:literal;)*) => {
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -143,6 +143,8 @@ pub fn plan(action: Action, target: &Target, ctx: &PlanCtx) -> Result<Plan, supe
         )));
     }
     let id = target.id().to_string();
+    // The id as one shell word in the undo lines.
+    let qid = super::sh(&id);
     let incident = ctx.incident.clone();
     let inc = incident.clone().unwrap_or_else(|| "none".into());
     let (calls, undo, reversible, destructive, warning): (Vec<Call>, String, bool, bool, Option<String>) = match action {
@@ -175,7 +177,7 @@ pub fn plan(action: Action, target: &Target, ctx: &PlanCtx) -> Result<Plan, supe
         }
         Action::Protect => (
             vec![call("ec2", "ModifyInstanceAttribute", json!({"InstanceId": id, "DisableApiTermination": true}), true)],
-            format!("aws ec2 modify-instance-attribute --instance-id {id} --no-disable-api-termination"),
+            format!("aws ec2 modify-instance-attribute --instance-id {qid} --no-disable-api-termination"),
             true, false, None,
         ),
         Action::Snapshot => (
@@ -201,7 +203,7 @@ pub fn plan(action: Action, target: &Target, ctx: &PlanCtx) -> Result<Plan, supe
         ),
         Action::Stop => (
             vec![call("ec2", "StopInstances", json!({"InstanceIds": [id]}), true)],
-            format!("aws ec2 start-instances --instance-ids {id} (memory contents are gone)"),
+            format!("aws ec2 start-instances --instance-ids {qid} (memory contents are gone)"),
             false, true,
             Some("stopping loses memory evidence: run capture (and snapshot) first".into()),
         ),
@@ -219,14 +221,14 @@ pub fn plan(action: Action, target: &Target, ctx: &PlanCtx) -> Result<Plan, supe
         }
         Action::QuarantineUser => (
             vec![call("iam", "PutUserPolicy", json!({"UserName": id, "PolicyName": QUARANTINE_POLICY, "PolicyDocument": deny_all(None)}), true)],
-            format!("aws iam delete-user-policy --user-name {id} --policy-name {QUARANTINE_POLICY}"),
+            format!("aws iam delete-user-policy --user-name {qid} --policy-name {QUARANTINE_POLICY}"),
             true, true, None,
         ),
         Action::RevokeSessions => {
             let now = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
             (
                 vec![call("iam", "PutRolePolicy", json!({"RoleName": id, "PolicyName": REVOKE_POLICY, "PolicyDocument": deny_all(Some(&now))}), true)],
-                format!("aws iam delete-role-policy --role-name {id} --policy-name {REVOKE_POLICY} (sessions already refused stay ended)"),
+                format!("aws iam delete-role-policy --role-name {qid} --policy-name {REVOKE_POLICY} (sessions already refused stay ended)"),
                 true, true,
                 Some("every session of this role issued before now is refused, including legitimate ones".into()),
             )

@@ -5,7 +5,7 @@
 
 use super::plan::{call, Call};
 use super::target::IngressRule;
-use super::{Action, Error, Target};
+use super::{sh, Action, Error, Target};
 use serde_json::{json, Value};
 
 type Parts = (Vec<Call>, String, bool, bool, Option<String>);
@@ -30,7 +30,7 @@ pub(super) fn plan_parts(action: Action, target: &Target) -> Result<Parts, Error
                     call("iam", "ListAttachedUserPolicies", json!({"UserName": user}), false),
                     when(call("iam", "DetachUserPolicy", json!({"UserName": user, "PolicyArn": policy}), true), "if it is attached"),
                 ],
-                format!("aws iam attach-user-policy --user-name {user} --policy-arn {policy}"),
+                format!("aws iam attach-user-policy --user-name {} --policy-arn {}", sh(user), sh(policy)),
                 true, false, None,
             )
         }
@@ -46,7 +46,7 @@ pub(super) fn plan_parts(action: Action, target: &Target) -> Result<Parts, Error
                 call("iam", "GetUserPolicy", json!({"UserName": user, "PolicyName": policy}), false),
                 when(call("iam", "DeleteUserPolicy", json!({"UserName": user, "PolicyName": policy}), true), "if it exists; its document is saved as evidence first"),
             ],
-            format!("aws iam put-user-policy --user-name {user} --policy-name {policy} --policy-document file://<the saved evidence>"),
+            format!("aws iam put-user-policy --user-name {} --policy-name {} --policy-document file://<the saved evidence>", sh(user), sh(policy)),
             true, false, None,
         ),
         (Action::DeleteLoginProfile, Target::User(user)) => (
@@ -63,7 +63,7 @@ pub(super) fn plan_parts(action: Action, target: &Target) -> Result<Parts, Error
                 call("iam", "ListAttachedRolePolicies", json!({"RoleName": role}), false),
                 when(call("iam", "DetachRolePolicy", json!({"RoleName": role, "PolicyArn": policy}), true), "if it is attached"),
             ],
-            format!("aws iam attach-role-policy --role-name {role} --policy-arn {policy}"),
+            format!("aws iam attach-role-policy --role-name {} --policy-arn {}", sh(role), sh(policy)),
             true, false,
             Some("whatever uses this role loses the policy's permissions".into()),
         ),
@@ -72,7 +72,7 @@ pub(super) fn plan_parts(action: Action, target: &Target) -> Result<Parts, Error
                 call("ec2", "DescribeSecurityGroups", json!({"GroupIds": [group]}), false),
                 when(call("ec2", "RevokeSecurityGroupIngress", json!({"GroupId": group, "IpPermissions": [permission_json(rule)]}), true), "if the group still holds the rule"),
             ],
-            format!("aws ec2 authorize-security-group-ingress --group-id {group} --ip-permissions '{}'", permission_json(rule)),
+            format!("aws ec2 authorize-security-group-ingress --group-id {} --ip-permissions {}", sh(group), sh(&permission_json(rule).to_string())),
             true, false,
             Some("connections this rule allowed are refused from now on (tracked connections may survive)".into()),
         ),
@@ -90,7 +90,7 @@ pub(super) fn plan_parts(action: Action, target: &Target) -> Result<Parts, Error
                 call("cloudtrail", "GetTrailStatus", json!({"Name": name}), false),
                 when(call("cloudtrail", "StartLogging", json!({"Name": name}), true), "if the trail is not logging"),
             ],
-            format!("aws cloudtrail stop-logging --name {name} (never wanted)"),
+            format!("aws cloudtrail stop-logging --name {} (never wanted)", sh(name)),
             true, false, None,
         ),
         (Action::EnableGuardDuty, Target::Detector(id)) => (

