@@ -271,3 +271,7 @@ mod tests;
 #[cfg(test)]
 #[path = "respond_findings_tests.rs"]
 mod findings_tests;
+
+#[cfg(test)]
+#[path = "respond_result_tests.rs"]
+mod result_tests;

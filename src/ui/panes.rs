@@ -269,13 +269,14 @@ pub fn draw_signals(f: &mut Frame, state: &State, theme: &Theme, pane: PaneId, a
             }
             if route_w > 0 {
                 // A hidden row shows only its sensitive rules' targets (`Route::withheld`).
-                let to =
-                    s.id.with_str(|id| state.session.routes.get(id))
-                        .map(|r| match crate::app::routing::is_hidden(state, s) {
-                            true => format!("→{}", r.sensitive_targets.join(",")),
-                            false => format!("→{}", r.targets.join(",")),
-                        })
-                        .unwrap_or_default();
+                let to = match hidden {
+                    Some(r) => format!("→{}", r.sensitive_targets.join(",")),
+                    None => {
+                        s.id.with_str(|id| state.session.routes.get(id))
+                            .map(|r| format!("→{}", r.targets.join(",")))
+                            .unwrap_or_default()
+                    }
+                };
                 cells.push(Cell::from(Span::styled(
                     fit(&to, route_w as usize),
                     theme.style("text.key"),

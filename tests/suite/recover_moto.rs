@@ -6,19 +6,16 @@
 
 use crate::common;
 use common::moto::{clients_for, Moto};
-use std::process::Command;
 
 const ACCOUNT: &str = "111122223333";
 const ADMIN: &str = "arn:aws:iam::aws:policy/AdministratorAccess";
 const READ_ONLY: &str = "arn:aws:iam::aws:policy/ReadOnlyAccess";
 
 fn airc(data: &std::path::Path, url: &str, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_airc"))
+    common::airc_in(data)
         .args(args)
         .args(["--endpoint-url", url])
-        .env("AIRC_DATA_DIR", data)
         .env("HOME", data)
-        .env("XDG_CONFIG_HOME", data.join("config"))
         .env("AWS_ACCESS_KEY_ID", "AKIARECOVERTEST00001")
         .env("AWS_SECRET_ACCESS_KEY", "x")
         .env("AWS_EC2_METADATA_DISABLED", "true")
@@ -138,13 +135,8 @@ async fn recover_undoes_the_demo_attackers_changes_and_touches_nothing_else() {
     let file = dir.path().join("cloudtrail.json");
     std::fs::write(&file, trail).unwrap();
     let path = file.to_str().unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_airc"))
-        .args(["stories", path, "--json"])
-        .env("AIRC_DATA_DIR", dir.path())
-        .output()
-        .unwrap();
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)));
+    let out = common::run_ok(dir.path(), &["stories", path, "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
     let story = v["stories"]
         .as_array()
         .unwrap()
@@ -153,12 +145,7 @@ async fn recover_undoes_the_demo_attackers_changes_and_touches_nothing_else() {
         .unwrap_or_else(|| panic!("{v}"));
     let id = story["id"].as_str().unwrap().to_string();
 
-    let new = Command::new(env!("CARGO_BIN_EXE_airc"))
-        .args(["incident", "new", "--title", "backdoor user"])
-        .env("AIRC_DATA_DIR", dir.path())
-        .output()
-        .unwrap();
-    let incident = String::from_utf8_lossy(&new.stdout).trim().to_string();
+    let incident = common::new_incident(dir.path());
     assert!(incident.starts_with("IR-"), "{incident}");
     let run = airc(
         dir.path(),
@@ -331,21 +318,12 @@ async fn recover_undoes_the_demo_attackers_changes_and_touches_nothing_else() {
         .is_empty());
 
     // The incident holds the checklist: every change with plans done; what needs a decision
-    // open until a responder says what was decided; then the incident is recovered, and the
-    // postmortem says so.
+    // open until a responder says what was decided; then airc says every listed item is
+    // resolved, and the postmortem ticks them all.
     let incident_cmd = |args: &[&str]| {
-        let o = Command::new(env!("CARGO_BIN_EXE_airc"))
-            .arg("incident")
-            .args(args)
-            .env("AIRC_DATA_DIR", dir.path())
-            .output()
-            .unwrap();
-        assert!(
-            o.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&o.stderr)
-        );
-        String::from_utf8_lossy(&o.stdout).into_owned()
+        let mut all = vec!["incident"];
+        all.extend_from_slice(args);
+        common::run_ok(dir.path(), &all)
     };
     let shown = incident_cmd(&["show", &incident]);
     assert!(
